@@ -1,0 +1,39 @@
+// Bundles the CLI into dist/: one small entry (commander, chalk and the command
+// definitions) plus lazily loaded chunks for everything a command's handler needs.
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+const dist = path.join(root, 'dist');
+
+await rm(dist, { recursive: true, force: true });
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli/main.ts', define: 'src/config/define.ts' },
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Runtime deps stay in node_modules (loaded only by the handlers that use them);
+  // commander and chalk are bundled because every start needs them.
+  external: Object.keys(pkg.dependencies).filter((d) => d !== 'commander' && d !== 'chalk'),
+  define: { __OPS_VERSION__: JSON.stringify(pkg.version) },
+  // commander is CommonJS: give the ESM bundle a require for node builtins.
+  banner: { js: "import { createRequire as __opsRequire } from 'node:module'; const require = __opsRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+});
+
+// Files the runtime needs as files (runtime shims run in child processes).
+const shims = path.join(root, 'src/invoke/local/runtime');
+if (existsSync(shims)) {
+  await mkdir(path.join(dist, 'runtime'), { recursive: true });
+  await cp(shims, path.join(dist, 'runtime'), { recursive: true });
+}

@@ -1,0 +1,14 @@
+import { defineCommand } from '../cli/command.js';
+
+export default defineCommand({
+  name: 'config',
+  description: 'Print the fleet as resolved for a stage (names, defaults, environment, routes)',
+  examples: ['ops config', 'ops config --stage prod --json'],
+  async run(ctx) {
+    const { loadFleetFor } = await import('./shared.js');
+    const fleet = await loadFleetFor(ctx);
+    if (ctx.global.json) return ctx.outJson(fleet);
+    const { renderFleet } = await import('../ui/fleet.js');
+    for (const line of renderFleet(fleet, ctx.color)) ctx.out(line);
+  },
+});

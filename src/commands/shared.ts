@@ -1,0 +1,28 @@
+import type { Context } from '../cli/context.js';
+import { loadFleet } from '../config/load.js';
+import { didYouMean } from '../config/naming.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
+import { UsageError } from '../errors.js';
+
+/** Loads the fleet for the context's stage, config path and region. */
+export function loadFleetFor(ctx: Context): Promise<Fleet> {
+  return loadFleet({ cwd: ctx.cwd, stage: ctx.global.stage, config: ctx.global.config, region: ctx.global.region, env: ctx.env });
+}
+
+/** The functions named on the command line (all when none), or a usage error naming the unknown one. */
+export function selectFunctions(fleet: Fleet, names: string[] | undefined): FunctionSpec[] {
+  if (!names || names.length === 0) return fleet.functions;
+  return names.map((n) => {
+    const fn = fleet.functions.find((f) => f.key === n || f.name === n);
+    if (!fn) {
+      const guess = didYouMean(
+        n,
+        fleet.functions.map((f) => f.key),
+      );
+      throw new UsageError(`no function '${n}' in ${fleet.app}`, {
+        hint: guess ? `did you mean '${guess}'?` : `functions: ${fleet.functions.map((f) => f.key).join(', ')}`,
+      });
+    }
+    return fn;
+  });
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, UserError } from '../errors.js';
+import { resolveFleet } from './resolve.js';
+import type { Fleet } from './types.js';
+import { validateFleet } from './validate.js';
+
+export const CONFIG_FILES = ['ops.config.ts', 'ops.config.mts', 'ops.config.js', 'ops.config.mjs'];
+
+export interface LoadOptions {
+  cwd: string;
+  stage: string;
+  /** `--config`: a file, or a directory holding one. */
+  config?: string;
+  region?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Finds the config: `--config`, else the nearest `ops.config.*` in cwd or a parent. */
+export function findConfig(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const p = path.resolve(cwd, explicit);
+    if (!existsSync(p)) throw new UserError(`config file not found: ${explicit}`, { hint: 'check the --config path' });
+    const inDir = CONFIG_FILES.map((f) => path.join(p, f)).find((f) => existsSync(f));
+    return inDir ?? p;
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const hit = CONFIG_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f));
+    if (hit) return hit;
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new UserError(`no ops.config.ts in ${cwd} or any parent directory`, {
+    hint: "run 'ops init' to create one, or pass --config <path>",
+  });
+}
+
+/** Loads, validates and resolves the fleet for a stage. Every config problem is reported at once. */
+export async function loadFleet(opts: LoadOptions): Promise<Fleet> {
+  const configPath = findConfig(opts.cwd, opts.config);
+  const root = path.dirname(configPath);
+  const raw = await importConfig(configPath, opts.stage);
+  const rel = path.relative(opts.cwd, configPath) || path.basename(configPath);
+  const { fleet, problems } = validateFleet(raw, { stage: opts.stage, exists: (p) => existsSync(path.resolve(root, p)) });
+  if (!fleet) throw new ConfigError(rel, problems);
+  return resolveFleet(fleet, { stage: opts.stage, root, configPath, region: opts.region, env: opts.env, exists: existsSync });
+}
+
+// `import { defineFleet } from 'ops'` must work in a fleet that has not installed ops:
+// the config is bundled with esbuild and that import is served from here.
+const DEFINE_SHIM = 'export function defineFleet(config) { return config; }\n';
+
+/** Bundles a TypeScript/JavaScript config with esbuild and imports it. Returns the default export. */
+export async function importConfig(configPath: string, stage: string): Promise<unknown> {
+  const esbuild = await import('esbuild');
+  const root = path.dirname(configPath);
+  let result: Awaited<ReturnType<typeof esbuild.build>>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [configPath],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'ops-define',
+          setup(b) {
+            b.onResolve({ filter: /^(ops|ops\/config|@ops\/cli)$/ }, () => ({ path: 'ops-define', namespace: 'ops-define' }));
+            b.onLoad({ filter: /.*/, namespace: 'ops-define' }, () => ({ contents: DEFINE_SHIM, loader: 'js' }));
+          },
+        },
+      ],
+    });
+  } catch (err) {
+    const first = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
+    throw new UserError(`cannot compile ${path.basename(configPath)}: ${where}${first?.text ?? String(err)}`, {
+      hint: 'fix the syntax error and run again',
+    });
+  }
+  const code = result.outputFiles?.[0]?.text ?? '';
+  // Written inside the project so the config's own imports resolve from its node_modules.
+  const dir = path.join(root, '.ops', 'config');
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const file = path.join(dir, `config-${hash}.mjs`);
+  if (!existsSync(file)) {
+    await mkdir(dir, { recursive: true });
+    // Atomic: another ops process may be importing the same file right now.
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, file);
+    await pruneOld(dir, path.basename(file));
+  }
+  let mod: { default?: unknown; config?: unknown };
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    throw new UserError(`${path.basename(configPath)} failed to load: ${(err as Error).message}`, { cause: err });
+  }
+  const exported = mod.default ?? mod.config;
+  if (exported === undefined) {
+    throw new UserError(`${path.basename(configPath)} has no default export`, { hint: 'end it with: export default defineFleet({ ... })' });
+  }
+  return typeof exported === 'function' ? await (exported as (ctx: { stage: string }) => unknown)({ stage }) : exported;
+}
+
+async function pruneOld(dir: string, keep: string) {
+  const files = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    files.filter((f) => f !== keep && f.startsWith('config-') && !f.endsWith('.tmp')).map((f) => rm(path.join(dir, f), { force: true })),
+  );
+}

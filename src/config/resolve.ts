@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { apiName, invokeEnvName, logGroupName, ownershipTags, paramEnvName, paramPath, physicalName } from './naming.js';
+import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
+import type { Fleet, FunctionSpec, HandlerSpec, ParamSpec, ParamUse, RouteSpec } from './types.js';
+import { handlerCandidates, isPythonFile } from './validate.js';
+
+export interface ResolveOptions {
+  stage: string;
+  /** Directory of the config file. */
+  root: string;
+  configPath: string;
+  /** `--region` wins over the config's region, which wins over AWS_REGION. */
+  region?: string;
+  env?: NodeJS.ProcessEnv;
+  exists(absPath: string): boolean;
+}
+
+export const DEFAULTS = {
+  nodeRuntime: 'nodejs22.x' as Runtime,
+  pythonRuntime: 'python3.12' as Runtime,
+  memory: 256,
+  timeout: 30,
+  architecture: 'x86_64' as const,
+  logRetentionDays: 30,
+  ephemeralStorage: 512,
+  keepVersions: 10,
+  concurrency: 8,
+};
+
+/** Desired state for one stage: defaults filled in, names and environment resolved. Pure but for `exists`. */
+export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
+  const { stage, root } = opts;
+  const env = opts.env ?? {};
+  const region = opts.region || cfg.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const declared = cfg.params ?? {};
+  const readers = new Map<string, string[]>();
+  const functions = Object.entries(cfg.functions).map(([key, fn]) => {
+    const spec = resolveFunction(cfg, key, fn, opts);
+    for (const p of spec.params) readers.set(p.name, [...(readers.get(p.name) ?? []), key]);
+    return spec;
+  });
+  const params: ParamSpec[] = Object.entries(declared).map(([name, p]) => ({
+    name,
+    path: paramPath(cfg.app, stage, name),
+    secure: p.secure ?? false,
+    description: p.description,
+    plaintextEnv: p.plaintextEnv ?? false,
+    readers: readers.get(name) ?? [],
+  }));
+  const hasRoutes = functions.some((f) => f.routes.length > 0);
+  const api = cfg.api !== false && hasRoutes ? { name: apiName(cfg.app, stage), cors: cfg.api ? cfg.api.cors : undefined } : undefined;
+  return {
+    app: cfg.app,
+    stage,
+    region,
+    root,
+    configPath: opts.configPath,
+    params,
+    api,
+    functions,
+    keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
+    concurrency: cfg.deploy?.concurrency ?? DEFAULTS.concurrency,
+    tags: { ...cfg.tags, ...ownershipTags(cfg.app, stage) },
+  };
+}
+
+function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts: ResolveOptions): FunctionSpec {
+  const d = cfg.defaults ?? {};
+  const name = physicalName(cfg.app, opts.stage, key);
+  const handler = resolveHandler(fn, opts);
+  const python = isPythonFile(handler.file);
+  const runtime: Runtime =
+    fn.runtime ??
+    (d.runtime && d.runtime.startsWith('python') === python ? d.runtime : python ? DEFAULTS.pythonRuntime : DEFAULTS.nodeRuntime);
+  const params: ParamUse[] = (fn.params ?? []).map((ref) => {
+    const r = typeof ref === 'string' ? { name: ref } : ref;
+    const decl = cfg.params?.[r.name] ?? {};
+    return {
+      name: r.name,
+      path: paramPath(cfg.app, opts.stage, r.name),
+      env: r.env ?? paramEnvName(r.name),
+      resolve: r.resolve ?? false,
+      secure: decl.secure ?? false,
+    };
+  });
+  const generated: Record<string, string> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
+  for (const p of params) if (!p.resolve) generated[p.env] = p.path;
+  for (const target of fn.invokes ?? []) generated[invokeEnvName(target)] = physicalName(cfg.app, opts.stage, target);
+  const routes: RouteSpec[] = (fn.routes ?? []).map(parseRoute);
+  return {
+    key,
+    name,
+    runtime,
+    language: python ? 'python' : 'node',
+    handler,
+    description: fn.description,
+    memory: fn.memory ?? d.memory ?? DEFAULTS.memory,
+    timeout: fn.timeout ?? d.timeout ?? DEFAULTS.timeout,
+    architecture: fn.architecture ?? d.architecture ?? DEFAULTS.architecture,
+    ephemeralStorage: fn.ephemeralStorage ?? DEFAULTS.ephemeralStorage,
+    environment: sortKeys({ ...generated, ...d.environment, ...fn.environment }),
+    tags: sortKeys({ ...cfg.tags, ...d.tags, ...fn.tags, ...ownershipTags(cfg.app, opts.stage), 'ops:function': key }),
+    routes,
+    params,
+    invokes: fn.invokes ?? [],
+    permissions: fn.permissions ?? [],
+    role: fn.role ?? cfg.role,
+    roleName: name,
+    logGroup: logGroupName(name),
+    logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
+    triggers: fn.triggers ?? [],
+    vpc: fn.vpc,
+    layers: fn.layers ?? [],
+    reservedConcurrency: fn.reservedConcurrency,
+    provisionedConcurrency: fn.provisionedConcurrency,
+    tracing: fn.tracing,
+    async: fn.async,
+    alarms: fn.alarms ?? [],
+    bundle: {
+      sourcemap: fn.bundle?.sourcemap ?? false,
+      minify: fn.bundle?.minify ?? false,
+      external: fn.bundle?.external ?? [],
+      bundleAwsSdk: fn.bundle?.bundleAwsSdk ?? false,
+    },
+  };
+}
+
+function resolveHandler(fn: ParsedFunction, opts: ResolveOptions): HandlerSpec {
+  const { files, exportName: named } = handlerCandidates(fn.handler);
+  const rel = files.find((f) => opts.exists(path.resolve(opts.root, f))) ?? files[0] ?? fn.handler;
+  const file = path.resolve(opts.root, rel);
+  const exportName = named ?? 'handler';
+  if (!isPythonFile(file)) {
+    return { file, exportName, lambdaHandler: `index.${exportName}`, root: path.dirname(file) };
+  }
+  const root = fn.root ? path.resolve(opts.root, fn.root) : path.dirname(file);
+  const module = path.relative(root, file).replace(/\.py$/, '').split(path.sep).join('.');
+  const reqPath = fn.requirements ? path.resolve(opts.root, fn.requirements) : path.join(root, 'requirements.txt');
+  const requirements = opts.exists(reqPath) ? reqPath : undefined;
+  return { file, exportName, lambdaHandler: `${module}.${exportName}`, root, requirements };
+}
+
+/** `GET /tasks/{id}` → `{ key, method: 'GET', path: '/tasks/{id}' }`; `$default` has method and path `*`. */
+export function parseRoute(key: string): RouteSpec {
+  if (key === '$default') return { key, method: '*', path: '*' };
+  const [method, p] = key.split(' ');
+  return { key, method, path: p };
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

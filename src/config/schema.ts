@@ -1,0 +1,246 @@
+import { z } from 'zod';
+
+/** Lambda runtimes `ops` can build and run. */
+export const RUNTIMES = ['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13'] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+
+/** The only retention values CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
+
+// Lambda refuses these as environment variable names (they are set by the runtime).
+const RESERVED_ENV = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+]);
+
+const name = (what: string, max: number) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(/^[a-z][a-z0-9-]*$/, `${what} must be lowercase letters, digits and dashes, starting with a letter`);
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _, starting with a letter')
+  .refine((k) => !RESERVED_ENV.has(k), { message: 'is reserved by Lambda and cannot be set (the runtime sets it)' });
+
+const environment = z.record(envName, z.string());
+const tags = z.record(
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((k) => !k.startsWith('aws:') && !k.startsWith('ops:'), {
+      message: 'tag keys starting with aws: or ops: are reserved',
+    }),
+  z.string().max(256),
+);
+
+const memory = z
+  .number()
+  .int('memory must be a whole number of MB')
+  .min(128, 'memory must be 128..10240 MB')
+  .max(10240, 'memory must be 128..10240 MB');
+const timeout = z
+  .number()
+  .int('timeout must be whole seconds')
+  .min(1, 'timeout must be 1..900 seconds')
+  .max(900, 'timeout must be 1..900 seconds');
+const retention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  message: `log retention must be one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+});
+const architecture = z.enum(['x86_64', 'arm64']);
+const runtime = z.enum(RUNTIMES, { message: `runtime must be one of ${RUNTIMES.join(', ')}` });
+
+/** `GET /tasks/{id}`, `ANY /api/{proxy+}` or `$default`. */
+export const ROUTE_PATTERN =
+  /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/|(\/([A-Za-z0-9._~:@!$&'()*,;=-]+|\{[A-Za-z_][A-Za-z0-9_]*\}|\{[A-Za-z_][A-Za-z0-9_]*\+\}))+))$/;
+const route = z
+  .string()
+  .regex(ROUTE_PATTERN, 'a route is "METHOD /path" (GET /tasks/{id}, ANY /api/{proxy+}) or "$default"')
+  .refine((r) => !/\+\}./.test(r), { message: 'a greedy {name+} segment must be the last one' });
+
+const arn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
+
+/** One IAM policy statement, in the grammar IAM accepts. */
+export const statementSchema = z.strictObject({
+  Sid: z
+    .string()
+    .regex(/^[A-Za-z0-9]*$/, 'Sid is letters and digits only')
+    .optional(),
+  Effect: z.enum(['Allow', 'Deny']).default('Allow'),
+  Action: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]))).optional(),
+});
+
+const paramRef = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1),
+    /** Environment variable that receives the parameter's name (or value when `resolve`). */
+    env: envName.optional(),
+    /** Put the plain value into the environment at deploy time instead of the name. */
+    resolve: z.boolean().optional(),
+  }),
+]);
+
+const scheduleTrigger = z.strictObject({
+  schedule: z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'a schedule is rate(5 minutes) or cron(...)'),
+  enabled: z.boolean().optional(),
+  input: z.unknown().optional(),
+  description: z.string().optional(),
+});
+const snsTrigger = z.strictObject({ sns: arn('sns'), filterPolicy: z.record(z.string(), z.unknown()).optional() });
+const trigger = z.union([scheduleTrigger, snsTrigger]);
+
+const alarm = z.strictObject({
+  metric: z.enum(['Errors', 'Throttles', 'Duration']),
+  threshold: z.number(),
+  periodSeconds: z.number().int().min(10).default(300),
+  evaluationPeriods: z.number().int().min(1).default(1),
+  statistic: z.enum(['Sum', 'Average', 'Maximum', 'p99']).optional(),
+  snsTopicArn: arn('sns'),
+});
+
+const layer = z.union([
+  arn('lambda'),
+  z.strictObject({ path: z.string().min(1), requirements: z.string().optional(), name: z.string().optional() }),
+]);
+
+const bundle = z.strictObject({
+  /** Emit a source map next to the bundle (and enable `--enable-source-maps`). */
+  sourcemap: z.boolean().optional(),
+  minify: z.boolean().optional(),
+  /** Extra module names left out of the bundle. */
+  external: z.array(z.string()).optional(),
+  /** Bundle `@aws-sdk/*` instead of using the copy the Lambda runtime ships. */
+  bundleAwsSdk: z.boolean().optional(),
+});
+
+const functionSchema = z.strictObject({
+  /** Node: `src/functions/x/handler.ts` (export `handler`) or `src/functions/x/handler.main`; Python: `src/functions/x/lambda_function.lambda_handler`. */
+  handler: z.string().min(1),
+  runtime: runtime.optional(),
+  description: z.string().max(256).optional(),
+  memory: memory.optional(),
+  timeout: timeout.optional(),
+  architecture: architecture.optional(),
+  ephemeralStorage: z.number().int().min(512).max(10240).optional(),
+  environment: environment.optional(),
+  tags: tags.optional(),
+  routes: z.array(route).optional(),
+  params: z.array(paramRef).optional(),
+  invokes: z.array(z.string()).optional(),
+  permissions: z.array(statementSchema).optional(),
+  role: arn('iam').optional(),
+  logRetentionDays: retention.optional(),
+  triggers: z.array(trigger).optional(),
+  vpc: z
+    .strictObject({ subnetIds: z.array(z.string().regex(/^subnet-/)).min(1), securityGroupIds: z.array(z.string().regex(/^sg-/)).min(1) })
+    .optional(),
+  layers: z.array(layer).optional(),
+  reservedConcurrency: z.number().int().min(0).optional(),
+  provisionedConcurrency: z.number().int().min(1).optional(),
+  tracing: z.enum(['Active', 'PassThrough']).optional(),
+  async: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(2).optional(),
+      maxEventAgeSeconds: z.number().int().min(60).max(21600).optional(),
+      onFailure: z.string().optional(),
+    })
+    .optional(),
+  alarms: z.array(alarm).optional(),
+  bundle: bundle.optional(),
+  /** Python only: directory whose contents become the zip root (default: the handler's directory). */
+  root: z.string().optional(),
+  /** Python only: requirements file (default: `requirements.txt` in the root, when present). */
+  requirements: z.string().optional(),
+});
+
+export const fleetSchema = z.strictObject({
+  app: name('app', 24),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region looks like us-east-1')
+    .optional(),
+  /** An existing role ARN used by every function that does not name its own. */
+  role: arn('iam').optional(),
+  defaults: z
+    .strictObject({
+      runtime: runtime.optional(),
+      memory: memory.optional(),
+      timeout: timeout.optional(),
+      architecture: architecture.optional(),
+      logRetentionDays: retention.optional(),
+      environment: environment.optional(),
+      tags: tags.optional(),
+    })
+    .optional(),
+  params: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'param names are letters, digits, _ . - separated by /'),
+      z.strictObject({
+        secure: z.boolean().optional(),
+        description: z.string().optional(),
+        /** Allow a secure value to be put into a function's environment in plain text (warned about). */
+        plaintextEnv: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  api: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        cors: z
+          .strictObject({
+            allowOrigins: z.array(z.string()).optional(),
+            allowMethods: z.array(z.string()).optional(),
+            allowHeaders: z.array(z.string()).optional(),
+            exposeHeaders: z.array(z.string()).optional(),
+            maxAge: z.number().int().min(0).optional(),
+            allowCredentials: z.boolean().optional(),
+          })
+          .optional(),
+      }),
+    ])
+    .optional(),
+  deploy: z
+    .strictObject({ keepVersions: z.number().int().min(1).max(100).optional(), concurrency: z.number().int().min(1).max(64).optional() })
+    .optional(),
+  tags: tags.optional(),
+  functions: z.record(name('function name', 40), functionSchema).refine((f) => Object.keys(f).length > 0, {
+    message: 'a fleet needs at least one function',
+  }),
+});
+
+/** What an author writes in `ops.config.ts` (before defaults). */
+export type FleetConfig = z.input<typeof fleetSchema>;
+export type FunctionConfig = z.input<typeof functionSchema>;
+export type ParsedFleet = z.output<typeof fleetSchema>;
+export type ParsedFunction = z.output<typeof functionSchema>;
+export type Statement = z.output<typeof statementSchema>;

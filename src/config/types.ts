@@ -1,0 +1,118 @@
+import type { Runtime, Statement } from './schema.js';
+
+export type Language = 'node' | 'python';
+
+/** An HTTP API route, parsed. `key` is API Gateway's RouteKey (`GET /tasks/{id}` or `$default`). */
+export interface RouteSpec {
+  key: string;
+  method: string;
+  path: string;
+}
+
+/** A parameter a function reads, resolved for the stage. */
+export interface ParamUse {
+  name: string;
+  /** Full SSM name: `/{app}/{stage}/{name}`. */
+  path: string;
+  /** Environment variable the function receives. */
+  env: string;
+  /** Resolve the value into the environment at deploy time (plain params, or secure with plaintextEnv). */
+  resolve: boolean;
+  secure: boolean;
+}
+
+export interface ParamSpec {
+  name: string;
+  path: string;
+  secure: boolean;
+  description?: string;
+  plaintextEnv: boolean;
+  /** Function keys that read it. */
+  readers: string[];
+}
+
+export interface HandlerSpec {
+  /** Absolute path of the entry source file. */
+  file: string;
+  /** Exported function name in that file. */
+  exportName: string;
+  /** What Lambda's `Handler` field gets (`index.handler`, `lambda_function.lambda_handler`). */
+  lambdaHandler: string;
+  /** Python: absolute directory whose contents become the zip root. Node: the entry's directory. */
+  root: string;
+  /** Python: absolute path of the requirements file, when there is one. */
+  requirements?: string;
+}
+
+export interface BundleSpec {
+  sourcemap: boolean;
+  minify: boolean;
+  external: string[];
+  bundleAwsSdk: boolean;
+}
+
+/** One function of the fleet, with defaults filled in and names resolved for a stage. */
+export interface FunctionSpec {
+  /** Logical name in the config (`tasks-api`). */
+  key: string;
+  /** Physical Lambda name: `{app}-{stage}-{key}`. */
+  name: string;
+  runtime: Runtime;
+  language: Language;
+  handler: HandlerSpec;
+  description?: string;
+  memory: number;
+  timeout: number;
+  architecture: 'x86_64' | 'arm64';
+  ephemeralStorage: number;
+  /** Config environment plus what ops adds (param names, invoke targets, OPS_APP/OPS_STAGE). */
+  environment: Record<string, string>;
+  /** Config tags plus `ops:app`, `ops:stage`, `ops:function`. */
+  tags: Record<string, string>;
+  routes: RouteSpec[];
+  params: ParamUse[];
+  /** Keys of functions this one invokes. */
+  invokes: string[];
+  permissions: Statement[];
+  /** Existing role ARN; when set ops manages no role for this function. */
+  role?: string;
+  /** Role name ops manages when `role` is not given. */
+  roleName: string;
+  logGroup: string;
+  logRetentionDays: number;
+  triggers: unknown[];
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] };
+  layers: unknown[];
+  reservedConcurrency?: number;
+  provisionedConcurrency?: number;
+  tracing?: 'Active' | 'PassThrough';
+  async?: { maxRetries?: number; maxEventAgeSeconds?: number; onFailure?: string };
+  alarms: unknown[];
+  bundle: BundleSpec;
+}
+
+export interface CorsSpec {
+  allowOrigins?: string[];
+  allowMethods?: string[];
+  allowHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAge?: number;
+  allowCredentials?: boolean;
+}
+
+/** The whole fleet resolved for one stage: the desired state. */
+export interface Fleet {
+  app: string;
+  stage: string;
+  region: string;
+  /** Directory holding the config: every relative path is from here. */
+  root: string;
+  configPath: string;
+  params: ParamSpec[];
+  /** `undefined` when no function has routes or the config says `api: false`. */
+  api?: { name: string; cors?: CorsSpec };
+  functions: FunctionSpec[];
+  keepVersions: number;
+  concurrency: number;
+  tags: Record<string, string>;
+}

@@ -1,0 +1,202 @@
+import type { z } from 'zod';
+import { didYouMean, MAX_NAME_LENGTH, physicalName } from './naming.js';
+import { fleetSchema, type ParsedFleet } from './schema.js';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Everything `validateFleet` needs from the outside world, so it stays testable. */
+export interface ValidateEnv {
+  stage: string;
+  /** Does this path (relative to the config's directory) exist? */
+  exists(relPath: string): boolean;
+}
+
+const NODE_EXT = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const PY_EXT = ['.py'];
+
+/**
+ * Checks a raw config object: the schema, then the rules that span fields (references,
+ * files on disk, names per stage). Every problem is returned, each with its field path.
+ */
+export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedFleet; problems: Problem[] } {
+  const parsed = fleetSchema.safeParse(raw);
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap(issueToProblems);
+  problems.push(...crossFieldProblems(raw, env));
+  const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
+  return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };
+}
+
+function dedupe(ps: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const k = `${p.path}\0${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path.map(String));
+    return issue.keys.map((k) => {
+      const guess = didYouMean(k, known);
+      return { path: path ? `${path}.${k}` : k, message: `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}` };
+    });
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
+  if (issue.code === 'invalid_key') {
+    // A record key failed its schema: the key itself is the field, its own issues say why.
+    return issue.issues.map((inner) => ({ path, message: inner.message }));
+  }
+  if (issue.code === 'invalid_union') {
+    // Report the branch that got furthest rather than "invalid input".
+    const branches = issue.errors.map((errs) => errs.flatMap(issueToProblems));
+    const best = branches.sort((a, b) => a.length - b.length)[0];
+    if (best?.length) return best.map((p) => ({ path: [path, p.path].filter(Boolean).join('.'), message: p.message }));
+  }
+  return [{ path, message: issue.message }];
+}
+
+// Walks the schema along a path to list the keys an object there accepts.
+function knownKeysAt(path: string[]): string[] {
+  let s: any = fleetSchema;
+  const unwrap = () => {
+    for (let i = 0; i < 10 && s; i++) {
+      const d = s._zod?.def;
+      if (!d) return;
+      if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable') s = d.innerType;
+      else if (d.type === 'pipe') s = d.in;
+      else if (d.type === 'union') s = d.options.find((o: any) => o._zod?.def?.type === 'object') ?? d.options[0];
+      else return;
+    }
+  };
+  for (const seg of path) {
+    unwrap();
+    const d = s?._zod?.def;
+    if (!d) return [];
+    if (d.type === 'object') s = d.shape[seg];
+    else if (d.type === 'record') s = d.valueType;
+    else if (d.type === 'array') s = d.element;
+    else return [];
+  }
+  unwrap();
+  const d = s?._zod?.def;
+  return d?.type === 'object' ? Object.keys(d.shape) : [];
+}
+
+const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Splits a handler spec into its file candidates and export name (see `resolveHandlerFile`). */
+export function handlerCandidates(handler: string): { files: string[]; exportName?: string } {
+  const ext = [...NODE_EXT, ...PY_EXT].find((e) => handler.endsWith(e));
+  if (ext) return { files: [handler] };
+  const dot = handler.lastIndexOf('.');
+  const slash = handler.lastIndexOf('/');
+  if (dot <= slash + 0 || dot === -1) return { files: [] };
+  const base = handler.slice(0, dot);
+  return { files: [...NODE_EXT, ...PY_EXT].map((e) => base + e), exportName: handler.slice(dot + 1) };
+}
+
+export const isPythonFile = (f: string) => PY_EXT.some((e) => f.endsWith(e));
+
+function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
+  if (!isObj(raw) || !isObj(raw.functions)) return [];
+  const out: Problem[] = [];
+  const fns = raw.functions as Record<string, any>;
+  const declared = isObj(raw.params) ? Object.keys(raw.params) : [];
+  const routeOwner = new Map<string, string>();
+  const app = typeof raw.app === 'string' ? raw.app : '';
+  for (const [key, fn] of Object.entries(fns)) {
+    if (!isObj(fn)) continue;
+    const at = `functions.${key}`;
+    const name = physicalName(app, env.stage, key);
+    if (app && name.length > MAX_NAME_LENGTH) {
+      out.push({
+        path: at,
+        message: `physical name '${name}' is ${name.length} characters; Lambda allows ${MAX_NAME_LENGTH} (shorten app, stage or function name)`,
+      });
+    }
+    if (typeof fn.handler === 'string') {
+      const { files } = handlerCandidates(fn.handler);
+      const found = files.find((f) => env.exists(f));
+      if (files.length === 0) {
+        out.push({
+          path: `${at}.handler`,
+          message: `'${fn.handler}' is neither a file (handler.ts, lambda_function.py) nor 'path/module.export'`,
+        });
+      } else if (!found) {
+        out.push({
+          path: `${at}.handler`,
+          message: `no file for '${fn.handler}' (looked for ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`,
+        });
+      } else {
+        const runtime = typeof fn.runtime === 'string' ? fn.runtime : raw.defaults?.runtime;
+        const py = isPythonFile(found);
+        if (typeof runtime === 'string' && runtime.startsWith('python') !== py && fn.runtime !== undefined) {
+          out.push({
+            path: `${at}.runtime`,
+            message: `${runtime} cannot run ${found} (a ${py ? 'Python' : 'JavaScript/TypeScript'} file)`,
+          });
+        }
+        if (!py && (fn.root !== undefined || fn.requirements !== undefined)) {
+          out.push({ path: `${at}.${fn.root !== undefined ? 'root' : 'requirements'}`, message: 'only applies to Python functions' });
+        }
+      }
+    }
+    if (typeof fn.requirements === 'string' && !env.exists(fn.requirements)) {
+      out.push({ path: `${at}.requirements`, message: `file not found: ${fn.requirements}` });
+    }
+    if (Array.isArray(fn.params)) {
+      fn.params.forEach((p: unknown, i: number) => {
+        const pname = typeof p === 'string' ? p : isObj(p) ? p.name : undefined;
+        if (typeof pname === 'string' && !declared.includes(pname)) {
+          const guess = didYouMean(pname, declared);
+          out.push({
+            path: `${at}.params.${i}`,
+            message: `'${pname}' is not declared under params${guess ? ` (did you mean '${guess}'?)` : ''}`,
+          });
+        }
+      });
+    }
+    if (Array.isArray(fn.invokes)) {
+      fn.invokes.forEach((target: unknown, i: number) => {
+        if (typeof target === 'string' && !(target in fns)) {
+          const guess = didYouMean(target, Object.keys(fns));
+          out.push({
+            path: `${at}.invokes.${i}`,
+            message: `no function '${target}' in this fleet${guess ? ` (did you mean '${guess}'?)` : ''}`,
+          });
+        }
+      });
+    }
+    if (Array.isArray(fn.routes)) {
+      if (raw.api === false && fn.routes.length)
+        out.push({ path: `${at}.routes`, message: 'routes need an HTTP API, but the config says api: false' });
+      fn.routes.forEach((r: unknown, i: number) => {
+        if (typeof r !== 'string') return;
+        const norm = normalizeRouteKey(r);
+        const owner = routeOwner.get(norm);
+        if (owner) out.push({ path: `${at}.routes.${i}`, message: `'${r}' is already a route of '${owner}'` });
+        else routeOwner.set(norm, key);
+      });
+    }
+    if (
+      typeof fn.provisionedConcurrency === 'number' &&
+      typeof fn.reservedConcurrency === 'number' &&
+      fn.provisionedConcurrency > fn.reservedConcurrency
+    ) {
+      out.push({ path: `${at}.provisionedConcurrency`, message: `must not exceed reservedConcurrency (${fn.reservedConcurrency})` });
+    }
+  }
+  return out;
+}
+
+/** API Gateway treats `{id}` and `{taskId}` in the same place as the same route. */
+export function normalizeRouteKey(route: string): string {
+  return route.replace(/\{[^}+]+\}/g, '{}').replace(/\{[^}]+\+\}/g, '{+}');
+}
