@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/ops');
+
+/** Spawns the built CLI (npm test builds dist/ first). */
+async function ops(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}) {
+  try {
+    const r = await exec(process.execPath, [...(opts.nodeArgs ?? []), bin, ...args], {
+      cwd: opts.cwd ?? root,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e: any) {
+    return { code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string };
+  }
+}
+
+describe('bin/ops as a process', () => {
+  it('prints help and version', async () => {
+    const help = await ops(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: ops');
+    for (const cmd of ['config']) expect(help.stdout).toContain(cmd);
+    const version = await ops(['--version']);
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('--help loads no AWS SDK, ora, inquirer, execa or esbuild', async () => {
+    const trace = path.join(await mkdtemp(path.join(tmpdir(), 'ops-trace-')), 'imports.txt');
+    const r = await ops(['--help'], {
+      nodeArgs: ['--import', path.join(root, 'test/support/trace-imports.mjs')],
+      env: { OPS_TRACE_IMPORTS_FILE: trace },
+    });
+    expect(r.code).toBe(0);
+    const loaded = await readFile(trace, 'utf8');
+    expect(loaded).toContain('dist/cli.js'); // the trace works
+    for (const heavy of ['@aws-sdk', '/ora/', '@inquirer', '/execa/', '/esbuild/', '/zod/', '/archiver/']) {
+      expect(loaded, `${heavy} must not load for --help`).not.toContain(heavy);
+    }
+  });
+
+  it('unknown commands and options: one line, exit 2, no stack', async () => {
+    for (const args of [['deplyo'], ['config', '--bogus']]) {
+      const r = await ops(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toMatch(/^ops: (unknown command|unknown option)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a missing config is a one-line error with a hint, exit 1', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ops-empty-'));
+    const r = await ops(['config'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: no ops.config.ts in .*\n  hint: run 'ops init'/);
+  });
+});
+
+describe('config errors as a user sees them', () => {
+  it('a config with five mistakes prints five errors with their paths, exit 1, no stack', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ops-bad-'));
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'src/api'), { recursive: true });
+    await writeFile(path.join(dir, 'src/api/handler.ts'), 'export const handler = async () => ({ ok: true });\n');
+    await writeFile(
+      path.join(dir, 'ops.config.ts'),
+      `import { defineFleet } from 'ops';
+export default defineFleet({
+  app: 'Shop',                                  // 1: uppercase
+  functions: {
+    api: {
+      handler: 'src/api/handler.ts',
+      memory: 100000,                           // 2: out of range
+      routes: ['GET tasks'],                    // 3: path must start with /
+      invokes: ['worker'],                      // 4: no such function
+    },
+    other: { handler: 'src/other/handler.ts' }, // 5: file missing
+  },
+} as any);
+`,
+    );
+    const r = await ops(['config'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe('error: ops.config.ts: 5 problems in the fleet config');
+    const problems = lines.filter((l) => /^ {2}\S+: /.test(l) && !l.includes('hint:'));
+    expect(problems.map((l) => l.trim().split(':')[0])).toEqual([
+      'app',
+      'functions.api.invokes.0',
+      'functions.api.memory',
+      'functions.api.routes.0',
+      'functions.other.handler',
+    ]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
