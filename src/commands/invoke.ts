@@ -1,0 +1,32 @@
+import { defineCommand } from '../cli/command.js';
+
+export interface InvokeOptions {
+  local?: boolean;
+  event?: string;
+  eventFile?: string;
+  payload?: string;
+}
+
+export default defineCommand<InvokeOptions>({
+  name: 'invoke',
+  description: 'Invoke a function with a sample event, locally from its packaged zip (--local)',
+  args: [
+    { name: 'function', required: true, description: 'function to invoke' },
+    { name: 'stdin', description: "'-' to read the payload from stdin" },
+  ],
+  options: [
+    { flags: '--local', description: 'run the handler on this machine from its packaged zip' },
+    { flags: '-e, --event <sample>', description: "sample event from the function's events/ directory" },
+    { flags: '--event-file <path>', description: 'event from a JSON file' },
+    { flags: '-p, --payload <json>', description: 'event as a JSON string' },
+  ],
+  examples: [
+    'ops invoke tasks-api --local --event create-task',
+    "ops invoke gateway --local --payload '{\"rawPath\":\"/api/health\"}'",
+    'echo \'{"taskId":"t-1"}\' | ops invoke tasks-worker --local -',
+  ],
+  async run(ctx, args, opts) {
+    const { invokeCommand } = await import('../invoke/command.js');
+    return invokeCommand(ctx, String(args.function), args.stdin === '-', opts);
+  },
+});
