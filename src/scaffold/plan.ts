@@ -1,0 +1,156 @@
+import { renderTemplate, type TemplateReader } from './templates.js';
+
+/** A file a scaffold creates, relative to the directory it is written into (POSIX separators). */
+export interface FileToWrite {
+  path: string;
+  contents: string;
+}
+
+/** Sample event (and handler shape) of a new function. */
+export const EVENT_KINDS = ['http', 'sns', 'schedule', 'direct'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+const EVENT_FILES: Record<EventKind, string> = { http: 'http-api.json', sns: 'sns.json', schedule: 'schedule.json', direct: 'direct.json' };
+
+/** What `ops new function` adds under `functions:` in the config. */
+export interface FunctionEntry {
+  handler: string;
+  runtime?: string;
+  routes?: string[];
+}
+
+export interface NewFunctionOptions {
+  /** The config key, already validated (`send-email`). */
+  name: string;
+  /** `--runtime`: written into the entry. Without it the entry inherits the fleet's default. */
+  runtime?: string;
+  /** The fleet's `defaults.runtime`: picks the language when `runtime` is not given. */
+  fleetRuntime?: string;
+  /** Defaults to `http` when `route` is given, else `direct` (no public endpoint unless asked for). */
+  event?: EventKind;
+  /** `GET /path`; HTTP functions without one get `GET /<name>`. */
+  route?: string;
+  app: string;
+  region: string;
+}
+
+export interface NewFunctionPlan {
+  files: FileToWrite[];
+  entry: FunctionEntry;
+  /** The function's directory (`src/functions/send_email` for Python). */
+  dir: string;
+  /** The sample event written, for `ops invoke --event`. */
+  eventFile: string;
+  event: EventKind;
+  language: 'node' | 'python';
+}
+
+/** Python directories use underscores: the directory name is an importable module name. */
+export function functionDir(name: string, language: 'node' | 'python'): string {
+  return `src/functions/${language === 'python' ? name.replace(/-/g, '_') : name}`;
+}
+
+/** Skeleton, sample event and config entry of a new function. Pure: templates come from `read`. */
+export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): NewFunctionPlan {
+  const language = (o.runtime ?? o.fleetRuntime ?? 'nodejs22.x').startsWith('python') ? 'python' : 'node';
+  const event: EventKind = o.event ?? (o.route ? 'http' : 'direct');
+  if (o.route && event !== 'http') throw new Error(`a route needs an http function, not ${event}`);
+  const route = event === 'http' ? (o.route ?? `GET /${o.name}`) : undefined;
+  const dir = functionDir(o.name, language);
+  const vars = { name: o.name, app: o.app, region: o.region, route: route ?? '' };
+  const suffix = event === 'http' ? '' : `.${event}`;
+  const eventFile = `${dir}/events/${EVENT_FILES[event]}`;
+  const files: FileToWrite[] = [];
+  let handler: string;
+  if (language === 'python') {
+    files.push({ path: `${dir}/lambda_function.py`, contents: renderTemplate(read(`functions/python/lambda_function${suffix}.py`), vars) });
+    files.push({ path: `${dir}/requirements.txt`, contents: renderTemplate(read('functions/python/requirements.txt'), vars) });
+    handler = `${dir}/lambda_function.lambda_handler`;
+  } else {
+    files.push({ path: `${dir}/handler.ts`, contents: renderTemplate(read(`functions/typescript/handler${suffix}.ts`), vars) });
+    handler = `${dir}/handler.ts`;
+  }
+  files.push({ path: eventFile, contents: sampleEvent(event, read(`events/${EVENT_FILES[event]}`), vars, route) });
+  const entry: FunctionEntry = { handler };
+  if (o.runtime) entry.runtime = o.runtime;
+  if (route) entry.routes = [route];
+  return { files, entry, dir, eventFile, event, language };
+}
+
+export interface InitOptions {
+  app: string;
+  runtime: string;
+  region: string;
+}
+
+export interface InitPlan {
+  files: FileToWrite[];
+  /** The first function's key, directory and sample event. */
+  functionName: string;
+  functionDir: string;
+  eventFile: string;
+}
+
+/** A minimal working fleet: config, one HTTP function with a sample event, and a .gitignore. */
+export function planInit(o: InitOptions, read: TemplateReader): InitPlan {
+  const route = 'GET /hello';
+  const fn = planNewFunction({ name: 'hello', runtime: o.runtime, event: 'http', route, app: o.app, region: o.region }, read);
+  const config = renderTemplate(read('ops.config.ts'), {
+    app: o.app,
+    region: o.region,
+    runtime: o.runtime,
+    handler: fn.entry.handler,
+    route,
+  });
+  return {
+    files: [{ path: 'ops.config.ts', contents: config }, { path: '.gitignore', contents: read('gitignore') }, ...fn.files],
+    functionName: 'hello',
+    functionDir: fn.dir,
+    eventFile: fn.eventFile,
+  };
+}
+
+/** A directory name made into an app name the schema accepts: lowercase, dashes, starts with a letter, ≤ 24. */
+export function sanitizeAppName(raw: string): string {
+  const s = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 24)
+    .replace(/-+$/, '');
+  return s || 'app';
+}
+
+/** A sample event rendered from its template; HTTP events are fitted to the function's route. */
+export function sampleEvent(kind: EventKind, template: string, vars: Record<string, string>, route?: string): string {
+  const event = JSON.parse(renderTemplate(template, vars)) as Record<string, any>;
+  return `${JSON.stringify(kind === 'http' && route ? fitHttpEvent(event, route) : event, null, 2)}\n`;
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+// Path parameters get sample values; ANY is sent as GET. Keys keep API Gateway's order.
+function fitHttpEvent(template: Record<string, any>, route: string): Record<string, unknown> {
+  const [method, routePath] = route === '$default' ? ['GET', '/'] : route.split(' ');
+  const params: Record<string, string> = {};
+  const rawPath = routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
+    params[name] = greedy ? 'a/b' : `${name}-1`;
+    return params[name];
+  });
+  const httpMethod = method === 'ANY' ? 'GET' : method;
+  const body = WITH_BODY.has(httpMethod) ? JSON.stringify({ name: 'ops' }) : undefined;
+  const headers = body
+    ? { ...template.headers, 'content-length': String(body.length), 'content-type': 'application/json' }
+    : template.headers;
+  const { isBase64Encoded, requestContext, ...rest } = template;
+  return {
+    ...rest,
+    routeKey: route,
+    rawPath,
+    headers,
+    ...(Object.keys(params).length ? { pathParameters: params } : {}),
+    requestContext: { ...requestContext, http: { ...requestContext.http, method: httpMethod, path: rawPath }, routeKey: route },
+    ...(body ? { body } : {}),
+    isBase64Encoded,
+  };
+}

@@ -1,0 +1,139 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { planInit, planNewFunction, sampleEvent, sanitizeAppName } from '../../../src/scaffold/plan.js';
+import { packageTemplates, renderTemplate, templatesDir } from '../../../src/scaffold/templates.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const read = packageTemplates();
+const base = { app: 'shop', region: 'eu-west-1' };
+const paths = (files: { path: string }[]) => files.map((f) => f.path);
+
+describe('planInit', () => {
+  it('writes a config, a .gitignore and one TypeScript HTTP function', () => {
+    const plan = planInit({ ...base, runtime: 'nodejs22.x' }, read);
+    expect(paths(plan.files)).toEqual([
+      'ops.config.ts',
+      '.gitignore',
+      'src/functions/hello/handler.ts',
+      'src/functions/hello/events/http-api.json',
+    ]);
+    const config = plan.files[0].contents;
+    expect(config).toContain("import { defineFleet } from 'ops';");
+    expect(config).toContain("app: 'shop'");
+    expect(config).toContain("region: 'eu-west-1'");
+    expect(config).toContain("runtime: 'nodejs22.x'");
+    expect(config).toContain("handler: 'src/functions/hello/handler.ts'");
+    expect(config).toContain("routes: ['GET /hello']");
+    expect(plan.files[1].contents.split('\n')).toEqual(expect.arrayContaining(['.ops/', 'node_modules/', '.env.*']));
+    expect(plan.eventFile).toBe('src/functions/hello/events/http-api.json');
+    for (const f of plan.files) expect(f.contents).not.toMatch(/\{\{\w+\}\}/);
+  });
+
+  it('writes a Python function with its requirements file', () => {
+    const plan = planInit({ ...base, runtime: 'python3.12' }, read);
+    expect(paths(plan.files)).toContain('src/functions/hello/lambda_function.py');
+    expect(paths(plan.files)).toContain('src/functions/hello/requirements.txt');
+    expect(plan.files[0].contents).toContain("handler: 'src/functions/hello/lambda_function.lambda_handler'");
+    expect(plan.files[0].contents).toContain("runtime: 'python3.12'");
+  });
+});
+
+describe('planNewFunction', () => {
+  it('makes a directly invoked function when neither route nor event is given', () => {
+    const plan = planNewFunction({ ...base, name: 'send-email' }, read);
+    expect(plan.event).toBe('direct');
+    expect(plan.entry).toEqual({ handler: 'src/functions/send-email/handler.ts' });
+    expect(paths(plan.files)).toEqual(['src/functions/send-email/handler.ts', 'src/functions/send-email/events/direct.json']);
+  });
+
+  it('makes an HTTP function for a route, and a default route for --event http', () => {
+    expect(planNewFunction({ ...base, name: 'users', route: 'GET /users/{id}' }, read).entry.routes).toEqual(['GET /users/{id}']);
+    const plan = planNewFunction({ ...base, name: 'users', event: 'http' }, read);
+    expect(plan.entry.routes).toEqual(['GET /users']);
+    expect(plan.files[0].contents).toContain('APIGatewayProxyEventV2');
+  });
+
+  it('writes the runtime only when it is asked for, and picks the language from it or the fleet default', () => {
+    expect(planNewFunction({ ...base, name: 'a', runtime: 'nodejs20.x' }, read).entry.runtime).toBe('nodejs20.x');
+    const py = planNewFunction({ ...base, name: 'nightly-report', fleetRuntime: 'python3.12', event: 'schedule' }, read);
+    expect(py.entry).toEqual({ handler: 'src/functions/nightly_report/lambda_function.lambda_handler' });
+    expect(py.language).toBe('python');
+    expect(paths(py.files)).toEqual([
+      'src/functions/nightly_report/lambda_function.py',
+      'src/functions/nightly_report/requirements.txt',
+      'src/functions/nightly_report/events/schedule.json',
+    ]);
+    expect(py.files[0].contents).toContain('nightly-report: scheduled run');
+    expect(planNewFunction({ ...base, name: 'b', fleetRuntime: 'python3.12', runtime: 'nodejs22.x' }, read).language).toBe('node');
+  });
+
+  it.each(['http', 'sns', 'schedule', 'direct'] as const)('renders every template for %s, in both languages', (event) => {
+    for (const runtime of ['nodejs22.x', 'python3.13']) {
+      const plan = planNewFunction({ ...base, name: 'fn', runtime, event }, read);
+      for (const f of plan.files) expect(f.contents, f.path).not.toMatch(/\{\{\w+\}\}/);
+      expect(() => JSON.parse(plan.files[plan.files.length - 1].contents)).not.toThrow();
+    }
+  });
+
+  it('fills app and region into sample events', () => {
+    const sns = JSON.parse(planNewFunction({ ...base, name: 'fn', event: 'sns' }, read).files[1].contents);
+    expect(sns.Records[0].Sns.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:shop-events');
+  });
+});
+
+describe('sampleEvent for HTTP routes', () => {
+  const http = (route: string) => JSON.parse(sampleEvent('http', read('events/http-api.json'), { region: 'us-east-1' }, route));
+
+  it('fills path parameters with sample values', () => {
+    const e = http('GET /tasks/{id}');
+    expect(e).toMatchObject({ version: '2.0', routeKey: 'GET /tasks/{id}', rawPath: '/tasks/id-1', pathParameters: { id: 'id-1' } });
+    expect(e.requestContext).toMatchObject({ routeKey: 'GET /tasks/{id}', http: { method: 'GET', path: '/tasks/id-1' } });
+    expect(e.body).toBeUndefined();
+  });
+
+  it('handles greedy paths, ANY, $default and bodies', () => {
+    expect(http('ANY /api/{proxy+}')).toMatchObject({
+      rawPath: '/api/a/b',
+      pathParameters: { proxy: 'a/b' },
+      requestContext: { http: { method: 'GET' } },
+    });
+    expect(http('$default')).toMatchObject({ routeKey: '$default', rawPath: '/' });
+    const post = http('POST /tasks');
+    expect(JSON.parse(post.body)).toEqual({ name: 'ops' });
+    expect(post.headers['content-type']).toBe('application/json');
+    expect(Object.keys(post).slice(-2)).toEqual(['body', 'isBase64Encoded']);
+  });
+});
+
+describe('sanitizeAppName', () => {
+  it.each([
+    ['my-app', 'my-app'],
+    ['My Cool App!', 'my-cool-app'],
+    ['2024_orders--API', 'orders-api'],
+    ['a-really-long-directory-name-for-an-app', 'a-really-long-directory'],
+    ['___', 'app'],
+    ['123', 'app'],
+  ])('%s → %s', (input, out) => {
+    expect(sanitizeAppName(input)).toBe(out);
+    expect(out).toMatch(/^[a-z][a-z0-9-]{0,23}$/);
+  });
+});
+
+describe('templates', () => {
+  it('renders placeholders in one pass and refuses unknown ones', () => {
+    expect(renderTemplate('{{a}}-{{b}}', { a: '{{b}}', b: 'x' })).toBe('{{b}}-x');
+    expect(() => renderTemplate('{{nope}}', {})).toThrow('{{nope}}');
+  });
+
+  it('finds templates/ from src/ and from a bundled chunk in dist/chunks/', () => {
+    expect(templatesDir()).toBe(path.join(root, 'templates'));
+    expect(templatesDir(pathToFileURL(path.join(root, 'dist/chunks/scaffold-abc.js')).href)).toBe(path.join(root, 'templates'));
+    expect(() => templatesDir(pathToFileURL('/nowhere/x.js').href)).toThrow('templates/');
+  });
+
+  it('has every sample event', () => {
+    expect(readdirSync(path.join(root, 'templates/events')).sort()).toEqual(['direct.json', 'http-api.json', 'schedule.json', 'sns.json']);
+  });
+});
