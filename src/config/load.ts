@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,8 +24,15 @@ export function findConfig(cwd: string, explicit?: string): string {
   if (explicit) {
     const p = path.resolve(cwd, explicit);
     if (!existsSync(p)) throw new UserError(`config file not found: ${explicit}`, { hint: 'check the --config path' });
-    const inDir = CONFIG_FILES.map((f) => path.join(p, f)).find((f) => existsSync(f));
-    return inDir ?? p;
+    if (statSync(p).isDirectory()) {
+      const inDir = CONFIG_FILES.map((f) => path.join(p, f)).find((f) => existsSync(f));
+      if (!inDir)
+        throw new UserError(`no ${CONFIG_FILES.join(', ')} in ${explicit}`, {
+          hint: "run 'ops init' there, or point --config at the file",
+        });
+      return inDir;
+    }
+    return p;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const hit = CONFIG_FILES.map((f) => path.join(dir, f)).find((f) => existsSync(f));
@@ -81,8 +88,11 @@ export async function importConfig(configPath: string, stage: string): Promise<u
   } catch (err) {
     const first = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors?.[0];
     const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : '';
-    throw new UserError(`cannot compile ${path.basename(configPath)}: ${where}${first?.text ?? String(err)}`, {
-      hint: 'fix the syntax error and run again',
+    const text = first?.text ?? String(err);
+    throw new UserError(`cannot compile ${path.basename(configPath)}: ${where}${text}`, {
+      hint: /Could not resolve/.test(text)
+        ? 'check the import path, or install the package the config imports'
+        : 'fix the error at that line and run again',
     });
   }
   const code = result.outputFiles?.[0]?.text ?? '';
@@ -91,7 +101,11 @@ export async function importConfig(configPath: string, stage: string): Promise<u
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const file = path.join(dir, `config-${hash}.mjs`);
   if (!existsSync(file)) {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true }).catch((e: Error) => {
+      throw new UserError(`cannot write ${path.relative(root, dir)}: ${e.message}`, {
+        hint: 'ops keeps its build cache in .ops/ next to the config; make the directory writable',
+      });
+    });
     // Atomic: another ops process may be importing the same file right now.
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, code);

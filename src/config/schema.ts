@@ -38,7 +38,7 @@ const name = (what: string, max: number) =>
     .string()
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`)
-    .regex(/^[a-z][a-z0-9-]*$/, `${what} must be lowercase letters, digits and dashes, starting with a letter`);
+    .regex(/^[a-z](?:-?[a-z0-9])*$/, `${what} must be lowercase letters, digits and single dashes, starting with a letter`);
 
 const envName = z
   .string()

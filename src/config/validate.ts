@@ -97,7 +97,7 @@ export function handlerCandidates(handler: string): { files: string[]; exportNam
   if (ext) return { files: [handler] };
   const dot = handler.lastIndexOf('.');
   const slash = handler.lastIndexOf('/');
-  if (dot <= slash + 0 || dot === -1) return { files: [] };
+  if (dot === -1 || dot < slash) return { files: [] };
   const base = handler.slice(0, dot);
   return { files: [...NODE_EXT, ...PY_EXT].map((e) => base + e), exportName: handler.slice(dot + 1) };
 }

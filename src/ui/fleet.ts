@@ -38,7 +38,7 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
   }
   for (const f of fleet.functions) {
     const extra: string[] = [];
-    const env = Object.keys(f.environment);
+    const env = Object.keys(f.environment).filter((k) => k !== 'OPS_APP' && k !== 'OPS_STAGE');
     if (env.length) extra.push(`env ${env.join(', ')}`);
     if (f.invokes.length) extra.push(`invokes ${f.invokes.join(', ')}`);
     if (f.role) extra.push(`role ${f.role}`);
