@@ -53,6 +53,10 @@ export interface EventSource {
 export async function resolveEvent(fn: FunctionSpec, src: EventSource, cwd: string): Promise<{ event: unknown; source: string }> {
   const given = [src.event, src.eventFile, src.payload, src.stdin].filter((x) => x !== undefined).length;
   if (given > 1) throw new UsageError('give one of --event, --event-file, --payload or - (stdin)');
+  if (src.event !== undefined && src.event.includes('/') && existsSync(path.resolve(cwd, src.event))) {
+    // A path given to --event: take it as a file, as users coming from `aws lambda invoke` expect.
+    return resolveEvent(fn, { eventFile: src.event }, cwd);
+  }
   if (src.event !== undefined) {
     const samples = await listSamples(fn);
     const want = src.event.replace(/\.json$/, '');

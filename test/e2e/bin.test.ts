@@ -102,3 +102,21 @@ export default defineFleet({
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a new user in an empty directory', () => {
+  it.each(['nodejs22.x', 'python3.12'])('ops init (%s), then package and invoke --local, works', async (runtime) => {
+    const dir = path.join(await mkdtemp(path.join(tmpdir(), 'ops-new-')), 'shop');
+    const init = await ops(['init', dir, '--runtime', runtime]);
+    expect(init.code, init.stderr).toBe(0);
+    const pkg = await ops(['package', '--json'], { cwd: dir });
+    expect(pkg.code, pkg.stderr).toBe(0);
+    const [artifact] = JSON.parse(pkg.stdout);
+    expect(artifact).toMatchObject({ key: 'hello', runtime });
+    expect(artifact.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const inv = await ops(['invoke', 'hello', '--local', '--event', 'http-api'], { cwd: dir });
+    expect(inv.code, inv.stderr).toBe(0);
+    const result = JSON.parse(inv.stdout);
+    expect(result.statusCode).toBe(200);
+    expect(typeof result.body).toBe('string');
+  });
+});
