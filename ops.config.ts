@@ -24,7 +24,7 @@ export default defineFleet({
       invokes: ['tasks-worker'],
       permissions: [
         {
-          Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Scan'],
+          Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
           Resource: 'arn:aws:dynamodb:us-east-1:*:table/tasks-*',
         },
       ],

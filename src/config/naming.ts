@@ -14,6 +14,8 @@ export const upperSnake = (s: string) =>
 
 /** Environment variable holding a parameter's SSM name. */
 export const paramEnvName = (name: string) => `OPS_PARAM_${upperSnake(name)}`;
+/** Environment variable holding a parameter's value (resolved at deploy time, or for local runs). */
+export const paramValueEnvName = (name: string) => `OPS_PARAM_VALUE_${upperSnake(name)}`;
 /** Environment variable holding an invoked function's physical name. */
 export const invokeEnvName = (key: string) => `${upperSnake(key)}_FUNCTION_NAME`;
 

@@ -78,7 +78,8 @@ function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts
     return {
       name: r.name,
       path: paramPath(cfg.app, opts.stage, r.name),
-      env: r.env ?? paramEnvName(r.name),
+      // A resolved value goes where the fleet's params helper looks for values first.
+      env: r.env ?? (r.resolve ? paramValueEnvName(r.name) : paramEnvName(r.name)),
       resolve: r.resolve ?? false,
       secure: decl.secure ?? false,
     };

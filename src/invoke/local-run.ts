@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildFunction } from '../build/index.js';
-import { upperSnake } from '../config/naming.js';
+import { paramValueEnvName, upperSnake } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';
 import { prepareCodeDir } from './local/index.js';
@@ -34,9 +34,11 @@ export async function localParams(fleet: Fleet, fn: FunctionSpec): Promise<Local
   for (const p of fn.params) {
     const v = values[p.name] ?? values[upperSnake(p.name)];
     if (v === undefined) missing.push(p.name);
-    else env[`OPS_PARAM_VALUE_${upperSnake(p.name)}`] = v;
-    // A param resolved into the environment at deploy time gets its value directly.
-    if (p.resolve && v !== undefined) env[p.env] = v;
+    else {
+      env[paramValueEnvName(p.name)] = v;
+      // A param resolved into the environment at deploy time gets its value directly.
+      if (p.resolve) env[p.env] = v;
+    }
   }
   return { env, source: existsSync(file) ? path.basename(file) : undefined, missing };
 }

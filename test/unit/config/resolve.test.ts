@@ -79,6 +79,6 @@ describe('resolveFleet', () => {
   it('records which functions read each param', () => {
     const f = resolveFleet(cfg, opts());
     expect(f.params.find((p) => p.name === 'db-url')).toMatchObject({ secure: true, readers: ['api'] });
-    expect(f.functions[0].params[1]).toMatchObject({ name: 'table-name', resolve: true, env: 'OPS_PARAM_TABLE_NAME' });
+    expect(f.functions[0].params[1]).toMatchObject({ name: 'table-name', resolve: true, env: 'OPS_PARAM_VALUE_TABLE_NAME' });
   });
 });
