@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { apiName, invokeEnvName, logGroupName, ownershipTags, paramEnvName, paramPath, physicalName } from './naming.js';
+import { apiName, invokeEnvName, logGroupName, ownershipTags, paramEnvName, paramPath, paramValueEnvName, physicalName } from './naming.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
 import type { Fleet, FunctionSpec, HandlerSpec, ParamSpec, ParamUse, RouteSpec } from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
