@@ -5,6 +5,7 @@ export interface InvokeOptions {
   event?: string;
   eventFile?: string;
   payload?: string;
+  env?: string[];
 }
 
 export default defineCommand<InvokeOptions>({
@@ -19,10 +20,11 @@ export default defineCommand<InvokeOptions>({
     { flags: '-e, --event <sample>', description: "sample event from the function's events/ directory" },
     { flags: '--event-file <path>', description: 'event from a JSON file' },
     { flags: '-p, --payload <json>', description: 'event as a JSON string' },
+    { flags: '--env <KEY=VALUE...>', description: 'with --local: set or override environment variables of the function' },
   ],
   examples: [
     'ops invoke tasks-api --local --event create-task',
-    "ops invoke gateway --local --payload '{\"rawPath\":\"/api/health\"}'",
+    'ops invoke gateway --local --payload \'{"rawPath":"/api/health"}\'',
     'echo \'{"taskId":"t-1"}\' | ops invoke tasks-worker --local -',
   ],
   async run(ctx, args, opts) {

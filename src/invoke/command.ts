@@ -7,6 +7,17 @@ import { resolveEvent } from './events.js';
 import { invokeOnce } from './local/index.js';
 import { prepareLocalFunction } from './local-run.js';
 
+/** `KEY=VALUE` pairs from `--env`, or a usage error naming the bad one. */
+export function parseEnvPairs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(p);
+    if (!m) throw new UsageError(`--env ${p}: expected KEY=VALUE`, { hint: '--env AMADEUS_BASE_URL=http://localhost:8080' });
+    out[m[1]] = m[2];
+  }
+  return out;
+}
+
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
@@ -27,6 +38,7 @@ export async function invokeCommand(ctx: Context, name: string, fromStdin: boole
       hint: `run it locally: ops invoke ${fn.key} --local`,
     });
   }
+  const overrides = parseEnvPairs(opts.env ?? []);
   const json = ctx.global.json;
   const { worker, params } = await prepareLocalFunction(fleet, fn, {
     env: ctx.env,
@@ -36,6 +48,7 @@ export async function invokeCommand(ctx: Context, name: string, fromStdin: boole
     onLog: json ? undefined : (chunk) => ctx.io.stderr.write(chunk),
     onWarning: (m) => ctx.log.warn(m),
   });
+  Object.assign(worker.env, overrides);
   if (params.missing.length) {
     ctx.log.warn(
       `${fn.key} reads ${params.missing.join(', ')}, not set ${params.source ? `in ${params.source}` : `(no .env.${fleet.stage} file)`}: the handler will look them up in SSM`,

@@ -60,7 +60,7 @@ describe('bin/ops as a process', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ops-empty-'));
     const r = await ops(['config'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: no ops.config.ts in .*\n  hint: run 'ops init'/);
+    expect(r.stderr).toMatch(/^error: no ops.config.ts in .*\n {2}hint: run 'ops init'/);
   });
 });
 
@@ -118,5 +118,58 @@ describe('a new user in an empty directory', () => {
     const result = JSON.parse(inv.stdout);
     expect(result.statusCode).toBe(200);
     expect(typeof result.body).toBe('string');
+  });
+});
+
+describe('handler failures', () => {
+  it('a throwing handler (node and python) and a timeout exit 1 with the error type and message', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ops-throw-'));
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'src/boom'), { recursive: true });
+    await mkdir(path.join(dir, 'src/pyboom'), { recursive: true });
+    await mkdir(path.join(dir, 'src/slow'), { recursive: true });
+    await writeFile(
+      path.join(dir, 'src/boom/handler.ts'),
+      "class OrderError extends Error { name = 'OrderError'; }\nexport const handler = async () => { console.log('about to fail'); throw new OrderError('order 42 is broken'); };\n",
+    );
+    await writeFile(path.join(dir, 'src/pyboom/main.py'), 'def handler(event, context):\n    raise ValueError("bad quantity: -1")\n');
+    await writeFile(path.join(dir, 'src/slow/handler.ts'), 'export const handler = () => new Promise((r) => setTimeout(r, 5000));\n');
+    await writeFile(
+      path.join(dir, 'ops.config.ts'),
+      `export default { app: 'boom', functions: {
+        boom: { handler: 'src/boom/handler.ts' },
+        pyboom: { handler: 'src/pyboom/main.handler' },
+        slow: { handler: 'src/slow/handler.ts', timeout: 1 },
+      } };\n`,
+    );
+    const node = await ops(['invoke', 'boom', '--local'], { cwd: dir });
+    expect(node.code).toBe(1);
+    expect(node.stderr).toContain('about to fail');
+    expect(node.stderr).toContain('function error: OrderError: order 42 is broken');
+    expect(JSON.parse(node.stdout)).toMatchObject({ errorType: 'OrderError', errorMessage: 'order 42 is broken' });
+
+    const py = await ops(['invoke', 'pyboom', '--local'], { cwd: dir });
+    expect(py.code).toBe(1);
+    expect(py.stderr).toContain('function error: ValueError: bad quantity: -1');
+
+    const slow = await ops(['invoke', 'slow', '--local'], { cwd: dir });
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toContain('Task timed out after 1.00 seconds');
+  });
+});
+
+describe('packaging the repo fleet', () => {
+  it('gives identical sha256 twice and in another time zone', async () => {
+    const shas = async (args: string[], env?: NodeJS.ProcessEnv) => {
+      const r = await ops(['package', '--json', ...args], { env });
+      expect(r.code, r.stderr).toBe(0);
+      return Object.fromEntries(JSON.parse(r.stdout).map((a: { key: string; sha256: string }) => [a.key, a.sha256]));
+    };
+    const first = await shas(['--force']);
+    const second = await shas([]);
+    const tokyo = await shas(['--force'], { TZ: 'Asia/Tokyo' });
+    expect(Object.keys(first)).toHaveLength(5);
+    expect(second).toEqual(first);
+    expect(tokyo).toEqual(first);
   });
 });
