@@ -135,6 +135,8 @@ export function createContext(io: IO, env: NodeJS.ProcessEnv, cwd: string, all: 
       hint: 'a stage is 1-16 lowercase letters, digits and dashes, starting with a letter',
     });
   }
+  // dist/ is minified: map --debug stack traces back to the sources.
+  if (global.debug) process.setSourceMapsEnabled?.(true);
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
   const level = global.color && (forced || io.stderr.isTTY) ? 1 : 0;
   const color = new Chalk({ level: level as 0 | 1 });

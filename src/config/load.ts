@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, UserError } from '../errors.js';
@@ -59,10 +59,34 @@ export async function loadFleet(opts: LoadOptions): Promise<Fleet> {
 // the config is bundled with esbuild and that import is served from here.
 const DEFINE_SHIM = 'export function defineFleet(config) { return config; }\n';
 
-/** Bundles a TypeScript/JavaScript config with esbuild and imports it. Returns the default export. */
-export async function importConfig(configPath: string, stage: string): Promise<unknown> {
-  const esbuild = await import('esbuild');
+interface CompiledManifest {
+  config: string;
+  file: string;
+  /** Content hash of every file the config was bundled from. */
+  inputs: Record<string, string>;
+}
+
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * The config compiled to an ES module under `.ops/config/`. Reused without starting esbuild while
+ * the config and every file it imports hash the same as when it was compiled.
+ */
+async function compileConfig(configPath: string): Promise<string> {
   const root = path.dirname(configPath);
+  const dir = path.join(root, '.ops', 'config');
+  const manifestPath = path.join(dir, 'manifest.json');
+  const previous = await readFile(manifestPath, 'utf8').then(
+    (t) => JSON.parse(t) as CompiledManifest,
+    () => undefined,
+  );
+  if (previous?.config === configPath && existsSync(previous.file)) {
+    const same = await Promise.all(
+      Object.entries(previous.inputs).map(async ([f, h]) => sha(await readFile(f).catch(() => Buffer.alloc(0))) === h),
+    );
+    if (same.every(Boolean)) return previous.file;
+  }
+  const esbuild = await import('esbuild');
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
@@ -70,6 +94,7 @@ export async function importConfig(configPath: string, stage: string): Promise<u
       absWorkingDir: root,
       bundle: true,
       write: false,
+      metafile: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -97,21 +122,34 @@ export async function importConfig(configPath: string, stage: string): Promise<u
   }
   const code = result.outputFiles?.[0]?.text ?? '';
   // Written inside the project so the config's own imports resolve from its node_modules.
-  const dir = path.join(root, '.ops', 'config');
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const file = path.join(dir, `config-${hash}.mjs`);
-  if (!existsSync(file)) {
-    await mkdir(dir, { recursive: true }).catch((e: Error) => {
-      throw new UserError(`cannot write ${path.relative(root, dir)}: ${e.message}`, {
-        hint: 'ops keeps its build cache in .ops/ next to the config; make the directory writable',
-      });
+  const file = path.join(dir, `config-${sha(code).slice(0, 16)}.mjs`);
+  await mkdir(dir, { recursive: true }).catch((e: Error) => {
+    throw new UserError(`cannot write ${path.relative(root, dir)}: ${e.message}`, {
+      hint: 'ops keeps its build cache in .ops/ next to the config; make the directory writable',
     });
-    // Atomic: another ops process may be importing the same file right now.
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, code);
-    await rename(tmp, file);
-    await pruneOld(dir, path.basename(file));
+  });
+  const inputs: Record<string, string> = {};
+  for (const rel of Object.keys(result.metafile?.inputs ?? {})) {
+    if (rel.includes(':')) continue; // the ops-define shim
+    const abs = path.resolve(root, rel);
+    inputs[abs] = sha(await readFile(abs));
   }
+  // Atomic writes: another ops process may be reading these right now.
+  if (!existsSync(file)) await writeAtomic(file, code);
+  await writeAtomic(manifestPath, JSON.stringify({ config: configPath, file, inputs } satisfies CompiledManifest));
+  await pruneOld(dir, path.basename(file));
+  return file;
+}
+
+async function writeAtomic(file: string, data: string) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/** Bundles a TypeScript/JavaScript config with esbuild (or reuses the last build) and imports it. */
+export async function importConfig(configPath: string, stage: string): Promise<unknown> {
+  const file = await compileConfig(configPath);
   let mod: { default?: unknown; config?: unknown };
   try {
     mod = await import(pathToFileURL(file).href);
@@ -128,6 +166,6 @@ export async function importConfig(configPath: string, stage: string): Promise<u
 async function pruneOld(dir: string, keep: string) {
   const files = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(
-    files.filter((f) => f !== keep && f.startsWith('config-') && !f.endsWith('.tmp')).map((f) => rm(path.join(dir, f), { force: true })),
+    files.filter((f) => f !== keep && f.startsWith('config-') && f.endsWith('.mjs')).map((f) => rm(path.join(dir, f), { force: true })),
   );
 }

@@ -128,7 +128,7 @@ describe('ops new function', () => {
       [['new', 'function', 'hello'], 1, "function 'hello' already exists in ops.config.ts"],
       [['new', 'function', 'legacy'], 1, 'src/functions/legacy already exists'],
       [['new', 'function', 'greet', '--route', 'GET /hello'], 1, "'GET /hello' is already a route of 'hello'"],
-      [['new', 'function', 'Greet'], 2, 'function name must be lowercase letters, digits and dashes'],
+      [['new', 'function', 'Greet'], 2, 'function name must be lowercase letters, digits and single dashes'],
       [['new', 'function', 'greet', '--route', 'GET hello'], 2, "invalid route 'GET hello'"],
       [['new', 'function', 'greet', '--route', 'GET /greet', '--event', 'sns'], 2, '--route needs an http function'],
       [['new', 'function', 'greet', '--runtime', 'java21'], 2, 'Allowed choices are'],
