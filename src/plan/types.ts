@@ -1,7 +1,34 @@
-import type { FunctionConfiguration, PolicyDocument } from '../aws/types.js';
-import type { CorsSpec } from '../config/types.js';
+import type { Actual, FunctionConfiguration, PolicyDocument } from '../aws/types.js';
+import type { CorsSpec, Fleet } from '../config/types.js';
 
-/** One field that differs: `memory 256 → 512`. Values of secret-looking keys are masked by the planner. */
+/** A built function zip, as the planner needs it. */
+export interface ArtifactRef {
+  /** Base64 sha256 of the zip: what Lambda reports as CodeSha256. */
+  codeSha256: string;
+  /** Hex sha256 of the zip (display). */
+  sha256: string;
+  zipPath: string;
+}
+
+/** Everything `planDeploy` decides from. */
+export interface PlanDeployInput {
+  fleet: Fleet;
+  /** By function key. Needed for every function the plan creates; without one, code is left as deployed. */
+  artifacts: Record<string, ArtifactRef>;
+  actual: Actual;
+  /** Function keys: deploy just these and prune nothing else (the API is created if they need it). */
+  only?: string[];
+  /** Values of params resolved into environments, by param name. */
+  paramValues?: Record<string, string>;
+  /** Desired = nothing: delete everything owned (with `only`: just those functions). Log groups too. */
+  destroy?: boolean;
+}
+
+/**
+ * One field that differs. `field` is `memory`, or `group.key` for keyed fields (`env.FOO`,
+ * `tag.team`, `cors.allowOrigins`): a keyed field with only `to` is an addition, with only
+ * `from` a removal. Values of secret-looking keys are masked (`••••`) by the planner.
+ */
 export interface FieldDiff {
   field: string;
   from?: string;
@@ -12,17 +39,17 @@ export interface FieldDiff {
 export type Action = 'create' | 'update' | 'delete' | 'replace';
 
 interface Base {
-  /** Stable id within a plan, e.g. `function.update-config:tasks-api`. */
+  /** Stable id within a plan, `kind:resource-name`: `function.update-config:tasks-dev-api`, `route.delete:GET /old`. */
   id: string;
   action: Action;
   /** Function key (logical name) the change belongs to, when it belongs to one. */
   fn?: string;
   /** Resource type and name, for display: `lambda function tasks-dev-api`. */
   resource: { type: ResourceType; name: string };
-  /** One human line: `update configuration of tasks-dev-api (memory 256 → 512)`. */
+  /** One human line: `update configuration of tasks-dev-api: memory 256 → 512`. */
   summary: string;
   fields: FieldDiff[];
-  /** Ids of changes that must be applied first. */
+  /** Ids of changes that must be applied first (always ids of this plan). */
   dependsOn: string[];
 }
 
@@ -47,12 +74,27 @@ export interface RoleSpec {
   tags: Record<string, string>;
 }
 
+/**
+ * Changes the executor applies. Where an HTTP API is created in the same plan, `apiId` is
+ * undefined and the executor takes it from the `api.create` result; where an integration is
+ * created in the same plan, route changes name the function (`name`) and the executor finds
+ * the integration id from it.
+ */
 export type Change =
   | (Base & { kind: 'role.create'; role: RoleSpec })
-  | (Base & { kind: 'role.update'; role: RoleSpec; trust: boolean; policy: boolean; tags: boolean })
+  /** `removeTags`: tag keys to remove (the role's tags become `role.tags`). */
+  | (Base & { kind: 'role.update'; role: RoleSpec; trust: boolean; policy: boolean; tags: boolean; removeTags?: string[] })
   | (Base & { kind: 'role.delete'; roleName: string })
-  | (Base & { kind: 'function.create'; name: string; config: FunctionConfiguration; zipPath: string; codeSha256: string; tags: Record<string, string> })
+  | (Base & {
+      kind: 'function.create';
+      name: string;
+      config: FunctionConfiguration;
+      zipPath: string;
+      codeSha256: string;
+      tags: Record<string, string>;
+    })
   | (Base & { kind: 'function.update-code'; name: string; zipPath: string; codeSha256: string })
+  /** `config` is the whole desired configuration; `fields` says what differs. */
   | (Base & { kind: 'function.update-config'; name: string; config: FunctionConfiguration })
   | (Base & { kind: 'function.tag'; name: string; add: Record<string, string>; remove: string[] })
   | (Base & { kind: 'function.delete'; name: string })
@@ -61,17 +103,39 @@ export type Change =
   | (Base & { kind: 'versions.prune'; name: string; versions: string[] })
   | (Base & { kind: 'loggroup.create'; logGroup: string; retentionDays: number; tags: Record<string, string> })
   | (Base & { kind: 'loggroup.retention'; logGroup: string; retentionDays: number })
+  /** Only planned by `destroy`: a deploy keeps the logs of functions it removes. */
+  | (Base & { kind: 'loggroup.delete'; logGroup: string })
   | (Base & { kind: 'api.create'; apiName: string; cors?: CorsSpec; tags: Record<string, string> })
+  /** `cors` undefined: remove the CORS configuration. */
   | (Base & { kind: 'api.update'; apiId: string; cors?: CorsSpec })
-  | (Base & { kind: 'api.stage'; apiName: string })
+  /** Create the `$default` stage with auto-deploy (or turn auto-deploy on: action `update`). */
+  | (Base & { kind: 'api.stage'; apiName: string; apiId?: string })
+  /** Deletes the API with its stages, routes and integrations. */
   | (Base & { kind: 'api.delete'; apiId: string })
-  | (Base & { kind: 'integration.create'; name: string })
-  | (Base & { kind: 'integration.update'; name: string; integrationId: string })
-  | (Base & { kind: 'integration.delete'; integrationId: string })
-  | (Base & { kind: 'route.create'; routeKey: string; name: string })
-  | (Base & { kind: 'route.update'; routeKey: string; routeId: string; name: string })
-  | (Base & { kind: 'route.delete'; routeKey: string; routeId: string })
-  | (Base & { kind: 'permission.set'; name: string; statementId: string; removeStatementIds: string[] });
+  /** AWS_PROXY integration, payload format 2.0, `uri` = the function's `live` alias ARN. */
+  | (Base & { kind: 'integration.create'; name: string; apiId?: string; uri?: string })
+  | (Base & { kind: 'integration.update'; name: string; integrationId: string; apiId?: string; uri?: string })
+  | (Base & { kind: 'integration.delete'; integrationId: string; apiId?: string })
+  /** Target: the integration of function `name` (`integrations/{id}`). */
+  | (Base & { kind: 'route.create'; routeKey: string; name: string; apiId?: string })
+  | (Base & { kind: 'route.update'; routeKey: string; routeId: string; name: string; apiId?: string })
+  | (Base & { kind: 'route.delete'; routeKey: string; routeId: string; apiId?: string })
+  /**
+   * On the `live` alias of `name`: remove every id in `removeStatementIds` (ignore not-found),
+   * then add `statementId` (principal apigateway.amazonaws.com, lambda:InvokeFunction, SourceArn
+   * `sourceArn`, or built from the created API's id when undefined). `removeStatementIds`
+   * includes `statementId` itself when a statement with that id exists.
+   */
+  | (Base & {
+      kind: 'permission.set';
+      name: string;
+      statementId: string;
+      removeStatementIds: string[];
+      apiId?: string;
+      sourceArn?: string;
+    })
+  /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
+  | (Base & { kind: 'permission.delete'; name: string; statementIds: string[] });
 
 export type ChangeKind = Change['kind'];
 

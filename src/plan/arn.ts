@@ -1,0 +1,52 @@
+import type { Fleet } from '../config/types.js';
+
+/** The alias every deploy moves; integrations and permissions point at it, never at $LATEST. */
+export const LIVE_ALIAS = 'live';
+/** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
+export const API_PERMISSION_SID = 'ops-http-api';
+/** Lambda permission statements ops owns start with this; others are left alone. */
+export const OPS_SID_PREFIX = 'ops-';
+
+/** `aws`, or `aws-cn` / `aws-us-gov` for the regions of those partitions. */
+export function partition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** IAM path of every role ops manages for a stage: `/ops/{app}/{stage}/`. */
+export const rolePath = (fleet: Pick<Fleet, 'app' | 'stage'>) => `/ops/${fleet.app}/${fleet.stage}/`;
+
+export const roleArn = (fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, accountId: string, roleName: string) =>
+  `arn:${partition(fleet.region)}:iam::${accountId}:role${rolePath(fleet)}${roleName}`;
+
+export const functionArn = (region: string, accountId: string, name: string) =>
+  `arn:${partition(region)}:lambda:${region}:${accountId}:function:${name}`;
+
+export const liveAliasArn = (region: string, accountId: string, name: string) => `${functionArn(region, accountId, name)}:${LIVE_ALIAS}`;
+
+export const logGroupArn = (region: string, accountId: string, logGroup: string) =>
+  `arn:${partition(region)}:logs:${region}:${accountId}:log-group:${logGroup}`;
+
+/** `path` starts with `/`, so no separator after `parameter`. */
+export const paramArn = (region: string, accountId: string, path: string) =>
+  `arn:${partition(region)}:ssm:${region}:${accountId}:parameter${path}`;
+
+/** Any stage, any route of one API. */
+export const apiSourceArn = (region: string, accountId: string, apiId: string) =>
+  `arn:${partition(region)}:execute-api:${region}:${accountId}:${apiId}/*/*`;
+
+/**
+ * The Lambda ARN an integration invokes. HTTP APIs accept the function ARN itself, but an
+ * integration made elsewhere may carry the `apigateway:…:lambda:path/…/invocations` form.
+ */
+export function integrationTarget(uri: string): string {
+  const m = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(uri);
+  return m ? m[1] : uri;
+}
+
+/** Function name of a Lambda function or alias ARN, or undefined for anything else. */
+export function functionNameOfArn(arn: string): string | undefined {
+  const m = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)(:[^:]+)?$/.exec(arn);
+  return m ? m[1] : undefined;
+}

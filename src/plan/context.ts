@@ -1,0 +1,69 @@
+import type { Actual, ActualFunction } from '../aws/types.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
+import type { ArtifactRef, PlanDeployInput } from './types.js';
+
+/** What every part of the planner reads: the input, resolved once. */
+export interface PlanContext {
+  fleet: Fleet;
+  actual: Actual;
+  accountId: string;
+  region: string;
+  artifacts: Record<string, ArtifactRef>;
+  paramValues: Record<string, string>;
+  destroy: boolean;
+  /** The functions that should exist after the plan (the fleet, minus what `destroy` removes). */
+  desired: FunctionSpec[];
+  /** The desired functions this plan deploys (all of them, or those named by `only`). */
+  deploy: FunctionSpec[];
+  /** Physical names of the functions this plan may touch; undefined = everything owned. */
+  scope?: Set<string>;
+  /** Plan warnings, appended to by every part. */
+  warnings: string[];
+}
+
+export function createContext(input: PlanDeployInput): PlanContext {
+  const { fleet, actual } = input;
+  const warnings: string[] = [];
+  let scope: Set<string> | undefined;
+  if (input.only) {
+    const keys = new Set(input.only);
+    for (const key of keys)
+      if (!fleet.functions.some((f) => f.key === key)) warnings.push(`${key}: no such function in the config: nothing planned for it`);
+    scope = new Set(fleet.functions.filter((f) => keys.has(f.key)).map((f) => f.name));
+  }
+  const inScope = (name: string) => !scope || scope.has(name);
+  const desired = input.destroy ? (scope ? fleet.functions.filter((f) => !inScope(f.name)) : []) : fleet.functions;
+  return {
+    fleet,
+    actual,
+    accountId: actual.accountId,
+    region: fleet.region,
+    artifacts: input.artifacts,
+    paramValues: input.paramValues ?? {},
+    destroy: input.destroy ?? false,
+    desired,
+    deploy: desired.filter((f) => inScope(f.name)),
+    scope,
+    warnings,
+  };
+}
+
+export const inScope = (ctx: PlanContext, name: string) => !ctx.scope || ctx.scope.has(name);
+
+/** The function key of a physical name: from the config, else the `ops:function` tag, else the name. */
+export function keyOfName(ctx: PlanContext, name: string): string {
+  const spec = ctx.fleet.functions.find((f) => f.name === name);
+  if (spec) return spec.key;
+  return ctx.actual.functions[name]?.tags['ops:function'] ?? name;
+}
+
+/** Owned functions that no desired function keeps, sorted by name. */
+export function removedFunctions(ctx: PlanContext): ActualFunction[] {
+  const kept = new Set(ctx.desired.map((f) => f.name));
+  return Object.values(ctx.actual.functions)
+    .filter((f) => !kept.has(f.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** `kind:resource-name`, the id format of every change. */
+export const changeId = (kind: string, name: string) => `${kind}:${name}`;

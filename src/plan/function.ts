@@ -1,0 +1,292 @@
+import type { ActualFunction, FunctionConfiguration } from '../aws/types.js';
+import { logGroupName } from '../config/naming.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
+import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
+import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
+import { functionRoleArn } from './role.js';
+import type { ArtifactRef, Change, FieldDiff } from './types.js';
+
+/** The configuration Lambda should report for a function, in the shape readers map AWS into. */
+export function desiredConfiguration(
+  fleet: Fleet,
+  fn: FunctionSpec,
+  accountId: string,
+  paramValues: Record<string, string> = {},
+): FunctionConfiguration {
+  const environment = { ...fn.environment };
+  for (const p of fn.params) if (p.resolve && paramValues[p.name] !== undefined) environment[p.env] = paramValues[p.name];
+  return {
+    runtime: fn.runtime,
+    handler: fn.handler.lambdaHandler,
+    memory: fn.memory,
+    timeout: fn.timeout,
+    architecture: fn.architecture,
+    ephemeralStorage: fn.ephemeralStorage,
+    description: fn.description ?? '',
+    environment,
+    role: functionRoleArn(fleet, fn, accountId),
+    // Objects are layers ops builds; they are not part of the plan yet.
+    layers: fn.layers.filter((l): l is string => typeof l === 'string'),
+    vpc: fn.vpc,
+    tracing: fn.tracing ?? 'PassThrough',
+  };
+}
+
+/** Environment keys whose values are never shown: secret-looking names and secure params resolved into env. */
+export function secretMask(fn: FunctionSpec | undefined): (key: string) => boolean {
+  const secure = new Set((fn?.params ?? []).filter((p) => p.secure).map((p) => p.env));
+  return (key) => secure.has(key) || isSecretKey(key);
+}
+
+const sortedIds = (ids: string[] | undefined) => [...(ids ?? [])].sort(compareStrings);
+const vpcText = (v: FunctionConfiguration['vpc']) =>
+  v && (v.subnetIds.length || v.securityGroupIds.length)
+    ? `${listText(sortedIds(v.subnetIds))} / ${listText(sortedIds(v.securityGroupIds))}`
+    : '(none)';
+
+/** Field-by-field differences; no VPC and a VPC config with empty lists are the same. */
+export function diffConfiguration(
+  from: FunctionConfiguration,
+  to: FunctionConfiguration,
+  mask: (key: string) => boolean = isSecretKey,
+): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  const scalar = (field: string, a: string | number, b: string | number, show: (v: string | number) => string = String) => {
+    if (a !== b) out.push({ field, from: show(a), to: show(b) });
+  };
+  const q = (v: string | number) => quote(String(v));
+  scalar('runtime', from.runtime, to.runtime);
+  scalar('handler', from.handler, to.handler);
+  scalar('memory', from.memory, to.memory);
+  scalar('timeout', from.timeout, to.timeout);
+  scalar('architecture', from.architecture, to.architecture);
+  scalar('ephemeralStorage', from.ephemeralStorage, to.ephemeralStorage);
+  scalar('description', from.description ?? '', to.description ?? '', q);
+  scalar('role', from.role, to.role);
+  // Layer order matters to Lambda (later layers overwrite earlier files).
+  scalar('layers', listText(from.layers), listText(to.layers));
+  scalar('vpc', vpcText(from.vpc), vpcText(to.vpc));
+  scalar('tracing', from.tracing ?? 'PassThrough', to.tracing ?? 'PassThrough');
+  out.push(...diffMaps('env', from.environment ?? {}, to.environment ?? {}, mask));
+  return out;
+}
+
+const fnResource = (name: string) => ({ type: 'lambda function' as const, name });
+
+/** Why `live` must move, or undefined when it already runs the desired code and configuration. */
+function publishReason(have: ActualFunction, codeSha256: string, config: FunctionConfiguration): string | undefined {
+  if (!have.alias) return 'live alias missing';
+  const live = have.versions.find((v) => v.version === have.alias?.version);
+  if (!live) return `live points at version ${have.alias.version}, which is gone`;
+  if (live.codeSha256 !== codeSha256) return `live runs version ${live.version} with other code`;
+  if (diffConfiguration(live.config, config).length) return `live runs version ${live.version} with another configuration`;
+  return undefined;
+}
+
+/** Versions to delete: all but the newest `keep` (the one about to be published counts) and the one `live` points to. */
+export function versionsToPrune(have: ActualFunction, keepVersions: number, publishing: boolean): string[] {
+  const newestFirst = have.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a));
+  const keep = Math.max(0, keepVersions - (publishing ? 1 : 0));
+  return newestFirst
+    .slice(keep)
+    .filter((v) => v !== have.alias?.version)
+    .sort((a, b) => Number(a) - Number(b));
+}
+
+/** Function, alias, versions and log group changes for one deployed function. */
+export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
+  const { fleet, actual } = ctx;
+  const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues);
+  const artifact: ArtifactRef | undefined = ctx.artifacts[fn.key];
+  const have = actual.functions[fn.name];
+  const roleDeps = [changeId('role.create', fn.roleName), changeId('role.update', fn.roleName)];
+  const base = { fn: fn.key, resource: fnResource(fn.name) };
+  const out: Change[] = [];
+  const writes: string[] = [];
+  let reason: string | undefined;
+
+  if (!have) {
+    if (!artifact) throw new Error(`planDeploy: no artifact for function ${fn.key}, which must be created`);
+    const id = changeId('function.create', fn.name);
+    out.push({
+      ...base,
+      kind: 'function.create',
+      id,
+      action: 'create',
+      summary: `create function ${fn.name} (${fn.runtime}, ${fn.memory} MB, ${fn.timeout}s)`,
+      fields: [],
+      dependsOn: [...roleDeps],
+      name: fn.name,
+      config,
+      zipPath: artifact.zipPath,
+      codeSha256: artifact.codeSha256,
+      tags: fn.tags,
+    });
+    writes.push(id);
+    reason = 'new function';
+  } else {
+    if (artifact && artifact.codeSha256 !== have.codeSha256) {
+      const id = changeId('function.update-code', fn.name);
+      const fields = [{ field: 'code', from: shortHex(base64ToHex(have.codeSha256)), to: shortHex(artifact.sha256) }];
+      out.push({
+        ...base,
+        kind: 'function.update-code',
+        id,
+        action: 'update',
+        summary: `update code of ${fn.name}: ${fieldsSummary(fields)}`,
+        fields,
+        dependsOn: [],
+        name: fn.name,
+        zipPath: artifact.zipPath,
+        codeSha256: artifact.codeSha256,
+      });
+      writes.push(id);
+    }
+    const fields = diffConfiguration(have.config, config, secretMask(fn));
+    if (fields.length) {
+      const id = changeId('function.update-config', fn.name);
+      // Lambda refuses a configuration update while a code update is in progress: code first.
+      out.push({
+        ...base,
+        kind: 'function.update-config',
+        id,
+        action: 'update',
+        summary: `update configuration of ${fn.name}: ${fieldsSummary(fields)}`,
+        fields,
+        dependsOn: [...roleDeps, ...writes],
+        name: fn.name,
+        config,
+      });
+      writes.push(id);
+    }
+    const current = userTags(have.tags);
+    const tagFields = diffMaps('tag', current, fn.tags);
+    if (tagFields.length) {
+      out.push({
+        ...base,
+        kind: 'function.tag',
+        id: changeId('function.tag', fn.name),
+        action: 'update',
+        summary: `update tags of ${fn.name}: ${fieldsSummary(tagFields)}`,
+        fields: tagFields,
+        dependsOn: [],
+        name: fn.name,
+        add: Object.fromEntries(Object.entries(fn.tags).filter(([k, v]) => current[k] !== v)),
+        remove: Object.keys(current).filter((k) => !(k in fn.tags)),
+      });
+    }
+    const codeSha256 = artifact?.codeSha256 ?? have.codeSha256;
+    reason = writes.length ? undefined : publishReason(have, codeSha256, config);
+  }
+
+  const publishing = writes.length > 0 || reason !== undefined;
+  if (publishing) {
+    const id = changeId('alias.publish', fn.name);
+    const liveNow = have?.alias?.version;
+    out.push({
+      ...base,
+      kind: 'alias.publish',
+      id,
+      action: liveNow ? 'update' : 'create',
+      resource: { type: 'lambda alias', name: `${fn.name}:live` },
+      summary: `publish a version of ${fn.name} and point live at it${reason && reason !== 'new function' ? ` (${reason})` : ''}`,
+      fields: liveNow ? [{ field: 'live', from: `version ${liveNow}`, to: 'new version' }] : [],
+      dependsOn: writes,
+      name: fn.name,
+      codeSha256: artifact?.codeSha256 ?? have?.codeSha256 ?? '',
+    });
+  }
+  const prune = have ? versionsToPrune(have, fleet.keepVersions, publishing) : [];
+  if (prune.length) {
+    out.push({
+      ...base,
+      kind: 'versions.prune',
+      id: changeId('versions.prune', fn.name),
+      action: 'delete',
+      resource: { type: 'lambda version', name: fn.name },
+      summary: `delete ${prune.length} old version${prune.length === 1 ? '' : 's'} of ${fn.name} (${prune.join(', ')}), keeping ${fleet.keepVersions}`,
+      fields: prune.map((v) => ({ field: 'version', from: v })),
+      dependsOn: publishing ? [changeId('alias.publish', fn.name)] : [],
+      name: fn.name,
+      versions: prune,
+    });
+  }
+  out.push(...planLogGroup(ctx, fn));
+  return out;
+}
+
+const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d} days`);
+
+function planLogGroup(ctx: PlanContext, fn: FunctionSpec): Change[] {
+  const have = ctx.actual.logGroups[fn.logGroup];
+  const base = { fn: fn.key, resource: { type: 'log group' as const, name: fn.logGroup }, dependsOn: [], logGroup: fn.logGroup };
+  if (!have) {
+    return [
+      {
+        ...base,
+        kind: 'loggroup.create',
+        id: changeId('loggroup.create', fn.logGroup),
+        action: 'create',
+        summary: `create log group ${fn.logGroup} (${days(fn.logRetentionDays)})`,
+        fields: [],
+        retentionDays: fn.logRetentionDays,
+        tags: fn.tags,
+      },
+    ];
+  }
+  if (have.retentionDays === fn.logRetentionDays) return [];
+  const fields = [{ field: 'retention', from: days(have.retentionDays), to: days(fn.logRetentionDays) }];
+  return [
+    {
+      ...base,
+      kind: 'loggroup.retention',
+      id: changeId('loggroup.retention', fn.logGroup),
+      action: 'update',
+      summary: `set retention of ${fn.logGroup}: ${fieldsSummary(fields)}`,
+      fields,
+      retentionDays: fn.logRetentionDays,
+    },
+  ];
+}
+
+/** `function.delete` for an owned function no longer desired. Its log group stays unless destroying. */
+export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): Change {
+  const logGroup = logGroupName(have.name);
+  const logs = ctx.destroy ? '' : ` (its log group ${logGroup} is kept)`;
+  return {
+    kind: 'function.delete',
+    id: changeId('function.delete', have.name),
+    action: 'delete',
+    fn: keyOfName(ctx, have.name),
+    resource: fnResource(have.name),
+    summary: `delete function ${have.name}${logs}`,
+    fields: [],
+    dependsOn: [],
+    name: have.name,
+  };
+}
+
+/** `destroy` only: the owned log groups (of the named functions, with `only`). */
+export function planLogGroupDeletes(ctx: PlanContext): Change[] {
+  if (!ctx.destroy) return [];
+  const kept = new Set(ctx.desired.map((f) => f.logGroup));
+  const names = new Set([...Object.keys(ctx.actual.functions), ...ctx.fleet.functions.map((f) => f.name)]);
+  const out: Change[] = [];
+  for (const name of Object.keys(ctx.actual.logGroups).sort(compareStrings)) {
+    if (kept.has(name)) continue;
+    const owner = [...names].find((n) => logGroupName(n) === name);
+    if (ctx.scope && (!owner || !inScope(ctx, owner))) continue;
+    out.push({
+      kind: 'loggroup.delete',
+      id: changeId('loggroup.delete', name),
+      action: 'delete',
+      fn: owner ? keyOfName(ctx, owner) : undefined,
+      resource: { type: 'log group', name },
+      summary: `delete log group ${name}`,
+      fields: [],
+      dependsOn: owner ? [changeId('function.delete', owner)] : [],
+      logGroup: name,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+import { logGroupName } from '../config/naming.js';
+import { planApi } from './api.js';
+import { changeId, createContext, inScope, type PlanContext, removedFunctions } from './context.js';
+import { planFunction, planFunctionDelete, planLogGroupDeletes } from './function.js';
+import { orderChanges } from './order.js';
+import { planRole, planRoleDeletes } from './role.js';
+import type { Change, Plan, PlanDeployInput } from './types.js';
+
+/**
+ * Desired (fleet, artifacts, param values) against actual: the changes that make AWS match,
+ * in dependency order. Pure. A deploy where nothing changed gives no changes.
+ */
+export function planDeploy(input: PlanDeployInput): Plan {
+  const ctx = createContext(input);
+  const { fleet, actual } = ctx;
+  for (const f of actual.foreign) {
+    ctx.warnings.push(`${f.type} ${f.name}: not managed by ops (${f.reason ?? 'no ops tags'}): left alone`);
+  }
+  warnAboutParams(ctx);
+
+  const changes: Change[] = [];
+  for (const fn of ctx.deploy) changes.push(...planRole(ctx, fn), ...planFunction(ctx, fn));
+  for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) changes.push(planFunctionDelete(ctx, fn));
+  changes.push(...planRoleDeletes(ctx), ...planLogGroupDeletes(ctx), ...planApi(ctx));
+  linkDeletes(ctx, changes);
+  return { app: fleet.app, stage: fleet.stage, region: fleet.region, changes: orderChanges(changes), warnings: ctx.warnings };
+}
+
+function warnAboutParams(ctx: PlanContext) {
+  for (const fn of ctx.deploy) {
+    for (const p of fn.params) {
+      if (!p.resolve) continue;
+      if (ctx.paramValues[p.name] === undefined) {
+        ctx.warnings.push(`${fn.key}: param ${p.name} (${p.path}) has no value, so ${p.env} is left out of its environment`);
+      } else if (p.secure) {
+        ctx.warnings.push(
+          `${fn.key}: secure param ${p.name} is put into ${p.env} in plain text (visible to anyone who can read the function's configuration)`,
+        );
+      }
+    }
+  }
+}
+
+/** Dependencies that cross planners: deletions wait for whatever still uses what they delete. */
+function linkDeletes(ctx: PlanContext, changes: Change[]) {
+  const ids = (pred: (c: Change) => boolean) => changes.filter(pred).map((c) => c.id);
+  const apiDelete = ids((c) => c.kind === 'api.delete');
+  for (const c of changes) {
+    if (c.kind === 'function.delete') {
+      c.dependsOn.push(...apiDelete, ...ids((r) => r.kind === 'route.delete' && r.fn === c.fn));
+    } else if (c.kind === 'role.delete') {
+      const arn = ctx.actual.roles[c.roleName]?.arn;
+      const users = Object.values(ctx.actual.functions).filter((f) => f.config.role === arn);
+      // `live` still runs a version published with the old role until it moves.
+      for (const u of users) {
+        c.dependsOn.push(...['function.delete', 'function.update-config', 'alias.publish'].map((k) => changeId(k, u.name)));
+      }
+    } else if (c.kind === 'loggroup.delete') {
+      const owner = Object.keys(ctx.actual.functions).find((n) => logGroupName(n) === c.logGroup);
+      if (owner) c.dependsOn.push(changeId('function.delete', owner));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import type { ChalkInstance } from 'chalk';
+import { compareStrings, fieldAction, formatField } from './fields.js';
+import type { Action, Change, Plan } from './types.js';
+
+export interface PlanCounts {
+  create: number;
+  update: number;
+  delete: number;
+}
+
+export function countChanges(plan: Plan): PlanCounts {
+  const counts: PlanCounts = { create: 0, update: 0, delete: 0 };
+  for (const c of plan.changes) counts[c.action === 'replace' ? 'update' : c.action] += 1;
+  return counts;
+}
+
+const MARKERS: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '±' };
+
+function paint(c: ChalkInstance, action: Action | 'add' | 'remove' | 'change', text: string): string {
+  if (action === 'create' || action === 'add') return c.green(text);
+  if (action === 'delete' || action === 'remove') return c.red(text);
+  if (action === 'replace') return c.magenta(text);
+  return c.yellow(text);
+}
+
+/** Changes by function key (sorted), changes that belong to no function last; each group in plan order. */
+function groups(plan: Plan): { title: string; changes: Change[] }[] {
+  const byFn = new Map<string, Change[]>();
+  const shared: Change[] = [];
+  for (const ch of plan.changes) {
+    if (ch.fn === undefined) shared.push(ch);
+    else byFn.set(ch.fn, [...(byFn.get(ch.fn) ?? []), ch]);
+  }
+  const out = [...byFn.keys()].sort(compareStrings).map((fn) => ({ title: fn, changes: byFn.get(fn) ?? [] }));
+  if (shared.length) {
+    const api = shared.find((ch) => ch.resource.type === 'http api');
+    out.push({ title: api ? `http api ${api.resource.name}` : 'shared', changes: shared });
+  }
+  return out;
+}
+
+/** The plan for people: header, changes grouped by function with their field diffs, warnings. Pure: returns lines. */
+export function renderPlan(plan: Plan, c: ChalkInstance): string[] {
+  const lines: string[] = [];
+  if (!plan.changes.length) {
+    lines.push('No changes. The fleet matches the config.');
+  } else {
+    const n = countChanges(plan);
+    lines.push(
+      c.bold(`Plan for ${plan.app}/${plan.stage} in ${plan.region}: ${n.create} to create, ${n.update} to update, ${n.delete} to delete`),
+    );
+    for (const group of groups(plan)) {
+      lines.push('', c.bold(group.title));
+      for (const ch of group.changes) {
+        lines.push(`  ${paint(c, ch.action, `${MARKERS[ch.action]} ${ch.summary}`)}`);
+        const texts = ch.fields.map(formatField);
+        // Diffs the summary already spells out in full are not repeated.
+        if (texts.every((t) => ch.summary.includes(t))) continue;
+        for (const [i, f] of ch.fields.entries()) lines.push(`      ${paint(c, fieldAction(f), texts[i])}`);
+      }
+    }
+  }
+  if (plan.warnings.length) {
+    lines.push('', c.yellow(`${plan.warnings.length === 1 ? 'Warning' : 'Warnings'}:`));
+    for (const w of plan.warnings) lines.push(`  ${c.yellow('!')} ${w}`);
+  }
+  return lines;
+}
+
+/**
+ * What `ops plan --json` prints. Only display data: no zip paths and no configurations (whose
+ * environments may hold secrets); field values of secret-looking keys are already masked.
+ */
+export function planToJson(plan: Plan): object {
+  return {
+    app: plan.app,
+    stage: plan.stage,
+    region: plan.region,
+    summary: countChanges(plan),
+    changes: plan.changes.map((ch) => ({
+      id: ch.id,
+      kind: ch.kind,
+      action: ch.action,
+      resource: ch.resource,
+      summary: ch.summary,
+      fields: ch.fields,
+      dependsOn: ch.dependsOn,
+      fn: ch.fn ?? null,
+    })),
+    warnings: plan.warnings,
+  };
+}

@@ -1,0 +1,169 @@
+import type { PolicyDocument, PolicyStatement } from '../aws/types.js';
+import { physicalName } from '../config/naming.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
+import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js';
+import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
+import { diffMaps, userTags } from './fields.js';
+import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from './policy.js';
+import type { Change, FieldDiff, RoleSpec } from './types.js';
+
+/** Name of the one inline policy on every role ops manages. */
+export const ROLE_POLICY_NAME = 'ops-function';
+
+// AWS accepts nothing narrower than '*' for the ENI calls Lambda makes to join a VPC.
+const VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+export const lambdaTrustPolicy = (): PolicyDocument => ({
+  Version: POLICY_VERSION,
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** Physical name of a function key (the config names targets by key). */
+const targetName = (fleet: Fleet, key: string) =>
+  fleet.functions.find((f) => f.key === key)?.name ?? physicalName(fleet.app, fleet.stage, key);
+
+/** What ops grants every function: its log group, the params it reads, the functions it invokes, VPC networking. */
+export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string): PolicyStatement[] {
+  const { region } = fleet;
+  const logGroup = logGroupArn(region, accountId, fn.logGroup);
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'OpsLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [logGroup, `${logGroup}:*`],
+    },
+  ];
+  if (fn.params.length) {
+    statements.push({
+      Sid: 'OpsParams',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+      Resource: fn.params.map((p) => paramArn(region, accountId, p.path)),
+    });
+  }
+  if (fn.invokes.length) {
+    statements.push({
+      Sid: 'OpsInvoke',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: fn.invokes.flatMap((key) => {
+        const arn = functionArn(region, accountId, targetName(fleet, key));
+        return [arn, `${arn}:*`];
+      }),
+    });
+  }
+  if (fn.vpc) statements.push({ Sid: 'OpsVpc', Effect: 'Allow', Action: VPC_ACTIONS, Resource: '*' });
+  return statements;
+}
+
+/** The role ops manages for a function; undefined when the function names an existing role. */
+export function desiredRole(fleet: Fleet, fn: FunctionSpec, accountId: string): RoleSpec | undefined {
+  if (fn.role) return undefined;
+  const custom: PolicyStatement[] = fn.permissions.map((s) => ({ ...s }));
+  return {
+    name: fn.roleName,
+    path: rolePath(fleet),
+    trustPolicy: lambdaTrustPolicy(),
+    policyName: ROLE_POLICY_NAME,
+    policy: { Version: POLICY_VERSION, Statement: [...expectedGrants(fleet, fn, accountId), ...custom] },
+    tags: { ...fn.tags },
+  };
+}
+
+/** The ARN the function's configuration names: the external role, or the one ops manages. */
+export const functionRoleArn = (fleet: Fleet, fn: FunctionSpec, accountId: string) => fn.role ?? roleArn(fleet, accountId, fn.roleName);
+
+const roleResource = (name: string) => ({ type: 'iam role' as const, name });
+
+/** role.create / role.update for one function, or a warning listing the grants an external role must have. */
+export function planRole(ctx: PlanContext, fn: FunctionSpec): Change[] {
+  const want = desiredRole(ctx.fleet, fn, ctx.accountId);
+  if (!want) {
+    const grants = expectedGrants(ctx.fleet, { ...fn, vpc: undefined }, ctx.accountId).map(statementText);
+    ctx.warnings.push(`${fn.key} uses role ${fn.role}, which ops does not manage: make sure it allows ${grants.join('; ')}`);
+    return [];
+  }
+  const have = ctx.actual.roles[want.name];
+  const base = { fn: fn.key, resource: roleResource(want.name), dependsOn: [] };
+  if (!have) {
+    const fields = (want.policy.Statement as PolicyStatement[]).map((s): FieldDiff => ({ field: 'policy', to: statementText(s) }));
+    return [
+      {
+        ...base,
+        kind: 'role.create',
+        id: changeId('role.create', want.name),
+        action: 'create',
+        summary: `create role ${want.name}`,
+        fields,
+        role: want,
+      },
+    ];
+  }
+  if (have.path !== want.path) {
+    ctx.warnings.push(`role ${have.name} has path ${have.path}, not ${want.path}: delete it so ops can create it again`);
+  }
+  const trustFields = diffPolicies('trust', have.trustPolicy, want.trustPolicy);
+  const policyFields = diffPolicies('policy', have.inlinePolicies[ROLE_POLICY_NAME], want.policy);
+  const current = userTags(have.tags);
+  const tagFields = diffMaps('tag', current, want.tags);
+  if (!trustFields.length && !policyFields.length && !tagFields.length) return [];
+  const what = [
+    trustFields.length && 'trust policy',
+    policyFields.length && `policy ${ROLE_POLICY_NAME}`,
+    tagFields.length && 'tags',
+  ].filter(Boolean);
+  return [
+    {
+      ...base,
+      kind: 'role.update',
+      id: changeId('role.update', want.name),
+      action: 'update',
+      summary: `update role ${want.name}: ${what.join(', ')}`,
+      fields: [...trustFields, ...policyFields, ...tagFields],
+      role: want,
+      trust: !policiesEqual(have.trustPolicy, want.trustPolicy),
+      policy: policyFields.length > 0,
+      tags: tagFields.length > 0,
+      removeTags: Object.keys(current).filter((k) => !(k in want.tags)),
+    },
+  ];
+}
+
+/**
+ * Owned roles no desired function uses. With `only`, just the roles of the named functions
+ * (their own role name, or the role a removed function ran with).
+ */
+export function planRoleDeletes(ctx: PlanContext): Change[] {
+  const used = new Set(ctx.desired.filter((f) => !f.role).map((f) => f.roleName));
+  const scoped = new Set<string>();
+  if (ctx.scope) {
+    for (const f of ctx.fleet.functions) if (inScope(ctx, f.name)) scoped.add(f.roleName);
+    for (const f of Object.values(ctx.actual.functions)) if (inScope(ctx, f.name)) scoped.add(f.config.role);
+  }
+  const out: Change[] = [];
+  for (const role of Object.values(ctx.actual.roles).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (used.has(role.name)) continue;
+    if (ctx.scope && !scoped.has(role.name) && !scoped.has(role.arn)) continue;
+    const user = Object.values(ctx.actual.functions).find((f) => f.config.role === role.arn);
+    const owner = user ? keyOfName(ctx, user.name) : ctx.fleet.functions.find((f) => f.roleName === role.name)?.key;
+    out.push({
+      kind: 'role.delete',
+      id: changeId('role.delete', role.name),
+      action: 'delete',
+      fn: owner,
+      resource: roleResource(role.name),
+      summary: `delete role ${role.name}`,
+      fields: [],
+      dependsOn: [],
+      roleName: role.name,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { PolicyDocument, PolicyStatement } from '../../../src/aws/types.js';
+import { planDeploy } from '../../../src/plan/plan.js';
+import { policiesEqual } from '../../../src/plan/policy.js';
+import { desiredRole } from '../../../src/plan/role.js';
+import { ACCOUNT, actualFrom, artifactsFor, emptyActual, find, fleet, fnSpec, kinds, paramUse, sampleFleet } from './builders.js';
+
+const arnPrefix = `arn:aws:lambda:us-east-1:${ACCOUNT}:function`;
+
+describe('desiredRole', () => {
+  const f = sampleFleet();
+  const api = f.functions[0];
+
+  it('grants exactly the log group, the params and the invoked functions', () => {
+    const role = desiredRole(f, api, ACCOUNT);
+    expect(role).toMatchObject({ name: 'tasks-dev-api', path: '/ops/tasks/dev/', policyName: 'ops-function', tags: api.tags });
+    expect(role?.trustPolicy.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(role?.policy.Statement).toEqual([
+      {
+        Sid: 'OpsLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [
+          `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/tasks-dev-api`,
+          `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/tasks-dev-api:*`,
+        ],
+      },
+      {
+        Sid: 'OpsParams',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+        Resource: [`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/table-name`],
+      },
+      {
+        Sid: 'OpsInvoke',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: [`${arnPrefix}:tasks-dev-worker`, `${arnPrefix}:tasks-dev-worker:*`],
+      },
+    ]);
+  });
+
+  it('uses * only for the VPC network interface actions, and adds custom permissions verbatim', () => {
+    const custom = { Effect: 'Allow' as const, Action: ['dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:us-east-1:1:table/t' };
+    const fn = fnSpec('x', { vpc: { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'] }, permissions: [custom] });
+    const statements = desiredRole(fleet([fn]), fn, ACCOUNT)?.policy.Statement as PolicyStatement[];
+    const starred = statements.filter((s) => [s.Action, s.Resource].flat().includes('*'));
+    expect(starred.map((s) => s.Sid)).toEqual(['OpsVpc']);
+    expect(statements.at(-1)).toEqual(custom);
+    expect(statements.flatMap((s) => [s.Action].flat()).some((a) => a === '*' || a?.endsWith(':*'))).toBe(false);
+  });
+
+  it('is undefined for a function with an external role', () => {
+    const fn = fnSpec('x', { role: 'arn:aws:iam::1:role/mine' });
+    expect(desiredRole(fleet([fn]), fn, ACCOUNT)).toBeUndefined();
+  });
+});
+
+describe('role changes', () => {
+  const f = sampleFleet();
+  const artifacts = artifactsFor(f);
+
+  it('external role: no role changes, a warning listing the grants ops cannot check', () => {
+    const fn = fnSpec('api', { role: 'arn:aws:iam::123456789012:role/legacy', params: [paramUse('db-url')], invokes: ['worker'] });
+    const g = fleet([fn, fnSpec('worker')]);
+    const p = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: emptyActual() });
+    expect(kinds(p).filter((k) => k.startsWith('role.'))).toEqual(['role.create']);
+    expect(find(p, 'function.create:tasks-dev-api')).toMatchObject({
+      config: { role: 'arn:aws:iam::123456789012:role/legacy' },
+      dependsOn: [],
+    });
+    expect(p.warnings).toHaveLength(1);
+    const [w] = p.warnings;
+    expect(w).toMatch(/^api uses role arn:aws:iam::123456789012:role\/legacy, which ops does not manage: make sure it allows /);
+    expect(w).toContain(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/db-url`);
+    expect(w).toContain(`${arnPrefix}:tasks-dev-worker`);
+    expect(w).toContain(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/tasks-dev-api`);
+  });
+
+  it('switching to an external role updates the function and then deletes the old role', () => {
+    const actual = actualFrom(f);
+    const g = { ...f, functions: f.functions.map((fn) => (fn.key === 'worker' ? { ...fn, role: 'arn:aws:iam::1:role/ext' } : fn)) };
+    const p = planDeploy({ fleet: g, artifacts, actual });
+    expect(kinds(p)).toEqual(['function.update-config', 'alias.publish', 'role.delete']);
+    expect(find(p, 'role.delete:tasks-dev-worker').dependsOn).toEqual([
+      'alias.publish:tasks-dev-worker',
+      'function.update-config:tasks-dev-worker',
+    ]);
+  });
+
+  it('policy comparison ignores statement, action and resource order and string vs one-element list', () => {
+    const actual = actualFrom(f);
+    const role = actual.roles['tasks-dev-api'];
+    const doc = role.inlinePolicies['ops-function'];
+    const shuffled: PolicyDocument = {
+      Version: doc.Version,
+      Statement: [...doc.Statement].reverse().map((s) => ({
+        ...s,
+        Action: Array.isArray(s.Action) && s.Action.length === 1 ? s.Action[0] : [s.Action ?? []].flat().reverse(),
+        Resource: [s.Resource ?? []].flat().reverse(),
+      })),
+    };
+    role.inlinePolicies['ops-function'] = shuffled;
+    role.trustPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+    };
+    expect(policiesEqual(shuffled, doc)).toBe(true);
+    expect(planDeploy({ fleet: f, artifacts, actual }).changes).toEqual([]);
+  });
+
+  it('a new grant → role.update with the statement, and the function waits for it', () => {
+    const actual = actualFrom(f);
+    const g = {
+      ...f,
+      functions: f.functions.map((fn) =>
+        fn.key === 'worker'
+          ? { ...fn, memory: 2048, permissions: [{ Effect: 'Allow' as const, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] }
+          : fn,
+      ),
+    };
+    const p = planDeploy({ fleet: g, artifacts, actual });
+    expect(kinds(p)).toEqual(['role.update', 'function.update-config', 'alias.publish']);
+    const update = find(p, 'role.update:tasks-dev-worker');
+    expect(update).toMatchObject({
+      trust: false,
+      policy: true,
+      tags: false,
+      removeTags: [],
+      summary: 'update role tasks-dev-worker: policy ops-function',
+    });
+    expect(update.fields).toEqual([{ field: 'policy', to: 'Allow s3:GetObject on arn:aws:s3:::b/*' }]);
+    expect(find(p, 'function.update-config:tasks-dev-worker').dependsOn).toEqual(['role.update:tasks-dev-worker']);
+  });
+
+  it('role tags: update with the keys to remove, never aws:*', () => {
+    const actual = actualFrom(f);
+    actual.roles['tasks-dev-worker'].tags = { ...actual.roles['tasks-dev-worker'].tags, stale: '1', 'aws:x': 'y' };
+    const p = planDeploy({ fleet: f, artifacts, actual });
+    expect(kinds(p)).toEqual(['role.update']);
+    expect(p.changes[0]).toMatchObject({ tags: true, policy: false, removeTags: ['stale'], fields: [{ field: 'tag.stale', from: "'1'" }] });
+  });
+
+  it('a role missing under an existing function is created again', () => {
+    const actual = actualFrom(f);
+    delete actual.roles['tasks-dev-search'];
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual }))).toEqual(['role.create']);
+  });
+});
