@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packaging cost and size: `node bench/package.mjs` (after `npm run build`).
 // Cold = every function rebuilt (--force), warm = unchanged inputs, nothing rebuilt.
-// Naive = what the seeds' scripts upload: `zip -r` of a function's sources plus node_modules.
+// Naive = what the seeds' scripts upload: `zip -r` of a function's sources plus node_modules
+// (Python: the sources alone, since the repo's Python functions need only what Lambda ships).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,8 @@ for (const a of artifacts) {
   const parts = a.runtime.startsWith('nodejs') ? [fnDir, 'src/functions/_shared', 'node_modules'] : [fnDir];
   execFileSync('zip', ['-qr', naive, ...parts], { cwd: root });
   const n = statSync(naive).size;
-  console.log(`| ${a.key} | ${a.runtime} | ${(a.size / 1024).toFixed(1)} KB | ${(n / 1024 / 1024).toFixed(1)} MB | 1/${Math.round(n / a.size)} |`);
+  const size = n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`;
+  console.log(`| ${a.key} | ${a.runtime} | ${(a.size / 1024).toFixed(1)} KB | ${size} | ${n >= a.size ? `1/${Math.round(n / a.size)}` : `${(a.size / n).toFixed(2)}×`} |`);
 }
 rmSync(tmp, { recursive: true, force: true });
 console.log(`\n${runs} runs, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
