@@ -14,7 +14,7 @@ const dist = path.join(root, 'dist');
 await rm(dist, { recursive: true, force: true });
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts', define: 'src/config/define.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', define: 'src/config/define.ts', emulator: 'src/emulator/moto.ts' },
   outdir: dist,
   bundle: true,
   splitting: true,

@@ -102,5 +102,5 @@ export interface Actual {
   logGroups: Record<string, ActualLogGroup>;
   api?: ActualApi;
   /** Resources with our naming but without our tags: never changed, reported in the plan. */
-  foreign: { type: string; name: string }[];
+  foreign: { type: string; name: string; reason?: string }[];
 }

@@ -1,0 +1,277 @@
+import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
+import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
+import type { IAM } from '@aws-sdk/client-iam';
+import type { Lambda } from '@aws-sdk/client-lambda';
+import type { SSM } from '@aws-sdk/client-ssm';
+import type { STS } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { type ErrorContext, isThrottling, toUserError } from './errors.js';
+import { type LimiterOptions, WriteLimiter } from './limiter.js';
+import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
+
+export interface CreateAwsOptions {
+  region: string;
+  /** `--profile`; falls back to `env.AWS_PROFILE`. */
+  profile?: string;
+  /** `--endpoint-url`; falls back to `env.AWS_ENDPOINT_URL`. Used for every service, IAM included. */
+  endpointUrl?: string;
+  /** The command's environment (not necessarily `process.env`): credentials and fallbacks come from here. */
+  env: NodeJS.ProcessEnv;
+  /** `--debug`: one line per SDK attempt (service, operation, status, duration), never a parameter value. */
+  debug?: (msg: string) => void;
+  /** A limiter to share, or options for this instance's own (tests: a fast one). */
+  limiter?: WriteLimiter | LimiterOptions;
+  /** Overrides for the waits and retries of src/aws/retry.ts (tests: short delays). */
+  retry?: Partial<RetryPolicy>;
+  /** SDK attempts per call in standard retry mode (default 5). */
+  maxAttempts?: number;
+}
+
+/**
+ * The AWS clients of one command, each built on first use (importing a client package costs about
+ * 100 ms, so a command pays only for the services it touches), plus the shared write limiter and
+ * retry policy. Clients are the SDK's aggregated ones (`lambda.getFunction({...})`).
+ */
+export interface Aws {
+  readonly region: string;
+  /** `aws`, `aws-cn` or `aws-us-gov`, for building ARNs. */
+  readonly partition: string;
+  /** The custom endpoint every client uses, when there is one. */
+  readonly endpointUrl?: string;
+  readonly limiter: WriteLimiter;
+  readonly retry: RetryPolicy;
+  lambda(): Promise<Lambda>;
+  iam(): Promise<IAM>;
+  ssm(): Promise<SSM>;
+  logs(): Promise<CloudWatchLogs>;
+  apigw(): Promise<ApiGatewayV2>;
+  sts(): Promise<STS>;
+  /** The caller's account id (STS GetCallerIdentity, asked once). */
+  accountId(): Promise<string>;
+  /** Runs one write call through the shared limiter, retrying throttling with backoff. */
+  write<T>(fn: () => Promise<T>): Promise<T>;
+  /** Closes the clients' sockets. */
+  destroy(): void;
+}
+
+interface SdkClient {
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
+  destroy(): void;
+}
+
+type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'apigw' | 'sts';
+
+export function createAws(opts: CreateAwsOptions): Aws {
+  const env = opts.env;
+  const region = opts.region;
+  const ignoreEnvEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
+  const endpointUrl = opts.endpointUrl || (ignoreEnvEndpoint ? undefined : env.AWS_ENDPOINT_URL) || undefined;
+  const profile = opts.profile || env.AWS_PROFILE || undefined;
+  const limiter = opts.limiter instanceof WriteLimiter ? opts.limiter : new WriteLimiter(opts.limiter);
+  const retry = retryPolicy(opts.retry);
+  const errorContext: ErrorContext = { region, endpointUrl, profile };
+  const credentials = credentialsFor(env, opts.profile);
+  const built = new Map<ServiceName, Promise<SdkClient>>();
+  const live: SdkClient[] = [];
+
+  const config = () => ({
+    region,
+    ...(endpointUrl ? { endpoint: endpointUrl } : {}),
+    credentials,
+    ...(profile ? { profile } : {}),
+    maxAttempts: opts.maxAttempts ?? 5,
+    retryMode: 'standard',
+  });
+
+  function lazy<T>(service: ServiceName, make: (cfg: ReturnType<typeof config>) => Promise<T>): () => Promise<T> {
+    return () => {
+      let client = built.get(service);
+      if (!client) {
+        client = (async () => {
+          await silenceNodeVersionWarning();
+          const c = (await make(config())) as unknown as SdkClient;
+          instrument(c, service, { limiter, debug: opts.debug, errorContext });
+          live.push(c);
+          return c;
+        })();
+        client.catch(() => built.delete(service));
+        built.set(service, client);
+      }
+      return client as unknown as Promise<T>;
+    };
+  }
+
+  const sts = lazy<STS>('sts', async (cfg) => new (cjs(await import('@aws-sdk/client-sts')).STS)(cfg));
+  let account: Promise<string> | undefined;
+
+  return {
+    region,
+    partition: partitionOf(region),
+    endpointUrl,
+    limiter,
+    retry,
+    lambda: lazy<Lambda>('lambda', async (cfg) => new (cjs(await import('@aws-sdk/client-lambda')).Lambda)(cfg)),
+    iam: lazy<IAM>('iam', async (cfg) => new (cjs(await import('@aws-sdk/client-iam')).IAM)(cfg)),
+    ssm: lazy<SSM>('ssm', async (cfg) => new (cjs(await import('@aws-sdk/client-ssm')).SSM)(cfg)),
+    logs: lazy<CloudWatchLogs>('logs', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogs)(cfg)),
+    apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
+    sts,
+    accountId() {
+      account ??= sts()
+        .then((client) => client.getCallerIdentity({}))
+        .then((identity) => {
+          if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
+          return identity.Account;
+        });
+      account.catch(() => (account = undefined));
+      return account;
+    },
+    write: (fn) => withThrottleRetry(() => limiter.run(fn), { limiter, policy: retry }),
+    destroy() {
+      for (const client of live.splice(0)) client.destroy();
+      built.clear();
+    },
+  };
+}
+
+/**
+ * The SDK packages are CommonJS. Node's loader (and vitest) give their exports as named exports and
+ * as `default`; an esbuild ESM bundle (dist/) gives only `default`. Take `default` when it is there.
+ */
+function cjs<T extends object>(mod: T): T {
+  return (mod as { default?: T }).default ?? mod;
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * Keys in the command's env win (tests and CI), then `--profile` / AWS_PROFILE from the shared
+ * files named by the env, then the SDK's default chain (SSO, IMDS, container credentials...).
+ * One memoized provider serves every client, so an SSO or assume-role profile is resolved once.
+ */
+function credentialsFor(env: NodeJS.ProcessEnv, flagProfile: string | undefined): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && !flagProfile) {
+    return {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
+  }
+  const profile = flagProfile || env.AWS_PROFILE || undefined;
+  const files = {
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+  };
+  const provider: AwsCredentialIdentityProvider = async () => {
+    const { fromIni, fromNodeProviderChain } = cjs(await import('@aws-sdk/credential-providers'));
+    return profile ? fromIni({ profile, ...files })() : fromNodeProviderChain(files)();
+  };
+  return memoizeCredentials(provider);
+}
+
+function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  let value: AwsCredentialIdentity | undefined;
+  return async () => {
+    const fresh = value && (!value.expiration || value.expiration.getTime() - Date.now() > 5 * 60_000);
+    if (fresh) return value!;
+    current ??= provider().then(
+      (identity) => {
+        value = identity;
+        current = undefined;
+        return identity;
+      },
+      (error) => {
+        current = undefined;
+        throw error;
+      },
+    );
+    return current;
+  };
+}
+
+let warningSilenced = false;
+
+/** The SDK warns once per process that Node 20 support ends; a CLI should not print that on every command. */
+async function silenceNodeVersionWarning(): Promise<void> {
+  if (warningSilenced) return;
+  warningSilenced = true;
+  try {
+    const { state } = cjs(await import('@aws-sdk/core/client'));
+    state.warningEmitted = true;
+  } catch {
+    // A future SDK without this switch: the warning is cosmetic.
+  }
+}
+
+const SERVICE_LABEL: Record<ServiceName, string> = {
+  lambda: 'lambda',
+  iam: 'iam',
+  ssm: 'ssm',
+  logs: 'logs',
+  apigw: 'apigateway',
+  sts: 'sts',
+};
+
+interface OpsContext {
+  commandName?: string;
+  opsAttempt?: number;
+}
+
+/**
+ * Two middlewares per client. Per call (initialize step): tag failures with the operation and turn
+ * credential, permission and endpoint failures into UserErrors. Per attempt (deserialize step, inside
+ * the SDK's retry loop): tell the limiter about throttling, and with --debug log the operation, HTTP
+ * status and duration. Neither ever looks at input or output members, so no value can leak.
+ */
+function instrument(
+  client: SdkClient,
+  service: ServiceName,
+  hooks: { limiter: WriteLimiter; debug?: (msg: string) => void; errorContext: ErrorContext },
+): void {
+  const label = SERVICE_LABEL[service];
+  const operationOf = (context: OpsContext) => `${label}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
+
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: OpsContext) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (typeof error === 'object' && error !== null) {
+          Object.defineProperty(error, '$opsOperation', { value: operationOf(context), enumerable: false, configurable: true });
+        }
+        throw toUserError(error, { ...hooks.errorContext, operation: operationOf(context) });
+      }
+    },
+    { step: 'initialize', name: 'opsCallMiddleware', priority: 'high' },
+  );
+
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<{ response?: { statusCode?: number } }>, context: OpsContext) => async (args: unknown) => {
+      const attempt = (context.opsAttempt = (context.opsAttempt ?? 0) + 1);
+      const started = performance.now();
+      const line = (status: string) => {
+        const ms = Math.round(performance.now() - started);
+        hooks.debug?.(`aws ${operationOf(context)} ${status} ${ms}ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+      };
+      try {
+        const result = await next(args);
+        if (hooks.debug) line(String(result.response?.statusCode ?? '?'));
+        return result;
+      } catch (error) {
+        if (isThrottling(error)) hooks.limiter.onThrottle();
+        if (hooks.debug) {
+          const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+          const status = e.$metadata?.httpStatusCode;
+          line(status ? `${status} ${e.name ?? 'error'}` : `network error ${e.code ?? e.name ?? ''}`.trim());
+        }
+        throw error;
+      }
+    },
+    { step: 'deserialize', name: 'opsAttemptMiddleware', priority: 'high' },
+  );
+}

@@ -1,0 +1,154 @@
+/** Time source for the limiter and the retry helpers; tests pass a fake one. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export interface LimiterOptions {
+  /** Sustained calls per second when nothing is throttled. */
+  rate?: number;
+  /** Calls that may start back to back after a quiet period. */
+  burst?: number;
+  /** Calls in flight at once. */
+  maxConcurrency?: number;
+  /** The rate never drops below this, however often we are throttled. */
+  minRate?: number;
+  /** After a throttle the rate stays down this long before it starts to grow back. */
+  cooldownMs?: number;
+  /** Additive recovery: calls/s gained per second after the cooldown. */
+  recoveryPerSecond?: number;
+  /** Throttles within this window of the last cut count as one (concurrent calls fail together). */
+  cutWindowMs?: number;
+  clock?: Clock;
+}
+
+export interface LimiterStats {
+  rate: number;
+  active: number;
+  queued: number;
+  throttles: number;
+}
+
+/**
+ * Lambda's control plane allows about 15 calls/s per account and region (less for some APIs), shared
+ * by every tool using the account: 10/s with a burst of 10 leaves room for reads and other callers.
+ */
+export const DEFAULT_LIMITS = { rate: 10, burst: 10, maxConcurrency: 8 } as const;
+
+interface Waiter {
+  start(): void;
+}
+
+/**
+ * One shared limiter for AWS write calls: a token bucket (rate, burst) plus a cap on calls in flight,
+ * adaptive like TCP (AIMD): a throttling error halves the rate, which then grows back linearly once
+ * no throttle has been seen for a while. Queued calls start in FIFO order.
+ */
+export class WriteLimiter {
+  private readonly maxRate: number;
+  private readonly burst: number;
+  private readonly maxConcurrency: number;
+  private readonly minRate: number;
+  private readonly cooldownMs: number;
+  private readonly recoveryPerSecond: number;
+  private readonly cutWindowMs: number;
+  private readonly clock: Clock;
+
+  private rate: number;
+  private tokens: number;
+  private lastRefill: number;
+  private lastCut = Number.NEGATIVE_INFINITY;
+  private lastGrowth = Number.NEGATIVE_INFINITY;
+  private throttles = 0;
+  private active = 0;
+  private readonly queue: Waiter[] = [];
+  private pumping = false;
+
+  constructor(options: LimiterOptions = {}) {
+    this.maxRate = options.rate ?? DEFAULT_LIMITS.rate;
+    this.burst = Math.max(1, options.burst ?? DEFAULT_LIMITS.burst);
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency);
+    this.minRate = Math.min(this.maxRate, options.minRate ?? 0.5);
+    this.cooldownMs = options.cooldownMs ?? 5_000;
+    this.recoveryPerSecond = options.recoveryPerSecond ?? 1;
+    this.cutWindowMs = options.cutWindowMs ?? 1_000;
+    this.clock = options.clock ?? systemClock;
+    this.rate = this.maxRate;
+    this.tokens = this.burst;
+    this.lastRefill = this.clock.now();
+  }
+
+  /** Runs `fn` when a token and a concurrency slot are free. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        start: () => {
+          this.active++;
+          let result: Promise<T>;
+          try {
+            result = fn();
+          } catch (error) {
+            result = Promise.reject(error);
+          }
+          result.then(resolve, reject).finally(() => {
+            this.active--;
+            void this.pump();
+          });
+        },
+      });
+      void this.pump();
+    });
+  }
+
+  /** A call was throttled: halve the rate (once per window) and stop bursting. */
+  onThrottle(): void {
+    const now = this.clock.now();
+    this.throttles++;
+    this.refill(now);
+    if (now - this.lastCut < this.cutWindowMs) return;
+    this.lastCut = now;
+    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
+  stats(): LimiterStats {
+    this.refill(this.clock.now());
+    return { rate: this.rate, active: this.active, queued: this.queue.length, throttles: this.throttles };
+  }
+
+  private refill(now: number): void {
+    // Additive increase, only after the cooldown that follows the last cut.
+    const growFrom = Math.max(this.lastGrowth, this.lastCut + this.cooldownMs);
+    if (now > growFrom) {
+      this.rate = Math.min(this.maxRate, this.rate + (this.recoveryPerSecond * (now - growFrom)) / 1000);
+      this.lastGrowth = now;
+    }
+    // A slowed-down bucket also holds a smaller burst, or the first burst after a cut throttles again.
+    const capacity = Math.max(1, (this.burst * this.rate) / this.maxRate);
+    this.tokens = Math.min(capacity, this.tokens + (this.rate * (now - this.lastRefill)) / 1000);
+    this.lastRefill = now;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && this.active < this.maxConcurrency) {
+        this.refill(this.clock.now());
+        if (this.tokens >= 1) {
+          this.tokens -= 1;
+          this.queue.shift()!.start();
+          continue;
+        }
+        await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}

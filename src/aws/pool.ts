@@ -1,0 +1,41 @@
+/** Maps `items` with at most `limit` calls of `fn` in flight; results keep the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index], index);
+      } catch (error) {
+        failed = true; // the others finish what they started but take nothing new
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return results;
+}
+
+/** Follows a token through every page of a list call. */
+export async function allPages<P, I>(
+  fetchPage: (token: string | undefined) => Promise<P>,
+  items: (page: P) => I[] | undefined,
+  nextToken: (page: P) => string | undefined,
+): Promise<I[]> {
+  const out: I[] = [];
+  let token: string | undefined;
+  const seen = new Set<string>();
+  do {
+    const page = await fetchPage(token);
+    out.push(...(items(page) ?? []));
+    token = nextToken(page) || undefined;
+    // A token seen twice would loop forever (an emulator bug, not AWS): stop instead.
+    if (token !== undefined) {
+      if (seen.has(token)) break;
+      seen.add(token);
+    }
+  } while (token !== undefined);
+  return out;
+}

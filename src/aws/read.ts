@@ -1,0 +1,296 @@
+import type { Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
+import type { AttachedPolicy } from '@aws-sdk/client-iam';
+import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { Fleet } from '../config/types.js';
+import type { Aws } from './clients.js';
+import { isNotFound } from './errors.js';
+import { byVersionNumber, LIVE_ALIAS, mapCors, mapFunctionConfiguration, notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
+import { allPages, mapLimit } from './pool.js';
+import { withThrottleRetry } from './retry.js';
+import type { Actual, ActualApi, ActualFunction, ActualLogGroup, ActualRole, PolicyStatement } from './types.js';
+
+export interface ReadOptions {
+  /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */
+  concurrency?: number;
+}
+
+type Foreign = Actual['foreign'];
+type Scope = Pick<Fleet, 'app' | 'stage'>;
+
+/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+
+/** `undefined` instead of a NotFound error. */
+async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Everything ops owns for the fleet's app and stage, read in parallel and normalized. Resources with
+ * our names but not our tags land in `foreign` and nowhere else.
+ */
+export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {}): Promise<Actual> {
+  const [accountId, roles, functions, logGroups, api] = await Promise.all([
+    aws.accountId(),
+    readRoles(aws, fleet),
+    readFunctions(aws, fleet, opts),
+    readLogGroups(aws, fleet),
+    readApi(aws, fleet),
+  ]);
+  return {
+    accountId,
+    region: aws.region,
+    roles: roles.items,
+    functions: functions.items,
+    logGroups,
+    ...(api.api ? { api: api.api } : {}),
+    foreign: [...roles.foreign, ...functions.foreign, ...api.foreign],
+  };
+}
+
+// ---------------------------------------------------------------- IAM
+
+export async function readRoles(aws: Aws, scope: Scope): Promise<{ items: Record<string, ActualRole>; foreign: Foreign }> {
+  const iam = await aws.iam();
+  const listed = await allPages(
+    (Marker) => read(aws, () => iam.listRoles({ PathPrefix: opsRolePath(scope.app, scope.stage), ...(Marker ? { Marker } : {}) })),
+    (page) => page.Roles,
+    (page) => (page.IsTruncated ? page.Marker : undefined),
+  );
+  const items: Record<string, ActualRole> = {};
+  const foreign: Foreign = [];
+  const roles = await mapLimit(listed, 8, (r) => readRole(aws, r.RoleName!));
+  for (const role of roles) {
+    if (!role) continue;
+    // The path is ours, so an untagged role there is ours too; a role tagged for another stage is not.
+    const reason = notOwnedReason(role.tags, scope.app, scope.stage);
+    if (reason && (role.tags['ops:app'] !== undefined || role.tags['ops:stage'] !== undefined)) {
+      foreign.push({ type: 'iam role', name: role.name, reason });
+    } else {
+      items[role.name] = role;
+    }
+  }
+  return { items, foreign };
+}
+
+/** One role with its trust policy, inline policies and attached policy ARNs; `undefined` when it is gone. */
+export async function readRole(aws: Aws, roleName: string): Promise<ActualRole | undefined> {
+  const iam = await aws.iam();
+  const got = await orUndefined(read(aws, () => iam.getRole({ RoleName: roleName })));
+  if (!got?.Role) return undefined;
+  const [policyNames, attached] = await Promise.all([
+    allPages(
+      (Marker) => read(aws, () => iam.listRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+      (page) => page.PolicyNames,
+      (page) => (page.IsTruncated ? page.Marker : undefined),
+    ),
+    allPages<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }, AttachedPolicy>(
+      (Marker) => read(aws, () => iam.listAttachedRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+      (page) => page.AttachedPolicies,
+      (page) => (page.IsTruncated ? page.Marker : undefined),
+    ),
+  ]);
+  const inline = await Promise.all(
+    policyNames.map(async (PolicyName) => {
+      const policy = await read(aws, () => iam.getRolePolicy({ RoleName: roleName, PolicyName }));
+      return [PolicyName, parsePolicyDocument(policy.PolicyDocument)] as const;
+    }),
+  );
+  const role = got.Role;
+  return {
+    name: role.RoleName!,
+    arn: role.Arn!,
+    path: role.Path ?? '/',
+    trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument),
+    inlinePolicies: Object.fromEntries(inline),
+    attachedPolicyArns: attached
+      .map((p) => p.PolicyArn!)
+      .filter(Boolean)
+      .sort(),
+    tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])),
+  };
+}
+
+// ---------------------------------------------------------------- Lambda
+
+export async function readFunctions(
+  aws: Aws,
+  scope: Scope,
+  opts: ReadOptions = {},
+): Promise<{ items: Record<string, ActualFunction>; foreign: Foreign }> {
+  const lambda = await aws.lambda();
+  const prefix = `${scope.app}-${scope.stage}-`;
+  // One paginated listing of every version of every function saves a ListVersionsByFunction per function.
+  const listed = await allPages(
+    (Marker) => read(aws, () => lambda.listFunctions({ FunctionVersion: 'ALL', MaxItems: 50, ...(Marker ? { Marker } : {}) })),
+    (page) => page.Functions,
+    (page) => page.NextMarker,
+  );
+  const latest: string[] = [];
+  const versions = new Map<string, SdkFunctionConfiguration[]>();
+  for (const f of listed) {
+    const name = f.FunctionName;
+    if (!name?.startsWith(prefix)) continue;
+    if (f.Version === '$LATEST' || f.Version === undefined) latest.push(name);
+    else versions.set(name, [...(versions.get(name) ?? []), f]);
+  }
+  const items: Record<string, ActualFunction> = {};
+  const foreign: Foreign = [];
+  const read1 = await mapLimit([...new Set(latest)].sort(), opts.concurrency ?? 16, (name) =>
+    readFunction(aws, name, scope, versions.get(name)),
+  );
+  for (const r of read1) {
+    if (!r) continue;
+    if ('reason' in r) foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
+    else items[r.name] = r;
+  }
+  return { items, foreign };
+}
+
+/**
+ * One function: configuration, tags and reserved concurrency (GetFunction), the `live` alias and the
+ * resource policy on it. `{ reason }` when it is not ours; `undefined` when it is gone.
+ */
+export async function readFunction(
+  aws: Aws,
+  name: string,
+  scope: Scope,
+  listedVersions?: SdkFunctionConfiguration[],
+): Promise<ActualFunction | { name: string; reason: string } | undefined> {
+  const lambda = await aws.lambda();
+  const got = await orUndefined(read(aws, () => lambda.getFunction({ FunctionName: name })));
+  if (!got?.Configuration) return undefined;
+  const tags = { ...(got.Tags ?? {}) };
+  const reason = notOwnedReason(tags, scope.app, scope.stage);
+  if (reason) return { name, reason };
+
+  const [alias, policy, versions] = await Promise.all([
+    orUndefined(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
+    orUndefined(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
+    listedVersions ??
+      allPages(
+        (Marker) => read(aws, () => lambda.listVersionsByFunction({ FunctionName: name, ...(Marker ? { Marker } : {}) })),
+        (page) => page.Versions?.filter((v) => v.Version !== '$LATEST'),
+        (page) => page.NextMarker,
+      ),
+  ]);
+  const c = got.Configuration;
+  return {
+    name,
+    arn: c.FunctionArn!,
+    config: mapFunctionConfiguration(c),
+    codeSha256: c.CodeSha256 ?? '',
+    ...(c.State ? { state: c.State } : {}),
+    ...(c.LastUpdateStatus ? { lastUpdateStatus: c.LastUpdateStatus } : {}),
+    ...(c.LastModified ? { lastModified: c.LastModified } : {}),
+    tags,
+    ...(alias?.FunctionVersion
+      ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}) } }
+      : {}),
+    versions: versions
+      .map((v) => ({
+        version: v.Version!,
+        codeSha256: v.CodeSha256 ?? '',
+        config: mapFunctionConfiguration(v),
+        ...(v.LastModified ? { lastModified: v.LastModified } : {}),
+        ...(v.Description ? { description: v.Description } : {}),
+      }))
+      .sort(byVersionNumber),
+    aliasPolicy: alias && policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [],
+    ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined
+      ? { reservedConcurrency: got.Concurrency.ReservedConcurrentExecutions }
+      : {}),
+  };
+}
+
+// ---------------------------------------------------------------- CloudWatch Logs
+
+/** Log groups named for the app and stage's functions (Lambda creates untagged ones itself, so no tag check). */
+export async function readLogGroups(aws: Aws, scope: Scope): Promise<Record<string, ActualLogGroup>> {
+  const logs = await aws.logs();
+  const groups = await allPages(
+    (nextToken) =>
+      read(aws, () =>
+        logs.describeLogGroups({ logGroupNamePrefix: `/aws/lambda/${scope.app}-${scope.stage}-`, ...(nextToken ? { nextToken } : {}) }),
+      ),
+    (page) => page.logGroups,
+    (page) => page.nextToken,
+  );
+  return Object.fromEntries(
+    groups.map((g) => [
+      g.logGroupName!,
+      { name: g.logGroupName!, ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}) },
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------- API Gateway v2
+
+export async function readApi(aws: Aws, scope: Scope): Promise<{ api?: ActualApi; foreign: Foreign }> {
+  const apigw = await aws.apigw();
+  const name = `${scope.app}-${scope.stage}`;
+  const apis = await allPages(
+    (NextToken) => read(aws, () => apigw.getApis({ MaxResults: '100', ...(NextToken ? { NextToken } : {}) })),
+    (page) => page.Items,
+    (page) => page.NextToken,
+  );
+  const foreign: Foreign = [];
+  const owned = apis
+    .filter((a) => a.Name === name)
+    .filter((a) => {
+      const reason = notOwnedReason(a.Tags, scope.app, scope.stage);
+      if (reason) foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason });
+      return !reason;
+    })
+    .sort((a, b) => (a.CreatedDate?.getTime() ?? 0) - (b.CreatedDate?.getTime() ?? 0));
+  // Two owned APIs with one name means a crashed create: use the oldest, report the rest.
+  for (const extra of owned.slice(1))
+    foreign.push({ type: 'http api', name: `${name} (${extra.ApiId})`, reason: 'a second API with this name and our tags' });
+  const api = owned[0];
+  if (!api) return { foreign };
+
+  const ApiId = api.ApiId!;
+  const [integrations, routes, stages, accountId] = await Promise.all([
+    allPages<{ Items?: Integration[]; NextToken?: string }, Integration>(
+      (NextToken) => read(aws, () => apigw.getIntegrations({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    allPages<{ Items?: Route[]; NextToken?: string }, Route>(
+      (NextToken) => read(aws, () => apigw.getRoutes({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    allPages<{ Items?: Stage[]; NextToken?: string }, Stage>(
+      (NextToken) => read(aws, () => apigw.getStages({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    aws.accountId(),
+  ]);
+  const cors = mapCors(api.CorsConfiguration);
+  return {
+    foreign,
+    api: {
+      id: ApiId,
+      name: api.Name!,
+      endpoint: api.ApiEndpoint ?? '',
+      arnPrefix: `arn:${aws.partition}:execute-api:${aws.region}:${accountId}:${ApiId}`,
+      ...(cors ? { cors } : {}),
+      tags: { ...(api.Tags ?? {}) },
+      integrations: integrations.map((i) => ({
+        id: i.IntegrationId!,
+        uri: i.IntegrationUri ?? '',
+        ...(i.PayloadFormatVersion ? { payloadFormatVersion: i.PayloadFormatVersion } : {}),
+        ...(i.IntegrationType ? { type: i.IntegrationType } : {}),
+      })),
+      routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}) })),
+      stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
+    },
+  };
+}
