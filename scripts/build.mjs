@@ -2,7 +2,7 @@
 // definitions) plus lazily loaded chunks for everything a command's handler needs.
 
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -10,33 +10,43 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
-
-await rm(dist, { recursive: true, force: true });
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts', define: 'src/config/define.ts', emulator: 'src/emulator/moto.ts' },
-  outdir: dist,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // Everything is bundled but esbuild (a native binary): one file loads far faster than the
-  // hundreds of modules of the AWS SDK and zod, and the chunks load only when a command needs them.
-  external: ['esbuild'],
-  define: { __OPS_VERSION__: JSON.stringify(pkg.version) },
-  // commander is CommonJS: give the ESM bundle a require for node builtins.
-  banner: { js: "import { createRequire as __opsRequire } from 'node:module'; const require = __opsRequire(import.meta.url);" },
-  // Less to parse at every start; the linked source maps keep --debug stacks readable.
-  minify: true,
-  sourcemap: 'linked',
-  chunkNames: 'chunks/[name]-[hash]',
-  logLevel: 'warning',
-});
+// Built next to dist/ and swapped in at the end: a failed build leaves the previous one working.
+const out = path.join(root, `.dist-${process.pid}`);
+await rm(out, { recursive: true, force: true });
+await esbuild
+  .build({
+    absWorkingDir: root,
+    entryPoints: { cli: 'src/cli/main.ts', define: 'src/config/define.ts', emulator: 'src/emulator/moto.ts' },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Everything is bundled but esbuild (a native binary): one file loads far faster than the
+    // hundreds of modules of the AWS SDK and zod, and the chunks load only when a command needs them.
+    external: ['esbuild'],
+    define: { __OPS_VERSION__: JSON.stringify(pkg.version) },
+    // commander is CommonJS: give the ESM bundle a require for node builtins.
+    banner: { js: "import { createRequire as __opsRequire } from 'node:module'; const require = __opsRequire(import.meta.url);" },
+    // Less to parse at every start; the linked source maps keep --debug stacks readable.
+    minify: true,
+    sourcemap: 'linked',
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  })
+  .catch(async (err) => {
+    await rm(out, { recursive: true, force: true });
+    throw err;
+  });
 
 // Files the runtime needs as files (runtime shims run in child processes).
 const shims = path.join(root, 'src/invoke/local/runtime');
 if (existsSync(shims)) {
-  await mkdir(path.join(dist, 'runtime'), { recursive: true });
-  await cp(shims, path.join(dist, 'runtime'), { recursive: true });
+  await mkdir(path.join(out, 'runtime'), { recursive: true });
+  await cp(shims, path.join(out, 'runtime'), { recursive: true });
 }
+const old = path.join(root, `.dist-old-${process.pid}`);
+if (existsSync(dist)) await rename(dist, old);
+await rename(out, dist);
+await rm(old, { recursive: true, force: true });

@@ -200,8 +200,12 @@ export async function publishVersionAndMoveAlias(
   aws: Aws,
   name: string,
   codeSha256: string,
-  opts: WriteOptions & { description?: string } = {},
-): Promise<{ version: string; aliasArn: string }> {
+  opts: WriteOptions & {
+    description?: string;
+    /** Runs between publishing and moving `live` (the smoke gate); false keeps `live` where it is. */
+    beforeMove?: (version: string) => Promise<boolean>;
+  } = {},
+): Promise<{ version: string; aliasArn: string; moved: boolean; previous?: string }> {
   const lambda = await aws.lambda();
   await waitForFunctionReady(aws, name, { onWait: opts.onWait });
   let version: string;
@@ -227,6 +231,10 @@ export async function publishVersionAndMoveAlias(
     throw error;
   }
   const alias = await gone(lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }));
+  const previous = alias?.FunctionVersion;
+  if (opts.beforeMove && previous !== version && !(await opts.beforeMove(version))) {
+    return { version, aliasArn: await liveAliasArn(aws, name), moved: false, previous };
+  }
   if (!alias) {
     try {
       await aws.write(() => lambda.createAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version }));
@@ -241,7 +249,7 @@ export async function publishVersionAndMoveAlias(
       aws.retry,
     );
   }
-  return { version, aliasArn: await liveAliasArn(aws, name) };
+  return { version, aliasArn: await liveAliasArn(aws, name), moved: true, previous };
 }
 
 const codeChanged = (name: string, cause?: unknown) =>

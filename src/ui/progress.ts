@@ -21,8 +21,9 @@ export async function createProgress(ctx: Context, total: number): Promise<Progr
   if (quiet) return { step() {}, done() {}, fail() {}, note() {}, stop() {} };
   const plain = (s: string) => ctx.log.raw(s);
   if (!ctx.io.stderr.isTTY || ctx.env.CI) {
+    // Plain lines: one per finished step (a line per start as well would double the noise in CI logs).
     return {
-      step: (item, text) => plain(`${item}: ${text}`),
+      step() {},
       done: (item, text) => plain(`${c.green('✔')} ${item}: ${text}`),
       fail: (item, text) => plain(`${c.red('✖')} ${item}: ${text}`),
       note: (item, text) => plain(`${c.yellow('…')} ${item}: ${text}`),

@@ -1,0 +1,22 @@
+import { defineCommand } from '../cli/command.js';
+
+interface DeployOptions {
+  dryRun?: boolean;
+  smoke?: boolean;
+}
+
+export default defineCommand<DeployOptions>({
+  name: 'deploy',
+  description: 'Build, plan and apply: roles, functions, versions behind the live alias, log groups, the HTTP API',
+  args: [{ name: 'functions', variadic: true, description: 'deploy only these functions (and what they need)' }],
+  options: [
+    { flags: '--dry-run', description: 'show the plan and stop (exit 2 when there are changes)' },
+    { flags: '--smoke', description: "run the functions' smoke samples against each new version before moving live to it" },
+  ],
+  examples: ['ops deploy', 'ops deploy --stage prod --yes', 'ops deploy tasks-api --dry-run', 'ops deploy --smoke'],
+  async run(ctx, args, opts) {
+    const { deployCommand } = await import('../apply/deploy.js');
+    const gate = opts.smoke ? (await import('../apply/smoke-gate.js')).smokeGate(ctx) : undefined;
+    return deployCommand(ctx, { functions: args.functions as string[] | undefined, dryRun: opts.dryRun, beforeAliasMove: gate });
+  },
+});

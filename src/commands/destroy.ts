@@ -1,0 +1,12 @@
+import { defineCommand } from '../cli/command.js';
+
+export default defineCommand({
+  name: 'destroy',
+  description: 'Remove everything ops deployed for the stage (only what carries its ops:app/ops:stage tags)',
+  args: [{ name: 'functions', variadic: true, description: 'remove only these functions' }],
+  examples: ['ops destroy --stage pr-42', 'ops destroy --stage pr-42 --yes'],
+  async run(ctx, args) {
+    const { deployCommand } = await import('../apply/deploy.js');
+    return deployCommand(ctx, { functions: args.functions as string[] | undefined, destroy: true });
+  },
+});

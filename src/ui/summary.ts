@@ -1,0 +1,34 @@
+import type { ChalkInstance } from 'chalk';
+import type { ApplyResult } from '../apply/execute.js';
+import { formatDuration } from './table.js';
+
+/** The end of a deploy: what changed, what failed and why, versions, the API URL, the time. Pure. */
+export function renderApplySummary(r: ApplyResult, opts: { url?: string; ms: number; color: ChalkInstance; destroy?: boolean }): string[] {
+  const c = opts.color;
+  const done = r.results.filter((x) => x.status === 'done').length;
+  const lines = [''];
+  if (r.failed.length === 0 && r.skipped.length === 0) {
+    lines.push(
+      c.green(`${opts.destroy ? 'Destroyed' : 'Deployed'}: ${done} change${done === 1 ? '' : 's'} applied in ${formatDuration(opts.ms)}.`),
+    );
+  } else {
+    lines.push(
+      c.red(
+        `${r.failed.length} change${r.failed.length === 1 ? '' : 's'} failed, ${r.skipped.length} skipped, ${done} applied (${formatDuration(opts.ms)}):`,
+      ),
+    );
+    for (const f of r.failed) lines.push(`  ${c.red('✖')} ${f.change.summary}: ${errorText(f.error)}`);
+    for (const s of r.skipped) lines.push(`  ${c.dim('-')} ${s.change.summary}: skipped, it needs ${s.blockedBy}`);
+    lines.push(c.dim('  what was applied stays; run the same command again to finish (the plan picks up from what is there)'));
+  }
+  const versions = Object.entries(r.versions).sort(([a], [b]) => a.localeCompare(b));
+  if (versions.length) lines.push(`live: ${versions.map(([name, v]) => `${name} → ${v}`).join(', ')}`);
+  if (opts.url) lines.push(`API: ${c.cyan(opts.url)}`);
+  return lines;
+}
+
+function errorText(e: unknown): string {
+  const err = e as { message?: string; hint?: string };
+  const msg = err?.message ?? String(e);
+  return err?.hint ? `${msg} (${err.hint})` : msg;
+}
