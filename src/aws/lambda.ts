@@ -340,3 +340,13 @@ function isApiGatewayPrincipal(principal: unknown): boolean {
   if (principal === 'apigateway.amazonaws.com') return true;
   return typeof principal === 'object' && principal !== null && (principal as { Service?: unknown }).Service === 'apigateway.amazonaws.com';
 }
+
+/** Points `live` at an existing version (rollback). */
+export async function moveAlias(aws: Aws, name: string, version: string): Promise<void> {
+  const lambda = await aws.lambda();
+  await withConflictRetry(
+    () => aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version })),
+    undefined,
+    aws.retry,
+  );
+}

@@ -24,6 +24,7 @@ export {
   getAliasPolicy,
   lambdaFunctionArn,
   liveAliasArn,
+  moveAlias,
   publishVersionAndMoveAlias,
   removePermissions,
   setApiPermission,

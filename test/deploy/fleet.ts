@@ -37,3 +37,35 @@ export async function putRepoFleetParams(client: EmulatorClientConfig, app: stri
 let counter = 0;
 /** A short unique app name (≤ 24 chars, physical names ≤ 64). */
 export const uniqueApp = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`;
+
+/**
+ * A small fleet without params: two functions, one with routes, one invoked by the other.
+ * `extra` is spliced into the config's functions block.
+ */
+export async function smallFleet(app: string, opts: { extraConfig?: string } = {}): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = await mkdtemp(path.join(tmpdir(), `ops-${app}-`));
+  await mkdir(path.join(dir, 'src/api'), { recursive: true });
+  await mkdir(path.join(dir, 'src/worker'), { recursive: true });
+  await writeFile(
+    path.join(dir, 'src/api/handler.ts'),
+    "export const handler = async (e: { rawPath?: string }) => ({ statusCode: 200, body: JSON.stringify({ path: e.rawPath, v: 'one' }) });\n",
+  );
+  await writeFile(path.join(dir, 'src/worker/handler.ts'), "export const handler = async (e: unknown) => ({ done: true, e, v: 'one' });\n");
+  await writeFile(
+    path.join(dir, 'ops.config.ts'),
+    `import { defineFleet } from 'ops';
+export default defineFleet({
+  app: '${app}',
+  region: 'us-east-1',
+  api: { cors: { allowOrigins: ['https://example.com'] } },
+  functions: {
+    api: { handler: 'src/api/handler.ts', routes: ['GET /items', 'GET /items/{id}'], invokes: ['worker'] },
+    worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60 },
+    ${opts.extraConfig ?? ''}
+  },
+});
+`,
+  );
+  return dir;
+}

@@ -1,0 +1,76 @@
+import { readActual } from '../aws/read.js';
+import { moveAlias } from '../aws/write.js';
+import { buildFleet } from '../build/index.js';
+import type { Context } from '../cli/context.js';
+import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { confirm } from '../ui/prompt.js';
+import { renderStatus } from '../ui/status.js';
+import { awsFor } from './deploy.js';
+import { fleetStatus, planRollback } from './status.js';
+
+/** `ops status`: what runs, next to what the local build and config say. */
+export async function statusCommand(ctx: Context, names?: string[]): Promise<number> {
+  const fleet = await loadFleetFor(ctx);
+  const fns = selectFunctions(fleet, names);
+  const aws = awsFor(ctx, fleet);
+  try {
+    const [actual, artifacts] = await Promise.all([
+      readActual(aws, fleet),
+      buildFleet(fns, { root: fleet.root, log: (m) => ctx.log.debug(m) }),
+    ]);
+    const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts);
+    if (ctx.global.json) ctx.outJson(status);
+    else for (const line of renderStatus(status, ctx.color)) ctx.out(line);
+    return 0;
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** `ops rollback`: move `live` back, with a plan and a confirmation. */
+export async function rollbackCommand(ctx: Context, names: string[] | undefined, to?: string): Promise<number> {
+  const fleet = await loadFleetFor(ctx);
+  const fns = selectFunctions(fleet, names);
+  if (to !== undefined && fns.length !== 1)
+    throw new UsageError('--to needs exactly one function', { hint: 'ops rollback tasks-api --to 3' });
+  if (to !== undefined && !/^\d+$/.test(to)) throw new UsageError(`--to ${to}: a version is a number`);
+  const aws = awsFor(ctx, fleet);
+  try {
+    const actual = await readActual(aws, fleet);
+    const moves = planRollback(
+      fleet,
+      actual,
+      fns.map((f) => f.key),
+      to,
+    );
+    if (!moves.length) {
+      ctx.log.info('Nothing to roll back: no function has an older version to move live to.');
+      if (ctx.global.json) ctx.outJson({ moves: [] });
+      return 0;
+    }
+    for (const m of moves) ctx.log.raw(`  ~ ${m.fn}: live ${m.from} → ${m.to}`);
+    if (
+      !(await confirm(ctx, `Move live for ${moves.length} function${moves.length === 1 ? '' : 's'}?`, { refuse: 'refusing to roll back' }))
+    ) {
+      ctx.log.info('Nothing changed.');
+      throw new ExitCode(1);
+    }
+    const failed: string[] = [];
+    await Promise.all(
+      moves.map(async (m) => {
+        try {
+          await moveAlias(aws, m.name, m.to);
+          ctx.log.success(`${m.fn}: live → ${m.to}`);
+        } catch (err) {
+          failed.push(m.fn);
+          ctx.log.error(`${m.fn}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    if (ctx.global.json) ctx.outJson({ moves, failed });
+    return failed.length ? 1 : 0;
+  } finally {
+    aws.destroy();
+  }
+}

@@ -1,0 +1,95 @@
+import type { Actual, ActualFunction } from '../aws/types.js';
+import type { Artifact } from '../build/index.js';
+import type { Fleet } from '../config/types.js';
+import { UserError } from '../errors.js';
+import { desiredConfiguration, diffConfiguration } from '../plan/index.js';
+
+/** One function's deployed state next to what the local build and config say. */
+export interface FunctionStatus {
+  function: string;
+  name: string;
+  deployed: boolean;
+  liveVersion?: string;
+  /** When the version `live` points to was published. */
+  lastDeploy?: string;
+  /** `same`, `differs` (the local build is not what live runs) or `unknown`. */
+  code: 'same' | 'differs' | 'unknown';
+  /** Fields whose configuration differs between the config and what live runs. */
+  configDrift: string[];
+  state?: string;
+  lastUpdateStatus?: string;
+  invocations?: number;
+  errorRate?: number;
+}
+
+export interface FleetStatus {
+  app: string;
+  stage: string;
+  region: string;
+  url?: string;
+  functions: FunctionStatus[];
+  /** Owned functions no longer in the config (the next deploy removes them). */
+  orphans: string[];
+}
+
+function liveOf(fn: ActualFunction) {
+  return fn.alias ? fn.versions.find((v) => v.version === fn.alias?.version) : undefined;
+}
+
+/** Compares each function's live version with the local build and config. Pure. */
+export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[], paramValues: Record<string, string> = {}): FleetStatus {
+  const byKey = new Map(artifacts.map((a) => [a.key, a]));
+  const functions = fleet.functions.map((spec): FunctionStatus => {
+    const fn = actual.functions[spec.name];
+    if (!fn) return { function: spec.key, name: spec.name, deployed: false, code: 'unknown', configDrift: [] };
+    const live = liveOf(fn);
+    const desired = desiredConfiguration(fleet, spec, actual.accountId, paramValues);
+    const artifact = byKey.get(spec.key);
+    return {
+      function: spec.key,
+      name: spec.name,
+      deployed: true,
+      liveVersion: fn.alias?.version,
+      lastDeploy: live?.lastModified ?? fn.lastModified,
+      code: !artifact || !live ? 'unknown' : artifact.codeSha256 === live.codeSha256 ? 'same' : 'differs',
+      configDrift: live ? [...new Set(diffConfiguration(live.config, desired).map((d) => d.field.split('.')[0]))] : [],
+      state: fn.state,
+      lastUpdateStatus: fn.lastUpdateStatus,
+    };
+  });
+  const known = new Set(fleet.functions.map((f) => f.name));
+  return {
+    app: fleet.app,
+    stage: fleet.stage,
+    region: fleet.region,
+    url: actual.api?.endpoint || undefined,
+    functions,
+    orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
+  };
+}
+
+/** Rollback targets: `live` moves to `to`, or to the newest published version older than the current one. */
+export function planRollback(
+  fleet: Fleet,
+  actual: Actual,
+  keys: string[],
+  to?: string,
+): { name: string; fn: string; from: string; to: string }[] {
+  const out: { name: string; fn: string; from: string; to: string }[] = [];
+  for (const key of keys) {
+    const spec = fleet.functions.find((f) => f.key === key);
+    const fn = spec && actual.functions[spec.name];
+    if (!spec || !fn?.alias) continue;
+    const current = Number(fn.alias.version);
+    const published = fn.versions.map((v) => Number(v.version)).filter((v) => Number.isFinite(v));
+    const target = to !== undefined ? Number(to) : Math.max(-1, ...published.filter((v) => v < current));
+    if (target < 0 || target === current) continue;
+    if (!published.includes(target)) {
+      throw new UserError(`version ${to} of ${spec.name} does not exist`, {
+        hint: `published versions: ${published.join(', ') || 'none'}`,
+      });
+    }
+    out.push({ name: spec.name, fn: key, from: String(current), to: String(target) });
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import type { ChalkInstance } from 'chalk';
+import type { FleetStatus } from '../apply/status.js';
+import { renderTable } from './table.js';
+
+/** The `ops status` view. Pure: returns lines. */
+export function renderStatus(s: FleetStatus, c: ChalkInstance): string[] {
+  const rows = s.functions.map((f) => {
+    if (!f.deployed) return [f.function, c.dim('not deployed'), '', '', '', ''];
+    const drift = [f.code === 'differs' ? 'code' : '', ...f.configDrift].filter(Boolean);
+    return [
+      f.function,
+      f.liveVersion ?? c.yellow('no live alias'),
+      f.lastDeploy ? f.lastDeploy.replace('T', ' ').slice(0, 19) : '',
+      drift.length ? c.yellow(`drift: ${drift.join(', ')}`) : f.code === 'unknown' ? c.dim('unknown') : c.green('in sync'),
+      f.lastUpdateStatus && f.lastUpdateStatus !== 'Successful' ? `${f.state}/${f.lastUpdateStatus}` : (f.state ?? ''),
+      f.invocations === undefined ? '' : `${f.invocations} (${((f.errorRate ?? 0) * 100).toFixed(1)}% errors)`,
+    ];
+  });
+  const lines = [
+    `${c.bold(s.app)} · stage ${c.cyan(s.stage)} · ${s.region}`,
+    '',
+    ...renderTable(['function', 'live', 'last deploy', 'local vs live', 'state', 'last hour'], rows),
+  ];
+  if (s.url) lines.push('', `API: ${c.cyan(s.url)}`);
+  if (s.orphans.length) lines.push('', c.yellow(`not in the config any more (the next deploy removes them): ${s.orphans.join(', ')}`));
+  return lines;
+}
