@@ -1,21 +1,12 @@
 import type { CorsSpec } from '../config/types.js';
 import type { Aws } from './clients.js';
-import { isNotFound } from './errors.js';
+import { orNotFound } from './errors.js';
 import { liveAliasArn } from './lambda.js';
 import { toSdkCors } from './map.js';
 
 /** Writers for the fleet's HTTP API: the API, its `$default` stage, integrations and routes. */
 
 const DEFAULT_STAGE = '$default';
-
-async function gone<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 export interface CreateApiInput {
   name: string;
@@ -43,7 +34,7 @@ export async function updateApiCors(aws: Aws, apiId: string, cors: CorsSpec | un
   if (cors) {
     await aws.write(() => apigw.updateApi({ ApiId: apiId, CorsConfiguration: toSdkCors(cors, { full: true }) }));
   } else {
-    await gone(aws.write(() => apigw.deleteCorsConfiguration({ ApiId: apiId })));
+    await orNotFound(aws.write(() => apigw.deleteCorsConfiguration({ ApiId: apiId })));
   }
 }
 
@@ -53,7 +44,7 @@ export async function updateApiCors(aws: Aws, apiId: string, cors: CorsSpec | un
  */
 export async function ensureDefaultStage(aws: Aws, apiId: string): Promise<{ changed: boolean }> {
   const apigw = await aws.apigw();
-  const stage = await gone(apigw.getStage({ ApiId: apiId, StageName: DEFAULT_STAGE }));
+  const stage = await orNotFound(apigw.getStage({ ApiId: apiId, StageName: DEFAULT_STAGE }));
   if (!stage) {
     await aws.write(() => apigw.createStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
     return { changed: true };
@@ -95,7 +86,7 @@ export async function updateIntegration(aws: Aws, apiId: string, integrationId: 
 /** Routes using the integration must be deleted (or moved) first: API Gateway refuses otherwise. */
 export async function deleteIntegration(aws: Aws, apiId: string, integrationId: string): Promise<void> {
   const apigw = await aws.apigw();
-  await gone(aws.write(() => apigw.deleteIntegration({ ApiId: apiId, IntegrationId: integrationId })));
+  await orNotFound(aws.write(() => apigw.deleteIntegration({ ApiId: apiId, IntegrationId: integrationId })));
 }
 
 export async function createRoute(aws: Aws, apiId: string, routeKey: string, integrationId: string): Promise<{ routeId: string }> {
@@ -111,11 +102,11 @@ export async function updateRoute(aws: Aws, apiId: string, routeId: string, inte
 
 export async function deleteRoute(aws: Aws, apiId: string, routeId: string): Promise<void> {
   const apigw = await aws.apigw();
-  await gone(aws.write(() => apigw.deleteRoute({ ApiId: apiId, RouteId: routeId })));
+  await orNotFound(aws.write(() => apigw.deleteRoute({ ApiId: apiId, RouteId: routeId })));
 }
 
 /** Deletes the API with its stages, routes and integrations. */
 export async function deleteApi(aws: Aws, apiId: string): Promise<void> {
   const apigw = await aws.apigw();
-  await gone(aws.write(() => apigw.deleteApi({ ApiId: apiId })));
+  await orNotFound(aws.write(() => apigw.deleteApi({ ApiId: apiId })));
 }

@@ -1,4 +1,5 @@
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
+import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
@@ -44,6 +45,7 @@ export interface Aws {
   iam(): Promise<IAM>;
   ssm(): Promise<SSM>;
   logs(): Promise<CloudWatchLogs>;
+  cloudwatch(): Promise<CloudWatch>;
   apigw(): Promise<ApiGatewayV2>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
@@ -59,7 +61,7 @@ interface SdkClient {
   destroy(): void;
 }
 
-type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'apigw' | 'sts';
+type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -114,6 +116,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
     iam: lazy<IAM>('iam', async (cfg) => new (cjs(await import('@aws-sdk/client-iam')).IAM)(cfg)),
     ssm: lazy<SSM>('ssm', async (cfg) => new (cjs(await import('@aws-sdk/client-ssm')).SSM)(cfg)),
     logs: lazy<CloudWatchLogs>('logs', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogs)(cfg)),
+    cloudwatch: lazy<CloudWatch>('cloudwatch', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch')).CloudWatch)(cfg)),
     apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
     sts,
     accountId() {
@@ -213,6 +216,7 @@ const SERVICE_LABEL: Record<ServiceName, string> = {
   iam: 'iam',
   ssm: 'ssm',
   logs: 'logs',
+  cloudwatch: 'cloudwatch',
   apigw: 'apigateway',
   sts: 'sts',
 };

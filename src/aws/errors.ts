@@ -187,3 +187,13 @@ export function toUserError(err: unknown, ctx: ErrorContext = {}): unknown {
   }
   return err;
 }
+
+/** The promise's value, or `undefined` when AWS says the resource does not exist (deletes of what is gone, reads of what may not exist). */
+export async function orNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,23 +1,13 @@
 import { UserError } from '../errors.js';
 import type { RoleSpec } from '../plan/types.js';
 import type { Aws } from './clients.js';
-import { isAlreadyExists, isNotFound } from './errors.js';
+import { isAlreadyExists, orNotFound } from './errors.js';
 import { notOwnedReason } from './map.js';
 import { allPages } from './pool.js';
 
 /** Writers for the execution roles ops manages. Every call goes through the shared write limiter. */
 
 const toIamTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-/** Ignores "it is already gone". */
-async function gone<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 /**
  * CreateRole (path, trust policy, tags), then PutRolePolicy with its inline policy. A role already
@@ -77,7 +67,7 @@ export async function updateRole(aws: Aws, role: RoleSpec, what: UpdateRoleOptio
       (page) => (page.IsTruncated ? page.Marker : undefined),
     );
     for (const PolicyName of names.filter((n) => n !== role.policyName)) {
-      await gone(aws.write(() => iam.deleteRolePolicy({ RoleName: role.name, PolicyName })));
+      await orNotFound(aws.write(() => iam.deleteRolePolicy({ RoleName: role.name, PolicyName })));
     }
   }
   if (what.tags) {
@@ -99,14 +89,14 @@ export async function updateRole(aws: Aws, role: RoleSpec, what: UpdateRoleOptio
 export async function deleteRole(aws: Aws, roleName: string): Promise<void> {
   const iam = await aws.iam();
   const [inline, attached] = await Promise.all([
-    gone(
+    orNotFound(
       allPages(
         (Marker) => iam.listRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) }),
         (page) => page.PolicyNames,
         (page) => (page.IsTruncated ? page.Marker : undefined),
       ),
     ),
-    gone(
+    orNotFound(
       allPages(
         (Marker) => iam.listAttachedRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) }),
         (page) => page.AttachedPolicies,
@@ -115,9 +105,9 @@ export async function deleteRole(aws: Aws, roleName: string): Promise<void> {
     ),
   ]);
   if (!inline || !attached) return;
-  for (const PolicyName of inline) await gone(aws.write(() => iam.deleteRolePolicy({ RoleName: roleName, PolicyName })));
-  for (const p of attached) await gone(aws.write(() => iam.detachRolePolicy({ RoleName: roleName, PolicyArn: p.PolicyArn! })));
-  await gone(aws.write(() => iam.deleteRole({ RoleName: roleName })));
+  for (const PolicyName of inline) await orNotFound(aws.write(() => iam.deleteRolePolicy({ RoleName: roleName, PolicyName })));
+  for (const p of attached) await orNotFound(aws.write(() => iam.detachRolePolicy({ RoleName: roleName, PolicyArn: p.PolicyArn! })));
+  await orNotFound(aws.write(() => iam.deleteRole({ RoleName: roleName })));
 }
 
 function putPolicy(aws: Aws, role: RoleSpec) {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
-import { isAlreadyExists, isNotFound } from './errors.js';
+import { isAlreadyExists, orNotFound } from './errors.js';
 import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
 import { waitForFunctionReady, withConflictRetry, withRolePropagationRetry } from './retry.js';
 import type { FunctionConfiguration, PolicyStatement } from './types.js';
@@ -17,15 +17,6 @@ export interface WriteOptions {
 
 /** The statement id ops gives the API Gateway permission on a `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
-
-async function gone<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 const base64Sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
 
@@ -230,7 +221,7 @@ export async function publishVersionAndMoveAlias(
     if (e.name === 'InvalidParameterValueException' && /codesha256/i.test(e.message ?? '')) throw codeChanged(name, error);
     throw error;
   }
-  const alias = await gone(lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }));
+  const alias = await orNotFound(lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }));
   const previous = alias?.FunctionVersion;
   if (opts.beforeMove && previous !== version && !(await opts.beforeMove(version))) {
     return { version, aliasArn: await liveAliasArn(aws, name), moved: false, previous };
@@ -261,19 +252,19 @@ const codeChanged = (name: string, cause?: unknown) =>
 /** Deletes published versions (never `live`'s: Lambda refuses that). Versions already gone are fine. */
 export async function deleteVersions(aws: Aws, name: string, versions: string[]): Promise<void> {
   const lambda = await aws.lambda();
-  await Promise.all(versions.map((Qualifier) => gone(aws.write(() => lambda.deleteFunction({ FunctionName: name, Qualifier })))));
+  await Promise.all(versions.map((Qualifier) => orNotFound(aws.write(() => lambda.deleteFunction({ FunctionName: name, Qualifier })))));
 }
 
 /** Deletes the function with its versions and aliases. A function already gone is fine. */
 export async function deleteFunction(aws: Aws, name: string, opts: WriteOptions = {}): Promise<void> {
   const lambda = await aws.lambda();
-  await gone(withConflictRetry(() => aws.write(() => lambda.deleteFunction({ FunctionName: name })), opts.onWait, aws.retry));
+  await orNotFound(withConflictRetry(() => aws.write(() => lambda.deleteFunction({ FunctionName: name })), opts.onWait, aws.retry));
 }
 
 /** Statements of the resource policy on `live`; none when there is no policy (or no alias). */
 export async function getAliasPolicy(aws: Aws, name: string): Promise<PolicyStatement[]> {
   const lambda = await aws.lambda();
-  const policy = await gone(lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }));
+  const policy = await orNotFound(lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }));
   return policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [];
 }
 
@@ -327,7 +318,7 @@ export async function removePermissions(aws: Aws, name: string, statementIds: st
 
 async function removeStatement(aws: Aws, name: string, sid: string): Promise<void> {
   const lambda = await aws.lambda();
-  await gone(aws.write(() => lambda.removePermission({ FunctionName: name, Qualifier: LIVE_ALIAS, StatementId: sid })));
+  await orNotFound(aws.write(() => lambda.removePermission({ FunctionName: name, Qualifier: LIVE_ALIAS, StatementId: sid })));
 }
 
 function statementSourceArn(s: PolicyStatement): string | undefined {

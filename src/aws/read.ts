@@ -3,7 +3,7 @@ import type { AttachedPolicy } from '@aws-sdk/client-iam';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Fleet } from '../config/types.js';
 import type { Aws } from './clients.js';
-import { isNotFound } from './errors.js';
+import { orNotFound } from './errors.js';
 import { byVersionNumber, LIVE_ALIAS, mapCors, mapFunctionConfiguration, notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
@@ -19,16 +19,6 @@ type Scope = Pick<Fleet, 'app' | 'stage'>;
 
 /** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
 const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
-
-/** `undefined` instead of a NotFound error. */
-async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Everything ops owns for the fleet's app and stage, read in parallel and normalized. Resources with
@@ -81,7 +71,7 @@ export async function readRoles(aws: Aws, scope: Scope): Promise<{ items: Record
 /** One role with its trust policy, inline policies and attached policy ARNs; `undefined` when it is gone. */
 export async function readRole(aws: Aws, roleName: string): Promise<ActualRole | undefined> {
   const iam = await aws.iam();
-  const got = await orUndefined(read(aws, () => iam.getRole({ RoleName: roleName })));
+  const got = await orNotFound(read(aws, () => iam.getRole({ RoleName: roleName })));
   if (!got?.Role) return undefined;
   const [policyNames, attached] = await Promise.all([
     allPages(
@@ -163,15 +153,15 @@ export async function readFunction(
   listedVersions?: SdkFunctionConfiguration[],
 ): Promise<ActualFunction | { name: string; reason: string } | undefined> {
   const lambda = await aws.lambda();
-  const got = await orUndefined(read(aws, () => lambda.getFunction({ FunctionName: name })));
+  const got = await orNotFound(read(aws, () => lambda.getFunction({ FunctionName: name })));
   if (!got?.Configuration) return undefined;
   const tags = { ...(got.Tags ?? {}) };
   const reason = notOwnedReason(tags, scope.app, scope.stage);
   if (reason) return { name, reason };
 
   const [alias, policy, versions] = await Promise.all([
-    orUndefined(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
-    orUndefined(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
+    orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
+    orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
     listedVersions ??
       allPages(
         (Marker) => read(aws, () => lambda.listVersionsByFunction({ FunctionName: name, ...(Marker ? { Marker } : {}) })),

@@ -1,3 +1,5 @@
+import type { CorsSpec } from '../config/types.js';
+
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
  * desired state (STYLE.md rule 4: normalize both sides before diffing). Nothing here is an
@@ -79,14 +81,7 @@ export interface ActualApi {
   name: string;
   endpoint: string;
   arnPrefix?: string;
-  cors?: {
-    allowOrigins?: string[];
-    allowMethods?: string[];
-    allowHeaders?: string[];
-    exposeHeaders?: string[];
-    maxAge?: number;
-    allowCredentials?: boolean;
-  };
+  cors?: CorsSpec;
   tags: Record<string, string>;
   integrations: { id: string; uri: string; payloadFormatVersion?: string; type?: string }[];
   routes: { id: string; key: string; target?: string }[];
