@@ -95,3 +95,44 @@ describe('deploy survives what AWS does', () => {
     expect((await ops(['plan'])).code).toBe(0);
   });
 });
+
+describe('a deploy killed halfway', () => {
+  const emu = useEmulator();
+
+  it('is finished by the next deploy: the re-run ends in the configured state', async () => {
+    const { spawn } = await import('node:child_process');
+    const { repoRoot } = await import('./fleet.js');
+    const app = uniqueApp('kill');
+    const dir = await smallFleet(app);
+    const proxy = await emu.proxy();
+    // Hold the publishes so the process is surely mid-apply when it is killed.
+    proxy.addFault({ match: { service: 'lambda', operation: 'PublishVersion' }, respond: faults.delay(4000) });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/ops'), 'deploy', '--yes'], {
+      cwd: dir,
+      env: { ...process.env, ...proxy.env, NO_COLOR: '1' } as NodeJS.ProcessEnv,
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 30_000;
+    while (proxy.requests.filter((r) => r.operation === 'CreateFunction' && r.status === 201).length < 2) {
+      if (Date.now() > deadline) throw new Error(`the deploy never created its functions: ${proxy.operations().join(', ')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    proxy.clearFaults();
+
+    const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    const before = await ops(['plan', '--json']);
+    expect(before.code).toBe(2); // half-applied: the plan says what is left
+    const kinds = before.json().changes.map((c: { kind: string }) => c.kind);
+    expect(kinds).not.toContain('function.create');
+    const rerun = await ops(['deploy', '--yes']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await ops(['plan'])).code).toBe(0);
+    const status = (await ops(['status', '--json'])).json();
+    expect(status.functions.map((f: { liveVersion: string; code: string }) => [f.liveVersion, f.code])).toEqual([
+      ['1', 'same'],
+      ['1', 'same'],
+    ]);
+  }, 60_000);
+});
