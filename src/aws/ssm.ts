@@ -1,7 +1,7 @@
 import type { Parameter } from '@aws-sdk/client-ssm';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
-import { isNotFound } from './errors.js';
+import { orNotFound } from './errors.js';
 import { allPages } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 
@@ -49,13 +49,8 @@ function mapParameter(p: Parameter, decrypted: boolean): StoredParam {
 /** One parameter, or `undefined` when it does not exist. */
 export async function getParameter(aws: Aws, name: string, opts: ReadParamOptions = {}): Promise<StoredParam | undefined> {
   const ssm = await aws.ssm();
-  try {
-    const res = await read(aws, () => ssm.getParameter({ Name: name, WithDecryption: opts.decrypt ?? false }));
-    return res.Parameter ? mapParameter(res.Parameter, opts.decrypt ?? false) : undefined;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  const res = await orNotFound(read(aws, () => ssm.getParameter({ Name: name, WithDecryption: opts.decrypt ?? false })));
+  return res?.Parameter ? mapParameter(res.Parameter, opts.decrypt ?? false) : undefined;
 }
 
 /** The parameters that exist among `names`, by name: one GetParameters call per 10 names. */
@@ -141,13 +136,7 @@ export async function putParameter(aws: Aws, input: PutParamInput): Promise<numb
 /** Deletes a parameter; `false` when there was none. */
 export async function deleteParameter(aws: Aws, name: string): Promise<boolean> {
   const ssm = await aws.ssm();
-  try {
-    await aws.write(() => ssm.deleteParameter({ Name: name }));
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+  return (await orNotFound(aws.write(() => ssm.deleteParameter({ Name: name })))) !== undefined;
 }
 
 /** What SSM would refuse, refused before the call so no error message can quote the value. */

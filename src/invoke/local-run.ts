@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createAws } from '../aws/clients.js';
+import { getParameters } from '../aws/ssm.js';
 import { buildFunction } from '../build/index.js';
-import { paramValueEnvName, upperSnake } from '../config/naming.js';
+import { paramPrefix, paramValueEnvName, upperSnake } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';
 import { prepareCodeDir } from './local/index.js';
@@ -10,37 +12,101 @@ import type { LocalWorkerOptions } from './local/types.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
 const AWS_PASS_THROUGH = [
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE',
-  'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_EC2_METADATA_DISABLED',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_ENDPOINT_URL',
+  'AWS_EC2_METADATA_DISABLED',
 ];
 
 export interface LocalParams {
   /** Env vars carrying values (`OPS_PARAM_VALUE_<NAME>`), read by the fleet's params helper. */
   env: Record<string, string>;
-  /** Where the values came from, for one line of talk. */
+  /** Where the values came from, for one line of talk: `SSM /tasks/dev/`, `.env.dev`, or both. */
   source?: string;
   missing: string[];
 }
 
+export interface LocalParamsOptions {
+  /**
+   * The caller's environment. With credentials in it (keys or a profile) the stage's store is
+   * tried first; without `env` only `.env.<stage>` is read.
+   */
+  env?: NodeJS.ProcessEnv;
+  /** `--endpoint-url` (else AWS_ENDPOINT_URL from `env`, else AWS itself). */
+  endpointUrl?: string;
+  /** How long the store may take before `.env.<stage>` is used alone. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Why the store was not used (debug talk). */
+  log?: (msg: string) => void;
+}
+
 /**
- * Values for the params a function reads, for a local run: from `.env.<stage>` next to the config
- * (git-ignored). Keys may be the param name (`amadeus/client-id`) or its env form (`AMADEUS_CLIENT_ID`).
+ * Values for the params a function reads, for a local run: from the stage's SSM store when it is
+ * reachable (one GetParameters per 10 names, decrypted, no retries, a short timeout), then from
+ * `.env.<stage>` next to the config (git-ignored) for whatever the store did not have. Dotenv keys
+ * may be the param name (`amadeus/client-id`) or its env form (`AMADEUS_CLIENT_ID`).
  */
-export async function localParams(fleet: Fleet, fn: FunctionSpec): Promise<LocalParams> {
+export async function localParams(fleet: Fleet, fn: FunctionSpec, opts: LocalParamsOptions = {}): Promise<LocalParams> {
   const file = path.join(fleet.root, `.env.${fleet.stage}`);
   const values = existsSync(file) ? parseDotenv(await readFile(file, 'utf8')) : {};
+  const stored = await fromStore(fleet, fn, opts);
   const env: Record<string, string> = {};
   const missing: string[] = [];
+  const used = new Set<string>();
+  const prefix = paramPrefix(fleet.app, fleet.stage);
   for (const p of fn.params) {
-    const v = values[p.name] ?? values[upperSnake(p.name)];
-    if (v === undefined) missing.push(p.name);
-    else {
-      env[paramValueEnvName(p.name)] = v;
-      // A param resolved into the environment at deploy time gets its value directly.
-      if (p.resolve) env[p.env] = v;
+    const fromSsm = stored?.get(p.path);
+    const v = fromSsm ?? values[p.name] ?? values[upperSnake(p.name)];
+    if (v === undefined) {
+      missing.push(p.name);
+      continue;
     }
+    used.add(fromSsm !== undefined ? `SSM ${prefix}` : path.basename(file));
+    env[paramValueEnvName(p.name)] = v;
+    // A param resolved into the environment at deploy time gets its value directly.
+    if (p.resolve) env[p.env] = v;
   }
-  return { env, source: existsSync(file) ? path.basename(file) : undefined, missing };
+  const looked = [...(stored ? [`SSM ${prefix}`] : []), ...(existsSync(file) ? [path.basename(file)] : [])];
+  const source = used.size ? [...used].join(' and ') : looked.length ? looked.join(' or ') : undefined;
+  return { env, source, missing };
+}
+
+/** The store's values by SSM name, or `undefined` when it is not configured or not reachable. */
+async function fromStore(fleet: Fleet, fn: FunctionSpec, opts: LocalParamsOptions): Promise<Map<string, string> | undefined> {
+  const env = opts.env;
+  if (!env || fn.params.length === 0) return undefined;
+  if (!((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE)) return undefined;
+  const timeoutMs = opts.timeoutMs ?? 2000;
+  const aws = createAws({ region: fleet.region, endpointUrl: opts.endpointUrl, env, maxAttempts: 1, retry: { throttleDelaysMs: [] } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const lookup = getParameters(
+      aws,
+      fn.params.map((p) => p.path),
+      { decrypt: true, abortSignal: AbortSignal.timeout(timeoutMs) },
+    );
+    lookup.catch(() => {}); // after a timeout nobody waits for it
+    // The abort covers the request; the race also covers resolving credentials (SSO, a profile).
+    const found = await Promise.race([
+      lookup,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    const values = new Map<string, string>();
+    for (const [name, p] of found) if (p.value !== undefined) values.set(name, p.value);
+    return values;
+  } catch (error) {
+    opts.log?.(`params: SSM ${paramPrefix(fleet.app, fleet.stage)} not used (${(error as Error).message}); reading .env.${fleet.stage}`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    aws.destroy();
+  }
 }
 
 export interface PrepareLocalOptions {
@@ -56,7 +122,7 @@ export interface PrepareLocalOptions {
 export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts: PrepareLocalOptions) {
   const artifact = await buildFunction(fn, { root: fleet.root, log: opts.log });
   const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir: path.join(fleet.root, '.ops', 'run'), key: fn.key });
-  const params = await localParams(fleet, fn);
+  const params = await localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log });
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;
   if (opts.endpointUrl) env.AWS_ENDPOINT_URL = opts.endpointUrl;

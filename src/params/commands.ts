@@ -1,0 +1,262 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type Aws, createAws } from '../aws/clients.js';
+import {
+  deleteParameter,
+  getParameter,
+  getParameterKeyId,
+  getParameters,
+  listParametersByPath,
+  putParameter,
+  type StoredParam,
+} from '../aws/ssm.js';
+import type { Context } from '../cli/context.js';
+import type { ParamsForceOptions, ParamsGetOptions, ParamsSetOptions } from '../commands/params.js';
+import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { ownershipTags, paramPrefix } from '../config/naming.js';
+import type { Fleet } from '../config/types.js';
+import { UsageError, UserError } from '../errors.js';
+import { confirm } from '../ui/prompt.js';
+import { missingParams, paramSetHint } from './check.js';
+import { findParam, type ImportEntry, outcomeOf, type ParamTarget, planImport, type WriteOutcome } from './declared.js';
+import { parseDotenv } from './dotenv.js';
+import {
+  importSummary,
+  listNotes,
+  MASK,
+  outcomeLine,
+  overwriteSubject,
+  paramDetails,
+  paramRows,
+  renderMissing,
+  renderParamList,
+} from './render.js';
+import { readParamValue } from './value.js';
+
+/** The fleet for the context's stage and AWS clients for its region, destroyed when `fn` is done. */
+async function withFleetAws<T>(ctx: Context, fn: (fleet: Fleet, aws: Aws) => Promise<T>): Promise<T> {
+  const fleet = await loadFleetFor(ctx);
+  return withAws(ctx, fleet, (aws) => fn(fleet, aws));
+}
+
+async function withAws<T>(ctx: Context, fleet: Fleet, fn: (aws: Aws) => Promise<T>): Promise<T> {
+  const aws = createAws({
+    region: fleet.region,
+    profile: ctx.global.profile,
+    endpointUrl: ctx.global.endpointUrl,
+    env: ctx.env,
+    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
+  });
+  try {
+    return await fn(aws);
+  } finally {
+    aws.destroy();
+  }
+}
+
+/** `ops params set <name> [value]`: created, updated (after a confirm) or unchanged; never the value. */
+export async function paramsSet(ctx: Context, name: string, value: string | undefined, opts: ParamsSetOptions): Promise<number> {
+  const fleet = await loadFleetFor(ctx);
+  const target = findParam(fleet, name, { force: opts.force });
+  if (opts.kmsKey !== undefined && !target.secure) {
+    throw new UsageError(`--kms-key applies to secure params only; ${target.name} is plain`);
+  }
+  // The value is read (and a secure one in argv refused) before any call to AWS.
+  const input = await readParamValue(ctx, fleet, target, { value, stdin: opts.stdin, fromFile: opts.fromFile });
+  return withAws(ctx, fleet, async (aws) => {
+    const current = await getParameter(aws, target.path, { decrypt: true });
+    let outcome = outcomeOf(current, input, target.secure);
+    if (outcome === 'unchanged' && opts.kmsKey !== undefined && (await getParameterKeyId(aws, target.path)) !== opts.kmsKey) {
+      outcome = 'updated';
+    }
+    if (outcome === 'updated' && !(await confirmOverwrite(ctx, [target], current))) return 1;
+    const version = outcome === 'unchanged' ? current!.version : await write(aws, fleet, target, input, current, opts.kmsKey);
+    report(ctx, target, outcome, version);
+    if (ctx.global.json) ctx.outJson({ name: target.name, path: target.path, type: storedType(target), outcome, version });
+    return 0;
+  });
+}
+
+const storedType = (t: ParamTarget) => (t.secure ? 'SecureString' : 'String');
+
+async function write(aws: Aws, fleet: Fleet, target: ParamTarget, value: string, current: StoredParam | undefined, kmsKeyId?: string) {
+  return putParameter(aws, {
+    name: target.path,
+    value,
+    secure: target.secure,
+    kmsKeyId,
+    description: target.description,
+    overwrite: current !== undefined,
+    tags: ownershipTags(fleet.app, fleet.stage),
+  });
+}
+
+function report(ctx: Context, target: ParamTarget, outcome: WriteOutcome, version: number) {
+  if (!ctx.global.json) ctx.out(outcomeLine(target.name, outcome, version));
+}
+
+async function confirmOverwrite(ctx: Context, targets: ParamTarget[], current?: StoredParam): Promise<boolean> {
+  const what = overwriteSubject(targets, current);
+  const ok = await confirm(ctx, `Overwrite ${what} with a new value?`, { refuse: `not overwriting ${what}` });
+  if (!ok) ctx.log.warn(`left ${what} as it was`);
+  return ok;
+}
+
+/** `ops params get <name>`: the value on stdout (a mask for secure ones unless --reveal), details on stderr. */
+export async function paramsGet(ctx: Context, name: string, opts: ParamsGetOptions): Promise<number> {
+  return withFleetAws(ctx, async (fleet, aws) => {
+    const target = findParam(fleet, name, { force: opts.force });
+    // Decrypt only when the value will be printed.
+    const stored = await getParameter(aws, target.path, { decrypt: Boolean(opts.reveal) });
+    if (!stored) {
+      throw new UserError(`${target.name} is not set for stage ${fleet.stage}`, {
+        hint: `set it with \`${paramSetHint(fleet, target.name)}\``,
+      });
+    }
+    const masked = stored.value === undefined;
+    const lastModified = stored.lastModified?.toISOString();
+    if (ctx.global.json) {
+      ctx.outJson({
+        name: target.name,
+        path: target.path,
+        type: stored.type,
+        version: stored.version,
+        lastModified,
+        ...(masked ? { masked } : { value: stored.value }),
+      });
+      return 0;
+    }
+    ctx.log.info(ctx.color.dim(paramDetails(target.path, stored)));
+    ctx.out(masked ? MASK : stored.value);
+    if (masked) ctx.log.info(ctx.color.dim('secure value masked: pass --reveal to print it'));
+    return 0;
+  });
+}
+
+/** `ops params list`: every declared param (and anything else under the stage's path), never a value. */
+export async function paramsList(ctx: Context): Promise<number> {
+  return withFleetAws(ctx, async (fleet, aws) => {
+    const prefix = paramPrefix(fleet.app, fleet.stage);
+    const rows = paramRows(fleet, await listParametersByPath(aws, prefix));
+    if (ctx.global.json) {
+      ctx.outJson({ app: fleet.app, stage: fleet.stage, path: prefix, params: rows });
+      return 0;
+    }
+    const { warnings, summary } = listNotes(fleet, rows);
+    if (rows.length) for (const line of renderParamList(rows, ctx.color)) ctx.out(line);
+    for (const w of warnings) ctx.log.warn(w);
+    ctx.log.info(ctx.color.dim(summary));
+    return 0;
+  });
+}
+
+/** `ops params unset <name>`: deletes the stage's value after a confirm. */
+export async function paramsUnset(ctx: Context, name: string, opts: ParamsForceOptions): Promise<number> {
+  return withFleetAws(ctx, async (fleet, aws) => {
+    const target = findParam(fleet, name, { force: opts.force });
+    const stored = await getParameter(aws, target.path);
+    if (!stored) {
+      ctx.log.info(`${target.name} is not set for stage ${fleet.stage}: nothing to delete`);
+      if (ctx.global.json) ctx.outJson({ name: target.name, path: target.path, outcome: 'absent' });
+      return 0;
+    }
+    const readers = target.readers.length ? `; ${target.readers.join(', ')} read it` : '';
+    const ok = await confirm(ctx, `Delete ${target.path} (version ${stored.version})${readers}?`, {
+      refuse: `not deleting ${target.path}`,
+    });
+    if (!ok) {
+      ctx.log.warn(`left ${target.path} as it was`);
+      return 1;
+    }
+    const deleted = await deleteParameter(aws, target.path);
+    const outcome = deleted ? 'deleted' : 'absent';
+    if (ctx.global.json) ctx.outJson({ name: target.name, path: target.path, outcome, version: stored.version });
+    else ctx.out(`${outcome} ${target.name}${deleted ? ` (was version ${stored.version})` : ''}`);
+    return 0;
+  });
+}
+
+/** `ops params import <file>`: bulk set from dotenv; a summary of what changed, never a value. */
+export async function paramsImport(ctx: Context, file: string, opts: ParamsForceOptions): Promise<number> {
+  const fleet = await loadFleetFor(ctx);
+  let text: string;
+  try {
+    text = await readFile(path.resolve(ctx.cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${file}${code ? ` (${code})` : ''}`, { hint: 'give the path of a dotenv file (KEY=value lines)' });
+  }
+  const plan = planImport(fleet, parseDotenv(text), { force: opts.force });
+  for (const u of plan.undeclared) {
+    ctx.log.warn(`skipped ${u.key}: not a declared param${u.guess ? ` (did you mean '${u.guess}'?)` : ''}; --force sets it anyway`);
+  }
+  for (const key of plan.empty) ctx.log.warn(`skipped ${key}: empty value`);
+  const skipped = [...plan.undeclared.map((u) => u.key), ...plan.empty];
+  return withAws(ctx, fleet, async (aws) => {
+    const current = await getParameters(
+      aws,
+      plan.entries.map((e) => e.target.path),
+      { decrypt: true },
+    );
+    const decided = plan.entries.map((e) => ({ ...e, outcome: outcomeOf(current.get(e.target.path), e.value, e.target.secure) }));
+    const overwrites = decided.filter((e) => e.outcome === 'updated').map((e) => e.target);
+    if (overwrites.length && !(await confirmOverwrite(ctx, overwrites))) return 1;
+    const results: { entry: ImportEntry; outcome: WriteOutcome; version: number }[] = [];
+    // One at a time: PutParameter's rate limit is low (a few per second by default).
+    for (const e of decided) {
+      const existing = current.get(e.target.path);
+      const version = e.outcome === 'unchanged' ? existing!.version : await write(aws, fleet, e.target, e.value, existing);
+      results.push({ entry: e, outcome: e.outcome, version });
+      report(ctx, e.target, e.outcome, version);
+    }
+    if (ctx.global.json) {
+      const names = (o: WriteOutcome) =>
+        results.filter((r) => r.outcome === o).map((r) => ({ name: r.entry.target.name, version: r.version }));
+      ctx.outJson({
+        file,
+        stage: fleet.stage,
+        created: names('created'),
+        updated: names('updated'),
+        unchanged: names('unchanged'),
+        skipped,
+      });
+      return 0;
+    }
+    const prefix = paramPrefix(fleet.app, fleet.stage);
+    ctx.log.success(
+      importSummary(
+        path.basename(file),
+        prefix,
+        results.map((r) => r.outcome),
+        skipped.length,
+      ),
+    );
+    return 0;
+  });
+}
+
+/** `ops params check [functions...]`: exit 1 with each missing param and the command to set it. */
+export async function paramsCheck(ctx: Context, functions: string[]): Promise<number> {
+  return withFleetAws(ctx, async (fleet, aws) => {
+    const fns = functions.length ? selectFunctions(fleet, functions) : undefined;
+    const considered = fns ? new Set(fns.flatMap((f) => f.params.map((p) => p.name))).size : fleet.params.length;
+    const missing = await missingParams(aws, fleet, fns);
+    if (ctx.global.json) {
+      ctx.outJson({
+        app: fleet.app,
+        stage: fleet.stage,
+        total: considered,
+        missing: missing.map((m) => ({ ...m, command: paramSetHint(fleet, m.name) })),
+      });
+      return missing.length ? 1 : 0;
+    }
+    const scope = fns ? ` read by ${fns.map((f) => f.key).join(', ')}` : '';
+    if (!missing.length) {
+      ctx.log.success(`all ${considered} params${scope} set for stage ${fleet.stage}`);
+      return 0;
+    }
+    ctx.log.error(`${missing.length} of ${considered} params${scope} not set for stage ${fleet.stage}`);
+    for (const line of renderMissing(fleet, missing, ctx.color)) ctx.out(line);
+    return 1;
+  });
+}
