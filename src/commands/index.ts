@@ -2,14 +2,37 @@ import type { CommandSpec } from '../cli/command.js';
 import config from './config.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
+import dev from './dev.js';
 import init from './init.js';
 import invoke from './invoke.js';
+import logs from './logs.js';
+import metrics from './metrics.js';
 import newCommand from './new.js';
 import packageCommand from './package.js';
+import params from './params.js';
 import plan from './plan.js';
+import rollback from './rollback.js';
+import smoke from './smoke.js';
+import status from './status.js';
 
 /**
  * Every command, in help order. Command modules import nothing heavy at the top
  * (their handlers `await import()` what they need), so this list costs nothing at startup.
  */
-export const commands: CommandSpec<any>[] = [init, newCommand, config, packageCommand, plan, deploy, destroy, invoke];
+export const commands: CommandSpec<any>[] = [
+  init,
+  newCommand,
+  config,
+  packageCommand,
+  plan,
+  deploy,
+  status,
+  rollback,
+  destroy,
+  invoke,
+  smoke,
+  dev,
+  params,
+  logs,
+  metrics,
+];

@@ -6,11 +6,13 @@ export interface InvokeOptions {
   eventFile?: string;
   payload?: string;
   env?: string[];
+  qualifier?: string;
+  async?: boolean;
 }
 
 export default defineCommand<InvokeOptions>({
   name: 'invoke',
-  description: 'Invoke a function with a sample event, locally from its packaged zip (--local)',
+  description: "Invoke a function with a sample event: the deployed 'live' alias, or locally from its packaged zip (--local)",
   args: [
     { name: 'function', required: true, description: 'function to invoke' },
     { name: 'stdin', description: "'-' to read the payload from stdin" },
@@ -20,11 +22,15 @@ export default defineCommand<InvokeOptions>({
     { flags: '-e, --event <sample>', description: "sample event from the function's events/ directory" },
     { flags: '--event-file <path>', description: 'event from a JSON file' },
     { flags: '-p, --payload <json>', description: 'event as a JSON string' },
+    { flags: '-q, --qualifier <alias|version>', description: "remote: the alias or version to invoke (default 'live')" },
+    { flags: '--async', description: 'remote: queue the invoke (InvocationType Event) and print its request id' },
     { flags: '--env <KEY=VALUE...>', description: 'with --local: set or override environment variables of the function' },
   ],
   examples: [
+    'ops invoke tasks-api --event get-task',
+    'ops invoke gateway --payload \'{"rawPath":"/api/health"}\' --qualifier 7',
+    'ops invoke tasks-worker --event process-task --async',
     'ops invoke tasks-api --local --event create-task',
-    'ops invoke gateway --local --payload \'{"rawPath":"/api/health"}\'',
     'echo \'{"taskId":"t-1"}\' | ops invoke tasks-worker --local -',
   ],
   async run(ctx, args, opts) {

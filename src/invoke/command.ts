@@ -1,11 +1,16 @@
+import type { Aws } from '../aws/clients.js';
+import { createAws } from '../aws/clients.js';
 import type { Context } from '../cli/context.js';
 import type { InvokeOptions } from '../commands/invoke.js';
 import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { renderInvokeResult } from '../ui/invoke.js';
-import { resolveEvent } from './events.js';
+import { renderAsyncInvoke, renderRemoteInvoke } from '../ui/invoke-remote.js';
+import { type ResolvedEvent, resolveEvent } from './events.js';
 import { invokeOnce } from './local/index.js';
 import { prepareLocalFunction } from './local-run.js';
+import { DEFAULT_QUALIFIER, invokeRemote } from './remote.js';
 
 /** `KEY=VALUE` pairs from `--env`, or a usage error naming the bad one. */
 export function parseEnvPairs(pairs: string[]): Record<string, string> {
@@ -24,20 +29,63 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
+/** The AWS clients for a command on this fleet: region from the fleet, profile and endpoint from flags or env. */
+export function awsForFleet(ctx: Context, fleet: Fleet): Aws {
+  return createAws({
+    region: fleet.region,
+    profile: ctx.global.profile,
+    endpointUrl: ctx.global.endpointUrl,
+    env: ctx.env,
+    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
+  });
+}
+
+function checkFlags(opts: InvokeOptions): void {
+  if (opts.local) {
+    if (opts.async) throw new UsageError('--async works on deployed functions only', { hint: 'drop --local, or drop --async' });
+    if (opts.qualifier) throw new UsageError('--qualifier works on deployed functions only', { hint: 'drop --local, or drop --qualifier' });
+  } else if (opts.env?.length) {
+    throw new UsageError('--env works with --local only: a deployed function has the environment it was deployed with', {
+      hint: 'add --local, or change the environment in ops.config.ts and deploy',
+    });
+  }
+}
+
 /** `ops invoke`: resolve the event, run the function, print the result on stdout and its logs on stderr. */
 export async function invokeCommand(ctx: Context, name: string, fromStdin: boolean, opts: InvokeOptions): Promise<number> {
+  checkFlags(opts);
   const fleet = await loadFleetFor(ctx);
   const [fn] = selectFunctions(fleet, [name]);
-  const { event, source } = await resolveEvent(
+  const event = await resolveEvent(
     fn,
     { event: opts.event, eventFile: opts.eventFile, payload: opts.payload, stdin: fromStdin ? () => readAll(ctx.io.stdin) : undefined },
     ctx.cwd,
   );
-  if (!opts.local) {
-    throw new UsageError('remote invoke needs the deploy engine, which this build does not have yet', {
-      hint: `run it locally: ops invoke ${fn.key} --local`,
-    });
+  return opts.local ? invokeLocal(ctx, fleet, fn, event, opts) : invokeDeployed(ctx, fleet, fn, event, opts);
+}
+
+async function invokeDeployed(ctx: Context, fleet: Fleet, fn: FunctionSpec, event: ResolvedEvent, opts: InvokeOptions): Promise<number> {
+  const aws = awsForFleet(ctx, fleet);
+  const qualifier = opts.qualifier ?? DEFAULT_QUALIFIER;
+  const target = { name: fn.name, qualifier };
+  try {
+    ctx.log.debug(`invoking ${fn.name}:${qualifier}${opts.async ? ' (async)' : ''} with ${event.source}`);
+    const result = await invokeRemote(aws, fn, { payload: event.text, qualifier, async: opts.async });
+    if (ctx.global.json) {
+      const { status, functionError, executedVersion, payload, logs, requestId } = result;
+      ctx.outJson({ status, functionError, executedVersion, payload, logs, requestId });
+    } else {
+      const { stdout, stderr } = opts.async ? renderAsyncInvoke(result, target, ctx.color) : renderRemoteInvoke(result, target, ctx.color);
+      for (const line of stderr) ctx.log.raw(line);
+      if (stdout !== undefined) ctx.out(stdout);
+    }
+    return result.functionError ? 1 : 0;
+  } finally {
+    aws.destroy();
   }
+}
+
+async function invokeLocal(ctx: Context, fleet: Fleet, fn: FunctionSpec, resolved: ResolvedEvent, opts: InvokeOptions): Promise<number> {
   const overrides = parseEnvPairs(opts.env ?? []);
   const json = ctx.global.json;
   const { worker, params } = await prepareLocalFunction(fleet, fn, {
@@ -56,8 +104,8 @@ export async function invokeCommand(ctx: Context, name: string, fromStdin: boole
   } else if (params.source && fn.params.length) {
     ctx.log.info(ctx.color.dim(`params from ${params.source}`));
   }
-  ctx.log.info(ctx.color.dim(`invoking ${fn.key} locally (${fn.runtime}) with ${source}`));
-  const result = await invokeOnce(worker, { event });
+  ctx.log.info(ctx.color.dim(`invoking ${fn.key} locally (${fn.runtime}) with ${resolved.source}`));
+  const result = await invokeOnce(worker, { event: resolved.event });
   if (json) {
     ctx.outJson({ function: fn.key, local: true, ...result });
   } else {

@@ -49,11 +49,36 @@ export interface EventSource {
   stdin?: () => Promise<string>;
 }
 
+/** Keys a sample file may hold when it carries its expectations: `{ "payload": ..., "expect": {...} }`. */
+const SAMPLE_WITH_EXPECT_KEYS = new Set(['payload', 'expect', 'description']);
+
+/**
+ * Splits a sample into its payload and inline expectations. A sample is taken as carrying them only
+ * when it has both `payload` and `expect` and nothing else but a `description`; any other JSON is
+ * the payload itself.
+ */
+export function splitSample(value: unknown): { payload: unknown; expect?: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { payload: value };
+  const keys = Object.keys(value);
+  if (!keys.includes('payload') || !keys.includes('expect') || !keys.every((k) => SAMPLE_WITH_EXPECT_KEYS.has(k)))
+    return { payload: value };
+  const { payload, expect } = value as { payload: unknown; expect: unknown };
+  return { payload, expect };
+}
+
+/** A resolved event: the parsed value, the JSON text to send, and where it came from. */
+export interface ResolvedEvent {
+  event: unknown;
+  /** The payload bytes as given (a file's or flag's text unchanged), for remote invokes. */
+  text: string;
+  source: string;
+}
+
 /** The event for an invoke, from exactly one of: a sample name, a file, a JSON string, stdin. Default `{}`. */
-export async function resolveEvent(fn: FunctionSpec, src: EventSource, cwd: string): Promise<{ event: unknown; source: string }> {
+export async function resolveEvent(fn: FunctionSpec, src: EventSource, cwd: string): Promise<ResolvedEvent> {
   const given = [src.event, src.eventFile, src.payload, src.stdin].filter((x) => x !== undefined).length;
   if (given > 1) throw new UsageError('give one of --event, --event-file, --payload or - (stdin)');
-  if (src.event !== undefined && src.event.includes('/') && existsSync(path.resolve(cwd, src.event))) {
+  if (src.event?.includes('/') && existsSync(path.resolve(cwd, src.event))) {
     // A path given to --event: take it as a file, as users coming from `aws lambda invoke` expect.
     return resolveEvent(fn, { eventFile: src.event }, cwd);
   }
@@ -68,17 +93,23 @@ export async function resolveEvent(fn: FunctionSpec, src: EventSource, cwd: stri
           : `add one as ${path.relative(cwd, path.join(path.dirname(fn.handler.file), 'events', `${want}.json`))}`,
       });
     }
-    return { event: parseJson(await readFile(hit.file, 'utf8'), path.relative(cwd, hit.file)), source: `sample ${hit.name}` };
+    const text = await readFile(hit.file, 'utf8');
+    const value = parseJson(text, path.relative(cwd, hit.file));
+    const { payload, expect } = splitSample(value);
+    // A sample carrying its expectations is sent without them; its payload is re-serialised.
+    return { event: payload, text: expect === undefined ? text : JSON.stringify(payload), source: `sample ${hit.name}` };
   }
   if (src.eventFile !== undefined) {
     const file = path.resolve(cwd, src.eventFile);
     if (!existsSync(file)) throw new UserError(`event file not found: ${src.eventFile}`);
-    return { event: parseJson(await readFile(file, 'utf8'), src.eventFile), source: src.eventFile };
+    const text = await readFile(file, 'utf8');
+    return { event: parseJson(text, src.eventFile), text, source: src.eventFile };
   }
-  if (src.payload !== undefined) return { event: parseJson(src.payload, '--payload'), source: '--payload' };
+  if (src.payload !== undefined) return { event: parseJson(src.payload, '--payload'), text: src.payload, source: '--payload' };
   if (src.stdin) {
     const text = await src.stdin();
-    return { event: text.trim() === '' ? {} : parseJson(text, 'stdin'), source: 'stdin' };
+    if (text.trim() === '') return { event: {}, text: '{}', source: 'stdin' };
+    return { event: parseJson(text, 'stdin'), text, source: 'stdin' };
   }
-  return { event: {}, source: 'empty event {}' };
+  return { event: {}, text: '{}', source: 'empty event {}' };
 }

@@ -198,8 +198,10 @@ export class LocalWorker {
     return run;
   }
 
-  async close(): Promise<void> {
+  /** Stops after the invoke in progress; `force` kills the process now, failing that invoke. */
+  async close(opts: { force?: boolean } = {}): Promise<void> {
     this.closed = true;
+    if (opts.force) this.sandbox?.kill();
     await this.tail;
     await this.sandbox?.close();
     this.sandbox = undefined;

@@ -1,0 +1,325 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Fleet, FunctionSpec } from '../config/types.js';
+import { UserError } from '../errors.js';
+import type { LocalInvokeResult, LocalWorkerOptions } from '../invoke/local/index.js';
+import { prepareLocalFunction } from '../invoke/local-run.js';
+import { buildHttpEvent, type DevRequest, gatewayHeaders } from './event.js';
+import { WorkerPool } from './pool.js';
+import { corsPreflight, type DevResponse, gatewayResponses, MAX_REQUEST_BYTES, mapResult, withCors } from './response.js';
+import { compileRoutes, type DevRoute, matchRoute } from './routes.js';
+import { affectedFunctions, type TreeWatcher, watchTree } from './watch.js';
+
+/** One request served, for the access line. */
+export interface AccessRecord {
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  status: number;
+  ms: number;
+  /** The function that answered; absent for API Gateway's own answers (404, preflight). */
+  fn?: string;
+  /** Why the gateway answered for the function: its error, a timeout, an invalid result. */
+  note?: string;
+}
+
+/** Where the server talks; every callback is optional. */
+export interface DevServerHooks {
+  access?(record: AccessRecord): void;
+  info?(msg: string): void;
+  warn?(msg: string): void;
+  debug?(msg: string): void;
+  /** What a function writes to stdout/stderr, as it writes it. */
+  functionLog?(fn: string, chunk: string): void;
+}
+
+export interface DevServerOptions {
+  fleet: Fleet;
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: the server is for this machine only. */
+  host?: string;
+  /** The caller's environment: AWS settings pass through to the functions, as for local invokes. */
+  env: NodeJS.ProcessEnv;
+  endpointUrl?: string;
+  /** Variables set on every function on top of its configured environment (`--env`). */
+  envOverrides?: Record<string, string>;
+  /** Rebuild a function when its sources change (default true). */
+  watch?: boolean | { poll?: boolean; debounceMs?: number };
+  /** Workers per function at most (default 4): concurrent requests beyond it wait. */
+  maxWorkersPerFunction?: number;
+  /** API Gateway's integration timeout: the wait for a function never exceeds it. Default 30 s. */
+  integrationTimeoutMs?: number;
+  hooks?: DevServerHooks;
+}
+
+export interface DevServer {
+  url: string;
+  port: number;
+  routes: DevRoute[];
+  /** How the sources are watched, when they are. */
+  watchMode?: TreeWatcher['mode'];
+  /** Rebuilds functions now, as a change of their sources would (tests, `r` on the console). */
+  rebuild(fnKeys?: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ACCOUNT_ID = '000000000000';
+
+interface Served {
+  fn: FunctionSpec;
+  pool: WorkerPool;
+  options: LocalWorkerOptions;
+}
+
+/** Starts `ops dev`: the fleet's HTTP API routes on a local server, each function in warm local workers. */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const { fleet } = opts;
+  const given = opts.hooks ?? {};
+  // Every worker reports the same local caveats (node version, memory): say each once.
+  const warned = new Set<string>();
+  const hooks: DevServerHooks = {
+    ...given,
+    warn: (msg) => {
+      if (warned.has(msg)) return;
+      warned.add(msg);
+      given.warn?.(msg);
+    },
+  };
+  const fns = fleet.functions.filter((f) => f.routes.length > 0);
+  if (fns.length === 0) {
+    throw new UserError(`no function of ${fleet.app} has routes: there is no HTTP API to serve`, {
+      hint: "add routes to a function in ops.config.ts, e.g. routes: ['GET /hello']",
+    });
+  }
+  const routes = compileRoutes(fns);
+  const served = new Map<string, Served>();
+  const prepare = async (fn: FunctionSpec) => {
+    const { worker, params } = await prepareLocalFunction(fleet, fn, {
+      env: opts.env,
+      endpointUrl: opts.endpointUrl,
+      log: hooks.debug,
+      onLog: (chunk) => hooks.functionLog?.(fn.key, chunk),
+      onWarning: hooks.warn,
+    });
+    Object.assign(worker.env, opts.envOverrides);
+    return { worker, params };
+  };
+
+  await Promise.all(
+    fns.map(async (fn) => {
+      const { worker, params } = await prepare(fn);
+      if (params.missing.length) {
+        const where = params.source ? `in ${params.source}` : `(no .env.${fleet.stage} file)`;
+        hooks.warn?.(`${fn.key} reads ${params.missing.join(', ')}, not set ${where}: the handler will look them up in SSM`);
+      }
+      served.set(fn.key, { fn, options: worker, pool: new WorkerPool(worker, opts.maxWorkersPerFunction ?? 4) });
+    }),
+  );
+  try {
+    await Promise.all([...served.values()].map((s) => s.pool.warm()));
+  } catch (error) {
+    await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
+    throw error;
+  }
+
+  let port = 0;
+  const integrationTimeoutMs = opts.integrationTimeoutMs ?? 30_000;
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    // API Gateway's request ids look like `Xk2sQjM2oAMEVbQ=`.
+    const requestId = `${randomBytes(10).toString('base64').replace(/[+/=]/g, '').slice(0, 15)}=`;
+    const record: AccessRecord = { method, url, status: 0, ms: 0 };
+    let response: DevResponse;
+    try {
+      response = await answer(req, method, url, requestId, record);
+    } catch (error) {
+      record.note = `ops dev: ${(error as Error).message}`;
+      response = gatewayResponses.functionError();
+    }
+    const headers: Record<string, string | string[]> = { ...response.headers, 'apigw-requestid': requestId };
+    headers['content-length'] = String(response.body.length);
+    res.writeHead(response.status, headers);
+    res.end(method === 'HEAD' ? undefined : response.body);
+    record.status = response.status;
+    record.ms = performance.now() - started;
+    hooks.access?.(record);
+  }
+
+  async function answer(
+    req: http.IncomingMessage,
+    method: string,
+    url: string,
+    requestId: string,
+    record: AccessRecord,
+  ): Promise<DevResponse> {
+    const body = await readBody(req);
+    if (!body) return gatewayResponses.tooLarge();
+    const { headers } = gatewayHeaders(req.rawHeaders);
+    const preflight = corsPreflight(fleet.api?.cors, method, headers);
+    if (preflight) return preflight;
+    const q = url.indexOf('?');
+    const match = matchRoute(routes, method, q < 0 ? url : url.slice(0, q));
+    if (!match) return withCors(gatewayResponses.notFound(), fleet.api?.cors, headers.origin);
+    const target = served.get(match.route.fn)!;
+    record.fn = target.fn.key;
+    const request: DevRequest = {
+      method,
+      url,
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      httpVersion: req.httpVersion,
+    };
+    const now = new Date();
+    const event = buildHttpEvent(request, match, {
+      requestId,
+      now,
+      accountId: ACCOUNT_ID,
+      apiId: 'local',
+      domainName: headers.host ?? `127.0.0.1:${port}`,
+      port,
+      traceId: `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+    });
+    const result = await invokeWithin(target.pool, event, integrationTimeoutMs);
+    return withCors(toResponse(result, record), fleet.api?.cors, headers.origin);
+  }
+
+  function toResponse(result: LocalInvokeResult | 'integration-timeout', record: AccessRecord): DevResponse {
+    if (result === 'integration-timeout') {
+      record.note = `no answer within API Gateway's ${integrationTimeoutMs / 1000}s integration timeout`;
+      return gatewayResponses.timeout();
+    }
+    if (result.timedOut) {
+      record.note = result.error?.errorMessage;
+      return gatewayResponses.timeout();
+    }
+    if (!result.ok) {
+      record.note = `${result.error?.errorType}: ${result.error?.errorMessage}`;
+      return gatewayResponses.functionError();
+    }
+    const mapped = mapResult(result.result);
+    if ('invalid' in mapped) {
+      record.note = `invalid response: ${mapped.invalid}`;
+      return gatewayResponses.functionError();
+    }
+    return mapped.response;
+  }
+
+  // Rebuilds run one after another; a change arriving during one is picked up by the next.
+  let rebuilding: Promise<void> = Promise.resolve();
+  const rebuild = (keys?: string[]): Promise<void> => {
+    const next = rebuilding.then(() => rebuildNow(keys));
+    rebuilding = next.catch(() => undefined);
+    return next;
+  };
+  async function rebuildNow(keys?: string[]): Promise<void> {
+    for (const s of served.values()) {
+      if (keys && !keys.includes(s.fn.key)) continue;
+      const t0 = performance.now();
+      try {
+        const { worker } = await prepare(s.fn);
+        const changed = worker.codeDir !== s.options.codeDir || JSON.stringify(worker.env) !== JSON.stringify(s.options.env);
+        if (!changed) {
+          hooks.debug?.(`${s.fn.key}: unchanged`);
+          continue;
+        }
+        s.options = worker;
+        s.pool.replace(worker);
+        hooks.info?.(`rebuilt ${s.fn.key} in ${Math.round(performance.now() - t0)}ms: the next request runs the new code`);
+      } catch (error) {
+        given.warn?.(`${s.fn.key} did not build, still serving the previous build: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  const watchOpts = opts.watch === false ? undefined : opts.watch === true || opts.watch === undefined ? {} : opts.watch;
+  let watcher: TreeWatcher | undefined;
+  if (watchOpts) {
+    const dir = sourcesDir(fleet);
+    watcher = watchTree(
+      dir,
+      (files) => {
+        const keys = affectedFunctions(fleet.functions, files)
+          .map((f) => f.key)
+          .filter((k) => served.has(k));
+        if (keys.length) void rebuild(keys);
+      },
+      watchOpts,
+    );
+  }
+
+  server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1');
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+  } catch (error) {
+    watcher?.close();
+    await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UserError(`port ${opts.port ?? 3000} is in use`, { hint: 'pass --port <n>, or --port 0 for any free port' });
+    }
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  port = address.port;
+
+  return {
+    url: `http://${address.address}:${port}`,
+    port,
+    routes,
+    watchMode: watcher?.mode,
+    rebuild,
+    async close() {
+      watcher?.close();
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
+      await closing;
+    },
+  };
+}
+
+/** The function's answer, or `integration-timeout` when API Gateway would have stopped waiting. */
+async function invokeWithin(pool: WorkerPool, event: unknown, timeoutMs: number): Promise<LocalInvokeResult | 'integration-timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'integration-timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('integration-timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([pool.invoke({ event, requestId: randomUUID() }), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body, or undefined past API Gateway's 10 MB payload limit. */
+async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** `src/functions` when the fleet has one, else the directory holding every handler. */
+export function sourcesDir(fleet: Fleet): string {
+  const conventional = path.join(fleet.root, 'src', 'functions');
+  if (existsSync(conventional)) return conventional;
+  const dirs = fleet.functions.map((f) => f.handler.root);
+  let common = dirs[0] ?? fleet.root;
+  for (const d of dirs) while (!(d === common || d.startsWith(common + path.sep))) common = path.dirname(common);
+  return common;
+}
