@@ -137,7 +137,13 @@ type SdkFrame = {
   sessionStart?: { sessionId?: string };
   sessionUpdate?: {
     sessionMetadata?: { sampled?: boolean };
-    sessionResults?: { logGroupIdentifier?: string; logStreamName?: string; timestamp?: number; message?: string; ingestionTime?: number }[];
+    sessionResults?: {
+      logGroupIdentifier?: string;
+      logStreamName?: string;
+      timestamp?: number;
+      message?: string;
+      ingestionTime?: number;
+    }[];
   };
   SessionTimeoutException?: unknown;
   SessionStreamingException?: { message?: string };
