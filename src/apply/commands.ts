@@ -2,11 +2,11 @@ import { readActual } from '../aws/read.js';
 import { moveAlias } from '../aws/write.js';
 import { buildFleet } from '../build/index.js';
 import type { Context } from '../cli/context.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { fleetSummary } from '../metrics/summary.js';
 import { confirm } from '../ui/prompt.js';
 import { renderStatus } from '../ui/status.js';
-import { awsFor } from './deploy.js';
 import { fleetStatus, planRollback } from './status.js';
 
 /** `ops status`: what runs, next to what the local build and config say. */
@@ -15,11 +15,21 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
   const fns = selectFunctions(fleet, names);
   const aws = awsFor(ctx, fleet);
   try {
-    const [actual, artifacts] = await Promise.all([
+    const lastHour = fleetSummary(aws, { functions: fns }, Date.now() - 3_600_000).catch((err: Error) => {
+      // Metrics are a nicety here: without CloudWatch access the rest of the status still stands.
+      ctx.log.warn(`no invocation counts: ${err.message}`);
+      return undefined;
+    });
+    const [actual, artifacts, metrics] = await Promise.all([
       readActual(aws, fleet),
       buildFleet(fns, { root: fleet.root, log: (m) => ctx.log.debug(m) }),
+      lastHour,
     ]);
     const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts);
+    for (const f of status.functions) {
+      const m = f.deployed ? metrics?.[f.function] : undefined;
+      if (m) Object.assign(f, { invocations: m.invocations, errorRate: m.errorRate });
+    }
     if (ctx.global.json) ctx.outJson(status);
     else for (const line of renderStatus(status, ctx.color)) ctx.out(line);
     return 0;

@@ -1,10 +1,9 @@
 import type { Aws } from '../aws/clients.js';
-import { createAws } from '../aws/clients.js';
 import { readActual } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
 import { type Artifact, buildFleet } from '../build/index.js';
 import type { Context } from '../cli/context.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, UserError } from '../errors.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
@@ -13,17 +12,6 @@ import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
 import { type ApplyResult, applyPlan } from './execute.js';
-
-/** The AWS clients for a command: region from the fleet, profile and endpoint from flags or env. */
-export function awsFor(ctx: Context, fleet: Fleet): Aws {
-  return createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
-  });
-}
 
 export interface PlanContext {
   fleet: Fleet;

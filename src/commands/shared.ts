@@ -1,3 +1,4 @@
+import { type Aws, createAws } from '../aws/clients.js';
 import type { Context } from '../cli/context.js';
 import { loadFleet } from '../config/load.js';
 import { didYouMean } from '../config/naming.js';
@@ -24,5 +25,16 @@ export function selectFunctions(fleet: Fleet, names: string[] | undefined): Func
       });
     }
     return fn;
+  });
+}
+
+/** The AWS clients for a command on this fleet: region from the fleet, profile and endpoint from flags or env. */
+export function awsFor(ctx: Context, fleet: Fleet): Aws {
+  return createAws({
+    region: fleet.region,
+    profile: ctx.global.profile,
+    endpointUrl: ctx.global.endpointUrl,
+    env: ctx.env,
+    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
   });
 }

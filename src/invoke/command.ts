@@ -1,8 +1,6 @@
-import type { Aws } from '../aws/clients.js';
-import { createAws } from '../aws/clients.js';
 import type { Context } from '../cli/context.js';
 import type { InvokeOptions } from '../commands/invoke.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { renderInvokeResult } from '../ui/invoke.js';
@@ -27,17 +25,6 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
   return text;
-}
-
-/** The AWS clients for a command on this fleet: region from the fleet, profile and endpoint from flags or env. */
-export function awsForFleet(ctx: Context, fleet: Fleet): Aws {
-  return createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
-  });
 }
 
 function checkFlags(opts: InvokeOptions): void {
@@ -65,7 +52,7 @@ export async function invokeCommand(ctx: Context, name: string, fromStdin: boole
 }
 
 async function invokeDeployed(ctx: Context, fleet: Fleet, fn: FunctionSpec, event: ResolvedEvent, opts: InvokeOptions): Promise<number> {
-  const aws = awsForFleet(ctx, fleet);
+  const aws = awsFor(ctx, fleet);
   const qualifier = opts.qualifier ?? DEFAULT_QUALIFIER;
   const target = { name: fn.name, qualifier };
   try {

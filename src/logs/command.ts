@@ -1,8 +1,8 @@
 import { Chalk } from 'chalk';
-import { type Aws, createAws } from '../aws/clients.js';
+import type { Aws } from '../aws/clients.js';
 import { awsLogSource, type LogSource } from '../aws/logs-read.js';
 import type { Context } from '../cli/context.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { TokenBucket } from './bucket.js';
@@ -80,13 +80,7 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
         if (lines.length > 0) write(`${lines.join('\n')}\n`);
       };
 
-  const aws = createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    ...(ctx.global.debug ? { debug: (m: string) => ctx.log.debug(m) } : {}),
-  });
+  const aws = awsFor(ctx, fleet);
   // Ctrl-C ends a follow cleanly (exit 0); a second Ctrl-C is Node's default: exit at once.
   const controller = new AbortController();
   const onSigint = () => controller.abort();

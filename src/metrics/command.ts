@@ -1,8 +1,7 @@
 import { Chalk } from 'chalk';
-import { createAws } from '../aws/clients.js';
 import { getMetricData } from '../aws/cloudwatch.js';
 import type { Context } from '../cli/context.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { UsageError } from '../errors.js';
 import { durationOption, formatSpan, parseTimeArg } from '../logs/time.js';
 import { renderMetrics } from '../ui/metrics.js';
@@ -41,13 +40,7 @@ export async function metricsCommand(ctx: Context, names: string[] | undefined, 
   const durationStats = opts.duration ? parseDurationStats(opts.duration) : [...DEFAULT_DURATION_STATS];
   let request: MetricsRequest = { functions, start, end, periodSeconds, durationStats };
 
-  const aws = createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    ...(ctx.global.debug ? { debug: (m: string) => ctx.log.debug(m) } : {}),
-  });
+  const aws = awsFor(ctx, fleet);
   try {
     const fetch = (req: MetricsRequest) => getMetricData(aws, metricQueries(req), start, end).then((r) => collateMetrics(req, r));
     let metrics: FleetMetrics;

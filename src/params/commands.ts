@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Aws, createAws } from '../aws/clients.js';
+import type { Aws } from '../aws/clients.js';
 import {
   deleteParameter,
   getParameter,
@@ -12,7 +12,7 @@ import {
 } from '../aws/ssm.js';
 import type { Context } from '../cli/context.js';
 import type { ParamsForceOptions, ParamsGetOptions, ParamsSetOptions } from '../commands/params.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ownershipTags, paramPrefix } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError, UserError } from '../errors.js';
@@ -40,13 +40,7 @@ async function withFleetAws<T>(ctx: Context, fn: (fleet: Fleet, aws: Aws) => Pro
 }
 
 async function withAws<T>(ctx: Context, fleet: Fleet, fn: (aws: Aws) => Promise<T>): Promise<T> {
-  const aws = createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
-  });
+  const aws = awsFor(ctx, fleet);
   try {
     return await fn(aws);
   } finally {

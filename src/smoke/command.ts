@@ -1,8 +1,7 @@
 import type { Context } from '../cli/context.js';
-import { loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { SmokeOptions } from '../commands/smoke.js';
 import { UsageError } from '../errors.js';
-import { awsForFleet } from '../invoke/command.js';
 import { DEFAULT_QUALIFIER } from '../invoke/remote.js';
 import { renderSmokeReport } from '../ui/smoke.js';
 import { runSmoke, type SmokeTarget } from './index.js';
@@ -14,7 +13,7 @@ export async function smokeCommand(ctx: Context, names: string[] | undefined, op
   const fleet = await loadFleetFor(ctx);
   const fns = selectFunctions(fleet, names);
   const qualifier = opts.qualifier ?? DEFAULT_QUALIFIER;
-  const aws = opts.local ? undefined : awsForFleet(ctx, fleet);
+  const aws = opts.local ? undefined : awsFor(ctx, fleet);
   const target: SmokeTarget = aws
     ? { kind: 'remote', aws, qualifierFor: () => qualifier }
     : { kind: 'local', env: ctx.env, endpointUrl: ctx.global.endpointUrl };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -47,6 +48,22 @@ describe('status, rollback, stages and destroy', () => {
     expect(s.functions[1]).toMatchObject({ function: 'worker', code: 'differs', configDrift: ['memory'] });
     const text = await ops(['status']);
     expect(text.stdout).toContain('drift: code, memory');
+  });
+
+  it('status shows the last hour of invocations and the error rate beside each function', async () => {
+    const cw = new CloudWatchClient(emu.clientConfig);
+    const now = new Date();
+    const datum = (MetricName: string, Value: number) => ({
+      MetricName,
+      Value,
+      Unit: 'Count' as const,
+      Timestamp: now,
+      Dimensions: [{ Name: 'FunctionName', Value: `${app}-dev-api` }],
+    });
+    await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/Lambda', MetricData: [datum('Invocations', 40), datum('Errors', 2)] }));
+    const s = (await ops(['status', '--json'])).json();
+    expect(s.functions[0]).toMatchObject({ function: 'api', invocations: 40, errorRate: 0.05 });
+    expect((await ops(['status'])).stdout).toMatch(/40 \(5\.0% errors\)/);
   });
 
   it('rollback moves live to the previous version after a deploy, and --to to a given one', async () => {
