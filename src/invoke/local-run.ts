@@ -126,6 +126,9 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;
   if (opts.endpointUrl) env.AWS_ENDPOINT_URL = opts.endpointUrl;
+  // The function's SDK would warn that this machine's Node is older than its runtime's; ops already
+  // says so once (the worker's runtime warning), Lambda itself never would.
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   Object.assign(env, fn.environment, params.env);
   const worker: LocalWorkerOptions = {
     codeDir,
