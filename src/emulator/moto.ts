@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A running moto server on loopback, owned by this process. */
@@ -65,33 +68,41 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<Moto> {
 
 async function startOnce(port: number, options: StartMotoOptions): Promise<Moto> {
   const url = `http://127.0.0.1:${port}`;
+  // moto logs every request. Its output goes to a file, not a pipe: a parent busy in spawnSync (a
+  // bench, the demo) cannot drain a pipe, and a full one would block the server mid-request.
+  const logFile = path.join(tmpdir(), `ops-moto-${port}-${process.pid}.log`);
+  const log = openSync(logFile, 'w');
   const child = spawn('python3', ['-c', WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', PYTHONUNBUFFERED: '1', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', log, log],
   });
-  const killOnExit = () => child.kill('SIGKILL');
+  closeSync(log);
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    rmSync(logFile, { force: true });
+  };
   process.on('exit', killOnExit);
+  const logTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-STDERR_TAIL_BYTES);
+    } catch {
+      return '';
+    }
+  };
 
-  let stderrTail = '';
-  let version = '';
   let exited = false;
   let spawnError: Error | undefined;
-  // Always drain both pipes: moto logs every request, and a full pipe would block the server.
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
-  });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    version ||= /moto-version (\S+)/.exec(chunk)?.[1] ?? '';
-  });
   child.once('error', (error) => (spawnError = error));
   child.once('exit', () => (exited = true));
 
   const fail = async (reason: string): Promise<never> => {
     await stopChild(child);
     process.off('exit', killOnExit);
+    const tail = logTail();
+    rmSync(logFile, { force: true });
     const hint = spawnError
       ? `could not run python3 (${spawnError.message}); the emulator tier needs python3 with moto[server]`
-      : `moto's stderr:\n${stderrTail.trim() || '(empty)'}`;
+      : `moto's output:\n${tail.trim() || '(empty)'}`;
     throw new Error(`moto failed to start on ${url}: ${reason}\n${hint}`);
   };
 
@@ -110,10 +121,11 @@ async function startOnce(port: number, options: StartMotoOptions): Promise<Moto>
   await configure().catch((error: Error) => fail(error.message));
 
   let stopping: Promise<void> | undefined;
+  const version = /moto-version (\S+)/.exec(logTail())?.[1] ?? 'unknown';
   return {
     url,
     port,
-    version: version || 'unknown',
+    version,
     pid: child.pid!,
     async reset() {
       const response = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
@@ -121,7 +133,10 @@ async function startOnce(port: number, options: StartMotoOptions): Promise<Moto>
       await configure();
     },
     stop() {
-      stopping ??= stopChild(child).finally(() => process.off('exit', killOnExit));
+      stopping ??= stopChild(child).finally(() => {
+        process.off('exit', killOnExit);
+        rmSync(logFile, { force: true });
+      });
       return stopping;
     },
   };
