@@ -7,7 +7,7 @@ import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { type ErrorContext, isThrottling, toUserError } from './errors.js';
-import { type LimiterOptions, WriteLimiter } from './limiter.js';
+import { DEFAULT_LIMITS, type LimiterOptions, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
 
 export interface CreateAwsOptions {
@@ -39,7 +39,10 @@ export interface Aws {
   readonly partition: string;
   /** The custom endpoint every client uses, when there is one. */
   readonly endpointUrl?: string;
+  /** Lambda's write limiter (the one most deploys wait on). */
   readonly limiter: WriteLimiter;
+  /** The write limiter of a service's control plane. */
+  limiterFor(service: ServiceName): WriteLimiter;
   readonly retry: RetryPolicy;
   lambda(): Promise<Lambda>;
   iam(): Promise<IAM>;
@@ -50,7 +53,7 @@ export interface Aws {
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
-  /** Runs one write call through the shared limiter, retrying throttling with backoff. */
+  /** Runs one write call, retrying throttling with backoff (each SDK attempt passes its service's limiter). */
   write<T>(fn: () => Promise<T>): Promise<T>;
   /** Closes the clients' sockets. */
   destroy(): void;
@@ -61,7 +64,7 @@ interface SdkClient {
   destroy(): void;
 }
 
-type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'sts';
+export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -69,7 +72,21 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const ignoreEnvEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
   const endpointUrl = opts.endpointUrl || (ignoreEnvEndpoint ? undefined : env.AWS_ENDPOINT_URL) || undefined;
   const profile = opts.profile || env.AWS_PROFILE || undefined;
-  const limiter = opts.limiter instanceof WriteLimiter ? opts.limiter : new WriteLimiter(opts.limiter);
+  // One limiter per service: each control plane has its own quota (Lambda ~15 writes/s, CloudWatch
+  // Logs 5/s for CreateLogGroup and PutRetentionPolicy), so a burst of log group writes never slows
+  // Lambda's. A limiter (or options) passed in applies to every service (tests pass a fast one).
+  const shared = opts.limiter instanceof WriteLimiter ? opts.limiter : undefined;
+  const limiters = new Map<ServiceName, WriteLimiter>();
+  const limiterFor = (service: ServiceName): WriteLimiter => {
+    if (shared) return shared;
+    let l = limiters.get(service);
+    if (!l) {
+      l = new WriteLimiter((opts.limiter as LimiterOptions | undefined) ?? SERVICE_LIMITS[service] ?? DEFAULT_LIMITS);
+      limiters.set(service, l);
+    }
+    return l;
+  };
+  const limiter = limiterFor('lambda');
   const retry = retryPolicy(opts.retry);
   const errorContext: ErrorContext = { region, endpointUrl, profile };
   const credentials = credentialsFor(env, opts.profile);
@@ -92,7 +109,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
         client = (async () => {
           await silenceNodeVersionWarning();
           const c = (await make(config())) as unknown as SdkClient;
-          instrument(c, service, { limiter, debug: opts.debug, errorContext });
+          instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext });
           live.push(c);
           return c;
         })();
@@ -129,7 +146,9 @@ export function createAws(opts: CreateAwsOptions): Aws {
       account.catch(() => (account = undefined));
       return account;
     },
-    write: (fn) => withThrottleRetry(() => limiter.run(fn), { limiter, policy: retry }),
+    limiterFor,
+    // The write limiters sit in each client's middleware (they know the service); this adds our retry.
+    write: (fn) => withThrottleRetry(fn, { policy: retry }),
     destroy() {
       for (const client of live.splice(0)) client.destroy();
       built.clear();
@@ -226,6 +245,12 @@ interface OpsContext {
   opsAttempt?: number;
 }
 
+/** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */
+const NOT_CONTROL_PLANE = /^(Get|List|Describe|Head|Filter|Invoke|StartLiveTail|PutLogEvents|PutMetricData|TestInvoke)/;
+function isControlPlaneWrite(commandName?: string): boolean {
+  return commandName !== undefined && !NOT_CONTROL_PLANE.test(commandName);
+}
+
 /**
  * Two middlewares per client. Per call (initialize step): tag failures with the operation and turn
  * credential, permission and endpoint failures into UserErrors. Per attempt (deserialize step, inside
@@ -263,7 +288,8 @@ function instrument(
         hooks.debug?.(`aws ${operationOf(context)} ${status} ${ms}ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       };
       try {
-        const result = await next(args);
+        const send = () => next(args);
+        const result = isControlPlaneWrite(context.commandName) ? await hooks.limiter.run(send) : await send();
         if (hooks.debug) line(String(result.response?.statusCode ?? '?'));
         return result;
       } catch (error) {

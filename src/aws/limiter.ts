@@ -40,6 +40,16 @@ export interface LimiterStats {
  */
 export const DEFAULT_LIMITS = { rate: 10, burst: 10, maxConcurrency: 8 } as const;
 
+/**
+ * Per control plane. Lambda documents 15 requests/s for its control plane; CloudWatch Logs 5/s for
+ * CreateLogGroup and PutRetentionPolicy; IAM and API Gateway publish no figure, so they get the default.
+ * Every limiter halves its rate on throttling and grows back, so a busy account still converges.
+ */
+export const SERVICE_LIMITS: Partial<Record<string, LimiterOptions>> = {
+  lambda: { rate: 15, burst: 15, maxConcurrency: 10 },
+  logs: { rate: 5, burst: 5, maxConcurrency: 5 },
+};
+
 interface Waiter {
   start(): void;
 }

@@ -136,13 +136,13 @@ describe('AWS misbehaving, through the fault proxy and the real SDK', () => {
     const name = `/aws/lambda/${unique()}-dev-t`;
     // 2 SDK attempts fail, our retry's first round fails too, the next succeeds.
     const fault = proxy.addFault({ match: { service: 'logs', operation: 'CreateLogGroup' }, times: 3, respond: faults.throttling() });
-    const before = aws.limiter.stats().rate;
+    const before = aws.limiterFor('logs').stats().rate;
 
     await createLogGroup(aws, name, 7);
 
     expect(fault.hits).toBe(3);
     expect(proxy.requests.filter((r) => r.operation === 'CreateLogGroup').map((r) => r.status)).toEqual([400, 400, 400, 200]);
-    const after = aws.limiter.stats();
+    const after = aws.limiterFor('logs').stats();
     expect(after.throttles).toBeGreaterThanOrEqual(3);
     expect(after.rate).toBeLessThan(before);
     const logs = await aws.logs();
