@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Deploy cost against a moto server on loopback, for the repo's own fleet: `node bench/deploy.mjs [runs]`
+// (after `npm run build`). Scenarios: cold deploy, no-op redeploy, one-function code change, one config
+// change; write calls counted from --debug (one line per AWS call). Reference: the same fleet shape
+// deployed the seeds' way, a bash script of `aws` CLI calls (skipped when the AWS CLI is not installed).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/ops');
+const runs = Number(process.argv[2] ?? 3);
+const { startMoto } = await import(path.join(root, 'dist/emulator.js'));
+const moto = await startMoto();
+const env = {
+  ...process.env,
+  AWS_ENDPOINT_URL: moto.url,
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_PAGER: '',
+  NO_COLOR: '1',
+  CI: 'true',
+};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function ops(dir, args, input, okCodes = [0]) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [bin, ...args, '--debug'], { cwd: dir, env, encoding: 'utf8', input });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (!okCodes.includes(r.status)) throw new Error(`ops ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  const calls = r.stderr.split('\n').filter((l) => l.startsWith('debug: aws '));
+  const writes = calls.filter((l) => !/ \w+\.(Get|List|Describe|Head|Filter)\w* /.test(l)).length;
+  return { ms, calls: calls.length, writes };
+}
+
+/** A copy of the repo fleet under a new app name, with its params set through `ops params set`. */
+function freshFleet(app) {
+  const dir = mkdtempSync(path.join(tmpdir(), `ops-bench-${app}-`));
+  cpSync(path.join(root, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
+  const config = readFileSync(path.join(root, 'ops.config.ts'), 'utf8')
+    .replace("from './src/config/define.js'", "from 'ops'")
+    .replace("app: 'tasks'", `app: '${app}'`);
+  writeFileSync(path.join(dir, 'ops.config.ts'), config);
+  ops(dir, ['params', 'set', 'tasks-table', `${app}-tasks`, '--yes']);
+  for (const p of ['amadeus/client-id', 'amadeus/client-secret']) ops(dir, ['params', 'set', p, '--stdin', '--yes'], 'bench-secret\n');
+  ops(dir, ['package']); // builds are measured by bench/package.mjs; here the zips are warm
+  return dir;
+}
+
+// moto loads its IAM managed policies on the first IAM call (~1 s) and has other first-call costs:
+// warm every service once so neither ops nor the bash script below pays them.
+ops(freshFleet(`warm${Date.now().toString(36).slice(-4)}`), ['plan'], undefined, [2]);
+
+const rows = { cold: [], noop: [], code: [], config: [] };
+for (let i = 0; i < runs; i++) {
+  const app = `bench${i}${Date.now().toString(36).slice(-4)}`;
+  const dir = freshFleet(app);
+  rows.cold.push(ops(dir, ['deploy', '--yes']));
+  rows.noop.push(ops(dir, ['deploy', '--yes']));
+  const gw = path.join(dir, 'src/functions/gateway/handler.ts');
+  writeFileSync(gw, readFileSync(gw, 'utf8').replace("status: 'ok'", `status: 'ok-${i}'`));
+  rows.code.push(ops(dir, ['deploy', '--yes']));
+  const cfg = path.join(dir, 'ops.config.ts');
+  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('timeout: 600,', 'timeout: 660,'));
+  rows.config.push(ops(dir, ['deploy', '--yes']));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// The seeds' way: one `aws` call per step, for the same shape (5 functions, a role each with an inline
+// policy, versions behind an alias, log groups with retention, an HTTP API with 4 routes). A redeploy
+// runs the same script: the seeds' scripts do not know what changed.
+function bashWay() {
+  try {
+    execFileSync('aws', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'ops-bench-bash-'));
+  const zip = path.join(root, '.ops/build/gateway/gateway.zip');
+  const script = path.join(dir, 'deploy.sh');
+  writeFileSync(
+    script,
+    `#!/usr/bin/env bash
+set -u
+APP=bashway; REGION=us-east-1; ACCT=123456789012
+cat > /tmp/trust.json <<'J'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}
+J
+cat > /tmp/policy.json <<'J'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}
+J
+for FN in tasks-api tasks-worker search-flights health-check gateway; do
+  NAME=$APP-$FN
+  aws iam get-role --role-name $NAME >/dev/null 2>&1 || aws iam create-role --role-name $NAME --assume-role-policy-document file:///tmp/trust.json >/dev/null
+  aws iam put-role-policy --role-name $NAME --policy-name exec --policy-document file:///tmp/policy.json
+  if aws lambda get-function --function-name $NAME >/dev/null 2>&1; then
+    aws lambda update-function-code --function-name $NAME --zip-file fileb://${zip} >/dev/null
+    aws lambda update-function-configuration --function-name $NAME --memory-size 256 --timeout 30 >/dev/null
+  else
+    aws lambda create-function --function-name $NAME --runtime nodejs22.x --handler index.handler --role arn:aws:iam::$ACCT:role/$NAME --zip-file fileb://${zip} --memory-size 256 --timeout 30 >/dev/null
+  fi
+  V=$(aws lambda publish-version --function-name $NAME --query Version --output text)
+  aws lambda update-alias --function-name $NAME --name live --function-version $V >/dev/null 2>&1 || aws lambda create-alias --function-name $NAME --name live --function-version $V >/dev/null
+  aws logs create-log-group --log-group-name /aws/lambda/$NAME 2>/dev/null
+  aws logs put-retention-policy --log-group-name /aws/lambda/$NAME --retention-in-days 30
+done
+API=$(aws apigatewayv2 get-apis --query "Items[?Name=='$APP'].ApiId" --output text)
+[ -n "$API" ] && [ "$API" != None ] || API=$(aws apigatewayv2 create-api --name $APP --protocol-type HTTP --query ApiId --output text)
+for FN in tasks-api gateway; do
+  INT=$(aws apigatewayv2 create-integration --api-id $API --integration-type AWS_PROXY --integration-uri arn:aws:lambda:$REGION:$ACCT:function:$APP-$FN:live --payload-format-version 2.0 --query IntegrationId --output text)
+  aws lambda add-permission --function-name $APP-$FN --qualifier live --statement-id api-$RANDOM --action lambda:InvokeFunction --principal apigateway.amazonaws.com >/dev/null
+  if [ $FN = tasks-api ]; then KEYS=("POST /tasks" "GET /tasks" "GET /tasks/{id}"); else KEYS=("ANY /api/{proxy+}"); fi
+  for K in "\${KEYS[@]}"; do aws apigatewayv2 create-route --api-id $API --route-key "$K" --target integrations/$INT >/dev/null; done
+done
+aws apigatewayv2 create-stage --api-id $API --stage-name '$default' --auto-deploy >/dev/null 2>&1 || true
+`,
+  );
+  const time = () => {
+    const t0 = process.hrtime.bigint();
+    execFileSync('bash', [script], { env, stdio: 'ignore' });
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const cold = time();
+  const again = time();
+  // Each `aws` process is one call; count them with a shim on PATH rather than guessing from the text.
+  const shim = path.join(dir, 'bin');
+  mkdirSync(shim);
+  const log = path.join(dir, 'calls.log');
+  const real = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
+  writeFileSync(path.join(shim, 'aws'), `#!/usr/bin/env bash\necho x >> ${log}\nexec ${real} "$@"\n`, { mode: 0o755 });
+  const counted = () => {
+    rmSync(log, { force: true });
+    execFileSync('bash', [script], { env: { ...env, PATH: `${shim}:${env.PATH}` }, stdio: 'ignore' });
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  };
+  const calls = counted();
+  rmSync(dir, { recursive: true, force: true });
+  return { cold, again, calls };
+}
+const bash = bashWay();
+await moto.stop();
+
+const fmt = (xs) => `${(median(xs.map((x) => x.ms)) / 1000).toFixed(2)} s`;
+const w = (xs) => median(xs.map((x) => x.writes));
+const c = (xs) => median(xs.map((x) => x.calls));
+console.log('| scenario | ops (median) | AWS calls | of which writes | seeds\' bash way | ratio |\n|---|---|---|---|---|---|');
+const ref = (ms) => (bash ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
+const ratio = (xs, ms) => (bash ? (median(xs.map((x) => x.ms)) / ms).toFixed(3) : 'n/a');
+console.log(`| cold deploy (5 functions, API, 4 routes) | ${fmt(rows.cold)} | ${c(rows.cold)} | ${w(rows.cold)} | ${ref(bash?.cold)} | ${ratio(rows.cold, bash?.cold)} |`);
+console.log(`| no-op redeploy | ${fmt(rows.noop)} | ${c(rows.noop)} | ${w(rows.noop)} | ${ref(bash?.again)} | ${ratio(rows.noop, bash?.again)} |`);
+console.log(`| one function's code changed | ${fmt(rows.code)} | ${c(rows.code)} | ${w(rows.code)} | ${ref(bash?.again)} | ${ratio(rows.code, bash?.again)} |`);
+console.log(`| one function's timeout changed | ${fmt(rows.config)} | ${c(rows.config)} | ${w(rows.config)} | ${ref(bash?.again)} | ${ratio(rows.config, bash?.again)} |`);
+if (bash) console.log(`\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), aws-cli ${execFileSync('aws', ['--version'], { encoding: 'utf8' }).split(' ')[0].split('/')[1]}`);
+console.log(`\n${runs} runs, moto ${moto.version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
