@@ -1,9 +1,47 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
 /** Physical names on AWS, all derived from app and stage so two stages never collide. */
 export const physicalName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;
 export const paramPath = (app: string, stage: string, name: string) => `/${app}/${stage}/${name}`;
 export const paramPrefix = (app: string, stage: string) => `/${app}/${stage}/`;
 export const logGroupName = (functionName: string) => `/aws/lambda/${functionName}`;
 export const apiName = (app: string, stage: string) => `${app}-${stage}`;
+
+/** First 8 hex characters of the sha256 of `text`: a short name that stays the same while the text does. */
+export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+
+/** EventBridge rule names are at most 64 characters: the function part is cut to fit, prefix and suffix stay. */
+export const MAX_RULE_NAME_LENGTH = 64;
+
+/** `{app}-{stage}-{fn}-{suffix}`: found by the `{app}-{stage}-` prefix, owned by its tags. */
+export function ruleName(app: string, stage: string, key: string, suffix: string): string {
+  const prefix = `${app}-${stage}-`;
+  const room = MAX_RULE_NAME_LENGTH - prefix.length - suffix.length - 1;
+  return `${prefix}${key.slice(0, Math.max(1, room))}-${suffix}`;
+}
+
+/** `{app}-{stage}-{fn}-{metric}-{n}`. */
+export const alarmName = (app: string, stage: string, key: string, metric: string, n: number) => `${app}-${stage}-${key}-${metric}-${n}`;
+
+/** Layers cannot be tagged: the `{app}-{stage}-` prefix is what makes one ops's. */
+export const layerName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;
+
+/** The logical name of a built layer: the `name` given, else the directory's name made safe. */
+export function layerKeyOf(l: { path: string; name?: string }): string {
+  return l.name ?? (path.basename(path.resolve('/', l.path)).replace(/[^A-Za-z0-9_-]+/g, '-') || 'layer');
+}
+
+/** Description of every layer version ops publishes: it carries the zip's sha (ListLayers returns descriptions, not shas). */
+export const layerDescription = (app: string, stage: string, codeSha256: string) => `ops ${app}/${stage} sha256:${codeSha256}`;
+export const layerShaOf = (description: string | undefined) => /(?:^| )sha256:(\S+)/.exec(description ?? '')?.[1];
+
+/** Key of a built layer among the build's artifacts (function keys never hold a colon). */
+export const layerArtifactKey = (key: string) => `layer:${key}`;
+
+/** Statement ids on a `live` alias policy, one per trigger. */
+export const ruleStatementId = (rule: string) => `ops-rule-${rule}`;
+export const snsStatementId = (topicArn: string) => `ops-sns-${shortHash(topicArn)}`;
 
 /** `amadeus/client-id` → `AMADEUS_CLIENT_ID`. */
 export const upperSnake = (s: string) =>
@@ -18,6 +56,14 @@ export const paramEnvName = (name: string) => `OPS_PARAM_${upperSnake(name)}`;
 export const paramValueEnvName = (name: string) => `OPS_PARAM_VALUE_${upperSnake(name)}`;
 /** Environment variable holding an invoked function's physical name. */
 export const invokeEnvName = (key: string) => `${upperSnake(key)}_FUNCTION_NAME`;
+
+/**
+ * Tags ops puts on a function whose `live` alias has asynchronous invocation settings or
+ * provisioned concurrency: they tell the reader which functions to ask about them (two calls per
+ * function otherwise, for settings few functions have).
+ */
+export const ASYNC_MARKER_TAG = 'ops:async';
+export const PROVISIONED_MARKER_TAG = 'ops:provisioned';
 
 /** Tags every resource ops creates carries; ownership is decided by them. */
 export const ownershipTags = (app: string, stage: string) => ({ 'ops:app': app, 'ops:stage': stage });

@@ -1,7 +1,23 @@
 import path from 'node:path';
-import { apiName, invokeEnvName, logGroupName, ownershipTags, paramEnvName, paramPath, paramValueEnvName, physicalName } from './naming.js';
+import {
+  alarmName,
+  apiName,
+  invokeEnvName,
+  layerKeyOf,
+  layerName,
+  logGroupName,
+  ownershipTags,
+  paramEnvName,
+  paramPath,
+  paramValueEnvName,
+  physicalName,
+  ruleName,
+  ruleStatementId,
+  shortHash,
+  snsStatementId,
+} from './naming.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
-import type { Fleet, FunctionSpec, HandlerSpec, ParamSpec, ParamUse, RouteSpec } from './types.js';
+import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
 
 export interface ResolveOptions {
@@ -109,20 +125,87 @@ function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts
     roleName: name,
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
-    triggers: fn.triggers ?? [],
+    triggers: resolveTriggers(cfg.app, opts.stage, key, fn),
     vpc: fn.vpc,
-    layers: fn.layers ?? [],
+    layers: (fn.layers ?? []).map((l) => resolveLayer(cfg.app, opts.stage, l, opts.root)),
     reservedConcurrency: fn.reservedConcurrency,
     provisionedConcurrency: fn.provisionedConcurrency,
     tracing: fn.tracing,
-    async: fn.async,
-    alarms: fn.alarms ?? [],
+    async: fn.async && {
+      ...fn.async,
+      // A function of this fleet named by key becomes its physical name (the planner makes it an ARN).
+      ...(fn.async.onFailure && fn.async.onFailure in cfg.functions
+        ? { onFailure: physicalName(cfg.app, opts.stage, fn.async.onFailure) }
+        : {}),
+    },
+    alarms: resolveAlarms(cfg.app, opts.stage, key, fn),
     bundle: {
       sourcemap: fn.bundle?.sourcemap ?? false,
       minify: fn.bundle?.minify ?? false,
       external: fn.bundle?.external ?? [],
       bundleAwsSdk: fn.bundle?.bundleAwsSdk ?? false,
     },
+  };
+}
+
+function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction): TriggerSpec[] {
+  return (fn.triggers ?? []).map((t): TriggerSpec => {
+    if ('sns' in t) {
+      return {
+        kind: 'sns',
+        topicArn: t.sns,
+        ...(t.filterPolicy ? { filterPolicy: t.filterPolicy } : {}),
+        statementId: snsStatementId(t.sns),
+      };
+    }
+    const rule = ruleName(app, stage, key, t.name ?? shortHash(t.schedule));
+    return {
+      kind: 'schedule',
+      ruleName: rule,
+      expression: t.schedule,
+      enabled: t.enabled ?? true,
+      ...(t.input !== undefined ? { input: JSON.stringify(t.input) } : {}),
+      ...(t.description ? { description: t.description } : {}),
+      statementId: ruleStatementId(rule),
+    };
+  });
+}
+
+/** The statistic an alarm on `metric` uses when the config names none. */
+export const defaultStatistic = (metric: string) => (metric === 'Duration' ? 'p99' : 'Sum');
+
+function resolveAlarms(app: string, stage: string, key: string, fn: ParsedFunction): AlarmSpec[] {
+  const seen = new Map<string, number>();
+  return (fn.alarms ?? []).map((a) => {
+    const n = (seen.get(a.metric) ?? 0) + 1;
+    seen.set(a.metric, n);
+    return {
+      name: alarmName(app, stage, key, a.metric, n),
+      metric: a.metric,
+      statistic: a.statistic ?? defaultStatistic(a.metric),
+      threshold: a.threshold,
+      periodSeconds: a.periodSeconds,
+      evaluationPeriods: a.evaluationPeriods,
+      comparison: a.comparison ?? 'GreaterThanOrEqualToThreshold',
+      snsTopicArn: a.snsTopicArn,
+    };
+  });
+}
+
+function resolveLayer(
+  app: string,
+  stage: string,
+  l: string | { path: string; requirements?: string; name?: string },
+  root: string,
+): LayerSpec {
+  if (typeof l === 'string') return { kind: 'arn', arn: l };
+  const key = layerKeyOf(l);
+  return {
+    kind: 'build',
+    key,
+    name: layerName(app, stage, key),
+    path: path.resolve(root, l.path),
+    ...(l.requirements ? { requirements: path.resolve(root, l.requirements) } : {}),
   };
 }
 

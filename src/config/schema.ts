@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleProblem, statementProblems } from './iam.js';
 
 /** Lambda runtimes `ops` can build and run. */
 export const RUNTIMES = ['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13'] as const;
@@ -84,17 +85,25 @@ const route = z
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
 
-/** One IAM policy statement, in the grammar IAM accepts. */
-export const statementSchema = z.strictObject({
-  Sid: z
-    .string()
-    .regex(/^[A-Za-z0-9]*$/, 'Sid is letters and digits only')
-    .optional(),
-  Effect: z.enum(['Allow', 'Deny']).default('Allow'),
-  Action: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]))).optional(),
-});
+const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** One IAM policy statement, in the grammar IAM accepts (checked by `statementProblems`). */
+export const statementSchema = z
+  .strictObject({
+    Sid: z
+      .string()
+      .regex(/^[A-Za-z0-9]*$/, 'Sid is letters and digits only')
+      .optional(),
+    Effect: z.enum(['Allow', 'Deny']).default('Allow'),
+    Action: oneOrMore.optional(),
+    NotAction: oneOrMore.optional(),
+    Resource: oneOrMore.optional(),
+    NotResource: oneOrMore.optional(),
+    Condition: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.boolean(), z.number()]))).optional(),
+  })
+  .superRefine((s, ctx) => {
+    for (const p of statementProblems(s)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  });
 
 const paramRef = z.union([
   z.string().min(1),
@@ -108,28 +117,76 @@ const paramRef = z.union([
 ]);
 
 const scheduleTrigger = z.strictObject({
-  schedule: z
+  schedule: z.string().superRefine((v, ctx) => {
+    const problem = scheduleProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the expression. */
+  name: z
     .string()
-    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'a schedule is rate(5 minutes) or cron(...)'),
+    .max(20)
+    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'a schedule name is lowercase letters, digits and single dashes')
+    .optional(),
+  /** Default true: false keeps the rule but disables it. */
   enabled: z.boolean().optional(),
+  /** The event the function receives (sent as JSON); default: EventBridge's scheduled event. */
   input: z.unknown().optional(),
-  description: z.string().optional(),
+  description: z.string().max(512).optional(),
 });
-const snsTrigger = z.strictObject({ sns: arn('sns'), filterPolicy: z.record(z.string(), z.unknown()).optional() });
+const snsTopicArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/, 'must be an SNS topic ARN (arn:aws:sns:region:account:topic)');
+const snsTrigger = z.strictObject({ sns: snsTopicArn, filterPolicy: z.record(z.string(), z.unknown()).optional() });
 const trigger = z.union([scheduleTrigger, snsTrigger]);
 
+export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;
+export const COMPARISON_OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+] as const;
 const alarm = z.strictObject({
-  metric: z.enum(['Errors', 'Throttles', 'Duration']),
+  metric: z.enum(ALARM_METRICS),
   threshold: z.number(),
-  periodSeconds: z.number().int().min(10).default(300),
+  periodSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .refine((p) => p === 10 || p === 30 || p % 60 === 0, { message: 'a period is 10, 30 or a multiple of 60 seconds' })
+    .default(300),
   evaluationPeriods: z.number().int().min(1).default(1),
-  statistic: z.enum(['Sum', 'Average', 'Maximum', 'p99']).optional(),
-  snsTopicArn: arn('sns'),
+  /** Default: Sum for Errors and Throttles, p99 for Duration. */
+  statistic: z
+    .union([
+      z.enum(['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount']),
+      z.string().regex(/^p(\d{1,2}(\.\d{1,2})?|100)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile (p99)'),
+    ])
+    .optional(),
+  /** Default GreaterThanOrEqualToThreshold. */
+  comparison: z.enum(COMPARISON_OPERATORS).optional(),
+  snsTopicArn,
 });
 
 const layer = z.union([
-  arn('lambda'),
-  z.strictObject({ path: z.string().min(1), requirements: z.string().optional(), name: z.string().optional() }),
+  z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+      'must be a layer version ARN (arn:aws:lambda:region:account:layer:name:version)',
+    ),
+  z.strictObject({
+    /** Directory that becomes the layer's root (/opt): Python modules under python/, Node modules under nodejs/node_modules/. */
+    path: z.string().min(1),
+    /** Python: a requirements file installed into python/ (pip). */
+    requirements: z.string().optional(),
+    /** Layer name suffix (`{app}-{stage}-{name}`); default: the directory's name. */
+    name: z
+      .string()
+      .max(40)
+      .regex(/^[A-Za-z0-9_-]+$/, 'a layer name is letters, digits, - and _')
+      .optional(),
+  }),
 ]);
 
 const bundle = z.strictObject({
@@ -161,9 +218,18 @@ const functionSchema = z.strictObject({
   logRetentionDays: retention.optional(),
   triggers: z.array(trigger).optional(),
   vpc: z
-    .strictObject({ subnetIds: z.array(z.string().regex(/^subnet-/)).min(1), securityGroupIds: z.array(z.string().regex(/^sg-/)).min(1) })
+    .strictObject({
+      subnetIds: z
+        .array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id looks like subnet-0abc123'))
+        .min(1)
+        .max(16),
+      securityGroupIds: z
+        .array(z.string().regex(/^sg-[0-9a-z]+$/, 'a security group id looks like sg-0abc123'))
+        .min(1)
+        .max(5),
+    })
     .optional(),
-  layers: z.array(layer).optional(),
+  layers: z.array(layer).max(5, 'a function can use at most 5 layers').optional(),
   reservedConcurrency: z.number().int().min(0).optional(),
   provisionedConcurrency: z.number().int().min(1).optional(),
   tracing: z.enum(['Active', 'PassThrough']).optional(),
@@ -171,7 +237,8 @@ const functionSchema = z.strictObject({
     .strictObject({
       maxRetries: z.number().int().min(0).max(2).optional(),
       maxEventAgeSeconds: z.number().int().min(60).max(21600).optional(),
-      onFailure: z.string().optional(),
+      /** Where events that failed every attempt go: an SQS, SNS, Lambda or EventBridge ARN, or a function of this fleet. */
+      onFailure: z.string().min(1).optional(),
     })
     .optional(),
   alarms: z.array(alarm).optional(),

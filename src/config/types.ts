@@ -44,6 +44,69 @@ export interface HandlerSpec {
   requirements?: string;
 }
 
+/** An EventBridge rule that invokes the function's `live` alias on a schedule. */
+export interface ScheduleSpec {
+  kind: 'schedule';
+  /** Physical rule name: `{app}-{stage}-{fn}-{name or hash of the expression}`. */
+  ruleName: string;
+  /** `rate(5 minutes)` or `cron(0 12 * * ? *)`. */
+  expression: string;
+  enabled: boolean;
+  /** The target's Input: the configured event as JSON text. */
+  input?: string;
+  description?: string;
+  /** Id of the statement on the alias policy that lets EventBridge invoke it: `ops-rule-{ruleName}`. */
+  statementId: string;
+}
+
+/** A subscription of the function's `live` alias to an SNS topic. */
+export interface SnsSpec {
+  kind: 'sns';
+  topicArn: string;
+  filterPolicy?: Record<string, unknown>;
+  /** `ops-sns-{hash of the topic ARN}`. */
+  statementId: string;
+}
+
+export type TriggerSpec = ScheduleSpec | SnsSpec;
+
+/** A layer used as is (by version ARN), or built from a directory and published by ops. */
+export type LayerSpec =
+  | { kind: 'arn'; arn: string }
+  | {
+      kind: 'build';
+      /** Logical name (the `name` given, or the directory's). */
+      key: string;
+      /** Physical layer name: `{app}-{stage}-{key}`. */
+      name: string;
+      /** Absolute directory whose files become the layer's root. */
+      path: string;
+      /** Absolute requirements file installed into `python/`. */
+      requirements?: string;
+    };
+
+/** A CloudWatch alarm on one of the function's metrics, notifying an SNS topic. */
+export interface AlarmSpec {
+  /** `{app}-{stage}-{fn}-{metric}-{n}`, n counting the function's alarms on that metric from 1. */
+  name: string;
+  metric: 'Errors' | 'Throttles' | 'Duration';
+  /** `Sum`, `Average`, ... or a percentile (`p99`, sent as ExtendedStatistic). */
+  statistic: string;
+  threshold: number;
+  periodSeconds: number;
+  evaluationPeriods: number;
+  comparison: string;
+  snsTopicArn: string;
+}
+
+/** Asynchronous invocation settings of the `live` alias. */
+export interface AsyncSpec {
+  maxRetries?: number;
+  maxEventAgeSeconds?: number;
+  /** An ARN, or the physical name of a function of this fleet (the planner makes it an ARN). */
+  onFailure?: string;
+}
+
 export interface BundleSpec {
   sourcemap: boolean;
   minify: boolean;
@@ -80,14 +143,15 @@ export interface FunctionSpec {
   roleName: string;
   logGroup: string;
   logRetentionDays: number;
-  triggers: unknown[];
+  triggers: TriggerSpec[];
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
-  layers: unknown[];
+  layers: LayerSpec[];
   reservedConcurrency?: number;
+  /** On the `live` alias. */
   provisionedConcurrency?: number;
   tracing?: 'Active' | 'PassThrough';
-  async?: { maxRetries?: number; maxEventAgeSeconds?: number; onFailure?: string };
-  alarms: unknown[];
+  async?: AsyncSpec;
+  alarms: AlarmSpec[];
   bundle: BundleSpec;
 }
 

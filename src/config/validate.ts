@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { didYouMean, MAX_NAME_LENGTH, physicalName } from './naming.js';
+import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
 import { fleetSchema, type ParsedFleet } from './schema.js';
 
 export interface Problem {
@@ -111,6 +111,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const declared = isObj(raw.params) ? Object.keys(raw.params) : [];
   const routeOwner = new Map<string, string>();
   const app = typeof raw.app === 'string' ? raw.app : '';
+  const layerPaths = new Map<string, { path: string; at: string }>();
   for (const [key, fn] of Object.entries(fns)) {
     if (!isObj(fn)) continue;
     const at = `functions.${key}`;
@@ -192,7 +193,63 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     ) {
       out.push({ path: `${at}.provisionedConcurrency`, message: `must not exceed reservedConcurrency (${fn.reservedConcurrency})` });
     }
+    out.push(...triggerProblems(app, env.stage, key, fn), ...layerProblems(fn, at, env, layerPaths));
+    const onFailure = isObj(fn.async) ? fn.async.onFailure : undefined;
+    if (typeof onFailure === 'string' && !ASYNC_DESTINATION.test(onFailure) && !(onFailure in fns)) {
+      out.push({
+        path: `${at}.async.onFailure`,
+        message: `'${onFailure}' is neither an SQS, SNS, Lambda or EventBridge ARN nor a function of this fleet`,
+      });
+    }
   }
+  return out;
+}
+
+/** Where Lambda can send the events a function failed to process. */
+const ASYNC_DESTINATION = /^arn:aws[a-z-]*:(sqs|sns|lambda|events):[a-z0-9-]+:\d{12}:.+$/;
+
+/** Two schedules of a function must not share a rule name; a topic is subscribed once per function. */
+function triggerProblems(app: string, stage: string, key: string, fn: Record<string, any>): Problem[] {
+  if (!Array.isArray(fn.triggers)) return [];
+  const out: Problem[] = [];
+  const rules = new Map<string, number>();
+  const topics = new Map<string, number>();
+  fn.triggers.forEach((t: unknown, i: number) => {
+    if (!isObj(t)) return;
+    const at = `functions.${key}.triggers.${i}`;
+    if (typeof t.schedule === 'string') {
+      const name = ruleName(app, stage, key, typeof t.name === 'string' ? t.name : shortHash(t.schedule));
+      const first = rules.get(name);
+      if (first !== undefined) {
+        out.push({ path: at, message: `gives the same rule name as triggers.${first} (${name}): give the schedules different names` });
+      } else rules.set(name, i);
+    } else if (typeof t.sns === 'string') {
+      const first = topics.get(t.sns);
+      if (first !== undefined) out.push({ path: `${at}.sns`, message: `'${t.sns}' is already triggers.${first}` });
+      else topics.set(t.sns, i);
+    }
+  });
+  return out;
+}
+
+/** Built layers: their directory and requirements exist, and one name means one directory across the fleet. */
+function layerProblems(fn: Record<string, any>, at: string, env: ValidateEnv, seen: Map<string, { path: string; at: string }>): Problem[] {
+  if (!Array.isArray(fn.layers)) return [];
+  const out: Problem[] = [];
+  fn.layers.forEach((l: unknown, i: number) => {
+    if (!isObj(l) || typeof l.path !== 'string') return;
+    const where = `${at}.layers.${i}`;
+    if (!env.exists(l.path)) out.push({ path: `${where}.path`, message: `directory not found: ${l.path}` });
+    if (typeof l.requirements === 'string' && !env.exists(l.requirements)) {
+      out.push({ path: `${where}.requirements`, message: `file not found: ${l.requirements}` });
+    }
+    const key = layerKeyOf({ path: l.path, name: typeof l.name === 'string' ? l.name : undefined });
+    const other = seen.get(key);
+    const norm = l.path.replace(/\/+$/, '').replace(/^\.\//, '');
+    if (other && other.path !== norm) {
+      out.push({ path: where, message: `layer '${key}' is already built from ${other.path} (${other.at}): give this one another name` });
+    } else if (!other) seen.set(key, { path: norm, at: where });
+  });
   return out;
 }
 
