@@ -1,6 +1,6 @@
 import type { ActualApi, PolicyStatement } from '../aws/types.js';
 import type { CorsSpec, FunctionSpec } from '../config/types.js';
-import { API_PERMISSION_SID, apiSourceArn, functionNameOfArn, integrationTarget, liveAliasArn, OPS_SID_PREFIX } from './arn.js';
+import { API_PERMISSION_SID, apiSourceArn, functionNameOfArn, integrationTarget, liveAliasArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { compareStrings, fieldsSummary, listText } from './fields.js';
 import { normalizeStatement } from './policy.js';
@@ -47,11 +47,15 @@ export function diffCors(from: CorsSpec | undefined, to: CorsSpec | undefined): 
   return out;
 }
 
-/** Statements ops owns on an alias policy; a set replaces all of them so stale ones do not pile up. */
+/**
+ * The API's statements on an alias policy: `ops-http-api` (duplicates possible on moto) and stale
+ * `ops-http-api-*` variants; a set replaces all of them. The triggers' `ops-rule-*` / `ops-sns-*`
+ * statements are not the API's (triggers.ts owns them).
+ */
 const opsStatementIds = (policy: PolicyStatement[] | undefined) =>
   (policy ?? [])
     .map((s) => s.Sid ?? '')
-    .filter((sid) => sid.startsWith(OPS_SID_PREFIX))
+    .filter((sid) => sid === API_PERMISSION_SID || sid.startsWith(`${API_PERMISSION_SID}-`))
     .sort(compareStrings);
 
 const sourceOf = (s: PolicyStatement) => {

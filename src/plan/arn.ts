@@ -4,8 +4,9 @@ import type { Fleet } from '../config/types.js';
 export const LIVE_ALIAS = 'live';
 /** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
-/** Lambda permission statements ops owns start with this; others are left alone. */
-export const OPS_SID_PREFIX = 'ops-';
+/** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */
+export const RULE_SID_PREFIX = 'ops-rule-';
+export const SNS_SID_PREFIX = 'ops-sns-';
 
 /** `aws`, or `aws-cn` / `aws-us-gov` for the regions of those partitions. */
 export function partition(region: string): string {
@@ -31,6 +32,23 @@ export const logGroupArn = (region: string, accountId: string, logGroup: string)
 /** `path` starts with `/`, so no separator after `parameter`. */
 export const paramArn = (region: string, accountId: string, path: string) =>
   `arn:${partition(region)}:ssm:${region}:${accountId}:parameter${path}`;
+
+export const layerArn = (region: string, accountId: string, name: string) =>
+  `arn:${partition(region)}:lambda:${region}:${accountId}:layer:${name}`;
+
+/** What a function's configuration names for a layer version this plan publishes; the executor puts the real ARN in. */
+export const pendingLayerVersionArn = (layerArnValue: string) => `${layerArnValue}:(next)`;
+/** The layer name of a pending version ARN, or undefined for any other ARN. */
+export const pendingLayerName = (arn: string) => /^arn:[^:]+:lambda:[^:]+:[^:]+:layer:([^:]+):\(next\)$/.exec(arn)?.[1];
+
+export const ruleArn = (region: string, accountId: string, name: string) =>
+  `arn:${partition(region)}:events:${region}:${accountId}:rule/${name}`;
+
+/** The region of an ARN (`arn:aws:sns:{region}:…`). */
+export const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
+
+/** The last part of an ARN, for display: a topic's name. */
+export const shortArn = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
 /** Any stage, any route of one API. */
 export const apiSourceArn = (region: string, accountId: string, apiId: string) =>

@@ -19,6 +19,8 @@ export interface PlanContext {
   scope?: Set<string>;
   /** Plan warnings, appended to by every part. */
   warnings: string[];
+  /** Version ARN of each built layer the desired configurations name, by layer name (set by planLayers). */
+  layerVersions: Record<string, string>;
 }
 
 export function createContext(input: PlanDeployInput): PlanContext {
@@ -45,6 +47,7 @@ export function createContext(input: PlanDeployInput): PlanContext {
     deploy: desired.filter((f) => inScope(f.name)),
     scope,
     warnings,
+    layerVersions: {},
   };
 }
 

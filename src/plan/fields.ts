@@ -73,3 +73,17 @@ export const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 
 /** Tags without the ones AWS sets itself (`aws:*`), which can be neither set nor removed. */
 export const userTags = (tags: Record<string, string> | undefined) =>
   Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => !k.startsWith('aws:')));
+
+/** JSON text with object keys sorted at every level, so equal documents compare equal; text that is not JSON as is. */
+export function canonicalJson(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text), (_k, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareStrings(a, b)))
+        : v,
+    );
+  } catch {
+    return text;
+  }
+}

@@ -1,17 +1,24 @@
 import type { ActualFunction, FunctionConfiguration } from '../aws/types.js';
 import { logGroupName } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
+import { layerArn, pendingLayerVersionArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
 import { functionRoleArn } from './role.js';
+import { functionTags } from './settings.js';
 import type { ArtifactRef, Change, FieldDiff } from './types.js';
 
-/** The configuration Lambda should report for a function, in the shape readers map AWS into. */
+/**
+ * The configuration Lambda should report for a function, in the shape readers map AWS into.
+ * `layerVersions`: the version ARN of each built layer by layer name (planLayers decides them); a
+ * layer missing there is named by a pending ARN the executor replaces once it is published.
+ */
 export function desiredConfiguration(
   fleet: Fleet,
   fn: FunctionSpec,
   accountId: string,
   paramValues: Record<string, string> = {},
+  layerVersions: Record<string, string> = {},
 ): FunctionConfiguration {
   const environment = { ...fn.environment };
   for (const p of fn.params) if (p.resolve && paramValues[p.name] !== undefined) environment[p.env] = paramValues[p.name];
@@ -25,8 +32,9 @@ export function desiredConfiguration(
     description: fn.description ?? '',
     environment,
     role: functionRoleArn(fleet, fn, accountId),
-    // Objects are layers ops builds; they are not part of the plan yet.
-    layers: fn.layers.filter((l): l is string => typeof l === 'string'),
+    layers: fn.layers.map((l) =>
+      l.kind === 'arn' ? l.arn : (layerVersions[l.name] ?? pendingLayerVersionArn(layerArn(fleet.region, accountId, l.name))),
+    ),
     vpc: fn.vpc,
     tracing: fn.tracing ?? 'PassThrough',
   };
@@ -96,10 +104,15 @@ export function versionsToPrune(have: ActualFunction, keepVersions: number, publ
 /** Function, alias, versions and log group changes for one deployed function. */
 export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
   const { fleet, actual } = ctx;
-  const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues);
+  const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues, ctx.layerVersions);
   const artifact: ArtifactRef | undefined = ctx.artifacts[fn.key];
   const have = actual.functions[fn.name];
-  const roleDeps = [changeId('role.create', fn.roleName), changeId('role.update', fn.roleName)];
+  // A new layer version is published before the configuration that names it.
+  const roleDeps = [
+    changeId('role.create', fn.roleName),
+    changeId('role.update', fn.roleName),
+    ...fn.layers.flatMap((l) => (l.kind === 'build' ? [changeId('layer.publish', l.name)] : [])),
+  ];
   const base = { fn: fn.key, resource: fnResource(fn.name) };
   const out: Change[] = [];
   const writes: string[] = [];
@@ -120,7 +133,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
       config,
       zipPath: artifact.zipPath,
       codeSha256: artifact.codeSha256,
-      tags: fn.tags,
+      tags: functionTags(fn),
     });
     writes.push(id);
     reason = 'new function';
@@ -160,7 +173,8 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
       writes.push(id);
     }
     const current = userTags(have.tags);
-    const tagFields = diffMaps('tag', current, fn.tags);
+    const tags = functionTags(fn);
+    const tagFields = diffMaps('tag', current, tags);
     if (tagFields.length) {
       out.push({
         ...base,
@@ -171,8 +185,8 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
         fields: tagFields,
         dependsOn: [],
         name: fn.name,
-        add: Object.fromEntries(Object.entries(fn.tags).filter(([k, v]) => current[k] !== v)),
-        remove: Object.keys(current).filter((k) => !(k in fn.tags)),
+        add: Object.fromEntries(Object.entries(tags).filter(([k, v]) => current[k] !== v)),
+        remove: Object.keys(current).filter((k) => !(k in tags)),
       });
     }
     const codeSha256 = artifact?.codeSha256 ?? have.codeSha256;

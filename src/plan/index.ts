@@ -3,6 +3,7 @@
 export { desiredApiPermission } from './api.js';
 export { API_PERMISSION_SID, LIVE_ALIAS } from './arn.js';
 export { desiredConfiguration, diffConfiguration } from './function.js';
+export { latestLayerVersions } from './layers.js';
 export { planDeploy } from './plan.js';
 export { policiesEqual } from './policy.js';
 export { countChanges, planToJson, renderPlan } from './render.js';

@@ -1,11 +1,15 @@
 import { compareStrings } from './fields.js';
 import type { Change, ChangeKind } from './types.js';
 
-/** Display and tie-break order of kinds: role → function → alias → versions → log group → api → stage → integration → route → permission. */
+/**
+ * Display and tie-break order of kinds: role → layer → function → alias → versions → function settings →
+ * log group → schedule → subscription → alarm → api → stage → integration → route → permission → layer delete.
+ */
 const KIND_ORDER: ChangeKind[] = [
   'role.create',
   'role.update',
   'role.delete',
+  'layer.publish',
   'function.create',
   'function.update-code',
   'function.update-config',
@@ -13,9 +17,23 @@ const KIND_ORDER: ChangeKind[] = [
   'function.delete',
   'alias.publish',
   'versions.prune',
+  'reserved.set',
+  'reserved.delete',
+  'provisioned.set',
+  'provisioned.delete',
+  'async.set',
+  'async.delete',
   'loggroup.create',
   'loggroup.retention',
   'loggroup.delete',
+  'schedule.create',
+  'schedule.update',
+  'schedule.delete',
+  'subscription.create',
+  'subscription.update',
+  'subscription.delete',
+  'alarm.set',
+  'alarm.delete',
   'api.create',
   'api.update',
   'api.delete',
@@ -28,11 +46,12 @@ const KIND_ORDER: ChangeKind[] = [
   'route.delete',
   'permission.set',
   'permission.delete',
+  'layer.delete',
 ];
 export const kindRank = (kind: ChangeKind) => KIND_ORDER.indexOf(kind);
 
-// Changes that belong to no function sort after every function's.
-const groupOf = (c: Change) => (c.fn === undefined ? '\uffff' : c.fn);
+// New layer versions sort before every function's changes (they wait for them); other changes that belong to no function after.
+const groupOf = (c: Change) => (c.kind === 'layer.publish' ? '' : c.fn === undefined ? '\uffff' : c.fn);
 
 function compareChanges(a: Change, b: Change): number {
   return compareStrings(groupOf(a), groupOf(b)) || kindRank(a.kind) - kindRank(b.kind) || compareStrings(a.id, b.id);

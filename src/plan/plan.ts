@@ -1,9 +1,13 @@
 import { logGroupName } from '../config/naming.js';
+import { planAlarms } from './alarms.js';
 import { planApi } from './api.js';
 import { changeId, createContext, inScope, type PlanContext, removedFunctions } from './context.js';
 import { planFunction, planFunctionDelete, planLogGroupDeletes } from './function.js';
+import { planLayers } from './layers.js';
 import { orderChanges } from './order.js';
 import { planRole, planRoleDeletes } from './role.js';
+import { planSettings } from './settings.js';
+import { planTriggers } from './triggers.js';
 import type { Change, Plan, PlanDeployInput } from './types.js';
 
 /**
@@ -18,10 +22,11 @@ export function planDeploy(input: PlanDeployInput): Plan {
   }
   warnAboutParams(ctx);
 
-  const changes: Change[] = [];
-  for (const fn of ctx.deploy) changes.push(...planRole(ctx, fn), ...planFunction(ctx, fn));
+  // Layers first: they decide the layer versions the functions' configurations name.
+  const changes: Change[] = planLayers(ctx);
+  for (const fn of ctx.deploy) changes.push(...planRole(ctx, fn), ...planFunction(ctx, fn), ...planSettings(ctx, fn));
   for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) changes.push(planFunctionDelete(ctx, fn));
-  changes.push(...planRoleDeletes(ctx), ...planLogGroupDeletes(ctx), ...planApi(ctx));
+  changes.push(...planRoleDeletes(ctx), ...planLogGroupDeletes(ctx), ...planApi(ctx), ...planTriggers(ctx), ...planAlarms(ctx));
   linkDeletes(ctx, changes);
   return { app: fleet.app, stage: fleet.stage, region: fleet.region, changes: orderChanges(changes), warnings: ctx.warnings };
 }
@@ -47,7 +52,9 @@ function linkDeletes(ctx: PlanContext, changes: Change[]) {
   const apiDelete = ids((c) => c.kind === 'api.delete');
   for (const c of changes) {
     if (c.kind === 'function.delete') {
-      c.dependsOn.push(...apiDelete, ...ids((r) => r.kind === 'route.delete' && r.fn === c.fn));
+      // Routes, schedules, subscriptions and alarms of the function go first (their permissions are on it).
+      const parts = new Set(['route.delete', 'schedule.delete', 'subscription.delete', 'alarm.delete']);
+      c.dependsOn.push(...apiDelete, ...ids((r) => parts.has(r.kind) && r.fn === c.fn));
     } else if (c.kind === 'role.delete') {
       const arn = ctx.actual.roles[c.roleName]?.arn;
       const users = Object.values(ctx.actual.functions).filter((f) => f.config.role === arn);

@@ -23,7 +23,7 @@ function paint(c: ChalkInstance, action: Action | 'add' | 'remove' | 'change', t
   return c.yellow(text);
 }
 
-/** Changes by function key (sorted), changes that belong to no function last; each group in plan order. */
+/** Layers, then changes by function key (sorted), then the rest that belongs to no function; each group in plan order. */
 function groups(plan: Plan): { title: string; changes: Change[] }[] {
   const byFn = new Map<string, Change[]>();
   const shared: Change[] = [];
@@ -31,10 +31,14 @@ function groups(plan: Plan): { title: string; changes: Change[] }[] {
     if (ch.fn === undefined) shared.push(ch);
     else byFn.set(ch.fn, [...(byFn.get(ch.fn) ?? []), ch]);
   }
-  const out = [...byFn.keys()].sort(compareStrings).map((fn) => ({ title: fn, changes: byFn.get(fn) ?? [] }));
-  if (shared.length) {
-    const api = shared.find((ch) => ch.resource.type === 'http api');
-    out.push({ title: api ? `http api ${api.resource.name}` : 'shared', changes: shared });
+  const layers = shared.filter((ch) => ch.resource.type === 'lambda layer');
+  const rest = shared.filter((ch) => ch.resource.type !== 'lambda layer');
+  // Layers first: functions wait for their new versions.
+  const out = layers.length ? [{ title: 'layers', changes: layers }] : [];
+  out.push(...[...byFn.keys()].sort(compareStrings).map((fn) => ({ title: fn, changes: byFn.get(fn) ?? [] })));
+  if (rest.length) {
+    const api = rest.find((ch) => ch.resource.type === 'http api');
+    out.push({ title: api ? `http api ${api.resource.name}` : 'shared', changes: rest });
   }
   return out;
 }

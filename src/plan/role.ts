@@ -5,6 +5,7 @@ import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js'
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { diffMaps, userTags } from './fields.js';
 import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from './policy.js';
+import { desiredAsyncConfig } from './settings.js';
 import type { Change, FieldDiff, RoleSpec } from './types.js';
 
 /** Name of the one inline policy on every role ops manages. */
@@ -18,6 +19,14 @@ const VPC_ACTIONS = [
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
 ];
+
+/** What the role needs to send a failed asynchronous event to its destination, by the destination's service. */
+const DESTINATION_ACTION: Record<string, string> = {
+  sqs: 'sqs:SendMessage',
+  sns: 'sns:Publish',
+  lambda: 'lambda:InvokeFunction',
+  events: 'events:PutEvents',
+};
 
 export const lambdaTrustPolicy = (): PolicyDocument => ({
   Version: POLICY_VERSION,
@@ -60,6 +69,17 @@ export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string
     });
   }
   if (fn.vpc) statements.push({ Sid: 'OpsVpc', Effect: 'Allow', Action: VPC_ACTIONS, Resource: '*' });
+  // Active tracing: Lambda sends segments with the function's role, and X-Ray takes no resource narrower than '*'.
+  if (fn.tracing === 'Active') {
+    statements.push({ Sid: 'OpsXray', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+  }
+  const destination = desiredAsyncConfig({ region, accountId }, fn)?.onFailure;
+  const sendTo = destination && DESTINATION_ACTION[destination.split(':')[2]];
+  if (destination && sendTo) {
+    const fnArn = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+/.exec(destination)?.[0];
+    const resource = fnArn ? [fnArn, `${fnArn}:*`] : destination;
+    statements.push({ Sid: 'OpsAsyncOnFailure', Effect: 'Allow', Action: [sendTo], Resource: resource });
+  }
   return statements;
 }
 

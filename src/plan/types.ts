@@ -1,4 +1,4 @@
-import type { Actual, FunctionConfiguration, PolicyDocument } from '../aws/types.js';
+import type { Actual, ActualAsyncConfig, AlarmSettings, FunctionConfiguration, PolicyDocument } from '../aws/types.js';
 import type { CorsSpec, Fleet } from '../config/types.js';
 
 /** A built function zip, as the planner needs it. */
@@ -63,7 +63,29 @@ export type ResourceType =
   | 'api stage'
   | 'api integration'
   | 'api route'
-  | 'lambda permission';
+  | 'lambda permission'
+  | 'lambda layer'
+  | 'eventbridge rule'
+  | 'sns subscription'
+  | 'cloudwatch alarm'
+  | 'reserved concurrency'
+  | 'provisioned concurrency'
+  | 'async invocation';
+
+/** An EventBridge schedule as the executor writes it: rule, target (the `live` alias) and permission. */
+export interface ScheduleChangeSpec {
+  ruleName: string;
+  expression: string;
+  enabled: boolean;
+  description?: string;
+  /** JSON text. */
+  input?: string;
+  /** The function's `live` alias ARN. */
+  targetArn: string;
+  functionName: string;
+  statementId: string;
+  tags: Record<string, string>;
+}
 
 export interface RoleSpec {
   name: string;
@@ -135,7 +157,57 @@ export type Change =
       sourceArn?: string;
     })
   /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
-  | (Base & { kind: 'permission.delete'; name: string; statementIds: string[] });
+  | (Base & { kind: 'permission.delete'; name: string; statementIds: string[] })
+  /** Publish a new version of a layer ops builds (`description` carries the zip's sha). */
+  | (Base & { kind: 'layer.publish'; layerName: string; zipPath: string; codeSha256: string; description: string })
+  /** Delete every version of a layer no function of the fleet uses any more. */
+  | (Base & { kind: 'layer.delete'; layerName: string })
+  | (Base & { kind: 'reserved.set'; name: string; reserved: number })
+  | (Base & { kind: 'reserved.delete'; name: string })
+  /** On the `live` alias. */
+  | (Base & { kind: 'provisioned.set'; name: string; provisioned: number })
+  | (Base & { kind: 'provisioned.delete'; name: string })
+  /** The whole asynchronous invocation configuration of `live` (fields left out are Lambda's defaults). */
+  | (Base & { kind: 'async.set'; name: string; config: ActualAsyncConfig })
+  | (Base & { kind: 'async.delete'; name: string })
+  /** Permission on `live` for the rule, the rule (tagged) and its target. */
+  | (Base & { kind: 'schedule.create'; schedule: ScheduleChangeSpec })
+  /** Rewrites what the flags say; `removeTargetIds`: targets on the rule that are not ops's. */
+  | (Base & {
+      kind: 'schedule.update';
+      schedule: ScheduleChangeSpec;
+      rule: boolean;
+      target: boolean;
+      permission: boolean;
+      removeTargetIds: string[];
+      addTags: Record<string, string>;
+      removeTags: string[];
+    })
+  /** Targets, rule, then the permission on `name`'s `live`; without `ruleName` only a stale permission is left. */
+  | (Base & { kind: 'schedule.delete'; ruleName?: string; targetIds: string[]; name?: string; statementId?: string })
+  /** Permission on `live` for the topic, then Subscribe (protocol lambda, endpoint the `live` alias ARN). */
+  | (Base & { kind: 'subscription.create'; topicArn: string; endpoint: string; filterPolicy?: string; name: string; statementId: string })
+  /** `filter` set: the filter policy becomes `filter.policy` (removed when undefined); `permission`: put it back. */
+  | (Base & {
+      kind: 'subscription.update';
+      subscriptionArn: string;
+      topicArn: string;
+      name: string;
+      statementId: string;
+      filter?: { policy?: string };
+      permission: boolean;
+    })
+  /** Unsubscribe, then remove the permission; without `subscriptionArn` only a stale permission is left. */
+  | (Base & { kind: 'subscription.delete'; subscriptionArn?: string; name?: string; statementId?: string })
+  /** PutMetricAlarm (create or replace); tags given at creation, or added and removed on an update. */
+  | (Base & {
+      kind: 'alarm.set';
+      alarm: AlarmSettings;
+      createTags?: Record<string, string>;
+      addTags?: Record<string, string>;
+      removeTags?: string[];
+    })
+  | (Base & { kind: 'alarm.delete'; alarmName: string });
 
 export type ChangeKind = Change['kind'];
 

@@ -135,12 +135,13 @@ describe('the api itself', () => {
 });
 
 describe('permissions', () => {
-  it('stale ops-* statements are removed, others left alone', () => {
+  it("stale ops-http-api* statements are removed; others, the triggers' ops-rule-* / ops-sns-* included, left to their owners", () => {
     const actual = actualFrom(f);
     const fn = actual.functions['tasks-dev-search'];
     fn.aliasPolicy.push(
       { Sid: 'ops-http-api-old', Effect: 'Allow', Action: 'lambda:InvokeFunction' },
       { Sid: 'someone-else', Effect: 'Allow', Action: 'lambda:InvokeFunction' },
+      { Sid: 'ops-custom', Effect: 'Allow', Action: 'lambda:InvokeFunction' },
     );
     const p = planDeploy({ fleet: f, artifacts, actual });
     expect(kinds(p)).toEqual(['permission.set']);

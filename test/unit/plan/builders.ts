@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/aws/types.js';
+import { layerArtifactKey } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
+import { desiredAlarms } from '../../../src/plan/alarms.js';
 import { desiredApiPermission } from '../../../src/plan/api.js';
-import { functionArn, liveAliasArn, roleArn } from '../../../src/plan/arn.js';
+import { functionArn, layerArn, liveAliasArn, roleArn } from '../../../src/plan/arn.js';
 import { desiredConfiguration } from '../../../src/plan/function.js';
+import { builtLayers } from '../../../src/plan/layers.js';
 import { desiredRole } from '../../../src/plan/role.js';
+import { desiredAsyncConfig, functionTags } from '../../../src/plan/settings.js';
+import { desiredTriggerStatement, RULE_TARGET_ID, scheduleChangeSpec } from '../../../src/plan/triggers.js';
 import type { ArtifactRef, Change, Plan } from '../../../src/plan/types.js';
 
 export const ACCOUNT = '123456789012';
@@ -86,8 +91,10 @@ export function artifact(key: string, build = 'v1'): ArtifactRef {
   return { codeSha256: digest.toString('base64'), sha256: digest.toString('hex'), zipPath: `/proj/.ops/build/${key}.zip` };
 }
 
+/** Artifacts of every function, and of every layer they build (`layer:{key}`). */
 export function artifactsFor(f: Fleet, build = 'v1'): Record<string, ArtifactRef> {
-  return Object.fromEntries(f.functions.map((fn) => [fn.key, artifact(fn.key, build)]));
+  const layers = [...builtLayers(f.functions).values()].map((l) => [layerArtifactKey(l.key), artifact(layerArtifactKey(l.key), build)]);
+  return Object.fromEntries([...f.functions.map((fn) => [fn.key, artifact(fn.key, build)]), ...layers]);
 }
 
 export function emptyActual(): Actual {
@@ -107,6 +114,23 @@ export interface ActualOptions {
 export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
   const artifacts = opts.artifacts ?? artifactsFor(f);
   const actual = emptyActual();
+  // Built layers: version 1, published from the artifact's zip.
+  const layerVersions: Record<string, string> = {};
+  for (const l of builtLayers(f.functions).values()) {
+    const arn = layerArn(REGION, ACCOUNT, l.name);
+    layerVersions[l.name] = `${arn}:1`;
+    actual.layers = {
+      ...actual.layers,
+      [l.name]: {
+        name: l.name,
+        arn,
+        latestVersion: 1,
+        latestVersionArn: `${arn}:1`,
+        codeSha256: artifacts[layerArtifactKey(l.key)].codeSha256,
+      },
+    };
+  }
+  const ctx = { region: REGION, accountId: ACCOUNT };
   for (const fn of f.functions) {
     const role = desiredRole(f, fn, ACCOUNT);
     if (role) {
@@ -121,7 +145,7 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
       };
       actual.roles[r.name] = r;
     }
-    const config = desiredConfiguration(f, fn, ACCOUNT, opts.paramValues);
+    const config = desiredConfiguration(f, fn, ACCOUNT, opts.paramValues, layerVersions);
     const codeSha256 = artifacts[fn.key].codeSha256;
     const a: ActualFunction = {
       name: fn.name,
@@ -130,12 +154,49 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
       codeSha256,
       state: 'Active',
       lastUpdateStatus: 'Successful',
-      tags: { ...fn.tags },
+      tags: functionTags(fn),
       alias: { version: '1' },
       versions: [{ version: '1', codeSha256, config: structuredClone(config) }],
-      aliasPolicy: f.api && fn.routes.length ? [desiredApiPermission(REGION, ACCOUNT, fn.name, API_ID)] : [],
+      aliasPolicy: [
+        ...(f.api && fn.routes.length ? [desiredApiPermission(REGION, ACCOUNT, fn.name, API_ID)] : []),
+        ...fn.triggers.map((t) => desiredTriggerStatement(REGION, ACCOUNT, fn, t)),
+      ],
+      ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
+      ...(fn.provisionedConcurrency !== undefined ? { provisionedConcurrency: fn.provisionedConcurrency } : {}),
+      ...(fn.async ? { asyncConfig: desiredAsyncConfig(ctx, fn) } : {}),
     };
     actual.functions[fn.name] = a;
+    for (const t of fn.triggers) {
+      if (t.kind === 'schedule') {
+        const s = scheduleChangeSpec(ctx, fn, t);
+        actual.rules = {
+          ...actual.rules,
+          [s.ruleName]: {
+            name: s.ruleName,
+            arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/${s.ruleName}`,
+            scheduleExpression: s.expression,
+            state: s.enabled ? 'ENABLED' : 'DISABLED',
+            description: s.description ?? '',
+            tags: { ...fn.tags },
+            targets: [{ id: RULE_TARGET_ID, arn: s.targetArn, ...(s.input ? { input: s.input } : {}) }],
+          },
+        };
+      } else {
+        const sub = {
+          arn: `${t.topicArn}:sub-${fn.key}`,
+          topicArn: t.topicArn,
+          endpoint: liveAliasArn(REGION, ACCOUNT, fn.name),
+          ...(t.filterPolicy ? { filterPolicy: JSON.stringify(t.filterPolicy) } : {}),
+        };
+        actual.subscriptions = [...(actual.subscriptions ?? []), sub];
+      }
+    }
+    for (const al of desiredAlarms(fn)) {
+      actual.alarms = {
+        ...actual.alarms,
+        [al.name]: { ...al, arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${al.name}`, tags: { ...fn.tags } },
+      };
+    }
     actual.logGroups[fn.logGroup] = { name: fn.logGroup, retentionDays: fn.logRetentionDays, tags: { ...fn.tags } };
   }
   if (f.api) actual.api = apiFrom(f);

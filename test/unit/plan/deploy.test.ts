@@ -111,7 +111,10 @@ describe('planDeploy: nothing changed', () => {
           invokes: ['worker'],
           permissions: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }],
           vpc: { subnetIds: ['subnet-2', 'subnet-1'], securityGroupIds: ['sg-1'] },
-          layers: ['arn:aws:lambda:us-east-1:123456789012:layer:shared:3', { path: 'layers/x' }],
+          layers: [
+            { kind: 'arn', arn: 'arn:aws:lambda:us-east-1:123456789012:layer:shared:3' },
+            { kind: 'build', key: 'x', name: 'tasks-dev-x', path: '/proj/layers/x' },
+          ],
           tracing: 'Active',
           description: 'the api',
           environment: { OPS_APP: 'tasks', API_TOKEN: 't0k3n' },

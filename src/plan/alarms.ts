@@ -1,0 +1,126 @@
+import type { ActualAlarm, AlarmSettings } from '../aws/types.js';
+import type { FunctionSpec } from '../config/types.js';
+import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
+import { compareStrings, diffMaps, fieldsSummary, listText, userTags } from './fields.js';
+import type { Change, FieldDiff } from './types.js';
+
+const NAMESPACE = 'AWS/Lambda';
+
+const COMPARISON_SYMBOL: Record<string, string> = {
+  GreaterThanOrEqualToThreshold: '≥',
+  GreaterThanThreshold: '>',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '≤',
+};
+
+/** The alarms of a function as PutMetricAlarm takes them: on the whole function (FunctionName dimension). */
+export function desiredAlarms(fn: FunctionSpec): AlarmSettings[] {
+  return fn.alarms.map((a) => ({
+    name: a.name,
+    namespace: NAMESPACE,
+    metric: a.metric,
+    statistic: a.statistic,
+    dimensions: { FunctionName: fn.name },
+    period: a.periodSeconds,
+    evaluationPeriods: a.evaluationPeriods,
+    threshold: a.threshold,
+    comparison: a.comparison,
+    actions: [a.snsTopicArn],
+  }));
+}
+
+const dims = (d: Record<string, string>) =>
+  Object.entries(d)
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([k, v]) => `${k}=${v}`);
+
+export function diffAlarm(from: AlarmSettings, to: AlarmSettings): FieldDiff[] {
+  const pairs: [string, string, string][] = [
+    ['namespace', from.namespace, to.namespace],
+    ['metric', from.metric, to.metric],
+    ['statistic', from.statistic, to.statistic],
+    ['dimensions', listText(dims(from.dimensions)), listText(dims(to.dimensions))],
+    ['period', `${from.period}s`, `${to.period}s`],
+    ['evaluationPeriods', String(from.evaluationPeriods), String(to.evaluationPeriods)],
+    ['threshold', String(from.threshold), String(to.threshold)],
+    ['comparison', from.comparison, to.comparison],
+    ['actions', listText([...from.actions].sort(compareStrings)), listText([...to.actions].sort(compareStrings))],
+  ];
+  return pairs.filter(([, a, b]) => a !== b).map(([field, a, b]) => ({ field, from: a, to: b }));
+}
+
+/** The function an alarm watches: its FunctionName dimension, else its `ops:function` tag. */
+function alarmOwner(ctx: PlanContext, a: ActualAlarm): string | undefined {
+  if (a.dimensions.FunctionName) return a.dimensions.FunctionName.split(':')[0];
+  const key = a.tags['ops:function'];
+  return key ? (ctx.fleet.functions.find((f) => f.key === key)?.name ?? `${ctx.fleet.app}-${ctx.fleet.stage}-${key}`) : undefined;
+}
+
+/** The alarms of every deployed function; owned alarms no desired function has are deleted (with `only`, just the named functions'). */
+export function planAlarms(ctx: PlanContext): Change[] {
+  const out: Change[] = [];
+  const have = ctx.actual.alarms ?? {};
+  const foreign = new Set(ctx.actual.foreign.filter((f) => f.type === 'cloudwatch alarm').map((f) => f.name));
+  for (const fn of ctx.deploy) {
+    for (const want of desiredAlarms(fn)) {
+      if (foreign.has(want.name)) {
+        ctx.warnings.push(`${fn.key}: alarm ${want.name} exists and is not ops's: not changed (delete or rename that alarm)`);
+        continue;
+      }
+      const current = have[want.name];
+      const base = {
+        kind: 'alarm.set' as const,
+        id: changeId('alarm.set', want.name),
+        fn: fn.key,
+        resource: { type: 'cloudwatch alarm' as const, name: want.name },
+        dependsOn: [changeId('function.create', fn.name)],
+        alarm: want,
+      };
+      if (!current) {
+        const op = COMPARISON_SYMBOL[want.comparison] ?? want.comparison;
+        out.push({
+          ...base,
+          action: 'create',
+          summary: `create alarm ${want.name}: ${want.statistic} of ${want.metric} ${op} ${want.threshold} over ${want.evaluationPeriods}×${want.period}s → ${listText(want.actions)}`,
+          fields: [],
+          createTags: fn.tags,
+        });
+        continue;
+      }
+      const currentTags = userTags(current.tags);
+      const tagFields = diffMaps('tag', currentTags, fn.tags);
+      const fields = [...diffAlarm(current, want), ...tagFields];
+      if (!fields.length) continue;
+      out.push({
+        ...base,
+        action: 'update',
+        summary: `update alarm ${want.name}: ${fieldsSummary(fields)}`,
+        fields,
+        ...(tagFields.length
+          ? {
+              addTags: Object.fromEntries(Object.entries(fn.tags).filter(([k, v]) => currentTags[k] !== v)),
+              removeTags: Object.keys(currentTags).filter((k) => !(k in fn.tags)),
+            }
+          : {}),
+      });
+    }
+  }
+  const wanted = new Set(ctx.desired.flatMap((f) => f.alarms.map((a) => a.name)));
+  for (const a of Object.values(have).sort((x, y) => compareStrings(x.name, y.name))) {
+    if (wanted.has(a.name)) continue;
+    const owner = alarmOwner(ctx, a);
+    if (ctx.scope && !(owner && inScope(ctx, owner))) continue;
+    out.push({
+      kind: 'alarm.delete',
+      id: changeId('alarm.delete', a.name),
+      action: 'delete',
+      fn: owner ? keyOfName(ctx, owner) : undefined,
+      resource: { type: 'cloudwatch alarm', name: a.name },
+      summary: `delete alarm ${a.name}`,
+      fields: [],
+      dependsOn: [],
+      alarmName: a.name,
+    });
+  }
+  return out;
+}
