@@ -1,7 +1,8 @@
 import type { Aws } from '../aws/clients.js';
-import type { Actual } from '../aws/types.js';
+import type { Actual, FunctionConfiguration } from '../aws/types.js';
 import * as w from '../aws/write.js';
 import { UserError } from '../errors.js';
+import { pendingLayerName } from '../plan/arn.js';
 import type { Change, Plan } from '../plan/types.js';
 
 /** What happened to one change. */
@@ -87,7 +88,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       if (running.size >= limit) break;
       pending.delete(id);
       progressed = true;
-      const item = change.fn ?? 'api';
+      const item = change.fn ?? (change.resource.type === 'lambda layer' ? 'layers' : 'api');
       report.step(item, change.summary);
       const t0 = Date.now();
       const run = state
@@ -131,6 +132,8 @@ class ApplyState {
   readonly versions: Record<string, string> = {};
   private readonly integrations = new Map<string, string>();
   private integrationsByUri?: Map<string, string>;
+  /** Layer version ARNs published in this run, by layer name. */
+  private readonly layerVersions = new Map<string, string>();
 
   constructor(private readonly opts: ApplyOptions) {
     this.apiId = opts.actual.api?.id;
@@ -155,6 +158,18 @@ class ApplyState {
     return id;
   }
 
+  /** The configuration with each pending layer version replaced by the version published in this run. */
+  private withLayers(config: FunctionConfiguration): FunctionConfiguration {
+    const layers = config.layers.map((arn) => {
+      const name = pendingLayerName(arn);
+      if (!name) return arn;
+      const published = this.layerVersions.get(name);
+      if (!published) throw new Error(`layer ${name} has no new version (its publish failed or was skipped)`);
+      return published;
+    });
+    return { ...config, layers };
+  }
+
   async apply(c: Change, onWait: (reason: string) => void): Promise<string | undefined> {
     const aws = this.opts.aws;
     const wait = { onWait };
@@ -169,7 +184,7 @@ class ApplyState {
         await w.deleteRole(aws, c.roleName);
         return;
       case 'function.create':
-        await w.createFunction(aws, { name: c.name, config: c.config, zipPath: c.zipPath, tags: c.tags }, wait);
+        await w.createFunction(aws, { name: c.name, config: this.withLayers(c.config), zipPath: c.zipPath, tags: c.tags }, wait);
         return;
       case 'function.update-code':
         await w.updateFunctionCode(aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256 }, wait);
@@ -180,7 +195,7 @@ class ApplyState {
         if (zip && c.fields.some((f) => f.field === 'architecture')) {
           await w.updateFunctionCode(aws, { name: c.name, zipPath: zip, architecture: c.config.architecture }, wait);
         }
-        await w.updateFunctionConfiguration(aws, c.name, c.config, wait);
+        await w.updateFunctionConfiguration(aws, c.name, this.withLayers(c.config), wait);
         return;
       }
       case 'function.tag':
@@ -263,6 +278,76 @@ class ApplyState {
         return;
       case 'permission.delete':
         await w.removePermissions(aws, c.name, c.statementIds);
+        return;
+      case 'layer.publish': {
+        const { versionArn, version } = await w.publishLayer(aws, {
+          name: c.layerName,
+          zipPath: c.zipPath,
+          codeSha256: c.codeSha256,
+          description: c.description,
+        });
+        this.layerVersions.set(c.layerName, versionArn);
+        return `version ${version}`;
+      }
+      case 'layer.delete':
+        return `${await w.deleteLayer(aws, c.layerName)} versions deleted`;
+      case 'reserved.set':
+        await w.putReservedConcurrency(aws, c.name, c.reserved);
+        return;
+      case 'reserved.delete':
+        await w.deleteReservedConcurrency(aws, c.name);
+        return;
+      case 'provisioned.set':
+        await w.putProvisionedConcurrency(aws, c.name, c.provisioned);
+        return;
+      case 'provisioned.delete':
+        await w.deleteProvisionedConcurrency(aws, c.name);
+        return;
+      case 'async.set':
+        await w.putAsyncConfig(aws, c.name, c.config);
+        return;
+      case 'async.delete':
+        await w.deleteAsyncConfig(aws, c.name);
+        return;
+      case 'schedule.create':
+        await w.createSchedule(aws, c.schedule);
+        return;
+      case 'schedule.update':
+        await w.updateSchedule(aws, c.schedule, {
+          rule: c.rule,
+          target: c.target,
+          permission: c.permission,
+          removeTargetIds: c.removeTargetIds,
+          addTags: c.addTags,
+          removeTags: c.removeTags,
+        });
+        return;
+      case 'schedule.delete':
+        await w.deleteSchedule(aws, { ruleName: c.ruleName, targetIds: c.targetIds, functionName: c.name, statementId: c.statementId });
+        return;
+      case 'subscription.create':
+        await w.subscribeFunction(aws, {
+          topicArn: c.topicArn,
+          endpoint: c.endpoint,
+          filterPolicy: c.filterPolicy,
+          functionName: c.name,
+          statementId: c.statementId,
+        });
+        return;
+      case 'subscription.update':
+        await w.updateSubscription(aws, c.subscriptionArn, {
+          filter: c.filter,
+          ...(c.permission ? { permission: { functionName: c.name, statementId: c.statementId, topicArn: c.topicArn } } : {}),
+        });
+        return;
+      case 'subscription.delete':
+        await w.unsubscribeFunction(aws, { subscriptionArn: c.subscriptionArn, functionName: c.name, statementId: c.statementId });
+        return;
+      case 'alarm.set':
+        await w.putAlarm(aws, c.alarm, { createTags: c.createTags, addTags: c.addTags, removeTags: c.removeTags });
+        return;
+      case 'alarm.delete':
+        await w.deleteAlarms(aws, [c.alarmName]);
         return;
     }
   }

@@ -1,8 +1,10 @@
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
+import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
+import type { SNS } from '@aws-sdk/client-sns';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -50,6 +52,10 @@ export interface Aws {
   logs(): Promise<CloudWatchLogs>;
   cloudwatch(): Promise<CloudWatch>;
   apigw(): Promise<ApiGatewayV2>;
+  /** EventBridge: the rules behind schedule triggers. */
+  events(): Promise<EventBridge>;
+  /** SNS: subscriptions of the functions to topics. */
+  sns(): Promise<SNS>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -64,7 +70,7 @@ interface SdkClient {
   destroy(): void;
 }
 
-export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'sts';
+export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -135,6 +141,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
     logs: lazy<CloudWatchLogs>('logs', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogs)(cfg)),
     cloudwatch: lazy<CloudWatch>('cloudwatch', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch')).CloudWatch)(cfg)),
     apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
+    events: lazy<EventBridge>('events', async (cfg) => new (cjs(await import('@aws-sdk/client-eventbridge')).EventBridge)(cfg)),
+    sns: lazy<SNS>('sns', async (cfg) => new (cjs(await import('@aws-sdk/client-sns')).SNS)(cfg)),
     sts,
     accountId() {
       account ??= sts()
@@ -237,6 +245,8 @@ const SERVICE_LABEL: Record<ServiceName, string> = {
   logs: 'logs',
   cloudwatch: 'cloudwatch',
   apigw: 'apigateway',
+  events: 'events',
+  sns: 'sns',
   sts: 'sts',
 };
 

@@ -33,6 +33,8 @@ const NOT_FOUND = new Set([
   'NoSuchEntityException', // IAM (SDK class name)
   'NotFoundException', // API Gateway v2
   'ParameterNotFound', // SSM
+  'NotFound', // SNS (query protocol code)
+  'ProvisionedConcurrencyConfigNotFoundException', // Lambda
 ]);
 
 /** True for each service's "it does not exist" error. */

@@ -15,7 +15,9 @@ export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Action?: string | string[];
+  NotAction?: string | string[];
   Resource?: string | string[];
+  NotResource?: string | string[];
   Principal?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
@@ -68,6 +70,70 @@ export interface ActualFunction {
   /** Resource policy statements on the `live` alias. */
   aliasPolicy: PolicyStatement[];
   reservedConcurrency?: number;
+  /** Requested provisioned concurrency on `live` (src/aws/settings.ts). */
+  provisionedConcurrency?: number;
+  /** Asynchronous invocation settings of `live`, when there are any (src/aws/settings.ts). */
+  asyncConfig?: ActualAsyncConfig;
+}
+
+/** PutFunctionEventInvokeConfig's fields, as GetFunctionEventInvokeConfig reports them (unset ones absent). */
+export interface ActualAsyncConfig {
+  maxRetries?: number;
+  maxEventAgeSeconds?: number;
+  onFailure?: string;
+}
+
+/** An EventBridge rule named and tagged for the app and stage, with its targets. */
+export interface ActualRule {
+  name: string;
+  arn: string;
+  scheduleExpression?: string;
+  /** `ENABLED` or `DISABLED`. */
+  state: string;
+  description: string;
+  tags: Record<string, string>;
+  targets: { id: string; arn: string; input?: string }[];
+}
+
+/** An SNS subscription whose endpoint is the `live` alias of one of the app and stage's functions. */
+export interface ActualSubscription {
+  arn: string;
+  topicArn: string;
+  endpoint: string;
+  /** The filter policy as SNS holds it (JSON text), when there is one. */
+  filterPolicy?: string;
+}
+
+/** The fields of a CloudWatch metric alarm that ops manages (PutMetricAlarm's, normalized). */
+export interface AlarmSettings {
+  name: string;
+  namespace: string;
+  metric: string;
+  /** Statistic, or ExtendedStatistic (`p99`). */
+  statistic: string;
+  dimensions: Record<string, string>;
+  period: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparison: string;
+  actions: string[];
+}
+
+/** A CloudWatch metric alarm named and tagged for the app and stage. */
+export interface ActualAlarm extends AlarmSettings {
+  arn: string;
+  tags: Record<string, string>;
+}
+
+/** A layer named for the app and stage (layers cannot be tagged), with its latest version. */
+export interface ActualLayer {
+  name: string;
+  /** Layer ARN, without a version. */
+  arn: string;
+  latestVersion: number;
+  latestVersionArn: string;
+  /** Base64 sha256 of the latest version's zip, from the description ops gives each version. */
+  codeSha256?: string;
 }
 
 export interface ActualLogGroup {
@@ -96,6 +162,14 @@ export interface Actual {
   functions: Record<string, ActualFunction>;
   logGroups: Record<string, ActualLogGroup>;
   api?: ActualApi;
+  /** EventBridge rules by name (absent: none). */
+  rules?: Record<string, ActualRule>;
+  /** SNS subscriptions of the functions' `live` aliases (absent: none). */
+  subscriptions?: ActualSubscription[];
+  /** CloudWatch alarms by name (absent: none). */
+  alarms?: Record<string, ActualAlarm>;
+  /** Layers by name (absent: none). */
+  layers?: Record<string, ActualLayer>;
   /** Resources with our naming but without our tags: never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
 }

@@ -1,5 +1,7 @@
 /** Every writer the executor applies changes with, one small function per operation, by service. */
 
+export type { PutAlarmOptions } from './alarms.js';
+export { deleteAlarms, putAlarm } from './alarms.js';
 export type { CreateApiInput, IntegrationTarget } from './apigw.js';
 export {
   createApi,
@@ -13,6 +15,8 @@ export {
   updateIntegration,
   updateRoute,
 } from './apigw.js';
+export type { DeleteScheduleInput, ScheduleInput, ScheduleUpdate } from './events.js';
+export { createSchedule, deleteSchedule, updateSchedule } from './events.js';
 export type { UpdateRoleOptions } from './iam.js';
 export { createRole, deleteRole, updateRole } from './iam.js';
 export type { ApiPermissionInput, CreateFunctionInput, UpdateCodeInput, WriteOptions } from './lambda.js';
@@ -33,4 +37,16 @@ export {
   updateFunctionCode,
   updateFunctionConfiguration,
 } from './lambda.js';
+export type { PublishLayerInput } from './layers.js';
+export { deleteLayer, publishLayer } from './layers.js';
 export { createLogGroup, deleteLogGroup, putRetention } from './logs.js';
+export {
+  deleteAsyncConfig,
+  deleteProvisionedConcurrency,
+  deleteReservedConcurrency,
+  putAsyncConfig,
+  putProvisionedConcurrency,
+  putReservedConcurrency,
+} from './settings.js';
+export type { SubscribeInput, SubscriptionUpdate, UnsubscribeInput } from './sns.js';
+export { subscribeFunction, unsubscribeFunction, updateSubscription } from './sns.js';

@@ -1,12 +1,12 @@
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { layerArtifactKey } from '../config/naming.js';
 import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { type Artifact, cached, type Finish, finish } from './artifact.js';
 import {
   BUILD_FORMAT,
-  type BuildManifest,
   cachedZipValid,
   fingerprint,
   hashInputs,
@@ -14,40 +14,18 @@ import {
   inputsUnchanged,
   readManifest,
   stableStringify,
-  writeManifest,
 } from './cache.js';
-import { assertUnzippedSize, assertZippedSize, formatBytes, LAMBDA_LIMITS, type SizeLimits } from './limits.js';
+import { buildLayer, layersOf } from './layers.js';
+import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
 import { bundleNode, esbuildOptionsFor, portableOptions, resolutionInputs } from './node.js';
 import { assertHandlerModule, describePlan, installRequirements, readPythonSources } from './python.js';
-import { unzippedSize, writeDeterministicZip, type ZipEntry } from './zip.js';
+import type { ZipEntry } from './zip.js';
 
+export type { Artifact } from './artifact.js';
 export { LAMBDA_LIMITS, LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIPPED_LIMIT, type SizeLimits } from './limits.js';
 export { ESM_REQUIRE_BANNER, type EsbuildPaths, esbuildOptionsFor, nodeTarget } from './node.js';
 export { LAMBDA_PYTHON_PROVIDED, planRequirements } from './requirements.js';
 export { writeDeterministicZip, ZIP_COMPRESSION_LEVEL, ZIP_DATE, type ZipEntry, type ZipResult } from './zip.js';
-
-/** A built deployment package, ready for CreateFunction / UpdateFunctionCode. */
-export interface Artifact {
-  /** Function key in the config. */
-  key: string;
-  /** Physical Lambda name. */
-  name: string;
-  runtime: string;
-  /** Absolute path of the zip. */
-  zipPath: string;
-  /** sha256 of the zip, hex. */
-  sha256: string;
-  /** sha256 of the zip, base64: compare with Lambda's `CodeSha256` to skip an upload. */
-  codeSha256: string;
-  /** Zip size in bytes. */
-  size: number;
-  unzippedSize: number;
-  /** Number of files in the zip. */
-  files: number;
-  /** True when the inputs were unchanged and the previous zip was reused. */
-  cached: boolean;
-  buildMs: number;
-}
 
 export interface BuildFunctionOptions {
   /** Project directory: the root of relative paths, esbuild's working directory. */
@@ -118,7 +96,10 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
   return finish(ctx, mergeEntries(fn, sources.entries, deps, log), sources.inputs, print, notes);
 }
 
-/** Builds every function, a few at a time; when some fail, the others still finish and all failures are reported. */
+/**
+ * Builds every function, a few at a time, then the layers they use; when some fail, the others
+ * still finish and all failures are reported.
+ */
 export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetOptions): Promise<Artifact[]> {
   const keys = fns.map((f) => f.key);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
@@ -138,6 +119,14 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, fns.length) }, worker));
+  // The layers the functions use, once each (`layer:{name}` keys next to the function keys).
+  for (const target of layersOf(fns)) {
+    try {
+      results.push(await buildLayer(target, opts));
+    } catch (error) {
+      failures.push({ key: layerArtifactKey(target.layer.key), error });
+    }
+  }
   if (failures.length === 0) return results;
   if (failures.length === 1) throw failures[0].error;
   const internal = failures.find((f) => !(f.error instanceof UserError));
@@ -146,76 +135,6 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
   throw new UserError(`${failures.length} functions failed to build:\n${errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n')}`, {
     hint: errors.find((e) => e.hint)?.hint,
   });
-}
-
-interface Finish {
-  fn: FunctionSpec;
-  dir: string;
-  zipPath: string;
-  root: string;
-  limits: SizeLimits;
-  log: (msg: string) => void;
-  started: number;
-}
-
-async function finish(
-  ctx: Finish,
-  entries: ZipEntry[],
-  inputs: Record<string, InputRecord>,
-  print: string,
-  notes: string[],
-): Promise<Artifact> {
-  const { fn, zipPath, limits } = ctx;
-  const unzipped = unzippedSize(entries);
-  assertUnzippedSize(fn.key, fn.language, unzipped, limits);
-  const zip = await writeDeterministicZip(entries, zipPath);
-  try {
-    assertZippedSize(fn.key, fn.language, zip.size, limits);
-  } catch (err) {
-    // Never leave a zip behind that a later step could upload.
-    await rm(zipPath, { force: true });
-    await rm(path.join(ctx.dir, 'manifest.json'), { force: true });
-    throw err;
-  }
-  const manifest: BuildManifest = {
-    format: BUILD_FORMAT,
-    key: fn.key,
-    fingerprint: print,
-    inputs,
-    artifact: { zip: path.basename(zipPath), ...zip, unzippedSize: unzipped, files: entries.length },
-    notes,
-  };
-  await writeManifest(ctx.dir, manifest);
-  const artifact = toArtifact(ctx, manifest, false);
-  ctx.log(
-    `${fn.key}: built ${path.relative(ctx.root, zipPath) || zipPath} (${formatBytes(zip.size)}, ${entries.length} files, ${formatBytes(unzipped)} unzipped) in ${artifact.buildMs} ms`,
-  );
-  return artifact;
-}
-
-function cached(ctx: Finish, manifest: BuildManifest): Artifact {
-  const { fn, limits } = ctx;
-  assertUnzippedSize(fn.key, fn.language, manifest.artifact.unzippedSize, limits);
-  assertZippedSize(fn.key, fn.language, manifest.artifact.size, limits);
-  const artifact = toArtifact(ctx, manifest, true);
-  ctx.log(`${fn.key}: unchanged, reusing ${path.relative(ctx.root, ctx.zipPath) || ctx.zipPath} (${formatBytes(manifest.artifact.size)})`);
-  return artifact;
-}
-
-function toArtifact(ctx: Finish, m: BuildManifest, isCached: boolean): Artifact {
-  return {
-    key: ctx.fn.key,
-    name: ctx.fn.name,
-    runtime: ctx.fn.runtime,
-    zipPath: ctx.zipPath,
-    sha256: m.artifact.sha256,
-    codeSha256: m.artifact.codeSha256,
-    size: m.artifact.size,
-    unzippedSize: m.artifact.unzippedSize,
-    files: m.artifact.files,
-    cached: isCached,
-    buildMs: Math.round(performance.now() - ctx.started),
-  };
 }
 
 function sameInputs(a: Record<string, InputRecord>, b: Record<string, InputRecord>): boolean {

@@ -28,8 +28,8 @@ export function skipPythonSource(name: string, rel: string, isDir: boolean): boo
   return name.endsWith('.pyc') || name.endsWith('.pyo');
 }
 
-/** Left out of a local package before building it: build leftovers are not sources. */
-const skipLocalPackage: SkipFn = (name, rel, isDir) =>
+/** Left out of a local package before building it (and of its build inputs): build leftovers are not sources. */
+export const skipLocalPackage: SkipFn = (name, rel, isDir) =>
   skipPythonSource(name, rel, isDir) || (isDir && (name === 'build' || name === 'dist' || name.endsWith('.egg-info')));
 
 /**
@@ -100,13 +100,16 @@ export function assertHandlerModule(fn: FunctionSpec, entries: readonly ZipEntry
   );
 }
 
+/** What pip installs for: a function, or a layer (its requirements file stands in for the handler's). */
+export type PipTarget = Pick<FunctionSpec, 'key' | 'runtime' | 'architecture'> & { handler: { requirements?: string } };
+
 export interface PipOptions {
   /** Python interpreter that runs pip (default `python3`). */
   python: string;
 }
 
 /** Human summary of what the requirements lead to, for the build log. */
-export function describePlan(plan: RequirementsPlan, fn: FunctionSpec): string[] {
+export function describePlan(plan: RequirementsPlan, fn: PipTarget): string[] {
   const notes: string[] = [];
   if (plan.provided.length) notes.push(`skipped ${plan.provided.join(', ')} (already in the Lambda ${fn.runtime} runtime)`);
   if (needsIndexInstall(plan)) {
@@ -123,7 +126,7 @@ export function describePlan(plan: RequirementsPlan, fn: FunctionSpec): string[]
  * (paths relative to the zip root). Returns no entries, and runs nothing, when only runtime-provided
  * packages are listed.
  */
-export async function installRequirements(fn: FunctionSpec, plan: RequirementsPlan, opts: PipOptions): Promise<ZipEntry[]> {
+export async function installRequirements(fn: PipTarget, plan: RequirementsPlan, opts: PipOptions): Promise<ZipEntry[]> {
   const index = needsIndexInstall(plan);
   if (!index && plan.local.length === 0) return [];
   const tmp = await mkdtemp(path.join(os.tmpdir(), `ops-pip-${fn.key}-`));
@@ -148,7 +151,7 @@ export async function installRequirements(fn: FunctionSpec, plan: RequirementsPl
 }
 
 /** Copies a local package directory so pip's in-tree build leaves no `build/` or `*.egg-info` in the user's tree. */
-async function stageLocalPackage(fn: FunctionSpec, src: string, dest: string): Promise<string> {
+async function stageLocalPackage(fn: PipTarget, src: string, dest: string): Promise<string> {
   const st = await stat(src).catch(() => undefined);
   if (!st)
     throw new UserError(`${fn.key}: the local requirement ${src} does not exist`, {
@@ -162,7 +165,7 @@ async function stageLocalPackage(fn: FunctionSpec, src: string, dest: string): P
   return dest;
 }
 
-async function runPip(fn: FunctionSpec, opts: PipOptions, args: string[], cwd: string, mode: 'index' | 'local'): Promise<void> {
+async function runPip(fn: PipTarget, opts: PipOptions, args: string[], cwd: string, mode: 'index' | 'local'): Promise<void> {
   const { execa } = await import('execa');
   const result = await execa(opts.python, args, {
     cwd,

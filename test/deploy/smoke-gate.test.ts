@@ -23,7 +23,8 @@ describe('ops deploy --smoke', () => {
     await writeFile(path.join(events, 'ping.expect.json'), '{ "body": { "ping": 1 } }\n');
     const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
     const live = async () =>
-      (await new LambdaClient(emu.clientConfig).send(new GetAliasCommand({ FunctionName: `${app}-dev-worker`, Name: 'live' }))).FunctionVersion;
+      (await new LambdaClient(emu.clientConfig).send(new GetAliasCommand({ FunctionName: `${app}-dev-worker`, Name: 'live' })))
+        .FunctionVersion;
 
     const first = await ops(['deploy', '--smoke', '--yes']);
     expect(first.code, first.stderr).toBe(0);
@@ -37,7 +38,9 @@ describe('ops deploy --smoke', () => {
     expect(second.stderr).toContain('ping');
     expect(second.stderr).toContain('version 2 failed its smoke samples: live stays on 1');
     expect(await live()).toBe('1');
-    const versions = await new LambdaClient(emu.clientConfig).send(new ListVersionsByFunctionCommand({ FunctionName: `${app}-dev-worker` }));
+    const versions = await new LambdaClient(emu.clientConfig).send(
+      new ListVersionsByFunctionCommand({ FunctionName: `${app}-dev-worker` }),
+    );
     expect(versions.Versions?.map((v) => v.Version)).toContain('2'); // published, taking no traffic
 
     // Fixed: the next deploy publishes nothing new (same code) but moves live once the samples pass.

@@ -1,0 +1,111 @@
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { Fleet } from '../config/types.js';
+import type { Aws } from './clients.js';
+import { orNotFound } from './errors.js';
+import { notOwnedReason } from './map.js';
+import { allPages, mapLimit } from './pool.js';
+import { withThrottleRetry } from './retry.js';
+import type { Actual, ActualAlarm, AlarmSettings } from './types.js';
+
+/** CloudWatch metric alarms on the functions' metrics. */
+
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** `p99`, `p99.9`, `tm90`...: what CloudWatch takes as ExtendedStatistic rather than Statistic. */
+export const isExtendedStatistic = (s: string) => !['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'].includes(s);
+
+export interface PutAlarmOptions {
+  /** Tags given with a create (PutMetricAlarm ignores Tags on an update: TagResource does that). */
+  createTags?: Record<string, string>;
+  addTags?: Record<string, string>;
+  removeTags?: string[];
+}
+
+/** PutMetricAlarm (create or replace), then the tags an update changes. */
+export async function putAlarm(aws: Aws, a: AlarmSettings, opts: PutAlarmOptions = {}): Promise<void> {
+  const cw = await aws.cloudwatch();
+  await aws.write(() =>
+    cw.putMetricAlarm({
+      AlarmName: a.name,
+      Namespace: a.namespace,
+      MetricName: a.metric,
+      ...(isExtendedStatistic(a.statistic) ? { ExtendedStatistic: a.statistic } : { Statistic: a.statistic as 'Sum' }),
+      Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      Period: a.period,
+      EvaluationPeriods: a.evaluationPeriods,
+      Threshold: a.threshold,
+      ComparisonOperator: a.comparison as 'GreaterThanOrEqualToThreshold',
+      AlarmActions: a.actions,
+      ...(opts.createTags ? { Tags: toTags(opts.createTags) } : {}),
+    }),
+  );
+  if (opts.removeTags?.length || (opts.addTags && Object.keys(opts.addTags).length)) {
+    const ResourceARN = await alarmArn(aws, a.name);
+    if (opts.removeTags?.length) await aws.write(() => cw.untagResource({ ResourceARN, TagKeys: opts.removeTags! }));
+    if (opts.addTags && Object.keys(opts.addTags).length)
+      await aws.write(() => cw.tagResource({ ResourceARN, Tags: toTags(opts.addTags!) }));
+  }
+}
+
+/** DeleteAlarms, up to 100 names a call; names already gone are fine. */
+export async function deleteAlarms(aws: Aws, names: string[]): Promise<void> {
+  const cw = await aws.cloudwatch();
+  for (let i = 0; i < names.length; i += 100) {
+    const AlarmNames = names.slice(i, i + 100);
+    await orNotFound(aws.write(() => cw.deleteAlarms({ AlarmNames })));
+  }
+}
+
+export async function alarmArn(aws: Aws, name: string): Promise<string> {
+  return `arn:${aws.partition}:cloudwatch:${aws.region}:${await aws.accountId()}:alarm:${name}`;
+}
+
+/** The settings of an alarm as DescribeAlarms reports them. */
+export function mapAlarm(a: MetricAlarm): AlarmSettings {
+  return {
+    name: a.AlarmName ?? '',
+    namespace: a.Namespace ?? '',
+    metric: a.MetricName ?? '',
+    statistic: a.ExtendedStatistic ?? a.Statistic ?? '',
+    dimensions: Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])),
+    period: a.Period ?? 0,
+    evaluationPeriods: a.EvaluationPeriods ?? 0,
+    threshold: a.Threshold ?? 0,
+    comparison: a.ComparisonOperator ?? '',
+    actions: [...(a.AlarmActions ?? [])],
+  };
+}
+
+/** Metric alarms named `{app}-{stage}-…`, with their tags; those not tagged for app and stage are foreign. */
+export async function readAlarms(
+  aws: Aws,
+  scope: Pick<Fleet, 'app' | 'stage'>,
+): Promise<{ items: Record<string, ActualAlarm>; foreign: Actual['foreign'] }> {
+  const cw = await aws.cloudwatch();
+  const listed = await allPages(
+    (NextToken) =>
+      read(aws, () =>
+        cw.describeAlarms({
+          AlarmNamePrefix: `${scope.app}-${scope.stage}-`,
+          AlarmTypes: ['MetricAlarm'],
+          ...(NextToken ? { NextToken } : {}),
+        }),
+      ),
+    (page) => page.MetricAlarms,
+    (page) => page.NextToken,
+  );
+  const tagged = await mapLimit(listed, 8, async (a) => {
+    const tags = await orNotFound(read(aws, () => cw.listTagsForResource({ ResourceARN: a.AlarmArn! })));
+    return tags ? { alarm: a, tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])) } : undefined;
+  });
+  const items: Record<string, ActualAlarm> = {};
+  const foreign: Actual['foreign'] = [];
+  for (const t of tagged) {
+    if (!t) continue;
+    const reason = notOwnedReason(t.tags, scope.app, scope.stage);
+    if (reason) foreign.push({ type: 'cloudwatch alarm', name: t.alarm.AlarmName!, reason });
+    else items[t.alarm.AlarmName!] = { ...mapAlarm(t.alarm), arn: t.alarm.AlarmArn!, tags: t.tags };
+  }
+  return { items, foreign };
+}

@@ -1,0 +1,168 @@
+import type { Fleet } from '../config/types.js';
+import type { Aws } from './clients.js';
+import { orNotFound } from './errors.js';
+import { notOwnedReason } from './map.js';
+import { allPages, mapLimit } from './pool.js';
+import { withThrottleRetry } from './retry.js';
+import { removeTriggerPermission, setTriggerPermission } from './settings.js';
+import type { Actual, ActualRule } from './types.js';
+
+/** EventBridge rules behind schedule triggers: one rule, one target (the `live` alias), one permission. */
+
+/** Id of the one target ops puts on each of its rules. */
+export const RULE_TARGET_ID = 'live';
+
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+export interface ScheduleInput {
+  ruleName: string;
+  expression: string;
+  enabled: boolean;
+  description?: string;
+  /** The target's Input (JSON text). */
+  input?: string;
+  /** The function's `live` alias ARN. */
+  targetArn: string;
+  /** Function name, for the permission on its `live` alias. */
+  functionName: string;
+  statementId: string;
+  tags: Record<string, string>;
+}
+
+/** What an update rewrites; the rest is left as it is. */
+export interface ScheduleUpdate {
+  rule?: boolean;
+  target?: boolean;
+  permission?: boolean;
+  /** Targets on the rule that are not ops's. */
+  removeTargetIds?: string[];
+  addTags?: Record<string, string>;
+  removeTags?: string[];
+}
+
+function putRule(aws: Aws, s: ScheduleInput, tags?: Record<string, string>) {
+  return aws.events().then((events) =>
+    aws.write(() =>
+      events.putRule({
+        Name: s.ruleName,
+        ScheduleExpression: s.expression,
+        State: s.enabled ? 'ENABLED' : 'DISABLED',
+        Description: s.description ?? '',
+        ...(tags ? { Tags: toTags(tags) } : {}),
+      }),
+    ),
+  );
+}
+
+async function putTarget(aws: Aws, s: ScheduleInput): Promise<void> {
+  const events = await aws.events();
+  const out = await aws.write(() =>
+    events.putTargets({ Rule: s.ruleName, Targets: [{ Id: RULE_TARGET_ID, Arn: s.targetArn, ...(s.input ? { Input: s.input } : {}) }] }),
+  );
+  const failed = out.FailedEntries?.[0];
+  if (failed) throw new Error(`PutTargets on rule ${s.ruleName} failed: ${failed.ErrorCode ?? ''} ${failed.ErrorMessage ?? ''}`.trim());
+}
+
+/** Lets the rule invoke `live` first (so its first event is not refused), then the rule (tagged) and its target. */
+export async function createSchedule(aws: Aws, s: ScheduleInput): Promise<{ ruleArn: string }> {
+  const ruleArn = await scheduleRuleArn(aws, s.ruleName);
+  await setTriggerPermission(aws, {
+    name: s.functionName,
+    statementId: s.statementId,
+    principal: 'events.amazonaws.com',
+    sourceArn: ruleArn,
+  });
+  await putRule(aws, s, s.tags);
+  await putTarget(aws, s);
+  return { ruleArn };
+}
+
+/** Rewrites what `what` names: the rule (PutRule does not change tags), its target, the permission, the tags. */
+export async function updateSchedule(aws: Aws, s: ScheduleInput, what: ScheduleUpdate): Promise<void> {
+  const events = await aws.events();
+  const ruleArn = await scheduleRuleArn(aws, s.ruleName);
+  if (what.permission) {
+    await setTriggerPermission(aws, {
+      name: s.functionName,
+      statementId: s.statementId,
+      principal: 'events.amazonaws.com',
+      sourceArn: ruleArn,
+    });
+  }
+  if (what.rule) await putRule(aws, s);
+  if (what.target) await putTarget(aws, s);
+  if (what.removeTargetIds?.length) await aws.write(() => events.removeTargets({ Rule: s.ruleName, Ids: what.removeTargetIds! }));
+  if (what.removeTags?.length) await aws.write(() => events.untagResource({ ResourceARN: ruleArn, TagKeys: what.removeTags! }));
+  if (what.addTags && Object.keys(what.addTags).length) {
+    await aws.write(() => events.tagResource({ ResourceARN: ruleArn, Tags: toTags(what.addTags!) }));
+  }
+}
+
+export interface DeleteScheduleInput {
+  /** Undefined: only a stale permission is left to remove. */
+  ruleName?: string;
+  targetIds: string[];
+  functionName?: string;
+  statementId?: string;
+}
+
+/** Removes the targets, the rule and the permission; whatever is already gone is fine. */
+export async function deleteSchedule(aws: Aws, input: DeleteScheduleInput): Promise<void> {
+  const events = await aws.events();
+  const rule = input.ruleName;
+  if (rule) {
+    if (input.targetIds.length) await orNotFound(aws.write(() => events.removeTargets({ Rule: rule, Ids: input.targetIds })));
+    await orNotFound(aws.write(() => events.deleteRule({ Name: rule })));
+  }
+  if (input.functionName && input.statementId) await removeTriggerPermission(aws, input.functionName, input.statementId);
+}
+
+export async function scheduleRuleArn(aws: Aws, ruleName: string): Promise<string> {
+  return `arn:${aws.partition}:events:${aws.region}:${await aws.accountId()}:rule/${ruleName}`;
+}
+
+/** Rules named `{app}-{stage}-…` on the default bus, with tags and targets; those not tagged for app and stage are foreign. */
+export async function readRules(
+  aws: Aws,
+  scope: Pick<Fleet, 'app' | 'stage'>,
+): Promise<{ items: Record<string, ActualRule>; foreign: Actual['foreign'] }> {
+  const events = await aws.events();
+  const listed = await allPages(
+    (NextToken) => read(aws, () => events.listRules({ NamePrefix: `${scope.app}-${scope.stage}-`, ...(NextToken ? { NextToken } : {}) })),
+    (page) => page.Rules,
+    (page) => page.NextToken,
+  );
+  const items: Record<string, ActualRule> = {};
+  const foreign: Actual['foreign'] = [];
+  const rules = await mapLimit(listed, 8, async (r) => {
+    const [tags, targets] = await Promise.all([
+      orNotFound(read(aws, () => events.listTagsForResource({ ResourceARN: r.Arn! }))),
+      orNotFound(
+        allPages(
+          (NextToken) => read(aws, () => events.listTargetsByRule({ Rule: r.Name!, ...(NextToken ? { NextToken } : {}) })),
+          (page) => page.Targets,
+          (page) => page.NextToken,
+        ),
+      ),
+    ]);
+    if (!tags || !targets) return undefined; // deleted while we looked
+    const rule: ActualRule = {
+      name: r.Name!,
+      arn: r.Arn!,
+      ...(r.ScheduleExpression ? { scheduleExpression: r.ScheduleExpression } : {}),
+      state: r.State ?? 'ENABLED',
+      description: r.Description ?? '',
+      tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])),
+      targets: targets.map((t) => ({ id: t.Id!, arn: t.Arn!, ...(t.Input ? { input: t.Input } : {}) })),
+    };
+    return rule;
+  });
+  for (const rule of rules) {
+    if (!rule) continue;
+    const reason = notOwnedReason(rule.tags, scope.app, scope.stage);
+    if (reason) foreign.push({ type: 'eventbridge rule', name: rule.name, reason });
+    else items[rule.name] = rule;
+  }
+  return { items, foreign };
+}
