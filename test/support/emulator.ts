@@ -97,6 +97,6 @@ export function emulatorEnv(endpoint: string): Record<string, string | undefined
   };
 }
 
-function clientConfigFor(endpoint: string): EmulatorClientConfig {
+export function clientConfigFor(endpoint: string): EmulatorClientConfig {
   return { endpoint, region: EMULATOR_REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 }

@@ -1,0 +1,46 @@
+"""Cognito sign-in for the agent runtime's OAuth inbound auth (the seed's components/auth.py).
+
+USER_PASSWORD_AUTH against the app client ``COGNITO_CLIENT_ID`` as ``COGNITO_USERNAME``; the
+password is the secure param ``cognito/password``. The access token is cached until a minute
+before it expires. Cognito is reached through boto3 (``AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER``
+points it elsewhere in tests).
+"""
+
+import os
+import time
+
+import boto3
+
+import ops_params
+
+EXPIRY_MARGIN_SECONDS = 60
+
+_token = {"value": None, "expires_at": 0.0}
+_client = None
+
+
+class AuthError(Exception):
+    """Cognito refused the credentials or could not be reached."""
+
+
+def access_token():
+    if _token["value"] and time.monotonic() < _token["expires_at"]:
+        return _token["value"]
+    global _client
+    if _client is None:
+        _client = boto3.client("cognito-idp")
+    try:
+        res = _client.initiate_auth(
+            AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=os.environ["COGNITO_CLIENT_ID"],
+            AuthParameters={"USERNAME": os.environ["COGNITO_USERNAME"], "PASSWORD": ops_params.get_param("cognito/password")},
+        )
+    except KeyError as e:
+        raise AuthError(f"{e.args[0]} is not set") from e
+    except Exception as e:  # botocore's ClientError and connection errors alike
+        raise AuthError(f"Cognito sign-in failed: {e}") from e
+    result = res.get("AuthenticationResult") or {}
+    if not result.get("AccessToken"):
+        raise AuthError(f"Cognito asked for a challenge ({res.get('ChallengeName')}) instead of issuing tokens")
+    _token.update(value=result["AccessToken"], expires_at=time.monotonic() + int(result.get("ExpiresIn", 3600)) - EXPIRY_MARGIN_SECONDS)
+    return _token["value"]

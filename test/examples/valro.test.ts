@@ -1,0 +1,193 @@
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stub, startStub } from '../functions/support/helpers.js';
+import { useEmulator } from '../support/emulator.js';
+import {
+  bodyOf,
+  copyExample,
+  invokeLocal,
+  invokePayload,
+  kindsFor,
+  type Ops,
+  opsFor,
+  planJson,
+  planResources,
+  resolvedConfig,
+  settingsOf,
+  smokeLocal,
+  uniqueStage,
+} from './support.js';
+
+const AGENT_RUNTIME = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/valro_agent-Ab12Cd34Ef';
+const WORKER_FAILURES = 'arn:aws:sqs:us-east-1:123456789012:valro-worker-failures';
+
+/** Seed 004: the task API and its asynchronous worker (retries, on-failure destination). */
+describe('examples/valro (seed 004)', () => {
+  const emu = useEmulator();
+  const stage = uniqueStage();
+  const table = `valro-tasks-${stage}`;
+  let dir: string;
+  let ops: Ops;
+  /** Stands in for Lambda's Invoke API and for the AgentCore runtime. */
+  let stub: Stub;
+
+  beforeAll(async () => {
+    dir = await copyExample('valro');
+    ops = opsFor(dir, stage, emu.env);
+    stub = await startStub((req) => {
+      if (/^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(req.path)) return { status: 202, body: '' };
+      if (req.path.startsWith('/runtimes/') && req.path.endsWith('/invocations')) {
+        const { prompt } = JSON.parse(req.body);
+        if (String(prompt).includes('fail')) return { status: 500, body: { message: 'agent crashed' } };
+        const answer = {
+          message: 'I contacted 3 painters in Charlotte.',
+          vendors: ['A1 Painting', 'Brush Bros', 'Coat Co'],
+          quotes: [],
+          emails_sent: 3,
+        };
+        return { body: { result: JSON.stringify(answer) } };
+      }
+      return { status: 404, body: {} };
+    });
+    // Outside ops, as in the seed's step 2: the table (here one per test stage).
+    const ddb = new DynamoDBClient(emu.clientConfig);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    ddb.destroy();
+  });
+  afterAll(() => stub?.close());
+
+  it('ops config --json: API and worker with the seed memory and timeouts, the routes, the worker invocable', async () => {
+    const fleet = await resolvedConfig(ops);
+    expect(settingsOf(fleet)).toEqual({
+      backend: { runtime: 'python3.12', memory: 512, timeout: 30, handler: 'api.lambda_function.lambda_handler' },
+      worker: { runtime: 'python3.12', memory: 1024, timeout: 600, handler: 'worker.worker_lambda.lambda_handler' },
+    });
+    const [backend, worker] = fleet.functions;
+    expect(backend.routes.map((r) => r.key)).toEqual(['POST /tasks', 'GET /tasks', 'GET /tasks/{id}']);
+    expect(backend.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', WORKER_FUNCTION_NAME: `valro-${stage}-worker` });
+    expect(worker.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', AGENT_RUNTIME_ARN: AGENT_RUNTIME });
+    expect(fleet.api?.name).toBe(`valro-${stage}`);
+  });
+
+  describe('ops invoke --local, against DynamoDB in the emulator and a local agent', () => {
+    const env = () => ({ DYNAMODB_TABLE_NAME: table, AWS_ENDPOINT_URL_LAMBDA: stub.url, AGENTCORE_ENDPOINT_URL: stub.url });
+
+    it('backend create-task: 202, the task pending, the worker invoked asynchronously with the task', async () => {
+      const result = await invokeLocal(ops, 'backend', 'create-task', env());
+      expect(result.statusCode).toBe(202);
+      const created = bodyOf(result);
+      expect(created).toMatchObject({ status: 'pending', message: 'Task created and processing started' });
+      const invoke = stub.requests.find((q) => q.path.endsWith('/invocations') && q.path.startsWith('/2015-03-31/'));
+      expect(invoke?.path).toBe(`/2015-03-31/functions/valro-${stage}-worker/invocations`);
+      expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
+      expect(JSON.parse(invoke?.body ?? '{}')).toEqual({
+        task_id: created.id,
+        description: 'Find me a landscaper in Charlotte under $300',
+      });
+    });
+
+    it('backend create-task-missing-description: 400', async () => {
+      const result = await invokeLocal(ops, 'backend', 'create-task-missing-description', env());
+      expect([result.statusCode, bodyOf(result)]).toEqual([400, { error: 'description is required (a non-empty string)' }]);
+    });
+
+    it('worker process-task: the seed payload runs the agent and completes the task', async () => {
+      const result = await invokeLocal(ops, 'worker', 'process-task', env());
+      expect(result).toEqual({ task_id: 'test-123', status: 'completed' });
+      const call = stub.requests.find((q) => q.path.startsWith('/runtimes/'));
+      expect(call?.path).toBe(`/runtimes/${encodeURIComponent(AGENT_RUNTIME)}/invocations`);
+      expect(call?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toHaveLength(33);
+      expect(call?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d+\/us-east-1\/bedrock-agentcore\/aws4_request/);
+      // A retry of a completed task does nothing.
+      expect(await invokeLocal(ops, 'worker', 'process-task', env())).toEqual({ task_id: 'test-123', status: 'completed', skipped: true });
+    });
+
+    it('backend get-task: the completed task with the agent answer and its timeline', async () => {
+      const task = bodyOf(await invokeLocal(ops, 'backend', 'get-task', env()));
+      expect(task).toMatchObject({
+        id: 'test-123',
+        status: 'completed',
+        agent_response: 'I contacted 3 painters in Charlotte.',
+        emails_sent: 3,
+      });
+      expect(task.events.map((e: { message: string }) => e.message)).toEqual([
+        'Task created by a direct worker invoke',
+        'Agent processing started',
+        'Agent completed task successfully',
+      ]);
+    });
+
+    it('backend list-tasks and the seed REST-style payload: every task, newest first', async () => {
+      const tasks = bodyOf(await invokeLocal(ops, 'backend', 'list-tasks', env()));
+      expect(tasks.map((t: { description: string }) => t.description)).toEqual([
+        'Find me a painter',
+        'Find me a landscaper in Charlotte under $300',
+      ]);
+      expect(bodyOf(await invokeLocal(ops, 'backend', 'list-tasks-rest', env()))).toEqual(tasks);
+    });
+
+    it('backend get-missing-task: 404', async () => {
+      expect((await invokeLocal(ops, 'backend', 'get-missing-task', env())).statusCode).toBe(404);
+    });
+
+    it('worker: an agent failure is recorded on the task, not raised (no retry)', async () => {
+      const out = await invokePayload(ops, 'worker', { task_id: `t-${stage}`, description: 'please fail' }, env());
+      expect(out.ok).toBe(true);
+      expect(out.result).toMatchObject({ status: 'error', error_message: expect.stringContaining('HTTP 500') });
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      const item = await ddb.send(new GetItemCommand({ TableName: table, Key: { id: { S: `t-${stage}` } } }));
+      expect(item.Item?.status?.S).toBe('error');
+      ddb.destroy();
+    });
+  });
+
+  it('ops smoke --local: the samples that carry expectations hold', async () => {
+    await smokeLocal(ops);
+  });
+
+  describe('against the emulator', () => {
+    it('ops plan on an empty emulator: both functions, their roles, the async settings and the HTTP API', async () => {
+      const plan = await planJson(ops);
+      expect(kindsFor(plan, 'backend')).toEqual(
+        expect.arrayContaining(['role.create iam role', 'function.create lambda function', 'loggroup.create log group']),
+      );
+      expect(kindsFor(plan, 'worker')).toEqual(
+        expect.arrayContaining(['role.create iam role', 'function.create lambda function', 'async.set async invocation']),
+      );
+      const routes = plan.changes.filter((c) => c.kind === 'route.create').map((c) => c.resource.name);
+      expect(routes.sort()).toEqual(['GET /tasks', 'GET /tasks/{id}', 'POST /tasks']);
+      expect(plan.changes.some((c) => c.kind === 'api.create')).toBe(true);
+      expect(planResources(plan, stage)).toMatchSnapshot();
+    });
+
+    it('ops deploy --yes: the worker retries once, drops hour-old events, sends failures to the queue', async () => {
+      const r = await ops(['deploy', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      const lambda = new LambdaClient(emu.clientConfig);
+      const api = await lambda.send(new GetFunctionCommand({ FunctionName: `valro-${stage}-backend` }));
+      expect(api.Configuration).toMatchObject({ MemorySize: 512, Timeout: 30, Handler: 'api.lambda_function.lambda_handler' });
+      const invokeConfig = await lambda.send(
+        new GetFunctionEventInvokeConfigCommand({ FunctionName: `valro-${stage}-worker`, Qualifier: 'live' }),
+      );
+      expect(invokeConfig).toMatchObject({
+        MaximumRetryAttempts: 1,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: WORKER_FAILURES } },
+      });
+      lambda.destroy();
+    });
+
+    it('a second ops plan is empty', async () => {
+      const r = await ops(['plan']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+  });
+});
