@@ -35,9 +35,7 @@ export default defineFleet({
       timeout: 600,
       memory: 1024,
       params: ['tasks-table'],
-      permissions: [
-        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: 'arn:aws:dynamodb:us-east-1:*:table/tasks-*' },
-      ],
+      permissions: [{ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: 'arn:aws:dynamodb:us-east-1:*:table/tasks-*' }],
       async: { maxRetries: 1, maxEventAgeSeconds: 3600 },
     },
     'search-flights': {

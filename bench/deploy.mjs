@@ -147,12 +147,23 @@ await moto.stop();
 const fmt = (xs) => `${(median(xs.map((x) => x.ms)) / 1000).toFixed(2)} s`;
 const w = (xs) => median(xs.map((x) => x.writes));
 const c = (xs) => median(xs.map((x) => x.calls));
-console.log('| scenario | ops (median) | AWS calls | of which writes | seeds\' bash way | ratio |\n|---|---|---|---|---|---|');
+console.log("| scenario | ops (median) | AWS calls | of which writes | seeds' bash way | ratio |\n|---|---|---|---|---|---|");
 const ref = (ms) => (bash ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
 const ratio = (xs, ms) => (bash ? (median(xs.map((x) => x.ms)) / ms).toFixed(3) : 'n/a');
-console.log(`| cold deploy (5 functions, API, 4 routes) | ${fmt(rows.cold)} | ${c(rows.cold)} | ${w(rows.cold)} | ${ref(bash?.cold)} | ${ratio(rows.cold, bash?.cold)} |`);
-console.log(`| no-op redeploy | ${fmt(rows.noop)} | ${c(rows.noop)} | ${w(rows.noop)} | ${ref(bash?.again)} | ${ratio(rows.noop, bash?.again)} |`);
-console.log(`| one function's code changed | ${fmt(rows.code)} | ${c(rows.code)} | ${w(rows.code)} | ${ref(bash?.again)} | ${ratio(rows.code, bash?.again)} |`);
-console.log(`| one function's timeout changed | ${fmt(rows.config)} | ${c(rows.config)} | ${w(rows.config)} | ${ref(bash?.again)} | ${ratio(rows.config, bash?.again)} |`);
-if (bash) console.log(`\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), aws-cli ${execFileSync('aws', ['--version'], { encoding: 'utf8' }).split(' ')[0].split('/')[1]}`);
+console.log(
+  `| cold deploy (5 functions, API, 4 routes) | ${fmt(rows.cold)} | ${c(rows.cold)} | ${w(rows.cold)} | ${ref(bash?.cold)} | ${ratio(rows.cold, bash?.cold)} |`,
+);
+console.log(
+  `| no-op redeploy | ${fmt(rows.noop)} | ${c(rows.noop)} | ${w(rows.noop)} | ${ref(bash?.again)} | ${ratio(rows.noop, bash?.again)} |`,
+);
+console.log(
+  `| one function's code changed | ${fmt(rows.code)} | ${c(rows.code)} | ${w(rows.code)} | ${ref(bash?.again)} | ${ratio(rows.code, bash?.again)} |`,
+);
+console.log(
+  `| one function's timeout changed | ${fmt(rows.config)} | ${c(rows.config)} | ${w(rows.config)} | ${ref(bash?.again)} | ${ratio(rows.config, bash?.again)} |`,
+);
+if (bash)
+  console.log(
+    `\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), aws-cli ${execFileSync('aws', ['--version'], { encoding: 'utf8' }).split(' ')[0].split('/')[1]}`,
+  );
 console.log(`\n${runs} runs, moto ${moto.version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -39,13 +39,18 @@ console.log(`| \`ops package\` warm (nothing changed) | ${median(warm).toFixed(0
 console.log(`\n| function | runtime | ops zip | naive \`zip -r\` (sources + node_modules) | ratio |\n|---|---|---|---|---|`);
 const tmp = mkdtempSync(path.join(tmpdir(), 'ops-naive-'));
 for (const a of artifacts) {
-  const fnDir = path.relative(root, path.dirname(a.zipPath).replace('.ops/build/', 'src/functions/').replace('search-flights', 'search_flights'));
+  const fnDir = path.relative(
+    root,
+    path.dirname(a.zipPath).replace('.ops/build/', 'src/functions/').replace('search-flights', 'search_flights'),
+  );
   const naive = path.join(tmp, `${a.key}.zip`);
   const parts = a.runtime.startsWith('nodejs') ? [fnDir, 'src/functions/_shared', 'node_modules'] : [fnDir];
   execFileSync('zip', ['-qr', naive, ...parts], { cwd: root });
   const n = statSync(naive).size;
   const size = n > 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} KB`;
-  console.log(`| ${a.key} | ${a.runtime} | ${(a.size / 1024).toFixed(1)} KB | ${size} | ${n >= a.size ? `1/${Math.round(n / a.size)}` : `${(a.size / n).toFixed(2)}×`} |`);
+  console.log(
+    `| ${a.key} | ${a.runtime} | ${(a.size / 1024).toFixed(1)} KB | ${size} | ${n >= a.size ? `1/${Math.round(n / a.size)}` : `${(a.size / n).toFixed(2)}×`} |`,
+  );
 }
 rmSync(tmp, { recursive: true, force: true });
 console.log(`\n${runs} runs, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
