@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { layerArtifactKey } from '../config/naming.js';
@@ -6,12 +5,11 @@ import { DEFAULTS } from '../config/resolve.js';
 import type { FunctionSpec, LayerSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Artifact, type BuildTarget, cached, type Finish, finish } from './artifact.js';
-import { BUILD_FORMAT, cachedZipValid, fingerprint, hashInputs, type InputRecord, readManifest, stableStringify } from './cache.js';
-import { readIfExists, type SkipFn, sha256Hex, toPosix, walkFiles } from './files.js';
+import { BUILD_FORMAT, cachedZipValid, fingerprint, readManifest, stableStringify } from './cache.js';
+import { readIfExists, type SkipFn, walkFiles } from './files.js';
 import { LAMBDA_LIMITS } from './limits.js';
-import { describePlan, installRequirements, skipLocalPackage } from './python.js';
+import { describePlan, installRequirements, readEntries, requirementInputs } from './python.js';
 import { planRequirements } from './requirements.js';
-import type { ZipEntry } from './zip.js';
 
 export type BuiltLayerSpec = Extract<LayerSpec, { kind: 'build' }>;
 
@@ -79,30 +77,12 @@ export async function buildLayer(
     if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw err;
     throw new UserError(`layer ${layer.key}: the directory ${layer.path} does not exist`);
   });
-  const entries: ZipEntry[] = [];
-  const inputs: Record<string, InputRecord> = {};
-  for (const f of files) {
-    if (layer.requirements && path.resolve(f.abs) === layer.requirements) continue;
-    const data = await readFile(f.abs);
-    entries.push({ path: f.rel, data, mode: f.executable ? 0o755 : 0o644 });
-    inputs[toPosix(path.relative(root, f.abs))] = { sha256: sha256Hex(data), size: data.length };
-  }
+  const ownFiles = layer.requirements ? files.filter((f) => path.resolve(f.abs) !== layer.requirements) : files;
+  const { entries, inputs } = await readEntries(ownFiles, root);
   const reqText = layer.requirements ? (await readIfExists(layer.requirements))?.toString('utf8') : undefined;
   if (layer.requirements && reqText === undefined) throw new UserError(`layer ${layer.key}: ${layer.requirements} does not exist`);
   const plan = reqText === undefined ? undefined : planRequirements(reqText, path.dirname(layer.requirements!));
-  const extra = [...(layer.requirements ? [layer.requirements] : []), ...(plan?.nested ?? [])];
-  for (const local of plan?.local ?? []) {
-    const st = await stat(local).catch(() => undefined);
-    if (st?.isDirectory()) extra.push(...(await walkFiles(local, skipLocalPackage)).map((f) => f.abs));
-    else extra.push(local);
-  }
-  Object.assign(
-    inputs,
-    await hashInputs(
-      root,
-      extra.map((p) => toPosix(path.relative(root, p))),
-    ),
-  );
+  Object.assign(inputs, await requirementInputs(root, layer.requirements, plan));
 
   const print = fingerprint({
     format: BUILD_FORMAT,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { hashInputs, type InputRecord } from './cache.js';
-import { isInside, readIfExists, type SkipFn, sha256Hex, toPosix, walkFiles } from './files.js';
+import { isInside, readIfExists, type SkipFn, sha256Hex, toPosix, type WalkedFile, walkFiles } from './files.js';
 import {
   indexRequirementsText,
   lambdaPlatforms,
@@ -64,6 +64,16 @@ export async function readPythonSources(fn: FunctionSpec, root: string): Promise
     if (err.code !== 'ENOENT') throw err;
     throw new UserError(`${fn.key}: the function directory ${handler.root} does not exist`);
   });
+  const { entries, inputs } = await readEntries(files, root);
+  Object.assign(inputs, await requirementInputs(root, handler.requirements, plan));
+  return { entries, plan, inputs };
+}
+
+/** Files as zip entries (contents read, modes kept), and their hashes by path relative to `root`. */
+export async function readEntries(
+  files: readonly WalkedFile[],
+  root: string,
+): Promise<{ entries: ZipEntry[]; inputs: Record<string, InputRecord> }> {
   const entries: ZipEntry[] = [];
   const inputs: Record<string, InputRecord> = {};
   for (const f of files) {
@@ -71,20 +81,25 @@ export async function readPythonSources(fn: FunctionSpec, root: string): Promise
     entries.push({ path: f.rel, data, mode: f.executable ? 0o755 : 0o644 });
     inputs[toPosix(path.relative(root, f.abs))] = { sha256: sha256Hex(data), size: data.length };
   }
-  const extra = [...(handler.requirements ? [handler.requirements] : []), ...(plan?.nested ?? [])];
+  return { entries, inputs };
+}
+
+/** The hashes of what a requirements file pulls in: itself, the files it includes, local packages' sources. */
+export async function requirementInputs(
+  root: string,
+  requirements: string | undefined,
+  plan: RequirementsPlan | undefined,
+): Promise<Record<string, InputRecord>> {
+  const extra = [...(requirements ? [requirements] : []), ...(plan?.nested ?? [])];
   for (const local of plan?.local ?? []) {
     const st = await stat(local).catch(() => undefined);
     if (st?.isDirectory()) extra.push(...(await walkFiles(local, skipLocalPackage)).map((f) => f.abs));
     else extra.push(local);
   }
-  Object.assign(
-    inputs,
-    await hashInputs(
-      root,
-      extra.map((p) => toPosix(path.relative(root, p))),
-    ),
+  return hashInputs(
+    root,
+    extra.map((p) => toPosix(path.relative(root, p))),
   );
-  return { entries, plan, inputs };
 }
 
 /** Throws when the handler's module would not be at the place in the zip Lambda imports it from. */
