@@ -34,11 +34,9 @@ export default defineFleet({
       permissions: [
         { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: TABLE },
         { Action: 'bedrock-agentcore:InvokeAgentRuntime', Resource: [AGENT_RUNTIME, `${AGENT_RUNTIME}/runtime-endpoint/*`] },
-        // Lambda sends events that failed every attempt to the on-failure destination with this role.
-        { Action: 'sqs:SendMessage', Resource: WORKER_FAILURES },
       ],
       // One retry for a crash or a timeout (agent failures are recorded on the task, not raised);
-      // a task that waited an hour is not worth starting.
+      // a task that waited an hour is not worth starting. ops grants sqs:SendMessage on the queue.
       async: { maxRetries: 1, maxEventAgeSeconds: 3600, onFailure: WORKER_FAILURES },
     },
   },

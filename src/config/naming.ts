@@ -54,8 +54,18 @@ export const upperSnake = (s: string) =>
 export const paramEnvName = (name: string) => `OPS_PARAM_${upperSnake(name)}`;
 /** Environment variable holding a parameter's value (resolved at deploy time, or for local runs). */
 export const paramValueEnvName = (name: string) => `OPS_PARAM_VALUE_${upperSnake(name)}`;
-/** Environment variable holding an invoked function's physical name. */
+/** The alias every deploy moves to the new version: what takes traffic, where async settings and provisioned concurrency live. */
+export const LIVE_ALIAS = 'live';
+
+/** Environment variable holding an invoked function's name, qualified with its live alias. */
 export const invokeEnvName = (key: string) => `${upperSnake(key)}_FUNCTION_NAME`;
+
+/**
+ * What `invokes` puts in that variable: `name:live`, which Lambda's Invoke takes as a function name, so a
+ * call from inside the fleet runs the version deploys and rollbacks move, with the alias's async settings
+ * (retries, on-failure destination) and provisioned concurrency, never `$LATEST`.
+ */
+export const invokeTarget = (app: string, stage: string, key: string) => `${physicalName(app, stage, key)}:${LIVE_ALIAS}`;
 
 /**
  * Tags ops puts on a function whose `live` alias has asynchronous invocation settings or

@@ -3,6 +3,7 @@ import {
   alarmName,
   apiName,
   invokeEnvName,
+  invokeTarget,
   layerKeyOf,
   layerName,
   logGroupName,
@@ -102,7 +103,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts
   });
   const generated: Record<string, string> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
   for (const p of params) if (!p.resolve) generated[p.env] = p.path;
-  for (const target of fn.invokes ?? []) generated[invokeEnvName(target)] = physicalName(cfg.app, opts.stage, target);
+  for (const target of fn.invokes ?? []) generated[invokeEnvName(target)] = invokeTarget(cfg.app, opts.stage, target);
   const routes: RouteSpec[] = (fn.routes ?? []).map(parseRoute);
   return {
     key,

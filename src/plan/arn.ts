@@ -1,7 +1,8 @@
+import { LIVE_ALIAS } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 
-/** The alias every deploy moves; integrations and permissions point at it, never at $LATEST. */
-export const LIVE_ALIAS = 'live';
+// The alias every deploy moves; integrations and permissions point at it, never at $LATEST.
+export { LIVE_ALIAS };
 /** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
 /** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */

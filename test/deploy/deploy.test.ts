@@ -65,7 +65,7 @@ describe('ops deploy: the repo fleet', () => {
       OPS_APP: app,
       OPS_STAGE: stage,
       OPS_PARAM_TASKS_TABLE: `/${app}/${stage}/tasks-table`,
-      TASKS_WORKER_FUNCTION_NAME: `${app}-${stage}-tasks-worker`,
+      TASKS_WORKER_FUNCTION_NAME: `${app}-${stage}-tasks-worker:live`,
     });
     expect(fn.Tags).toMatchObject({ 'ops:app': app, 'ops:stage': stage, 'ops:function': 'tasks-api', project: 'ops-fleet' });
     const py = await lambda().send(new GetFunctionCommand({ FunctionName: `${app}-${stage}-search-flights` }));

@@ -72,7 +72,7 @@ describe('examples/valro (seed 004)', () => {
     });
     const [backend, worker] = fleet.functions;
     expect(backend.routes.map((r) => r.key)).toEqual(['POST /tasks', 'GET /tasks', 'GET /tasks/{id}']);
-    expect(backend.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', WORKER_FUNCTION_NAME: `valro-${stage}-worker` });
+    expect(backend.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', WORKER_FUNCTION_NAME: `valro-${stage}-worker:live` });
     expect(worker.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', AGENT_RUNTIME_ARN: AGENT_RUNTIME });
     expect(fleet.api?.name).toBe(`valro-${stage}`);
   });
@@ -86,7 +86,7 @@ describe('examples/valro (seed 004)', () => {
       const created = bodyOf(result);
       expect(created).toMatchObject({ status: 'pending', message: 'Task created and processing started' });
       const invoke = stub.requests.find((q) => q.path.endsWith('/invocations') && q.path.startsWith('/2015-03-31/'));
-      expect(invoke?.path).toBe(`/2015-03-31/functions/valro-${stage}-worker/invocations`);
+      expect(decodeURIComponent(invoke?.path ?? '')).toBe(`/2015-03-31/functions/valro-${stage}-worker:live/invocations`);
       expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
       expect(JSON.parse(invoke?.body ?? '{}')).toEqual({
         task_id: created.id,

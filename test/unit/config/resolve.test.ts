@@ -53,7 +53,7 @@ describe('resolveFleet', () => {
       OPS_APP: 'shop',
       OPS_PARAM_DB_URL: '/shop/dev/db-url',
       OPS_STAGE: 'dev',
-      WORKER_FUNCTION_NAME: 'shop-dev-worker',
+      WORKER_FUNCTION_NAME: 'shop-dev-worker:live',
     });
     expect(api.tags).toMatchObject({ 'ops:function': 'api', 'ops:app': 'shop', team: 'core' });
   });

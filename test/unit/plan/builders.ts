@@ -235,7 +235,7 @@ export function sampleFleet(): Fleet {
           OPS_APP: APP,
           OPS_STAGE: STAGE,
           OPS_PARAM_TABLE_NAME: '/tasks/dev/table-name',
-          WORKER_FUNCTION_NAME: 'tasks-dev-worker',
+          WORKER_FUNCTION_NAME: 'tasks-dev-worker:live',
         },
       }),
       fnSpec('search', { routes: ['POST /flights/search'], description: 'Flight search' }),
