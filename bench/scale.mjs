@@ -1,0 +1,338 @@
+#!/usr/bin/env node
+// Fleet scale against a moto server on loopback: `node bench/scale.mjs [n=200]` (after `node scripts/build.mjs`).
+// Generates N small TypeScript functions (zips of a few KB; one in 25 has a route, so the HTTP API exists;
+// no params) and measures the cold build, the cold deploy (AWS calls, writes, writes/s per service), the
+// no-op redeploy (no write allowed) and the peak RSS of each `ops` process. Then how the cost grows: the
+// cold deploy and a no-op at N/4, N/2 and N; and at N/4 with deploy.concurrency 1, 8 and 32 behind a proxy
+// that adds AWS-like latency to every call (moto answers in a few ms, so on its own the per-service write
+// limiters of src/aws/limiter.ts set the pace whatever the concurrency). moto is reset before every cold
+// deploy: ListFunctions and GetAccountAuthorizationDetails list the whole account, so an earlier run's
+// resources would slow the next one down. `--quick` skips both sweeps.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/ops');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200);
+const SWEEP_SIZES = [Math.round(N / 4), Math.round(N / 2), N];
+const LATENCY_MS = 100;
+const LATENCY_CONCURRENCY = [1, 8, 32];
+const NOOP_RUNS = 3;
+
+const { startMoto } = await import(path.join(root, 'dist/emulator.js'));
+const moto = await startMoto();
+const env = {
+  ...process.env,
+  AWS_ENDPOINT_URL: moto.url,
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  NO_COLOR: '1',
+  CI: 'true',
+};
+const work = mkdtempSync(path.join(tmpdir(), 'ops-scale-'));
+// The ops process's own peak RSS, printed at exit (esbuild's service process is not counted: see tree RSS).
+const preload = path.join(work, 'maxrss.mjs');
+writeFileSync(
+  preload,
+  "import { writeSync } from 'node:fs';\nprocess.on('exit', () => writeSync(2, 'bench: maxrss ' + process.resourceUsage().maxRSS + '\\n'));\n",
+);
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sec = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+const isRead = (op) => /^\w+\.(Get|List|Describe|Head|Filter)\w*$/.test(op);
+const pad = (i) => String(i).padStart(3, '0');
+
+/** A fleet of `n` functions under a new app name; one in 25 has a route. */
+function generateFleet(n, concurrency) {
+  const app = `scale${n}c${concurrency}${Math.random().toString(36).slice(2, 6)}`;
+  const dir = path.join(work, app);
+  mkdirSync(path.join(dir, 'src/shared'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'src/shared/respond.ts'),
+    `export interface Reply { statusCode: number; headers: Record<string, string>; body: string }
+export function respond(statusCode: number, body: unknown): Reply {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+`,
+  );
+  const functions = [];
+  for (let i = 0; i < n; i++) {
+    const key = `fn-${pad(i)}`;
+    mkdirSync(path.join(dir, 'src', key), { recursive: true });
+    // A table of digests makes the zip a few KB (it does not compress away), like a real small handler.
+    const table = Array.from({ length: 40 }, (_, j) => {
+      const digest = createHash('sha256').update(`${key}/${j}`).digest('hex');
+      return `  { id: ${j}, code: '${digest}', weight: ${(j * 7919) % 101} },`;
+    }).join('\n');
+    writeFileSync(
+      path.join(dir, 'src', key, 'handler.ts'),
+      `import { type Reply, respond } from '../shared/respond.js';
+
+const TABLE = [
+${table}
+];
+
+export async function handler(event: { rawPath?: string; queryStringParameters?: Record<string, string> }): Promise<Reply> {
+  const id = Number(event.queryStringParameters?.id ?? 0);
+  const row = TABLE.find((r) => r.id === id);
+  return row ? respond(200, { fn: '${key}', path: event.rawPath ?? '/', row }) : respond(404, { error: 'no such id', id });
+}
+`,
+    );
+    const routes = i % 25 === 0 ? `, routes: ['GET /${key}']` : '';
+    functions.push(`    '${key}': { handler: 'src/${key}/handler.ts'${routes} },`);
+  }
+  writeFileSync(
+    path.join(dir, 'ops.config.ts'),
+    `import { defineFleet } from 'ops';
+
+export default defineFleet({
+  app: '${app}',
+  region: 'us-east-1',
+  defaults: { runtime: 'nodejs22.x', memory: 128, timeout: 10, logRetentionDays: 7 },
+  deploy: { concurrency: ${concurrency} },
+  functions: {
+${functions.join('\n')}
+  },
+});
+`,
+  );
+  return dir;
+}
+
+/** Runs `ops <args> --debug`: wall time, AWS calls by operation, writes, when each write ended, peak RSS. */
+function ops(dir, opsArgs, extraEnv = {}) {
+  const nodeArgs = ['--import', pathToFileURL(preload).href, bin, ...opsArgs, '--debug'];
+  const [cmd, argv] = gnuTime ? [gnuTime, ['-f', 'bench: treemaxrss %M', process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, argv, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const calls = [];
+    const tail = [];
+    let maxRssKb;
+    let treeRssKb;
+    let rest = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      const at = performance.now() - t0;
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const l of lines) {
+        const m = /^debug: aws (\S+) (\S+).* (\d+)ms/.exec(l);
+        if (m) calls.push({ op: m[1], status: m[2], ms: Number(m[3]), at });
+        else if (l.startsWith('bench: maxrss ')) maxRssKb = Number(l.slice(14));
+        else if (l.startsWith('bench: treemaxrss ')) treeRssKb = Number(l.slice(18));
+        else tail.push(l);
+      }
+      tail.splice(0, Math.max(0, tail.length - 40));
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`ops ${opsArgs.join(' ')} exited ${code}:\n${tail.join('\n')}`));
+      const writes = calls.filter((c) => !isRead(c.op));
+      const byService = {};
+      for (const w of writes) (byService[w.op.split('.')[0]] ??= []).push(w);
+      const perService = Object.fromEntries(Object.entries(byService).map(([svc, ws]) => [svc, { n: ws.length, rate: rate(ws) }]));
+      resolve({ ms, calls, writes: writes.length, writesPerSecond: rate(writes), perService, maxRssKb, treeRssKb });
+    });
+  });
+}
+
+/** A proxy that holds every request `ms` before passing it on to `target`. */
+async function latencyProxy(target, ms) {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const body = [];
+    req.on('data', (chunk) => body.push(chunk));
+    req.on('end', () =>
+      setTimeout(() => {
+        const options = { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers };
+        const up = http.request(options, (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        });
+        up.on('error', (error) => res.destroy(error));
+        up.end(Buffer.concat(body));
+      }, ms),
+    );
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Writes per second between the first and the last: lines are timestamped on arrival, a write's when it ends. */
+function rate(writes) {
+  const span = writes.length > 1 ? (writes.at(-1).at - writes[0].at) / 1000 : 0;
+  return span > 0 ? (writes.length - 1) / span : 0;
+}
+
+/** Calls by operation, most time first: count, total ms inside the calls, mean. */
+function byOperation(calls) {
+  const ops = new Map();
+  for (const c of calls) {
+    const o = ops.get(c.op) ?? { op: c.op, n: 0, ms: 0 };
+    o.n++;
+    o.ms += c.ms;
+    ops.set(c.op, o);
+  }
+  return [...ops.values()].sort((a, b) => b.ms - a.ms);
+}
+
+// ---------------------------------------------------------------- the N-function fleet
+
+log(`generating ${N} functions in ${work}`);
+const dir = generateFleet(N, 8);
+log('ops package (cold build)');
+const build = await ops(dir, ['package']);
+const warmBuild = await ops(dir, ['package']);
+await moto.reset();
+log('ops deploy (cold)');
+const cold = await ops(dir, ['deploy', '--yes']);
+const noops = [];
+for (let i = 0; i < NOOP_RUNS; i++) {
+  log(`ops deploy (no-op ${i + 1}/${NOOP_RUNS})`);
+  noops.push(await ops(dir, ['deploy', '--yes']));
+}
+const noop = noops.find((r) => r.ms === median(noops.map((x) => x.ms)));
+const noopWrites = Math.max(...noops.map((r) => r.writes));
+
+// ---------------------------------------------------------------- moto alone
+
+// The floor under the no-op: the same per-function reads from one process with a warm SDK client, 16 in flight.
+const require = createRequire(path.join(root, 'package.json'));
+try {
+  require('@aws-sdk/core/client').state.warningEmitted = true; // the SDK's "Node 20" notice, as ops silences it
+} catch {}
+const { Lambda } = require('@aws-sdk/client-lambda');
+const { IAM } = require('@aws-sdk/client-iam');
+const lambda = new Lambda({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+const names = Array.from({ length: N }, (_, i) => `${path.basename(dir)}-dev-fn-${pad(i)}`);
+async function timed(label, call) {
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < names.length) await call(names[next++]).catch(() => undefined);
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return { label, ms: performance.now() - t0 };
+}
+await lambda.listFunctions({ MaxItems: 1 });
+const floor = [
+  await timed(`${N} × GetFunction`, (FunctionName) => lambda.getFunction({ FunctionName })),
+  await timed(`${N} × GetAlias`, (FunctionName) => lambda.getAlias({ FunctionName, Name: 'live' })),
+  await timed(`${N} × GetPolicy`, (FunctionName) => lambda.getPolicy({ FunctionName, Qualifier: 'live' })),
+];
+{
+  const t0 = performance.now();
+  let marker;
+  let pages = 0;
+  do {
+    const page = await lambda.listFunctions({ FunctionVersion: 'ALL', MaxItems: 50, ...(marker ? { Marker: marker } : {}) });
+    marker = page.NextMarker;
+    pages++;
+  } while (marker);
+  floor.push({ label: `ListFunctions ALL (${pages} pages)`, ms: performance.now() - t0 });
+}
+{
+  const iam = new IAM({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const t0 = performance.now();
+  await iam.getAccountAuthorizationDetails({ Filter: ['Role'], MaxItems: 1000 });
+  floor.push({ label: `GetAccountAuthorizationDetails (${N} roles)`, ms: performance.now() - t0 });
+  iam.destroy();
+}
+lambda.destroy();
+
+// ---------------------------------------------------------------- N / concurrency sweep
+
+/** A fresh fleet of `n` functions, built, then deployed cold and once more (the no-op). */
+async function coldAndNoop(n, c, label, extraEnv = {}) {
+  const d = generateFleet(n, c);
+  await ops(d, ['package']);
+  await moto.reset();
+  log(`ops deploy (cold, ${n} functions, deploy.concurrency ${c}${label})`);
+  const coldRun = await ops(d, ['deploy', '--yes'], extraEnv);
+  const noopRun = await ops(d, ['deploy', '--yes'], extraEnv);
+  rmSync(d, { recursive: true, force: true });
+  return { n, c, ...coldRun, noop: noopRun };
+}
+
+const bySize = [];
+const byConcurrency = [];
+if (!quick) {
+  for (const n of SWEEP_SIZES) bySize.push(await coldAndNoop(n, 8, ''));
+  const slow = await latencyProxy(moto.url, LATENCY_MS);
+  for (const c of LATENCY_CONCURRENCY) {
+    byConcurrency.push(await coldAndNoop(SWEEP_SIZES[0], c, `, ${LATENCY_MS} ms per call`, { AWS_ENDPOINT_URL: slow.url }));
+  }
+  await slow.close();
+}
+await moto.stop();
+rmSync(work, { recursive: true, force: true });
+
+// ---------------------------------------------------------------- report
+
+const rss = (r) => `${mb(r.maxRssKb)}${gnuTime ? ` (${mb(r.treeRssKb)})` : ''}`;
+const row = (what, r, extra = '') =>
+  `| ${what} | ${sec(r.ms)} | ${r.calls.length} | ${r.writes} | ${r.writes ? r.writesPerSecond.toFixed(1) : '–'} | ${rss(r)} |${extra}`;
+console.log(`## ${N} functions\n`);
+console.log(`| run | wall | AWS calls | writes | writes/s | peak RSS ops${gnuTime ? ' (with esbuild)' : ''} |\n|---|---|---|---|---|---|`);
+console.log(row('`ops package`, cold build', build));
+console.log(row('`ops package`, nothing changed', warmBuild));
+console.log(row('`ops deploy`, cold (zips built)', cold));
+console.log(row(`\`ops deploy\`, no-op (median of ${NOOP_RUNS})`, noop));
+console.log(
+  `\nno-op redeploy: ${noopWrites === 0 ? 'no writes' : `**${noopWrites} writes (must be 0)**`}; targets ≤ 5 s and ≤ 300 MB: ${
+    noop.ms <= 5000 && Math.max(...noops.map((r) => r.maxRssKb), cold.maxRssKb) <= 300 * 1024 ? 'met' : '**missed**'
+  }`,
+);
+
+console.log('\n### Cold deploy writes by service\n');
+console.log('| service | writes | writes/s (first to last) |\n|---|---|---|');
+for (const [svc, w] of Object.entries(cold.perService).sort((a, b) => b[1].n - a[1].n))
+  console.log(`| ${svc} | ${w.n} | ${w.rate.toFixed(1)} |`);
+
+console.log('\n### Where the no-op redeploy waits (time inside calls, summed over concurrent calls)\n');
+console.log('| operation | calls | total | mean |\n|---|---|---|---|');
+for (const o of byOperation(noop.calls)) console.log(`| ${o.op} | ${o.n} | ${sec(o.ms)} | ${(o.ms / o.n).toFixed(0)} ms |`);
+
+console.log('\n### moto alone (one warm SDK client, 16 in flight)\n');
+console.log('| calls | wall | per call |\n|---|---|---|');
+for (const f of floor) console.log(`| ${f.label} | ${sec(f.ms)} | ${/^\d/.test(f.label) ? `${(f.ms / N).toFixed(1)} ms` : '–'} |`);
+
+const sweepTable = (title, rows) => {
+  console.log(`\n### ${title}\n`);
+  console.log(
+    '| functions | deploy.concurrency | cold deploy | per function | writes | writes/s (logs, lambda, iam) | no-op | no-op per function | peak RSS |\n|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const s of rows) {
+    const svc = ['logs', 'lambda', 'iam'].map((k) => (s.perService[k]?.rate ?? 0).toFixed(1)).join(', ');
+    console.log(
+      `| ${s.n} | ${s.c} | ${sec(s.ms)} | ${(s.ms / s.n).toFixed(0)} ms | ${s.writes} | ${s.writesPerSecond.toFixed(1)} (${svc}) | ${sec(s.noop.ms)} | ${(s.noop.ms / s.n).toFixed(1)} ms | ${mb(Math.max(s.maxRssKb, s.noop.maxRssKb))} |`,
+    );
+  }
+};
+if (bySize.length) sweepTable('Against N (moto on its own: the write limiters set the pace)', bySize);
+if (byConcurrency.length) sweepTable(`Against deploy.concurrency, ${LATENCY_MS} ms added to every call`, byConcurrency);
+console.log(`\nmoto ${moto.version}, Node ${process.version}, ${navigatorLine()}, ${new Date().toISOString().slice(0, 10)}`);
+
+function navigatorLine() {
+  const os = require('node:os');
+  // Other processes on the machine show in the timings: the load average says how busy it was.
+  return `${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, load average ${os.loadavg()[2].toFixed(1)} (15 min)`;
+}
+
+function log(msg) {
+  process.stderr.write(`scale: ${msg}\n`);
+}
