@@ -28,6 +28,7 @@ export async function putAlarm(aws: Aws, a: AlarmSettings, opts: PutAlarmOptions
   await aws.write(() =>
     cw.putMetricAlarm({
       AlarmName: a.name,
+      ...(a.description ? { AlarmDescription: a.description } : {}),
       Namespace: a.namespace,
       MetricName: a.metric,
       ...(isExtendedStatistic(a.statistic) ? { ExtendedStatistic: a.statistic } : { Statistic: a.statistic as 'Sum' }),
@@ -65,6 +66,7 @@ export async function alarmArn(aws: Aws, name: string): Promise<string> {
 export function mapAlarm(a: MetricAlarm): AlarmSettings {
   return {
     name: a.AlarmName ?? '',
+    description: a.AlarmDescription ?? '',
     namespace: a.Namespace ?? '',
     metric: a.MetricName ?? '',
     statistic: a.ExtendedStatistic ?? a.Statistic ?? '',

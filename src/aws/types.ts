@@ -107,6 +107,8 @@ export interface ActualSubscription {
 /** The fields of a CloudWatch metric alarm that ops manages (PutMetricAlarm's, normalized). */
 export interface AlarmSettings {
   name: string;
+  /** AlarmDescription ('' for none). */
+  description: string;
   namespace: string;
   metric: string;
   /** Statistic, or ExtendedStatistic (`p99`). */

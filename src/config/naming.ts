@@ -22,7 +22,7 @@ export function ruleName(app: string, stage: string, key: string, suffix: string
 }
 
 /** `{app}-{stage}-{fn}-{metric}-{n}`. */
-export const alarmName = (app: string, stage: string, key: string, metric: string, n: number) => `${app}-${stage}-${key}-${metric}-${n}`;
+export const alarmName = (app: string, stage: string, key: string, suffix: string) => `${app}-${stage}-${key}-${suffix}`;
 
 /** Layers cannot be tagged: the `{app}-{stage}-` prefix is what makes one ops's. */
 export const layerName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { scheduleProblem, statementProblems } from './iam.js';
 
-/** Lambda runtimes `ops` can build and run. */
-export const RUNTIMES = ['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13'] as const;
-export type Runtime = (typeof RUNTIMES)[number];
+import { RUNTIMES } from './runtimes.js';
+
+export { RUNTIMES, type Runtime } from './runtimes.js';
 
 /** The only retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
@@ -148,6 +148,14 @@ export const COMPARISON_OPERATORS = [
 ] as const;
 const alarm = z.strictObject({
   metric: z.enum(ALARM_METRICS),
+  /** Alarm name suffix (`{app}-{stage}-{fn}-{name}`); default `{metric}-{n}`. */
+  name: z
+    .string()
+    .max(60)
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/, 'an alarm name is letters, digits, - and _')
+    .optional(),
+  /** AlarmDescription: what the alarm means and what to do, shown with every notification. */
+  description: z.string().max(1024).optional(),
   threshold: z.number(),
   periodSeconds: z
     .number()

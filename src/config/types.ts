@@ -87,8 +87,10 @@ export type LayerSpec =
 
 /** A CloudWatch alarm on one of the function's metrics, notifying an SNS topic. */
 export interface AlarmSpec {
-  /** `{app}-{stage}-{fn}-{metric}-{n}`, n counting the function's alarms on that metric from 1. */
+  /** `{app}-{stage}-{fn}-{name}`, or `{app}-{stage}-{fn}-{metric}-{n}`, n counting the function's alarms on that metric from 1. */
   name: string;
+  /** AlarmDescription; empty when the config gives none. */
+  description: string;
   metric: 'Errors' | 'Throttles' | 'Duration';
   /** `Sum`, `Average`, ... or a percentile (`p99`, sent as ExtendedStatistic). */
   statistic: string;

@@ -17,6 +17,7 @@ const COMPARISON_SYMBOL: Record<string, string> = {
 export function desiredAlarms(fn: FunctionSpec): AlarmSettings[] {
   return fn.alarms.map((a) => ({
     name: a.name,
+    description: a.description,
     namespace: NAMESPACE,
     metric: a.metric,
     statistic: a.statistic,
@@ -36,6 +37,7 @@ const dims = (d: Record<string, string>) =>
 
 export function diffAlarm(from: AlarmSettings, to: AlarmSettings): FieldDiff[] {
   const pairs: [string, string, string][] = [
+    ['description', from.description || '(none)', to.description || '(none)'],
     ['namespace', from.namespace, to.namespace],
     ['metric', from.metric, to.metric],
     ['statistic', from.statistic, to.statistic],

@@ -60,6 +60,7 @@ describe('readActual: rules, subscriptions, alarms and settings', () => {
     });
     const alarm = {
       name: `${name}-Errors-1`,
+      description: 'more than one error in five minutes',
       namespace: 'AWS/Lambda',
       metric: 'Errors',
       statistic: 'Sum',

@@ -47,7 +47,7 @@ export default defineFleet({
       ],
       alarms: [
         { metric: 'Errors', threshold: 1, snsTopicArn: '${refs.alertsTopic}' },
-        { metric: 'Duration', threshold: 250000, snsTopicArn: '${refs.alertsTopic}', periodSeconds: 60, evaluationPeriods: 3 },
+        { metric: 'Duration', name: 'slow', description: 'p99 over 250 s: check the downstream API', threshold: 250000, snsTopicArn: '${refs.alertsTopic}', periodSeconds: 60, evaluationPeriods: 3 },
       ],
       permissions: [
         { Action: ['bedrock:InvokeAgent', 'bedrock:GetAgent'], Resource: 'arn:aws:bedrock:*:*:agent/*' },

@@ -163,10 +163,18 @@ describe('ops deploy: triggers, alarms and function settings', () => {
     // Alarms: per metric, on the function, notifying the topic, tagged.
     const found2 = (await alarms()).sort((a, b) => (a.AlarmName! < b.AlarmName! ? -1 : 1));
     expect(
-      found2.map((a) => [a.AlarmName, a.Namespace, a.MetricName, a.Statistic ?? a.ExtendedStatistic, a.Period, a.EvaluationPeriods]),
+      found2.map((a) => [
+        a.AlarmName,
+        a.AlarmDescription,
+        a.Namespace,
+        a.MetricName,
+        a.Statistic ?? a.ExtendedStatistic,
+        a.Period,
+        a.EvaluationPeriods,
+      ]),
     ).toEqual([
-      [`${detector}-Duration-1`, 'AWS/Lambda', 'Duration', 'p99', 60, 3],
-      [`${detector}-Errors-1`, 'AWS/Lambda', 'Errors', 'Sum', 300, 1],
+      [`${detector}-Errors-1`, undefined, 'AWS/Lambda', 'Errors', 'Sum', 300, 1],
+      [`${detector}-slow`, 'p99 over 250 s: check the downstream API', 'AWS/Lambda', 'Duration', 'p99', 60, 3],
     ]);
     for (const a of found2) {
       expect(a).toMatchObject({
@@ -182,7 +190,7 @@ describe('ops deploy: triggers, alarms and function settings', () => {
         ]),
       );
     }
-    expect(found2.map((a) => a.Threshold)).toEqual([250000, 1]);
+    expect(found2.map((a) => a.Threshold)).toEqual([1, 250000]);
   }, 120_000);
 
   it('a second plan is empty and a second deploy writes nothing', async () => {

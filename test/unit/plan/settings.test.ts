@@ -219,6 +219,25 @@ describe('alarms', () => {
     });
   });
 
+  it('a name and description from the config: the name replaces {metric}-{n}, the description is diffed', () => {
+    const named = edited((cfg) => {
+      cfg.functions.detector.alarms[0] = { ...cfg.functions.detector.alarms[0], name: 'errors', description: 'any error: page' };
+    });
+    const p = planDeploy({ fleet: named, artifacts, actual: emptyActual() });
+    expect(byId(p.changes, 'alarm.set', 'alarm.set:tasks-dev-detector-errors')).toMatchObject({
+      action: 'create',
+      alarm: { name: 'tasks-dev-detector-errors', description: 'any error: page', metric: 'Errors' },
+    });
+    // The other Errors alarm keeps its counted name.
+    expect(byId(p.changes, 'alarm.set', 'alarm.set:tasks-dev-detector-Errors-2')).toMatchObject({ alarm: { description: '' } });
+    const actual = actualFrom(named);
+    actual.alarms!['tasks-dev-detector-errors'].description = '';
+    expect(byId(plan(named, actual).changes, 'alarm.set', 'alarm.set:tasks-dev-detector-errors')).toMatchObject({
+      action: 'update',
+      fields: [{ field: 'description', from: '(none)', to: 'any error: page' }],
+    });
+  });
+
   it('a changed threshold or tag updates; a removed alarm is deleted', () => {
     const actual = actualFrom(f);
     actual.alarms!['tasks-dev-detector-Errors-1'].threshold = 3;
