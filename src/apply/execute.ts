@@ -285,6 +285,8 @@ class ApplyState {
           zipPath: c.zipPath,
           codeSha256: c.codeSha256,
           description: c.description,
+          compatibleRuntimes: c.compatibleRuntimes,
+          compatibleArchitectures: c.compatibleArchitectures,
         });
         this.layerVersions.set(c.layerName, versionArn);
         return `version ${version}`;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { Architecture, Runtime } from '@aws-sdk/client-lambda';
 import { layerShaOf } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface PublishLayerInput {
   /** The sha the plan expects: a zip changed since the plan fails instead of publishing unplanned content. */
   codeSha256: string;
   description: string;
+  compatibleRuntimes?: string[];
+  compatibleArchitectures?: string[];
 }
 
 /** PublishLayerVersion with the zip bytes; returns the new version's ARN. */
@@ -29,7 +32,13 @@ export async function publishLayer(aws: Aws, input: PublishLayerInput): Promise<
     throw new UserError(`the zip of layer ${input.name} changed since the plan (${input.zipPath})`, { hint: 'run the deploy again' });
   }
   const out = await aws.write(() =>
-    lambda.publishLayerVersion({ LayerName: input.name, Content: { ZipFile: zip }, Description: input.description }),
+    lambda.publishLayerVersion({
+      LayerName: input.name,
+      Content: { ZipFile: zip },
+      Description: input.description,
+      ...(input.compatibleRuntimes?.length ? { CompatibleRuntimes: input.compatibleRuntimes as Runtime[] } : {}),
+      ...(input.compatibleArchitectures?.length ? { CompatibleArchitectures: input.compatibleArchitectures as Architecture[] } : {}),
+    }),
   );
   return { versionArn: out.LayerVersionArn!, version: out.Version ?? 0 };
 }

@@ -22,6 +22,13 @@ export function builtLayers(fns: readonly FunctionSpec[]): Map<string, BuiltLaye
   return out;
 }
 
+/** The sorted runtimes and architectures of the functions naming a layer. */
+function compatibility(fns: readonly FunctionSpec[], name: string): { runtimes: string[]; architectures: string[] } {
+  const users = fns.filter((f) => f.layers.some((l) => l.kind === 'build' && l.name === name));
+  const sorted = (xs: string[]) => [...new Set(xs)].sort(compareStrings);
+  return { runtimes: sorted(users.map((u) => u.runtime)), architectures: sorted(users.map((u) => u.architecture)) };
+}
+
 /**
  * Layers ops builds: a new version where the zip's sha differs from the latest version's (or there
  * is none), and `ctx.layerVersions` set to the version each configuration names. Owned layers no
@@ -39,6 +46,8 @@ export function planLayers(ctx: PlanContext): Change[] {
     }
     if (!artifact) throw new Error(`planDeploy: no artifact for layer ${layer.key}, which must be published`);
     ctx.layerVersions[name] = pendingLayerVersionArn(layerArn(ctx.region, ctx.accountId, name));
+    // The functions of the whole fleet that use it, not only those deployed now: all of them attach this version.
+    const { runtimes, architectures } = compatibility(ctx.desired, name);
     const fields: FieldDiff[] = [
       { field: 'code', ...(current?.codeSha256 ? { from: shortHex(base64ToHex(current.codeSha256)) } : {}), to: shortHex(artifact.sha256) },
     ];
@@ -56,6 +65,8 @@ export function planLayers(ctx: PlanContext): Change[] {
       zipPath: artifact.zipPath,
       codeSha256: artifact.codeSha256,
       description: layerDescription(ctx.fleet.app, ctx.fleet.stage, artifact.codeSha256),
+      compatibleRuntimes: runtimes,
+      compatibleArchitectures: architectures,
     });
   }
   if (ctx.scope) return out;

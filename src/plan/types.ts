@@ -159,7 +159,16 @@ export type Change =
   /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
   | (Base & { kind: 'permission.delete'; name: string; statementIds: string[] })
   /** Publish a new version of a layer ops builds (`description` carries the zip's sha). */
-  | (Base & { kind: 'layer.publish'; layerName: string; zipPath: string; codeSha256: string; description: string })
+  | (Base & {
+      kind: 'layer.publish';
+      layerName: string;
+      zipPath: string;
+      codeSha256: string;
+      description: string;
+      /** The runtimes and architectures of the functions using it (metadata Lambda filters layer lists by). */
+      compatibleRuntimes: string[];
+      compatibleArchitectures: string[];
+    })
   /** Delete every version of a layer no function of the fleet uses any more. */
   | (Base & { kind: 'layer.delete'; layerName: string })
   | (Base & { kind: 'reserved.set'; name: string; reserved: number })

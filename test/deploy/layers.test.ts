@@ -109,9 +109,9 @@ export default defineFleet({
       'python/sdk_util.py',
     ]);
     // What Lambda holds is the local zip, and its description says which one.
-    for (const [layer, zip] of [
-      ['shared', sharedZip],
-      ['sdk', sdkZip],
+    for (const [layer, zip, runtime] of [
+      ['shared', sharedZip, 'nodejs22.x'],
+      ['sdk', sdkZip, 'python3.12'],
     ]) {
       const sha = createHash('sha256')
         .update(await readFile(zip))
@@ -119,6 +119,8 @@ export default defineFleet({
       const v = await lambda().send(new GetLayerVersionCommand({ LayerName: `${app}-dev-${layer}`, VersionNumber: 1 }));
       expect(v.Content?.CodeSha256).toBe(sha);
       expect(v.Description).toBe(`ops ${app}/dev sha256:${sha}`);
+      // Metadata for Lambda's layer lists: the runtime and architecture of the function using it.
+      expect([v.CompatibleRuntimes, v.CompatibleArchitectures]).toEqual([[runtime], ['x86_64']]);
     }
   }, 120_000);
 
