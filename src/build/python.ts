@@ -129,7 +129,7 @@ export function describePlan(plan: RequirementsPlan, fn: PipTarget): string[] {
   if (plan.provided.length) notes.push(`skipped ${plan.provided.join(', ')} (already in the Lambda ${fn.runtime} runtime)`);
   if (needsIndexInstall(plan)) {
     notes.push(
-      `pip: ${plan.index.length} package(s) as ${lambdaPlatforms(fn.architecture)[0]} wheels for CPython ${pythonVersion(fn.runtime)}`,
+      `pip: ${plan.index.length} package(s) as ${lambdaPlatforms(fn.architecture, fn.runtime)[0]} wheels for CPython ${pythonVersion(fn.runtime)}`,
     );
   }
   if (plan.local.length) notes.push(`pip: ${plan.local.length} local package(s) built here, without platform targeting (pure Python only)`);
@@ -202,7 +202,7 @@ async function runPip(fn: PipTarget, opts: PipOptions, args: string[], cwd: stri
   throw new UserError(`${fn.key}: pip install failed (exit ${result.exitCode ?? 'none'})\n${tail}`, {
     hint:
       mode === 'index'
-        ? `pip needs a package index (PIP_INDEX_URL) with ${lambdaPlatforms(fn.architecture)[0]} wheels for CPython ${pythonVersion(fn.runtime)}: packages without binary wheels cannot be targeted at Lambda`
+        ? `pip needs a package index (PIP_INDEX_URL) with ${lambdaPlatforms(fn.architecture, fn.runtime)[0]} wheels for CPython ${pythonVersion(fn.runtime)}: packages without binary wheels cannot be targeted at Lambda`
         : `local packages are built offline with ${opts.python}'s own setuptools: ${opts.python} -m pip install setuptools wheel`,
   });
 }

@@ -95,10 +95,12 @@ export function pythonVersion(runtime: string): string {
 /**
  * Wheel platform tags Lambda can load. python3.12+ runs on Amazon Linux 2023 (glibc 2.34):
  * manylinux_2_28 covers current wheels, manylinux2014 (= manylinux_2_17) the older ones.
+ * python3.11 runs on Amazon Linux 2 (glibc 2.26), where a manylinux_2_28 wheel does not load.
  */
-export function lambdaPlatforms(architecture: 'x86_64' | 'arm64'): string[] {
+export function lambdaPlatforms(architecture: 'x86_64' | 'arm64', runtime = 'python3.12'): string[] {
   const machine = architecture === 'arm64' ? 'aarch64' : 'x86_64';
-  return [`manylinux_2_28_${machine}`, `manylinux2014_${machine}`];
+  const amazonLinux2 = runtime === 'python3.11';
+  return amazonLinux2 ? [`manylinux2014_${machine}`] : [`manylinux_2_28_${machine}`, `manylinux2014_${machine}`];
 }
 
 const COMMON_PIP_FLAGS = ['--no-compile', '--disable-pip-version-check', '--no-input', '--upgrade'];
@@ -113,7 +115,7 @@ export function pipIndexArgs(requirementsFile: string, target: string, runtime: 
     requirementsFile,
     '--target',
     target,
-    ...lambdaPlatforms(architecture).flatMap((p) => ['--platform', p]),
+    ...lambdaPlatforms(architecture, runtime).flatMap((p) => ['--platform', p]),
     '--implementation',
     'cp',
     '--python-version',

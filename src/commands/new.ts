@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defineCommand } from '../cli/command.js';
+import { RUNTIMES, type Runtime } from '../config/runtimes.js';
 import { UsageError, UserError } from '../errors.js';
 
 /** `ops new function <name>` options. */
 export interface NewFunctionOptions {
   /** Without it the function inherits the fleet's default runtime (Node unless the fleet defaults to Python). */
-  runtime?: 'nodejs22.x' | 'nodejs20.x' | 'python3.12' | 'python3.13';
+  runtime?: Runtime;
   /** `GET /path`: makes it an HTTP function with that route. */
   route?: string;
   /** What invokes it; shapes the handler and the sample event. */
@@ -22,7 +23,7 @@ const newFunction = defineCommand<NewFunctionOptions>({
     {
       flags: '--runtime <runtime>',
       description: "runtime (default: the fleet's default)",
-      choices: ['nodejs22.x', 'nodejs20.x', 'python3.12', 'python3.13'],
+      choices: [...RUNTIMES],
     },
     { flags: '--route <route>', description: 'HTTP route, e.g. "GET /users/{id}" (implies --event http)' },
     {

@@ -110,6 +110,8 @@ describe('pip arguments', () => {
     expect(args).toContain('manylinux_2_28_aarch64');
     expect(args[args.indexOf('--python-version') + 1]).toBe('3.13');
     expect(lambdaPlatforms('arm64')).toEqual(['manylinux_2_28_aarch64', 'manylinux2014_aarch64']);
+    // python3.11 is on Amazon Linux 2 (glibc 2.26): no manylinux_2_28 wheels.
+    expect(lambdaPlatforms('x86_64', 'python3.11')).toEqual(['manylinux2014_x86_64']);
   });
 
   it('installs local packages offline, without platform flags or dependencies', () => {
