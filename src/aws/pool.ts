@@ -39,3 +39,21 @@ export async function allPages<P, I>(
   } while (token !== undefined);
   return out;
 }
+
+/** Runs the functions it is given with at most `limit` in flight, in the order they were given. */
+export function createLimiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    // A finished call hands its slot straight to the next waiter, so `active` never passes the limit.
+    if (active >= Math.max(1, limit)) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}

@@ -4,7 +4,7 @@ import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { byVersionNumber, LIVE_ALIAS, mapCors, mapFunctionConfiguration, notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
-import { allPages, mapLimit } from './pool.js';
+import { allPages, createLimiter, mapLimit } from './pool.js';
 import { type ExtraScope, readExtras } from './read-extra.js';
 import { withThrottleRetry } from './retry.js';
 import type { Actual, ActualApi, ActualFunction, ActualLogGroup, ActualRole, PolicyDocument, PolicyStatement } from './types.js';
@@ -173,36 +173,58 @@ export async function readFunctions(
 ): Promise<{ items: Record<string, ActualFunction>; foreign: Foreign }> {
   const lambda = await aws.lambda();
   const prefix = `${scope.app}-${scope.stage}-`;
-  // One paginated listing of every version of every function saves a ListVersionsByFunction per function.
-  const listed = await allPages(
+  const limit = createLimiter(opts.concurrency ?? 16);
+  // One paginated listing of every version of every function saves a ListVersionsByFunction per
+  // function; it pages 50 at a time, so the configured functions are read while it runs, and only
+  // the names it adds (functions removed from the config) wait for it.
+  const listing = allPages(
     (Marker) => read(aws, () => lambda.listFunctions({ FunctionVersion: 'ALL', MaxItems: 50, ...(Marker ? { Marker } : {}) })),
     (page) => page.Functions,
     (page) => page.NextMarker,
   );
-  const latest: string[] = [];
+  const reads = new Map<string, Promise<FunctionRead>>();
+  const start = (name: string) => {
+    if (!reads.has(name))
+      reads.set(
+        name,
+        limit(() => readFunctionCore(aws, name, scope)),
+      );
+  };
+  for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name);
+  // A failed listing must not leave the reads started above unobserved.
+  const listed = await listing.catch(async (err) => {
+    await Promise.allSettled(reads.values());
+    throw err;
+  });
+  const latest = new Set<string>();
   const versions = new Map<string, SdkFunctionConfiguration[]>();
   for (const f of listed) {
     const name = f.FunctionName;
     if (!name?.startsWith(prefix)) continue;
-    if (f.Version === '$LATEST' || f.Version === undefined) latest.push(name);
+    if (f.Version === '$LATEST' || f.Version === undefined) latest.add(name);
     else versions.set(name, [...(versions.get(name) ?? []), f]);
   }
+  for (const name of [...latest].sort(compareNames)) start(name);
   const items: Record<string, ActualFunction> = {};
   const foreign: Foreign = [];
-  const read1 = await mapLimit([...new Set(latest)].sort(), opts.concurrency ?? 16, (name) =>
-    readFunction(aws, name, scope, versions.get(name)),
-  );
-  for (const r of read1) {
+  for (const [name, pending] of reads) {
+    const r = await pending;
     if (!r) continue;
     if ('reason' in r) foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
-    else items[r.name] = r;
+    // A function created after the listing page that would have named it has no listed versions: ask.
+    else items[name] = withVersions(r, versions.get(name) ?? (latest.has(name) ? [] : await listVersions(aws, name)));
   }
   return { items, foreign };
 }
 
+const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type FunctionRead = Omit<ActualFunction, 'versions'> | { name: string; reason: string } | undefined;
+
 /**
- * One function: configuration, tags and reserved concurrency (GetFunction), the `live` alias and the
- * resource policy on it. `{ reason }` when it is not ours; `undefined` when it is gone.
+ * One function: configuration, tags and reserved concurrency, the `live` alias and the resource
+ * policy on it, and its published versions (from `listedVersions` when a listing has them).
+ * `{ reason }` when it is not ours; `undefined` when it is gone.
  */
 export async function readFunction(
   aws: Aws,
@@ -210,6 +232,40 @@ export async function readFunction(
   scope: Scope,
   listedVersions?: SdkFunctionConfiguration[],
 ): Promise<ActualFunction | { name: string; reason: string } | undefined> {
+  const r = await readFunctionCore(aws, name, scope);
+  if (!r || 'reason' in r) return r;
+  return withVersions(r, listedVersions ?? (await listVersions(aws, name)));
+}
+
+async function listVersions(aws: Aws, name: string): Promise<SdkFunctionConfiguration[]> {
+  const lambda = await aws.lambda();
+  const versions = await orNotFound(
+    allPages(
+      (Marker) => read(aws, () => lambda.listVersionsByFunction({ FunctionName: name, ...(Marker ? { Marker } : {}) })),
+      (page) => page.Versions?.filter((v) => v.Version !== '$LATEST'),
+      (page) => page.NextMarker,
+    ),
+  );
+  return versions ?? [];
+}
+
+function withVersions(r: Omit<ActualFunction, 'versions'>, versions: SdkFunctionConfiguration[]): ActualFunction {
+  return {
+    ...r,
+    versions: versions
+      .map((v) => ({
+        version: v.Version!,
+        codeSha256: v.CodeSha256 ?? '',
+        config: mapFunctionConfiguration(v),
+        ...(v.LastModified ? { lastModified: v.LastModified } : {}),
+        ...(v.Description ? { description: v.Description } : {}),
+      }))
+      .sort(byVersionNumber),
+  };
+}
+
+/** GetFunction, then (for a function of ours) GetAlias and GetPolicy of `live` together. */
+async function readFunctionCore(aws: Aws, name: string, scope: Scope): Promise<FunctionRead> {
   const lambda = await aws.lambda();
   const got = await orNotFound(read(aws, () => lambda.getFunction({ FunctionName: name })));
   if (!got?.Configuration) return undefined;
@@ -217,15 +273,9 @@ export async function readFunction(
   const reason = notOwnedReason(tags, scope.app, scope.stage);
   if (reason) return { name, reason };
 
-  const [alias, policy, versions] = await Promise.all([
+  const [alias, policy] = await Promise.all([
     orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
     orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
-    listedVersions ??
-      allPages(
-        (Marker) => read(aws, () => lambda.listVersionsByFunction({ FunctionName: name, ...(Marker ? { Marker } : {}) })),
-        (page) => page.Versions?.filter((v) => v.Version !== '$LATEST'),
-        (page) => page.NextMarker,
-      ),
   ]);
   const c = got.Configuration;
   return {
@@ -240,15 +290,6 @@ export async function readFunction(
     ...(alias?.FunctionVersion
       ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}) } }
       : {}),
-    versions: versions
-      .map((v) => ({
-        version: v.Version!,
-        codeSha256: v.CodeSha256 ?? '',
-        config: mapFunctionConfiguration(v),
-        ...(v.LastModified ? { lastModified: v.LastModified } : {}),
-        ...(v.Description ? { description: v.Description } : {}),
-      }))
-      .sort(byVersionNumber),
     aliasPolicy: alias && policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [],
     ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined
       ? { reservedConcurrency: got.Concurrency.ReservedConcurrentExecutions }
