@@ -19,16 +19,19 @@ const bedrockAgent = { Action: ['bedrock:InvokeAgent', 'bedrock:GetAgent'], Reso
 const analysisObjects = { Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::domain-alert-analysis/*' };
 const publishAlerts = { Action: ['sns:Publish'], Resource: 'arn:aws:sns:*:*:cloudops-alerts' };
 
-/** The seed's `put-metric-alarm`: Errors, Sum over 300 s, 1 evaluation period, greater than 1. */
-const errorsAlarm = {
-  metric: 'Errors',
-  statistic: 'Sum',
-  periodSeconds: 300,
-  evaluationPeriods: 1,
-  threshold: 1,
-  comparison: 'GreaterThanThreshold',
-  snsTopicArn: ALERTS_TOPIC,
-} as const;
+/** The seed's `put-metric-alarm lambda-analysis-errors`: Errors, Sum over 300 s, 1 evaluation period, greater than 1. */
+const errorsAlarm = (phase: string) =>
+  ({
+    metric: 'Errors',
+    name: 'errors',
+    description: `Alert when ${phase} Lambda has errors`,
+    statistic: 'Sum',
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparison: 'GreaterThanThreshold',
+    snsTopicArn: ALERTS_TOPIC,
+  }) as const;
 
 // Seed 003 (AWS CloudOps Agent): detection on a schedule, approval behind an HTTP route, execution
 // on an SNS topic. The DynamoDB table, the S3 bucket, both SNS topics, Cognito and the agent
@@ -63,7 +66,7 @@ export default defineFleet({
         { Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: 'arn:aws:dynamodb:*:*:table/alerts' },
         publishAlerts,
       ],
-      alarms: [errorsAlarm],
+      alarms: [errorsAlarm('analysis')],
     },
     'approval-handler': {
       handler: 'src/approval/lambda_approval_handler.lambda_handler',
@@ -78,7 +81,7 @@ export default defineFleet({
         { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: 'arn:aws:dynamodb:*:*:table/alerts' },
         { Action: ['sns:Publish'], Resource: ['arn:aws:sns:*:*:execution-trigger', 'arn:aws:sns:*:*:cloudops-alerts'] },
       ],
-      alarms: [errorsAlarm],
+      alarms: [errorsAlarm('approval')],
     },
     'execution-handler': {
       handler: 'src/execution/lambda_execution_handler.lambda_handler',
@@ -96,7 +99,7 @@ export default defineFleet({
         publishAlerts,
         { Action: ['cloudfront:CreateInvalidation', 'route53:GetHealthCheck', 'ec2:DescribeInstances'], Resource: '*' },
       ],
-      alarms: [errorsAlarm],
+      alarms: [errorsAlarm('execution')],
     },
   },
 });

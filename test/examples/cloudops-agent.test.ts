@@ -346,6 +346,12 @@ describe('examples/cloudops-agent (seed 003)', () => {
       expect(
         alarms.map((a) => [a.MetricName, a.Statistic, a.Period, a.EvaluationPeriods, a.Threshold, a.ComparisonOperator, a.AlarmActions]),
       ).toEqual(FUNCTIONS.map(() => ['Errors', 'Sum', 300, 1, 1, 'GreaterThanThreshold', [ALERTS_TOPIC]]));
+      // Named and described as the seed's lambda-analysis-errors, one per function.
+      expect(alarms.map((a) => [a.AlarmName, a.AlarmDescription]).sort()).toEqual([
+        [`${name('approval-handler')}-errors`, 'Alert when approval Lambda has errors'],
+        [`${name('execution-handler')}-errors`, 'Alert when execution Lambda has errors'],
+        [`${name('invoke-agent-analysis')}-errors`, 'Alert when analysis Lambda has errors'],
+      ]);
       cloudwatch.destroy();
 
       const iam = new IAMClient(emu.clientConfig);
