@@ -1,6 +1,6 @@
 import { readActual } from '../aws/read.js';
 import { moveAlias } from '../aws/write.js';
-import { buildFleet } from '../build/index.js';
+import { buildFleet, limitsFor } from '../build/index.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -22,7 +22,7 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
     });
     const [actual, artifacts, metrics] = await Promise.all([
       readActual(aws, fleet),
-      buildFleet(fns, { root: fleet.root, log: (m) => ctx.log.debug(m) }),
+      buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) }),
       lastHour,
     ]);
     const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts);

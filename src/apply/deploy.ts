@@ -1,7 +1,7 @@
 import type { Aws } from '../aws/clients.js';
 import { readActual } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
-import { type Artifact, buildFleet } from '../build/index.js';
+import { type Artifact, buildFleet, limitsFor } from '../build/index.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
@@ -36,7 +36,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
-  const build = opts.destroy ? Promise.resolve([]) : buildFleet(fns, { root: fleet.root, log: (m) => ctx.log.debug(m) });
+  const build = opts.destroy
+    ? Promise.resolve([])
+    : buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
   const [artifacts, actual, paramValues] = await Promise.all([build, readActual(aws, fleet), checkParams(aws, fleet, fns, opts)]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
@@ -112,6 +114,7 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
       actual: pc.actual,
       zips: Object.fromEntries(pc.artifacts.map((a) => [a.name, a.zipPath])),
       concurrency: pc.fleet.concurrency,
+      ...(pc.fleet.bucket ? { bucket: pc.fleet.bucket } : {}),
       report: progress,
       beforeAliasMove: opts.beforeAliasMove?.(pc),
     });

@@ -44,6 +44,8 @@ export interface ApplyOptions {
   zips?: Record<string, string>;
   /** Changes applied at once; the AWS write limiter still paces the calls. */
   concurrency?: number;
+  /** The fleet's `deploy.bucket`: code is staged there. */
+  bucket?: string;
   report?: ApplyReporter;
   /**
    * Runs after a publish and before `live` moves (the smoke gate). Returns false to keep `live`
@@ -184,16 +186,24 @@ class ApplyState {
         await w.deleteRole(aws, c.roleName);
         return;
       case 'function.create':
-        await w.createFunction(aws, { name: c.name, config: this.withLayers(c.config), zipPath: c.zipPath, tags: c.tags }, wait);
+        await w.createFunction(
+          aws,
+          { name: c.name, config: this.withLayers(c.config), zipPath: c.zipPath, tags: c.tags, bucket: this.opts.bucket },
+          wait,
+        );
         return;
       case 'function.update-code':
-        await w.updateFunctionCode(aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256 }, wait);
+        await w.updateFunctionCode(aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256, bucket: this.opts.bucket }, wait);
         return;
       case 'function.update-config': {
         // UpdateFunctionConfiguration cannot change the architecture: UpdateFunctionCode does, with the code.
         const zip = this.opts.zips?.[c.name];
         if (zip && c.fields.some((f) => f.field === 'architecture')) {
-          await w.updateFunctionCode(aws, { name: c.name, zipPath: zip, architecture: c.config.architecture }, wait);
+          await w.updateFunctionCode(
+            aws,
+            { name: c.name, zipPath: zip, architecture: c.config.architecture, bucket: this.opts.bucket },
+            wait,
+          );
         }
         await w.updateFunctionConfiguration(aws, c.name, this.withLayers(c.config), wait);
         return;
@@ -287,6 +297,7 @@ class ApplyState {
           description: c.description,
           compatibleRuntimes: c.compatibleRuntimes,
           compatibleArchitectures: c.compatibleArchitectures,
+          bucket: this.opts.bucket,
         });
         this.layerVersions.set(c.layerName, versionArn);
         return `version ${version}`;

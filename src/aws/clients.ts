@@ -4,6 +4,7 @@ import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
+import type { S3 } from '@aws-sdk/client-s3';
 import type { SNS } from '@aws-sdk/client-sns';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
@@ -56,6 +57,8 @@ export interface Aws {
   events(): Promise<EventBridge>;
   /** SNS: subscriptions of the functions to topics. */
   sns(): Promise<SNS>;
+  /** Only for code staged through `deploy.bucket`. */
+  s3(): Promise<S3>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -70,7 +73,7 @@ interface SdkClient {
   destroy(): void;
 }
 
-export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 'sts';
+export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 's3' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -143,6 +146,11 @@ export function createAws(opts: CreateAwsOptions): Aws {
     apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
     events: lazy<EventBridge>('events', async (cfg) => new (cjs(await import('@aws-sdk/client-eventbridge')).EventBridge)(cfg)),
     sns: lazy<SNS>('sns', async (cfg) => new (cjs(await import('@aws-sdk/client-sns')).SNS)(cfg)),
+    // An endpoint URL (LocalStack, moto) serves buckets by path: bucket.host names do not resolve there.
+    s3: lazy<S3>(
+      's3',
+      async (cfg) => new (cjs(await import('@aws-sdk/client-s3')).S3)({ ...cfg, ...(endpointUrl ? { forcePathStyle: true } : {}) }),
+    ),
     sts,
     accountId() {
       account ??= sts()
@@ -247,6 +255,7 @@ const SERVICE_LABEL: Record<ServiceName, string> = {
   apigw: 'apigateway',
   events: 'events',
   sns: 'sns',
+  s3: 's3',
   sts: 'sts',
 };
 

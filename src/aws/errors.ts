@@ -24,8 +24,8 @@ export interface ErrorContext {
 }
 
 const asAws = (err: unknown): AwsErrorLike => (typeof err === 'object' && err !== null ? (err as AwsErrorLike) : {});
-const nameOf = (err: unknown) => asAws(err).name ?? '';
-const statusOf = (err: unknown) => asAws(err).$metadata?.httpStatusCode;
+export const nameOf = (err: unknown) => asAws(err).name ?? '';
+export const statusOf = (err: unknown) => asAws(err).$metadata?.httpStatusCode;
 
 const NOT_FOUND = new Set([
   'ResourceNotFoundException', // Lambda, CloudWatch Logs

@@ -6,6 +6,7 @@ import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
 import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
 import { waitForFunctionReady, withConflictRetry, withRolePropagationRetry } from './retry.js';
+import { stageZip } from './s3.js';
 import type { FunctionConfiguration, PolicyStatement } from './types.js';
 
 /** Writers for Lambda functions, versions, the `live` alias and its resource policy. */
@@ -49,13 +50,18 @@ export function toConfigurationInput(name: string, config: FunctionConfiguration
   };
 }
 
-function toCreateInput(name: string, config: FunctionConfiguration, zip: Uint8Array, tags: Record<string, string>): CreateFunctionRequest {
+function toCreateInput(
+  name: string,
+  config: FunctionConfiguration,
+  code: FunctionCode,
+  tags: Record<string, string>,
+): CreateFunctionRequest {
   const { VpcConfig, ...rest } = toConfigurationInput(name, config);
   return {
     ...rest,
     FunctionName: name,
     Role: config.role,
-    Code: { ZipFile: zip },
+    Code: code,
     Architectures: [config.architecture],
     PackageType: 'Zip',
     Publish: false,
@@ -69,7 +75,15 @@ export interface CreateFunctionInput {
   config: FunctionConfiguration;
   zipPath: string;
   tags: Record<string, string>;
+  /** Stage the zip through this S3 bucket instead of sending its bytes (`deploy.bucket`). */
+  bucket?: string;
 }
+
+type FunctionCode = { ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string };
+
+/** The zip as Lambda takes it: its bytes, or where it was staged in the bucket. */
+const codeOf = async (aws: Aws, name: string, zip: Uint8Array, bucket: string | undefined): Promise<FunctionCode> =>
+  bucket ? stageZip(aws, bucket, name, zip) : { ZipFile: zip };
 
 /**
  * CreateFunction from a zip on disk (not published: `alias.publish` does that), retrying while a new
@@ -83,10 +97,11 @@ export async function createFunction(
 ): Promise<{ arn: string; codeSha256: string }> {
   const lambda = await aws.lambda();
   const zip = await readFile(input.zipPath);
+  const code = await codeOf(aws, input.name, zip, input.bucket);
   let result: { arn: string; codeSha256: string };
   try {
     const created = await withRolePropagationRetry(
-      () => aws.write(() => lambda.createFunction(toCreateInput(input.name, input.config, zip, input.tags))),
+      () => aws.write(() => lambda.createFunction(toCreateInput(input.name, input.config, code, input.tags))),
       opts.onWait,
       aws.retry,
     );
@@ -114,6 +129,7 @@ export interface UpdateCodeInput {
   codeSha256?: string;
   /** Architecture changes go through UpdateFunctionCode, with the code built for it. */
   architecture?: 'x86_64' | 'arm64';
+  bucket?: string;
 }
 
 /** UpdateFunctionCode with the zip bytes: waits for any update in progress, then for this one. */
@@ -124,13 +140,14 @@ export async function updateFunctionCode(aws: Aws, input: UpdateCodeInput, opts:
   if (input.codeSha256 && input.codeSha256 !== sha) {
     throw new UserError(`the zip for ${input.name} changed since the plan (${input.zipPath})`, { hint: 'run the deploy again' });
   }
+  const code = await codeOf(aws, input.name, zip, input.bucket);
   await waitForFunctionReady(aws, input.name, { checkUpdate: false, onWait: opts.onWait });
   const updated = await withConflictRetry(
     () =>
       aws.write(() =>
         lambda.updateFunctionCode({
           FunctionName: input.name,
-          ZipFile: zip,
+          ...code,
           Publish: false,
           ...(input.architecture ? { Architectures: [input.architecture] } : {}),
         }),

@@ -8,6 +8,7 @@ import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { allPages } from './pool.js';
 import { withThrottleRetry } from './retry.js';
+import { stageZip } from './s3.js';
 import type { ActualLayer } from './types.js';
 
 /** Lambda layers ops builds: published as a new version only when the zip changed, deleted with all their versions. */
@@ -22,6 +23,8 @@ export interface PublishLayerInput {
   description: string;
   compatibleRuntimes?: string[];
   compatibleArchitectures?: string[];
+  /** Stage the zip through this S3 bucket (`deploy.bucket`). */
+  bucket?: string;
 }
 
 /** PublishLayerVersion with the zip bytes; returns the new version's ARN. */
@@ -31,10 +34,11 @@ export async function publishLayer(aws: Aws, input: PublishLayerInput): Promise<
   if (createHash('sha256').update(zip).digest('base64') !== input.codeSha256) {
     throw new UserError(`the zip of layer ${input.name} changed since the plan (${input.zipPath})`, { hint: 'run the deploy again' });
   }
+  const content = input.bucket ? await stageZip(aws, input.bucket, `layers/${input.name}`, zip) : { ZipFile: zip };
   const out = await aws.write(() =>
     lambda.publishLayerVersion({
       LayerName: input.name,
-      Content: { ZipFile: zip },
+      Content: content,
       Description: input.description,
       ...(input.compatibleRuntimes?.length ? { CompatibleRuntimes: input.compatibleRuntimes as Runtime[] } : {}),
       ...(input.compatibleArchitectures?.length ? { CompatibleArchitectures: input.compatibleArchitectures as Architecture[] } : {}),

@@ -22,7 +22,7 @@ import { assertHandlerModule, describePlan, installRequirements, readPythonSourc
 import type { ZipEntry } from './zip.js';
 
 export type { Artifact } from './artifact.js';
-export { LAMBDA_LIMITS, LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIPPED_LIMIT, type SizeLimits } from './limits.js';
+export { LAMBDA_LIMITS, LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIPPED_LIMIT, limitsFor, type SizeLimits } from './limits.js';
 export { ESM_REQUIRE_BANNER, type EsbuildPaths, esbuildOptionsFor, nodeTarget } from './node.js';
 export { LAMBDA_PYTHON_PROVIDED, planRequirements } from './requirements.js';
 export { writeDeterministicZip, ZIP_COMPRESSION_LEVEL, ZIP_DATE, type ZipEntry, type ZipResult } from './zip.js';

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import { type Artifact, type BuildTarget, cached, type Finish, finish } from './artifact.js';
 import { BUILD_FORMAT, cachedZipValid, fingerprint, readManifest, stableStringify } from './cache.js';
 import { readIfExists, type SkipFn, walkFiles } from './files.js';
-import { LAMBDA_LIMITS } from './limits.js';
+import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
 import { describePlan, installRequirements, readEntries, requirementInputs } from './python.js';
 import { planRequirements } from './requirements.js';
 
@@ -26,6 +26,8 @@ export interface BuildLayerOptions {
   force?: boolean;
   log?: (msg: string) => void;
   python?: string;
+  /** Size quotas; default Lambda's for a direct upload. */
+  limits?: SizeLimits;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function buildLayer(
   const log = opts.log ?? (() => {});
   const language = layer.requirements ? 'python' : 'node';
   const id: BuildTarget = { key: layerArtifactKey(layer.key), name: layerArtifactKey(layer.name), runtime: 'layer', language };
-  const ctx: Finish = { fn: id, dir, zipPath, root, limits: LAMBDA_LIMITS, log, started };
+  const ctx: Finish = { fn: id, dir, zipPath, root, limits: opts.limits ?? LAMBDA_LIMITS, log, started };
 
   const files = await walkFiles(layer.path, skipLayerSource).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw err;

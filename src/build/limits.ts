@@ -12,6 +12,12 @@ export interface SizeLimits {
 
 export const LAMBDA_LIMITS: SizeLimits = { zipped: LAMBDA_ZIPPED_LIMIT, unzipped: LAMBDA_UNZIPPED_LIMIT };
 
+/** Code staged through S3 (`deploy.bucket`) is held only to the unzipped quota. */
+export const STAGED_LIMITS: SizeLimits = { zipped: LAMBDA_UNZIPPED_LIMIT, unzipped: LAMBDA_UNZIPPED_LIMIT };
+
+/** The quotas a fleet's zips must meet: staged through its bucket, or uploaded directly. */
+export const limitsFor = (fleet: { bucket?: string }): SizeLimits => (fleet.bucket ? STAGED_LIMITS : LAMBDA_LIMITS);
+
 /** `12.3 MB`, `4.0 KB`, `512 B` (binary units, as the Lambda quotas are). */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -38,6 +44,6 @@ export function assertUnzippedSize(fnKey: string, language: 'node' | 'python', b
 export function assertZippedSize(fnKey: string, language: 'node' | 'python', bytes: number, limits: SizeLimits = LAMBDA_LIMITS): void {
   if (bytes <= limits.zipped) return;
   throw new UserError(`${fnKey}: the zip is ${formatBytes(bytes)}, over Lambda's ${formatBytes(limits.zipped)} limit for a direct upload`, {
-    hint: hintFor(language),
+    hint: `${hintFor(language)}; or stage code through S3 (deploy.bucket: an existing bucket), which lifts this limit`,
   });
 }

@@ -12,11 +12,16 @@ export default defineCommand<PackageOptions>({
   examples: ['ops package', 'ops package tasks-api --json', 'ops package --force'],
   async run(ctx, args, opts) {
     const { loadFleetFor, selectFunctions } = await import('./shared.js');
-    const { buildFleet } = await import('../build/index.js');
+    const { buildFleet, limitsFor } = await import('../build/index.js');
     const { renderArtifacts } = await import('../ui/artifacts.js');
     const fleet = await loadFleetFor(ctx);
     const fns = selectFunctions(fleet, args.functions as string[] | undefined);
-    const artifacts = await buildFleet(fns, { root: fleet.root, force: opts.force, log: (m) => ctx.log.debug(m) });
+    const artifacts = await buildFleet(fns, {
+      root: fleet.root,
+      limits: limitsFor(fleet),
+      force: opts.force,
+      log: (m) => ctx.log.debug(m),
+    });
     if (ctx.global.json) return ctx.outJson(artifacts);
     for (const line of renderArtifacts(artifacts, fleet.root)) ctx.out(line);
   },

@@ -77,6 +77,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     functions,
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
     concurrency: cfg.deploy?.concurrency ?? DEFAULTS.concurrency,
+    ...(cfg.deploy?.bucket ? { bucket: cfg.deploy.bucket } : {}),
     tags: { ...cfg.tags, ...ownershipTags(cfg.app, stage) },
   };
 }

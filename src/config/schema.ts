@@ -305,7 +305,18 @@ export const fleetSchema = z.strictObject({
     ])
     .optional(),
   deploy: z
-    .strictObject({ keepVersions: z.number().int().min(1).max(100).optional(), concurrency: z.number().int().min(1).max(64).optional() })
+    .strictObject({
+      keepVersions: z.number().int().min(1).max(100).optional(),
+      concurrency: z.number().int().min(1).max(64).optional(),
+      /**
+       * An existing S3 bucket to stage code through (`ops/{app}/{stage}/{fn}/{sha256}.zip`): zips are
+       * then limited only by Lambda's 250 MB unzipped quota, not the 50 MB of a direct upload.
+       */
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name is 3-63 lowercase letters, digits, dots and dashes')
+        .optional(),
+    })
     .optional(),
   tags: tags.optional(),
   functions: z.record(name('function name', 40), functionSchema).refine((f) => Object.keys(f).length > 0, {

@@ -180,5 +180,7 @@ export interface Fleet {
   functions: FunctionSpec[];
   keepVersions: number;
   concurrency: number;
+  /** S3 bucket code is staged through (`deploy.bucket`); direct upload when absent. */
+  bucket?: string;
   tags: Record<string, string>;
 }

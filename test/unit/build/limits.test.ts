@@ -3,7 +3,7 @@ import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFunction, LAMBDA_LIMITS, LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIPPED_LIMIT } from '../../../src/build/index.js';
-import { formatBytes } from '../../../src/build/limits.js';
+import { formatBytes, limitsFor } from '../../../src/build/limits.js';
 import { UserError } from '../../../src/errors.js';
 import { nodeFunction, pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture } from './helpers.js';
@@ -59,5 +59,10 @@ describe('Lambda size limits', () => {
     await writeFile(path.join(root, 'src/functions/analyze/model.bin'), randomBytes(51 * 1024 * 1024));
     const err = await buildError(buildFunction(pythonFunction(root), { root }));
     expect(err.message).toMatch(/^analyze: the zip is 51\.0 MB, over Lambda's 50\.0 MB limit for a direct upload$/);
+    expect(err.hint).toContain('deploy.bucket');
+    // Staged through S3 (deploy.bucket), the same function builds: only the unzipped quota holds.
+    const staged = await buildFunction(pythonFunction(root), { root, limits: limitsFor({ bucket: 'code' }) });
+    expect(staged.size).toBeGreaterThan(LAMBDA_ZIPPED_LIMIT);
+    expect(limitsFor({})).toEqual(LAMBDA_LIMITS);
   }, 60_000);
 });

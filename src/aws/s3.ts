@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors.js';
+import type { Aws } from './clients.js';
+import { isNotFound, nameOf, statusOf } from './errors.js';
+
+/** Code staged in the fleet's bucket (`deploy.bucket`) before CreateFunction, UpdateFunctionCode or PublishLayerVersion. */
+
+/** Where a zip goes: `ops/{name}/{sha256 hex}.zip`. The name is physical (app and stage in it), the hash makes the key immutable. */
+export const stagedKey = (name: string, zip: Uint8Array) => `ops/${name}/${createHash('sha256').update(zip).digest('hex')}.zip`;
+
+/**
+ * Puts the zip at its key unless it is already there (a re-run, or a rollback to code staged before),
+ * and returns the location Lambda reads it from.
+ */
+export async function stageZip(aws: Aws, bucket: string, name: string, zip: Uint8Array): Promise<{ S3Bucket: string; S3Key: string }> {
+  const s3 = await aws.s3();
+  const S3Key = stagedKey(name, zip);
+  const there = await s3.headObject({ Bucket: bucket, Key: S3Key }).then(
+    (head) => head.ContentLength === zip.length,
+    (error) => {
+      // Without s3:ListBucket a missing key answers 403, not 404: put it either way.
+      if (isNotFound(error) || statusOf(error) === 403) return false;
+      throw error;
+    },
+  );
+  if (!there) {
+    await aws
+      .write(() => s3.putObject({ Bucket: bucket, Key: S3Key, Body: zip, ContentType: 'application/zip' }))
+      .catch((error) => {
+        if (nameOf(error) !== 'NoSuchBucket') throw error;
+        throw new UserError(`deploy.bucket ${bucket} does not exist in ${aws.region}`, {
+          hint: `create it (aws s3 mb s3://${bucket} --region ${aws.region}) or remove deploy.bucket to upload code directly`,
+          cause: error,
+        });
+      });
+  }
+  return { S3Bucket: bucket, S3Key };
+}
