@@ -8,23 +8,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBenchEmulator } from './emulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/ops');
 const runs = Number(process.argv[2] ?? 3);
-const { startMoto } = await import(path.join(root, 'dist/emulator.js'));
-const moto = await startMoto();
-const env = {
-  ...process.env,
-  AWS_ENDPOINT_URL: moto.url,
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_PAGER: '',
-  NO_COLOR: '1',
-  CI: 'true',
-};
+const { moto, env } = await startBenchEmulator();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function ops(dir, args, input, okCodes = [0]) {

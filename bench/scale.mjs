@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startBenchEmulator } from './emulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/ops');
@@ -27,18 +28,7 @@ const LATENCY_MS = 100;
 const LATENCY_CONCURRENCY = [1, 8, 32];
 const NOOP_RUNS = 3;
 
-const { startMoto } = await import(path.join(root, 'dist/emulator.js'));
-const moto = await startMoto();
-const env = {
-  ...process.env,
-  AWS_ENDPOINT_URL: moto.url,
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  NO_COLOR: '1',
-  CI: 'true',
-};
+const { moto, env } = await startBenchEmulator();
 const work = mkdtempSync(path.join(tmpdir(), 'ops-scale-'));
 // The ops process's own peak RSS, printed at exit (esbuild's service process is not counted: see tree RSS).
 const preload = path.join(work, 'maxrss.mjs');

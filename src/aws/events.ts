@@ -1,4 +1,5 @@
 import type { Fleet } from '../config/types.js';
+import type { ScheduleChangeSpec } from '../plan/types.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { notOwnedReason } from './map.js';
@@ -15,20 +16,8 @@ export const RULE_TARGET_ID = 'live';
 const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-export interface ScheduleInput {
-  ruleName: string;
-  expression: string;
-  enabled: boolean;
-  description?: string;
-  /** The target's Input (JSON text). */
-  input?: string;
-  /** The function's `live` alias ARN. */
-  targetArn: string;
-  /** Function name, for the permission on its `live` alias. */
-  functionName: string;
-  statementId: string;
-  tags: Record<string, string>;
-}
+/** What the executor writes for a schedule: the plan's spec (rule, `live` target, permission). */
+export type ScheduleInput = ScheduleChangeSpec;
 
 /** What an update rewrites; the rest is left as it is. */
 export interface ScheduleUpdate {
