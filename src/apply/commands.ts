@@ -15,16 +15,18 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
   const fns = selectFunctions(fleet, names);
   const aws = awsFor(ctx, fleet);
   try {
-    const lastHour = fleetSummary(aws, { functions: fns }, Date.now() - 3_600_000).catch((err: Error) => {
-      // Metrics are a nicety here: without CloudWatch access the rest of the status still stands.
-      ctx.log.warn(`no invocation counts: ${err.message}`);
-      return undefined;
-    });
-    const [actual, artifacts, metrics] = await Promise.all([
+    // Metrics are a nicety here: without CloudWatch access the rest of the status still stands.
+    const lastHour = fleetSummary(aws, { functions: fns }, Date.now() - 3_600_000).then(
+      (summary) => ({ summary }),
+      (error: Error) => ({ error }),
+    );
+    const [actual, artifacts, counts] = await Promise.all([
       readActual(aws, fleet),
       buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) }),
       lastHour,
     ]);
+    if ('error' in counts) ctx.log.warn(`no invocation counts: ${counts.error.message}`);
+    const metrics = 'summary' in counts ? counts.summary : undefined;
     const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts);
     for (const f of status.functions) {
       const m = f.deployed ? metrics?.[f.function] : undefined;

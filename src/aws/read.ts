@@ -184,11 +184,11 @@ export async function readFunctions(
   );
   const reads = new Map<string, Promise<FunctionRead>>();
   const start = (name: string) => {
-    if (!reads.has(name))
-      reads.set(
-        name,
-        limit(() => readFunctionCore(aws, name, scope)),
-      );
+    if (reads.has(name)) return;
+    const pending = limit(() => readFunctionCore(aws, name, scope));
+    // Observed at once: a read may fail while the listing still pages, before anything awaits it.
+    pending.catch(() => {});
+    reads.set(name, pending);
   };
   for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name);
   // A failed listing must not leave the reads started above unobserved.
@@ -207,8 +207,13 @@ export async function readFunctions(
   for (const name of [...latest].sort(compareNames)) start(name);
   const items: Record<string, ActualFunction> = {};
   const foreign: Foreign = [];
-  for (const [name, pending] of reads) {
-    const r = await pending;
+  // Every read settles before the first failure is thrown: none is left to reject unobserved.
+  const settled = await Promise.allSettled(reads.values());
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<FunctionRead>).value);
+  for (const [i, name] of [...reads.keys()].entries()) {
+    const r = results[i];
     if (!r) continue;
     if ('reason' in r) foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
     // A function created after the listing page that would have named it has no listed versions: ask.

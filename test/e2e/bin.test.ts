@@ -207,3 +207,22 @@ describe('packaging the repo fleet', () => {
     expect(tokyo).toEqual(first);
   });
 });
+
+describe('an endpoint that is not there', () => {
+  // Every read of the stage fails at once; each failure must be observed, so the process ends on one
+  // clean error and never on an unhandled rejection (a crash with the minified chunk printed).
+  it.each([['status'], ['plan'], ['logs', 'tail']])(
+    'ops %s: one error and its hint, exit 1, no stack',
+    async (...cmd) => {
+      const env = { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_REGION: 'us-east-1', AWS_PROFILE: '', CI: 'true' };
+      for (let i = 0; i < 3; i++) {
+        const r = await ops([...cmd, '--endpoint-url', 'http://127.0.0.1:9'], { env });
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toBe(
+          'error: cannot reach http://127.0.0.1:9 (ECONNREFUSED)\n  hint: is the endpoint running? pass --endpoint-url (or set AWS_ENDPOINT_URL) to use another one\n',
+        );
+      }
+    },
+    60_000,
+  );
+});
