@@ -232,18 +232,22 @@ function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredent
   };
 }
 
-let warningSilenced = false;
+let warningSilenced: Promise<void> | undefined;
 
-/** The SDK warns once per process that Node 20 support ends; a CLI should not print that on every command. */
-async function silenceNodeVersionWarning(): Promise<void> {
-  if (warningSilenced) return;
-  warningSilenced = true;
-  try {
-    const { state } = cjs(await import('@aws-sdk/core/client'));
-    state.warningEmitted = true;
-  } catch {
-    // A future SDK without this switch: the warning is cosmetic.
-  }
+/**
+ * The SDK warns once per process that Node 20 support ends; a CLI should not print that on every
+ * command. One promise for every caller: clients built at once all wait until the switch is set.
+ */
+function silenceNodeVersionWarning(): Promise<void> {
+  warningSilenced ??= (async () => {
+    try {
+      const { state } = cjs(await import('@aws-sdk/core/client'));
+      state.warningEmitted = true;
+    } catch {
+      // A future SDK without this switch: the warning is cosmetic.
+    }
+  })();
+  return warningSilenced;
 }
 
 const SERVICE_LABEL: Record<ServiceName, string> = {
