@@ -21,6 +21,12 @@ export function planDeploy(input: PlanDeployInput): Plan {
     ctx.warnings.push(`${f.type} ${f.name}: not managed by ops (${f.reason ?? 'no ops tags'}): left alone`);
   }
   warnAboutParams(ctx);
+  if (input.destroy && fleet.params.length) {
+    // Values people typed in (secrets among them) are not deployment artefacts: they outlive a destroy.
+    ctx.warnings.push(
+      `parameters under /${fleet.app}/${fleet.stage}/ are kept (${fleet.params.length}): \`ops params unset <name> --stage ${fleet.stage}\` removes one`,
+    );
+  }
 
   // Layers first: they decide the layer versions the functions' configurations name.
   const changes: Change[] = planLayers(ctx);

@@ -111,6 +111,16 @@ describe('only', () => {
 });
 
 describe('destroy', () => {
+  it('keeps the parameters, and says so', () => {
+    const param = (name: string) => ({ name, path: `/tasks/dev/${name}`, secure: false, plaintextEnv: false, readers: ['api'] });
+    const withParams = { ...f, params: [param('table-name'), param('api-key')] };
+    const p = planDeploy({ fleet: withParams, artifacts: {}, actual: actualFrom(f), destroy: true });
+    expect(p.warnings).toContain('parameters under /tasks/dev/ are kept (2): `ops params unset <name> --stage dev` removes one');
+    expect(p.changes.some((c) => c.resource.name.includes('table-name'))).toBe(false);
+    // A deploy says nothing of the kind.
+    expect(planDeploy({ fleet: withParams, artifacts: {}, actual: actualFrom(f) }).warnings.join()).not.toContain('are kept');
+  });
+
   it('deletes everything owned, log groups included, in a safe order', () => {
     const actual = actualFrom(withOld());
     const p = planDeploy({ fleet: f, artifacts: {}, actual, destroy: true });
