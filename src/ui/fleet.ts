@@ -5,7 +5,7 @@ import { renderTable } from './table.js';
 /** Human view of a resolved fleet (`ops config`). Pure: returns lines. */
 export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
   const lines = [
-    `${c.bold(fleet.app)} · stage ${c.cyan(fleet.stage)} · ${fleet.region} · ${fleet.functions.length} functions`,
+    `${c.bold(fleet.app)} · stage ${c.cyan(fleet.stage)} · ${fleet.region} · ${fleet.functions.length} function${fleet.functions.length === 1 ? '' : 's'}`,
     `config ${fleet.configPath}`,
     '',
   ];
