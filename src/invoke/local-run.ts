@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createAws } from '../aws/clients.js';
 import { getParameters } from '../aws/ssm.js';
@@ -7,7 +8,7 @@ import { buildFunction } from '../build/index.js';
 import { paramPrefix, paramValueEnvName, upperSnake } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';
-import { prepareCodeDir } from './local/index.js';
+import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
@@ -118,10 +119,22 @@ export interface PrepareLocalOptions {
   onWarning?: (msg: string) => void;
 }
 
+/** The `@aws-sdk` directory ops is installed with (its own clients live there). */
+function opsAwsSdkDir(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda');
+    return entry.slice(0, entry.lastIndexOf(`${path.sep}client-lambda${path.sep}`));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds the function's zip (cached), extracts it under `.ops/run` and returns what a LocalWorker needs. */
 export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts: PrepareLocalOptions) {
   const artifact = await buildFunction(fn, { root: fleet.root, log: opts.log });
-  const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir: path.join(fleet.root, '.ops', 'run'), key: fn.key });
+  const runDir = path.join(fleet.root, '.ops', 'run');
+  const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir, key: fn.key });
+  if (fn.language === 'node' && !fn.bundle.bundleAwsSdk) await provideAwsSdk(runDir, fleet.root, opsAwsSdkDir());
   const params = await localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log });
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;

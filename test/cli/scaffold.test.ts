@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,21 @@ describe('ops init', () => {
     expect(fleet.functions).toHaveLength(1);
     expect(fleet.functions[0]).toMatchObject({ key: 'hello', runtime: 'nodejs22.x', handler: { lambdaHandler: 'index.handler' } });
     expect(fleet.functions[0].routes).toEqual([{ key: 'GET /hello', method: 'GET', path: '/hello' }]);
+  });
+
+  it("a handler of a new fleet (no package.json, no node_modules) may import the AWS SDK: local runs get the one Lambda ships, here ops's own", async () => {
+    const dir = freshDir();
+    expect((await ops(['init', dir], base)).code).toBe(0);
+    writeFileSync(
+      path.join(dir, 'src/functions/hello/handler.ts'),
+      "import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';\n" +
+        "export const handler = async () => ({ client: typeof new LambdaClient({ region: 'us-east-1' }).send, command: ListFunctionsCommand.name });\n",
+    );
+    const r = await ops(['invoke', 'hello', '--local', '--json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json().result).toEqual({ client: 'function', command: 'ListFunctionsCommand' });
+    // Still left out of the zip, as Lambda's runtime has it.
+    expect(statSync(path.join(dir, '.ops/build/hello/hello.zip')).size).toBeLessThan(4096);
   });
 
   it('refuses a directory that already has a fleet, changing nothing', async () => {

@@ -86,3 +86,22 @@ async function prunePrevious(runDir: string, key: string, current: string, keep:
     await rm(path.join(runDir, entry), { recursive: true, force: true });
   }
 }
+
+/**
+ * Lambda's Node runtimes ship `@aws-sdk/*` and the zip leaves it out. When the project has no copy
+ * of its own (a fleet with no package.json), local runs get ops's own: `<runDir>/node_modules/@aws-sdk`
+ * links to the SDK ops is installed with, and Node resolves its dependencies from there. A project's
+ * own copy always wins (it is not shadowed: the link is made only when there is none).
+ */
+export async function provideAwsSdk(runDir: string, projectRoot: string, sdkDir: string | undefined): Promise<void> {
+  if (!sdkDir) return;
+  const { existsSync } = await import('node:fs');
+  const { symlink } = await import('node:fs/promises');
+  if (existsSync(path.join(projectRoot, 'node_modules', '@aws-sdk'))) return;
+  const link = path.join(runDir, 'node_modules', '@aws-sdk');
+  if (existsSync(link)) return;
+  await mkdir(path.dirname(link), { recursive: true });
+  await symlink(sdkDir, link, 'dir').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+}
