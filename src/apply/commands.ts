@@ -5,6 +5,7 @@ import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { fleetSummary } from '../metrics/summary.js';
+import { planDeploy } from '../plan/index.js';
 import { confirm } from '../ui/prompt.js';
 import { renderStatus } from '../ui/status.js';
 import { fleetStatus, planRollback } from './status.js';
@@ -20,14 +21,26 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
       (summary) => ({ summary }),
       (error: Error) => ({ error }),
     );
-    const [actual, artifacts, counts] = await Promise.all([
+    // Values of `resolve: true` params, as a deploy would put them into environments: without them
+    // every such function would look drifted. Unreadable values leave those variables unjudged.
+    const paramValues = import('../params/check.js')
+      .then(({ resolveParamValues }) => resolveParamValues(aws, fleet, fns))
+      .catch((error: Error) => {
+        ctx.log.warn(`params not read, so environments are compared without their values: ${error.message}`);
+        return {};
+      });
+    const [actual, artifacts, counts, values] = await Promise.all([
       readActual(aws, fleet),
       buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) }),
       lastHour,
+      paramValues,
     ]);
     if ('error' in counts) ctx.log.warn(`no invocation counts: ${counts.error.message}`);
     const metrics = 'summary' in counts ? counts.summary : undefined;
-    const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts);
+    // Drift is what a deploy of these functions would change: the deploy's own plan, not a second comparison.
+    const refs = Object.fromEntries(artifacts.map((a) => [a.key, { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath }]));
+    const plan = planDeploy({ fleet, artifacts: refs, actual, only: fns.map((f) => f.key), paramValues: values });
+    const status = fleetStatus({ ...fleet, functions: fns }, actual, artifacts, plan);
     for (const f of status.functions) {
       const m = f.deployed ? metrics?.[f.function] : undefined;
       if (m) Object.assign(f, { invocations: m.invocations, errorRate: m.errorRate });

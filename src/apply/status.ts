@@ -2,7 +2,7 @@ import type { Actual, ActualFunction } from '../aws/types.js';
 import type { Artifact } from '../build/index.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { desiredConfiguration, diffConfiguration } from '../plan/index.js';
+import type { Change, Plan } from '../plan/index.js';
 
 /** One function's deployed state next to what the local build and config say. */
 export interface FunctionStatus {
@@ -36,23 +36,47 @@ function liveOf(fn: ActualFunction) {
   return fn.alias ? fn.versions.find((v) => v.version === fn.alias?.version) : undefined;
 }
 
-/** Compares each function's live version with the local build and config. Pure. */
-export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[], paramValues: Record<string, string> = {}): FleetStatus {
+/**
+ * What a change of the plan says has drifted, as words for the status line; nothing for a code
+ * update (status reports the code on its own). Status reads drift off the deploy plan, so the two always agree.
+ */
+function driftOf(c: Change): string[] {
+  switch (c.kind) {
+    case 'function.update-code':
+      return [];
+    case 'function.update-config':
+      return c.fields.map((f) => f.field.split('.')[0]);
+    case 'function.tag':
+      return ['tags'];
+    case 'alias.publish':
+      // Alone, a publish means `live` runs something other than the function's current code and configuration.
+      return c.dependsOn.length ? [] : ['live'];
+    default:
+      return [c.kind.split('.')[0]];
+  }
+}
+
+/**
+ * Each function's live version next to the local build and config. Drift is what `plan` (the same
+ * pure plan a deploy would apply, for these functions) would change for the function. Pure.
+ */
+export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[], plan: Pick<Plan, 'changes'>): FleetStatus {
   const byKey = new Map(artifacts.map((a) => [a.key, a]));
   const functions = fleet.functions.map((spec): FunctionStatus => {
     const fn = actual.functions[spec.name];
     if (!fn) return { function: spec.key, name: spec.name, deployed: false, code: 'unknown', configDrift: [] };
     const live = liveOf(fn);
-    const desired = desiredConfiguration(fleet, spec, actual.accountId, paramValues);
     const artifact = byKey.get(spec.key);
+    const changes = plan.changes.filter((c) => c.fn === spec.key && c.kind !== 'versions.prune');
+    const codeChange = changes.some((c) => c.kind === 'function.update-code');
     return {
       function: spec.key,
       name: spec.name,
       deployed: true,
       liveVersion: fn.alias?.version,
       lastDeploy: live?.lastModified ?? fn.lastModified,
-      code: !artifact || !live ? 'unknown' : artifact.codeSha256 === live.codeSha256 ? 'same' : 'differs',
-      configDrift: live ? [...new Set(diffConfiguration(live.config, desired).map((d) => d.field.split('.')[0]))] : [],
+      code: !artifact || !live ? 'unknown' : codeChange || artifact.codeSha256 !== live.codeSha256 ? 'differs' : 'same',
+      configDrift: [...new Set(changes.flatMap(driftOf))],
       state: fn.state,
       lastUpdateStatus: fn.lastUpdateStatus,
     };

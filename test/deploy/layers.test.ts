@@ -128,6 +128,10 @@ export default defineFleet({
     const plan = await ops(['plan']);
     expect(plan.stdout, plan.stderr).toContain('No changes');
     expect(await deployCountingWrites()).toEqual([]);
+    // Status agrees with the empty plan: a function with a built layer is in sync (it showed `drift: layers`).
+    const status = await ops(['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    for (const f of status.json().functions) expect([f.function, f.code, f.configDrift]).toEqual([f.function, 'same', []]);
   }, 60_000);
 
   it('a changed layer file: one new version, and only the functions using it move to it', async () => {
