@@ -1,11 +1,13 @@
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
+import type { EC2 } from '@aws-sdk/client-ec2';
 import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
 import type { S3 } from '@aws-sdk/client-s3';
 import type { SNS } from '@aws-sdk/client-sns';
+import type { SQS } from '@aws-sdk/client-sqs';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
@@ -59,6 +61,10 @@ export interface Aws {
   sns(): Promise<SNS>;
   /** Only for code staged through `deploy.bucket`. */
   s3(): Promise<S3>;
+  /** Preflight only: the subnets and security groups of `vpc`. */
+  ec2(): Promise<EC2>;
+  /** Preflight only: SQS queues named as `async.onFailure`. */
+  sqs(): Promise<SQS>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -73,7 +79,7 @@ interface SdkClient {
   destroy(): void;
 }
 
-export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 's3' | 'sts';
+export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 's3' | 'ec2' | 'sqs' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -151,6 +157,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
       's3',
       async (cfg) => new (cjs(await import('@aws-sdk/client-s3')).S3)({ ...cfg, ...(endpointUrl ? { forcePathStyle: true } : {}) }),
     ),
+    ec2: lazy<EC2>('ec2', async (cfg) => new (cjs(await import('@aws-sdk/client-ec2')).EC2)(cfg)),
+    sqs: lazy<SQS>('sqs', async (cfg) => new (cjs(await import('@aws-sdk/client-sqs')).SQS)(cfg)),
     sts,
     accountId() {
       account ??= sts()
@@ -260,6 +268,8 @@ const SERVICE_LABEL: Record<ServiceName, string> = {
   events: 'events',
   sns: 'sns',
   s3: 's3',
+  ec2: 'ec2',
+  sqs: 'sqs',
   sts: 'sts',
 };
 
