@@ -46,7 +46,13 @@ const envName = z
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _, starting with a letter')
   .refine((k) => !RESERVED_ENV.has(k), { message: 'is reserved by Lambda and cannot be set (the runtime sets it)' });
 
-const environment = z.record(envName, z.string());
+// Numbers and booleans are written as strings, as serverless.yml and SAM do (Lambda stores strings only).
+const environment = z.record(
+  envName,
+  z
+    .union([z.string(), z.number(), z.boolean()], { message: 'must be a string (numbers and booleans are written as strings)' })
+    .transform(String),
+);
 const tags = z.record(
   z
     .string()
@@ -68,9 +74,11 @@ const timeout = z
   .int('timeout must be whole seconds')
   .min(1, 'timeout must be 1..900 seconds')
   .max(900, 'timeout must be 1..900 seconds');
-const retention = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-  message: `log retention must be one of ${LOG_RETENTION_DAYS.join(', ')} days`,
-});
+const retention = z
+  .number({ message: `log retention is a number of days, one of ${LOG_RETENTION_DAYS.join(', ')}` })
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `log retention must be one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  });
 const architecture = z.enum(['x86_64', 'arm64']);
 const runtime = z.enum(RUNTIMES, { message: `runtime must be one of ${RUNTIMES.join(', ')}` });
 

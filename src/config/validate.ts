@@ -23,7 +23,7 @@ const PY_EXT = ['.py'];
  */
 export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedFleet; problems: Problem[] } {
   const parsed = fleetSchema.safeParse(raw);
-  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap(issueToProblems);
+  const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, raw));
   problems.push(...crossFieldProblems(raw, env));
   const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
   return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };
@@ -39,8 +39,42 @@ function dedupe(ps: Problem[]): Problem[] {
   });
 }
 
-function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
+/** The value at `path` inside `root` (the raw config): what the user actually wrote there. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `the string '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v === 'number' ? 'the number' : typeof v} ${String(v)}`;
+}
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+
+/**
+ * "is required" only when the field is really missing; otherwise what was expected and what was
+ * given, with the fix when it is obvious (`must be a string; write '8080'`). A message the schema
+ * wrote itself wins over zod's generic one.
+ */
+function typeProblem(issue: z.core.$ZodIssue & { code: 'invalid_type' }, given: unknown): string {
+  if (given === undefined) return 'is required';
+  if (!issue.message.startsWith('Invalid input')) return `${issue.message} (got ${describeValue(given)})`;
+  const expected = String(issue.expected);
+  const fix = expected === 'string' && (typeof given === 'number' || typeof given === 'boolean') ? `; write '${String(given)}'` : '';
+  return `must be ${article(expected)}, not ${describeValue(given)}${fix}`;
+}
+
+function issueToProblems(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   const path = issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type') return [{ path, message: typeProblem(issue, valueAt(raw, issue.path)) }];
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(issue.path.map(String));
     return issue.keys.map((k) => {
@@ -48,14 +82,14 @@ function issueToProblems(issue: z.core.$ZodIssue): Problem[] {
       return { path: path ? `${path}.${k}` : k, message: `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}` };
     });
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: 'is required' }];
   if (issue.code === 'invalid_key') {
     // A record key failed its schema: the key itself is the field, its own issues say why.
     return issue.issues.map((inner) => ({ path, message: inner.message }));
   }
   if (issue.code === 'invalid_union') {
     // Report the branch that got furthest rather than "invalid input".
-    const branches = issue.errors.map((errs) => errs.flatMap(issueToProblems));
+    const here = valueAt(raw, issue.path);
+    const branches = issue.errors.map((errs) => errs.flatMap((e) => issueToProblems(e, here)));
     const best = branches.sort((a, b) => a.length - b.length)[0];
     if (best?.length) return best.map((p) => ({ path: [path, p.path].filter(Boolean).join('.'), message: p.message }));
   }

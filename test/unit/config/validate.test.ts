@@ -93,3 +93,55 @@ describe('naming', () => {
     expect(didYouMean('zzz', ['memory', 'timeout'])).toBeUndefined();
   });
 });
+
+describe('validateFleet: what was expected, not "is required", when a value has the wrong type', () => {
+  const problemsOf = (mutate: (cfg: any) => void) => {
+    const cfg: any = base();
+    mutate(cfg);
+    return validateFleet(cfg, env).problems;
+  };
+
+  it('accepts numbers and booleans in environment and turns them into strings, as serverless.yml does', () => {
+    const cfg: any = base();
+    cfg.functions.api.environment = { SERVICE_PORT: 8080, DEBUG: true, NAME: 'x' };
+    const r = validateFleet(cfg, env);
+    expect(r.problems).toEqual([]);
+    expect(r.fleet?.functions.api.environment).toEqual({ SERVICE_PORT: '8080', DEBUG: 'true', NAME: 'x' });
+  });
+
+  it('an environment value that is an object or null says it must be a string', () => {
+    const problems = problemsOf((cfg) => {
+      cfg.functions.api.environment = { A: { nested: 1 }, B: null };
+    });
+    expect(problems.map((p) => p.path)).toEqual(['functions.api.environment.A', 'functions.api.environment.B']);
+    for (const p of problems) {
+      expect(p.message).not.toContain('is required');
+      expect(p.message).toMatch(/must be a string/);
+    }
+  });
+
+  it('a number where a string is expected names the fix', () => {
+    const problems = problemsOf((cfg) => {
+      cfg.functions.api.description = 8080;
+    });
+    expect(problems).toEqual([{ path: 'functions.api.description', message: "must be a string, not the number 8080; write '8080'" }]);
+  });
+
+  it("a retention of 'never' or null says a number of days is expected, with the allowed values", () => {
+    for (const value of ['never', null]) {
+      const problems = problemsOf((cfg) => {
+        cfg.functions.api.logRetentionDays = value;
+      });
+      expect(problems).toHaveLength(1);
+      expect(problems[0].path).toBe('functions.api.logRetentionDays');
+      expect(problems[0].message).toMatch(/^log retention is a number of days, one of 1, 3, 5, .* \(got (the string 'never'|null)\)$/);
+    }
+  });
+
+  it('a missing required field is still "is required"', () => {
+    const problems = problemsOf((cfg) => {
+      delete cfg.functions.api.handler;
+    });
+    expect(problems).toContainEqual({ path: 'functions.api.handler', message: 'is required' });
+  });
+});
