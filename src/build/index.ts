@@ -79,7 +79,7 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
 
   const python = opts.python ?? 'python3';
   const sources = await readPythonSources(fn, root);
-  assertHandlerModule(fn, sources.entries);
+  assertHandlerModule(fn, sources.entries, root);
   const print = fingerprint({
     format: BUILD_FORMAT,
     language: 'python',

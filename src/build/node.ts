@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildFailure, BuildOptions, Message } from 'esbuild';
+import { didYouMean } from '../config/naming.js';
 import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { toPosix } from './files.js';
@@ -137,6 +138,8 @@ export async function bundleNode(fn: FunctionSpec, options: BuildOptions): Promi
   } catch (err) {
     const errors = (err as Partial<BuildFailure>).errors;
     if (!Array.isArray(errors) || errors.length === 0) throw err;
+    const missing = errors.find((e) => isMissingEntryExport(e));
+    if (missing) throw await missingExportError(fn, entry, options);
     const details = (await esbuild.formatMessages(errors, { kind: 'error', color: false })).join('').trimEnd();
     throw new UserError(`${fn.key}: esbuild could not bundle ${entry}\n${details}`, {
       hint: hintFor(errors),
@@ -152,6 +155,52 @@ export async function bundleNode(fn: FunctionSpec, options: BuildOptions): Promi
     ? (await esbuild.formatMessages(result.warnings, { kind: 'warning', color: false })).map((w) => w.trimEnd())
     : [];
   return { entries, inputs, warnings };
+}
+
+/** esbuild's complaint about our virtual entry (`export { x } from './handler.ts'`): the user's file lacks the export. */
+function isMissingEntryExport(e: Message): boolean {
+  return e.text.startsWith('No matching export') && (e.location?.file ?? '').endsWith(ENTRY_SOURCEFILE);
+}
+
+/**
+ * The handler names an export its file does not have. esbuild reports it at the virtual entry, a file
+ * the user never wrote: say it about the user's file instead, with the exports it does have.
+ */
+async function missingExportError(fn: FunctionSpec, entry: string, options: BuildOptions): Promise<UserError> {
+  const name = fn.handler.exportName;
+  const exports = await exportsOf(fn.handler.file, options);
+  const has = exports === undefined ? '' : exports.length ? ` (it exports ${exports.join(', ')})` : ' (it has no exports)';
+  const guess = exports && didYouMean(name, exports);
+  const base = entry.replace(/\.[cm]?[jt]sx?$/, '');
+  return new UserError(`${fn.key}: ${entry} has no export named ${name}${has}`, {
+    hint: guess
+      ? `did you mean ${guess}? name it in the handler field: ${base}.${guess}`
+      : `export a function named ${name} from ${entry}, or name one it exports in the handler field: ${base}.<export>`,
+  });
+}
+
+/** The names a file exports, as esbuild sees them; `undefined` when it cannot tell. */
+async function exportsOf(file: string, options: BuildOptions): Promise<string[] | undefined> {
+  const esbuild = await import('esbuild');
+  try {
+    const result = await esbuild.build({
+      entryPoints: [file],
+      absWorkingDir: options.absWorkingDir,
+      // Local files bundled so `export * from './impl'` counts; packages stay out (cheap, and never fail here).
+      bundle: true,
+      packages: 'external',
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'node',
+      outdir: 'out',
+      logLevel: 'silent',
+    });
+    const out = Object.values(result.metafile?.outputs ?? {}).find((o) => o.entryPoint);
+    return out ? [...out.exports].sort() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function hintFor(errors: Message[]): string {

@@ -184,10 +184,26 @@ describe('build errors (Node.js)', () => {
     await expect(buildFunction(fn, { root })).rejects.toThrow('greet-gone: the handler file src/functions/gone/handler.ts does not exist');
   });
 
-  it('explains an export name the file does not have', async () => {
+  it("names the user's file and the missing export, never esbuild's internal entry", async () => {
     const fn = nodeFunction(root, { key: 'greet-missing', handler: { exportName: 'main', lambdaHandler: 'index.main' } });
     const err = await buildFunction(fn, { root }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as UserError).message).toMatch(/No matching export in "src\/functions\/greet\/handler\.ts" for import "main"/);
+    expect((err as UserError).message).toBe('greet-missing: src/functions/greet/handler.ts has no export named main (it exports handler)');
+    expect((err as UserError).hint).toBe(
+      'export a function named main from src/functions/greet/handler.ts, or name one it exports in the handler field: src/functions/greet/handler.<export>',
+    );
+    expect(`${(err as UserError).message}\n${(err as UserError).hint}`).not.toContain('__ops_entry__');
+  });
+
+  it('suggests the closest export, counting those re-exported from local files', async () => {
+    const dir = await copyFixture('node-app');
+    const file = path.join(dir, 'src/functions/greet/handler.ts');
+    await writeFile(path.join(dir, 'src/functions/greet/impl.ts'), 'export const handlr = async () => 1;\nexport const other = 2;\n');
+    await writeFile(file, "export * from './impl';\nexport default async () => 0;\n");
+    const err = await buildFunction(nodeFunction(dir), { root: dir }).catch((e: unknown) => e);
+    expect((err as UserError).message).toBe(
+      'greet: src/functions/greet/handler.ts has no export named handler (it exports default, handlr, other)',
+    );
+    expect((err as UserError).hint).toBe('did you mean handlr? name it in the handler field: src/functions/greet/handler.handlr');
   });
 });
