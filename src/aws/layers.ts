@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Architecture, Runtime } from '@aws-sdk/client-lambda';
-import { layerShaOf } from '../config/naming.js';
+import { layerOwnerOf, layerShaOf } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
+import { isOtherStagesOwn } from './map.js';
 import { allPages } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import { stageZip } from './s3.js';
-import type { ActualLayer } from './types.js';
+import type { Actual, ActualLayer } from './types.js';
 
 /** Lambda layers ops builds: published as a new version only when the zip changed, deleted with all their versions. */
 
@@ -64,8 +65,17 @@ export async function deleteLayer(aws: Aws, name: string): Promise<number> {
   return versions?.length ?? 0;
 }
 
-/** Layers named `{app}-{stage}-…` (one ListLayers listing), each with its latest version and that version's sha. */
-export async function readLayers(aws: Aws, scope: Pick<Fleet, 'app' | 'stage'>): Promise<Record<string, ActualLayer>> {
+/**
+ * The stage's layers, each with its latest version and that version's sha. ListLayers finds the
+ * candidates named `{app}-{stage}-…`; a layer is ours only when its latest version's description
+ * names exactly our app and stage (layerDescription), so stage `dev` never takes `dev-x`'s
+ * `tasks-dev-x-common`. A description with an ops sha but no owner (none is written so, but an
+ * edited one may look so) counts only for a layer name the config builds; anything else is foreign.
+ */
+export async function readLayers(
+  aws: Aws,
+  scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
+): Promise<{ items: Record<string, ActualLayer>; foreign: Actual['foreign'] }> {
   const lambda = await aws.lambda();
   const prefix = `${scope.app}-${scope.stage}-`;
   const layers = await allPages(
@@ -73,12 +83,21 @@ export async function readLayers(aws: Aws, scope: Pick<Fleet, 'app' | 'stage'>):
     (page) => page.Layers,
     (page) => page.NextMarker,
   );
-  const out: Record<string, ActualLayer> = {};
+  const built = new Set((scope.functions ?? []).flatMap((f) => f.layers.flatMap((l) => (l.kind === 'build' ? [l.name] : []))));
+  const items: Record<string, ActualLayer> = {};
+  const foreign: Actual['foreign'] = [];
   for (const l of layers) {
     const latest = l.LatestMatchingVersion;
     if (!l.LayerName?.startsWith(prefix) || !latest?.LayerVersionArn) continue;
+    const reason = layerNotOwnedReason(l.LayerName, latest.Description, scope, built);
+    if (reason) {
+      // Another stage's own layer is not worth a warning, unless the config builds one of that name.
+      if (built.has(l.LayerName) || !isOtherStagesOwn(l.LayerName, layerOwnerOf(latest.Description), scope.app, scope.stage))
+        foreign.push({ type: 'lambda layer', name: l.LayerName, reason });
+      continue;
+    }
     const sha = layerShaOf(latest.Description);
-    out[l.LayerName] = {
+    items[l.LayerName] = {
       name: l.LayerName,
       arn: l.LayerArn ?? latest.LayerVersionArn.replace(/:\d+$/, ''),
       latestVersion: latest.Version ?? Number(latest.LayerVersionArn.split(':').pop()),
@@ -86,5 +105,20 @@ export async function readLayers(aws: Aws, scope: Pick<Fleet, 'app' | 'stage'>):
       ...(sha ? { codeSha256: sha } : {}),
     };
   }
-  return out;
+  return { items, foreign };
+}
+
+/** `undefined` when a layer is ours by its latest version's description (see readLayers), else why not. */
+export function layerNotOwnedReason(
+  name: string,
+  description: string | undefined,
+  scope: Pick<Fleet, 'app' | 'stage'>,
+  builtNames: ReadonlySet<string>,
+): string | undefined {
+  const owner = layerOwnerOf(description);
+  if (owner) {
+    return owner.app === scope.app && owner.stage === scope.stage ? undefined : `published for app ${owner.app} stage ${owner.stage}`;
+  }
+  if (layerShaOf(description) && builtNames.has(name)) return undefined;
+  return `its description does not name ops ${scope.app}/${scope.stage}`;
 }

@@ -34,10 +34,10 @@ const regionOf = (arn: string) => arn.split(':')[3];
 export async function readExtras(
   aws: Aws,
   scope: ExtraScope,
-  functions: Promise<{ items: Record<string, ActualFunction> }>,
+  functions: Promise<{ items: Record<string, ActualFunction>; foreign?: Actual['foreign'] }>,
   opts: { concurrency?: number } = {},
 ): Promise<Extra> {
-  const subscriptions = functions.then(async ({ items }) => {
+  const subscriptions = functions.then(async ({ items, foreign = [] }) => {
     const desired = scope.functions ?? [];
     await readFunctionSettings(
       aws,
@@ -53,7 +53,10 @@ export async function readExtras(
     for (const fn of Object.values(items)) {
       for (const s of fn.aliasPolicy) if (s.Sid?.startsWith(SNS_SID_PREFIX) && topicOf(s)) topics.add(topicOf(s)!);
     }
-    const names = new Set([...Object.keys(items), ...desired.map((f) => f.name)]);
+    // Subscriptions cannot be tagged: ours when the endpoint is the `live` alias of a function of ours, or of a
+    // desired one not there yet (a destroy cut short), never of a function that exists and is not ours.
+    const notOurs = new Set(foreign.filter((f) => f.type === 'lambda function').map((f) => f.name));
+    const names = new Set([...Object.keys(items), ...desired.map((f) => f.name).filter((n) => !notOurs.has(n))]);
     const isOurs = (endpoint: string) => {
       const m = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+):([^:]+)$/.exec(endpoint);
       return !!m && m[2] === LIVE_ALIAS && names.has(m[1]);
@@ -73,7 +76,7 @@ export async function readExtras(
     ...(nonEmpty(rules.items) ? { rules: rules.items } : {}),
     ...(subs.length ? { subscriptions: subs } : {}),
     ...(nonEmpty(alarms.items) ? { alarms: alarms.items } : {}),
-    ...(nonEmpty(layers) ? { layers } : {}),
-    foreign: [...rules.foreign, ...alarms.foreign],
+    ...(nonEmpty(layers.items) ? { layers: layers.items } : {}),
+    foreign: [...rules.foreign, ...alarms.foreign, ...layers.foreign],
   };
 }

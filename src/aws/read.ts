@@ -3,7 +3,17 @@ import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { byVersionNumber, LIVE_ALIAS, mapCors, mapFunctionConfiguration, notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
+import {
+  byVersionNumber,
+  isOtherStagesOwn,
+  LIVE_ALIAS,
+  mapCors,
+  mapFunctionConfiguration,
+  notOwnedReason,
+  opsRolePath,
+  ownerOf,
+  parsePolicyDocument,
+} from './map.js';
 import { allPages, createLimiter, mapLimit } from './pool.js';
 import { type ExtraScope, readExtras } from './read-extra.js';
 import { withThrottleRetry } from './retry.js';
@@ -30,7 +40,7 @@ export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {})
     aws.accountId(),
     readRoles(aws, fleet),
     fns,
-    readLogGroups(aws, fleet),
+    readLogGroups(aws, fleet, fns),
     readApi(aws, fleet),
     readExtras(aws, fleet, fns, opts),
   ]);
@@ -39,10 +49,10 @@ export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {})
     region: aws.region,
     roles: roles.items,
     functions: functions.items,
-    logGroups,
+    logGroups: logGroups.items,
     ...(api.api ? { api: api.api } : {}),
     ...extra,
-    foreign: [...roles.foreign, ...functions.foreign, ...api.foreign, ...extra.foreign],
+    foreign: [...roles.foreign, ...functions.foreign, ...logGroups.foreign, ...api.foreign, ...extra.foreign],
   };
 }
 
@@ -78,13 +88,10 @@ export async function readRoles(
   const roles = batch ?? (await mapLimit(names, 8, (name) => readRole(aws, name)));
   for (const role of roles) {
     if (!role) continue;
-    // The path is ours, so an untagged role there is ours too; a role tagged for another stage is not.
+    // The path only finds candidates: a hand-made role under /ops/{app}/{stage}/ is not ours, whatever its path.
     const reason = notOwnedReason(role.tags, scope.app, scope.stage);
-    if (reason && (role.tags['ops:app'] !== undefined || role.tags['ops:stage'] !== undefined)) {
-      foreign.push({ type: 'iam role', name: role.name, reason });
-    } else {
-      items[role.name] = role;
-    }
+    if (reason) foreign.push({ type: 'iam role', name: role.name, reason });
+    else items[role.name] = role;
   }
   return { items, foreign };
 }
@@ -207,6 +214,7 @@ export async function readFunctions(
   for (const name of [...latest].sort(compareNames)) start(name);
   const items: Record<string, ActualFunction> = {};
   const foreign: Foreign = [];
+  const desired = new Set((scope.functions ?? []).map((f) => f.name));
   // Every read settles before the first failure is thrown: none is left to reject unobserved.
   const settled = await Promise.allSettled(reads.values());
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -215,7 +223,11 @@ export async function readFunctions(
   for (const [i, name] of [...reads.keys()].entries()) {
     const r = results[i];
     if (!r) continue;
-    if ('reason' in r) foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
+    if ('reason' in r) {
+      // Another stage's own function is not worth a warning, unless the config wants its name.
+      if (desired.has(r.name) || !isOtherStagesOwn(r.name, ownerOf(r.tags), scope.app, scope.stage))
+        foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
+    }
     // A function created after the listing page that would have named it has no listed versions: ask.
     else items[name] = withVersions(r, versions.get(name) ?? (latest.has(name) ? [] : await listVersions(aws, name)));
   }
@@ -224,7 +236,8 @@ export async function readFunctions(
 
 const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type FunctionRead = Omit<ActualFunction, 'versions'> | { name: string; reason: string } | undefined;
+type NotOurs = { name: string; reason: string; tags: Record<string, string> };
+type FunctionRead = Omit<ActualFunction, 'versions'> | NotOurs | undefined;
 
 /**
  * One function: configuration, tags and reserved concurrency, the `live` alias and the resource
@@ -238,7 +251,7 @@ export async function readFunction(
   listedVersions?: SdkFunctionConfiguration[],
 ): Promise<ActualFunction | { name: string; reason: string } | undefined> {
   const r = await readFunctionCore(aws, name, scope);
-  if (!r || 'reason' in r) return r;
+  if (!r || 'reason' in r) return r && { name: r.name, reason: r.reason };
   return withVersions(r, listedVersions ?? (await listVersions(aws, name)));
 }
 
@@ -276,7 +289,7 @@ async function readFunctionCore(aws: Aws, name: string, scope: Scope): Promise<F
   if (!got?.Configuration) return undefined;
   const tags = { ...(got.Tags ?? {}) };
   const reason = notOwnedReason(tags, scope.app, scope.stage);
-  if (reason) return { name, reason };
+  if (reason) return { name, reason, tags };
 
   const [alias, policy] = await Promise.all([
     orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
@@ -304,23 +317,70 @@ async function readFunctionCore(aws: Aws, name: string, scope: Scope): Promise<F
 
 // ---------------------------------------------------------------- CloudWatch Logs
 
-/** Log groups named for the app and stage's functions (Lambda creates untagged ones itself, so no tag check). */
-export async function readLogGroups(aws: Aws, scope: Scope): Promise<Record<string, ActualLogGroup>> {
+const LAMBDA_LOG_PREFIX = '/aws/lambda/';
+
+/**
+ * The stage's log groups. The name prefix `/aws/lambda/{app}-{stage}-` only finds candidates (it also
+ * finds stage `dev-x`'s under `dev`, and hand-made functions' groups). A group is ours when it is
+ * exactly `/aws/lambda/<fn>` of a function that is ours by its tags (Lambda creates untagged groups
+ * itself, so that rule needs no tags), else when it is tagged for app and stage: tags are read only
+ * for the groups the first rule does not settle. Untagged groups not settled are left alone; those
+ * of a desired function not created yet become ours with it (its create waits for the function).
+ */
+export async function readLogGroups(
+  aws: Aws,
+  scope: Scope,
+  functions?: Promise<{ items: Record<string, ActualFunction>; foreign?: Foreign }>,
+): Promise<{ items: Record<string, ActualLogGroup>; foreign: Foreign }> {
   const logs = await aws.logs();
-  const groups = await allPages(
+  const listing = allPages(
     (nextToken) =>
       read(aws, () =>
-        logs.describeLogGroups({ logGroupNamePrefix: `/aws/lambda/${scope.app}-${scope.stage}-`, ...(nextToken ? { nextToken } : {}) }),
+        logs.describeLogGroups({
+          logGroupNamePrefix: `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`,
+          ...(nextToken ? { nextToken } : {}),
+        }),
       ),
     (page) => page.logGroups,
     (page) => page.nextToken,
   );
-  return Object.fromEntries(
-    groups.map((g) => [
-      g.logGroupName!,
-      { name: g.logGroupName!, ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}) },
-    ]),
-  );
+  // Settle the listing before awaiting the functions, so a failed listing is never left unobserved.
+  const [listed, fns] = await Promise.all([listing, functions ?? Promise.resolve(undefined)]);
+  const owned = new Set(Object.keys(fns?.items ?? {}));
+  const foreignFns = new Set((fns?.foreign ?? []).filter((f) => f.type === 'lambda function').map((f) => f.name));
+  const desired = new Set((scope.functions ?? []).map((f) => f.name));
+  const items: Record<string, ActualLogGroup> = {};
+  const foreign: Foreign = [];
+  const entry = (g: (typeof listed)[number], tags?: Record<string, string>): ActualLogGroup => ({
+    name: g.logGroupName!,
+    ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}),
+    ...(tags ? { tags } : {}),
+  });
+  const unsettled = listed.filter((g) => {
+    if (!owned.has(g.logGroupName!.slice(LAMBDA_LOG_PREFIX.length))) return true;
+    items[g.logGroupName!] = entry(g);
+    return false;
+  });
+  const tagged = await mapLimit(unsettled, 8, async (g) => ({ g, tags: await logGroupTags(aws, g.logGroupName!, g.logGroupArn ?? g.arn) }));
+  for (const { g, tags } of tagged) {
+    if (!tags) continue; // deleted while we looked
+    const name = g.logGroupName!;
+    const fn = name.slice(LAMBDA_LOG_PREFIX.length);
+    const reason = notOwnedReason(tags, scope.app, scope.stage);
+    if (!reason) items[name] = entry(g, tags);
+    // Reported unless another stage owns it, its function is reported already, or it is a desired function's.
+    else if (!isOtherStagesOwn(fn, ownerOf(tags), scope.app, scope.stage) && !foreignFns.has(fn) && !desired.has(fn))
+      foreign.push({ type: 'log group', name, reason });
+  }
+  return { items, foreign };
+}
+
+/** A log group's tags (by ARN: ListTagsForResource); `undefined` when it is gone. */
+async function logGroupTags(aws: Aws, name: string, arn: string | undefined): Promise<Record<string, string> | undefined> {
+  const logs = await aws.logs();
+  const resourceArn = (arn ?? `arn:${aws.partition}:logs:${aws.region}:${await aws.accountId()}:log-group:${name}`).replace(/:\*$/, '');
+  const out = await orNotFound(read(aws, () => logs.listTagsForResource({ resourceArn })));
+  return out ? { ...(out.tags ?? {}) } : undefined;
 }
 
 // ---------------------------------------------------------------- API Gateway v2

@@ -7,6 +7,11 @@ export const paramPath = (app: string, stage: string, name: string) => `/${app}/
 export const paramPrefix = (app: string, stage: string) => `/${app}/${stage}/`;
 export const logGroupName = (functionName: string) => `/aws/lambda/${functionName}`;
 export const apiName = (app: string, stage: string) => `${app}-${stage}`;
+/**
+ * The stage lease (an SSM parameter). `_` cannot start an app name, so no fleet's params
+ * (`/{app}/{stage}/...`) can ever sit at or under it; `/{app}/{stage}` ends the name, so `dev` is never `dev-x`.
+ */
+export const leaseParamName = (app: string, stage: string) => `/_ops/lease/${app}/${stage}`;
 
 /** First 8 hex characters of the sha256 of `text`: a short name that stays the same while the text does. */
 export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
@@ -24,7 +29,7 @@ export function ruleName(app: string, stage: string, key: string, suffix: string
 /** `{app}-{stage}-{fn}-{metric}-{n}`. */
 export const alarmName = (app: string, stage: string, key: string, suffix: string) => `${app}-${stage}-${key}-${suffix}`;
 
-/** Layers cannot be tagged: the `{app}-{stage}-` prefix is what makes one ops's. */
+/** `{app}-{stage}-{key}`. Layers cannot be tagged: ownership is in each version's description (layerDescription). */
 export const layerName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;
 
 /** The logical name of a built layer: the `name` given, else the directory's name made safe. */
@@ -32,9 +37,18 @@ export function layerKeyOf(l: { path: string; name?: string }): string {
   return l.name ?? (path.basename(path.resolve('/', l.path)).replace(/[^A-Za-z0-9_-]+/g, '-') || 'layer');
 }
 
-/** Description of every layer version ops publishes: it carries the zip's sha (ListLayers returns descriptions, not shas). */
+/**
+ * Description of every layer version ops publishes: the owner's app and stage (layers cannot carry
+ * tags, and a name prefix is no owner: `tasks-dev-` also starts stage `dev-x`'s layers) and the zip's
+ * sha (ListLayers returns descriptions, not shas). App and stage hold no `/` or space, so it parses back exactly.
+ */
 export const layerDescription = (app: string, stage: string, codeSha256: string) => `ops ${app}/${stage} sha256:${codeSha256}`;
 export const layerShaOf = (description: string | undefined) => /(?:^| )sha256:(\S+)/.exec(description ?? '')?.[1];
+/** The app and stage a layer version's description names (layerDescription's form), else `undefined`. */
+export function layerOwnerOf(description: string | undefined): { app: string; stage: string } | undefined {
+  const m = /^ops ([^/\s]+)\/([^/\s]+) sha256:\S+$/.exec(description ?? '');
+  return m ? { app: m[1], stage: m[2] } : undefined;
+}
 
 /** Key of a built layer among the build's artifacts (function keys never hold a colon). */
 export const layerArtifactKey = (key: string) => `layer:${key}`;

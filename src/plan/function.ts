@@ -238,6 +238,8 @@ function planLogGroup(ctx: PlanContext, fn: FunctionSpec): Change[] {
     return [
       {
         ...base,
+        // A group already there untagged becomes ours with the function (exactly its log group), not before.
+        dependsOn: [changeId('function.create', fn.name)],
         kind: 'loggroup.create',
         id: changeId('loggroup.create', fn.logGroup),
         action: 'create',

@@ -1,6 +1,7 @@
 import type { Actual } from '../aws/types.js';
 import { layerArtifactKey, layerDescription } from '../config/naming.js';
 import type { FunctionSpec, LayerSpec } from '../config/types.js';
+import { UserError } from '../errors.js';
 import { layerArn, pendingLayerVersionArn } from './arn.js';
 import { changeId, type PlanContext } from './context.js';
 import { base64ToHex, compareStrings, fieldsSummary, shortHex } from './fields.js';
@@ -37,8 +38,15 @@ function compatibility(fns: readonly FunctionSpec[], name: string): { runtimes: 
 export function planLayers(ctx: PlanContext): Change[] {
   const out: Change[] = [];
   const have = ctx.actual.layers ?? {};
+  const foreign = new Map(ctx.actual.foreign.filter((f) => f.type === 'lambda layer').map((f) => [f.name, f.reason]));
   for (const [name, layer] of [...builtLayers(ctx.deploy)].sort(([a], [b]) => compareStrings(a, b))) {
     const current = have[name];
+    // Publishing is how a layer is created, so a new version would land in someone else's layer.
+    if (!current && foreign.has(name)) {
+      throw new UserError(`layer ${name} exists and is not ops's (${foreign.get(name)}): ops publishes no version into it`, {
+        hint: `give layer '${layer.key}' another \`name\` in the config, or delete that layer`,
+      });
+    }
     const artifact = ctx.artifacts[layerArtifactKey(layer.key)];
     if (current && (!artifact || current.codeSha256 === artifact.codeSha256)) {
       ctx.layerVersions[name] = current.latestVersionArn;
