@@ -59,7 +59,9 @@ export type FaultAction =
   /** `request`: the call never reaches the emulator; `response`: it does, and its answer is lost. */
   | { kind: 'drop'; when: 'request' | 'response' }
   /** Waits, then forwards. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Accepts the request and never answers (the socket stays open until the client or `close()` ends it). */
+  | { kind: 'silent' };
 
 export interface Responder {
   label: string;
@@ -141,6 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const action = fault?.spec.respond.action(info);
     if (action?.kind === 'delay') await sleep(action.ms);
     if (action?.kind === 'drop' && action.when === 'request') return void req.socket.destroy();
+    if (action?.kind === 'silent') return void (body || req.resume());
     if (action?.kind === 'respond') {
       if (!body) await drain(req);
       entry.status = action.status;
@@ -349,6 +352,18 @@ export const faults = {
   dropResponse: (): Responder => ({ label: 'dropResponse', action: () => ({ kind: 'drop', when: 'response' }) }),
   /** Waits, then forwards normally. */
   delay: (ms: number): Responder => ({ label: `delay(${ms})`, action: () => ({ kind: 'delay', ms }) }),
+  /** An endpoint that accepts connections and requests and never answers: only a client timeout ends the call. */
+  silent: (): Responder => ({ label: 'silent', action: () => ({ kind: 'silent' }) }),
+  /** What a captive portal or a misrouted proxy answers: `200 text/html`, a page that is not any AWS protocol. */
+  html: (status = 200): Responder => ({
+    label: `html(${status})`,
+    action: () => ({
+      kind: 'respond',
+      status,
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: '<!DOCTYPE html>\n<html><head><title>Sign in to continue</title></head><body><h1>Network login required</h1></body></html>\n',
+    }),
+  }),
   /** Any literal response. */
   raw: (status: number, body: string, headers: Record<string, string> = {}): Responder => ({
     label: `raw(${status})`,
