@@ -12,6 +12,7 @@ import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
 import { type ApplyResult, applyPlan } from './execute.js';
+import { startPreflight } from './preflight.js';
 
 export interface PlanContext {
   fleet: Fleet;
@@ -36,10 +37,14 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
+  // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
+  const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
     ? Promise.resolve([])
-    : buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
-  const [artifacts, actual, paramValues] = await Promise.all([build, readActual(aws, fleet), checkParams(aws, fleet, fns, opts)]);
+    : buildFleet(preflight.buildable, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
+  const params = checkParams(aws, fleet, fns, opts);
+  await preflight.passed([build, params]);
+  const [artifacts, actual, paramValues] = await Promise.all([build, readActual(aws, fleet), params]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
   const plan = planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy });

@@ -28,11 +28,17 @@ export async function stageZip(aws: Aws, bucket: string, name: string, zip: Uint
       .write(() => s3.putObject({ Bucket: bucket, Key: S3Key, Body: zip, ContentType: 'application/zip' }))
       .catch((error) => {
         if (nameOf(error) !== 'NoSuchBucket') throw error;
-        throw new UserError(`deploy.bucket ${bucket} does not exist in ${aws.region}`, {
-          hint: `create it (aws s3 mb s3://${bucket} --region ${aws.region}) or remove deploy.bucket to upload code directly`,
-          cause: error,
-        });
+        const missing = missingBucket(bucket, aws.region);
+        throw new UserError(missing.message, { hint: missing.hint, cause: error });
       });
   }
   return { S3Bucket: bucket, S3Key };
+}
+
+/** What to say when `deploy.bucket` does not exist (at upload, and in the deploy preflight). */
+export function missingBucket(bucket: string, region: string): { message: string; hint: string } {
+  return {
+    message: `deploy.bucket ${bucket} does not exist in ${region}`,
+    hint: `create it (aws s3 mb s3://${bucket} --region ${region}) or remove deploy.bucket to upload code directly`,
+  };
 }
