@@ -38,6 +38,18 @@ export class ExitCode extends Error {
   }
 }
 
+/**
+ * Ctrl-C or SIGTERM before anything was written (reading, waiting for the lease, at the prompt):
+ * `ops` says so in one line and exits 130, the shell's code for an interrupted command.
+ */
+export class Interrupted extends Error {
+  readonly exitCode = 130;
+  constructor(message = 'nothing applied') {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
+
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

@@ -3,11 +3,12 @@ import { moveAlias } from '../aws/write.js';
 import { buildFleet, limitsFor } from '../build/index.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, Interrupted, UsageError } from '../errors.js';
 import { fleetSummary } from '../metrics/summary.js';
 import { planDeploy } from '../plan/index.js';
 import { confirm } from '../ui/prompt.js';
 import { renderStatus } from '../ui/status.js';
+import { type Lease, takeStageLease } from './lease.js';
 import { fleetStatus, planRollback } from './status.js';
 
 /** `ops status`: what runs, next to what the local build and config say. */
@@ -54,15 +55,31 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
 }
 
 /** `ops rollback`: move `live` back, with a plan and a confirmation. */
-export async function rollbackCommand(ctx: Context, names: string[] | undefined, to?: string): Promise<number> {
+export async function rollbackCommand(ctx: Context, names: string[] | undefined, to?: string, wait?: string): Promise<number> {
+  return ctx.interrupts.guard((signal) => rollbackGuarded(ctx, names, to, wait, signal));
+}
+
+async function rollbackGuarded(
+  ctx: Context,
+  names: string[] | undefined,
+  to: string | undefined,
+  wait: string | undefined,
+  signal: AbortSignal,
+): Promise<number> {
   const fleet = await loadFleetFor(ctx);
   const fns = selectFunctions(fleet, names);
   if (to !== undefined && fns.length !== 1)
     throw new UsageError('--to needs exactly one function', { hint: 'ops rollback tasks-api --to 3' });
   if (to !== undefined && !/^\d+$/.test(to)) throw new UsageError(`--to ${to}: a version is a number`);
+  // Taken before reading, so the plan shown is what no other run is changing.
+  const lease: Lease = await takeStageLease(ctx, fleet, { command: 'ops rollback', wait, signal });
   const aws = awsFor(ctx, fleet);
+  const stopped = () => {
+    if (signal.aborted) throw new Interrupted();
+  };
   try {
     const actual = await readActual(aws, fleet);
+    stopped();
     const moves = planRollback(
       fleet,
       actual,
@@ -81,6 +98,7 @@ export async function rollbackCommand(ctx: Context, names: string[] | undefined,
       ctx.log.info('Nothing changed.');
       throw new ExitCode(1);
     }
+    stopped();
     const failed: string[] = [];
     await Promise.all(
       moves.map(async (m) => {
@@ -94,8 +112,13 @@ export async function rollbackCommand(ctx: Context, names: string[] | undefined,
       }),
     );
     if (ctx.global.json) ctx.outJson({ moves, failed });
+    // The moves were all under way together; a Ctrl-C meanwhile let them finish.
+    if (signal.aborted) return 130;
     return failed.length ? 1 : 0;
+  } catch (error) {
+    throw (error as Error)?.name === 'ExitPromptError' ? new Interrupted() : error;
   } finally {
     aws.destroy();
+    await lease.release();
   }
 }

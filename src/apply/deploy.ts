@@ -2,16 +2,17 @@ import type { Aws } from '../aws/clients.js';
 import { readActual } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
 import { type Artifact, buildFleet, limitsFor } from '../build/index.js';
-import type { Context } from '../cli/context.js';
+import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, Interrupted, UserError } from '../errors.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
-import type { ArtifactRef, Plan } from '../plan/types.js';
+import type { ArtifactRef, Change, Plan } from '../plan/types.js';
 import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
-import { type ApplyResult, applyPlan } from './execute.js';
+import { type ApplyResult, applyPlan, DEFAULT_INTERRUPT_GRACE_MS } from './execute.js';
+import { type Lease, takeStageLease } from './lease.js';
 import { startPreflight } from './preflight.js';
 
 export interface PlanContext {
@@ -26,6 +27,8 @@ export interface PlanContext {
 export interface PrepareOptions {
   functions?: string[];
   destroy?: boolean;
+  /** Takes the stage's lease once the fleet is known, before AWS is read (commands that write). */
+  lock?: (fleet: Fleet) => Promise<void>;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     : buildFleet(preflight.buildable, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
   const params = checkParams(aws, fleet, fns, opts);
   await preflight.passed([build, params]);
+  await opts.lock?.(fleet);
   const [artifacts, actual, paramValues] = await Promise.all([build, readActual(aws, fleet), params]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
@@ -72,6 +76,15 @@ export interface DeployCommandOptions {
   planOnly?: boolean;
   destroy?: boolean;
   beforeAliasMove?: (pc: PlanContext) => (name: string, version: string) => Promise<boolean>;
+  /** `--wait <seconds>`: how long to wait for the stage's lease (default: the fleet's `deploy.leaseWaitSeconds`). */
+  wait?: string;
+}
+
+/** What a run that writes gets from `deployCommand`: Ctrl-C, and the stage lease taken before reading. */
+interface Guarded {
+  signal: AbortSignal;
+  hooks: InterruptHooks;
+  lock: (fleet: Fleet) => Promise<void>;
 }
 
 /**
@@ -79,8 +92,36 @@ export interface DeployCommandOptions {
  * Exit codes: 0 done (or nothing to do), 1 a change failed, 2 changes pending (plan / --dry-run).
  */
 export async function deployCommand(ctx: Context, opts: DeployCommandOptions): Promise<number> {
+  if (opts.planOnly || opts.dryRun) return deployOrPlan(ctx, opts);
+  const hooks: InterruptHooks = {};
+  return ctx.interrupts.guard(async (interrupt) => {
+    // Stops the apply on Ctrl-C / SIGTERM, and when a renewal finds that another run took the lease.
+    const stop = new AbortController();
+    interrupt.addEventListener('abort', () => stop.abort(interrupt.reason), { once: true });
+    let lease: Lease | undefined;
+    let locking: Promise<void> | undefined;
+    const lock = (fleet: Fleet) => {
+      locking = (async () => {
+        const command = `ops ${opts.destroy ? 'destroy' : 'deploy'}`;
+        lease = await takeStageLease(ctx, fleet, { command, wait: opts.wait, signal: stop.signal });
+        lease.lost.addEventListener('abort', () => stop.abort('the stage lease was lost'), { once: true });
+      })();
+      return locking;
+    };
+    try {
+      return await deployOrPlan(ctx, opts, { signal: stop.signal, hooks, lock });
+    } finally {
+      // An interruption can end the run while the lease is being taken: let that finish, then release.
+      await locking?.catch(() => {});
+      await lease?.release();
+    }
+  }, hooks);
+}
+
+async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: Guarded): Promise<number> {
   const started = Date.now();
-  const pc = await preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy });
+  const signal = guarded?.signal;
+  const pc = await untilAborted(preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, lock: guarded?.lock }), signal);
   const { plan } = pc;
   const planOnly = opts.planOnly || opts.dryRun;
   const lines = renderPlan(plan, ctx.color);
@@ -98,19 +139,33 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
   }
   const n = countChanges(plan);
   const what = `${n.create + n.update + n.delete} changes to ${plan.app}/${plan.stage}`;
-  const ok = opts.destroy
-    ? await confirmByTyping(
-        ctx,
-        plan.stage,
-        `Type the stage name (${plan.stage}) to destroy everything ops deployed for it`,
-        `refusing to destroy ${plan.app}/${plan.stage}`,
-      )
-    : await confirm(ctx, `Apply ${what}?`, { refuse: `refusing to apply ${what}` });
+  const ok = await untilAborted(
+    opts.destroy
+      ? confirmByTyping(
+          ctx,
+          plan.stage,
+          `Type the stage name (${plan.stage}) to destroy everything ops deployed for it`,
+          `refusing to destroy ${plan.app}/${plan.stage}`,
+        )
+      : confirm(ctx, `Apply ${what}?`, { refuse: `refusing to apply ${what}` }),
+    signal,
+  ).finally(() => signal?.aborted && pc.aws.destroy());
   if (!ok) {
     ctx.log.info('Nothing applied.');
     throw new ExitCode(1);
   }
   const progress = await createProgress(ctx, plan.changes.length);
+  const inFlight = new Set<Change>();
+  if (guarded) {
+    guarded.hooks.onFirst = (sig) =>
+      ctx.log.warn(
+        `${sig === 'SIGINT' ? 'Ctrl-C' : sig}: starting no new change; the ${inFlight.size} in flight may take up to ${DEFAULT_INTERRUPT_GRACE_MS / 1000}s to finish (Ctrl-C again to stop at once)`,
+      );
+    guarded.hooks.onForce = () => {
+      progress.stop();
+      for (const l of forcedStopLines(plan, [...inFlight], opts.destroy)) ctx.log.raw(l);
+    };
+  }
   let result: ApplyResult;
   try {
     result = await applyPlan({
@@ -122,6 +177,8 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
       ...(pc.fleet.bucket ? { bucket: pc.fleet.bucket } : {}),
       report: progress,
       beforeAliasMove: opts.beforeAliasMove?.(pc),
+      signal,
+      inFlight,
     });
   } finally {
     progress.stop();
@@ -148,7 +205,36 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
       ctx.log.raw(l);
     }
   }
+  if (result.interrupted) return /^SIG/.test(result.interrupted.reason) ? 130 : 1;
   return result.failed.length || result.skipped.length ? 1 : 0;
+}
+
+/**
+ * Rejects with `Interrupted` as soon as `signal` aborts (Ctrl-C while reading AWS or at the prompt:
+ * nothing was written yet), and turns a Ctrl-C at an inquirer prompt into the same.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  const quiet = work.catch((error: unknown) => {
+    throw (error as Error)?.name === 'ExitPromptError' ? new Interrupted() : error;
+  });
+  if (!signal) return quiet;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Interrupted());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    quiet.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** What a second Ctrl-C leaves behind: the changes that were running, and how to converge. */
+function forcedStopLines(plan: Plan, inFlight: Change[], destroy?: boolean): string[] {
+  const command = `ops ${destroy ? 'destroy' : 'deploy'} --stage ${plan.stage}`;
+  return [
+    '',
+    `Stopped at once: ${inFlight.length ? `${inFlight.length} change${inFlight.length === 1 ? ' was' : 's were'} in flight and may be half-done:` : 'no change was in flight.'}`,
+    ...inFlight.map((c) => `  ? ${c.summary}`),
+    `Run \`${command}\` again: the plan picks up from what is there. The stage lease stays until it expires (at most 2 minutes), or \`ops unlock --stage ${plan.stage}\`.`,
+  ];
 }
 
 function apiUrl(pc: PlanContext): string | undefined {

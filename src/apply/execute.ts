@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Aws } from '../aws/clients.js';
 import type { Actual, FunctionConfiguration } from '../aws/types.js';
 import * as w from '../aws/write.js';
@@ -8,7 +9,11 @@ import type { Change, Plan } from '../plan/types.js';
 /** What happened to one change. */
 export interface ChangeResult {
   change: Change;
-  status: 'done' | 'failed' | 'skipped';
+  /**
+   * `not-started`: the run was interrupted before it began; `unfinished`: it was still running when
+   * the grace after an interruption ran out (it may be half-done).
+   */
+  status: 'done' | 'failed' | 'skipped' | 'not-started' | 'unfinished';
   error?: unknown;
   /** Why it was skipped: the failed change it depended on. */
   blockedBy?: string;
@@ -21,6 +26,8 @@ export interface ApplyResult {
   results: ChangeResult[];
   failed: ChangeResult[];
   skipped: ChangeResult[];
+  /** Set when `signal` stopped the run: what never started and what was still running at the end of the grace. */
+  interrupted?: { reason: string; notStarted: ChangeResult[]; unfinished: ChangeResult[] };
   apiId?: string;
   apiEndpoint?: string;
   /** Version `live` points to after this run, by physical function name (only those published). */
@@ -52,7 +59,15 @@ export interface ApplyOptions {
    * where it was. When given, `alias.publish` publishes first and moves the alias only on true.
    */
   beforeAliasMove?: (name: string, version: string) => Promise<boolean>;
+  /** Ctrl-C: once aborted no change starts; those running get `graceMs` to finish. */
+  signal?: AbortSignal;
+  /** How long changes in flight may take to finish after `signal` aborts (default 30 s). */
+  graceMs?: number;
+  /** Kept current by applyPlan: the changes running now (what a forced stop may leave half-done). */
+  inFlight?: Set<Change>;
 }
+
+export const DEFAULT_INTERRUPT_GRACE_MS = 30_000;
 
 const silent: ApplyReporter = { step() {}, done() {}, fail() {}, note() {} };
 
@@ -70,12 +85,27 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   const pending = new Set(opts.plan.changes.map((c) => c.id));
   const running = new Map<string, Promise<void>>();
   const limit = Math.max(1, opts.concurrency ?? 8);
+  const signal = opts.signal;
+  const stopped = signal ? abortedPromise(signal) : undefined;
+  let graceEnds: number | undefined;
 
   const blockerOf = (c: Change): string | undefined =>
     c.dependsOn.find((d) => byId.has(d) && results.get(d) !== undefined && results.get(d)!.status !== 'done');
   const ready = (c: Change) => c.dependsOn.every((d) => !byId.has(d) || results.has(d));
 
   while (pending.size > 0 || running.size > 0) {
+    if (signal?.aborted) {
+      // Interrupted: start nothing more, let what runs finish within the grace.
+      for (const id of pending) results.set(id, { change: byId.get(id)!, status: 'not-started', ms: 0 });
+      pending.clear();
+      if (running.size === 0) break;
+      graceEnds ??= Date.now() + (opts.graceMs ?? DEFAULT_INTERRUPT_GRACE_MS);
+      if (!(await settledWithin([...running.values()], graceEnds - Date.now()))) {
+        for (const id of running.keys()) results.set(id, { change: byId.get(id)!, status: 'unfinished', ms: 0 });
+        break;
+      }
+      continue;
+    }
     let progressed = false;
     for (const id of [...pending]) {
       const change = byId.get(id)!;
@@ -92,6 +122,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       progressed = true;
       const item = change.fn ?? (change.resource.type === 'lambda layer' ? 'layers' : 'api');
       report.step(item, change.summary);
+      opts.inFlight?.add(change);
       const t0 = Date.now();
       const run = state
         .apply(change, (reason) => report.note(item, reason))
@@ -105,10 +136,13 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
             report.fail(item, `${change.summary}: ${(error as Error)?.message ?? String(error)}`);
           },
         )
-        .finally(() => running.delete(id));
+        .finally(() => {
+          running.delete(id);
+          opts.inFlight?.delete(change);
+        });
       running.set(id, run);
     }
-    if (running.size > 0) await Promise.race(running.values());
+    if (running.size > 0) await Promise.race([...running.values(), ...(stopped ? [stopped] : [])]);
     else if (!progressed && pending.size > 0) {
       // Only reachable with a dependency cycle, which the planner never produces.
       for (const id of pending) results.set(id, { change: byId.get(id)!, status: 'skipped', blockedBy: 'a dependency cycle', ms: 0 });
@@ -116,15 +150,43 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
     }
   }
   const ordered = opts.plan.changes.map((c) => results.get(c.id)!);
+  const notStarted = ordered.filter((r) => r.status === 'not-started');
+  const unfinished = ordered.filter((r) => r.status === 'unfinished');
   return {
     results: ordered,
     failed: ordered.filter((r) => r.status === 'failed'),
     skipped: ordered.filter((r) => r.status === 'skipped'),
+    ...(signal?.aborted ? { interrupted: { reason: reasonOf(signal), notStarted, unfinished } } : {}),
     apiId: state.apiId,
     apiEndpoint: state.apiEndpoint,
     versions: state.versions,
     ms: Date.now() - started,
   };
+}
+
+function abortedPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** True when every promise settled within `ms`. */
+async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  const timer = new AbortController();
+  const all = Promise.allSettled(promises).then(() => true);
+  const late = sleep(ms, false, { signal: timer.signal }).catch(() => false);
+  try {
+    return await Promise.race([all, late]);
+  } finally {
+    timer.abort();
+  }
+}
+
+function reasonOf(signal: AbortSignal): string {
+  const r = signal.reason as unknown;
+  return typeof r === 'string' ? r : r instanceof Error ? r.message : 'interrupted';
 }
 
 /** Ids known only once something is created (the API, integrations), shared by the changes of one run. */

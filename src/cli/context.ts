@@ -36,4 +36,23 @@ export interface Context {
   outJson(value: unknown): void;
   /** True when a person can answer a prompt: stdin and stderr are TTYs and CI is not set. */
   interactive: boolean;
+  /** Ctrl-C and SIGTERM for commands that must stop cleanly (an apply). */
+  interrupts: Interrupts;
+}
+
+/** What a guarded section says when it is interrupted. */
+export interface InterruptHooks {
+  /** The first Ctrl-C / SIGTERM (the section is stopping). */
+  onFirst?(signal: NodeJS.Signals): void;
+  /** The second one, just before the process ends with 130: what may be half-done. */
+  onForce?(): void;
+}
+
+export interface Interrupts {
+  /**
+   * Runs `fn` with Ctrl-C and SIGTERM caught: the first aborts the signal given to `fn` (with the
+   * signal's name as reason), so the command stops cleanly; a second ends the process at once with 130.
+   * Outside a guard, Ctrl-C keeps Node's default (the process ends at once).
+   */
+  guard<T>(fn: (signal: AbortSignal) => Promise<T>, hooks?: InterruptHooks): Promise<T>;
 }

@@ -1,10 +1,10 @@
 import { Chalk } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from '../commands/index.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, Interrupted, UsageError } from '../errors.js';
 import { createLogger } from '../ui/logger.js';
 import type { ArgValues, CommandSpec } from './command.js';
-import type { Context, GlobalOptions, IO } from './context.js';
+import type { Context, GlobalOptions, Interrupts, IO } from './context.js';
 import { renderError } from './render-error.js';
 import { VERSION } from './version.js';
 
@@ -12,7 +12,23 @@ export interface RunOptions {
   io?: Partial<IO>;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where Ctrl-C and SIGTERM come from (default: this process); tests pass an EventEmitter. */
+  signals?: SignalSource;
+  /**
+   * Ends the process at once: `bin/ops` passes `process.exit`, called on a second Ctrl-C during a
+   * guarded section. In-process callers leave it out (the command then only hears the signal).
+   */
+  exit?: (code: number) => void;
 }
+
+/** `process`, or anything that emits 'SIGINT' and 'SIGTERM' like it. */
+export interface SignalSource {
+  on(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  off(event: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** Exit code of a command stopped by Ctrl-C or SIGTERM (128 + SIGINT), whichever signal it was. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
  * Runs `ops` with the given arguments (without `node` and the script) and returns the exit code.
@@ -26,12 +42,18 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
     stdin: opts.io?.stdin ?? process.stdin,
   };
   const state: { ctx?: Context; code: number } = { code: 0 };
-  const program = buildProgram(io, env, opts.cwd ?? process.cwd(), state);
+  const interrupts = interruptsFor(opts.signals ?? process, opts.exit);
+  const program = buildProgram(io, env, opts.cwd ?? process.cwd(), state, interrupts);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.code;
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
+    // Ctrl-C before anything was written, or at a prompt (inquirer's ExitPromptError): one quiet line.
+    if (err instanceof Interrupted || (err as Error)?.name === 'ExitPromptError') {
+      io.stderr.write(`interrupted: ${err instanceof Interrupted ? err.message : 'nothing done'}\n`);
+      return INTERRUPTED_EXIT_CODE;
+    }
     if (err instanceof CommanderError) return commanderExit(err, io);
     const debug = state.ctx?.global.debug ?? argv.includes('--debug');
     const color = state.ctx?.color ?? new Chalk({ level: 0 });
@@ -52,7 +74,43 @@ function commanderExit(err: CommanderError, io: IO): number {
   return 2;
 }
 
-function buildProgram(io: IO, env: NodeJS.ProcessEnv, cwd: string, state: { ctx?: Context; code: number }): Command {
+/**
+ * Ctrl-C inside a guarded section: the first aborts the section's signal, a second calls `onForce`
+ * and `exit(130)`. Listeners are on the source only while a section runs, so elsewhere (and in
+ * commands with their own handling, `logs tail --follow`, `dev`) Ctrl-C behaves as before.
+ */
+function interruptsFor(source: SignalSource, exit: ((code: number) => void) | undefined): Interrupts {
+  return {
+    async guard(fn, hooks = {}) {
+      const controller = new AbortController();
+      const on = (signal: NodeJS.Signals) => {
+        if (!controller.signal.aborted) {
+          controller.abort(signal);
+          hooks.onFirst?.(signal);
+          return;
+        }
+        hooks.onForce?.();
+        exit?.(INTERRUPTED_EXIT_CODE);
+      };
+      source.on('SIGINT', on);
+      source.on('SIGTERM', on);
+      try {
+        return await fn(controller.signal);
+      } finally {
+        source.off('SIGINT', on);
+        source.off('SIGTERM', on);
+      }
+    },
+  };
+}
+
+function buildProgram(
+  io: IO,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  state: { ctx?: Context; code: number },
+  interrupts: Interrupts,
+): Command {
   const program = new Command('ops')
     .description('Deploy and operate a fleet of AWS Lambda functions from one typed config.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -74,11 +132,18 @@ function buildProgram(io: IO, env: NodeJS.ProcessEnv, cwd: string, state: { ctx?
       outputError: () => {},
     })
     .exitOverride();
-  for (const spec of commands) program.addCommand(toCommander(spec, io, env, cwd, state));
+  for (const spec of commands) program.addCommand(toCommander(spec, io, env, cwd, state, interrupts));
   return program;
 }
 
-function toCommander(spec: CommandSpec<any>, io: IO, env: NodeJS.ProcessEnv, cwd: string, state: { ctx?: Context; code: number }): Command {
+function toCommander(
+  spec: CommandSpec<any>,
+  io: IO,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  state: { ctx?: Context; code: number },
+  interrupts: Interrupts,
+): Command {
   const cmd = new Command(spec.name).description(spec.description).exitOverride();
   cmd.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: () => {} });
   cmd.showSuggestionAfterError(true).configureHelp({ showGlobalOptions: true });
@@ -93,7 +158,7 @@ function toCommander(spec: CommandSpec<any>, io: IO, env: NodeJS.ProcessEnv, cwd
     cmd.addOption(opt);
   }
   if (spec.examples?.length) cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}\n`);
-  for (const sub of spec.subcommands ?? []) cmd.addCommand(toCommander(sub, io, env, cwd, state));
+  for (const sub of spec.subcommands ?? []) cmd.addCommand(toCommander(sub, io, env, cwd, state, interrupts));
   if (spec.run) {
     const runFn = spec.run;
     cmd.action(async (...params: unknown[]) => {
@@ -103,7 +168,7 @@ function toCommander(spec: CommandSpec<any>, io: IO, env: NodeJS.ProcessEnv, cwd
         argValues[a.name] = params[i] as string | string[] | undefined;
       });
       const all = self.optsWithGlobals();
-      const ctx = createContext(io, env, cwd, all);
+      const ctx = createContext(io, env, cwd, all, interrupts);
       state.ctx = ctx;
       const code = await runFn(ctx, argValues, self.opts());
       state.code = typeof code === 'number' ? code : 0;
@@ -118,7 +183,16 @@ function toCommander(spec: CommandSpec<any>, io: IO, env: NodeJS.ProcessEnv, cwd
   return cmd;
 }
 
-export function createContext(io: IO, env: NodeJS.ProcessEnv, cwd: string, all: Record<string, unknown>): Context {
+/** Runs a guarded section without catching anything (contexts built outside `run`). */
+const noInterrupts: Interrupts = { guard: (fn) => fn(new AbortController().signal) };
+
+export function createContext(
+  io: IO,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  all: Record<string, unknown>,
+  interrupts: Interrupts = noInterrupts,
+): Context {
   const global: GlobalOptions = {
     stage: String(all.stage ?? 'dev'),
     config: all.config as string | undefined,
@@ -150,6 +224,7 @@ export function createContext(io: IO, env: NodeJS.ProcessEnv, cwd: string, all: 
     color,
     log,
     interactive,
+    interrupts,
     out: (line = '') => {
       io.stdout.write(`${line}\n`);
     },

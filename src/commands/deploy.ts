@@ -3,6 +3,7 @@ import { defineCommand } from '../cli/command.js';
 interface DeployOptions {
   dryRun?: boolean;
   smoke?: boolean;
+  wait?: string;
 }
 
 export default defineCommand<DeployOptions>({
@@ -12,11 +13,20 @@ export default defineCommand<DeployOptions>({
   options: [
     { flags: '--dry-run', description: 'show the plan and stop (exit 2 when there are changes)' },
     { flags: '--smoke', description: "run the functions' smoke samples against each new version before moving live to it" },
+    {
+      flags: '--wait <seconds>',
+      description: "how long to wait while another run holds the stage's lease (default: deploy.leaseWaitSeconds, 120)",
+    },
   ],
   examples: ['ops deploy', 'ops deploy --stage prod --yes', 'ops deploy tasks-api --dry-run', 'ops deploy --smoke'],
   async run(ctx, args, opts) {
     const { deployCommand } = await import('../apply/deploy.js');
     const gate = opts.smoke ? (await import('../apply/smoke-gate.js')).smokeGate(ctx) : undefined;
-    return deployCommand(ctx, { functions: args.functions as string[] | undefined, dryRun: opts.dryRun, beforeAliasMove: gate });
+    return deployCommand(ctx, {
+      functions: args.functions as string[] | undefined,
+      dryRun: opts.dryRun,
+      beforeAliasMove: gate,
+      wait: opts.wait,
+    });
   },
 });

@@ -1,12 +1,18 @@
 import { defineCommand } from '../cli/command.js';
 
-export default defineCommand({
+export default defineCommand<{ wait?: string }>({
   name: 'destroy',
   description: 'Remove everything ops deployed for the stage (only what carries its ops:app/ops:stage tags)',
   args: [{ name: 'functions', variadic: true, description: 'remove only these functions' }],
+  options: [
+    {
+      flags: '--wait <seconds>',
+      description: "how long to wait while another run holds the stage's lease (default: deploy.leaseWaitSeconds, 120)",
+    },
+  ],
   examples: ['ops destroy --stage pr-42', 'ops destroy --stage pr-42 --yes'],
-  async run(ctx, args) {
+  async run(ctx, args, opts) {
     const { deployCommand } = await import('../apply/deploy.js');
-    return deployCommand(ctx, { functions: args.functions as string[] | undefined, destroy: true });
+    return deployCommand(ctx, { functions: args.functions as string[] | undefined, destroy: true, wait: opts.wait });
   },
 });

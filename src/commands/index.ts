@@ -14,6 +14,7 @@ import plan from './plan.js';
 import rollback from './rollback.js';
 import smoke from './smoke.js';
 import status from './status.js';
+import unlock from './unlock.js';
 
 /**
  * Every command, in help order. Command modules import nothing heavy at the top
@@ -29,6 +30,7 @@ export const commands: CommandSpec<any>[] = [
   status,
   rollback,
   destroy,
+  unlock,
   invoke,
   smoke,
   dev,

@@ -42,6 +42,7 @@ export const DEFAULTS = {
   ephemeralStorage: 512,
   keepVersions: 10,
   concurrency: 8,
+  leaseWaitSeconds: 120,
 };
 
 /** Desired state for one stage: defaults filled in, names and environment resolved. Pure but for `exists`. */
@@ -77,6 +78,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     functions,
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
     concurrency: cfg.deploy?.concurrency ?? DEFAULTS.concurrency,
+    leaseWaitSeconds: cfg.deploy?.leaseWaitSeconds ?? DEFAULTS.leaseWaitSeconds,
     ...(cfg.deploy?.bucket ? { bucket: cfg.deploy.bucket } : {}),
     tags: { ...cfg.tags, ...ownershipTags(cfg.app, stage) },
   };

@@ -316,6 +316,8 @@ export const fleetSchema = z.strictObject({
     .strictObject({
       keepVersions: z.number().int().min(1).max(100).optional(),
       concurrency: z.number().int().min(1).max(64).optional(),
+      /** How long deploy, rollback and destroy wait while another run holds the stage's lease (`--wait` wins). */
+      leaseWaitSeconds: z.number().int().min(0).max(3600).optional(),
       /**
        * An existing S3 bucket to stage code through (`ops/{app}/{stage}/{fn}/{sha256}.zip`): zips are
        * then limited only by Lambda's 250 MB unzipped quota, not the 50 MB of a direct upload.

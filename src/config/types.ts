@@ -180,6 +180,8 @@ export interface Fleet {
   functions: FunctionSpec[];
   keepVersions: number;
   concurrency: number;
+  /** `deploy.leaseWaitSeconds`: how long a run waits for the stage's lease (default 120). */
+  leaseWaitSeconds?: number;
   /** S3 bucket code is staged through (`deploy.bucket`); direct upload when absent. */
   bucket?: string;
   tags: Record<string, string>;

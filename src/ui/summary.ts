@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ApplyResult } from '../apply/execute.js';
+import type { ApplyResult, ChangeResult } from '../apply/execute.js';
 import { formatDuration } from './table.js';
 
 /** The end of a deploy: what changed, what failed and why, versions, the API URL, the time. Pure. */
@@ -7,7 +7,9 @@ export function renderApplySummary(r: ApplyResult, opts: { url?: string; ms: num
   const c = opts.color;
   const done = r.results.filter((x) => x.status === 'done').length;
   const lines = [''];
-  if (r.failed.length === 0 && r.skipped.length === 0) {
+  if (r.interrupted) {
+    lines.push(...interruptedLines(r, opts.ms, c));
+  } else if (r.failed.length === 0 && r.skipped.length === 0) {
     lines.push(
       c.green(`${opts.destroy ? 'Destroyed' : 'Deployed'}: ${done} change${done === 1 ? '' : 's'} applied in ${formatDuration(opts.ms)}.`),
     );
@@ -24,6 +26,32 @@ export function renderApplySummary(r: ApplyResult, opts: { url?: string; ms: num
   const versions = Object.entries(r.versions).sort(([a], [b]) => a.localeCompare(b));
   if (versions.length) lines.push(`live: ${versions.map(([name, v]) => `${name} → ${v}`).join(', ')}`);
   if (opts.url) lines.push(`API: ${c.cyan(opts.url)}`);
+  return lines;
+}
+
+/** Longest list of changes shown per heading: a 200-function fleet would otherwise print pages. */
+const MAX_LISTED = 25;
+
+function interruptedLines(r: ApplyResult, ms: number, c: ChalkInstance): string[] {
+  const it = r.interrupted!;
+  const done = r.results.filter((x) => x.status === 'done');
+  const notApplied = it.notStarted.length + r.skipped.length;
+  const lines = [
+    c.yellow(
+      `Interrupted (${it.reason}) after ${formatDuration(ms)}: ${done.length} of ${r.results.length} changes applied, ${notApplied} not applied${r.failed.length ? `, ${r.failed.length} failed` : ''}${it.unfinished.length ? `, ${it.unfinished.length} still running` : ''}.`,
+    ),
+  ];
+  const list = (title: string, items: ChangeResult[], line: (x: ChangeResult) => string) => {
+    if (!items.length) return;
+    lines.push(`  ${title}:`);
+    for (const x of items.slice(0, MAX_LISTED)) lines.push(`    ${line(x)}`);
+    if (items.length > MAX_LISTED) lines.push(c.dim(`    … and ${items.length - MAX_LISTED} more`));
+  };
+  list('applied', done, (x) => `${c.green('✔')} ${x.change.summary}`);
+  list('failed', r.failed, (x) => `${c.red('✖')} ${x.change.summary}: ${errorText(x.error)}`);
+  list('not applied', [...it.notStarted, ...r.skipped], (x) => `${c.dim('-')} ${x.change.summary}`);
+  list('still running when ops stopped waiting (may be half-done)', it.unfinished, (x) => `${c.yellow('?')} ${x.change.summary}`);
+  lines.push(c.dim('  what was applied stays; run the same command again to finish (the plan picks up from what is there)'));
   return lines;
 }
 

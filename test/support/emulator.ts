@@ -74,6 +74,13 @@ export function useEmulator(): Emulator {
   };
 }
 
+/**
+ * The stage lease's own calls (`deploy`, `rollback` and `destroy` create and delete one SSM
+ * parameter): tests that count what a deploy writes to the fleet leave them out.
+ */
+export const isLeaseCall = (q: { service: string; operation: string }) =>
+  q.service === 'ssm' && (q.operation === 'PutParameter' || q.operation === 'DeleteParameter');
+
 export function emulatorEnv(endpoint: string): Record<string, string | undefined> {
   const nowhere = join(tmpdir(), 'ops-emulator-no-aws-files', 'none');
   return {

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Aws } from '../aws/clients.js';
+import { createLeaseParameter, deleteLeaseParameter, overwriteLeaseParameter, readLeaseParameter } from '../aws/lease.js';
+import type { Context } from '../cli/context.js';
+import { awsFor } from '../commands/shared.js';
+import { leaseParamName, ownershipTags } from '../config/naming.js';
+import type { Fleet } from '../config/types.js';
+import { Interrupted, UsageError, UserError } from '../errors.js';
+
+/** What the lease parameter holds: who runs what on the stage, since when, until when unless renewed. */
+export interface LeaseHolder {
+  /** Random per run: how a run recognises its own lease. */
+  token: string;
+  /** `user@host`. */
+  who: string;
+  pid: number;
+  /** `ops deploy`, `ops destroy`, `ops rollback`. */
+  command: string;
+  /** ISO time the lease was taken. */
+  since: string;
+  /** ISO time after which another run may take it over (pushed forward by each renewal). */
+  expires: string;
+}
+
+export interface LeaseScope {
+  app: string;
+  stage: string;
+}
+
+export interface AcquireLeaseOptions {
+  /** `ops deploy`: recorded in the lease, shown to whoever waits. */
+  command: string;
+  /** How long to wait while another run holds the lease; 0 fails at once. */
+  waitMs: number;
+  /** Lifetime of the lease unless renewed (renewed every third of it). */
+  ttlMs?: number;
+  /** Time between two looks at a held lease. */
+  pollMs?: number;
+  /** After taking over an expired lease: how long to let a competing taker's write land before reading back. */
+  settleMs?: number;
+  /** Ctrl-C: stop waiting (throws `Interrupted`). */
+  signal?: AbortSignal;
+  /** Told once per holder while waiting (stderr talk). */
+  onWait?(holder: LeaseHolder | undefined, waitMs: number): void;
+  /** A renewal failed or found the lease taken (stderr talk). */
+  onLost?(message: string): void;
+  now?: () => number;
+}
+
+/** A held lease. `lost` aborts when a renewal finds that another run holds it now. */
+export interface Lease {
+  readonly name: string;
+  readonly holder: LeaseHolder;
+  readonly lost: AbortSignal;
+  /** Deletes the lease if this run still holds it; never throws (a failure is reported through `onLost`). */
+  release(): Promise<void>;
+}
+
+/** Not longer than the default wait: a re-run after a killed one outwaits the dead run's lease. */
+export const DEFAULT_LEASE_TTL_MS = 120_000;
+export const DEFAULT_LEASE_WAIT_SECONDS = 120;
+
+/**
+ * Takes the stage's lease (an SSM parameter created only if absent), waiting up to `waitMs` while
+ * another run holds it, then renews it every ttl/3 until released. An expired lease (its holder died
+ * without releasing) is taken over by delete-then-create and a read-back after `settleMs`: of two
+ * waiters taking over at once, only the one whose token is read back goes on. SSM has no conditional
+ * write, so this assumes a taker's read and delete are less than `settleMs` apart.
+ */
+export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLeaseOptions): Promise<Lease> {
+  const name = leaseParamName(scope.app, scope.stage);
+  const now = opts.now ?? Date.now;
+  const ttlMs = opts.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const token = randomUUID();
+  const started = now();
+  const deadline = started + opts.waitMs;
+  const tags = ownershipTags(scope.app, scope.stage);
+  const fresh = (): LeaseHolder => ({
+    token,
+    who: whoAmI(),
+    pid: process.pid,
+    command: opts.command,
+    since: new Date(now()).toISOString(),
+    expires: new Date(now() + ttlMs).toISOString(),
+  });
+  let shown: string | undefined;
+  for (;;) {
+    if (opts.signal?.aborted) throw new Interrupted('nothing applied (stopped while waiting for the stage lease)');
+    const mine = fresh();
+    if (await createLeaseParameter(aws, name, JSON.stringify(mine), tags)) return holdLease(aws, name, mine, ttlMs, opts, now);
+    const current = await readLeaseParameter(aws, name);
+    if (!current) continue; // released between the two calls: try again at once
+    const holder = parseHolder(current.value);
+    // Our own create, retried by the SDK after its answer was lost.
+    if (holder?.token === token) return holdLease(aws, name, holder, ttlMs, opts, now);
+    if (holder && Date.parse(holder.expires) < now()) {
+      if (await takeOver(aws, name, mine, tags, opts)) return holdLease(aws, name, mine, ttlMs, opts, now);
+      continue;
+    }
+    if (now() >= deadline) throw heldError(scope, holder, opts.waitMs);
+    const key = holder?.token ?? current.value;
+    if (key !== shown) opts.onWait?.(holder, opts.waitMs);
+    shown = key;
+    try {
+      await sleep(Math.max(1, Math.min(opts.pollMs ?? 2_000, deadline - now())), undefined, { signal: opts.signal });
+    } catch {
+      throw new Interrupted('nothing applied (stopped while waiting for the stage lease)');
+    }
+  }
+}
+
+async function takeOver(aws: Aws, name: string, mine: LeaseHolder, tags: Record<string, string>, opts: AcquireLeaseOptions) {
+  await deleteLeaseParameter(aws, name);
+  if (!(await createLeaseParameter(aws, name, JSON.stringify(mine), tags))) return false;
+  await sleep(opts.settleMs ?? 1_000);
+  const back = await readLeaseParameter(aws, name);
+  return parseHolder(back?.value)?.token === mine.token;
+}
+
+function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opts: AcquireLeaseOptions, now: () => number): Lease {
+  const lost = new AbortController();
+  let holder = held;
+  let renewing: Promise<void> | undefined;
+  const renew = async () => {
+    try {
+      const current = parseHolder((await readLeaseParameter(aws, name))?.value);
+      if (current?.token !== holder.token) {
+        clearInterval(timer);
+        opts.onLost?.(
+          `the stage lease was taken by ${current ? describeHolder(current) : 'nobody (it was deleted)'}; starting no new change`,
+        );
+        lost.abort(new Error('lease lost'));
+        return;
+      }
+      const next = { ...holder, expires: new Date(now() + ttlMs).toISOString() };
+      await overwriteLeaseParameter(aws, name, JSON.stringify(next));
+      holder = next;
+    } catch (error) {
+      // The next renewal tries again; the lease stays valid until `expires`.
+      opts.onLost?.(`could not renew the stage lease: ${(error as Error).message}`);
+    }
+  };
+  const timer = setInterval(
+    () => {
+      renewing ??= renew().finally(() => (renewing = undefined));
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
+  timer.unref();
+  let released: Promise<void> | undefined;
+  return {
+    name,
+    get holder() {
+      return holder;
+    },
+    lost: lost.signal,
+    release() {
+      released ??= (async () => {
+        clearInterval(timer);
+        // A renewal landing after the delete would put the lease back.
+        await renewing;
+        try {
+          const current = parseHolder((await readLeaseParameter(aws, name))?.value);
+          if (current?.token === held.token) await deleteLeaseParameter(aws, name);
+        } catch (error) {
+          opts.onLost?.(
+            `could not release the stage lease ${name} (${(error as Error).message}); it expires at ${holder.expires}, or run ops unlock`,
+          );
+        }
+      })();
+      return released;
+    },
+  };
+}
+
+/** The holder in a lease parameter's value, or `undefined` when it is not one of ours. */
+export function parseHolder(value: string | undefined): LeaseHolder | undefined {
+  if (!value) return undefined;
+  try {
+    const v = JSON.parse(value) as Partial<LeaseHolder>;
+    if (typeof v.token !== 'string' || typeof v.expires !== 'string' || Number.isNaN(Date.parse(v.expires))) return undefined;
+    return {
+      token: v.token,
+      who: String(v.who ?? 'unknown'),
+      pid: Number(v.pid ?? 0),
+      command: String(v.command ?? 'ops'),
+      since: String(v.since ?? v.expires),
+      expires: v.expires,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `alice@build-7 (ops deploy, pid 4242) since 2026-05-01T10:00:00Z`. */
+export function describeHolder(h: LeaseHolder): string {
+  return `${h.who} (${h.command}, pid ${h.pid}) since ${h.since.replace(/\.\d{3}Z$/, 'Z')}`;
+}
+
+function heldError(scope: LeaseScope, holder: LeaseHolder | undefined, waitMs: number): UserError {
+  const by = holder ? describeHolder(holder) : 'a lease ops cannot read';
+  const waited = waitMs > 0 ? `, waited ${Math.round(waitMs / 1000)}s` : '';
+  const expires = holder ? ` (it expires at ${holder.expires.replace(/\.\d{3}Z$/, 'Z')} unless renewed)` : '';
+  return new UserError(`stage ${scope.app}/${scope.stage} is locked by ${by}${waited}`, {
+    hint: `wait for that run to end${expires}; if it is gone, ops unlock --stage ${scope.stage}`,
+  });
+}
+
+function whoAmI(): string {
+  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the environment's name will do.
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** Shows who holds the stage's lease, without taking it (`ops unlock`). */
+export async function readLease(aws: Aws, scope: LeaseScope): Promise<{ name: string; raw?: string; holder?: LeaseHolder }> {
+  const name = leaseParamName(scope.app, scope.stage);
+  const stored = await readLeaseParameter(aws, name);
+  return { name, ...(stored ? { raw: stored.value, holder: parseHolder(stored.value) } : {}) };
+}
+
+/** Breaks the stage's lease whoever holds it (`ops unlock`); false when there was none. */
+export function breakLease(aws: Aws, scope: LeaseScope): Promise<boolean> {
+  return deleteLeaseParameter(aws, leaseParamName(scope.app, scope.stage));
+}
+
+export interface StageLeaseOptions {
+  /** `ops deploy`. */
+  command: string;
+  /** `--wait <seconds>` as typed; the fleet's `deploy.leaseWaitSeconds` (or 120) when absent. */
+  wait?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The lease of the context's stage for a command that writes, with its own SSM client (so the
+ * command's clients can be closed before it is released), talking on stderr while it waits.
+ */
+export async function takeStageLease(ctx: Context, fleet: Fleet, opts: StageLeaseOptions): Promise<Lease> {
+  const waitSeconds = opts.wait === undefined ? (fleet.leaseWaitSeconds ?? DEFAULT_LEASE_WAIT_SECONDS) : parseWait(opts.wait);
+  const aws = awsFor(ctx, fleet);
+  try {
+    const lease = await acquireLease(aws, fleet, {
+      command: opts.command,
+      waitMs: waitSeconds * 1000,
+      signal: opts.signal,
+      onWait: (h) =>
+        ctx.log.info(
+          `stage ${fleet.app}/${fleet.stage} is locked by ${h ? describeHolder(h) : 'a lease ops cannot read'}; waiting up to ${waitSeconds}s (--wait)`,
+        ),
+      onLost: (message) => ctx.log.warn(message),
+    });
+    ctx.log.debug(`lease ${lease.name} taken (expires ${lease.holder.expires})`);
+    return {
+      name: lease.name,
+      get holder() {
+        return lease.holder;
+      },
+      lost: lease.lost,
+      async release() {
+        await lease.release();
+        aws.destroy();
+      },
+    };
+  } catch (error) {
+    aws.destroy();
+    throw error;
+  }
+}
+
+function parseWait(text: string): number {
+  if (!/^\d+$/.test(text.trim()))
+    throw new UsageError(`--wait ${text}: a number of seconds`, { hint: '--wait 0 fails at once when the stage is locked' });
+  return Number(text.trim());
+}

@@ -1,0 +1,51 @@
+import type { Aws } from './clients.js';
+import { nameOf } from './errors.js';
+import { deleteParameter, getParameter } from './ssm.js';
+
+/** The lease parameter as stored: its JSON value and SSM version. */
+export interface StoredLease {
+  value: string;
+  version: number;
+}
+
+/**
+ * Creates the lease parameter only if it does not exist (PutParameter with Overwrite=false, tagged).
+ * True when this call created it; false when a parameter of that name exists (ParameterAlreadyExists),
+ * which is also what a retry of a create whose answer was lost sees: the caller reads it back.
+ */
+export async function createLeaseParameter(aws: Aws, name: string, value: string, tags: Record<string, string>): Promise<boolean> {
+  const ssm = await aws.ssm();
+  try {
+    await aws.write(() =>
+      ssm.putParameter({
+        Name: name,
+        Value: value,
+        Type: 'String',
+        Overwrite: false,
+        Description: 'ops stage lease: held while a deploy, rollback or destroy of the stage runs',
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (nameOf(error) === 'ParameterAlreadyExists') return false;
+    throw error;
+  }
+}
+
+/** Replaces the lease's value (renewal); the caller has just checked that it still holds it. */
+export async function overwriteLeaseParameter(aws: Aws, name: string, value: string): Promise<void> {
+  const ssm = await aws.ssm();
+  await aws.write(() => ssm.putParameter({ Name: name, Value: value, Type: 'String', Overwrite: true }));
+}
+
+/** The lease parameter, or `undefined` when nobody holds it. */
+export async function readLeaseParameter(aws: Aws, name: string): Promise<StoredLease | undefined> {
+  const p = await getParameter(aws, name);
+  return p?.value === undefined ? undefined : { value: p.value, version: p.version };
+}
+
+/** Deletes the lease parameter; false when it was already gone. */
+export function deleteLeaseParameter(aws: Aws, name: string): Promise<boolean> {
+  return deleteParameter(aws, name);
+}

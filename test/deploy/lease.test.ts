@@ -1,0 +1,261 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  ListTagsForResourceCommand,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { describe, expect, it } from 'vitest';
+import { acquireLease, type LeaseHolder } from '../../src/apply/lease.js';
+import { run } from '../../src/cli/main.js';
+import { leaseParamName } from '../../src/config/naming.js';
+import { UserError } from '../../src/errors.js';
+import { awsFor, unique } from '../aws/helpers.js';
+import { runCli } from '../support/cli.js';
+import { useEmulator } from '../support/emulator.js';
+import { smallFleet } from './fleet.js';
+
+/** The stage lease against moto: taken, waited for, renewed, taken over when expired, released, broken. */
+describe('the stage lease', () => {
+  const emu = useEmulator();
+  const ssm = () => new SSMClient(emu.clientConfig);
+  const holderOf = async (app: string, stage: string): Promise<LeaseHolder | undefined> => {
+    const got = await ssm()
+      .send(new GetParameterCommand({ Name: leaseParamName(app, stage) }))
+      .catch((e) => (e.name === 'ParameterNotFound' ? undefined : Promise.reject(e)));
+    return got?.Parameter?.Value ? JSON.parse(got.Parameter.Value) : undefined;
+  };
+  const plant = (app: string, stage: string, h: Partial<LeaseHolder>) =>
+    ssm().send(
+      new PutParameterCommand({
+        Name: leaseParamName(app, stage),
+        Type: 'String',
+        Overwrite: true,
+        Value: JSON.stringify({
+          token: 'other',
+          who: 'alice@build-7',
+          pid: 4242,
+          command: 'ops deploy',
+          since: new Date(Date.now() - 60_000).toISOString(),
+          expires: new Date(Date.now() + 600_000).toISOString(),
+          ...h,
+        }),
+      }),
+    );
+
+  it('is one tagged SSM parameter per app and stage (dev and dev-x apart), outside the fleet params path, deleted on release', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    const dev = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0 });
+    // dev-x is another stage: its lease is another parameter, free while dev's is held.
+    const devx = await acquireLease(aws, { app, stage: 'dev-x' }, { command: 'ops deploy', waitMs: 0 });
+    expect(dev.name).toBe(`/_ops/lease/${app}/dev`);
+    expect(dev.name.startsWith(`/${app}/`)).toBe(false);
+    const held = await holderOf(app, 'dev');
+    expect(held).toMatchObject({ token: dev.holder.token, pid: process.pid, command: 'ops deploy' });
+    expect(held?.who).toMatch(/.+@.+/);
+    expect(Date.parse(held!.expires)).toBeGreaterThan(Date.parse(held!.since));
+    const tags = await ssm().send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: dev.name }));
+    expect(tags.TagList).toEqual(
+      expect.arrayContaining([
+        { Key: 'ops:app', Value: app },
+        { Key: 'ops:stage', Value: 'dev' },
+      ]),
+    );
+    await dev.release();
+    expect(await holderOf(app, 'dev')).toBeUndefined();
+    expect((await holderOf(app, 'dev-x'))?.token).toBe(devx.holder.token);
+    await devx.release();
+    aws.destroy();
+  });
+
+  it('a second run waits, then stops with one error naming the holder and ops unlock', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    const first = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0 });
+    const waited: string[] = [];
+    const t0 = Date.now();
+    const second = acquireLease(
+      aws,
+      { app, stage: 'dev' },
+      { command: 'ops destroy', waitMs: 600, pollMs: 100, onWait: (h) => waited.push(h!.who) },
+    );
+    const err = await second.catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(550);
+    expect(waited).toEqual([first.holder.who]); // said once, not once per poll
+    expect(err.message).toContain(`stage ${app}/dev is locked by ${first.holder.who} (ops deploy, pid ${process.pid}) since `);
+    expect(err.hint).toContain('ops unlock --stage dev');
+    await first.release();
+    aws.destroy();
+  });
+
+  it('a waiter gets the lease as soon as the holder releases it', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    const first = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0 });
+    const second = acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 10_000, pollMs: 100 });
+    await new Promise((r) => setTimeout(r, 300));
+    await first.release();
+    const got = await second;
+    expect((await holderOf(app, 'dev'))?.token).toBe(got.holder.token);
+    await got.release();
+    aws.destroy();
+  });
+
+  it('renews before it expires; a renewal that finds another holder aborts `lost` and leaves that lease alone', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    const lease = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0, ttlMs: 900 });
+    const before = (await holderOf(app, 'dev'))!.expires;
+    await new Promise((r) => setTimeout(r, 1_200));
+    const after = await holderOf(app, 'dev');
+    expect(after?.token).toBe(lease.holder.token);
+    expect(Date.parse(after!.expires)).toBeGreaterThan(Date.parse(before));
+    expect(Date.parse(after!.expires)).toBeGreaterThan(Date.now()); // never lapsed
+    // Someone unlocks and another run takes it: the next renewal notices.
+    await plant(app, 'dev', { token: 'thief' });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(lease.lost.aborted).toBe(true);
+    await lease.release();
+    expect((await holderOf(app, 'dev'))?.token).toBe('thief');
+    aws.destroy();
+  });
+
+  it('an expired lease is taken over; of several waiters taking it over at once exactly one wins', async () => {
+    for (let trial = 0; trial < 3; trial++) {
+      const app = unique('ls');
+      await plant(app, 'dev', { expires: new Date(Date.now() - 1_000).toISOString() });
+      const aws = [awsFor(emu.env), awsFor(emu.env), awsFor(emu.env)];
+      const outcomes = await Promise.allSettled(
+        aws.map((a) => acquireLease(a, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0, settleMs: 300 })),
+      );
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(won, `trial ${trial}`).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(String(o.reason.message)).toContain('is locked by');
+      const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLease>>>).value;
+      expect((await holderOf(app, 'dev'))?.token).toBe(winner.holder.token);
+      await winner.release();
+      for (const a of aws) a.destroy();
+    }
+  });
+
+  it('ops deploy waiting on a held stage times out with the holder and the unlock hint, having written nothing', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    await plant(app, 'dev', {});
+    const proxy = await emu.proxy();
+    const r = await runCli(['deploy', '--yes', '--wait', '1'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`stage ${app}/dev is locked by alice@build-7 (ops deploy, pid 4242) since`);
+    expect(r.stderr).toContain(`waiting up to 1s`);
+    expect(r.stderr).toContain('ops unlock --stage dev');
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
+    expect(proxy.operations().filter((op) => !op.startsWith('ssm.'))).toEqual([]); // did not even read the fleet
+    expect(proxy.operations()).not.toContain('ssm.DeleteParameter'); // someone else's lease stays
+  });
+
+  it('ops unlock shows the holder and removes it with --yes; without --yes and no terminal it refuses', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    await plant(app, 'dev', { expires: new Date(Date.now() - 5_000).toISOString() });
+    const refused = await runCli(['unlock'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('locked by alice@build-7 (ops deploy, pid 4242)');
+    expect(refused.stderr).toContain('--yes');
+    expect(await holderOf(app, 'dev')).toBeDefined();
+    const r = await runCli(['unlock', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('expired at');
+    expect(r.stderr).toContain(`stage ${app}/dev unlocked`);
+    expect(await holderOf(app, 'dev')).toBeUndefined();
+    const again = await runCli(['unlock', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('not locked');
+  });
+
+  it('deploy and destroy take and release it; read-only commands make no SSM call at all', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    const proxy = await emu.proxy();
+    const ops = (args: string[]) => runCli(args, { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    const deployed = await ops(['deploy', '--yes']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    // The check below can fail: a deploy does call SSM, for its lease.
+    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+    expect(await holderOf(app, 'dev')).toBeUndefined();
+    proxy.clearLog();
+    for (const args of [
+      ['plan'],
+      ['status'],
+      ['config'],
+      ['logs', 'tail', '--since', '1m'],
+      ['metrics'],
+      ['invoke', 'worker', '--payload', '{}'],
+    ]) {
+      const r = await ops(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    expect(proxy.requests.length).toBeGreaterThan(0);
+    expect(proxy.operations({ service: 'ssm' })).toEqual([]);
+    const destroyed = await ops(['destroy', '--yes']);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+  }, 60_000);
+
+  it('a lost answer to the lease create (applied, then retried by the SDK) is recognised as our own', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    const proxy = await emu.proxy();
+    const { faults } = await import('../support/fault-proxy.js');
+    proxy.addFault({ match: { service: 'ssm', operation: 'PutParameter' }, times: 1, respond: faults.dropResponse() });
+    const r = await runCli(['deploy', '--yes', '--wait', '0'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(r.code, r.stderr).toBe(0);
+    expect(proxy.operations({ service: 'ssm' }).filter((op) => op === 'ssm.PutParameter')).toHaveLength(2);
+    expect(await holderOf(app, 'dev')).toBeUndefined();
+    await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  }, 60_000);
+
+  it('Ctrl-C while waiting for the lease: exit 130, "nothing applied", the other lease untouched', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    await plant(app, 'dev', {});
+    const signals = new EventEmitter();
+    let stderr = '';
+    const stdin = new PassThrough();
+    stdin.end('');
+    const io = {
+      stdout: { write: () => true, isTTY: false },
+      stderr: {
+        write: (s: string) => {
+          stderr += s;
+          return true;
+        },
+        isTTY: false,
+      },
+      stdin,
+    };
+    const done = run(['deploy', '--yes'], {
+      cwd: dir,
+      env: { ...process.env, ...emu.env, NO_COLOR: '1', CI: 'true' } as NodeJS.ProcessEnv,
+      io,
+      signals,
+    });
+    while (!stderr.includes('waiting up to')) await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    signals.emit('SIGINT', 'SIGINT');
+    expect(await done).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(stderr).toContain('interrupted: nothing applied');
+    expect((await holderOf(app, 'dev'))?.token).toBe('other');
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+    await ssm().send(new DeleteParameterCommand({ Name: leaseParamName(app, 'dev') }));
+  });
+});
