@@ -1,8 +1,12 @@
+import type { Api, ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CorsSpec } from '../config/types.js';
 import type { Aws } from './clients.js';
-import { orNotFound } from './errors.js';
+import { nameOf, orNotFound } from './errors.js';
 import { liveAliasArn } from './lambda.js';
-import { toSdkCors } from './map.js';
+import { notOwnedReason, toSdkCors } from './map.js';
+import { createOnce } from './once.js';
+import { allPages } from './pool.js';
+import { withThrottleRetry } from './retry.js';
 
 /** Writers for the fleet's HTTP API: the API, its `$default` stage, integrations and routes. */
 
@@ -14,18 +18,63 @@ export interface CreateApiInput {
   tags: Record<string, string>;
 }
 
-/** CreateApi (HTTP protocol, CORS, tags). */
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+
+/** Oldest first, then by id: every reader and every racing deploy agrees on which duplicate API is kept. */
+export function compareApis(a: Pick<Api, 'ApiId' | 'CreatedDate'>, b: Pick<Api, 'ApiId' | 'CreatedDate'>): number {
+  const byDate = (a.CreatedDate?.getTime() ?? 0) - (b.CreatedDate?.getTime() ?? 0);
+  if (byDate !== 0) return byDate;
+  return (a.ApiId ?? '') < (b.ApiId ?? '') ? -1 : (a.ApiId ?? '') > (b.ApiId ?? '') ? 1 : 0;
+}
+
+/** Every HTTP API of the account, one GetApis listing (API Gateway has no filter by name or tag). */
+export async function listApis(aws: Aws): Promise<Api[]> {
+  const apigw = await aws.apigw();
+  return allPages(
+    (NextToken) => read(aws, () => apigw.getApis({ MaxResults: '100', ...(NextToken ? { NextToken } : {}) })),
+    (page) => page.Items,
+    (page) => page.NextToken,
+  );
+}
+
+/** The APIs named `name` and tagged with the `ops:app` / `ops:stage` of `tags`, oldest first. */
+async function ownedApis(aws: Aws, name: string, tags: Record<string, string>): Promise<Api[]> {
+  const app = tags['ops:app'] ?? '';
+  const stage = tags['ops:stage'] ?? '';
+  return (await listApis(aws)).filter((a) => a.Name === name && !notOwnedReason(a.Tags, app, stage)).sort(compareApis);
+}
+
+const apiRef = (api: Pick<Api, 'ApiId' | 'ApiEndpoint'>) => ({ apiId: api.ApiId!, endpoint: api.ApiEndpoint ?? '' });
+
+/**
+ * CreateApi (HTTP protocol, CORS, tags). A lost answer is followed by a read: an owned API with the
+ * name is taken as the one just made. Then the oldest owned API with the name wins, so two deploys
+ * racing on a fresh stage end with one API: the one that created a newer one deletes it.
+ */
 export async function createApi(aws: Aws, input: CreateApiInput): Promise<{ apiId: string; endpoint: string }> {
   const apigw = await aws.apigw();
-  const api = await aws.write(() =>
-    apigw.createApi({
-      Name: input.name,
-      ProtocolType: 'HTTP',
-      ...(input.cors ? { CorsConfiguration: toSdkCors(input.cors) } : {}),
-      Tags: input.tags,
-    }),
+  const created = await createOnce(
+    aws,
+    async () =>
+      apiRef(
+        await aws.write(() =>
+          apigw.createApi({
+            Name: input.name,
+            ProtocolType: 'HTTP',
+            ...(input.cors ? { CorsConfiguration: toSdkCors(input.cors) } : {}),
+            Tags: input.tags,
+          }),
+        ),
+      ),
+    async () => {
+      const found = (await ownedApis(aws, input.name, input.tags))[0];
+      return found ? apiRef(found) : undefined;
+    },
   );
-  return { apiId: api.ApiId!, endpoint: api.ApiEndpoint ?? '' };
+  const oldest = (await ownedApis(aws, input.name, input.tags))[0];
+  if (!oldest || oldest.ApiId === created.apiId) return created;
+  await deleteApi(aws, created.apiId);
+  return apiRef(oldest);
 }
 
 /** Sets the API's CORS configuration, or removes it when `cors` is undefined. */
@@ -46,8 +95,14 @@ export async function ensureDefaultStage(aws: Aws, apiId: string): Promise<{ cha
   const apigw = await aws.apigw();
   const stage = await orNotFound(apigw.getStage({ ApiId: apiId, StageName: DEFAULT_STAGE }));
   if (!stage) {
-    await aws.write(() => apigw.createStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
-    return { changed: true };
+    try {
+      await aws.write(() => apigw.createStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
+      return { changed: true };
+    } catch (error) {
+      // A retry of a create whose answer was lost (or a concurrent deploy): the stage is there; check it.
+      if (!isConflictException(error)) throw error;
+      return ensureDefaultStage(aws, apiId);
+    }
   }
   if (stage.AutoDeploy) return { changed: false };
   await aws.write(() => apigw.updateStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
@@ -69,12 +124,31 @@ async function integrationUri(aws: Aws, target: IntegrationTarget): Promise<stri
 
 const PROXY = { IntegrationType: 'AWS_PROXY', IntegrationMethod: 'POST', PayloadFormatVersion: '2.0' } as const;
 
-/** AWS_PROXY integration, payload format 2.0, calling the function's `live` alias. */
+/**
+ * AWS_PROXY integration, payload format 2.0, calling the function's `live` alias. When the answer is
+ * lost, an integration with that URI already on the API is taken as the one just made.
+ */
 export async function createIntegration(aws: Aws, apiId: string, target: IntegrationTarget): Promise<{ integrationId: string }> {
   const apigw = await aws.apigw();
   const IntegrationUri = await integrationUri(aws, target);
-  const created = await aws.write(() => apigw.createIntegration({ ApiId: apiId, ...PROXY, IntegrationUri }));
-  return { integrationId: created.IntegrationId! };
+  return createOnce(
+    aws,
+    async () => ({
+      integrationId: (await aws.write(() => apigw.createIntegration({ ApiId: apiId, ...PROXY, IntegrationUri }))).IntegrationId!,
+    }),
+    async () => {
+      const found = (await integrationsOf(aws, apigw, apiId)).find((i) => i.IntegrationUri === IntegrationUri);
+      return found ? { integrationId: found.IntegrationId! } : undefined;
+    },
+  );
+}
+
+function integrationsOf(aws: Aws, apigw: ApiGatewayV2, ApiId: string) {
+  return allPages(
+    (NextToken) => read(aws, () => apigw.getIntegrations({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+    (page) => page.Items,
+    (page) => page.NextToken,
+  );
 }
 
 export async function updateIntegration(aws: Aws, apiId: string, integrationId: string, target: IntegrationTarget): Promise<void> {
@@ -89,11 +163,41 @@ export async function deleteIntegration(aws: Aws, apiId: string, integrationId: 
   await orNotFound(aws.write(() => apigw.deleteIntegration({ ApiId: apiId, IntegrationId: integrationId })));
 }
 
+/**
+ * CreateRoute. AWS refuses a second route with one key (ConflictException; moto accepts it): when
+ * the answer was lost, or the key is taken (a retry, a concurrent deploy), the route with the key is
+ * pointed at the integration and used.
+ */
 export async function createRoute(aws: Aws, apiId: string, routeKey: string, integrationId: string): Promise<{ routeId: string }> {
   const apigw = await aws.apigw();
-  const created = await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target: `integrations/${integrationId}` }));
-  return { routeId: created.RouteId! };
+  const Target = `integrations/${integrationId}`;
+  const existing = async () => {
+    const routes = await allPages(
+      (NextToken) => read(aws, () => apigw.getRoutes({ ApiId: apiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    );
+    const route = routes.find((r) => r.RouteKey === routeKey);
+    if (!route) return undefined;
+    if (route.Target !== Target) await updateRoute(aws, apiId, route.RouteId!, integrationId);
+    return { routeId: route.RouteId! };
+  };
+  try {
+    return await createOnce(
+      aws,
+      async () => ({ routeId: (await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target }))).RouteId! }),
+      existing,
+    );
+  } catch (error) {
+    if (!isConflictException(error)) throw error;
+    const route = await existing();
+    if (!route) throw error;
+    return route;
+  }
 }
+
+/** API Gateway's 409: a route key or stage name already taken. */
+const isConflictException = (error: unknown) => nameOf(error) === 'ConflictException';
 
 export async function updateRoute(aws: Aws, apiId: string, routeId: string, integrationId: string): Promise<void> {
   const apigw = await aws.apigw();

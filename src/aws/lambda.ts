@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
-import { isAlreadyExists, orNotFound } from './errors.js';
+import { isAlreadyExists, isConflict, orNotFound } from './errors.js';
 import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
-import { waitForFunctionReady, withConflictRetry, withRolePropagationRetry } from './retry.js';
+import { createOnce } from './once.js';
+import { waitForFunctionReady, withConflictRetry, withRetry, withRolePropagationRetry } from './retry.js';
 import { stageZip } from './s3.js';
 import type { FunctionConfiguration, PolicyStatement } from './types.js';
 
@@ -303,7 +304,6 @@ export interface ApiPermissionInput {
  * Nothing is written when the right statement is already there alone.
  */
 export async function setApiPermission(aws: Aws, input: ApiPermissionInput): Promise<{ changed: boolean }> {
-  const lambda = await aws.lambda();
   const sid = input.statementId ?? API_PERMISSION_SID;
   if (!input.sourceArn && !input.apiId) throw new Error('setApiPermission needs sourceArn or apiId');
   const sourceArn = input.sourceArn ?? `${executeApiArn(aws.partition, aws.region, await aws.accountId(), input.apiId!)}/*/*`;
@@ -315,17 +315,67 @@ export async function setApiPermission(aws: Aws, input: ApiPermissionInput): Pro
   }
   // One call per statement, not per id: duplicates (possible on moto) each need removing.
   for (const s of ours) await removeStatement(aws, input.name, s.Sid!);
-  await aws.write(() =>
-    lambda.addPermission({
-      FunctionName: input.name,
-      Qualifier: LIVE_ALIAS,
-      StatementId: sid,
-      Action: 'lambda:InvokeFunction',
-      Principal: 'apigateway.amazonaws.com',
-      SourceArn: sourceArn,
-    }),
-  );
+  await addPermission(aws, { name: input.name, statementId: sid, principal: 'apigateway.amazonaws.com', sourceArn });
   return { changed: true };
+}
+
+export interface PermissionInput {
+  /** Function name; the statement goes on its `live` alias. */
+  name: string;
+  statementId: string;
+  /** `apigateway.amazonaws.com`, `events.amazonaws.com`, `sns.amazonaws.com`. */
+  principal: string;
+  sourceArn: string;
+}
+
+/**
+ * AddPermission on `live`, made idempotent: AWS refuses a statement id that is taken
+ * (ResourceConflictException "The statement id (...) provided already exists"; moto accepts a
+ * duplicate instead). When the answer was lost or the id is taken, the policy is read: the statement
+ * granting exactly this is the one wanted; anything else under the id is removed and the add tried again.
+ */
+export async function addPermission(aws: Aws, p: PermissionInput): Promise<void> {
+  const lambda = await aws.lambda();
+  const add = async () => {
+    await withRetry(
+      () =>
+        aws.write(() =>
+          lambda.addPermission({
+            FunctionName: p.name,
+            Qualifier: LIVE_ALIAS,
+            StatementId: p.statementId,
+            Action: 'lambda:InvokeFunction',
+            Principal: p.principal,
+            SourceArn: p.sourceArn,
+          }),
+        ),
+      // An update in progress is worth waiting for; a statement id that is taken is not.
+      { retryable: (e) => isConflict(e) && !isStatementTaken(e), delaysMs: aws.retry.conflictDelaysMs, policy: aws.retry },
+    );
+    return true as const;
+  };
+  const granted = async () => {
+    const same = (await getAliasPolicy(aws, p.name)).filter((s) => s.Sid === p.statementId);
+    if (same.length === 1 && grants(same[0], p)) return true as const;
+    for (const _ of same) await removeStatement(aws, p.name, p.statementId);
+    return undefined;
+  };
+  try {
+    await createOnce(aws, add, granted);
+  } catch (error) {
+    if (!isStatementTaken(error)) throw error;
+    // A concurrent writer (or a read that missed the lost call's statement) took the id first.
+    if (!(await granted())) await add();
+  }
+}
+
+const isStatementTaken = (error: unknown) =>
+  isConflict(error) && /statement id .*already exists/i.test((error as { message?: string }).message ?? '');
+
+function grants(s: PolicyStatement, p: PermissionInput): boolean {
+  const principal = s.Principal;
+  const service = typeof principal === 'object' && principal !== null ? (principal as { Service?: unknown }).Service : principal;
+  return (s.Effect ?? 'Allow') === 'Allow' && service === p.principal && statementSourceArn(s) === p.sourceArn;
 }
 
 /** Removes statements from the `live` alias policy; ids not there are fine. */

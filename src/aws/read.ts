@@ -1,6 +1,7 @@
 import type { Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
 import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
+import { compareApis, listApis } from './apigw.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import {
@@ -388,11 +389,7 @@ async function logGroupTags(aws: Aws, name: string, arn: string | undefined): Pr
 export async function readApi(aws: Aws, scope: Scope): Promise<{ api?: ActualApi; foreign: Foreign }> {
   const apigw = await aws.apigw();
   const name = `${scope.app}-${scope.stage}`;
-  const apis = await allPages(
-    (NextToken) => read(aws, () => apigw.getApis({ MaxResults: '100', ...(NextToken ? { NextToken } : {}) })),
-    (page) => page.Items,
-    (page) => page.NextToken,
-  );
+  const apis = await listApis(aws);
   const foreign: Foreign = [];
   const owned = apis
     .filter((a) => a.Name === name)
@@ -401,12 +398,12 @@ export async function readApi(aws: Aws, scope: Scope): Promise<{ api?: ActualApi
       if (reason) foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason });
       return !reason;
     })
-    .sort((a, b) => (a.CreatedDate?.getTime() ?? 0) - (b.CreatedDate?.getTime() ?? 0));
-  // Two owned APIs with one name means a crashed create: use the oldest, report the rest.
-  for (const extra of owned.slice(1))
-    foreign.push({ type: 'http api', name: `${name} (${extra.ApiId})`, reason: 'a second API with this name and our tags' });
+    .sort(compareApis);
+  // Two owned APIs with one name: a create retried after its answer was lost, or two deploys racing.
+  // The oldest is the stage's API (createApi agrees); the plan deletes the others.
   const api = owned[0];
   if (!api) return { foreign };
+  const duplicates = owned.slice(1).map((a) => ({ id: a.ApiId!, endpoint: a.ApiEndpoint ?? '' }));
 
   const ApiId = api.ApiId!;
   const [integrations, routes, stages, accountId] = await Promise.all([
@@ -445,6 +442,7 @@ export async function readApi(aws: Aws, scope: Scope): Promise<{ api?: ActualApi
       })),
       routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}) })),
       stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
+      ...(duplicates.length ? { duplicates } : {}),
     },
   };
 }

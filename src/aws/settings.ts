@@ -2,6 +2,7 @@ import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
+import { addPermission, getAliasPolicy } from './lambda.js';
 import { LIVE_ALIAS } from './map.js';
 import { mapLimit } from './pool.js';
 import { withConflictRetry, withThrottleRetry } from './retry.js';
@@ -84,20 +85,14 @@ export interface TriggerPermissionInput {
   sourceArn: string;
 }
 
-/** Replaces the statement with this id on `live` (a missing one is fine): remove, then add. */
+/**
+ * Replaces the statements with this id on `live` (none is fine; one call per statement, as moto
+ * keeps duplicates), then adds it back once (addPermission survives its own lost answer).
+ */
 export async function setTriggerPermission(aws: Aws, input: TriggerPermissionInput): Promise<void> {
-  const lambda = await aws.lambda();
-  await removeTriggerPermission(aws, input.name, input.statementId);
-  await write(aws, () =>
-    lambda.addPermission({
-      FunctionName: input.name,
-      Qualifier: LIVE_ALIAS,
-      StatementId: input.statementId,
-      Action: 'lambda:InvokeFunction',
-      Principal: input.principal,
-      SourceArn: input.sourceArn,
-    }),
-  );
+  const current = (await getAliasPolicy(aws, input.name)).filter((s) => s.Sid === input.statementId);
+  for (const _ of current) await removeTriggerPermission(aws, input.name, input.statementId);
+  await addPermission(aws, { name: input.name, statementId: input.statementId, principal: input.principal, sourceArn: input.sourceArn });
 }
 
 /** Removes one statement from the `live` alias policy; a statement, alias or function already gone is fine. */

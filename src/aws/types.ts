@@ -154,6 +154,8 @@ export interface ActualApi {
   integrations: { id: string; uri: string; payloadFormatVersion?: string; type?: string }[];
   routes: { id: string; key: string; target?: string }[];
   stages: { name: string; autoDeploy: boolean }[];
+  /** Newer owned APIs with the same name (a lost CreateApi answer, a race): the plan deletes them. */
+  duplicates?: { id: string; endpoint: string }[];
 }
 
 /** Everything ops owns for one app and stage. Keys of the maps are physical names. */

@@ -126,7 +126,16 @@ export function planApi(ctx: PlanContext): Change[] {
   }
 
   // Integrations, matched to functions by the alias ARN they invoke.
-  const haveIntegrations = [...(have?.integrations ?? [])].sort((a, b) => compareStrings(a.id, b.id));
+  // Two for one function (a lost CreateIntegration answer, a race): keep the one most routes use, the
+  // other becomes unused below and is deleted.
+  const routesUsing = new Map<string, number>();
+  for (const r of have?.routes ?? []) {
+    const id = integrationIdOf(r.target) ?? '';
+    routesUsing.set(id, (routesUsing.get(id) ?? 0) + 1);
+  }
+  const haveIntegrations = [...(have?.integrations ?? [])].sort(
+    (a, b) => (routesUsing.get(b.id) ?? 0) - (routesUsing.get(a.id) ?? 0) || compareStrings(a.id, b.id),
+  );
   const ownerOf = new Map(haveIntegrations.map((i) => [i.id, functionNameOfArn(integrationTarget(i.uri))]));
   const byTarget = new Map<string, (typeof haveIntegrations)[number]>();
   for (const i of haveIntegrations) if (!byTarget.has(integrationTarget(i.uri))) byTarget.set(integrationTarget(i.uri), i);
@@ -174,9 +183,12 @@ export function planApi(ctx: PlanContext): Change[] {
     const id = integrationIdOf(target);
     if (id) leaving.set(id, [...(leaving.get(id) ?? []), changeIdValue]);
   };
-  const haveRoutes = new Map((have?.routes ?? []).map((r) => [r.key, r]));
   const wantRoutes = new Map<string, FunctionSpec>();
   for (const fn of ctx.desired) for (const r of fn.routes) wantRoutes.set(r.key, fn);
+  const { kept: haveRoutes, extra: extraRoutes } = dedupeRoutes(have?.routes ?? [], (key) => {
+    const fn = wantRoutes.get(key);
+    return fn ? integrationOf.get(fn.name) : undefined;
+  });
   const nameOfTarget = (target: string | undefined) => ownerOf.get(integrationIdOf(target) ?? '') ?? target ?? '(none)';
   for (const fn of routed) {
     const integration = integrationOf.get(fn.name);
@@ -234,6 +246,27 @@ export function planApi(ctx: PlanContext): Change[] {
     leave(route.target, id);
   }
 
+  // Second routes with one key (AWS refuses them; moto and races made them): deleted.
+  for (const route of extraRoutes) {
+    const owner = ownerOf.get(integrationIdOf(route.target) ?? '');
+    if (ctx.scope && !(owner && inScope(ctx, owner))) continue;
+    const id = changeId('route.delete', `${route.key} ${route.id}`);
+    out.push({
+      kind: 'route.delete',
+      id,
+      action: 'delete',
+      fn: owner ? keyOfName(ctx, owner) : undefined,
+      resource: { type: 'api route', name: route.key },
+      summary: `delete duplicate route ${route.key} (${route.id})`,
+      fields: [],
+      dependsOn: [],
+      routeKey: route.key,
+      routeId: route.id,
+      apiId,
+    });
+    leave(route.target, id);
+  }
+
   // Integrations no route uses once the plan is applied.
   const used = new Set<string>();
   for (const route of haveRoutes.values()) {
@@ -261,7 +294,46 @@ export function planApi(ctx: PlanContext): Change[] {
     });
   }
   out.push(...planPermissions(ctx, apiId, createId, out));
+  if (have?.duplicates?.length && !ctx.scope) out.push(...planDuplicateApis(have, out));
   return out;
+}
+
+/**
+ * A route per key: the one already calling the integration the key should call, else the first by
+ * id. The others are returned as `extra`.
+ */
+function dedupeRoutes(routes: ActualApi['routes'], wanted: (key: string) => string | undefined) {
+  const kept = new Map<string, ActualApi['routes'][number]>();
+  const extra: ActualApi['routes'] = [];
+  for (const r of [...routes].sort((a, b) => compareStrings(a.id, b.id))) {
+    const current = kept.get(r.key);
+    if (!current) kept.set(r.key, r);
+    else if (integrationIdOf(r.target) === wanted(r.key) && integrationIdOf(current.target) !== wanted(r.key)) {
+      extra.push(current);
+      kept.set(r.key, r);
+    } else extra.push(r);
+  }
+  return { kept, extra: extra.sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.id, b.id)) };
+}
+
+/**
+ * Newer owned APIs with the stage's name: deleted once the permissions point at the kept (oldest)
+ * one and its routes are in place, so nothing is left calling through them.
+ */
+function planDuplicateApis(have: ActualApi, planned: Change[]): Change[] {
+  const after = planned
+    .filter((c) => c.kind === 'permission.set' || c.kind === 'route.create' || c.kind === 'route.update' || c.kind === 'integration.create')
+    .map((c) => c.id);
+  return (have.duplicates ?? []).map((d) => ({
+    kind: 'api.delete' as const,
+    id: changeId('api.delete', `${have.name} ${d.id}`),
+    action: 'delete' as const,
+    resource: { type: 'http api' as const, name: `${have.name} (${d.id})` },
+    summary: `delete duplicate http api ${have.name} (${d.id}, ${d.endpoint || 'no endpoint'}); ${have.id} is kept`,
+    fields: [],
+    dependsOn: after,
+    apiId: d.id,
+  }));
 }
 
 function planPermissions(ctx: PlanContext, apiId: string | undefined, createId: string, planned: Change[]): Change[] {
@@ -336,6 +408,7 @@ function planApiDelete(ctx: PlanContext, have: ActualApi): Change[] {
       dependsOn: [],
       apiId: have.id,
     },
+    ...planDuplicateApis(have, []),
   ];
   for (const fn of ctx.deploy) {
     const ours = opsStatementIds(ctx.actual.functions[fn.name]?.aliasPolicy);

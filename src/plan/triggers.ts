@@ -26,9 +26,19 @@ function principalOf(s: PolicyStatement): string | undefined {
   return typeof p === 'string' ? p : typeof p?.Service === 'string' ? p.Service : undefined;
 }
 
-/** The statement `sid` on the policy lets `principal` invoke from exactly `source`. */
-const permits = (policy: PolicyStatement[], sid: string, principal: string, source: string) =>
-  policy.some((s) => s.Sid === sid && (s.Effect ?? 'Allow') === 'Allow' && principalOf(s) === principal && statementSource(s) === source);
+/**
+ * The one statement `sid` on the policy lets `principal` invoke from exactly `source`. Two under one
+ * id (a retried AddPermission on an endpoint that accepts them, as moto does) are rewritten as one.
+ */
+const permits = (policy: PolicyStatement[], sid: string, principal: string, source: string) => {
+  const same = policy.filter((s) => s.Sid === sid);
+  return (
+    same.length === 1 &&
+    (same[0].Effect ?? 'Allow') === 'Allow' &&
+    principalOf(same[0]) === principal &&
+    statementSource(same[0]) === source
+  );
+};
 
 /** The statement on `live` that lets a trigger invoke it, as Lambda's GetPolicy reports it. */
 export function desiredTriggerStatement(region: string, accountId: string, fn: FunctionSpec, t: ScheduleSpec | SnsSpec): PolicyStatement {

@@ -163,3 +163,68 @@ describe('permissions', () => {
     expect(p.changes[0]).toMatchObject({ action: 'update', removeStatementIds: ['ops-http-api'] });
   });
 });
+
+describe('what a lost answer (or a race) duplicated is removed by the next plan (issue 11)', () => {
+  const sourceOf = (apiId: string) => ({ ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/*` } });
+
+  it('a newer owned API with the stage name: deleted after the permissions point at the kept (oldest) one', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    actual.api.duplicates = [{ id: 'newer', endpoint: 'https://newer.example' }];
+    // The deploy that made it pointed one function's permission at it.
+    actual.functions['tasks-dev-search'].aliasPolicy[0].Condition = sourceOf('newer');
+    const p = planDeploy({ fleet: f, artifacts, actual });
+    expect(kinds(p)).toEqual(['permission.set', 'api.delete']);
+    expect(find(p, 'api.delete:tasks-dev newer')).toMatchObject({
+      apiId: 'newer',
+      dependsOn: ['permission.set:tasks-dev-search'],
+      summary: `delete duplicate http api tasks-dev (newer, https://newer.example); ${API_ID} is kept`,
+    });
+    expectTopological(p);
+  });
+
+  it('`ops deploy <fn>` leaves a duplicate API alone (other functions may still point at it); destroy deletes every one', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    actual.api.duplicates = [{ id: 'newer', endpoint: '' }];
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual, only: ['search'] }))).toEqual([]);
+    const destroy = planDeploy({ fleet: f, artifacts: {}, actual, destroy: true });
+    expect(destroy.changes.filter((c) => c.kind === 'api.delete').map((c) => (c as { apiId: string }).apiId)).toEqual([API_ID, 'newer']);
+  });
+
+  it('two integrations for one function: the one its routes use is kept, the other deleted; no route moves', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    const search = actual.api.integrations.find((i) => i.id === 'int-search')!;
+    // The retried create made `int-a-search` (sorting first); the routes went to the one whose answer came back.
+    actual.api.integrations.push({ ...search, id: 'int-a-search' });
+    const p = planDeploy({ fleet: f, artifacts, actual });
+    expect(kinds(p)).toEqual(['integration.delete']);
+    expect(p.changes[0]).toMatchObject({ integrationId: 'int-a-search', dependsOn: [] });
+  });
+
+  it('two routes with one key (AWS refuses that, moto and races do not): the one on the right integration is kept', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    const search = actual.api.integrations.find((i) => i.id === 'int-search')!;
+    actual.api.integrations.push({ ...search, id: 'int-z-search' });
+    actual.api.routes.unshift({ id: 'route-0', key: 'POST /flights/search', target: 'integrations/int-z-search' });
+    const p = planDeploy({ fleet: f, artifacts, actual });
+    expect(kinds(p)).toEqual(['route.delete', 'integration.delete']);
+    expect(find(p, 'route.delete:POST /flights/search route-0')).toMatchObject({
+      routeId: 'route-0',
+      summary: 'delete duplicate route POST /flights/search (route-0)',
+    });
+    expect(find(p, 'integration.delete:int-z-search').dependsOn).toEqual(['route.delete:POST /flights/search route-0']);
+    expectTopological(p);
+  });
+
+  it('two statements with the API permission id (moto accepts a duplicate AddPermission): rewritten as one', () => {
+    const actual = actualFrom(f);
+    const policy = actual.functions['tasks-dev-api'].aliasPolicy;
+    policy.push(structuredClone(policy[0]));
+    const p = planDeploy({ fleet: f, artifacts, actual });
+    expect(kinds(p)).toEqual(['permission.set']);
+    expect(p.changes[0]).toMatchObject({ name: 'tasks-dev-api', removeStatementIds: ['ops-http-api', 'ops-http-api'] });
+  });
+});

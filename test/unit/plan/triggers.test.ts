@@ -170,6 +170,13 @@ describe('sns subscriptions', () => {
     expect(ofKind(plan(f, actual).changes, 'subscription.update')).toMatchObject([{ permission: true }]);
   });
 
+  it('the permission twice under one id (a retried AddPermission that moto accepted) → update rewriting it as one', () => {
+    const actual = actualFrom(f);
+    const policy = actual.functions['tasks-dev-executor'].aliasPolicy;
+    policy.push(structuredClone(policy[0]));
+    expect(ofKind(plan(f, actual).changes, 'subscription.update')).toMatchObject([{ permission: true }]);
+  });
+
   it('removing the trigger unsubscribes and removes the permission', () => {
     const next = edited((cfg) => {
       delete cfg.functions.executor.triggers;
