@@ -13,6 +13,7 @@ import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { type ErrorContext, isThrottling, toUserError } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
+import { guardLostResponses } from './once.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
 
 export interface CreateAwsOptions {
@@ -125,6 +126,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
           await silenceNodeVersionWarning();
           const c = (await make(config())) as unknown as SdkClient;
           instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext });
+          guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);
           return c;
         })();
