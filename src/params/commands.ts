@@ -19,7 +19,7 @@ import { UsageError, UserError } from '../errors.js';
 import { confirm } from '../ui/prompt.js';
 import { missingParams, paramSetHint } from './check.js';
 import { findParam, type ImportEntry, outcomeOf, type ParamTarget, planImport, type WriteOutcome } from './declared.js';
-import { parseDotenv } from './dotenv.js';
+import { parseDotenvLines } from './dotenv.js';
 import {
   importSummary,
   listNotes,
@@ -180,7 +180,16 @@ export async function paramsImport(ctx: Context, file: string, opts: ParamsForce
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read ${file}${code ? ` (${code})` : ''}`, { hint: 'give the path of a dotenv file (KEY=value lines)' });
   }
-  const plan = planImport(fleet, parseDotenv(text), { force: opts.force });
+  const { values, malformed } = parseDotenvLines(text);
+  // Stricter than skipping: a dropped line is a param silently not set, found only at invoke time.
+  if (malformed.length) {
+    const n = malformed.length;
+    throw new UserError(
+      `${file}: ${n} malformed line${n === 1 ? '' : 's'}, nothing imported:\n${malformed.map((m) => `  ${file}:${m.line}: ${m.reason}`).join('\n')}`,
+      { hint: `each line is KEY=value (quote a value with spaces or # in "..." or '...', one line per value), a # comment, or blank` },
+    );
+  }
+  const plan = planImport(fleet, values, { force: opts.force });
   for (const u of plan.undeclared) {
     ctx.log.warn(`skipped ${u.key}: not a declared param${u.guess ? ` (did you mean '${u.guess}'?)` : ''}; --force sets it anyway`);
   }
