@@ -2,7 +2,7 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Fleet } from '../config/types.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { notOwnedReason } from './map.js';
+import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import type { Actual, ActualAlarm, AlarmSettings } from './types.js';
@@ -79,10 +79,14 @@ export function mapAlarm(a: MetricAlarm): AlarmSettings {
   };
 }
 
-/** Metric alarms named `{app}-{stage}-…`, with their tags; those not tagged for app and stage are foreign. */
+/**
+ * Metric alarms named `{app}-{stage}-…`, with their tags. The prefix only finds candidates: an alarm
+ * is ours when tagged for app and stage; the rest are foreign, reported unless another stage owns it
+ * under its own name (and the config wants no alarm of that name).
+ */
 export async function readAlarms(
   aws: Aws,
-  scope: Pick<Fleet, 'app' | 'stage'>,
+  scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
 ): Promise<{ items: Record<string, ActualAlarm>; foreign: Actual['foreign'] }> {
   const cw = await aws.cloudwatch();
   const listed = await allPages(
@@ -103,11 +107,14 @@ export async function readAlarms(
   });
   const items: Record<string, ActualAlarm> = {};
   const foreign: Actual['foreign'] = [];
+  const wanted = new Set((scope.functions ?? []).flatMap((f) => f.alarms.map((a) => a.name)));
   for (const t of tagged) {
     if (!t) continue;
+    const name = t.alarm.AlarmName!;
     const reason = notOwnedReason(t.tags, scope.app, scope.stage);
-    if (reason) foreign.push({ type: 'cloudwatch alarm', name: t.alarm.AlarmName!, reason });
-    else items[t.alarm.AlarmName!] = { ...mapAlarm(t.alarm), arn: t.alarm.AlarmArn!, tags: t.tags };
+    if (!reason) items[name] = { ...mapAlarm(t.alarm), arn: t.alarm.AlarmArn!, tags: t.tags };
+    else if (wanted.has(name) || !isOtherStagesOwn(name, ownerOf(t.tags), scope.app, scope.stage))
+      foreign.push({ type: 'cloudwatch alarm', name, reason });
   }
   return { items, foreign };
 }

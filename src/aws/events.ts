@@ -2,7 +2,7 @@ import type { Fleet } from '../config/types.js';
 import type { ScheduleChangeSpec } from '../plan/types.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { notOwnedReason } from './map.js';
+import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
@@ -111,10 +111,14 @@ export async function scheduleRuleArn(aws: Aws, ruleName: string): Promise<strin
   return `arn:${aws.partition}:events:${aws.region}:${await aws.accountId()}:rule/${ruleName}`;
 }
 
-/** Rules named `{app}-{stage}-…` on the default bus, with tags and targets; those not tagged for app and stage are foreign. */
+/**
+ * Rules named `{app}-{stage}-…` on the default bus, with tags and targets. The prefix only finds
+ * candidates: a rule is ours when tagged for app and stage; the rest are foreign, reported unless
+ * another stage owns it under its own name (and the config wants no rule of that name).
+ */
 export async function readRules(
   aws: Aws,
-  scope: Pick<Fleet, 'app' | 'stage'>,
+  scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
 ): Promise<{ items: Record<string, ActualRule>; foreign: Actual['foreign'] }> {
   const events = await aws.events();
   const listed = await allPages(
@@ -147,11 +151,13 @@ export async function readRules(
     };
     return rule;
   });
+  const wanted = new Set((scope.functions ?? []).flatMap((f) => f.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.ruleName] : []))));
   for (const rule of rules) {
     if (!rule) continue;
     const reason = notOwnedReason(rule.tags, scope.app, scope.stage);
-    if (reason) foreign.push({ type: 'eventbridge rule', name: rule.name, reason });
-    else items[rule.name] = rule;
+    if (!reason) items[rule.name] = rule;
+    else if (wanted.has(rule.name) || !isOtherStagesOwn(rule.name, ownerOf(rule.tags), scope.app, scope.stage))
+      foreign.push({ type: 'eventbridge rule', name: rule.name, reason });
   }
   return { items, foreign };
 }
