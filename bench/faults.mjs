@@ -68,19 +68,27 @@ try {
   await moto.stop();
 }
 
-const count = (rs, outcome) => rs.filter((r) => r.outcome === outcome).length;
+const count = (rs, test) => rs.filter(test).length;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(
   `\nfault matrix, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, moto ${moto.version ?? ''}, base seed ${baseSeed}: node bench/faults.mjs ${process.argv.slice(2).join(' ')}`,
 );
-console.log('| scenario | trials | converged | clean error, then converged | failed | median s |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log(
+  '| scenario | trials | converged | clean error, then converged | did not converge | destroy clean | lookalikes intact | all checks | median s |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { scenario, results } of rows) {
-  const ok = count(results, 'converged');
-  const recovered = count(results, 'clean error, then converged');
-  console.log(
-    `| ${scenario} | ${results.length} | ${ok} | ${recovered} | ${results.length - ok - recovered} | ${(median(results.map((r) => r.ms)) / 1000).toFixed(1)} |`,
-  );
+  const cells = [
+    results.length,
+    count(results, (r) => r.outcome === 'converged'),
+    count(results, (r) => r.outcome === 'clean error, then converged'),
+    count(results, (r) => r.outcome === 'did not converge'),
+    count(results, (r) => r.destroyClean),
+    count(results, (r) => r.lookalikesIntact),
+    count(results, (r) => r.problems.length === 0),
+    (median(results.map((r) => r.ms)) / 1000).toFixed(1),
+  ];
+  console.log(`| ${scenario} | ${cells.join(' | ')} |`);
 }
 // Why trials failed, most frequent first, with generated names folded so equal causes group.
 const reasons = new Map();

@@ -537,13 +537,18 @@ export const scenarios: Scenario[] = [
 
 // ---------------------------------------------------------------- one trial
 
-export type Outcome = 'converged' | 'clean error, then converged' | 'failed';
+/** How the deploy part ended (the destroy and the lookalikes are judged apart). */
+export type Outcome = 'converged' | 'clean error, then converged' | 'did not converge';
 
 export interface TrialResult {
   scenario: string;
   stage: string;
   seed: number;
   outcome: Outcome;
+  /** `ops destroy --yes` exited 0 (a faulted one failed cleanly or destroyed all) and nothing tagged for the stage is left. */
+  destroyClean: boolean;
+  /** Every untagged lookalike is still there. */
+  lookalikesIntact: boolean;
   /** The first line a user read when the faulted run failed. */
   error?: string;
   /** Everything that is wrong; empty when the trial passed. */
@@ -580,13 +585,24 @@ export async function runTrial(
     notes: [],
   };
   const problems: string[] = [];
+  const steps: string[] = [];
+  const timed = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    try {
+      return await run();
+    } finally {
+      steps.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  };
   const ops = (args: string[], via = t.direct) =>
-    env.ops([...args, '--stage', stage], { cwd: dir, env: { ...via, ...t.opsEnv }, timeoutMs: env.spawnTimeoutMs });
+    timed(args.join(' '), () =>
+      env.ops([...args, '--stage', stage], { cwd: dir, env: { ...via, ...t.opsEnv }, timeoutMs: env.spawnTimeoutMs }),
+    );
   const lookalikes = await createLookalikes(env.motoUrl, app, stage);
-  let outcome: Outcome = 'failed';
+  let outcome: Outcome = 'did not converge';
   let error: string | undefined;
   try {
-    const first = await scenario.act(t);
+    const first = await timed('faulted run', () => scenario.act(t));
     proxy.clearFaults();
     const failed = first.filter((r) => r.code !== 0);
     for (const r of failed) {
@@ -611,31 +627,47 @@ export async function runTrial(
   } finally {
     proxy.clearFaults();
   }
+  const destroyProblems: string[] = [];
+  let missing: string[] = ['(not checked)'];
   try {
     if (scenario.destroyFaults) {
       scenario.destroyFaults(proxy);
       const faulted = await ops(['destroy', '--yes'], t.faulty);
       proxy.clearFaults();
       const left = faulted.code === 0 ? await taggedForStage(env.motoUrl, app, stage) : [];
-      if (faulted.code === 0 && left.length > 0) problems.push(`a faulted destroy exited 0 but left ${left.join(', ')}`);
-      if (faulted.code !== 0 && uncleanError(faulted))
-        problems.push(`a faulted destroy failed without a clear error: ${uncleanError(faulted)}`);
+      if (left.length > 0) destroyProblems.push(`a faulted destroy exited 0 but left ${left.join(', ')}`);
+      const unclean = faulted.code !== 0 && uncleanError(faulted);
+      if (unclean) destroyProblems.push(`a faulted destroy failed without a clear error: ${unclean}`);
     }
     const destroy = await ops(['destroy', '--yes']);
-    if (destroy.code !== 0) problems.push(`\`ops destroy --yes\` exits ${destroy.code}: ${uncleanError(destroy) ?? errorLine(destroy)}`);
+    if (destroy.code !== 0)
+      destroyProblems.push(`\`ops destroy --yes\` exits ${destroy.code}: ${uncleanError(destroy) ?? errorLine(destroy)}`);
     const left = await taggedForStage(env.motoUrl, app, stage);
-    if (left.length > 0) problems.push(`left behind by destroy (tagged for the stage): ${left.join(', ')}`);
-    const missing = await lookalikes.missing();
-    if (missing.length > 0) problems.push(`untagged lookalikes deleted: ${missing.join(', ')}`);
+    if (left.length > 0) destroyProblems.push(`left behind by destroy (tagged for the stage): ${left.join(', ')}`);
+    missing = await lookalikes.missing();
   } catch (e) {
-    problems.push(`harness: ${(e as Error).message}`);
+    destroyProblems.push(`harness: ${(e as Error).message}`);
   } finally {
     await lookalikes.remove();
     await proxy.close();
     await rm(dir, { recursive: true, force: true });
   }
-  if (problems.length > 0) outcome = 'failed';
-  return { scenario: scenario.name, stage, seed, outcome, error, problems, notes: t.notes, ms: Date.now() - started };
+  if (missing.length > 0) problems.push(...destroyProblems, `untagged lookalikes deleted: ${missing.join(', ')}`);
+  else problems.push(...destroyProblems);
+  const destroyClean = destroyProblems.length === 0;
+  const lookalikesIntact = missing.length === 0;
+  return {
+    scenario: scenario.name,
+    stage,
+    seed,
+    outcome,
+    destroyClean,
+    lookalikesIntact,
+    error,
+    problems,
+    notes: [...t.notes, `steps: ${steps.join(', ')}`],
+    ms: Date.now() - started,
+  };
 }
 
 /** The re-run a user makes after a failure; a lease left by a killed run is broken with `ops unlock` first (said in notes). */
