@@ -11,10 +11,26 @@ import type { SQS } from '@aws-sdk/client-sqs';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { type ErrorContext, isThrottling, toUserError } from './errors.js';
+import type { HttpRequest, HttpResponse } from '@smithy/types';
+import { type ErrorContext, isThrottling, noAnswer, notAnAwsAnswer, toUserError } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
 import { guardLostResponses } from './once.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
+import {
+  attemptMs,
+  budgetMs,
+  callKind,
+  createRequestHandler,
+  isConnectTimeout,
+  isTimeout,
+  notAwsAnswer,
+  originOf,
+  type Protocol,
+  retriedAfterSilence,
+  type Timeouts,
+  timeAttempt,
+  timeoutsFrom,
+} from './transport.js';
 
 export interface CreateAwsOptions {
   region: string;
@@ -32,6 +48,8 @@ export interface CreateAwsOptions {
   retry?: Partial<RetryPolicy>;
   /** SDK attempts per call in standard retry mode (default 5). */
   maxAttempts?: number;
+  /** Connect and answer timeouts; default from `OPS_AWS_TIMEOUT` in `env`, else DEFAULT_TIMEOUTS. */
+  timeouts?: Partial<Timeouts>;
 }
 
 /**
@@ -104,13 +122,17 @@ export function createAws(opts: CreateAwsOptions): Aws {
   };
   const limiter = limiterFor('lambda');
   const retry = retryPolicy(opts.retry);
+  const timeouts: Timeouts = { ...timeoutsFrom(env), ...opts.timeouts };
   const errorContext: ErrorContext = { region, endpointUrl, profile };
   const credentials = credentialsFor(env, opts.profile);
   const built = new Map<ServiceName, Promise<SdkClient>>();
+  // Endpoints that let a whole call go unanswered: later calls fail at once instead of waiting again.
+  const silentOrigins = new Set<string>();
   const live: SdkClient[] = [];
 
-  const config = () => ({
+  const config = (requestHandler: Awaited<ReturnType<typeof createRequestHandler>>) => ({
     region,
+    requestHandler,
     ...(endpointUrl ? { endpoint: endpointUrl } : {}),
     credentials,
     ...(profile ? { profile } : {}),
@@ -124,8 +146,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
       if (!client) {
         client = (async () => {
           await silenceNodeVersionWarning();
-          const c = (await make(config())) as unknown as SdkClient;
-          instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext });
+          const c = (await make(config(await createRequestHandler(timeouts)))) as unknown as SdkClient;
+          instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext, timeouts, silentOrigins });
           guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);
           return c;
@@ -278,7 +300,25 @@ const SERVICE_LABEL: Record<ServiceName, string> = {
 interface OpsContext {
   commandName?: string;
   opsAttempt?: number;
+  /** When the call's answer budget runs out, from the moment its first attempt was sent. */
+  opsDeadline?: number;
 }
+
+/** The wire protocol of each client (the answer check knows what each one sends). */
+const PROTOCOL: Record<ServiceName, Protocol> = {
+  lambda: 'rest-json',
+  iam: 'query',
+  ssm: 'json',
+  logs: 'json',
+  cloudwatch: 'json',
+  apigw: 'rest-json',
+  events: 'json',
+  sns: 'query',
+  s3: 'rest-xml',
+  ec2: 'query',
+  sqs: 'json',
+  sts: 'query',
+};
 
 /** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */
 const NOT_CONTROL_PLANE = /^(Get|List|Describe|Head|Filter|Invoke|StartLiveTail|PutLogEvents|PutMetricData|TestInvoke)/;
@@ -287,15 +327,22 @@ function isControlPlaneWrite(commandName?: string): boolean {
 }
 
 /**
- * Two middlewares per client. Per call (initialize step): tag failures with the operation and turn
+ * Three middlewares per client. Per call (initialize step): tag failures with the operation and turn
  * credential, permission and endpoint failures into UserErrors. Per attempt (deserialize step, inside
  * the SDK's retry loop): tell the limiter about throttling, and with --debug log the operation, HTTP
- * status and duration. Neither ever looks at input or output members, so no value can leak.
+ * status and duration; then, next to the wire, time the attempt and reject an answer that is not
+ * AWS's. None ever looks at input or output members, so no value can leak.
  */
 function instrument(
   client: SdkClient,
   service: ServiceName,
-  hooks: { limiter: WriteLimiter; debug?: (msg: string) => void; errorContext: ErrorContext },
+  hooks: {
+    limiter: WriteLimiter;
+    debug?: (msg: string) => void;
+    errorContext: ErrorContext;
+    timeouts: Timeouts;
+    silentOrigins: Set<string>;
+  },
 ): void {
   const label = SERVICE_LABEL[service];
   const operationOf = (context: OpsContext) => `${label}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
@@ -338,5 +385,51 @@ function instrument(
       }
     },
     { step: 'deserialize', name: 'opsAttemptMiddleware', priority: 'high' },
+  );
+
+  // Low priority: inside the SDK's deserializer, so it sees the raw answer before it is parsed, and
+  // inside the limiter, so the wait for a write slot is not counted against the answer budget.
+  client.middlewareStack.add(
+    (next: (args: { request: HttpRequest }) => Promise<{ response: HttpResponse }>, context: OpsContext) =>
+      async (args: { request: HttpRequest }) => {
+        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const kind = callKind(label, operation);
+        const now = Date.now();
+        context.opsDeadline ??= now + budgetMs(kind, hooks.timeouts);
+        const target = originOf(args.request);
+        const seconds = Math.round(budgetMs(kind, hooks.timeouts) / 1000);
+        const silent = () => noAnswer(target, operationOf(context), seconds, hooks.errorContext);
+        const remaining = context.opsDeadline - now;
+        // Not a retryable error: the SDK stops here, and the budget is all the user waits.
+        if (remaining <= 0 || hooks.silentOrigins.has(target)) {
+          hooks.silentOrigins.add(target);
+          throw silent();
+        }
+        timeAttempt(args.request, attemptMs(kind, remaining, hooks.timeouts), kind === 'long' || kind === 'stream');
+        let result: { response: HttpResponse };
+        try {
+          result = await next(args);
+        } catch (error) {
+          // The SDK's own TimeoutError goes on as it is: the SDK retries it, and a guard for creates
+          // that are not idempotent (once.ts) must see it as "may have been applied".
+          if (isTimeout(error) && typeof error === 'object') {
+            Object.defineProperty(error, '$opsTarget', { value: target, enumerable: false, configurable: true });
+            Object.defineProperty(error, '$opsBudgetSeconds', { value: seconds, enumerable: false, configurable: true });
+            // A write that was sent and met silence is never sent again by us: the budget is spent.
+            if (!retriedAfterSilence(kind) && !isConnectTimeout(error)) context.opsDeadline = 0;
+          }
+          throw error;
+        }
+        hooks.silentOrigins.delete(target);
+        const why = await notAwsAnswer(PROTOCOL[service], label, operation, args.request.method, result.response);
+        if (why) {
+          (result.response.body as { destroy?: () => void } | undefined)?.destroy?.();
+          const error = notAnAwsAnswer(target, operationOf(context), why, result.response.statusCode, hooks.errorContext);
+          // Code that branches on the status (metrics' fallback on an emulator's 500) still can.
+          throw Object.assign(error, { $metadata: { httpStatusCode: result.response.statusCode } });
+        }
+        return result;
+      },
+    { step: 'deserialize', name: 'opsAnswerMiddleware', priority: 'low' },
   );
 }

@@ -12,6 +12,9 @@ export interface AwsErrorLike {
   $retryable?: { throttling?: boolean };
   /** Set by our middleware (clients.ts): `lambda.GetFunction`. */
   $opsOperation?: string;
+  /** Set by our middleware on a timeout: where the request was going, and the call's budget. */
+  $opsTarget?: string;
+  $opsBudgetSeconds?: number;
 }
 
 /** Where the failing call was going, for error hints. */
@@ -106,6 +109,29 @@ const BAD_CREDENTIALS = new Set([
 ]);
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedException']);
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'TimeoutError']);
+const TIMEOUT_HINT = '--timeout <seconds> (or OPS_AWS_TIMEOUT) waits longer';
+
+const endpointHint = (ctx: ErrorContext) =>
+  ctx.endpointUrl
+    ? 'is the endpoint up? check --endpoint-url / AWS_ENDPOINT_URL and any HTTP proxy in between'
+    : 'check the network connection and any HTTP proxy in between';
+
+/** A call that got no answer within its budget (every attempt it was allowed). */
+export function noAnswer(target: string, operation: string, seconds: number, ctx: ErrorContext = {}, cause?: unknown): UserError {
+  return new UserError(`cannot reach ${target} (${operation}): no answer within ${seconds} s`, {
+    hint: `${endpointHint(ctx)}; ${TIMEOUT_HINT}`,
+    cause,
+  });
+}
+
+/** Something answered, but not AWS: an HTML page, plain text, an empty body where AWS always sends one. */
+export function notAnAwsAnswer(target: string, operation: string, what: string, status: number, ctx: ErrorContext = {}): UserError {
+  return new UserError(`${operation} answered with ${what} (HTTP ${status}) from ${target}, not an AWS response`, {
+    hint: ctx.endpointUrl
+      ? 'check --endpoint-url / AWS_ENDPOINT_URL, and any HTTP proxy (HTTPS_PROXY) between ops and it'
+      : 'check any HTTP proxy (HTTPS_PROXY) or captive portal between ops and AWS',
+  });
+}
 
 /**
  * Turns an SDK failure the user can fix (credentials, permissions, endpoint, region) into a
@@ -178,6 +204,21 @@ export function toUserError(err: unknown, ctx: ErrorContext = {}): unknown {
       ...cause,
     });
   }
+  if (name === 'TimeoutError') {
+    const target = e.$opsTarget ?? ctx.endpointUrl ?? 'the AWS endpoint';
+    const connectMs = /did not establish a connection .* timeout of (\d+) ms/.exec(message)?.[1];
+    if (connectMs) {
+      return new UserError(
+        `cannot reach ${target}${operation ? ` (${operation})` : ''}: no connection within ${Number(connectMs) / 1000} s`,
+        {
+          hint: endpointHint(ctx),
+          ...cause,
+        },
+      );
+    }
+    const seconds = e.$opsBudgetSeconds ?? Number(/(\d+) ms/.exec(message)?.[1] ?? Number.NaN) / 1000;
+    return noAnswer(target, operation ?? 'the call', Number.isFinite(seconds) ? seconds : 0, ctx, err);
+  }
   if (UNREACHABLE.has(code)) {
     const target = ctx.endpointUrl ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : 'the AWS endpoint');
     return new UserError(`cannot reach ${target} (${code})`, {
@@ -187,8 +228,22 @@ export function toUserError(err: unknown, ctx: ErrorContext = {}): unknown {
       ...cause,
     });
   }
+  const status = statusOf(err);
+  // Throttling stays as it is: our own retry (withThrottleRetry) and the limiter act on it.
+  if (status !== undefined && status >= 500 && !isThrottling(err)) {
+    // The SDK has already retried it: name what failed, and say that a re-run is the fix.
+    const what = [name && !/^(Error|Unknown|UnknownError)$/.test(name) ? name : '', firstLine(message)].filter(Boolean).join(': ');
+    const failure = new UserError(`AWS failed: ${operation ?? 'a call'} answered HTTP ${status}${what ? ` (${what})` : ''}`, {
+      hint: 'a failure on the AWS side, not in ops or your config: run the command again in a moment',
+      ...cause,
+    });
+    // Callers that branch on the status (an emulator's 500 on percentiles in metrics) still can.
+    return Object.assign(failure, { $metadata: e.$metadata });
+  }
   return err;
 }
+
+const firstLine = (text: string) => text.split('\n')[0].slice(0, 200);
 
 /** The promise's value, or `undefined` when AWS says the resource does not exist (deletes of what is gone, reads of what may not exist). */
 export async function orNotFound<T>(promise: Promise<T>): Promise<T | undefined> {

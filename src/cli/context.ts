@@ -15,6 +15,8 @@ export interface GlobalOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
+  /** `--timeout <seconds>`: the AWS answer budget per call (validated where the clients are built). */
+  timeout?: string;
   json: boolean;
   yes: boolean;
   debug: boolean;

@@ -120,6 +120,7 @@ function buildProgram(
     .option('--region <region>', 'AWS region (default: config region, then AWS_REGION)')
     .option('--profile <name>', 'AWS profile (default: AWS_PROFILE)')
     .option('--endpoint-url <url>', 'AWS endpoint, e.g. LocalStack or moto (default: AWS_ENDPOINT_URL)')
+    .option('--timeout <seconds>', 'seconds to wait for an AWS answer, retries included (default: OPS_AWS_TIMEOUT, else 30)')
     .option('--json', 'print one JSON document on stdout')
     .option('-y, --yes', 'answer yes to confirmations (for CI)')
     .option('--debug', 'show stack traces and AWS SDK calls')
@@ -199,6 +200,7 @@ export function createContext(
     region: all.region as string | undefined,
     profile: (all.profile as string | undefined) ?? env.AWS_PROFILE,
     endpointUrl: (all.endpointUrl as string | undefined) ?? env.AWS_ENDPOINT_URL,
+    timeout: all.timeout as string | undefined,
     json: Boolean(all.json),
     yes: Boolean(all.yes),
     debug: Boolean(all.debug),

@@ -1,4 +1,5 @@
 import { type Aws, createAws } from '../aws/clients.js';
+import { timeoutsFrom } from '../aws/transport.js';
 import type { Context } from '../cli/context.js';
 import { loadFleet } from '../config/load.js';
 import { didYouMean } from '../config/naming.js';
@@ -35,6 +36,7 @@ export function awsFor(ctx: Context, fleet: Fleet): Aws {
     profile: ctx.global.profile,
     endpointUrl: ctx.global.endpointUrl,
     env: ctx.env,
+    timeouts: timeoutsFrom(ctx.env, ctx.global.timeout),
     debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
   });
 }
