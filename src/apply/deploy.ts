@@ -191,6 +191,15 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       applied: result.results.filter((r) => r.status === 'done').map((r) => ({ id: r.change.id, detail: r.detail, ms: r.ms })),
       failed: result.failed.map((r) => ({ id: r.change.id, error: (r.error as Error)?.message ?? String(r.error) })),
       skipped: result.skipped.map((r) => ({ id: r.change.id, blockedBy: r.blockedBy })),
+      ...(result.interrupted
+        ? {
+            interrupted: {
+              reason: result.interrupted.reason,
+              notApplied: result.interrupted.notStarted.map((r) => r.change.id),
+              unfinished: result.interrupted.unfinished.map((r) => r.change.id),
+            },
+          }
+        : {}),
       versions: result.versions,
       url: opts.destroy ? undefined : url,
       ms: Date.now() - started,
