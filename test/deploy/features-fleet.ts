@@ -7,6 +7,8 @@ export interface FeatureFleetRefs {
   app: string;
   alertsTopic: string;
   triggerTopic: string;
+  /** Subnets and a security group of one VPC that exist (the deploy preflight checks them); default made-up ids. */
+  vpc?: { subnetIds: string[]; securityGroupIds: string[] };
 }
 
 /**
@@ -58,7 +60,7 @@ export default defineFleet({
       handler: 'src/executor/handler.ts',
       timeout: 900,
       triggers: [{ sns: '${refs.triggerTopic}', filterPolicy: { action: ['approve'] } }],
-      vpc: { subnetIds: ['subnet-0a1', 'subnet-0b2'], securityGroupIds: ['sg-0rds'] },
+      vpc: ${JSON.stringify(refs.vpc ?? { subnetIds: ['subnet-0a1', 'subnet-0b2'], securityGroupIds: ['sg-0rds'] })},
       async: { maxRetries: 0, maxEventAgeSeconds: 600, onFailure: 'detector' },
     },
   },

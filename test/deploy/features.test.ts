@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand, ListTagsForResourceCommand as ListAlarmTags } from '@aws-sdk/client-cloudwatch';
+import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -34,6 +35,17 @@ describe('ops deploy: triggers, alarms and function settings', () => {
   let dir: string;
   let alertsTopic: string;
   let triggerTopic: string;
+  /** Made in moto first: the deploy preflight checks that they exist and share a VPC, as AWS would refuse them. */
+  let vpc: { subnetIds: string[]; securityGroupIds: string[] };
+  const makeVpc = async () => {
+    const ec2 = new EC2Client(emu.clientConfig);
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.77.0.0/16' }))).Vpc?.VpcId;
+    const subnet = async (cidr: string) =>
+      (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet?.SubnetId ?? '';
+    const subnetIds = [await subnet('10.77.1.0/24'), await subnet('10.77.2.0/24')];
+    const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${app}-rds`, Description: 'rds', VpcId: vpcId }));
+    return { subnetIds, securityGroupIds: [sg.GroupId ?? ''] };
+  };
 
   const lambda = () => new LambdaClient(emu.clientConfig);
   const events = () => new EventBridgeClient(emu.clientConfig);
@@ -71,7 +83,8 @@ describe('ops deploy: triggers, alarms and function settings', () => {
   beforeAll(async () => {
     alertsTopic = (await sns().send(new CreateTopicCommand({ Name: `${app}-cloudops-alerts` }))).TopicArn!;
     triggerTopic = (await sns().send(new CreateTopicCommand({ Name: `${app}-execution-trigger` }))).TopicArn!;
-    dir = await featureFleet({ app, alertsTopic, triggerTopic });
+    vpc = await makeVpc();
+    dir = await featureFleet({ app, alertsTopic, triggerTopic, vpc });
   });
 
   it('deploys schedules, the subscription, alarms and settings, read back exactly as configured', async () => {
@@ -135,7 +148,7 @@ describe('ops deploy: triggers, alarms and function settings', () => {
     expect(d.Tags).toMatchObject({ Environment: 'production', Service: 'detector', project: 'cloudops', 'ops:function': 'detector' });
     expect(d.Concurrency?.ReservedConcurrentExecutions).toBe(3);
     const e = await lambda().send(new GetFunctionCommand({ FunctionName: executor }));
-    expect(e.Configuration?.VpcConfig).toMatchObject({ SubnetIds: ['subnet-0a1', 'subnet-0b2'], SecurityGroupIds: ['sg-0rds'] });
+    expect(e.Configuration?.VpcConfig).toMatchObject({ SubnetIds: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds });
     expect(e.Concurrency?.ReservedConcurrentExecutions).toBeUndefined();
     const invoke = await lambda().send(new GetFunctionEventInvokeConfigCommand({ FunctionName: executor, Qualifier: 'live' }));
     expect(invoke).toMatchObject({

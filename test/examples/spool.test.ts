@@ -1,8 +1,11 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stub, type StubReply, type StubRequest, startStub } from '../functions/support/helpers.js';
-import { useEmulator } from '../support/emulator.js';
+import { type EmulatorClientConfig, useEmulator } from '../support/emulator.js';
 import {
   bodyOf,
   copyExample,
@@ -20,8 +23,29 @@ import {
   writeLocalEnv,
 } from './support.js';
 
-const SUBNETS = ['subnet-0abc1234def567890', 'subnet-0abc1234def567891'];
-const SECURITY_GROUPS = ['sg-0abc1234def567890'];
+/** The seed's ids, in examples/spool/ops.config.ts. */
+const SEED_SUBNETS = ['subnet-0abc1234def567890', 'subnet-0abc1234def567891'];
+const SEED_SECURITY_GROUPS = ['sg-0abc1234def567890'];
+
+/**
+ * moto cannot make a subnet with a chosen id, and the deploy preflight checks that the configured
+ * ones exist and share a VPC (as AWS would): the test makes one VPC and puts its ids in the copy.
+ */
+async function useRealVpc(dir: string, client: EmulatorClientConfig): Promise<{ subnets: string[]; securityGroups: string[] }> {
+  const ec2 = new EC2Client(client);
+  const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.78.0.0/16' }))).Vpc?.VpcId;
+  const subnet = async (cidr: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr }))).Subnet?.SubnetId ?? '';
+  const subnets = [await subnet('10.78.1.0/24'), await subnet('10.78.2.0/24')];
+  const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: `spool-${Date.now()}`, Description: 'spool rds', VpcId: vpc }));
+  const securityGroups = [sg.GroupId ?? ''];
+  const file = path.join(dir, 'ops.config.ts');
+  let text = await readFile(file, 'utf8');
+  [...SEED_SUBNETS, ...SEED_SECURITY_GROUPS].forEach((id, i) => {
+    text = text.replace(id, [...subnets, ...securityGroups][i]);
+  });
+  await writeFile(file, text);
+  return { subnets, securityGroups };
+}
 const ROUTES = ['GET /health', 'POST /api/exercise/generate', 'POST /api/exercise/evaluate', 'POST /api/exercise/remediate'];
 
 /** The model's JSON answer for each kind of request the service makes (told apart by the system prompt). */
@@ -47,11 +71,14 @@ describe('examples/spool (seed 002)', () => {
   const stage = uniqueStage();
   let dir: string;
   let ops: Ops;
+  let SUBNETS: string[];
+  let SECURITY_GROUPS: string[];
   /** OpenAI, Pinecone, and a TCP port standing in for the RDS instance. */
   let stub: Stub;
 
   beforeAll(async () => {
     dir = await copyExample('spool');
+    ({ subnets: SUBNETS, securityGroups: SECURITY_GROUPS } = await useRealVpc(dir, emu.clientConfig));
     ops = opsFor(dir, stage, emu.env);
     stub = await startStub((req) => {
       if (req.path.startsWith('/v1/')) return openAiReply(req);

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stub, startStub } from '../functions/support/helpers.js';
 import { useEmulator } from '../support/emulator.js';
@@ -154,6 +155,13 @@ describe('examples/valro (seed 004)', () => {
   });
 
   describe('against the emulator', () => {
+    // The on-failure queue exists outside ops (the deploy preflight checks it, as AWS would refuse a missing one).
+    beforeAll(async () => {
+      const sqs = new SQSClient(emu.clientConfig);
+      await sqs.send(new CreateQueueCommand({ QueueName: 'valro-worker-failures' }));
+      sqs.destroy();
+    });
+
     it('ops plan on an empty emulator: both functions, their roles, the async settings and the HTTP API', async () => {
       const plan = await planJson(ops);
       expect(kindsFor(plan, 'backend')).toEqual(
