@@ -61,7 +61,7 @@ describe('applyPlan interrupted by its signal', () => {
     const inFlight = new Set<Change>();
     const run = applyPlan({ aws: held.aws, plan: plan(changes), actual, signal: stop.signal, concurrency: 2, inFlight });
     while (held.started() < 2) await tick();
-    expect([...inFlight].map((c) => c.logGroup)).toEqual(['a', 'b']);
+    expect([...inFlight].map((c) => (c as { logGroup: string }).logGroup)).toEqual(['a', 'b']);
     stop.abort('SIGTERM');
     await tick();
     held.releaseAll();
