@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
+import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
 import { fleetSchema, type ParsedFleet } from './schema.js';
 
 export interface Problem {
@@ -146,6 +146,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const routeOwner = new Map<string, string>();
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
+  const rules = new Map<string, { key: string; i: number }>();
   for (const [key, fn] of Object.entries(fns)) {
     if (!isObj(fn)) continue;
     const at = `functions.${key}`;
@@ -227,7 +228,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     ) {
       out.push({ path: `${at}.provisionedConcurrency`, message: `must not exceed reservedConcurrency (${fn.reservedConcurrency})` });
     }
-    out.push(...triggerProblems(app, env.stage, key, fn), ...layerProblems(fn, at, env, layerPaths));
+    out.push(...triggerProblems(app, env.stage, key, fn, rules), ...layerProblems(fn, at, env, layerPaths));
     const onFailure = isObj(fn.async) ? fn.async.onFailure : undefined;
     if (typeof onFailure === 'string' && !ASYNC_DESTINATION.test(onFailure) && !(onFailure in fns)) {
       out.push({
@@ -242,11 +243,20 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
 /** Where Lambda can send the events a function failed to process. */
 const ASYNC_DESTINATION = /^arn:aws[a-z-]*:(sqs|sns|lambda|events):[a-z0-9-]+:\d{12}:.+$/;
 
-/** Two schedules of a function must not share a rule name; a topic is subscribed once per function. */
-function triggerProblems(app: string, stage: string, key: string, fn: Record<string, any>): Problem[] {
+/**
+ * No two schedules of the fleet may share a rule name: within a function, or across functions whose
+ * names are cut to fit EventBridge's 64 characters (the plan would hold two changes for one rule).
+ * A topic is subscribed once per function.
+ */
+function triggerProblems(
+  app: string,
+  stage: string,
+  key: string,
+  fn: Record<string, any>,
+  rules: Map<string, { key: string; i: number }>,
+): Problem[] {
   if (!Array.isArray(fn.triggers)) return [];
   const out: Problem[] = [];
-  const rules = new Map<string, number>();
   const topics = new Map<string, number>();
   fn.triggers.forEach((t: unknown, i: number) => {
     if (!isObj(t)) return;
@@ -254,9 +264,16 @@ function triggerProblems(app: string, stage: string, key: string, fn: Record<str
     if (typeof t.schedule === 'string') {
       const name = ruleName(app, stage, key, typeof t.name === 'string' ? t.name : shortHash(t.schedule));
       const first = rules.get(name);
-      if (first !== undefined) {
-        out.push({ path: at, message: `gives the same rule name as triggers.${first} (${name}): give the schedules different names` });
-      } else rules.set(name, i);
+      if (first?.key === key) {
+        out.push({ path: at, message: `gives the same rule name as triggers.${first.i} (${name}): give the schedules different names` });
+      } else if (first) {
+        out.push({
+          path: at,
+          message:
+            `gives the same EventBridge rule name as functions.${first.key}.triggers.${first.i} (${name}: ` +
+            `names are cut to ${MAX_RULE_NAME_LENGTH} characters): give one of the schedules a 'name', or shorten the function names`,
+        });
+      } else rules.set(name, { key, i });
     } else if (typeof t.sns === 'string') {
       const first = topics.get(t.sns);
       if (first !== undefined) out.push({ path: `${at}.sns`, message: `'${t.sns}' is already triggers.${first}` });
