@@ -210,6 +210,24 @@ describe('the stage lease', () => {
     expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
   }, 60_000);
 
+  it('ops rollback takes the lease too: it waits for a holder and names it, and releases its own', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    await plant(app, 'dev', {});
+    const proxy = await emu.proxy();
+    const locked = await runCli(['rollback', '--yes', '--wait', '0'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toContain(`stage ${app}/dev is locked by alice@build-7 (ops deploy, pid 4242)`);
+    expect(proxy.operations().filter((op) => !op.startsWith('ssm.'))).toEqual([]);
+    await ssm().send(new DeleteParameterCommand({ Name: leaseParamName(app, 'dev') }));
+    proxy.clearLog();
+    const r = await runCli(['rollback', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Nothing to roll back');
+    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+    expect(await holderOf(app, 'dev')).toBeUndefined();
+  });
+
   it('a lost answer to the lease create (applied, then retried by the SDK) is recognised as our own', async () => {
     const app = unique('ls');
     const dir = await smallFleet(app);
