@@ -74,14 +74,14 @@ console.log(
   `\nfault matrix, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, moto ${moto.version ?? ''}, base seed ${baseSeed}: node bench/faults.mjs ${process.argv.slice(2).join(' ')}`,
 );
 console.log(
-  '| scenario | trials | converged | clean error, then converged | did not converge | destroy clean | lookalikes intact | all checks | median s |',
+  '| scenario | trials | converged | clean error (or killed), then converged | did not converge | destroy clean | lookalikes intact | all checks | median s |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { scenario, results } of rows) {
   const cells = [
     results.length,
     count(results, (r) => r.outcome === 'converged'),
-    count(results, (r) => r.outcome === 'clean error, then converged'),
+    count(results, (r) => r.outcome === 'clean error, then converged' || r.outcome === 'killed, then converged'),
     count(results, (r) => r.outcome === 'did not converge'),
     count(results, (r) => r.destroyClean),
     count(results, (r) => r.lookalikesIntact),

@@ -538,7 +538,7 @@ export const scenarios: Scenario[] = [
 // ---------------------------------------------------------------- one trial
 
 /** How the deploy part ended (the destroy and the lookalikes are judged apart). */
-export type Outcome = 'converged' | 'clean error, then converged' | 'did not converge';
+export type Outcome = 'converged' | 'clean error, then converged' | 'killed, then converged' | 'did not converge';
 
 export interface TrialResult {
   scenario: string;
@@ -605,6 +605,7 @@ export async function runTrial(
     const first = await timed('faulted run', () => scenario.act(t));
     proxy.clearFaults();
     const failed = first.filter((r) => r.code !== 0);
+    const killed = failed.some((r) => r.signal === 'SIGKILL' && !r.hung);
     for (const r of failed) {
       if (r.signal === 'SIGKILL' && !r.hung) continue; // killed by the scenario: nothing to read
       const unclean = uncleanError(r);
@@ -612,7 +613,7 @@ export async function runTrial(
       else error ??= errorLine(r);
     }
     if (failed.length > 0) {
-      const rerun = await rerunDeploy(ops, t.notes);
+      const rerun = await rerunDeploy(ops, t, killed, problems);
       if (rerun.code !== 0) problems.push(`the re-run did not converge (exit ${rerun.code}): ${uncleanError(rerun) ?? errorLine(rerun)}`);
     }
     const plan = await ops(['plan']);
@@ -621,7 +622,8 @@ export async function runTrial(
       problems.push(`${what} \`ops plan\` exits ${plan.code}: ${planSummary(plan)}`);
     }
     problems.push(...((await scenario.verify?.(t)) ?? []));
-    if (problems.length === 0) outcome = failed.length === 0 ? 'converged' : 'clean error, then converged';
+    if (problems.length === 0)
+      outcome = failed.length === 0 ? 'converged' : killed ? 'killed, then converged' : 'clean error, then converged';
   } catch (e) {
     problems.push(`harness: ${(e as Error).message}`);
   } finally {
@@ -670,12 +672,18 @@ export async function runTrial(
   };
 }
 
-/** The re-run a user makes after a failure; a lease left by a killed run is broken with `ops unlock` first (said in notes). */
-async function rerunDeploy(ops: (args: string[]) => Promise<OpsResult>, notes: string[]): Promise<OpsResult> {
-  const rerun = await ops(['deploy', '--yes']);
+/**
+ * The re-run a user makes after a failure. It does not wait for a lease (`--wait 0`): a run killed with
+ * SIGKILL cannot release its lease, which expires after two minutes; its user breaks it with `ops unlock`.
+ * Any other scenario that leaves a lease behind did not release it on failure: a problem.
+ */
+async function rerunDeploy(ops: (args: string[]) => Promise<OpsResult>, t: Trial, killed: boolean, problems: string[]): Promise<OpsResult> {
+  const rerun = await ops(['deploy', '--yes', '--wait', '0']);
   if (rerun.code === 0 || !/\block(ed)?\b|\blease\b/i.test(rerun.stderr)) return rerun;
-  notes.push(`the re-run met a lease: ${errorLine(rerun)}; ran ops unlock --yes`);
-  await ops(['unlock', '--yes']);
+  if (killed) t.notes.push(`the re-run met the killed run's lease (${errorLine(rerun)}): ops unlock --yes`);
+  else problems.push(`the failed run left its lease behind: ${errorLine(rerun)}`);
+  const unlock = await ops(['unlock', '--yes']);
+  if (unlock.code !== 0) problems.push(`\`ops unlock --yes\` exits ${unlock.code}: ${uncleanError(unlock) ?? errorLine(unlock)}`);
   return ops(['deploy', '--yes']);
 }
 
