@@ -127,7 +127,7 @@ export interface ActualAlarm extends AlarmSettings {
   tags: Record<string, string>;
 }
 
-/** A layer named for the app and stage (layers cannot be tagged), with its latest version. */
+/** A layer of the app and stage (layers cannot be tagged: its latest version's description names them), with its latest version. */
 export interface ActualLayer {
   name: string;
   /** Layer ARN, without a version. */
@@ -174,6 +174,6 @@ export interface Actual {
   alarms?: Record<string, ActualAlarm>;
   /** Layers by name (absent: none). */
   layers?: Record<string, ActualLayer>;
-  /** Resources with our naming but without our tags: never changed, reported in the plan. */
+  /** Resources found by our names or paths but not ours (untagged, or another app's or stage's): never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
 }
