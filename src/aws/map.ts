@@ -129,5 +129,8 @@ export const functionArn = (partition: string, region: string, account: string, 
 export const executeApiArn = (partition: string, region: string, account: string, apiId: string) =>
   `arn:${partition}:execute-api:${region}:${account}:${apiId}`;
 export const LIVE_ALIAS = 'live';
-/** IAM path of every role ops manages for an app and stage: `ListRoles({ PathPrefix })` finds exactly them. */
+/**
+ * IAM path of every role ops manages for an app and stage: `ListRoles({ PathPrefix })` finds the candidates
+ * (the trailing `/` keeps `dev` from `dev-x`); only the tags make one ours.
+ */
 export const opsRolePath = (app: string, stage: string) => `/ops/${app}/${stage}/`;
