@@ -131,7 +131,8 @@ function ops(dir, opsArgs, extraEnv = {}) {
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`ops ${opsArgs.join(' ')} exited ${code}:\n${tail.join('\n')}`));
-      const writes = calls.filter((c) => !isRead(c.op));
+      // The stage lease's PutParameter and DeleteParameter are not writes to the fleet.
+      const writes = calls.filter((c) => !isRead(c.op) && c.op !== 'ssm.PutParameter' && c.op !== 'ssm.DeleteParameter');
       const byService = {};
       for (const w of writes) (byService[w.op.split('.')[0]] ??= []).push(w);
       const perService = Object.fromEntries(Object.entries(byService).map(([svc, ws]) => [svc, { n: ws.length, rate: rate(ws) }]));
