@@ -1,3 +1,4 @@
+import type { ChalkInstance } from 'chalk';
 import type { Aws } from '../aws/clients.js';
 import { readActual } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
@@ -22,6 +23,8 @@ export interface PlanContext {
   actual: Actual;
   artifacts: Artifact[];
   plan: Plan;
+  /** Reads AWS again and plans with the same inputs: the verification after an apply. */
+  replan: () => Promise<Plan>;
 }
 
 export interface PrepareOptions {
@@ -52,7 +55,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
   const plan = planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy });
-  return { fleet, fns, aws, actual, artifacts, plan };
+  const replan = async () =>
+    planDeploy({ fleet, artifacts: refs, actual: await readActual(aws, fleet), only, paramValues, destroy: opts.destroy });
+  return { fleet, fns, aws, actual, artifacts, plan, replan };
 }
 
 /** Params preflight: fail before any write when a function reads a param that is not set for the stage. */
@@ -184,6 +189,12 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     progress.stop();
     pc.aws.destroy();
   }
+  // After an interrupted apply there is nothing to verify (and the summary must still be printed).
+  const remaining = await untilAborted(
+    verifyApplied(pc, result),
+    result.interrupted ? undefined : signal,
+    'the changes were applied; their verification read was stopped (ops plan shows what is left)',
+  ).finally(() => pc.aws.destroy());
   const url = result.apiEndpoint ?? apiUrl(pc);
   if (ctx.global.json) {
     ctx.outJson({
@@ -201,6 +212,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
           }
         : {}),
       versions: result.versions,
+      ...(remaining?.changes.length ? { remaining: (planToJson(remaining) as { changes: unknown[] }).changes } : {}),
       url: opts.destroy ? undefined : url,
       ms: Date.now() - started,
     });
@@ -215,20 +227,54 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     }
   }
   if (result.interrupted) return /^SIG/.test(result.interrupted.reason) ? 130 : 1;
+  if (remaining?.changes.length) {
+    if (!ctx.global.json) for (const l of unverifiedLines(remaining, ctx.color)) ctx.log.raw(l);
+    throw new UserError(
+      `the ${opts.destroy ? 'destroy' : 'deploy'} did not converge: ${remaining.changes.length} change${remaining.changes.length === 1 ? '' : 's'} remain after it`,
+      { hint: `run \`${rerunCommand(plan, opts)}\` again: the plan picks up from what is there` },
+    );
+  }
   return result.failed.length || result.skipped.length ? 1 : 0;
+}
+
+/** Waits before reading again when the verification still sees changes: IAM and others list what was just made late. */
+const VERIFY_DELAYS_MS = [1_000, 3_000];
+
+/**
+ * The verification read after an apply that finished without a failure: AWS read again and planned
+ * again. A write that reported success but left something else (a duplicate made by a lost answer, a
+ * lying endpoint) shows up as changes; `undefined` when there is nothing to verify.
+ */
+async function verifyApplied(pc: PlanContext, result: ApplyResult): Promise<Plan | undefined> {
+  if (result.interrupted || result.failed.length || result.skipped.length) return undefined;
+  let plan = await pc.replan();
+  for (const ms of VERIFY_DELAYS_MS) {
+    if (!plan.changes.length) break;
+    await pc.aws.retry.sleep(ms);
+    plan = await pc.replan();
+  }
+  return plan;
+}
+
+function unverifiedLines(remaining: Plan, color: ChalkInstance): string[] {
+  return ['', 'The verification read after applying still finds changes:', ...renderPlan(remaining, color)];
+}
+
+function rerunCommand(plan: Plan, opts: DeployCommandOptions): string {
+  return [`ops ${opts.destroy ? 'destroy' : 'deploy'}`, ...(opts.functions ?? []), `--stage ${plan.stage}`].join(' ');
 }
 
 /**
  * Rejects with `Interrupted` as soon as `signal` aborts (Ctrl-C while reading AWS or at the prompt:
  * nothing was written yet), and turns a Ctrl-C at an inquirer prompt into the same.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, said = 'nothing applied'): Promise<T> {
   const quiet = work.catch((error: unknown) => {
-    throw (error as Error)?.name === 'ExitPromptError' ? new Interrupted() : error;
+    throw (error as Error)?.name === 'ExitPromptError' ? new Interrupted(said) : error;
   });
   if (!signal) return quiet;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Interrupted());
+    const onAbort = () => reject(new Interrupted(said));
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     quiet.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));

@@ -119,6 +119,25 @@ describe('a lost response on each write operation of a cold deploy', () => {
     expectNoDuplicates(app, await census(app));
   }, 60_000);
 
+  it('a write that answers success without applying: the verification read says so, exit 1 naming the re-run, which converges', async () => {
+    const { ops } = await fresh();
+    const proxy = await emu.proxy();
+    // An endpoint that acknowledges PutRetentionPolicy and drops it: only a read after the apply can tell.
+    proxy.addFault({
+      match: { service: 'logs', operation: 'PutRetentionPolicy' },
+      respond: faults.raw(200, '{}', { 'content-type': 'application/x-amz-json-1.1' }),
+    });
+    const r = await ops(['deploy', '--yes'], proxy.env);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('The verification read after applying still finds changes:');
+    expect(r.stderr).toMatch(/retention/);
+    expect(r.stderr).toContain('the deploy did not converge: 2 changes remain after it');
+    expect(r.stderr).toContain('run `ops deploy --stage dev` again');
+    const rerun = await ops(['deploy', '--yes']);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect((await ops(['plan'])).code).toBe(0);
+  }, 60_000);
+
   describe.concurrent('the answer to the first call is lost', () => {
     for (const operation of WRITE_OPERATIONS) {
       it(operation, async () => {
