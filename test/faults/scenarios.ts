@@ -40,6 +40,7 @@ import {
   ListTagsCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorResponse, type FaultProxy, faults, type Responder, startFaultProxy } from '../support/fault-proxy.js';
 
 const REGION = 'us-east-1';
@@ -316,6 +317,14 @@ export async function taggedForStage(motoUrl: string, app: string, stage: string
     const tags = await cw.send(new ListAlarmTags({ ResourceARN: a.AlarmArn })).catch(() => undefined);
     if (ours(fromList(tags?.Tags))) found.push(`alarm ${a.AlarmName}`);
   }
+  // The fleet has no params of its own: a tagged parameter left is the stage's lease, not released.
+  const ssm = new SSMClient(cfg);
+  const filters = [
+    { Key: 'tag:ops:app', Values: [app] },
+    { Key: 'tag:ops:stage', Values: [stage] },
+  ];
+  for (const p of (await ssm.send(new DescribeParametersCommand({ ParameterFilters: filters }))).Parameters ?? [])
+    found.push(`parameter ${p.Name}`);
   return found;
 }
 
