@@ -204,7 +204,7 @@ export function toUserError(err: unknown, ctx: ErrorContext = {}): unknown {
       ...cause,
     });
   }
-  if (name === 'TimeoutError') {
+  if (name === 'TimeoutError' && e.code !== 'ECONNRESET' && e.code !== 'EPIPE') {
     const target = e.$opsTarget ?? ctx.endpointUrl ?? 'the AWS endpoint';
     const connectMs = /did not establish a connection .* timeout of (\d+) ms/.exec(message)?.[1];
     if (connectMs) {

@@ -123,10 +123,13 @@ export async function createRequestHandler(t: Timeouts): Promise<HttpHandlerLike
   };
 }
 
-/** True for a timeout of the request handler (connect, answer, or idle socket). */
+/**
+ * True for a timeout of the request handler (connect, answer, or idle socket). Not for a reset: the
+ * SDK's handler names ECONNRESET and EPIPE `TimeoutError` too, but those are an answer of sorts.
+ */
 export function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string } | undefined;
-  return e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT';
+  return (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT') && e?.code !== 'ECONNRESET' && e?.code !== 'EPIPE';
 }
 
 /** A timeout before the connection was made: nothing was sent, so another attempt is always safe. */
