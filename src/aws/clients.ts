@@ -369,13 +369,17 @@ function instrument(
         const ms = Math.round(performance.now() - started);
         hooks.debug?.(`aws ${operationOf(context)} ${status} ${ms}ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       };
+      // The limiter paces writes and learns from their answers only: reads have quotas of their own.
+      const write = isControlPlaneWrite(context.commandName);
       try {
         const send = () => next(args);
-        const result = isControlPlaneWrite(context.commandName) ? await hooks.limiter.run(send) : await send();
+        const result = write ? await hooks.limiter.run(send) : await send();
+        if (write) hooks.limiter.onSuccess();
         if (hooks.debug) line(String(result.response?.statusCode ?? '?'));
         return result;
       } catch (error) {
-        if (isThrottling(error)) hooks.limiter.onThrottle();
+        if (write && isThrottling(error)) hooks.limiter.onThrottle();
+        else if (write && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) hooks.limiter.onSuccess();
         if (hooks.debug) {
           const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
           const status = e.$metadata?.httpStatusCode;

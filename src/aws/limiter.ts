@@ -16,14 +16,18 @@ export interface LimiterOptions {
   burst?: number;
   /** Calls in flight at once. */
   maxConcurrency?: number;
-  /** The rate never drops below this, however often we are throttled. */
+  /** The rate never drops below this, however often we are throttled (default a tenth of `rate`, at least 0.5/s). */
   minRate?: number;
-  /** After a throttle the rate stays down this long before it starts to grow back. */
-  cooldownMs?: number;
-  /** Additive recovery: calls/s gained per second after the cooldown. */
-  recoveryPerSecond?: number;
-  /** Throttles within this window of the last cut count as one (concurrent calls fail together). */
+  /** Additive recovery: calls/s gained per call that was not throttled (default `rate` / 20). */
+  increasePerSuccess?: number;
+  /** At most one cut per window: the calls of one burst fail together. */
   cutWindowMs?: number;
+  /**
+   * Cut only while throttles dominate: the recent share of throttled calls (a moving average over
+   * about the last 10 calls) is above this. A random 30 % throttle never cuts; a control plane we
+   * overload answers most calls with throttling, and is cut until it stops.
+   */
+  cutAboveShare?: number;
   clock?: Clock;
 }
 
@@ -32,6 +36,8 @@ export interface LimiterStats {
   active: number;
   queued: number;
   throttles: number;
+  /** Moving average of the share of calls throttled (0..1). */
+  throttledShare: number;
 }
 
 /**
@@ -56,25 +62,27 @@ interface Waiter {
 
 /**
  * One shared limiter for AWS write calls: a token bucket (rate, burst) plus a cap on calls in flight,
- * adaptive like TCP (AIMD): a throttling error halves the rate, which then grows back linearly once
- * no throttle has been seen for a while. Queued calls start in FIFO order.
+ * adaptive like TCP (AIMD): each call that goes through adds a little to the rate, and the rate is
+ * halved (at most once per window) while throttles dominate the recent calls. A steady random
+ * throttle therefore costs only its retries, while an overloaded control plane still brings the rate
+ * down to what it serves. Queued calls start in FIFO order.
  */
 export class WriteLimiter {
   private readonly maxRate: number;
   private readonly burst: number;
   private readonly maxConcurrency: number;
   private readonly minRate: number;
-  private readonly cooldownMs: number;
-  private readonly recoveryPerSecond: number;
+  private readonly increasePerSuccess: number;
   private readonly cutWindowMs: number;
+  private readonly cutAboveShare: number;
   private readonly clock: Clock;
 
   private rate: number;
   private tokens: number;
   private lastRefill: number;
   private lastCut = Number.NEGATIVE_INFINITY;
-  private lastGrowth = Number.NEGATIVE_INFINITY;
   private throttles = 0;
+  private throttledShare = 0;
   private active = 0;
   private readonly queue: Waiter[] = [];
   private pumping = false;
@@ -83,10 +91,10 @@ export class WriteLimiter {
     this.maxRate = options.rate ?? DEFAULT_LIMITS.rate;
     this.burst = Math.max(1, options.burst ?? DEFAULT_LIMITS.burst);
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency);
-    this.minRate = Math.min(this.maxRate, options.minRate ?? 0.5);
-    this.cooldownMs = options.cooldownMs ?? 5_000;
-    this.recoveryPerSecond = options.recoveryPerSecond ?? 1;
+    this.minRate = Math.min(this.maxRate, options.minRate ?? Math.max(0.5, this.maxRate / 10));
+    this.increasePerSuccess = options.increasePerSuccess ?? this.maxRate / 20;
     this.cutWindowMs = options.cutWindowMs ?? 1_000;
+    this.cutAboveShare = options.cutAboveShare ?? 0.5;
     this.clock = options.clock ?? systemClock;
     this.rate = this.maxRate;
     this.tokens = this.burst;
@@ -115,29 +123,45 @@ export class WriteLimiter {
     });
   }
 
-  /** A call was throttled: halve the rate (once per window) and stop bursting. */
+  /**
+   * A call was throttled. While throttles dominate the recent calls, halve the rate (once per
+   * window: concurrent calls fail together) and stop bursting.
+   */
   onThrottle(): void {
     const now = this.clock.now();
     this.throttles++;
+    this.observe(1);
     this.refill(now);
-    if (now - this.lastCut < this.cutWindowMs) return;
+    if (this.throttledShare <= this.cutAboveShare || now - this.lastCut < this.cutWindowMs) return;
     this.lastCut = now;
     this.rate = Math.max(this.minRate, this.rate / 2);
     this.tokens = Math.min(this.tokens, 0);
   }
 
+  /** A call went through (any answer but throttling): the rate grows back by a step. */
+  onSuccess(): void {
+    this.observe(0);
+    this.refill(this.clock.now());
+    this.rate = Math.min(this.maxRate, this.rate + this.increasePerSuccess);
+  }
+
   stats(): LimiterStats {
     this.refill(this.clock.now());
-    return { rate: this.rate, active: this.active, queued: this.queue.length, throttles: this.throttles };
+    return {
+      rate: this.rate,
+      active: this.active,
+      queued: this.queue.length,
+      throttles: this.throttles,
+      throttledShare: this.throttledShare,
+    };
+  }
+
+  /** Exponential moving average of "was throttled", weighing about the last 10 calls. */
+  private observe(throttled: 0 | 1): void {
+    this.throttledShare += (throttled - this.throttledShare) * 0.1;
   }
 
   private refill(now: number): void {
-    // Additive increase, only after the cooldown that follows the last cut.
-    const growFrom = Math.max(this.lastGrowth, this.lastCut + this.cooldownMs);
-    if (now > growFrom) {
-      this.rate = Math.min(this.maxRate, this.rate + (this.recoveryPerSecond * (now - growFrom)) / 1000);
-      this.lastGrowth = now;
-    }
     // A slowed-down bucket also holds a smaller burst, or the first burst after a cut throttles again.
     const capacity = Math.max(1, (this.burst * this.rate) / this.maxRate);
     this.tokens = Math.min(capacity, this.tokens + (this.rate * (now - this.lastRefill)) / 1000);

@@ -98,8 +98,9 @@ export function withRolePropagationRetry<T>(
 }
 
 /**
- * Retries throttling once the SDK's own attempts are used up, honouring Retry-After, and tells the
- * limiter so every other write slows down too.
+ * Retries throttling once the SDK's own attempts are used up, honouring Retry-After. The limiter
+ * already heard of every throttled attempt from the client middleware (clients.ts), so it is not
+ * told again here: counting a throttle twice would cut the rate for a throttle that does not dominate.
  */
 export function withThrottleRetry<T>(
   fn: () => Promise<T>,
@@ -111,10 +112,7 @@ export function withThrottleRetry<T>(
     delaysMs: policy.throttleDelaysMs,
     policy,
     minDelayMs: retryAfterMs,
-    onRetry: (_error, attempt) => {
-      opts.limiter?.onThrottle();
-      opts.onWait?.(`throttled by AWS, slowing down (attempt ${attempt})`);
-    },
+    onRetry: (_error, attempt) => opts.onWait?.(`throttled by AWS, slowing down (attempt ${attempt})`),
   });
 }
 

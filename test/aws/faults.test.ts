@@ -130,7 +130,7 @@ describe('AWS misbehaving, through the fault proxy and the real SDK', () => {
     aws.destroy();
   });
 
-  it('throttling: the SDK retries, then ours; the write limiter slows down', async () => {
+  it('throttling: the SDK retries, then ours; the write limiter hears every throttled attempt', async () => {
     const proxy = await emu.proxy();
     const aws = awsFor(proxy.env, { maxAttempts: 2 });
     const name = `/aws/lambda/${unique()}-dev-t`;
@@ -143,8 +143,10 @@ describe('AWS misbehaving, through the fault proxy and the real SDK', () => {
     expect(fault.hits).toBe(3);
     expect(proxy.requests.filter((r) => r.operation === 'CreateLogGroup').map((r) => r.status)).toEqual([400, 400, 400, 200]);
     const after = aws.limiterFor('logs').stats();
-    expect(after.throttles).toBeGreaterThanOrEqual(3);
-    expect(after.rate).toBeLessThan(before);
+    expect(after.throttles).toBe(3);
+    expect(after.throttledShare).toBeGreaterThan(0);
+    // Three throttles after a clean start do not dominate the recent calls: no cut (src/aws/limiter.ts).
+    expect(after.rate).toBe(before);
     const logs = await aws.logs();
     const groups = await logs.describeLogGroups({ logGroupNamePrefix: name });
     expect(groups.logGroups?.[0]?.retentionInDays).toBe(7);

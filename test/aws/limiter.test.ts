@@ -94,43 +94,94 @@ describe('WriteLimiter', () => {
     expect(limiter.stats().active).toBe(0);
   });
 
-  it('halves the rate on throttling (once per window), stops bursting, never below minRate', async () => {
+  /** Throttles until the recent share of throttled calls is above one half (about 7 in a row from a clean start). */
+  const throttleUntilCut = (limiter: WriteLimiter) => {
+    const before = limiter.stats().rate;
+    for (let i = 0; i < 20 && limiter.stats().rate === before; i++) limiter.onThrottle();
+    return limiter.stats();
+  };
+
+  it('a few throttles among successes do not cut the rate: only a dominating share does', async () => {
     const clock = new FakeClock();
     const limiter = new WriteLimiter({ rate: 16, burst: 16, minRate: 1, cutWindowMs: 1_000, clock });
-    limiter.onThrottle();
-    limiter.onThrottle(); // same burst of failures: one cut
-    expect(limiter.stats()).toMatchObject({ rate: 8, throttles: 2 });
+    for (let i = 0; i < 6; i++) limiter.onThrottle();
+    expect(limiter.stats()).toMatchObject({ rate: 16, throttles: 6 });
+    limiter.onThrottle(); // the 7th in a row: throttles dominate the recent calls
+    expect(limiter.stats().rate).toBe(8);
+    expect(limiter.stats().throttledShare).toBeGreaterThan(0.5);
+    limiter.onThrottle(); // same window (the calls of one burst fail together): one cut
+    expect(limiter.stats().rate).toBe(8);
     const { started } = startCalls(limiter, clock, 3);
     await clock.advance(0);
     expect(started).toEqual([]); // the bucket was emptied
     await clock.advance(125);
     expect(started).toEqual([125]);
-    for (let i = 0; i < 10; i++) {
-      await clock.advance(1_000);
-      limiter.onThrottle();
-    }
-    expect(limiter.stats().rate).toBe(1);
   });
 
-  it('grows the rate back linearly after the cooldown, up to the configured rate', async () => {
+  it('an overloaded control plane (every call throttled) halves the rate once per window, down to the floor', async () => {
     const clock = new FakeClock();
-    const limiter = new WriteLimiter({ rate: 10, burst: 10, cooldownMs: 5_000, recoveryPerSecond: 1, clock });
-    limiter.onThrottle();
+    const limiter = new WriteLimiter({ rate: 16, burst: 16, minRate: 1, cutWindowMs: 1_000, clock });
+    const rates: number[] = [];
+    for (let second = 0; second < 8; second++) {
+      for (let i = 0; i < 10; i++) limiter.onThrottle();
+      rates.push(limiter.stats().rate);
+      await clock.advance(1_000);
+    }
+    expect(rates).toEqual([8, 4, 2, 1, 1, 1, 1, 1]);
+    expect(new WriteLimiter({ rate: 15 }).stats().rate).toBe(15);
+    const lambdaLike = new WriteLimiter({ rate: 15, clock });
+    for (let i = 0; i < 100; i++) {
+      await clock.advance(1_000);
+      lambdaLike.onThrottle();
+    }
+    expect(lambdaLike.stats().rate).toBe(1.5); // the default floor: a tenth of the rate
+  });
+
+  it('grows back as calls go through, up to the configured rate, with no cooldown to wait out', () => {
+    const clock = new FakeClock();
+    const limiter = new WriteLimiter({ rate: 10, burst: 10, minRate: 1, clock });
+    throttleUntilCut(limiter);
     expect(limiter.stats().rate).toBe(5);
-    await clock.advance(4_000);
-    expect(limiter.stats().rate).toBe(5); // still cooling down
-    await clock.advance(3_000);
-    expect(limiter.stats().rate).toBeCloseTo(7, 5);
-    await clock.advance(2_000);
-    expect(limiter.stats().rate).toBeCloseTo(9, 5);
-    await clock.advance(60_000);
+    limiter.onSuccess();
+    expect(limiter.stats().rate).toBeCloseTo(5.5, 5); // rate / 20 per call that went through
+    for (let i = 0; i < 9; i++) limiter.onSuccess();
     expect(limiter.stats().rate).toBe(10);
+    limiter.onSuccess();
+    expect(limiter.stats().rate).toBe(10);
+  });
+
+  it('a steady random 30 % throttle keeps the rate near the configured one (was: down to 0.5/s for good)', async () => {
+    const clock = new FakeClock();
+    const limiter = new WriteLimiter({ rate: 15, burst: 15, maxConcurrency: 10, clock });
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const rates: number[] = [];
+    let done = 0;
+    const calls = Array.from({ length: 300 }, () =>
+      limiter.run(async () => {
+        await clock.sleep(100); // each call takes 100 ms
+        if (random() < 0.3) limiter.onThrottle();
+        else limiter.onSuccess();
+        rates.push(limiter.stats().rate);
+        done++;
+      }),
+    );
+    await clock.advance(30_000);
+    expect(done).toBe(300); // all within 30 s (at 0.5/s it would take ten minutes)
+    await Promise.all(calls);
+    const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+    expect(mean).toBeGreaterThan(12);
+    expect(Math.min(...rates.slice(-50))).toBeGreaterThan(5);
+    expect(clock.now()).toBeLessThanOrEqual(30_000);
   });
 
   it('after a cut the burst shrinks with the rate', async () => {
     const clock = new FakeClock();
-    const limiter = new WriteLimiter({ rate: 10, burst: 10, cooldownMs: 60_000, clock });
-    limiter.onThrottle(); // rate 5, burst capacity 5
+    const limiter = new WriteLimiter({ rate: 10, burst: 10, clock });
+    throttleUntilCut(limiter); // rate 5, burst capacity 5
     await clock.advance(30_000); // long quiet period: the bucket refills to its (smaller) capacity
     const { started } = startCalls(limiter, clock, 10);
     await clock.advance(0);
