@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
-import { isAlreadyExists, isConflict, orNotFound } from './errors.js';
+import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
 import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
 import { createOnce } from './once.js';
 import { waitForFunctionReady, withConflictRetry, withRetry, withRolePropagationRetry } from './retry.js';
@@ -248,7 +248,8 @@ export async function publishVersionAndMoveAlias(
     try {
       await aws.write(() => lambda.createAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version }));
     } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
+      // A retry after a lost answer (or a concurrent deploy) finds it made; moto names that ConflictException.
+      if (!isAlreadyExists(error) && nameOf(error) !== 'ConflictException') throw error;
       await aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version }));
     }
   } else if (alias.FunctionVersion !== version) {

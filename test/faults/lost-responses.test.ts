@@ -140,13 +140,13 @@ describe('a lost response on each write operation of a cold deploy', () => {
 
   describe.concurrent('the answer to the first call is lost', () => {
     for (const operation of WRITE_OPERATIONS) {
-      it(operation, async () => {
+      it(operation, async (context) => {
         const { app, ops } = await fresh();
-        const proxy = await emu.proxy();
+        const proxy = await emu.proxy(context);
         const [service, name] = operation.split('.');
         const fault = proxy.addFault({ match: { service, operation: name }, times: 1, respond: faults.dropResponse() });
         const first = await ops(['deploy', '--yes'], proxy.env);
-        expect(fault.hits, `${operation} was never called`).toBe(1);
+        expect(fault.hits, `${operation} was never called:\n${first.stderr.slice(-1500)}`).toBe(1);
         let outcome: string;
         if (first.code === 0) {
           const plan = await ops(['plan']);
