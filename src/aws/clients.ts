@@ -11,7 +11,7 @@ import type { SQS } from '@aws-sdk/client-sqs';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { HttpRequest, HttpResponse } from '@smithy/types';
+import type { HttpRequest, HttpResponse, RetryStrategyV2 } from '@smithy/types';
 import { type ErrorContext, isThrottling, noAnswer, notAnAwsAnswer, toUserError } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
 import { guardLostResponses } from './once.js';
@@ -21,6 +21,7 @@ import {
   budgetMs,
   callKind,
   createRequestHandler,
+  createRetryStrategy,
   isConnectTimeout,
   isTimeout,
   notAwsAnswer,
@@ -130,9 +131,10 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const silentOrigins = new Set<string>();
   const live: SdkClient[] = [];
 
-  const config = (requestHandler: Awaited<ReturnType<typeof createRequestHandler>>) => ({
+  const config = (requestHandler: Awaited<ReturnType<typeof createRequestHandler>>, retryStrategy: RetryStrategyV2) => ({
     region,
     requestHandler,
+    retryStrategy,
     ...(endpointUrl ? { endpoint: endpointUrl } : {}),
     credentials,
     ...(profile ? { profile } : {}),
@@ -146,7 +148,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
       if (!client) {
         client = (async () => {
           await silenceNodeVersionWarning();
-          const c = (await make(config(await createRequestHandler(timeouts)))) as unknown as SdkClient;
+          const [handler, strategy] = await Promise.all([createRequestHandler(timeouts), createRetryStrategy(opts.maxAttempts ?? 5)]);
+          const c = (await make(config(handler, strategy))) as unknown as SdkClient;
           instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext, timeouts, silentOrigins });
           guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);

@@ -1,4 +1,4 @@
-import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, RetryStrategyV2 } from '@smithy/types';
 import { UsageError } from '../errors.js';
 
 /** How long ops waits on AWS. */
@@ -121,6 +121,22 @@ export async function createRequestHandler(t: Timeouts): Promise<HttpHandlerLike
     },
     httpHandlerConfigs: () => steady.httpHandlerConfigs(),
   };
+}
+
+/**
+ * The SDK's standard retries (attempts, retry quota, Retry-After) with a shorter backoff: full jitter
+ * from 100 ms doubling to at most 2 s, for throttling too (the SDK starts throttling at 500 ms and
+ * doubles to 20 s). Pacing is the write limiter's job; a random throttle is not helped by waiting,
+ * and one unlucky read left waiting 7 s held up a whole deploy (bench/deploy.mjs, throttled case).
+ */
+export async function createRetryStrategy(maxAttempts: number): Promise<RetryStrategyV2> {
+  const mod: typeof import('@smithy/core/retry') = await import('@smithy/core/retry');
+  const { StandardRetryStrategy } = (mod as unknown as { default?: typeof mod }).default ?? mod;
+  const backoff = {
+    setDelayBase: () => undefined,
+    computeNextBackoffDelay: (retries: number) => Math.round(Math.min(2_000, 100 * 2 ** retries) * (0.5 + Math.random() / 2)),
+  };
+  return new StandardRetryStrategy({ maxAttempts, backoff });
 }
 
 /**
