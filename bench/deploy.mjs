@@ -3,16 +3,20 @@
 // (after `npm run build`). Scenarios: cold deploy, no-op redeploy, one-function code change, one config
 // change; write calls counted from --debug (one line per AWS call). Reference: the same fleet shape
 // deployed the seeds' way, a bash script of `aws` CLI calls (skipped when the AWS CLI is not installed).
-import { execFileSync, spawnSync } from 'node:child_process';
+// Throttled: a cold deploy and an 11-change deploy with 30 % of all requests answered with the service's
+// throttling error by the fault proxy (test/support/fault-proxy.ts); `--throttled-only` runs just those.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startBenchEmulator } from './emulator.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { envFor, startBenchEmulator } from './emulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/ops');
-const runs = Number(process.argv[2] ?? 3);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
+const throttledOnly = process.argv.includes('--throttled-only');
 const { moto, env } = await startBenchEmulator();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -24,6 +28,20 @@ function ops(dir, args, input, okCodes = [0]) {
   const calls = r.stderr.split('\n').filter((l) => l.startsWith('debug: aws '));
   const writes = calls.filter((l) => !/ \w+\.(Get|List|Describe|Head|Filter)\w* /.test(l)).length;
   return { ms, calls: calls.length, writes };
+}
+
+/** `ops` without blocking this process: the fault proxy of the throttled runs lives in it. */
+async function opsAsync(dir, args, runEnv) {
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [bin, ...args, '--debug'], { cwd: dir, env: runEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  // A throttled deploy may fail (retries used up): that is a result to report, not a crash of the bench.
+  const calls = stderr.split('\n').filter((l) => l.startsWith('debug: aws '));
+  const writes = calls.filter((l) => !/ \w+\.(Get|List|Describe|Head|Filter)\w* /.test(l)).length;
+  return { ms, calls: calls.length, writes, failed: status !== 0 };
 }
 
 /** A copy of the repo fleet under a new app name, with its params set through `ops params set`. */
@@ -45,7 +63,7 @@ function freshFleet(app) {
 ops(freshFleet(`warm${Date.now().toString(36).slice(-4)}`), ['plan'], undefined, [2]);
 
 const rows = { cold: [], noop: [], code: [], config: [] };
-for (let i = 0; i < runs; i++) {
+for (let i = 0; i < (throttledOnly ? 0 : runs); i++) {
   const app = `bench${i}${Date.now().toString(36).slice(-4)}`;
   const dir = freshFleet(app);
   rows.cold.push(ops(dir, ['deploy', '--yes']));
@@ -130,12 +148,52 @@ aws apigatewayv2 create-stage --api-id $API --stage-name '$default' --auto-deplo
   rmSync(dir, { recursive: true, force: true });
   return { cold, again, calls };
 }
-const bash = bashWay();
+// 30 % of every request throttled (the service's own throttling error, Lambda's with Retry-After: 1),
+// at random, whatever the rate: a steady throttle that pacing cannot avoid, only survive.
+const throttled = { cold: [], change: [], share: [] };
+{
+  const outfile = path.join(root, 'node_modules/.cache/ops-bench/fault-proxy.mjs');
+  await build({
+    entryPoints: [path.join(root, 'test/support/fault-proxy.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
+  });
+  const { startFaultProxy, faults } = await import(pathToFileURL(outfile).href);
+  const proxy = await startFaultProxy({ target: moto.url, keepLog: false });
+  const fault = proxy.addFault({ match: { when: () => Math.random() < 0.3 }, respond: faults.throttling() });
+  const viaProxy = envFor(proxy.url);
+  for (let i = 0; i < runs; i++) {
+    const dir = freshFleet(`thr${i}${Date.now().toString(36).slice(-4)}`);
+    const [hits0, count0] = [fault.hits, proxy.requestCount];
+    throttled.cold.push(await opsAsync(dir, ['deploy', '--yes'], viaProxy));
+    // 11 changes: memory of the 3 functions on the default (configuration + version each), retention of the 5 log groups.
+    const cfg = path.join(dir, 'ops.config.ts');
+    writeFileSync(
+      cfg,
+      readFileSync(cfg, 'utf8')
+        .replace('memory: 256, timeout: 30', 'memory: 320, timeout: 30')
+        .replace('logRetentionDays: 30', 'logRetentionDays: 14'),
+    );
+    throttled.change.push(await opsAsync(dir, ['deploy', '--yes'], viaProxy));
+    throttled.share.push((fault.hits - hits0) / (proxy.requestCount - count0));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await proxy.close();
+}
+
+const bash = throttledOnly ? undefined : bashWay();
 await moto.stop();
 
 const fmt = (xs) => `${(median(xs.map((x) => x.ms)) / 1000).toFixed(2)} s`;
 const w = (xs) => median(xs.map((x) => x.writes));
 const c = (xs) => median(xs.map((x) => x.calls));
+if (throttledOnly) {
+  printThrottled();
+  process.exit(0);
+}
 console.log("| scenario | ops (median) | AWS calls | of which writes | seeds' bash way | ratio |\n|---|---|---|---|---|---|");
 const ref = (ms) => (bash ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
 const ratio = (xs, ms) => (bash ? (median(xs.map((x) => x.ms)) / ms).toFixed(3) : 'n/a');
@@ -155,4 +213,21 @@ if (bash)
   console.log(
     `\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), aws-cli ${execFileSync('aws', ['--version'], { encoding: 'utf8' }).split(' ')[0].split('/')[1]}`,
   );
-console.log(`\n${runs} runs, moto ${moto.version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+printThrottled();
+
+function printThrottled() {
+  const failed = (xs) => `${xs.filter((x) => x.failed).length} of ${xs.length}`;
+  const all = (xs) => xs.map((x) => (x.ms / 1000).toFixed(1)).join(', ');
+  console.log(
+    '\n| 30 % of requests throttled | ops (median) | runs (s) | AWS calls (attempts) | of which writes | runs that failed |\n|---|---|---|---|---|---|',
+  );
+  console.log(
+    `| cold deploy | ${fmt(throttled.cold)} | ${all(throttled.cold)} | ${c(throttled.cold)} | ${w(throttled.cold)} | ${failed(throttled.cold)} |`,
+  );
+  console.log(
+    `| 11 changes (3 memory sizes, 5 retentions) | ${fmt(throttled.change)} | ${all(throttled.change)} | ${c(throttled.change)} | ${w(throttled.change)} | ${failed(throttled.change)} |`,
+  );
+  const share = throttled.share.reduce((a, b) => a + b, 0) / Math.max(1, throttled.share.length);
+  console.log(`\nrequests throttled: ${(share * 100).toFixed(1)} %`);
+  console.log(`\n${runs} runs, moto ${moto.version}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+}
