@@ -68,14 +68,20 @@ export function labelsFor(fleet: Fleet, names: string[] | undefined): Map<string
 export async function logsTailCommand(ctx: Context, names: string[] | undefined, opts: LogsTailOptions, hooks: LogsTailHooks = {}) {
   const fleet = await loadFleetFor(ctx);
   const labels = labelsFor(fleet, names);
-  const plan = planTail(opts, { json: ctx.global.json, stdoutTTY: Boolean(ctx.io.stdout.isTTY), now: Date.now() });
+  const started = Date.now();
+  const plan = planTail(opts, { json: ctx.global.json, stdoutTTY: Boolean(ctx.io.stdout.isTTY), now: started });
   const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
   const color = new Chalk({ level: ctx.global.color && (forced || ctx.io.stdout.isTTY) ? 1 : 0 });
   const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
   const write = (chunk: string) => ctx.io.stdout.write(chunk);
+  let seen = 0;
   const emit = plan.json
-    ? (events: TailEvent[]) => write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`)
+    ? (events: TailEvent[]) => {
+        seen += events.length;
+        write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`);
+      }
     : (events: TailEvent[]) => {
+        seen += events.length;
         const lines = events.flatMap((e) => formatter.format(e));
         if (lines.length > 0) write(`${lines.join('\n')}\n`);
       };
@@ -105,10 +111,27 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
       describe: (group) => labels.get(group)?.key ?? group,
       ...hooks.tail,
     });
+    // Silence would read as "the command is broken": say what was searched.
+    if (seen === 0) ctx.log.info(noEventsLine(plan, started, labels.size, opts.filter));
   } finally {
     process.removeListener('SIGINT', onSigint);
     hooks.signal?.removeEventListener('abort', onHook);
     aws.destroy();
   }
   return 0;
+}
+
+/** `no log events since 2026-12-06 06:10:00 (10 min ago) in 3 log groups`, for a tail that found nothing. */
+export function noEventsLine(plan: TailPlan, now: number, groups: number, filter?: string): string {
+  const from = plan.since ?? (plan.follow ? now : now - 10 * 60_000);
+  const stamp = (t: number) =>
+    new Date(t)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC');
+  const ago = Math.max(0, Math.round((now - from) / 60_000));
+  const span = `since ${stamp(from)}${plan.follow ? '' : ` (${ago} min ago)`}${plan.until !== undefined ? ` until ${stamp(plan.until)}` : ''}`;
+  const where = `in ${groups} log group${groups === 1 ? '' : 's'}${filter ? ` matching ${JSON.stringify(filter)}` : ''}`;
+  const hint = plan.follow ? '' : '; try a longer --since, or --follow to wait for new ones';
+  return `no log events ${span} ${where}${hint}`;
 }

@@ -84,6 +84,17 @@ describe('ops logs tail against the emulator', () => {
     const filtered = await runCli(['logs', 'tail', '--filter', 'ERROR'], { cwd, env: emu.env });
     expect(filtered.code).toBe(0);
     expect(records(filtered.stdout).map((x) => [x.function, x.message])).toEqual([['worker', 'worker failed: ERROR boom']]);
+    expect(filtered.stderr).not.toContain('no log events');
+  });
+
+  it('a tail that finds nothing says so on stderr, naming the window and the groups, and exits 0', async () => {
+    const { cwd } = await fleetWithLogs();
+    const r = await runCli(['logs', 'tail', 'cron', '--since', '5m'], { cwd, env: emu.env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no log events since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(5 min ago\) in 1 log group; try a longer --since/);
+    const none = await runCli(['logs', 'tail', '--filter', 'NOTHING-MATCHES'], { cwd, env: emu.env });
+    expect(none.stderr).toMatch(/no log events since .* in 3 log groups matching "NOTHING-MATCHES"/);
   });
 
   it('--follow falls back to polling (said once), prints new events within two intervals, never twice; Ctrl-C exits 0', async () => {
