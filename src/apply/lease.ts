@@ -44,6 +44,10 @@ export interface AcquireLeaseOptions {
   signal?: AbortSignal;
   /** Told once per holder while waiting (stderr talk). */
   onWait?(holder: LeaseHolder | undefined, waitMs: number): void;
+  /** A lease of a run that died on this host (kill -9, a crash) is taken over at once: why (stderr talk). */
+  onTakeOver?(why: string): void;
+  /** Is this process alive? Injected by tests; default `process.kill(pid, 0)`. */
+  isAlive?(pid: number): boolean;
   /** A renewal failed or found the lease taken (stderr talk). */
   onLost?(message: string): void;
   now?: () => number;
@@ -77,6 +81,8 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
   const started = now();
   const deadline = started + opts.waitMs;
   const tags = ownershipTags(scope.app, scope.stage);
+  const isDeadHereLocally = (h: LeaseHolder) =>
+    h.who === whoAmI() && h.pid > 0 && h.pid !== process.pid && !(opts.isAlive ?? isProcessAlive)(h.pid);
   const fresh = (): LeaseHolder => ({
     token,
     who: whoAmI(),
@@ -95,7 +101,9 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
     const holder = parseHolder(current.value);
     // Our own create, retried by the SDK after its answer was lost.
     if (holder?.token === token) return holdLease(aws, name, holder, ttlMs, opts, now);
-    if (holder && Date.parse(holder.expires) < now()) {
+    const gone = holder && Date.parse(holder.expires) >= now() && isDeadHereLocally(holder) ? holder : undefined;
+    if (holder && (gone || Date.parse(holder.expires) < now())) {
+      if (gone) opts.onTakeOver?.(`the run holding it (${describeHolder(gone)}) is no longer running on this host`);
       if (await takeOver(aws, name, mine, tags, opts)) return holdLease(aws, name, mine, ttlMs, opts, now);
       continue;
     }
@@ -208,6 +216,19 @@ function heldError(scope: LeaseScope, holder: LeaseHolder | undefined, waitMs: n
   });
 }
 
+/**
+ * Whether a process of this host is running. EPERM means it runs under another user. A recycled pid
+ * reads as alive, which only means waiting for the lease to expire, as for a holder elsewhere.
+ */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function whoAmI(): string {
   let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
   try {
@@ -255,6 +276,7 @@ export async function takeStageLease(ctx: Context, fleet: Fleet, opts: StageLeas
           `stage ${fleet.app}/${fleet.stage} is locked by ${h ? describeHolder(h) : 'a lease ops cannot read'}; waiting up to ${waitSeconds}s (--wait)`,
         ),
       onLost: (message) => ctx.log.warn(message),
+      onTakeOver: (why) => ctx.log.info(`taking over the lease of stage ${fleet.app}/${fleet.stage}: ${why}`),
     });
     ctx.log.debug(`lease ${lease.name} taken (expires ${lease.holder.expires})`);
     return {

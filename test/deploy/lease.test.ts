@@ -1,4 +1,6 @@
-import { EventEmitter } from 'node:events';
+import { spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { hostname, userInfo } from 'node:os';
 import { PassThrough } from 'node:stream';
 import {
   DeleteParameterCommand,
@@ -90,6 +92,45 @@ describe('the stage lease', () => {
     expect(err.hint).toContain('ops unlock --stage dev');
     await first.release();
     aws.destroy();
+  });
+
+  it('a lease whose run died on this host (kill -9) is taken over at once, saying so; a live one on this host is waited for', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    const here = `${userInfo().username}@${hostname()}`;
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await once(dead, 'exit');
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      await plant(app, 'dev', { who: here, pid: alive.pid! });
+      const waited = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 300, pollMs: 100 }).catch((e) => e);
+      expect(waited).toBeInstanceOf(UserError);
+      expect(waited.message).toContain(`is locked by ${here} (ops deploy, pid ${alive.pid})`);
+
+      await plant(app, 'dev', { who: here, pid: dead.pid! });
+      const said: string[] = [];
+      const t0 = Date.now();
+      const lease = await acquireLease(
+        aws,
+        { app, stage: 'dev' },
+        { command: 'ops deploy', waitMs: 60_000, pollMs: 100, settleMs: 50, onTakeOver: (why) => said.push(why) },
+      );
+      expect(Date.now() - t0).toBeLessThan(10_000); // not the 10 minutes the planted lease still had
+      expect(said).toHaveLength(1);
+      expect(said[0]).toContain(`the run holding it (${here} (ops deploy, pid ${dead.pid}) since `);
+      expect(said[0]).toMatch(/\) is no longer running on this host$/);
+      expect((await holderOf(app, 'dev'))?.token).toBe(lease.holder.token);
+      await lease.release();
+
+      // The same dead pid on another host says nothing about that host's process: waited for.
+      await plant(app, 'dev', { who: 'alice@build-7', pid: dead.pid! });
+      const elsewhere = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 200, pollMs: 100 }).catch((e) => e);
+      expect(elsewhere).toBeInstanceOf(UserError);
+      await ssm().send(new DeleteParameterCommand({ Name: leaseParamName(app, 'dev') }));
+    } finally {
+      alive.kill();
+      aws.destroy();
+    }
   });
 
   it('a waiter gets the lease as soon as the holder releases it', async () => {
