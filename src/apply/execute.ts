@@ -365,7 +365,8 @@ class ApplyState {
         return `version ${version}`;
       }
       case 'layer.delete':
-        return `${await w.deleteLayer(aws, c.layerName)} versions deleted`;
+        const n = await w.deleteLayer(aws, c.layerName);
+        return `${n} version${n === 1 ? '' : 's'} deleted`;
       case 'reserved.set':
         await w.putReservedConcurrency(aws, c.name, c.reserved);
         return;

@@ -157,6 +157,9 @@ export default defineFleet({
     const r = await ops(['deploy', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`delete layer ${app}-dev-sdk`);
+    // sdk had one version, shared two: the summary counts them in words that agree (was "1 versions deleted").
+    expect(r.stderr).toMatch(/1 version deleted/);
+    expect(r.stderr).toMatch(/2 versions deleted/);
     expect(await layersOf('api')).toEqual([external]);
     expect(await layersOf('py')).toEqual([]);
     expect(await versions('shared')).toEqual([]);
