@@ -23,7 +23,7 @@ describe('the fault matrix', () => {
     bin: path.join(repoRoot, 'bin/ops'),
     spawnTimeoutMs: 60_000,
     // A dead endpoint must end within the timeout: 4 s here instead of the default 30 s.
-    scenarioEnv: { silent: { OPS_AWS_TIMEOUT: '4' } },
+    scenarioEnv: { silent: { OPS_AWS_TIMEOUT: '4' }, 'silent-write': { OPS_AWS_TIMEOUT: '4' } },
   };
 
   beforeAll(async () => {
@@ -45,11 +45,21 @@ describe('the fault matrix', () => {
   };
   const scenario = (name: string) => scenarios.find((s) => s.name === name)!;
 
-  for (const name of ['throttling', '5xx', 'reset', 'latency', 'html', 'silent', 'kill', 'concurrent']) {
+  for (const name of ['throttling', '5xx', 'reset', 'latency', 'html', 'silent', 'silent-write', 'kill', 'concurrent']) {
     it(name, trial(scenario(name)), 120_000);
   }
 
   it('covers every scenario of the matrix', () => {
-    expect(scenarios.map((s) => s.name).sort()).toEqual(['5xx', 'concurrent', 'html', 'kill', 'latency', 'reset', 'silent', 'throttling']);
+    expect(scenarios.map((s) => s.name).sort()).toEqual([
+      '5xx',
+      'concurrent',
+      'html',
+      'kill',
+      'latency',
+      'reset',
+      'silent',
+      'silent-write',
+      'throttling',
+    ]);
   });
 });

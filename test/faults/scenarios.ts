@@ -512,6 +512,17 @@ export const scenarios: Scenario[] = [
     act: deployWith((proxy) => proxy.addFault({ match: { service: 'lambda' }, respond: faults.silent() }), 'spawn'),
   },
   {
+    // The endpoint falls silent mid-apply, on a write sent once (not CreateFunction: an upload may stay
+    // silent for the 16 min budget of long calls, see docs/reliability.md).
+    name: 'silent-write',
+    injection:
+      'the first `lambda.PublishVersion` of the cold deploy (after the roles, the API and the functions) is accepted and never answered; it never reaches moto; the real bin/ops',
+    act: deployWith(
+      (proxy) => proxy.addFault({ match: { service: 'lambda', operation: 'PublishVersion' }, times: 1, respond: faults.silent() }),
+      'spawn',
+    ),
+  },
+  {
     name: 'kill',
     injection: `the real bin/ops is killed with SIGKILL while request k of the cold deploy is in flight, k uniform in 1..${COLD_DEPLOY_REQUESTS} (the held request then reaches moto)`,
     async act(t) {
