@@ -4,7 +4,7 @@ import { defaultRetryPolicy } from '../../src/aws/retry.js';
 import { repoRoot, uniqueApp } from '../deploy/fleet.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
-import { type MatrixEnv, prepareApp, runTrial, type Scenario, scenarios } from './scenarios.js';
+import { type MatrixEnv, prepareApp, runTrial, type Scenario, scenarios, uncleanError } from './scenarios.js';
 
 /**
  * Issue 11's fault matrix, one trial per scenario (bench/faults.mjs runs many; counts in docs/reliability.md).
@@ -61,5 +61,20 @@ describe('the fault matrix', () => {
       'silent-write',
       'throttling',
     ]);
+  });
+});
+
+describe('what the matrix takes for a clear error', () => {
+  const failed = (stderr: string) => uncleanError({ code: 1, stdout: '', stderr });
+
+  it('an error line or the deploy summary, without a bug report request or a stack trace', () => {
+    expect(failed('error: iam.ListRoles answered with text/html (HTTP 200) from http://x, not an AWS response\n')).toBeUndefined();
+    expect(failed('  ✗ create function a\n1 change failed, 4 skipped, 11 applied (2.4s):\n')).toBeUndefined();
+    expect(failed('internal error: Role x not found\n  hint: run again with --debug for the stack trace, and please report it\n')).toMatch(
+      /^an internal error/,
+    );
+    expect(failed('error: boom\n    at run (file:///work/main/dist/cli.js:10:5)\n')).toMatch(/^a stack trace/);
+    expect(failed('')).toMatch(/^no error line/);
+    expect(uncleanError({ code: null, stdout: '', stderr: '', hung: true })).toMatch(/^hung/);
   });
 });
