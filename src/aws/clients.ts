@@ -28,6 +28,7 @@ import {
   originOf,
   type Protocol,
   retriedAfterSilence,
+  silenceMs,
   type Timeouts,
   timeAttempt,
   timeoutsFrom,
@@ -404,7 +405,7 @@ function instrument(
         const now = Date.now();
         context.opsDeadline ??= now + budgetMs(kind, hooks.timeouts);
         const target = originOf(args.request);
-        const seconds = Math.round(budgetMs(kind, hooks.timeouts) / 1000);
+        const seconds = Math.round(silenceMs(kind, hooks.timeouts) / 1000);
         const silent = () => noAnswer(target, operationOf(context), seconds, hooks.errorContext);
         const remaining = context.opsDeadline - now;
         // Not a retryable error: the SDK stops here, and the budget is all the user waits.

@@ -33,21 +33,24 @@ export function timeoutsFrom(env: NodeJS.ProcessEnv, flagSeconds?: string | numb
  * How a call may be timed and retried. `read` and `idempotent` (Put/Update/Delete/Tag...) calls get a
  * third of the budget per attempt, so a stalled attempt is retried; any other write gets one attempt
  * that may wait the whole budget (its answer may be lost after AWS applied it). `long` calls may be
- * silent up to `longMs` (an invoke answers only when the function returns); a `stream` answers within
+ * silent up to `longMs` (an invoke answers only when the function returns); an `upload` may last up to
+ * `longMs` but never be idle longer than the request budget; a `stream` answers within
  * the budget, then its body may stay quiet for as long as it likes.
  */
-export type CallKind = 'read' | 'idempotent' | 'write' | 'long' | 'stream';
+export type CallKind = 'read' | 'idempotent' | 'write' | 'upload' | 'long' | 'stream';
 
-const LONG = new Set([
+const LONG = new Set(['lambda.Invoke', 'lambda.InvokeAsync', 's3.CompleteMultipartUpload', 's3.GetObject']);
+/**
+ * Calls that carry a zip: they may take minutes to send, but a connection that goes quiet for the
+ * request budget (nothing sent, nothing answered) is dead. Without that idle limit a CreateFunction
+ * accepted and never answered held a deploy for 16 minutes without a word (fault matrix, silent-write).
+ */
+const UPLOAD = new Set([
   'lambda.CreateFunction',
   'lambda.UpdateFunctionCode',
   'lambda.PublishLayerVersion',
-  'lambda.Invoke',
-  'lambda.InvokeAsync',
   's3.PutObject',
   's3.UploadPart',
-  's3.CompleteMultipartUpload',
-  's3.GetObject',
 ]);
 const STREAM = new Set(['logs.StartLiveTail', 'lambda.InvokeWithResponseStream']);
 const READ = /^(Get|List|Describe|Head|Filter)/;
@@ -57,12 +60,16 @@ export function callKind(service: string, operation: string): CallKind {
   const id = `${service}.${operation}`;
   if (STREAM.has(id)) return 'stream';
   if (LONG.has(id)) return 'long';
+  if (UPLOAD.has(id)) return 'upload';
   if (READ.test(operation)) return 'read';
   return IDEMPOTENT.test(operation) ? 'idempotent' : 'write';
 }
 
 /** The call's whole budget, from its first attempt. */
-export const budgetMs = (kind: CallKind, t: Timeouts) => (kind === 'long' ? t.longMs : t.requestMs);
+export const budgetMs = (kind: CallKind, t: Timeouts) => (kind === 'long' || kind === 'upload' ? t.longMs : t.requestMs);
+
+/** What a silence is measured against in the error: an upload's idle limit, else the call's budget. */
+export const silenceMs = (kind: CallKind, t: Timeouts) => (kind === 'upload' ? t.requestMs : budgetMs(kind, t));
 
 /** How long one attempt may wait for the answer's headers, given what is left of the call's budget. */
 export function attemptMs(kind: CallKind, remainingMs: number, t: Timeouts): number {

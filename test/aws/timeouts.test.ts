@@ -70,22 +70,40 @@ describe('timeouts on every AWS client', () => {
     aws.destroy();
   });
 
-  it('a code upload or an invoke that takes longer than the request budget is not cut', async () => {
+  it('an invoke that takes longer than the request budget is not cut', async () => {
     const proxy = await emu.proxy();
     const app = unique();
     const { arn } = await createRole(awsFor(emu.env), roleSpec(app, 'dev', 'f'));
     const aws = awsFor(proxy.env, { timeouts: { requestMs: 1_000, minAttemptMs: 500 } });
     const zip = await makeZip();
-    proxy.addFault({ match: { service: 'lambda', operation: 'CreateFunction' }, times: 1, respond: faults.delay(1_800) });
     const name = `${app}-dev-f`;
     await createFunction(aws, { name, config: functionConfig(arn), zipPath: zip.zipPath, tags: { 'ops:app': app, 'ops:stage': 'dev' } });
     proxy.addFault({ match: { service: 'lambda', operation: 'Invoke' }, times: 1, respond: faults.delay(1_800) });
     const out = await (await aws.lambda()).invoke({ FunctionName: name, Payload: Buffer.from('{"x":1}') });
     expect(out.StatusCode).toBe(200);
-    expect(proxy.operations({ service: 'lambda' }).filter((op) => op === 'lambda.CreateFunction' || op === 'lambda.Invoke')).toEqual([
-      'lambda.CreateFunction',
-      'lambda.Invoke',
-    ]);
+    expect(proxy.operations({ service: 'lambda' }).filter((op) => op === 'lambda.Invoke')).toEqual(['lambda.Invoke']);
+    aws.destroy();
+  });
+
+  it('a code upload may take long but not be silent: one accepted and never answered ends after the request budget of silence, sent once', async () => {
+    // Found by the fault matrix (silent-write): a CreateFunction that got no answer held a deploy for 16 minutes.
+    const proxy = await emu.proxy();
+    const app = unique();
+    const { arn } = await createRole(awsFor(emu.env), roleSpec(app, 'dev', 'f'));
+    const aws = awsFor(proxy.env, { timeouts: { requestMs: 1_000, minAttemptMs: 500 } });
+    const zip = await makeZip();
+    proxy.addFault({ match: { service: 'lambda', operation: 'CreateFunction' }, respond: faults.silent() });
+    const t0 = Date.now();
+    const error = await createFunction(aws, {
+      name: `${app}-dev-f`,
+      config: functionConfig(arn),
+      zipPath: zip.zipPath,
+      tags: { 'ops:app': app, 'ops:stage': 'dev' },
+    }).catch((e: unknown) => e);
+    expect(seconds(t0)).toBeLessThan(30); // not the 16 minutes an invoke may take; the limit is 1 s of silence
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/\(lambda\.CreateFunction\): no answer within 1 s$/);
+    expect(proxy.operations({ service: 'lambda' }).filter((op) => op === 'lambda.CreateFunction')).toHaveLength(1);
     aws.destroy();
   });
 });

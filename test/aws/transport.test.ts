@@ -88,8 +88,9 @@ describe('timeouts', () => {
     expect(callKind('logs', 'PutRetentionPolicy')).toBe('idempotent');
     expect(callKind('apigateway', 'CreateApi')).toBe('write');
     expect(callKind('lambda', 'PublishVersion')).toBe('write');
-    expect(callKind('lambda', 'UpdateFunctionCode')).toBe('long');
-    expect(callKind('s3', 'PutObject')).toBe('long');
+    expect(callKind('lambda', 'UpdateFunctionCode')).toBe('upload');
+    expect(callKind('lambda', 'CreateFunction')).toBe('upload');
+    expect(callKind('s3', 'PutObject')).toBe('upload');
     expect(callKind('lambda', 'Invoke')).toBe('long');
     expect(callKind('logs', 'StartLiveTail')).toBe('stream');
     const t = DEFAULT_TIMEOUTS;

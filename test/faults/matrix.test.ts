@@ -23,7 +23,7 @@ describe('the fault matrix', () => {
     bin: path.join(repoRoot, 'bin/ops'),
     spawnTimeoutMs: 60_000,
     // A dead endpoint must end within the timeout: 4 s here instead of the default 30 s.
-    scenarioEnv: { silent: { OPS_AWS_TIMEOUT: '4' }, 'silent-write': { OPS_AWS_TIMEOUT: '4' } },
+    scenarioEnv: { silent: { OPS_AWS_TIMEOUT: '4' }, 'silent-write': { OPS_AWS_TIMEOUT: '4' }, 'silent-upload': { OPS_AWS_TIMEOUT: '4' } },
   };
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('the fault matrix', () => {
   };
   const scenario = (name: string) => scenarios.find((s) => s.name === name)!;
 
-  for (const name of ['throttling', '5xx', 'reset', 'latency', 'html', 'silent', 'silent-write', 'kill', 'concurrent']) {
+  for (const name of ['throttling', '5xx', 'reset', 'latency', 'html', 'silent', 'silent-write', 'silent-upload', 'kill', 'concurrent']) {
     it(name, trial(scenario(name)), 120_000);
   }
 
@@ -58,6 +58,7 @@ describe('the fault matrix', () => {
       'latency',
       'reset',
       'silent',
+      'silent-upload',
       'silent-write',
       'throttling',
     ]);

@@ -512,13 +512,21 @@ export const scenarios: Scenario[] = [
     act: deployWith((proxy) => proxy.addFault({ match: { service: 'lambda' }, respond: faults.silent() }), 'spawn'),
   },
   {
-    // The endpoint falls silent mid-apply, on a write sent once (not CreateFunction: an upload may stay
-    // silent for the 16 min budget of long calls, see docs/reliability.md).
+    // The endpoint falls silent mid-apply, on a write sent once.
     name: 'silent-write',
     injection:
       'the first `lambda.PublishVersion` of the cold deploy (after the roles, the API and the functions) is accepted and never answered; it never reaches moto; the real bin/ops',
     act: deployWith(
       (proxy) => proxy.addFault({ match: { service: 'lambda', operation: 'PublishVersion' }, times: 1, respond: faults.silent() }),
+      'spawn',
+    ),
+  },
+  {
+    name: 'silent-upload',
+    injection:
+      'the first `lambda.CreateFunction` of the cold deploy (a zip upload) is accepted and never answered; it never reaches moto; the real bin/ops',
+    act: deployWith(
+      (proxy) => proxy.addFault({ match: { service: 'lambda', operation: 'CreateFunction' }, times: 1, respond: faults.silent() }),
       'spawn',
     ),
   },
@@ -696,15 +704,16 @@ export async function runTrial(
 }
 
 /**
- * The re-run a user makes after a failure. It does not wait for a lease (`--wait 0`): a run killed with
- * SIGKILL cannot release its lease, which expires after two minutes; its user breaks it with `ops unlock`.
- * Any other scenario that leaves a lease behind did not release it on failure: a problem.
+ * The re-run a user makes after a failure. It does not wait for a lease (`--wait 0`): no failed run may
+ * leave one that blocks it. A run killed with SIGKILL cannot release its lease, but it ran on this host,
+ * so the re-run sees its pid gone and takes the lease over at once. A lease in the way is a problem;
+ * the user's way out, `ops unlock --yes`, is then taken so that the rest of the trial still runs.
  */
 async function rerunDeploy(ops: (args: string[]) => Promise<OpsResult>, t: Trial, killed: boolean, problems: string[]): Promise<OpsResult> {
   const rerun = await ops(['deploy', '--yes', '--wait', '0']);
+  if (killed && /taking over the lease/.test(rerun.stderr)) t.notes.push("the re-run took over the killed run's lease");
   if (rerun.code === 0 || !/\block(ed)?\b|\blease\b/i.test(rerun.stderr)) return rerun;
-  if (killed) t.notes.push(`the re-run met the killed run's lease (${errorLine(rerun)}): ops unlock --yes`);
-  else problems.push(`the failed run left its lease behind: ${errorLine(rerun)}`);
+  problems.push(`the ${killed ? 'killed' : 'failed'} run's lease blocked the re-run: ${errorLine(rerun)}`);
   const unlock = await ops(['unlock', '--yes']);
   if (unlock.code !== 0) problems.push(`\`ops unlock --yes\` exits ${unlock.code}: ${uncleanError(unlock) ?? errorLine(unlock)}`);
   return ops(['deploy', '--yes']);
