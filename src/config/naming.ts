@@ -123,3 +123,6 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
 }
+
+/** Name of the one inline policy on every role ops manages. */
+export const ROLE_POLICY_NAME = 'ops-function';

@@ -1,5 +1,5 @@
 import type { PolicyDocument, PolicyStatement } from '../aws/types.js';
-import { physicalName } from '../config/naming.js';
+import { physicalName, ROLE_POLICY_NAME } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
@@ -8,8 +8,7 @@ import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from './po
 import { desiredAsyncConfig } from './settings.js';
 import type { Change, FieldDiff, RoleSpec } from './types.js';
 
-/** Name of the one inline policy on every role ops manages. */
-export const ROLE_POLICY_NAME = 'ops-function';
+export { ROLE_POLICY_NAME };
 
 // AWS accepts nothing narrower than '*' for the ENI calls Lambda makes to join a VPC.
 const VPC_ACTIONS = [
@@ -49,12 +48,14 @@ export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string
       Resource: [logGroup, `${logGroup}:*`],
     },
   ];
-  if (fn.params.length) {
+  // A param resolved into the environment at deploy time is never read at run time: no grant for it.
+  const readAtRunTime = fn.params.filter((p) => !p.resolve);
+  if (readAtRunTime.length) {
     statements.push({
       Sid: 'OpsParams',
       Effect: 'Allow',
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-      Resource: fn.params.map((p) => paramArn(region, accountId, p.path)),
+      Resource: readAtRunTime.map((p) => paramArn(region, accountId, p.path)),
     });
   }
   if (fn.invokes.length) {

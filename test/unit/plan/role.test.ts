@@ -42,6 +42,14 @@ describe('desiredRole', () => {
     ]);
   });
 
+  it('grants no ssm read for params resolved into the environment at deploy time (issue 12.12)', () => {
+    const mixed = fnSpec('api', { params: [paramUse('table-name', { resolve: true }), paramUse('api/key')] });
+    const sids = (fn: typeof mixed) => desiredRole(fleet([fn]), fn, ACCOUNT)?.policy.Statement.find((s) => s.Sid === 'OpsParams');
+    expect(sids(mixed)?.Resource).toEqual([`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/api/key`]);
+    const onlyResolved = fnSpec('api', { params: [paramUse('table-name', { resolve: true })] });
+    expect(sids(onlyResolved)).toBeUndefined();
+  });
+
   it('uses * only for the VPC network interface actions, and adds custom permissions verbatim', () => {
     const custom = { Effect: 'Allow' as const, Action: ['dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:us-east-1:1:table/t' };
     const fn = fnSpec('x', { vpc: { subnetIds: ['subnet-1'], securityGroupIds: ['sg-1'] }, permissions: [custom] });
