@@ -43,6 +43,7 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
+  warmUp(aws);
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
@@ -58,6 +59,15 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const replan = async () =>
     planDeploy({ fleet, artifacts: refs, actual: await readActual(aws, fleet), only, paramValues, destroy: opts.destroy });
   return { fleet, fns, aws, actual, artifacts, plan, replan };
+}
+
+/**
+ * The read waits for the preflight and the lease; meanwhile the clients it uses are loaded and built
+ * (about 100 ms each, from disk) and the account id asked (a read). Failures surface in the read itself.
+ */
+function warmUp(aws: Aws): void {
+  const clients = [aws.lambda(), aws.iam(), aws.logs(), aws.apigw(), aws.events(), aws.cloudwatch(), aws.accountId()];
+  for (const c of clients) (c as Promise<unknown>).catch(() => {});
 }
 
 /** Params preflight: fail before any write when a function reads a param that is not set for the stage. */

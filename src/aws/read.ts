@@ -1,6 +1,7 @@
 import type { Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
 import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
+import { ROLE_POLICY_NAME } from '../config/naming.js';
 import { compareApis, listApis } from './apigw.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
@@ -98,26 +99,35 @@ export async function readRoles(
 }
 
 /** One role with its trust policy, inline policies and attached policy ARNs; `undefined` when it is gone. */
-export async function readRole(aws: Aws, roleName: string): Promise<ActualRole | undefined> {
+export async function readRole(aws: Aws, roleName: string, expectedPolicy = ROLE_POLICY_NAME): Promise<ActualRole | undefined> {
   const iam = await aws.iam();
-  const got = await orNotFound(read(aws, () => iam.getRole({ RoleName: roleName })));
-  if (!got?.Role) return undefined;
-  const [policyNames, attached] = await Promise.all([
-    allPages(
-      (Marker) => read(aws, () => iam.listRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
-      (page) => page.PolicyNames,
-      (page) => (page.IsTruncated ? page.Marker : undefined),
+  const getPolicy = (PolicyName: string) =>
+    read(aws, () => iam.getRolePolicy({ RoleName: roleName, PolicyName })).then((p) => parsePolicyDocument(p.PolicyDocument));
+  // All at once, and the policy ops writes asked for before it is listed: IAM answers slowly (~100 ms),
+  // and the role chain of three round trips was the longest path of every read of a stage.
+  const [got, policyNames, attached, expected] = await Promise.all([
+    orNotFound(read(aws, () => iam.getRole({ RoleName: roleName }))),
+    orNotFound(
+      allPages(
+        (Marker) => read(aws, () => iam.listRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+        (page) => page.PolicyNames,
+        (page) => (page.IsTruncated ? page.Marker : undefined),
+      ),
     ),
-    allPages<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }, AttachedPolicy>(
-      (Marker) => read(aws, () => iam.listAttachedRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
-      (page) => page.AttachedPolicies,
-      (page) => (page.IsTruncated ? page.Marker : undefined),
+    orNotFound(
+      allPages<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }, AttachedPolicy>(
+        (Marker) => read(aws, () => iam.listAttachedRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+        (page) => page.AttachedPolicies,
+        (page) => (page.IsTruncated ? page.Marker : undefined),
+      ),
     ),
+    orNotFound(getPolicy(expectedPolicy)),
   ]);
+  if (!got?.Role || !policyNames || !attached) return undefined;
   const inline = await Promise.all(
     policyNames.map(async (PolicyName) => {
-      const policy = await read(aws, () => iam.getRolePolicy({ RoleName: roleName, PolicyName }));
-      return [PolicyName, parsePolicyDocument(policy.PolicyDocument)] as const;
+      const doc = PolicyName === expectedPolicy && expected ? expected : await getPolicy(PolicyName);
+      return [PolicyName, doc] as const;
     }),
   );
   return actualRole(got.Role, inline, attached);
