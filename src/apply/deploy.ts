@@ -63,10 +63,10 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
 
 /**
  * The read waits for the preflight and the lease; meanwhile the clients it uses are loaded and built
- * (about 100 ms each, from disk) and the account id asked (a read). Failures surface in the read itself.
+ * (about 100 ms each, from disk; no request is sent before the lease). Failures surface in the read itself.
  */
 function warmUp(aws: Aws): void {
-  const clients = [aws.lambda(), aws.iam(), aws.logs(), aws.apigw(), aws.events(), aws.cloudwatch(), aws.accountId()];
+  const clients = [aws.lambda(), aws.iam(), aws.logs(), aws.apigw(), aws.events(), aws.cloudwatch(), aws.sts()];
   for (const c of clients) (c as Promise<unknown>).catch(() => {});
 }
 
