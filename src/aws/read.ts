@@ -52,6 +52,7 @@ export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {})
     roles: roles.items,
     functions: functions.items,
     logGroups: logGroups.items,
+    ...(logGroups.unowned.length ? { unownedLogGroups: logGroups.unowned } : {}),
     ...(api.api ? { api: api.api } : {}),
     ...extra,
     foreign: [...roles.foreign, ...functions.foreign, ...logGroups.foreign, ...api.foreign, ...extra.foreign],
@@ -342,7 +343,7 @@ export async function readLogGroups(
   aws: Aws,
   scope: Scope,
   functions?: Promise<{ items: Record<string, ActualFunction>; foreign?: Foreign }>,
-): Promise<{ items: Record<string, ActualLogGroup>; foreign: Foreign }> {
+): Promise<{ items: Record<string, ActualLogGroup>; foreign: Foreign; unowned: string[] }> {
   const logs = await aws.logs();
   const listing = allPages(
     (nextToken) =>
@@ -362,6 +363,7 @@ export async function readLogGroups(
   const desired = new Set((scope.functions ?? []).map((f) => f.name));
   const items: Record<string, ActualLogGroup> = {};
   const foreign: Foreign = [];
+  const unowned: string[] = [];
   const entry = (g: (typeof listed)[number], tags?: Record<string, string>): ActualLogGroup => ({
     name: g.logGroupName!,
     ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}),
@@ -379,11 +381,12 @@ export async function readLogGroups(
     const fn = name.slice(LAMBDA_LOG_PREFIX.length);
     const reason = notOwnedReason(tags, scope.app, scope.stage);
     if (!reason) items[name] = entry(g, tags);
+    else if (desired.has(fn)) unowned.push(name);
     // Reported unless another stage owns it, its function is reported already, or it is a desired function's.
     else if (!isOtherStagesOwn(fn, ownerOf(tags), scope.app, scope.stage) && !foreignFns.has(fn) && !desired.has(fn))
       foreign.push({ type: 'log group', name, reason });
   }
-  return { items, foreign };
+  return { items, foreign, unowned: unowned.sort() };
 }
 
 /** A log group's tags (by ARN: ListTagsForResource); `undefined` when it is gone. */

@@ -165,6 +165,11 @@ export interface Actual {
   roles: Record<string, ActualRole>;
   functions: Record<string, ActualFunction>;
   logGroups: Record<string, ActualLogGroup>;
+  /**
+   * Log groups named for a desired function that are not ours yet (untagged, and no function of ours
+   * writes to them): a create meets them, and takes them over only once that function is ours.
+   */
+  unownedLogGroups?: string[];
   api?: ActualApi;
   /** EventBridge rules by name (absent: none). */
   rules?: Record<string, ActualRule>;

@@ -229,6 +229,12 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
   return out;
 }
 
+/** The log group's create may meet a group that is not ours, or the function's name is someone else's. */
+function needsFunctionFirst(ctx: PlanContext, fn: FunctionSpec): boolean {
+  if (ctx.actual.unownedLogGroups?.includes(fn.logGroup)) return true;
+  return ctx.actual.foreign.some((f) => f.type === 'lambda function' && f.name === fn.name);
+}
+
 const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d} days`);
 
 function planLogGroup(ctx: PlanContext, fn: FunctionSpec): Change[] {
@@ -238,8 +244,9 @@ function planLogGroup(ctx: PlanContext, fn: FunctionSpec): Change[] {
     return [
       {
         ...base,
-        // A group already there untagged becomes ours with the function (exactly its log group), not before.
-        dependsOn: [changeId('function.create', fn.name)],
+        // A group already there untagged becomes ours with the function (exactly its log group), not before;
+        // one that is not there is created at once, beside the function (CloudWatch Logs paces its writes).
+        dependsOn: needsFunctionFirst(ctx, fn) ? [changeId('function.create', fn.name)] : [],
         kind: 'loggroup.create',
         id: changeId('loggroup.create', fn.logGroup),
         action: 'create',

@@ -77,6 +77,8 @@ describe('ownership on read (issue 11.1): log groups, subscriptions', () => {
     expect(actual.foreign.filter((f) => f.type === 'log group')).toEqual([
       { type: 'log group', name: `/aws/lambda/${app}-dev-orphan`, reason: 'no ops:app/ops:stage tags' },
     ]);
+    // The desired function's group that is not ours yet: its create will wait for the function.
+    expect(actual.unownedLogGroups).toEqual([`/aws/lambda/${app}-dev-next`]);
     // The hand-made function is reported; stage dev-x's is not worth a warning.
     expect(actual.foreign.map((f) => f.name)).toContain(`${app}-dev-legacy`);
     expect(actual.foreign.map((f) => f.name).filter((n) => n.includes('dev-x'))).toEqual([]);

@@ -98,12 +98,32 @@ describe('layers: owned through the description of their latest version', () => 
 });
 
 describe('log groups', () => {
-  it("a log group's create waits for its function: an untagged group there becomes ours with the function, not before", () => {
+  it("a log group's create waits for its function when an untagged group is there: it becomes ours with the function, not before", () => {
+    const f = featureFleet();
+    const actual = actualFrom(f);
+    delete actual.functions['tasks-dev-worker'];
+    delete actual.logGroups['/aws/lambda/tasks-dev-worker'];
+    actual.unownedLogGroups = ['/aws/lambda/tasks-dev-worker'];
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual });
+    expect(find(p, 'loggroup.create:/aws/lambda/tasks-dev-worker').dependsOn).toContain('function.create:tasks-dev-worker');
+  });
+
+  it("and when the function's name is someone else's function: its log group is never taken", () => {
+    const f = featureFleet();
+    const actual = actualFrom(f);
+    delete actual.functions['tasks-dev-worker'];
+    delete actual.logGroups['/aws/lambda/tasks-dev-worker'];
+    actual.foreign.push({ type: 'lambda function', name: 'tasks-dev-worker', reason: 'no ops:app/ops:stage tags' });
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual });
+    expect(find(p, 'loggroup.create:/aws/lambda/tasks-dev-worker').dependsOn).toContain('function.create:tasks-dev-worker');
+  });
+
+  it('a log group that is not there is created at once, beside its function (its writes are paced apart from Lambda)', () => {
     const f = featureFleet();
     const actual = actualFrom(f);
     delete actual.functions['tasks-dev-worker'];
     delete actual.logGroups['/aws/lambda/tasks-dev-worker'];
     const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual });
-    expect(find(p, 'loggroup.create:/aws/lambda/tasks-dev-worker').dependsOn).toContain('function.create:tasks-dev-worker');
+    expect(find(p, 'loggroup.create:/aws/lambda/tasks-dev-worker').dependsOn).toEqual([]);
   });
 });
