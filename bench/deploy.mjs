@@ -41,6 +41,15 @@ async function opsAsync(dir, args, runEnv) {
   // A throttled deploy may fail (retries used up): that is a result to report, not a crash of the bench.
   const calls = stderr.split('\n').filter((l) => l.startsWith('debug: aws '));
   const writes = calls.filter((l) => !/ \w+\.(Get|List|Describe|Head|Filter)\w* /.test(l)).length;
+  // A failed run says why, so the table's "runs that failed" can be explained.
+  if (status !== 0)
+    console.error(
+      `ops ${args.join(' ')} exited ${status}: ${stderr
+        .split('\n')
+        .filter((l) => /^(error| {2}hint|✖|Failed|Deployed|[0-9]+ change)/.test(l))
+        .join(' | ')
+        .slice(0, 600)}`,
+    );
   return { ms, calls: calls.length, writes, failed: status !== 0 };
 }
 
