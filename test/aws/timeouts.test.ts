@@ -1,31 +1,13 @@
-import { once } from 'node:events';
-import net from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readActual } from '../../src/aws/read.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
 import { UserError } from '../../src/errors.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
+import { silentServer } from '../support/silent-server.js';
 import { awsFor, functionConfig, makeZip, roleSpec, unique } from './helpers.js';
 
 const emu = useEmulator();
-
-/** A TCP server that accepts every connection and never answers: a hung endpoint. */
-async function silentServer(): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.resume();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-}
 
 const seconds = (since: number) => (Date.now() - since) / 1000;
 

@@ -1,30 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, smallFleet, uniqueApp } from '../deploy/fleet.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
-
-/** A TCP server that accepts every connection and never answers. */
-async function silentEndpoint(): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.resume();
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-}
+import { silentServer } from '../support/silent-server.js';
 
 /** The error report of a UserError: one `error:` line, a hint, no stack, no "please report". */
 function expectOneLineError(stderr: string, message: RegExp): void {
@@ -47,7 +30,7 @@ describe('honest errors from the AWS side', () => {
   }, 60_000);
 
   it('ops plan against an endpoint that never answers ends within --timeout with one line', async () => {
-    const endpoint = await silentEndpoint();
+    const endpoint = await silentServer();
     const started = Date.now();
     const r = await runCli(['plan', '--timeout', '2'], { cwd: dir, env: { ...emu.env, AWS_ENDPOINT_URL: endpoint } as NodeJS.ProcessEnv });
     expect((Date.now() - started) / 1000).toBeLessThan(8); // the build, plus 2 s of silence
@@ -57,7 +40,7 @@ describe('honest errors from the AWS side', () => {
   });
 
   it('bin/ops plan with the default timeout ends in about 30 s, not never', async () => {
-    const endpoint = await silentEndpoint();
+    const endpoint = await silentServer();
     const started = Date.now();
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/ops'), 'plan'], {
       cwd: dir,
