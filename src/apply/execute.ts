@@ -364,9 +364,10 @@ class ApplyState {
         this.layerVersions.set(c.layerName, versionArn);
         return `version ${version}`;
       }
-      case 'layer.delete':
+      case 'layer.delete': {
         const n = await w.deleteLayer(aws, c.layerName);
         return `${n} version${n === 1 ? '' : 's'} deleted`;
+      }
       case 'reserved.set':
         await w.putReservedConcurrency(aws, c.name, c.reserved);
         return;
