@@ -195,10 +195,13 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       signal,
       inFlight,
     });
+  } catch (error) {
+    pc.aws.destroy();
+    throw error;
   } finally {
     progress.stop();
-    pc.aws.destroy();
   }
+  // The clients stay open for the verification read and are closed after it (closing them here rebuilt every one).
   // After an interrupted apply there is nothing to verify (and the summary must still be printed).
   const remaining = await untilAborted(
     verifyApplied(pc, result),
