@@ -30,7 +30,7 @@ await esbuild
     // commander is CommonJS: give the ESM bundle a require for node builtins.
     banner: { js: "import { createRequire as __opsRequire } from 'node:module'; const require = __opsRequire(import.meta.url);" },
     // Less to parse at every start; the linked source maps keep --debug stacks readable.
-    minify: true,
+    minify: !process.env.NO_MINIFY,
     sourcemap: 'linked',
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
