@@ -13,7 +13,7 @@ import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { HttpRequest, HttpResponse, RetryStrategyV2 } from '@smithy/types';
 import { type ErrorContext, isThrottling, noAnswer, notAnAwsAnswer, toUserError } from './errors.js';
-import { DEFAULT_LIMITS, type LimiterOptions, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
+import { DEFAULT_LIMITS, type LimiterOptions, PER_OPERATION_QUOTAS, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
 import { guardLostResponses } from './once.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
 import {
@@ -67,8 +67,8 @@ export interface Aws {
   readonly endpointUrl?: string;
   /** Lambda's write limiter (the one most deploys wait on). */
   readonly limiter: WriteLimiter;
-  /** The write limiter of a service's control plane. */
-  limiterFor(service: ServiceName): WriteLimiter;
+  /** The write limiter of a service's control plane (of one operation, where AWS's quota is per operation). */
+  limiterFor(service: ServiceName, operation?: string): WriteLimiter;
   readonly retry: RetryPolicy;
   lambda(): Promise<Lambda>;
   iam(): Promise<IAM>;
@@ -108,17 +108,19 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const ignoreEnvEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
   const endpointUrl = opts.endpointUrl || (ignoreEnvEndpoint ? undefined : env.AWS_ENDPOINT_URL) || undefined;
   const profile = opts.profile || env.AWS_PROFILE || undefined;
-  // One limiter per service: each control plane has its own quota (Lambda ~15 writes/s, CloudWatch
-  // Logs 5/s for CreateLogGroup and PutRetentionPolicy), so a burst of log group writes never slows
-  // Lambda's. A limiter (or options) passed in applies to every service (tests pass a fast one).
+  // One limiter per service: each control plane has its own quota (Lambda ~15 writes/s), so a burst of
+  // log group writes never slows Lambda's. CloudWatch Logs' quotas are per operation (5/s for
+  // CreateLogGroup, 5/s for PutRetentionPolicy): one limiter per operation there. A limiter (or
+  // options) passed in applies to every service (tests pass a fast one).
   const shared = opts.limiter instanceof WriteLimiter ? opts.limiter : undefined;
-  const limiters = new Map<ServiceName, WriteLimiter>();
-  const limiterFor = (service: ServiceName): WriteLimiter => {
+  const limiters = new Map<string, WriteLimiter>();
+  const limiterFor = (service: ServiceName, operation?: string): WriteLimiter => {
     if (shared) return shared;
-    let l = limiters.get(service);
+    const key = PER_OPERATION_QUOTAS.has(service) && operation ? `${service}.${operation}` : service;
+    let l = limiters.get(key);
     if (!l) {
       l = new WriteLimiter((opts.limiter as LimiterOptions | undefined) ?? SERVICE_LIMITS[service] ?? DEFAULT_LIMITS);
-      limiters.set(service, l);
+      limiters.set(key, l);
     }
     return l;
   };
@@ -151,7 +153,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
           await silenceNodeVersionWarning();
           const [handler, strategy] = await Promise.all([createRequestHandler(timeouts), createRetryStrategy(opts.maxAttempts ?? 5)]);
           const c = (await make(config(handler, strategy))) as unknown as SdkClient;
-          instrument(c, service, { limiter: limiterFor(service), debug: opts.debug, errorContext, timeouts, silentOrigins });
+          instrument(c, service, { limiterFor, debug: opts.debug, errorContext, timeouts, silentOrigins });
           guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);
           return c;
@@ -341,7 +343,7 @@ function instrument(
   client: SdkClient,
   service: ServiceName,
   hooks: {
-    limiter: WriteLimiter;
+    limiterFor: (service: ServiceName, operation?: string) => WriteLimiter;
     debug?: (msg: string) => void;
     errorContext: ErrorContext;
     timeouts: Timeouts;
@@ -375,15 +377,16 @@ function instrument(
       };
       // The limiter paces writes and learns from their answers only: reads have quotas of their own.
       const write = isControlPlaneWrite(context.commandName);
+      const limiter = hooks.limiterFor(service, context.commandName?.replace(/Command$/, ''));
       try {
         const send = () => next(args);
-        const result = write ? await hooks.limiter.run(send) : await send();
-        if (write) hooks.limiter.onSuccess();
+        const result = write ? await limiter.run(send) : await send();
+        if (write) limiter.onSuccess();
         if (hooks.debug) line(String(result.response?.statusCode ?? '?'));
         return result;
       } catch (error) {
-        if (write && isThrottling(error)) hooks.limiter.onThrottle();
-        else if (write && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) hooks.limiter.onSuccess();
+        if (write && isThrottling(error)) limiter.onThrottle();
+        else if (write && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) limiter.onSuccess();
         if (hooks.debug) {
           const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
           const status = e.$metadata?.httpStatusCode;

@@ -56,6 +56,9 @@ export const SERVICE_LIMITS: Partial<Record<string, LimiterOptions>> = {
   logs: { rate: 5, burst: 5, maxConcurrency: 5 },
 };
 
+/** Services whose write quotas AWS sets per operation, not per service: each operation gets its own limiter. */
+export const PER_OPERATION_QUOTAS: ReadonlySet<string> = new Set(['logs']);
+
 interface Waiter {
   start(): void;
 }

@@ -136,13 +136,13 @@ describe('AWS misbehaving, through the fault proxy and the real SDK', () => {
     const name = `/aws/lambda/${unique()}-dev-t`;
     // 2 SDK attempts fail, our retry's first round fails too, the next succeeds.
     const fault = proxy.addFault({ match: { service: 'logs', operation: 'CreateLogGroup' }, times: 3, respond: faults.throttling() });
-    const before = aws.limiterFor('logs').stats().rate;
+    const before = aws.limiterFor('logs', 'CreateLogGroup').stats().rate;
 
     await createLogGroup(aws, name, 7);
 
     expect(fault.hits).toBe(3);
     expect(proxy.requests.filter((r) => r.operation === 'CreateLogGroup').map((r) => r.status)).toEqual([400, 400, 400, 200]);
-    const after = aws.limiterFor('logs').stats();
+    const after = aws.limiterFor('logs', 'CreateLogGroup').stats();
     expect(after.throttles).toBe(3);
     expect(after.throttledShare).toBeGreaterThan(0);
     // Three throttles after a clean start do not dominate the recent calls: no cut (src/aws/limiter.ts).
@@ -150,6 +150,20 @@ describe('AWS misbehaving, through the fault proxy and the real SDK', () => {
     const logs = await aws.logs();
     const groups = await logs.describeLogGroups({ logGroupNamePrefix: name });
     expect(groups.logGroups?.[0]?.retentionInDays).toBe(7);
+    aws.destroy();
+  });
+
+  it("CloudWatch Logs' quotas are per operation: throttled CreateLogGroup calls do not slow PutRetentionPolicy", async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env, { maxAttempts: 2 });
+    proxy.addFault({ match: { service: 'logs', operation: 'CreateLogGroup' }, times: 3, respond: faults.throttling() });
+
+    await createLogGroup(aws, `/aws/lambda/${unique()}-dev-q`, 7);
+
+    expect(aws.limiterFor('logs', 'CreateLogGroup').stats().throttles).toBe(3);
+    // One bucket per operation, as AWS counts them (5/s each); Lambda's quota is per service.
+    expect(aws.limiterFor('logs', 'PutRetentionPolicy').stats().throttles).toBe(0);
+    expect(aws.limiterFor('lambda', 'CreateFunction')).toBe(aws.limiterFor('lambda', 'PublishVersion'));
     aws.destroy();
   });
 
