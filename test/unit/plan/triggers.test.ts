@@ -94,6 +94,17 @@ describe('schedules', () => {
     ]);
   });
 
+  it('a named schedule keeps its rule: a changed expression updates that rule in place, nothing created or deleted', () => {
+    const next = edited((cfg) => {
+      cfg.functions.detector.triggers[1].schedule = 'cron(0 13 * * ? *)';
+    });
+    const p = plan(next);
+    expect(ids(p)).toEqual([`schedule.update:${NOON}`]);
+    const u = ofKind(p.changes, 'schedule.update')[0];
+    expect(u).toMatchObject({ rule: true, target: false, permission: false, schedule: { ruleName: NOON, expression: 'cron(0 13 * * ? *)' } });
+    expect(u.fields).toEqual([{ field: 'schedule', from: 'cron(0 12 * * ? *)', to: 'cron(0 13 * * ? *)' }]);
+  });
+
   it('removing the triggers deletes the rules and their permissions; nothing else changes', () => {
     const next = edited((cfg) => {
       delete cfg.functions.detector.triggers;
