@@ -52,6 +52,16 @@ const vpcText = (v: FunctionConfiguration['vpc']) =>
     ? `${listText(sortedIds(v.subnetIds))} / ${listText(sortedIds(v.securityGroupIds))}`
     : '(none)';
 
+/** What a new function gets beyond its summary: layers, VPC, environment keys (values never shown) and tags. */
+function createFields(config: FunctionConfiguration, tags: Record<string, string>): FieldDiff[] {
+  const out: FieldDiff[] = [];
+  if (config.layers.length) out.push({ field: 'layers', to: listText(config.layers) });
+  if (vpcText(config.vpc) !== '(none)') out.push({ field: 'vpc', to: vpcText(config.vpc) });
+  out.push(...diffMaps('env', {}, config.environment ?? {}, () => true));
+  out.push(...diffMaps('tag', {}, tags));
+  return out;
+}
+
 /** Field-by-field differences; no VPC and a VPC config with empty lists are the same. */
 export function diffConfiguration(
   from: FunctionConfiguration,
@@ -127,7 +137,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
       id,
       action: 'create',
       summary: `create function ${fn.name} (${fn.runtime}, ${fn.memory} MB, ${fn.timeout}s)`,
-      fields: [],
+      fields: createFields(config, functionTags(fn)),
       dependsOn: [...roleDeps],
       name: fn.name,
       config,

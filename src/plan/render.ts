@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { compareStrings, fieldAction, formatField } from './fields.js';
+import { compareStrings, fieldAction, formatField, MASK } from './fields.js';
 import type { Action, Change, Plan } from './types.js';
 
 export interface PlanCounts {
@@ -43,6 +43,28 @@ function groups(plan: Plan): { title: string; changes: Change[] }[] {
   return out;
 }
 
+/**
+ * One line per field diff; on a create, a keyed group (env keys, tags) on one line, `env +A, B` and
+ * `tag +k='v'`, since every key is new: a function with twenty variables stays readable.
+ */
+function fieldLines(ch: Change): { text: string; action: ReturnType<typeof fieldAction> }[] {
+  if (ch.action !== 'create') return ch.fields.map((f) => ({ text: formatField(f), action: fieldAction(f) }));
+  const out: { text: string; action: ReturnType<typeof fieldAction>; group?: string; items?: string[] }[] = [];
+  for (const f of ch.fields) {
+    const dot = f.field.indexOf('.');
+    if (dot < 0 || f.to === undefined || f.from !== undefined) {
+      out.push({ text: formatField(f), action: fieldAction(f) });
+      continue;
+    }
+    const group = f.field.slice(0, dot);
+    const item = f.to === MASK ? f.field.slice(dot + 1) : `${f.field.slice(dot + 1)}=${f.to}`;
+    const last = out.at(-1);
+    if (last?.group === group && last.items) last.items.push(item);
+    else out.push({ text: '', action: 'add', group, items: [item] });
+  }
+  return out.map((l) => (l.items ? { text: `${l.group} +${l.items.join(', ')}`, action: l.action } : l));
+}
+
 /** The plan for people: header, changes grouped by function with their field diffs, warnings. Pure: returns lines. */
 export function renderPlan(plan: Plan, c: ChalkInstance): string[] {
   const lines: string[] = [];
@@ -57,10 +79,10 @@ export function renderPlan(plan: Plan, c: ChalkInstance): string[] {
       lines.push('', c.bold(group.title));
       for (const ch of group.changes) {
         lines.push(`  ${paint(c, ch.action, `${MARKERS[ch.action]} ${ch.summary}`)}`);
-        const texts = ch.fields.map(formatField);
+        const shown = fieldLines(ch);
         // Diffs the summary already spells out in full are not repeated.
-        if (texts.every((t) => ch.summary.includes(t))) continue;
-        for (const [i, f] of ch.fields.entries()) lines.push(`      ${paint(c, fieldAction(f), texts[i])}`);
+        if (shown.every((l) => ch.summary.includes(l.text))) continue;
+        for (const l of shown) lines.push(`      ${paint(c, l.action, l.text)}`);
       }
     }
   }

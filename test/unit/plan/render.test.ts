@@ -84,6 +84,31 @@ describe('renderPlan', () => {
   });
 });
 
+describe('the create line of a function', () => {
+  const svc = fnSpec('svc', {
+    environment: { OPS_APP: 'tasks', API_TOKEN: 'super-secret', REGION_NAME: 'eu-west-1' },
+    tags: { team: 'core', 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:function': 'svc' },
+    vpc: { subnetIds: ['subnet-b', 'subnet-a'], securityGroupIds: ['sg-1'] },
+    layers: [{ kind: 'arn', arn: 'arn:aws:lambda:us-east-1:123456789012:layer:shared:3' }],
+  });
+  const g = { ...f, functions: [svc] };
+  const lines = renderPlan(planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: emptyActual() }), plain);
+
+  it('shows its layers, VPC, environment keys (never values) and tags under it', () => {
+    const at = lines.indexOf('  + create function tasks-dev-svc (nodejs22.x, 256 MB, 30s)');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '      layers +arn:aws:lambda:us-east-1:123456789012:layer:shared:3',
+      '      vpc +subnet-a, subnet-b / sg-1',
+      '      env +API_TOKEN, OPS_APP, REGION_NAME',
+      "      tag +ops:app='tasks', ops:function='svc', ops:stage='dev', team='core'",
+    ]);
+    const text = lines.join('\n');
+    expect(text).not.toContain('super-secret');
+    expect(text).not.toContain('eu-west-1');
+  });
+});
+
 describe('planToJson', () => {
   it('has the documented shape and no zip paths, configurations or secret values', () => {
     const plan = mixedPlan();
@@ -109,9 +134,12 @@ describe('planToJson', () => {
     expect(text).toContain('"field":"env.API_TOKEN","from":"••••"');
   });
 
-  it('of a create plan carries no environment or code paths', () => {
-    const text = JSON.stringify(planToJson(planDeploy({ fleet: f, artifacts, actual: emptyActual() })));
-    expect(text).not.toContain('zipPath');
-    expect(text).not.toContain('OPS_PARAM_TABLE_NAME');
+  it('of a create plan carries environment keys but no environment values or code paths', () => {
+    const json = planToJson(planDeploy({ fleet: f, artifacts, actual: emptyActual() })) as { changes: Plan['changes'] };
+    expect(JSON.stringify(json)).not.toContain('zipPath');
+    const create = json.changes.find((c) => c.id === 'function.create:tasks-dev-api');
+    const env = create?.fields.filter((x) => x.field.startsWith('env.'));
+    expect(env?.map((x) => x.field)).toEqual(['env.OPS_APP', 'env.OPS_PARAM_TABLE_NAME', 'env.OPS_STAGE', 'env.WORKER_FUNCTION_NAME']);
+    expect(new Set(env?.map((x) => x.to))).toEqual(new Set(['••••']));
   });
 });

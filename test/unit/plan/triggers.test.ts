@@ -101,7 +101,12 @@ describe('schedules', () => {
     const p = plan(next);
     expect(ids(p)).toEqual([`schedule.update:${NOON}`]);
     const u = ofKind(p.changes, 'schedule.update')[0];
-    expect(u).toMatchObject({ rule: true, target: false, permission: false, schedule: { ruleName: NOON, expression: 'cron(0 13 * * ? *)' } });
+    expect(u).toMatchObject({
+      rule: true,
+      target: false,
+      permission: false,
+      schedule: { ruleName: NOON, expression: 'cron(0 13 * * ? *)' },
+    });
     expect(u.fields).toEqual([{ field: 'schedule', from: 'cron(0 12 * * ? *)', to: 'cron(0 13 * * ? *)' }]);
   });
 
