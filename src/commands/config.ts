@@ -7,8 +7,8 @@ export default defineCommand({
   async run(ctx) {
     const { loadFleetFor } = await import('./shared.js');
     const fleet = await loadFleetFor(ctx);
-    if (ctx.global.json) return ctx.outJson(fleet);
-    const { renderFleet } = await import('../ui/fleet.js');
+    const { fleetToJson, renderFleet } = await import('../ui/fleet.js');
+    if (ctx.global.json) return ctx.outJson(fleetToJson(fleet));
     for (const line of renderFleet(fleet, ctx.color)) ctx.out(line);
   },
 });

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { Fleet } from '../config/types.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
 import { renderTable } from './table.js';
 
 /** Human view of a resolved fleet (`ops config`). Pure: returns lines. */
@@ -38,11 +38,74 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
   }
   for (const f of fleet.functions) {
     const extra: string[] = [];
-    const env = Object.keys(f.environment).filter((k) => k !== 'OPS_APP' && k !== 'OPS_STAGE');
-    if (env.length) extra.push(`env ${env.join(', ')}`);
     if (f.invokes.length) extra.push(`invokes ${f.invokes.join(', ')}`);
     if (f.role) extra.push(`role ${f.role}`);
-    if (extra.length) lines.push('', `${c.bold(f.key)}: ${extra.join(' · ')}`);
+    const env = environmentSources(fleet, f).filter((e) => e.from !== 'ops');
+    if (!extra.length && !env.length) continue;
+    lines.push('', `${c.bold(f.key)}${extra.length ? `: ${extra.join(' · ')}` : ''}`);
+    if (env.length)
+      lines.push(
+        ...renderTable(
+          ['environment', 'from'],
+          env.map((e) => [e.name, sourceText(e)]),
+        ).map((l) => `  ${l}`),
+      );
   }
   return lines;
+}
+
+/** Where one environment variable of a function comes from (`ops config`): never its value. */
+export interface EnvSource {
+  name: string;
+  /** `ops`: OPS_APP, OPS_STAGE; `param`: a param's SSM name, or its value with `resolvedAtDeploy`. */
+  from: 'ops' | 'config' | 'param' | 'invokes';
+  param?: string;
+  resolvedAtDeploy?: boolean;
+  secure?: boolean;
+  /** `invokes`: the key of the function it names. */
+  function?: string;
+}
+
+/**
+ * Every variable a deployed function gets, sorted by name, with its source. A `resolve: true` param
+ * is not in `environment` (its value is read at deploy time) but is listed here.
+ */
+export function environmentSources(fleet: Fleet, fn: FunctionSpec): EnvSource[] {
+  const out = new Map<string, EnvSource>();
+  for (const name of Object.keys(fn.environment)) {
+    const target = fn.invokes.find((key) => namesFunction(fn.environment[name], physicalNameOf(fleet, key)));
+    if (name === 'OPS_APP' || name === 'OPS_STAGE') out.set(name, { name, from: 'ops' });
+    else if (target) out.set(name, { name, from: 'invokes', function: target });
+    else out.set(name, { name, from: 'config' });
+  }
+  for (const p of fn.params) {
+    // A config environment entry of the same name wins over the param's, as in resolveFleet.
+    if (!p.resolve && fn.environment[p.env] !== p.path) continue;
+    out.set(p.env, {
+      name: p.env,
+      from: 'param',
+      param: p.name,
+      ...(p.resolve ? { resolvedAtDeploy: true } : {}),
+      ...(p.secure ? { secure: true } : {}),
+    });
+  }
+  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+const physicalNameOf = (fleet: Fleet, key: string) => fleet.functions.find((f) => f.key === key)?.name ?? key;
+
+/** A name, `name:qualifier` or an ARN of the function. */
+const namesFunction = (value: string | undefined, name: string) =>
+  value !== undefined && (value === name || value.startsWith(`${name}:`) || new RegExp(`:function:${name}(:|$)`).test(value));
+
+function sourceText(e: EnvSource): string {
+  if (e.from === 'invokes') return `invokes ${e.function}`;
+  if (e.from !== 'param') return e.from;
+  if (!e.resolvedAtDeploy) return `param ${e.param}: its SSM name (the value is read at run time)`;
+  return `param ${e.param}: its value, read at deploy time${e.secure ? ' (secure, in plain text: plaintextEnv)' : ''}`;
+}
+
+/** `ops config --json`: the resolved fleet, each function with where its environment variables come from. */
+export function fleetToJson(fleet: Fleet): object {
+  return { ...fleet, functions: fleet.functions.map((f) => ({ ...f, environmentSources: environmentSources(fleet, f) })) };
 }
