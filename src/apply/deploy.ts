@@ -13,7 +13,7 @@ import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
 import { type ApplyResult, applyPlan, DEFAULT_INTERRUPT_GRACE_MS } from './execute.js';
-import { type Lease, takeStageLease } from './lease.js';
+import { type Lease, type LeasePeek, peekLease, takeStageLease } from './lease.js';
 import { startPreflight } from './preflight.js';
 
 export interface PlanContext {
@@ -30,13 +30,26 @@ export interface PlanContext {
 export interface PrepareOptions {
   functions?: string[];
   destroy?: boolean;
-  /** Takes the stage's lease once the fleet is known, before AWS is read (commands that write). */
-  lock?: (fleet: Fleet) => Promise<void>;
+  /** The stage's lease, for commands that write: looked at before AWS is read, taken once the plan has changes. */
+  gate?: LeaseGate;
+}
+
+/** How `preparePlan` uses the stage's lease (`deployCommand` holds the lease itself, to release it). */
+export interface LeaseGate {
+  /** One read of the lease and its epoch; writes nothing. */
+  peek(aws: Aws, fleet: Fleet): Promise<LeasePeek>;
+  /** Takes the lease (waiting while another run holds it) and returns the epoch it moved to. */
+  take(fleet: Fleet): Promise<number>;
 }
 
 /**
  * Everything up to the plan: load the fleet, build the zips and read AWS (in parallel), check
- * the params the functions read, then plan. Writes nothing to AWS.
+ * the params the functions read, then plan. Writes nothing to AWS but the stage's lease, which a
+ * command that writes takes after the preflight, and only when the plan has changes.
+ *
+ * The read starts at once when the lease is free, beside the preflight and the build. Taking the lease
+ * later moves its epoch on: from the epoch seen before the read to the next one means that no run took
+ * the lease (so none wrote) while this one read; any other figure, and AWS is read again under the lease.
  */
 export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<PlanContext> {
   const fleet = await loadFleetFor(ctx);
@@ -44,6 +57,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
   warmUp(aws);
+  const look = opts.gate?.peek(aws, fleet);
+  const early = (look ?? Promise.resolve(undefined)).then((l) => (l?.held ? undefined : readActual(aws, fleet)));
+  early.catch(() => {}); // awaited after the preflight, whose problems come first
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
@@ -51,13 +67,26 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     : buildFleet(preflight.buildable, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
   const params = checkParams(aws, fleet, fns, opts);
   await preflight.passed([build, params]);
-  await opts.lock?.(fleet);
-  const [artifacts, actual, paramValues] = await Promise.all([build, readActual(aws, fleet), params]);
+  const [artifacts, paramValues] = await Promise.all([build, params]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
-  const plan = planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy });
-  const replan = async () =>
-    planDeploy({ fleet, artifacts: refs, actual: await readActual(aws, fleet), only, paramValues, destroy: opts.destroy });
+  const planFrom = (actual: Actual) => planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy });
+  let actual = await early;
+  let plan = actual && planFrom(actual);
+  // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
+  if (opts.gate && (!plan || plan.changes.length)) {
+    const seen = await look;
+    const epoch = await opts.gate.take(fleet);
+    if (plan && epoch !== (seen?.epoch ?? Number.NaN) + 1) {
+      ctx.log.debug(`lease epoch ${seen?.epoch} -> ${epoch}: another run took the stage lease while this one read; reading again`);
+      plan = undefined;
+    }
+  }
+  if (!actual || !plan) {
+    actual = await readActual(aws, fleet);
+    plan = planFrom(actual);
+  }
+  const replan = async () => planFrom(await readActual(aws, fleet));
   return { fleet, fns, aws, actual, artifacts, plan, replan };
 }
 
@@ -95,11 +124,11 @@ export interface DeployCommandOptions {
   wait?: string;
 }
 
-/** What a run that writes gets from `deployCommand`: Ctrl-C, and the stage lease taken before reading. */
+/** What a run that writes gets from `deployCommand`: Ctrl-C, and the stage lease. */
 interface Guarded {
   signal: AbortSignal;
   hooks: InterruptHooks;
-  lock: (fleet: Fleet) => Promise<void>;
+  gate: LeaseGate;
 }
 
 /**
@@ -114,21 +143,26 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
     const stop = new AbortController();
     interrupt.addEventListener('abort', () => stop.abort(interrupt.reason), { once: true });
     let lease: Lease | undefined;
-    let locking: Promise<void> | undefined;
-    const lock = (fleet: Fleet) => {
-      locking = (async () => {
+    let locking: Promise<Lease> | undefined;
+    const gate: LeaseGate = {
+      peek: (aws, fleet) => peekLease(aws, fleet),
+      take: async (fleet) => {
         const command = `ops ${opts.destroy ? 'destroy' : 'deploy'}`;
-        lease = await takeStageLease(ctx, fleet, { command, wait: opts.wait, signal: stop.signal });
+        locking = takeStageLease(ctx, fleet, { command, wait: opts.wait, signal: stop.signal });
+        lease = await locking;
         lease.lost.addEventListener('abort', () => stop.abort('the stage lease was lost'), { once: true });
-      })();
-      return locking;
+        return lease.epoch;
+      },
     };
+    let code: number | undefined;
     try {
-      return await deployOrPlan(ctx, opts, { signal: stop.signal, hooks, lock });
+      code = await deployOrPlan(ctx, opts, { signal: stop.signal, hooks, gate });
+      return code;
     } finally {
       // An interruption can end the run while the lease is being taken: let that finish, then release.
       await locking?.catch(() => {});
-      await lease?.release();
+      // A destroy that converged leaves nothing of the stage, the lease's epoch included.
+      await lease?.release({ forget: opts.destroy && code === 0 });
     }
   }, hooks);
 }
@@ -136,7 +170,7 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
 async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: Guarded): Promise<number> {
   const started = Date.now();
   const signal = guarded?.signal;
-  const pc = await untilAborted(preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, lock: guarded?.lock }), signal);
+  const pc = await untilAborted(preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, gate: guarded?.gate }), signal);
   const { plan } = pc;
   const planOnly = opts.planOnly || opts.dryRun;
   const lines = renderPlan(plan, ctx.color);

@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Aws } from '../aws/clients.js';
-import { createLeaseParameter, deleteLeaseParameter, overwriteLeaseParameter, readLeaseParameter } from '../aws/lease.js';
+import {
+  bumpEpochParameter,
+  createLeaseParameter,
+  deleteLeaseParameter,
+  overwriteLeaseParameter,
+  peekLeaseParameters,
+  readLeaseParameter,
+} from '../aws/lease.js';
 import type { Context } from '../cli/context.js';
 import { awsFor } from '../commands/shared.js';
-import { leaseParamName, ownershipTags } from '../config/naming.js';
+import { leaseEpochParamName, leaseParamName, ownershipTags } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { Interrupted, UsageError, UserError } from '../errors.js';
 
@@ -58,8 +65,28 @@ export interface Lease {
   readonly name: string;
   readonly holder: LeaseHolder;
   readonly lost: AbortSignal;
-  /** Deletes the lease if this run still holds it; never throws (a failure is reported through `onLost`). */
-  release(): Promise<void>;
+  /** The stage's lease epoch after this run took the lease (see `leaseEpochParamName`). */
+  readonly epoch: number;
+  /**
+   * Deletes the lease if this run still holds it; never throws (a failure is reported through `onLost`).
+   * `forget`: the stage is gone (a finished destroy), so its epoch parameter goes too.
+   */
+  release(opts?: { forget?: boolean }): Promise<void>;
+}
+
+/** What a look at the stage's lease finds, before reading AWS: who holds it, and the epoch then. */
+export interface LeasePeek {
+  /** Somebody's lease parameter is there (live or expired). */
+  held: boolean;
+  holder?: LeaseHolder;
+  epoch: number;
+}
+
+/** One read of the lease and its epoch (no write): lets a run read AWS before it takes the lease. */
+export async function peekLease(aws: Aws, scope: LeaseScope): Promise<LeasePeek> {
+  const found = await peekLeaseParameters(aws, leaseParamName(scope.app, scope.stage), leaseEpochParamName(scope.app, scope.stage));
+  const holder = parseHolder(found.lease?.value);
+  return { held: found.lease !== undefined, ...(holder ? { holder } : {}), epoch: found.epoch };
 }
 
 /** Not longer than the default wait: a re-run after a killed one outwaits the dead run's lease. */
@@ -91,20 +118,31 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
     since: new Date(now()).toISOString(),
     expires: new Date(now() + ttlMs).toISOString(),
   });
+  // Every run that takes the lease moves the epoch on before it reads or writes anything else.
+  const held = async (holder: LeaseHolder): Promise<Lease> => {
+    const lease = holdLease(aws, name, holder, ttlMs, opts, now);
+    try {
+      const epoch = await bumpEpochParameter(aws, leaseEpochParamName(scope.app, scope.stage), holder.token, tags);
+      return withEpoch(lease, epoch, aws, scope);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+  };
   let shown: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new Interrupted('nothing applied (stopped while waiting for the stage lease)');
     const mine = fresh();
-    if (await createLeaseParameter(aws, name, JSON.stringify(mine), tags)) return holdLease(aws, name, mine, ttlMs, opts, now);
+    if (await createLeaseParameter(aws, name, JSON.stringify(mine), tags)) return held(mine);
     const current = await readLeaseParameter(aws, name);
     if (!current) continue; // released between the two calls: try again at once
     const holder = parseHolder(current.value);
     // Our own create, retried by the SDK after its answer was lost.
-    if (holder?.token === token) return holdLease(aws, name, holder, ttlMs, opts, now);
+    if (holder?.token === token) return held(holder);
     const gone = holder && Date.parse(holder.expires) >= now() && isDeadHereLocally(holder) ? holder : undefined;
     if (holder && (gone || Date.parse(holder.expires) < now())) {
       if (gone) opts.onTakeOver?.(`the run holding it (${describeHolder(gone)}) is no longer running on this host`);
-      if (await takeOver(aws, name, mine, tags, opts)) return holdLease(aws, name, mine, ttlMs, opts, now);
+      if (await takeOver(aws, name, mine, tags, opts)) return held(mine);
       continue;
     }
     if (now() >= deadline) throw heldError(scope, holder, opts.waitMs);
@@ -127,7 +165,25 @@ async function takeOver(aws: Aws, name: string, mine: LeaseHolder, tags: Record<
   return parseHolder(back?.value)?.token === mine.token;
 }
 
-function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opts: AcquireLeaseOptions, now: () => number): Lease {
+/** The held lease with its epoch; a release that forgets the stage deletes the epoch parameter first. */
+function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope): Lease {
+  return {
+    name: lease.name,
+    get holder() {
+      return lease.holder;
+    },
+    lost: lease.lost,
+    epoch,
+    async release(opts) {
+      if (opts?.forget) await deleteLeaseParameter(aws, leaseEpochParamName(scope.app, scope.stage)).catch(() => false);
+      await lease.release();
+    },
+  };
+}
+
+type HeldLease = Omit<Lease, 'epoch' | 'release'> & { release(): Promise<void> };
+
+function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opts: AcquireLeaseOptions, now: () => number): HeldLease {
   const lost = new AbortController();
   let holder = held;
   let renewing: Promise<void> | undefined;
@@ -278,15 +334,16 @@ export async function takeStageLease(ctx: Context, fleet: Fleet, opts: StageLeas
       onLost: (message) => ctx.log.warn(message),
       onTakeOver: (why) => ctx.log.info(`taking over the lease of stage ${fleet.app}/${fleet.stage}: ${why}`),
     });
-    ctx.log.debug(`lease ${lease.name} taken (expires ${lease.holder.expires})`);
+    ctx.log.debug(`lease ${lease.name} taken (expires ${lease.holder.expires}, epoch ${lease.epoch})`);
     return {
       name: lease.name,
       get holder() {
         return lease.holder;
       },
       lost: lease.lost,
-      async release() {
-        await lease.release();
+      epoch: lease.epoch,
+      async release(opts) {
+        await lease.release(opts);
         aws.destroy();
       },
     };

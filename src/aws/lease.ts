@@ -1,6 +1,6 @@
 import type { Aws } from './clients.js';
 import { nameOf } from './errors.js';
-import { deleteParameter, getParameter } from './ssm.js';
+import { deleteParameter, getParameter, getParameters } from './ssm.js';
 
 /** The lease parameter as stored: its JSON value and SSM version. */
 export interface StoredLease {
@@ -48,4 +48,37 @@ export async function readLeaseParameter(aws: Aws, name: string): Promise<Stored
 /** Deletes the lease parameter; false when it was already gone. */
 export function deleteLeaseParameter(aws: Aws, name: string): Promise<boolean> {
   return deleteParameter(aws, name);
+}
+
+/** The lease and the epoch parameter in one read: who holds the lease (if anyone) and the epoch's version (0: none yet). */
+export async function peekLeaseParameters(aws: Aws, leaseName: string, epochName: string): Promise<{ lease?: StoredLease; epoch: number }> {
+  const found = await getParameters(aws, [leaseName, epochName]);
+  const lease = found.get(leaseName);
+  return {
+    ...(lease?.value !== undefined ? { lease: { value: lease.value, version: lease.version } } : {}),
+    epoch: found.get(epochName)?.version ?? 0,
+  };
+}
+
+/**
+ * Moves the epoch on by one (an overwrite: SSM adds a version) and returns the new version. The first
+ * write creates the parameter, untagged (SSM takes no tags with Overwrite), so it is tagged then.
+ */
+export async function bumpEpochParameter(aws: Aws, name: string, value: string, tags: Record<string, string>): Promise<number> {
+  const ssm = await aws.ssm();
+  const res = await aws.write(() =>
+    ssm.putParameter({
+      Name: name,
+      Value: value,
+      Type: 'String',
+      Overwrite: true,
+      Description: 'ops stage lease epoch: one version per run that took the stage lease',
+    }),
+  );
+  const version = res.Version ?? 0;
+  if (version === 1) {
+    const tagList = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+    await aws.write(() => ssm.addTagsToResource({ ResourceType: 'Parameter', ResourceId: name, Tags: tagList }));
+  }
+  return version;
 }

@@ -13,6 +13,13 @@ export const apiName = (app: string, stage: string) => `${app}-${stage}`;
  */
 export const leaseParamName = (app: string, stage: string) => `/_ops/lease/${app}/${stage}`;
 
+/**
+ * The stage's lease epoch: an SSM parameter whose version goes up by one each time a run takes the lease.
+ * A run that saw the lease free and the epoch at version v before reading, and gets v + 1 when it takes
+ * the lease, knows that no run held the lease (so none wrote) while it read.
+ */
+export const leaseEpochParamName = (app: string, stage: string) => `/_ops/lease-epoch/${app}/${stage}`;
+
 /** First 8 hex characters of the sha256 of `text`: a short name that stays the same while the text does. */
 export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParametersCommand,
   ListTagsForResourceCommand,
   PutParameterCommand,
   SSMClient,
@@ -12,11 +13,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { acquireLease, type LeaseHolder } from '../../src/apply/lease.js';
 import { run } from '../../src/cli/main.js';
-import { leaseParamName } from '../../src/config/naming.js';
+import { leaseEpochParamName, leaseParamName } from '../../src/config/naming.js';
 import { UserError } from '../../src/errors.js';
 import { awsFor, unique } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { smallFleet } from './fleet.js';
 
 /** The stage lease against moto: taken, waited for, renewed, taken over when expired, released, broken. */
@@ -222,16 +224,31 @@ describe('the stage lease', () => {
     expect(again.stderr).toContain('not locked');
   });
 
-  it('deploy and destroy take and release it; read-only commands make no SSM call at all', async () => {
+  it('deploy and destroy take and release it; a no-op deploy only looks at it; read-only commands make no SSM call at all', async () => {
     const app = unique('ls');
     const dir = await smallFleet(app);
     const proxy = await emu.proxy();
     const ops = (args: string[]) => runCli(args, { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     const deployed = await ops(['deploy', '--yes']);
     expect(deployed.code, deployed.stderr).toBe(0);
-    // The check below can fail: a deploy does call SSM, for its lease.
-    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+    // The check below can fail: a deploy does call SSM, for its lease. A look at the lease and its epoch
+    // before reading AWS; the lease created and its epoch moved on (created, so tagged) once there is
+    // something to write; the lease read back and deleted at the end.
+    expect(proxy.operations({ service: 'ssm' })).toEqual([
+      'ssm.GetParameters',
+      'ssm.PutParameter',
+      'ssm.PutParameter',
+      'ssm.AddTagsToResource',
+      'ssm.GetParameter',
+      'ssm.DeleteParameter',
+    ]);
     expect(await holderOf(app, 'dev')).toBeUndefined();
+    proxy.clearLog();
+    // Nothing to write: the lease is looked at, never taken.
+    const again = await ops(['deploy', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('No changes');
+    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.GetParameters']);
     proxy.clearLog();
     for (const args of [
       ['plan'],
@@ -248,7 +265,17 @@ describe('the stage lease', () => {
     expect(proxy.operations({ service: 'ssm' })).toEqual([]);
     const destroyed = await ops(['destroy', '--yes']);
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+    // A destroy that converged deletes the epoch too: nothing of the stage is left.
+    expect(proxy.operations({ service: 'ssm' })).toEqual([
+      'ssm.GetParameters',
+      'ssm.PutParameter',
+      'ssm.PutParameter',
+      'ssm.DeleteParameter',
+      'ssm.GetParameter',
+      'ssm.DeleteParameter',
+    ]);
+    const left = await ssm().send(new GetParametersCommand({ Names: [leaseParamName(app, 'dev'), leaseEpochParamName(app, 'dev')] }));
+    expect(left.Parameters ?? []).toEqual([]);
   }, 60_000);
 
   it('ops rollback takes the lease too: it waits for a holder and names it, and releases its own', async () => {
@@ -265,19 +292,45 @@ describe('the stage lease', () => {
     const r = await runCli(['rollback', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Nothing to roll back');
-    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.PutParameter', 'ssm.GetParameter', 'ssm.DeleteParameter']);
+    // Taken, its epoch moved on (the first time for this stage: created, then tagged), released.
+    expect(proxy.operations({ service: 'ssm' })).toEqual([
+      'ssm.PutParameter',
+      'ssm.PutParameter',
+      'ssm.AddTagsToResource',
+      'ssm.GetParameter',
+      'ssm.DeleteParameter',
+    ]);
     expect(await holderOf(app, 'dev')).toBeUndefined();
   });
+
+  it('a deploy reads AWS before taking the lease; when another run took it meanwhile (the epoch moved twice), it reads again', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    const proxy = await emu.proxy();
+    // Run A's first read is slow (its ListFunctions waits 6 s); run B deploys the whole stage meanwhile, straight to moto.
+    proxy.addFault({ match: { service: 'lambda', operation: 'ListFunctions' }, times: 1, respond: faults.delay(6_000) });
+    const a = runCli(['deploy', '--yes', '--debug'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    await until(() => proxy.operations().includes('lambda.ListFunctions'));
+    const b = await runCli(['deploy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(b.code, b.stderr).toBe(0);
+    const r = await a;
+    expect(r.code, r.stderr).toBe(0);
+    // A's first read saw an empty stage; without the epoch it would apply that plan over B's deploy.
+    expect(r.stderr).toContain('another run took the stage lease while this one read; reading again');
+    expect(r.stderr).toContain('No changes');
+    expect(proxy.operations().filter((op) => /^lambda\.(Create|Update|Publish)/.test(op))).toEqual([]);
+    await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  }, 90_000);
 
   it('a lost answer to the lease create (applied, then retried by the SDK) is recognised as our own', async () => {
     const app = unique('ls');
     const dir = await smallFleet(app);
     const proxy = await emu.proxy();
-    const { faults } = await import('../support/fault-proxy.js');
     proxy.addFault({ match: { service: 'ssm', operation: 'PutParameter' }, times: 1, respond: faults.dropResponse() });
     const r = await runCli(['deploy', '--yes', '--wait', '0'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     expect(r.code, r.stderr).toBe(0);
-    expect(proxy.operations({ service: 'ssm' }).filter((op) => op === 'ssm.PutParameter')).toHaveLength(2);
+    // The lease create twice (the SDK's retry finds it taken, and reads back our own token), then its epoch once.
+    expect(proxy.operations({ service: 'ssm' }).filter((op) => op === 'ssm.PutParameter')).toHaveLength(3);
     expect(await holderOf(app, 'dev')).toBeUndefined();
     await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
   }, 60_000);
@@ -318,3 +371,11 @@ describe('the stage lease', () => {
     await ssm().send(new DeleteParameterCommand({ Name: leaseParamName(app, 'dev') }));
   });
 });
+
+async function until(done: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
