@@ -17,6 +17,7 @@ import { missingBucket } from '../aws/s3.js';
 import { pythonHandlerProblem } from '../build/python.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { assertWithinLimits } from '../plan/limits.js';
 import type { Logger } from '../ui/logger.js';
 
 /**
@@ -298,6 +299,8 @@ export async function startPreflight(
   opts: { log: Logger; skip?: boolean },
 ): Promise<Preflight> {
   if (opts.skip) return { buildable: fns, passed: async () => {} };
+  // What AWS would refuse whatever the account holds is refused before the first AWS call.
+  assertWithinLimits(fleet, { fns });
   const started = performance.now();
   const handlers = await handlerProblems(fleet, fns);
   const bad = new Set(handlers.map((p) => p.fn));

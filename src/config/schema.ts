@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scheduleProblem, statementProblems } from './iam.js';
+import { AWS_LIMITS, count, tagProblem } from './limits.js';
 
 import { RUNTIMES } from './runtimes.js';
 
@@ -53,15 +54,17 @@ const environment = z.record(
     .union([z.string(), z.number(), z.boolean()], { message: 'must be a string (numbers and booleans are written as strings)' })
     .transform(String),
 );
+// AWS's tag rules (src/config/limits.ts); how many a resource may carry is checked once ops's own are added.
+const tagText = (kind: 'key' | 'value') =>
+  z.string().superRefine((t, ctx) => {
+    const problem = tagProblem(kind, t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const tags = z.record(
-  z
-    .string()
-    .min(1)
-    .max(128)
-    .refine((k) => !k.startsWith('aws:') && !k.startsWith('ops:'), {
-      message: 'tag keys starting with aws: or ops: are reserved',
-    }),
-  z.string().max(256),
+  tagText('key').refine((k) => !k.startsWith('aws:') && !k.startsWith('ops:'), {
+    message: 'tag keys starting with aws: or ops: are reserved',
+  }),
+  tagText('value'),
 );
 
 const memory = z
@@ -138,7 +141,18 @@ const scheduleTrigger = z.strictObject({
   /** Default true: false keeps the rule but disables it. */
   enabled: z.boolean().optional(),
   /** The event the function receives (sent as JSON); default: EventBridge's scheduled event. */
-  input: z.unknown().optional(),
+  input: z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
+      if (chars > AWS_LIMITS.scheduleInputChars) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input: send a smaller event (an id the function looks up)`,
+        });
+      }
+    }),
   description: z.string().max(512).optional(),
 });
 const snsTopicArn = z
@@ -289,7 +303,13 @@ export const fleetSchema = z.strictObject({
       z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'param names are letters, digits, _ . - separated by /'),
       z.strictObject({
         secure: z.boolean().optional(),
-        description: z.string().optional(),
+        description: z
+          .string()
+          .max(AWS_LIMITS.paramDescriptionChars, {
+            error: (iss) =>
+              `${count(String(iss.input ?? '').length)} characters, SSM allows ${count(AWS_LIMITS.paramDescriptionChars)} for a parameter's description`,
+          })
+          .optional(),
         /** Allow a secure value to be put into a function's environment in plain text (warned about). */
         plaintextEnv: z.boolean().optional(),
       }),
@@ -305,7 +325,15 @@ export const fleetSchema = z.strictObject({
             allowMethods: z.array(z.string()).optional(),
             allowHeaders: z.array(z.string()).optional(),
             exposeHeaders: z.array(z.string()).optional(),
-            maxAge: z.number().int().min(0).optional(),
+            maxAge: z
+              .number()
+              .int()
+              .min(0)
+              .max(AWS_LIMITS.corsMaxAgeSeconds, {
+                error: (iss) =>
+                  `${count(Number(iss.input))} seconds, API Gateway allows at most ${count(AWS_LIMITS.corsMaxAgeSeconds)} (one day) for CORS maxAge`,
+              })
+              .optional(),
             allowCredentials: z.boolean().optional(),
           })
           .optional(),

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { alarmRangeProblem } from './limits.js';
 import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
 import { fleetSchema, type ParsedFleet } from './schema.js';
 
@@ -228,7 +229,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     ) {
       out.push({ path: `${at}.provisionedConcurrency`, message: `must not exceed reservedConcurrency (${fn.reservedConcurrency})` });
     }
-    out.push(...triggerProblems(app, env.stage, key, fn, rules), ...layerProblems(fn, at, env, layerPaths));
+    out.push(...triggerProblems(app, env.stage, key, fn, rules), ...layerProblems(fn, at, env, layerPaths), ...alarmRangeProblems(fn, at));
     const onFailure = isObj(fn.async) ? fn.async.onFailure : undefined;
     if (typeof onFailure === 'string' && !ASYNC_DESTINATION.test(onFailure) && !(onFailure in fns)) {
       out.push({
@@ -281,6 +282,19 @@ function triggerProblems(
     }
   });
   return out;
+}
+
+/** CloudWatch's evaluation range, from what the config says (the schema's defaults: 300 s, 1 period). */
+function alarmRangeProblems(fn: Record<string, any>, at: string): Problem[] {
+  if (!Array.isArray(fn.alarms)) return [];
+  return fn.alarms.flatMap((a: unknown, i: number) => {
+    if (!isObj(a)) return [];
+    const period = a.periodSeconds ?? 300;
+    const periods = a.evaluationPeriods ?? 1;
+    if (!Number.isInteger(period) || !Number.isInteger(periods) || period < 1 || periods < 1) return [];
+    const problem = alarmRangeProblem(period, periods);
+    return problem ? [{ path: `${at}.alarms.${i}.evaluationPeriods`, message: problem }] : [];
+  });
 }
 
 /** Built layers: their directory and requirements exist, and one name means one directory across the fleet. */

@@ -4,6 +4,7 @@ import { planApi } from './api.js';
 import { changeId, createContext, inScope, type PlanContext, removedFunctions } from './context.js';
 import { planFunction, planFunctionDelete, planLogGroupDeletes } from './function.js';
 import { planLayers } from './layers.js';
+import { assertWithinLimits } from './limits.js';
 import { orderChanges } from './order.js';
 import { planRole, planRoleDeletes } from './role.js';
 import { planSettings } from './settings.js';
@@ -34,6 +35,15 @@ export function planDeploy(input: PlanDeployInput): Plan {
   for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) changes.push(planFunctionDelete(ctx, fn));
   changes.push(...planRoleDeletes(ctx), ...planLogGroupDeletes(ctx), ...planApi(ctx), ...planTriggers(ctx), ...planAlarms(ctx));
   linkDeletes(ctx, changes);
+  // The final environments (resolved params and references included) are known only here, before any write.
+  if (!input.destroy) {
+    assertWithinLimits(fleet, {
+      fns: ctx.deploy,
+      accountId: ctx.accountId,
+      paramValues: ctx.paramValues,
+      layerVersions: ctx.layerVersions,
+    });
+  }
   return { app: fleet.app, stage: fleet.stage, region: fleet.region, changes: orderChanges(changes), warnings: ctx.warnings };
 }
 
