@@ -122,3 +122,27 @@ export function layerNotOwnedReason(
   if (layerShaOf(description) && builtNames.has(name)) return undefined;
   return `its description does not name ops ${scope.app}/${scope.stage}`;
 }
+
+export interface DownloadLayerOptions {
+  /** Bounds the GetLayerVersionByArn call and the download together. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A published layer version's zip, for local runs: GetLayerVersionByArn gives a presigned URL of the
+ * content (Content.Location), fetched here and checked against Content.CodeSha256.
+ */
+export async function downloadLayerVersion(aws: Aws, arn: string, opts: DownloadLayerOptions = {}): Promise<Buffer> {
+  const lambda = await aws.lambda();
+  const version = await lambda.getLayerVersionByArn({ Arn: arn }, { abortSignal: opts.signal });
+  const location = version.Content?.Location;
+  if (!location || !/^https?:\/\//.test(location)) throw new Error(`no downloadable content location (${location ?? 'none'})`);
+  const response = await fetch(location, { signal: opts.signal });
+  if (!response.ok) throw new Error(`downloading its content: HTTP ${response.status}`);
+  const zip = Buffer.from(await response.arrayBuffer());
+  const expected = version.Content?.CodeSha256;
+  if (expected && createHash('sha256').update(zip).digest('base64') !== expected) {
+    throw new Error('the downloaded content does not match its CodeSha256');
+  }
+  return zip;
+}

@@ -10,6 +10,7 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';
 import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
+import { hasAwsCredentials, prepareLocalLayers } from './local-layers.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
 const AWS_PASS_THROUGH = [
@@ -80,7 +81,7 @@ export async function localParams(fleet: Fleet, fn: FunctionSpec, opts: LocalPar
 async function fromStore(fleet: Fleet, fn: FunctionSpec, opts: LocalParamsOptions): Promise<Map<string, string> | undefined> {
   const env = opts.env;
   if (!env || fn.params.length === 0) return undefined;
-  if (!((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE)) return undefined;
+  if (!hasAwsCredentials(env)) return undefined;
   const timeoutMs = opts.timeoutMs ?? 2000;
   const aws = createAws({ region: fleet.region, endpointUrl: opts.endpointUrl, env, maxAttempts: 1, retry: { throttleDelaysMs: [] } });
   let timer: NodeJS.Timeout | undefined;
@@ -129,12 +130,16 @@ function opsAwsSdkDir(): string | undefined {
   }
 }
 
-/** Builds the function's zip (cached), extracts it under `.ops/run` and returns what a LocalWorker needs. */
+/**
+ * Builds the function's zip and its layers (cached), extracts them under `.ops/run` (the layers into
+ * one directory that plays /opt) and returns what a LocalWorker needs.
+ */
 export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts: PrepareLocalOptions) {
   const artifact = await buildFunction(fn, { root: fleet.root, log: opts.log });
   const runDir = path.join(fleet.root, '.ops', 'run');
   const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir, key: fn.key });
   if (fn.language === 'node' && !fn.bundle.bundleAwsSdk) await provideAwsSdk(runDir, fleet.root, opsAwsSdkDir());
+  const optDir = await prepareLocalLayers(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log, warn: opts.onWarning });
   const params = await localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log });
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;
@@ -145,6 +150,7 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
   Object.assign(env, fn.environment, params.env);
   const worker: LocalWorkerOptions = {
     codeDir,
+    optDir,
     runtime: fn.runtime,
     handler: fn.handler.lambdaHandler,
     functionName: fn.name,

@@ -56,25 +56,61 @@ async function exists(file: string): Promise<boolean> {
 export async function prepareCodeDir(opts: PrepareCodeDirOptions): Promise<CodeDir> {
   const runDir = path.resolve(opts.runDir);
   const sha256 = await sha256File(opts.zipPath);
-  const name = `${opts.key}-${sha256.slice(0, 8)}`;
-  const codeDir = path.join(runDir, name);
   await mkdir(runDir, { recursive: true });
   const scope = path.join(runDir, 'package.json');
   if (!(await exists(scope))) await writeFile(scope, SCOPE_PACKAGE_JSON);
-  if (await exists(codeDir)) return { codeDir, sha256, cached: true };
+  const { dir, cached } = await extractOnce(runDir, opts.key, sha256, opts.keepPrevious ?? 1, (into) => extractZip(opts.zipPath, into));
+  return { codeDir: dir, sha256, cached };
+}
 
-  const temporary = path.join(runDir, `.tmp-${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+export interface PrepareLayersDirOptions {
+  /** The function's layer zips, in the function's layer order. */
+  zipPaths: readonly string[];
+  /** `<project>/.ops/run`: the directory is `<runDir>/opt/<key>-<sha8>`. */
+  runDir: string;
+  /** Function key: one directory per function and set of layer zips. */
+  key: string;
+}
+
+/**
+ * What Lambda mounts at /opt for a function: its layer zips extracted into one directory in order,
+ * a later layer's file replacing an earlier one's. Cached like code directories, by the zips' content.
+ */
+export async function prepareLayersDir(opts: PrepareLayersDirOptions): Promise<CodeDir> {
+  const shas = await Promise.all(opts.zipPaths.map(sha256File));
+  const sha256 = createHash('sha256').update(shas.join('\n')).digest('hex');
+  // Under opt/ so that a function named `opt-x` never meets another function's layers.
+  const optRoot = path.join(path.resolve(opts.runDir), 'opt');
+  await mkdir(optRoot, { recursive: true });
+  const { dir, cached } = await extractOnce(optRoot, opts.key, sha256, 1, async (into) => {
+    for (const zip of opts.zipPaths) await extractZip(zip, into, { overwrite: true });
+  });
+  return { codeDir: dir, sha256, cached };
+}
+
+/** `<parent>/<key>-<sha8>/`, filled by `extract` unless it is already there; older ones of the key pruned. */
+async function extractOnce(
+  parent: string,
+  key: string,
+  sha256: string,
+  keepPrevious: number,
+  extract: (into: string) => Promise<void>,
+): Promise<{ dir: string; cached: boolean }> {
+  const name = `${key}-${sha256.slice(0, 8)}`;
+  const dir = path.join(parent, name);
+  if (await exists(dir)) return { dir, cached: true };
+  const temporary = path.join(parent, `.tmp-${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    await extractZip(opts.zipPath, temporary);
-    await rename(temporary, codeDir);
+    await extract(temporary);
+    await rename(temporary, dir);
   } catch (error) {
     await rm(temporary, { recursive: true, force: true });
-    // Another run extracted the same zip first: theirs is as good as ours.
-    if (!(await exists(codeDir))) throw error;
-    return { codeDir, sha256, cached: true };
+    // Another run extracted the same content first: theirs is as good as ours.
+    if (!(await exists(dir))) throw error;
+    return { dir, cached: true };
   }
-  await prunePrevious(runDir, opts.key, name, opts.keepPrevious ?? 1);
-  return { codeDir, sha256, cached: false };
+  await prunePrevious(parent, key, name, keepPrevious);
+  return { dir, cached: false };
 }
 
 async function prunePrevious(runDir: string, key: string, current: string, keep: number): Promise<void> {

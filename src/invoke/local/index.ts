@@ -1,5 +1,13 @@
 /** Local invokes: run a function's packaged zip in a child process with a Lambda-like runtime. */
-export { type CodeDir, type PrepareCodeDirOptions, prepareCodeDir, provideAwsSdk, sha256File } from './code-dir.js';
+export {
+  type CodeDir,
+  type PrepareCodeDirOptions,
+  type PrepareLayersDirOptions,
+  prepareCodeDir,
+  prepareLayersDir,
+  provideAwsSdk,
+  sha256File,
+} from './code-dir.js';
 export { type Interpreter, resolveInterpreter } from './interpreter.js';
 export { runtimeFile } from './runtime-file.js';
 export type {

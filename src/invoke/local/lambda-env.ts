@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Runtime } from '../../config/schema.js';
 import type { LocalWorkerOptions } from './types.js';
 
@@ -25,6 +26,8 @@ const PASS_THROUGH = [
 
 export interface SandboxInfo {
   codeDir: string;
+  /** The local /opt: the function's layers, extracted in order. */
+  optDir?: string;
   region: string;
   logStreamName: string;
 }
@@ -81,10 +84,28 @@ export function lambdaEnvironment(
     LANG: 'en_US.UTF-8',
   });
   if (isNodeRuntime(opts.runtime)) {
-    // CommonJS only; ESM resolves bare specifiers by walking up from the file (see prepareCodeDir).
-    env.NODE_PATH = sandbox.codeDir;
+    // CommonJS reads it; ESM does not, so the runtime shim falls back to these directories for bare imports.
+    env.NODE_PATH = nodePath(opts.runtime, sandbox).join(path.delimiter);
+  } else if (sandbox.optDir) {
+    env.PYTHONPATH = pythonPath(opts.runtime, sandbox.optDir).join(path.delimiter);
   }
   return env;
+}
+
+/** Lambda's NODE_PATH with /opt at `optDir`: the layer directories, then the task root. */
+export function nodePath(runtime: Runtime, sandbox: Pick<SandboxInfo, 'codeDir' | 'optDir'>): string[] {
+  if (!sandbox.optDir) return [sandbox.codeDir];
+  const major = runtime.slice('nodejs'.length).split('.')[0];
+  return [
+    path.join(sandbox.optDir, 'nodejs', `node${major}`, 'node_modules'),
+    path.join(sandbox.optDir, 'nodejs', 'node_modules'),
+    sandbox.codeDir,
+  ];
+}
+
+/** Lambda's layer entries on the Python path, after the task root: `/opt/python/lib/python3.x/site-packages`, `/opt/python`. */
+export function pythonPath(runtime: Runtime, optDir: string): string[] {
+  return [path.join(optDir, 'python', 'lib', runtime, 'site-packages'), path.join(optDir, 'python')];
 }
 
 /** V8 heap flags sized from the function memory, the way Lambda's Node bootstrap derives them. */

@@ -37,6 +37,8 @@ export interface LocalInvokeResult {
 export interface LocalWorkerOptions {
   /** The extracted zip. Keep it inside the project (see `prepareCodeDir`) so `@aws-sdk/*` resolves. */
   codeDir: string;
+  /** The function's layers extracted in order (see `prepareLayersDir`): the local /opt. */
+  optDir?: string;
   runtime: Runtime;
   /** Lambda's `Handler` field: `index.handler`, `lambda_function.lambda_handler`, `pkg.mod.fn`. */
   handler: string;

@@ -230,7 +230,12 @@ export class LocalWorker {
       const { options } = this;
       const env = lambdaEnvironment(
         options,
-        { codeDir: options.codeDir, region: this.region, logStreamName: logStreamName(new Date(), randomBytes(16).toString('hex')) },
+        {
+          codeDir: options.codeDir,
+          optDir: options.optDir,
+          region: this.region,
+          logStreamName: logStreamName(new Date(), randomBytes(16).toString('hex')),
+        },
         process.env,
       );
       this.sandbox = new Sandbox(this.interpreter, options.codeDir, env, this.onOutput);

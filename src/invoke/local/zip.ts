@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -126,8 +126,22 @@ async function entryData(buf: Buffer, entry: ZipEntry): Promise<Buffer> {
   return data;
 }
 
+export interface ExtractZipOptions {
+  /**
+   * Replace what is already there: Lambda extracts a function's layers into one /opt in order, a
+   * later layer's file replacing an earlier one's. Without it the directory is expected to be new.
+   */
+  overwrite?: boolean;
+}
+
+/** Removes whatever sits at `target` unless it is a directory and a directory is wanted. */
+async function clearTarget(target: string, keepDirectory: boolean): Promise<void> {
+  const found = await lstat(target).catch(() => undefined);
+  if (found && !(keepDirectory && found.isDirectory())) await rm(target, { recursive: true, force: true });
+}
+
 /** Extracts a zip into `intoDir` (created if needed), keeping Unix modes and symlinks, like Lambda's unzip. */
-export async function extractZip(zipPath: string, intoDir: string): Promise<void> {
+export async function extractZip(zipPath: string, intoDir: string, opts: ExtractZipOptions = {}): Promise<void> {
   const buf = await readFile(zipPath);
   const root = path.resolve(intoDir);
   await mkdir(root, { recursive: true });
@@ -135,7 +149,9 @@ export async function extractZip(zipPath: string, intoDir: string): Promise<void
     if (entry.encrypted) fail(`${entry.name} is encrypted`);
     const target = entryTarget(root, entry.name);
     const type = (entry.mode ?? 0) & S_IFMT;
-    if (entry.name.endsWith('/') || type === S_IFDIR) {
+    const isDirectory = entry.name.endsWith('/') || type === S_IFDIR;
+    if (opts.overwrite) await clearTarget(target, isDirectory);
+    if (isDirectory) {
       await mkdir(target, { recursive: true });
       continue;
     }

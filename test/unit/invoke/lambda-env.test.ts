@@ -61,6 +61,16 @@ describe('lambdaEnvironment', () => {
     expect(env.NODE_PATH).toBeUndefined();
   });
 
+  test('layers: /opt played by optDir, on PYTHONPATH after the task root and on NODE_PATH before it, as Lambda sets them', () => {
+    const withOpt = { ...sandbox, optDir: '/opt-x' };
+    expect(lambdaEnvironment(opts, withOpt, {}).PYTHONPATH).toBe('/opt-x/python/lib/python3.12/site-packages:/opt-x/python');
+    expect(lambdaEnvironment({ ...opts, runtime: 'nodejs22.x' }, withOpt, {}).NODE_PATH).toBe(
+      '/opt-x/nodejs/node22/node_modules:/opt-x/nodejs/node_modules:/code',
+    );
+    expect(lambdaEnvironment({ ...opts, runtime: 'nodejs22.x' }, sandbox, {}).NODE_PATH).toBe('/code');
+    expect(lambdaEnvironment(opts, sandbox, {}).PYTHONPATH).toBeUndefined();
+  });
+
   test('region: option, then the env given, then the host', () => {
     expect(resolveRegion({ region: 'a', env: { AWS_REGION: 'b' } }, { AWS_REGION: 'c' })).toBe('a');
     expect(resolveRegion({ env: { AWS_REGION: 'b' } }, { AWS_REGION: 'c' })).toBe('b');

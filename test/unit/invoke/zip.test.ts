@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { extractZip, invokeOnce, prepareCodeDir, readCentralDirectory } from '../../../src/invoke/local/index.js';
+import { extractZip, invokeOnce, prepareCodeDir, prepareLayersDir, readCentralDirectory } from '../../../src/invoke/local/index.js';
 import { fixtures } from './helpers.js';
 
 const projectRoot = path.resolve(fixtures, '../../..');
@@ -74,6 +74,28 @@ describe('extractZip', () => {
     await writeFile(notZip, 'plain text');
     expect(() => readCentralDirectory(Buffer.from('plain text'))).toThrow(/not a readable zip/);
     await expect(extractZip(notZip, path.join(work, 'x'))).rejects.toThrow(/no end of central directory/);
+  });
+});
+
+describe('prepareLayersDir', () => {
+  test('extracts the layers into one directory in order, a later file (or link) replacing an earlier one, once per content', async () => {
+    const a = await zipOf('layer-a', {
+      'python/pkg/a.py': 'A = 1\n',
+      'python/which.py': 'W = "a"\n',
+      'bin/tool': '@link:../python/which.py',
+    });
+    const b = await zipOf('layer-b', { 'python/pkg/b.py': 'B = 2\n', 'python/which.py': 'W = "b"\n', 'bin/tool': 'plain file\n' });
+    const opt = await prepareLayersDir({ zipPaths: [a, b], runDir, key: 'worker' });
+    expect(opt.cached).toBe(false);
+    expect(path.relative(runDir, opt.codeDir)).toBe(path.join('opt', `worker-${opt.sha256.slice(0, 8)}`));
+    expect(await readFile(path.join(opt.codeDir, 'python/which.py'), 'utf8')).toBe('W = "b"\n');
+    expect((await readdir(path.join(opt.codeDir, 'python/pkg'))).sort()).toEqual(['a.py', 'b.py']);
+    expect((await lstat(path.join(opt.codeDir, 'bin/tool'))).isSymbolicLink()).toBe(false);
+    expect(await prepareLayersDir({ zipPaths: [a, b], runDir, key: 'worker' })).toEqual({ ...opt, cached: true });
+
+    const reversed = await prepareLayersDir({ zipPaths: [b, a], runDir, key: 'worker' });
+    expect(reversed.codeDir).not.toBe(opt.codeDir);
+    expect(await readFile(path.join(reversed.codeDir, 'python/which.py'), 'utf8')).toBe('W = "a"\n');
   });
 });
 

@@ -2,7 +2,7 @@
 // dist/runtime/. It loads the handler as Lambda's runtime interface client does, then serves invokes
 // sent by the parent over fd 3 (one JSON document per line each way); stdout/stderr stay the logs.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -250,6 +250,11 @@ process.on('unhandledRejection', (reason) => {
 });
 channel.on('end', () => process.exit(0));
 channel.on('error', () => process.exit(0));
+
+// ESM ignores NODE_PATH, yet Lambda's runtime resolves an `import` of a layer's package: the hook
+// retries a bare specifier that was not found from each NODE_PATH directory (the layers) in order.
+const layerDirs = (process.env.NODE_PATH ?? '').split(path.delimiter).filter((d) => d && path.resolve(d) !== path.resolve(taskRoot));
+if (layerDirs.length) register(new URL('./node-path-hooks.mjs', import.meta.url), { data: { dirs: layerDirs } });
 
 patchConsole();
 let handler;
