@@ -85,7 +85,7 @@ export function externalRefs(fleet: Fleet, fns: readonly FunctionSpec[]): Extern
     const at = `functions.${fn.key}`;
     if (fn.role) add('role', fn.role, `${at}.role`);
     for (const [i, t] of fn.triggers.entries()) if (t.kind === 'sns') add('topic', t.topicArn, `${at}.triggers.${i}.sns`);
-    for (const [i, a] of fn.alarms.entries()) add('topic', a.snsTopicArn, `${at}.alarms.${i}.snsTopicArn`);
+    for (const [i, a] of fn.alarms.entries()) if (a.snsTopicArn) add('topic', a.snsTopicArn, `${at}.alarms.${i}.snsTopicArn`);
     for (const [i, l] of fn.layers.entries()) if (l.kind === 'arn') add('layer', l.arn, `${at}.layers.${i}`);
     const dest = fn.async?.onFailure;
     if (dest?.startsWith('arn:')) {

@@ -35,8 +35,11 @@ export async function putAlarm(aws: Aws, a: AlarmSettings, opts: PutAlarmOptions
       Dimensions: Object.entries(a.dimensions).map(([Name, Value]) => ({ Name, Value })),
       Period: a.period,
       EvaluationPeriods: a.evaluationPeriods,
+      DatapointsToAlarm: a.datapointsToAlarm,
       Threshold: a.threshold,
       ComparisonOperator: a.comparison as 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: a.treatMissingData,
+      // PutMetricAlarm replaces the alarm: an empty list removes actions a previous deploy set.
       AlarmActions: a.actions,
       ...(opts.createTags ? { Tags: toTags(opts.createTags) } : {}),
     }),
@@ -73,8 +76,10 @@ export function mapAlarm(a: MetricAlarm): AlarmSettings {
     dimensions: Object.fromEntries((a.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? ''])),
     period: a.Period ?? 0,
     evaluationPeriods: a.EvaluationPeriods ?? 0,
+    datapointsToAlarm: a.DatapointsToAlarm ?? a.EvaluationPeriods ?? 0,
     threshold: a.Threshold ?? 0,
     comparison: a.ComparisonOperator ?? '',
+    treatMissingData: a.TreatMissingData ?? 'missing',
     actions: [...(a.AlarmActions ?? [])],
   };
 }

@@ -116,8 +116,12 @@ export interface AlarmSettings {
   dimensions: Record<string, string>;
   period: number;
   evaluationPeriods: number;
+  /** DatapointsToAlarm; AWS leaves it out when it equals EvaluationPeriods, read back as that. */
+  datapointsToAlarm: number;
   threshold: number;
   comparison: string;
+  /** TreatMissingData; read back as `missing` when AWS leaves it out. */
+  treatMissingData: string;
   actions: string[];
 }
 

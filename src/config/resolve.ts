@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { withDefaults } from './defaults.js';
 import {
   alarmName,
   apiName,
@@ -84,8 +85,9 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
   };
 }
 
-function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts: ResolveOptions): FunctionSpec {
+function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opts: ResolveOptions): FunctionSpec {
   const d = cfg.defaults ?? {};
+  const fn = withDefaults(cfg.defaults, own);
   const name = physicalName(cfg.app, opts.stage, key);
   const handler = resolveHandler(fn, opts);
   const python = isPythonFile(handler.file);
@@ -143,6 +145,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, fn: ParsedFunction, opts
         : {}),
     },
     alarms: resolveAlarms(cfg.app, opts.stage, key, fn),
+    ...(python && (fn.include?.length || fn.exclude?.length) ? { include: fn.include ?? [], exclude: fn.exclude ?? [] } : {}),
     bundle: {
       sourcemap: fn.bundle?.sourcemap ?? false,
       minify: fn.bundle?.minify ?? false,
@@ -191,8 +194,10 @@ function resolveAlarms(app: string, stage: string, key: string, fn: ParsedFuncti
       threshold: a.threshold,
       periodSeconds: a.periodSeconds,
       evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
       comparison: a.comparison ?? 'GreaterThanOrEqualToThreshold',
-      snsTopicArn: a.snsTopicArn,
+      treatMissingData: a.treatMissingData ?? 'missing',
+      ...(a.snsTopicArn ? { snsTopicArn: a.snsTopicArn } : {}),
     };
   });
 }

@@ -168,35 +168,49 @@ export const COMPARISON_OPERATORS = [
   'LessThanThreshold',
   'LessThanOrEqualToThreshold',
 ] as const;
-const alarm = z.strictObject({
-  metric: z.enum(ALARM_METRICS),
-  /** Alarm name suffix (`{app}-{stage}-{fn}-{name}`); default `{metric}-{n}`. */
-  name: z
-    .string()
-    .max(60)
-    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/, 'an alarm name is letters, digits, - and _')
-    .optional(),
-  /** AlarmDescription: what the alarm means and what to do, shown with every notification. */
-  description: z.string().max(1024).optional(),
-  threshold: z.number(),
-  periodSeconds: z
-    .number()
-    .int()
-    .min(10)
-    .refine((p) => p === 10 || p === 30 || p % 60 === 0, { message: 'a period is 10, 30 or a multiple of 60 seconds' })
-    .default(300),
-  evaluationPeriods: z.number().int().min(1).default(1),
-  /** Default: Sum for Errors and Throttles, p99 for Duration. */
-  statistic: z
-    .union([
-      z.enum(['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount']),
-      z.string().regex(/^p(\d{1,2}(\.\d{1,2})?|100)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile (p99)'),
-    ])
-    .optional(),
-  /** Default GreaterThanOrEqualToThreshold. */
-  comparison: z.enum(COMPARISON_OPERATORS).optional(),
-  snsTopicArn,
-});
+/** CloudWatch's TreatMissingData values. */
+export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
+const alarm = z
+  .strictObject({
+    metric: z.enum(ALARM_METRICS),
+    /** Alarm name suffix (`{app}-{stage}-{fn}-{name}`); default `{metric}-{n}`. */
+    name: z
+      .string()
+      .max(60)
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/, 'an alarm name is letters, digits, - and _')
+      .optional(),
+    /** AlarmDescription: what the alarm means and what to do, shown with every notification. */
+    description: z.string().max(1024).optional(),
+    threshold: z.number(),
+    periodSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .refine((p) => p === 10 || p === 30 || p % 60 === 0, { message: 'a period is 10, 30 or a multiple of 60 seconds' })
+      .default(300),
+    evaluationPeriods: z.number().int().min(1).default(1),
+    /** Default: Sum for Errors and Throttles, p99 for Duration. */
+    statistic: z
+      .union([
+        z.enum(['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount']),
+        z
+          .string()
+          .regex(/^p(\d{1,2}(\.\d{1,2})?|100)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile (p99)'),
+      ])
+      .optional(),
+    /** Default GreaterThanOrEqualToThreshold. */
+    comparison: z.enum(COMPARISON_OPERATORS).optional(),
+    /** "M out of N": how many of the evaluation periods must breach; default all of them. */
+    datapointsToAlarm: z.number().int().min(1).optional(),
+    /** What a period without data counts as; default `missing` (CloudWatch's). */
+    treatMissingData: z.enum(TREAT_MISSING_DATA).optional(),
+    /** The topic notified when the alarm fires; without it the alarm only changes state (seed 003's alarm). */
+    snsTopicArn: snsTopicArn.optional(),
+  })
+  .refine((a) => a.datapointsToAlarm === undefined || a.datapointsToAlarm <= a.evaluationPeriods, {
+    message: 'datapointsToAlarm must not exceed evaluationPeriods (CloudWatch refuses it)',
+    path: ['datapointsToAlarm'],
+  });
 
 const layer = z.union([
   z
@@ -229,6 +243,23 @@ const bundle = z.strictObject({
   bundleAwsSdk: z.boolean().optional(),
 });
 
+const vpc = z.strictObject({
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id looks like subnet-0abc123'))
+    .min(1)
+    .max(16),
+  securityGroupIds: z
+    .array(z.string().regex(/^sg-[0-9a-z]+$/, 'a security group id looks like sg-0abc123'))
+    .min(1)
+    .max(5),
+});
+
+/** Globs relative to a Python function's root (`*`, `**`, `?`, `{a,b}`); a directory matches as `dir/**`. */
+const globs = z.array(z.string().min(1).regex(/^[^/]/, 'a glob is relative to the function root (no leading /)'));
+
+/** The list and object fields `defaults` gives every function, which a function may decline one by one. */
+export const INHERITED_DEFAULTS = ['params', 'layers', 'permissions', 'vpc', 'root', 'include', 'exclude'] as const;
+
 const functionSchema = z.strictObject({
   /** Node: `src/functions/x/handler.ts` (export `handler`) or `src/functions/x/handler.main`; Python: `src/functions/x/lambda_function.lambda_handler`. */
   handler: z.string().min(1),
@@ -247,18 +278,7 @@ const functionSchema = z.strictObject({
   role: arn('iam').optional(),
   logRetentionDays: retention.optional(),
   triggers: z.array(trigger).optional(),
-  vpc: z
-    .strictObject({
-      subnetIds: z
-        .array(z.string().regex(/^subnet-[0-9a-z]+$/, 'a subnet id looks like subnet-0abc123'))
-        .min(1)
-        .max(16),
-      securityGroupIds: z
-        .array(z.string().regex(/^sg-[0-9a-z]+$/, 'a security group id looks like sg-0abc123'))
-        .min(1)
-        .max(5),
-    })
-    .optional(),
+  vpc: vpc.optional(),
   layers: z.array(layer).max(5, 'a function can use at most 5 layers').optional(),
   reservedConcurrency: z.number().int().min(0).optional(),
   provisionedConcurrency: z.number().int().min(1).optional(),
@@ -277,6 +297,12 @@ const functionSchema = z.strictObject({
   root: z.string().optional(),
   /** Python only: requirements file (default: `requirements.txt` in the root, when present). */
   requirements: z.string().optional(),
+  /** Python only: files the default rules leave out (sample events, tests, ops config) packaged anyway. */
+  include: globs.optional(),
+  /** Python only: files left out of the zip. */
+  exclude: globs.optional(),
+  /** Fields of `defaults` this function does not take (`['vpc']`), or `true` for none of the lists and objects. */
+  ignoreDefaults: z.union([z.literal(true), z.array(z.enum(INHERITED_DEFAULTS))]).optional(),
 });
 
 export const fleetSchema = z.strictObject({
@@ -296,6 +322,19 @@ export const fleetSchema = z.strictObject({
       logRetentionDays: retention.optional(),
       environment: environment.optional(),
       tags: tags.optional(),
+      /** Added to every function's own (a function's entry for the same param wins). */
+      params: z.array(paramRef).optional(),
+      /** Put before every function's own layers. */
+      layers: z.array(layer).max(5, 'a function can use at most 5 layers').optional(),
+      /** Added to every function's own statements. */
+      permissions: z.array(statementSchema).optional(),
+      /** Every function's VPC unless it names its own. */
+      vpc: vpc.optional(),
+      /** Python functions' root unless they name their own. */
+      root: z.string().optional(),
+      /** Added to every Python function's own globs. */
+      include: globs.optional(),
+      exclude: globs.optional(),
     })
     .optional(),
   params: z

@@ -85,7 +85,7 @@ export type LayerSpec =
       requirements?: string;
     };
 
-/** A CloudWatch alarm on one of the function's metrics, notifying an SNS topic. */
+/** A CloudWatch alarm on one of the function's metrics, notifying an SNS topic when it has one. */
 export interface AlarmSpec {
   /** `{app}-{stage}-{fn}-{name}`, or `{app}-{stage}-{fn}-{metric}-{n}`, n counting the function's alarms on that metric from 1. */
   name: string;
@@ -97,8 +97,13 @@ export interface AlarmSpec {
   threshold: number;
   periodSeconds: number;
   evaluationPeriods: number;
+  /** Breaching periods (of `evaluationPeriods`) that fire the alarm; equal to `evaluationPeriods` unless configured. */
+  datapointsToAlarm: number;
   comparison: string;
-  snsTopicArn: string;
+  /** `missing` unless configured. */
+  treatMissingData: string;
+  /** The topic notified; none for an alarm that only changes state. */
+  snsTopicArn?: string;
 }
 
 /** Asynchronous invocation settings of the `live` alias. */
@@ -154,6 +159,10 @@ export interface FunctionSpec {
   tracing?: 'Active' | 'PassThrough';
   async?: AsyncSpec;
   alarms: AlarmSpec[];
+  /** Python: globs (relative to the root) packaged although the default rules leave them out. */
+  include?: string[];
+  /** Python: globs (relative to the root) left out of the zip. */
+  exclude?: string[];
   bundle: BundleSpec;
 }
 

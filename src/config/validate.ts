@@ -1,7 +1,10 @@
 import type { z } from 'zod';
+import { withDefaults } from './defaults.js';
 import { alarmRangeProblem } from './limits.js';
 import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
-import { fleetSchema, type ParsedFleet } from './schema.js';
+import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
+
+type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
 
 export interface Problem {
   path: string;
@@ -148,9 +151,18 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
+  const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
+  if (defaults)
+    out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));
   for (const [key, fn] of Object.entries(fns)) {
     if (!isObj(fn)) continue;
     const at = `functions.${key}`;
+    const layerCount = mergedLayerCount(defaults, fn);
+    if (layerCount > 5 && !(Array.isArray(fn.layers) && fn.layers.length > 5))
+      out.push({
+        path: `${at}.layers`,
+        message: `${layerCount} layers with defaults.layers: a function can use at most 5 (ignoreDefaults: ['layers'] declines them)`,
+      });
     const name = physicalName(app, env.stage, key);
     if (app && name.length > MAX_NAME_LENGTH) {
       out.push({
@@ -183,23 +195,16 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
         if (!py && (fn.root !== undefined || fn.requirements !== undefined)) {
           out.push({ path: `${at}.${fn.root !== undefined ? 'root' : 'requirements'}`, message: 'only applies to Python functions' });
         }
+        // A Node zip is one bundle: nothing to pick files from (defaults' globs apply to Python functions only).
+        for (const f of ['include', 'exclude'] as const)
+          if (!py && fn[f] !== undefined)
+            out.push({ path: `${at}.${f}`, message: 'only applies to Python functions (a Node zip is its bundle)' });
       }
     }
     if (typeof fn.requirements === 'string' && !env.exists(fn.requirements)) {
       out.push({ path: `${at}.requirements`, message: `file not found: ${fn.requirements}` });
     }
-    if (Array.isArray(fn.params)) {
-      fn.params.forEach((p: unknown, i: number) => {
-        const pname = typeof p === 'string' ? p : isObj(p) ? p.name : undefined;
-        if (typeof pname === 'string' && !declared.includes(pname)) {
-          const guess = didYouMean(pname, declared);
-          out.push({
-            path: `${at}.params.${i}`,
-            message: `'${pname}' is not declared under params${guess ? ` (did you mean '${guess}'?)` : ''}`,
-          });
-        }
-      });
-    }
+    out.push(...undeclaredParams(fn.params, at, declared));
     if (Array.isArray(fn.invokes)) {
       fn.invokes.forEach((target: unknown, i: number) => {
         if (typeof target === 'string' && !(target in fns)) {
@@ -239,6 +244,30 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     }
   }
   return out;
+}
+
+/** Params a function (or `defaults`, at `at`) reads that the fleet does not declare. */
+function undeclaredParams(params: unknown, at: string, declared: string[]): Problem[] {
+  if (!Array.isArray(params)) return [];
+  return params.flatMap((p: unknown, i: number) => {
+    const pname = typeof p === 'string' ? p : isObj(p) ? p.name : undefined;
+    if (typeof pname !== 'string' || declared.includes(pname)) return [];
+    const guess = didYouMean(pname, declared);
+    return [{ path: `${at}.params.${i}`, message: `'${pname}' is not declared under params${guess ? ` (did you mean '${guess}'?)` : ''}` }];
+  });
+}
+
+/** How many layers a function ends up with once `defaults.layers` is merged in (0 when either list is malformed). */
+function mergedLayerCount(defaults: Record<string, any> | undefined, fn: Record<string, any>): number {
+  const valid = (l: unknown) =>
+    l === undefined || (Array.isArray(l) && l.every((x) => typeof x === 'string' || (isObj(x) && typeof x.path === 'string')));
+  if (
+    !valid(defaults?.layers) ||
+    !valid(fn.layers) ||
+    !(fn.ignoreDefaults === undefined || Array.isArray(fn.ignoreDefaults) || fn.ignoreDefaults === true)
+  )
+    return 0;
+  return withDefaults(defaults as ParsedDefaults, fn as ParsedFunction).layers?.length ?? 0;
 }
 
 /** Where Lambda can send the events a function failed to process. */

@@ -24,9 +24,11 @@ export function desiredAlarms(fn: FunctionSpec): AlarmSettings[] {
     dimensions: { FunctionName: fn.name },
     period: a.periodSeconds,
     evaluationPeriods: a.evaluationPeriods,
+    datapointsToAlarm: a.datapointsToAlarm,
     threshold: a.threshold,
     comparison: a.comparison,
-    actions: [a.snsTopicArn],
+    treatMissingData: a.treatMissingData,
+    actions: a.snsTopicArn ? [a.snsTopicArn] : [],
   }));
 }
 
@@ -44,11 +46,20 @@ export function diffAlarm(from: AlarmSettings, to: AlarmSettings): FieldDiff[] {
     ['dimensions', listText(dims(from.dimensions)), listText(dims(to.dimensions))],
     ['period', `${from.period}s`, `${to.period}s`],
     ['evaluationPeriods', String(from.evaluationPeriods), String(to.evaluationPeriods)],
+    ['datapointsToAlarm', String(from.datapointsToAlarm), String(to.datapointsToAlarm)],
     ['threshold', String(from.threshold), String(to.threshold)],
     ['comparison', from.comparison, to.comparison],
+    ['treatMissingData', from.treatMissingData, to.treatMissingData],
     ['actions', listText([...from.actions].sort(compareStrings)), listText([...to.actions].sort(compareStrings))],
   ];
   return pairs.filter(([, a, b]) => a !== b).map(([field, a, b]) => ({ field, from: a, to: b }));
+}
+
+/** `over 3×60s`, or `in 2 of 3×60s` for an "M out of N" alarm; `, missing data breaching` when not the default. */
+function overPeriods(a: AlarmSettings): string {
+  const periods =
+    a.datapointsToAlarm === a.evaluationPeriods ? `over ${a.evaluationPeriods}` : `in ${a.datapointsToAlarm} of ${a.evaluationPeriods}`;
+  return `${periods}×${a.period}s${a.treatMissingData === 'missing' ? '' : `, missing data ${a.treatMissingData}`}`;
 }
 
 /** The function an alarm watches: its FunctionName dimension, else its `ops:function` tag. */
@@ -83,7 +94,7 @@ export function planAlarms(ctx: PlanContext): Change[] {
         out.push({
           ...base,
           action: 'create',
-          summary: `create alarm ${want.name}: ${want.statistic} of ${want.metric} ${op} ${want.threshold} over ${want.evaluationPeriods}×${want.period}s → ${listText(want.actions)}`,
+          summary: `create alarm ${want.name}: ${want.statistic} of ${want.metric} ${op} ${want.threshold} ${overPeriods(want)} → ${want.actions.length ? listText(want.actions) : 'no action'}`,
           fields: [],
           createTags: fn.tags,
         });

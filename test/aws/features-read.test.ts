@@ -67,8 +67,10 @@ describe('readActual: rules, subscriptions, alarms and settings', () => {
       dimensions: { FunctionName: name },
       period: 300,
       evaluationPeriods: 1,
+      datapointsToAlarm: 1,
       threshold: 1,
       comparison: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
       actions: [topic],
     };
     await putAlarm(aws, alarm, { createTags: tags });
