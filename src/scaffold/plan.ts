@@ -45,6 +45,9 @@ export interface NewFunctionPlan {
   language: 'node' | 'python';
 }
 
+/** The Python twin of the params helper (a copy of the repo fleet's `ops_params.py`), written as it is. */
+export const PYTHON_PARAMS_HELPER = 'functions/python/ops_params.py';
+
 /** Python directories use underscores: the directory name is an importable module name. */
 export function functionDir(name: string, language: 'node' | 'python'): string {
   return `src/functions/${language === 'python' ? name.replace(/-/g, '_') : name}`;
@@ -65,6 +68,8 @@ export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): Ne
   if (language === 'python') {
     files.push({ path: `${dir}/lambda_function.py`, contents: renderTemplate(read(`functions/python/lambda_function${suffix}.py`), vars) });
     files.push({ path: `${dir}/requirements.txt`, contents: renderTemplate(read('functions/python/requirements.txt'), vars) });
+    // The params helper next to the handler: the zip is the function's directory, so `import ops_params` works there.
+    files.push({ path: `${dir}/ops_params.py`, contents: read(PYTHON_PARAMS_HELPER) });
     handler = `${dir}/lambda_function.lambda_handler`;
   } else {
     files.push({ path: `${dir}/handler.ts`, contents: renderTemplate(read(`functions/typescript/handler${suffix}.ts`), vars) });

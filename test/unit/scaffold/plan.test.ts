@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { planInit, planNewFunction, sampleEvent, sanitizeAppName } from '../../../src/scaffold/plan.js';
+import { PYTHON_PARAMS_HELPER, planInit, planNewFunction, sampleEvent, sanitizeAppName } from '../../../src/scaffold/plan.js';
 import { packageTemplates, renderTemplate, templatesDir } from '../../../src/scaffold/templates.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -38,6 +38,15 @@ describe('planInit', () => {
     expect(plan.files[0].contents).toContain("handler: 'src/functions/hello/lambda_function.lambda_handler'");
     expect(plan.files[0].contents).toContain("runtime: 'python3.12'");
   });
+
+  it("writes the params helper next to a Python handler, the repo fleet's own copy (issue 12.13)", () => {
+    const plan = planInit({ ...base, runtime: 'python3.12' }, read);
+    const helper = plan.files.find((f) => f.path === 'src/functions/hello/ops_params.py');
+    expect(helper?.contents).toBe(readFileSync(path.join(root, 'src/functions/search_flights/ops_params.py'), 'utf8'));
+    expect(read(PYTHON_PARAMS_HELPER)).toBe(helper?.contents);
+    // TypeScript functions get no Python file.
+    expect(paths(planInit({ ...base, runtime: 'nodejs22.x' }, read).files).some((p) => p.endsWith('.py'))).toBe(false);
+  });
 });
 
 describe('planNewFunction', () => {
@@ -63,6 +72,7 @@ describe('planNewFunction', () => {
     expect(paths(py.files)).toEqual([
       'src/functions/nightly_report/lambda_function.py',
       'src/functions/nightly_report/requirements.txt',
+      'src/functions/nightly_report/ops_params.py',
       'src/functions/nightly_report/events/schedule.json',
     ]);
     expect(py.files[0].contents).toContain('nightly-report: scheduled run');
