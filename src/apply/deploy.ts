@@ -56,8 +56,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
-  warmUp(aws);
+  // The look at the lease first: the read waits for it, and each client's module takes its turn to load.
   const look = opts.gate?.peek(aws, fleet);
+  warmUp(aws);
   const early = (look ?? Promise.resolve(undefined)).then((l) => (l?.held ? undefined : readActual(aws, fleet)));
   early.catch(() => {}); // awaited after the preflight, whose problems come first
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
@@ -91,8 +92,8 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
 }
 
 /**
- * The read waits for the preflight and the lease; meanwhile the clients it uses are loaded and built
- * (about 100 ms each, from disk; no request is sent before the lease). Failures surface in the read itself.
+ * The read waits for the look at the lease; meanwhile the clients it uses are loaded and built (about
+ * 100 ms each, from disk; nothing is sent). Failures surface in the read itself.
  */
 function warmUp(aws: Aws): void {
   const clients = [aws.lambda(), aws.iam(), aws.logs(), aws.apigw(), aws.events(), aws.cloudwatch(), aws.sts()];
