@@ -12,7 +12,7 @@ import { buildHttpEvent, type DevRequest, gatewayHeaders } from './event.js';
 import { WorkerPool } from './pool.js';
 import { corsPreflight, type DevResponse, gatewayResponses, MAX_REQUEST_BYTES, mapResult, withCors } from './response.js';
 import { compileRoutes, type DevRoute, matchRoute } from './routes.js';
-import { affectedFunctions, type TreeWatcher, watchTree } from './watch.js';
+import { affectedFunctions, layerWatchTargets, needsLayerRebuild, type TreeWatcher, watchTree } from './watch.js';
 
 /** One request served, for the access line. */
 export interface AccessRecord {
@@ -229,7 +229,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       const t0 = performance.now();
       try {
         const { worker } = await prepare(s.fn);
-        const changed = worker.codeDir !== s.options.codeDir || JSON.stringify(worker.env) !== JSON.stringify(s.options.env);
+        const changed =
+          worker.codeDir !== s.options.codeDir ||
+          worker.optDir !== s.options.optDir ||
+          JSON.stringify(worker.env) !== JSON.stringify(s.options.env);
         if (!changed) {
           hooks.debug?.(`${s.fn.key}: unchanged`);
           continue;
@@ -245,6 +248,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const watchOpts = opts.watch === false ? undefined : opts.watch === true || opts.watch === undefined ? {} : opts.watch;
   let watcher: TreeWatcher | undefined;
+  const layerWatchers: TreeWatcher[] = [];
   if (watchOpts) {
     const dir = sourcesDir(fleet);
     watcher = watchTree(
@@ -257,13 +261,23 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       },
       watchOpts,
     );
+    for (const target of layerWatchTargets(
+      [...served.values()].map((s) => s.fn),
+      dir,
+    )) {
+      layerWatchers.push(watchTree(target.dir, () => void rebuild(target.keys), { ...watchOpts, accept: needsLayerRebuild }));
+    }
   }
+  const closeWatchers = () => {
+    watcher?.close();
+    for (const w of layerWatchers) w.close();
+  };
 
   server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1');
   try {
     await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
   } catch (error) {
-    watcher?.close();
+    closeWatchers();
     await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UserError(`port ${opts.port ?? 3000} is in use`, { hint: 'pass --port <n>, or --port 0 for any free port' });
@@ -280,7 +294,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     watchMode: watcher?.mode,
     rebuild,
     async close() {
-      watcher?.close();
+      closeWatchers();
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));

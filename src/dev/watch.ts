@@ -15,6 +15,8 @@ export interface WatchOptions {
   /** Force polling (for file systems where events do not arrive, e.g. some network mounts). */
   poll?: boolean;
   pollMs?: number;
+  /** Which changed paths (relative to the watched directory) count; default `needsRebuild`. */
+  accept?: (relative: string) => boolean;
 }
 
 const IGNORED = /(^|[\\/])(node_modules|\.ops|\.git|__pycache__|\.pytest_cache)([\\/]|$)|~$|\.sw[px]$/;
@@ -24,13 +26,37 @@ export function needsRebuild(relative: string): boolean {
   return !IGNORED.test(relative) && !/(^|[\\/])events[\\/]/.test(relative);
 }
 
+/** A layer's files count wherever they are, `node_modules` (a Node layer's content) included. */
+export function needsLayerRebuild(relative: string): boolean {
+  return !/(^|[\\/])(\.git|__pycache__)([\\/]|$)|~$|\.sw[px]$/.test(relative);
+}
+
+/**
+ * Built layer directories outside the watched sources, each with the functions using it: a change
+ * there rebuilds those functions' layers (and only theirs).
+ */
+export function layerWatchTargets(
+  fns: readonly Pick<FunctionSpec, 'key' | 'layers'>[],
+  sourcesDir: string,
+): { dir: string; keys: string[] }[] {
+  const byDir = new Map<string, string[]>();
+  for (const fn of fns) {
+    for (const layer of fn.layers) {
+      if (layer.kind !== 'build' || layer.path === sourcesDir || layer.path.startsWith(sourcesDir + path.sep)) continue;
+      byDir.set(layer.path, [...(byDir.get(layer.path) ?? []), fn.key]);
+    }
+  }
+  return [...byDir].map(([dir, keys]) => ({ dir, keys }));
+}
+
 /** Calls `onChange` with the changed files (absolute paths) under `dir`, debounced. */
 export function watchTree(dir: string, onChange: (files: string[]) => void, opts: WatchOptions = {}): TreeWatcher {
   const debounceMs = opts.debounceMs ?? 120;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
+  const accept = opts.accept ?? needsRebuild;
   const changed = (relative: string) => {
-    if (!needsRebuild(relative)) return;
+    if (!accept(relative)) return;
     pending.add(path.join(dir, relative));
     clearTimeout(timer);
     timer = setTimeout(() => {
@@ -57,16 +83,18 @@ export function watchTree(dir: string, onChange: (files: string[]) => void, opts
       // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, or out of inotify watches: fall back to polling.
     }
   }
-  return pollTree(dir, changed, opts.pollMs ?? 500, () => clearTimeout(timer));
+  return pollTree(dir, changed, opts.pollMs ?? 500, () => clearTimeout(timer), accept === needsRebuild ? IGNORED : LAYER_IGNORED);
 }
 
-async function snapshot(root: string): Promise<Map<string, number>> {
+const LAYER_IGNORED = /^(\.git|__pycache__)$/;
+
+async function snapshot(root: string, ignored: RegExp): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       const full = path.join(dir, e.name);
-      if (IGNORED.test(e.name)) continue;
+      if (ignored.test(e.name)) continue;
       if (e.isDirectory()) await walk(full);
       else if (e.isFile()) out.set(path.relative(root, full), (await stat(full).catch(() => undefined))?.mtimeMs ?? 0);
     }
@@ -75,12 +103,12 @@ async function snapshot(root: string): Promise<Map<string, number>> {
   return out;
 }
 
-function pollTree(dir: string, changed: (relative: string) => void, everyMs: number, stopTimer: () => void): TreeWatcher {
+function pollTree(dir: string, changed: (relative: string) => void, everyMs: number, stopTimer: () => void, ignored: RegExp): TreeWatcher {
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let before: Map<string, number> | undefined;
   const tick = async () => {
-    const now = await snapshot(dir);
+    const now = await snapshot(dir, ignored);
     if (before) {
       for (const [file, mtime] of now) if (before.get(file) !== mtime) changed(file);
       for (const file of before.keys()) if (!now.has(file)) changed(file);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { affectedFunctions, needsRebuild, watchTree } from '../../src/dev/watch.js';
+import { affectedFunctions, layerWatchTargets, needsLayerRebuild, needsRebuild, watchTree } from '../../src/dev/watch.js';
 
 const fn = (key: string, file: string, root = path.dirname(file)) => ({ key, handler: { file, root } as any });
 
@@ -17,6 +17,17 @@ describe('watching src/functions', () => {
     ]);
     expect(affectedFunctions(fns, ['/p/src/functions/_shared/http.ts']).map((f) => f.key)).toEqual(['api', 'search']);
     expect(affectedFunctions(fns, ['/p/src/functions/apix/handler.ts']).map((f) => f.key)).toEqual(['api', 'search']);
+  });
+
+  it('watches a built layer outside the sources for the functions using it, node_modules included', () => {
+    const layer = (p: string) => ({ kind: 'build' as const, key: path.basename(p), name: path.basename(p), path: p });
+    const users = [
+      { key: 'api', layers: [layer('/p/layers/shared'), { kind: 'arn' as const, arn: 'arn:aws:lambda:x:1:layer:y:1' }] },
+      { key: 'job', layers: [layer('/p/layers/shared'), layer('/p/src/functions/_layer')] },
+    ];
+    expect(layerWatchTargets(users, '/p/src/functions')).toEqual([{ dir: '/p/layers/shared', keys: ['api', 'job'] }]);
+    expect(needsLayerRebuild('nodejs/node_modules/greeter/index.js')).toBe(true);
+    expect(needsLayerRebuild('python/pkg/__pycache__/x.pyc')).toBe(false);
   });
 
   it('ignores samples, expectations, caches and editor files', () => {

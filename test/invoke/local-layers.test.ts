@@ -130,6 +130,28 @@ export default defineFleet({
       await server.close();
     }
   }, 60_000);
+
+  it('ops dev rebuilds a layer that changes (its node_modules included): the next request runs the new layer', async () => {
+    const env = { ...process.env, ...offline } as NodeJS.ProcessEnv;
+    const fleet = await loadFleet({ cwd: dir, stage: 'dev', env });
+    const server = await startDevServer({ fleet, port: 0, env });
+    const greeter = path.join(dir, 'layers/nodedeps/nodejs/node_modules/greeter/index.js');
+    const before = await readFile(greeter, 'utf8');
+    try {
+      expect(await (await fetch(`${server.url}/greet?name=dev`)).json()).toEqual({ greeting: 'hi dev from the node layer' });
+      await writeFile(greeter, before.replace('hi ', 'hello '));
+      const deadline = Date.now() + 15_000;
+      let body: unknown;
+      do {
+        await new Promise((r) => setTimeout(r, 100));
+        body = await (await fetch(`${server.url}/greet?name=dev`)).json();
+      } while (Date.now() < deadline && (body as { greeting: string }).greeting.startsWith('hi '));
+      expect(body).toEqual({ greeting: 'hello dev from the node layer' });
+    } finally {
+      await server.close();
+      await writeFile(greeter, before);
+    }
+  }, 60_000);
 });
 
 /** Layers given by ARN: fetched once with GetLayerVersionByArn (Content.Location) and cached by ARN. */
