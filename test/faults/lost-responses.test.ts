@@ -35,7 +35,8 @@ const WRITE_OPERATIONS = [
   'logs.PutRetentionPolicy',
   'monitoring.PutMetricAlarm',
   'sns.Subscribe',
-  // The stage lease: taken first, released last.
+  // The stage lease (taken once there is something to write, released last) and its epoch (created, then tagged, on a stage's first deploy).
+  'ssm.AddTagsToResource',
   'ssm.DeleteParameter',
   'ssm.PutParameter',
 ];
