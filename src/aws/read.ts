@@ -17,8 +17,10 @@ import {
   parsePolicyDocument,
 } from './map.js';
 import { allPages, createLimiter, mapLimit } from './pool.js';
+import { roleNameOfArn } from './preflight.js';
 import { type ExtraScope, readExtras } from './read-extra.js';
 import { withThrottleRetry } from './retry.js';
+import { readExternalRoleGrants } from './role-grants.js';
 import type { Actual, ActualApi, ActualFunction, ActualLogGroup, ActualRole, PolicyDocument, PolicyStatement } from './types.js';
 
 export interface ReadOptions {
@@ -38,13 +40,16 @@ const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limi
  */
 export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {}): Promise<Actual> {
   const fns = readFunctions(aws, fleet, opts);
-  const [accountId, roles, functions, logGroups, api, extra] = await Promise.all([
+  // By name: an ARN may still hold `${account}` here, and a role's name is unique in its account.
+  const externalRoleNames = [...new Set((fleet.functions ?? []).flatMap((f) => (f.role ? [roleNameOfArn(f.role)] : [])))].sort();
+  const [accountId, roles, functions, logGroups, api, extra, externalRoles] = await Promise.all([
     aws.accountId(),
     readRoles(aws, fleet),
     fns,
     readLogGroups(aws, fleet, fns),
     readApi(aws, fleet),
     readExtras(aws, fleet, fns, opts),
+    externalRoleNames.length ? readExternalRoleGrants(aws, externalRoleNames) : undefined,
   ]);
   return {
     accountId,
@@ -56,6 +61,7 @@ export async function readActual(aws: Aws, fleet: Scope, opts: ReadOptions = {})
     ...(api.api ? { api: api.api } : {}),
     ...extra,
     foreign: [...roles.foreign, ...functions.foreign, ...logGroups.foreign, ...api.foreign, ...extra.foreign],
+    ...(externalRoles ? { externalRoles } : {}),
   };
 }
 

@@ -185,4 +185,9 @@ export interface Actual {
   layers?: Record<string, ActualLayer>;
   /** Resources found by our names or paths but not ours (untagged, or another app's or stage's): never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
+  /** What each role the config names (`role`) grants, by role name (absent: not read). */
+  externalRoles?: Record<string, ExternalRoleGrants>;
 }
+
+/** The policies of a role ops does not manage (inline, and attached managed ones at their default version), or why they could not be read. */
+export type ExternalRoleGrants = { policies: PolicyDocument[] } | { unreadable: string };

@@ -6,7 +6,7 @@ import { planFunction, planFunctionDelete, planLogGroupDeletes } from './functio
 import { planLayers } from './layers.js';
 import { assertWithinLimits } from './limits.js';
 import { orderChanges } from './order.js';
-import { planRole, planRoleDeletes } from './role.js';
+import { planRole, planRoleDeletes, warnAboutExternalRoles } from './role.js';
 import { planSettings } from './settings.js';
 import { planTriggers } from './triggers.js';
 import type { Change, Plan, PlanDeployInput } from './types.js';
@@ -22,6 +22,7 @@ export function planDeploy(input: PlanDeployInput): Plan {
     ctx.warnings.push(`${f.type} ${f.name}: not managed by ops (${f.reason ?? 'no ops tags'}): left alone`);
   }
   warnAboutParams(ctx);
+  warnAboutExternalRoles(ctx);
   if (input.destroy && fleet.params.length) {
     // Values people typed in (secrets among them) are not deployment artefacts: they outlive a destroy.
     ctx.warnings.push(

@@ -4,6 +4,7 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { diffMaps, userTags } from './fields.js';
+import { missingGrants } from './grants.js';
 import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from './policy.js';
 import { desiredAsyncConfig } from './settings.js';
 import type { Change, FieldDiff, RoleSpec } from './types.js';
@@ -106,11 +107,8 @@ const roleResource = (name: string) => ({ type: 'iam role' as const, name });
 /** role.create / role.update for one function, or a warning listing the grants an external role must have. */
 export function planRole(ctx: PlanContext, fn: FunctionSpec): Change[] {
   const want = desiredRole(ctx.fleet, fn, ctx.accountId);
-  if (!want) {
-    const grants = expectedGrants(ctx.fleet, { ...fn, vpc: undefined }, ctx.accountId).map(statementText);
-    ctx.warnings.push(`${fn.key} uses role ${fn.role}, which ops does not manage: make sure it allows ${grants.join('; ')}`);
-    return [];
-  }
+  // A role ops does not manage is checked once for all its functions (warnAboutExternalRoles).
+  if (!want) return [];
   const have = ctx.actual.roles[want.name];
   const base = { fn: fn.key, resource: roleResource(want.name), dependsOn: [] };
   if (!have) {
@@ -155,6 +153,32 @@ export function planRole(ctx: PlanContext, fn: FunctionSpec): Change[] {
       removeTags: Object.keys(current).filter((k) => !(k in want.tags)),
     },
   ];
+}
+
+const roleNameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+const andList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/**
+ * One warning per role the config names (`role`) that does not allow what its functions need (logs,
+ * params, invokes, destinations), checked against its inline and attached managed policies as read;
+ * none when it allows everything. Lambda checks the VPC grants itself when it creates the function.
+ */
+export function warnAboutExternalRoles(ctx: PlanContext): void {
+  const byRole = new Map<string, FunctionSpec[]>();
+  for (const fn of ctx.deploy) if (fn.role) byRole.set(roleNameOf(fn.role), [...(byRole.get(roleNameOf(fn.role)) ?? []), fn]);
+  for (const [name, fns] of [...byRole].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const grants = ctx.actual.externalRoles?.[name];
+    const wanted = fns.flatMap((fn) => expectedGrants(ctx.fleet, { ...fn, vpc: undefined }, ctx.accountId));
+    const policies = grants && 'policies' in grants ? grants.policies : undefined;
+    const texts = [...new Set((policies ? missingGrants(policies, wanted) : wanted).map((g) => statementText(g).replace(/^Allow /, '')))];
+    if (!texts.length) continue;
+    const users = `${andList(fns.map((f) => f.key))} ${fns.length === 1 ? 'uses' : 'use'} role ${fns[0].role}, which ops does not manage`;
+    ctx.warnings.push(
+      policies
+        ? `${users}, and it does not allow ${texts.join('; ')}: add that to the role, or remove \`role\` to let ops manage one`
+        : `${users} (its policies were not read${grants && 'unreadable' in grants ? `: ${grants.unreadable}` : ''}): make sure it allows ${texts.join('; ')}`,
+    );
+  }
 }
 
 /**

@@ -191,7 +191,7 @@ describe('examples/autorescue (seed 000)', () => {
         expect(kindsFor(plan, fn)).toEqual(['alias.publish lambda alias', 'function.create lambda function', 'loggroup.create log group']);
       }
       expect(plan.changes.some((c) => c.kind.startsWith('role.'))).toBe(false);
-      expect(plan.warnings.join('\n')).toContain(`uses role ${ROLE_ARN}, which ops does not manage`);
+      expect(plan.warnings.join('\n')).toContain(`use role ${ROLE_ARN}, which ops does not manage, and it does not allow logs:`);
       expect(planResources(plan, stage)).toMatchSnapshot();
     });
 

@@ -66,6 +66,77 @@ describe('desiredRole', () => {
   });
 });
 
+describe('a role ops does not manage, checked against its policies', () => {
+  const LEGACY = 'arn:aws:iam::123456789012:role/legacy';
+  const logGroup = (key: string) => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/tasks-dev-${key}`;
+  const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
+  // AWSLambdaBasicExecutionRole's default version, as IAM serves it.
+  const basicExecution = doc({
+    Effect: 'Allow',
+    Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: '*',
+  });
+  const g = fleet([
+    fnSpec('api', { role: LEGACY, params: [paramUse('db-url')], invokes: ['worker'] }),
+    fnSpec('worker', { role: LEGACY }),
+    fnSpec('mailer'),
+  ]);
+  const plan = (externalRoles: NonNullable<ReturnType<typeof emptyActual>['externalRoles']> | undefined, only?: string[]) =>
+    planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: { ...emptyActual(), ...(externalRoles ? { externalRoles } : {}) }, only });
+
+  it('once per role for all the functions that use it, naming only what its policies do not allow', () => {
+    const p = plan({ legacy: { policies: [basicExecution, doc({ Effect: 'Allow', Action: 'ssm:GetParam*', Resource: '*' })] } });
+    expect(p.warnings).toEqual([
+      `api and worker use role ${LEGACY}, which ops does not manage, and it does not allow lambda:InvokeFunction on ${arnPrefix}:tasks-dev-worker, ${arnPrefix}:tasks-dev-worker:*: add that to the role, or remove \`role\` to let ops manage one`,
+    ]);
+  });
+
+  it('no warning when its inline and attached managed policies allow everything', () => {
+    const invoke = doc({ Effect: 'Allow', Action: 'lambda:Invoke*', Resource: `${arnPrefix}:tasks-dev-*` });
+    const ssm = doc({
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+      Resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/*`,
+    });
+    expect(plan({ legacy: { policies: [basicExecution, invoke, ssm] } }).warnings).toEqual([]);
+    expect(plan({ legacy: { policies: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })] } }).warnings).toEqual([]);
+  });
+
+  it('a Deny wins, a conditional Allow is not counted, NotAction and NotResource are read as IAM reads them', () => {
+    const all = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
+    const denyLogs = doc({ Effect: 'Deny', Action: 'logs:PutLogEvents', Resource: `${logGroup('worker')}:*` });
+    expect(plan({ legacy: { policies: [all, denyLogs] } }).warnings[0]).toContain(
+      `does not allow logs:PutLogEvents on ${logGroup('worker')}:*:`,
+    );
+    const conditional = doc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+    });
+    expect(plan({ legacy: { policies: [conditional] } }).warnings).toHaveLength(1);
+    expect(plan({ legacy: { policies: [doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })] } }).warnings).toEqual([]);
+    const notWorker = doc({ Effect: 'Allow', Action: '*', NotResource: `${arnPrefix}:tasks-dev-worker*` });
+    expect(plan({ legacy: { policies: [notWorker] } }).warnings[0]).toContain('does not allow lambda:InvokeFunction on');
+  });
+
+  it('policies it could not read: the whole list, with the reason', () => {
+    const [w] = plan({ legacy: { unreadable: 'access denied' } }).warnings;
+    expect(w).toMatch(
+      /^api and worker use role .*legacy, which ops does not manage \(its policies were not read: access denied\): make sure it allows /,
+    );
+    expect(w).toContain(logGroup('api'));
+    expect(w).toContain(logGroup('worker'));
+  });
+
+  it('with only, just the named functions count', () => {
+    const p = plan({ legacy: { policies: [] } }, ['worker']);
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toMatch(/^worker uses role /);
+    expect(p.warnings[0]).not.toContain(logGroup('api'));
+  });
+});
+
 describe('role changes', () => {
   const f = sampleFleet();
   const artifacts = artifactsFor(f);
@@ -81,7 +152,9 @@ describe('role changes', () => {
     });
     expect(p.warnings).toHaveLength(1);
     const [w] = p.warnings;
-    expect(w).toMatch(/^api uses role arn:aws:iam::123456789012:role\/legacy, which ops does not manage: make sure it allows /);
+    expect(w).toMatch(
+      /^api uses role arn:aws:iam::123456789012:role\/legacy, which ops does not manage \(its policies were not read\): make sure it allows /,
+    );
     expect(w).toContain(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/db-url`);
     expect(w).toContain(`${arnPrefix}:tasks-dev-worker`);
     expect(w).toContain(`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/tasks-dev-api`);
