@@ -4,6 +4,7 @@ import type { Actual, FunctionConfiguration } from '../aws/types.js';
 import * as w from '../aws/write.js';
 import { UserError } from '../errors.js';
 import { pendingLayerName } from '../plan/arn.js';
+import { pendingApiField } from '../plan/refs.js';
 import type { Change, Plan } from '../plan/types.js';
 
 /** What happened to one change. */
@@ -222,16 +223,29 @@ class ApplyState {
     return id;
   }
 
-  /** The configuration with each pending layer version replaced by the version published in this run. */
-  private withLayers(config: FunctionConfiguration): FunctionConfiguration {
-    const layers = config.layers.map((arn) => {
-      const name = pendingLayerName(arn);
-      if (!name) return arn;
-      const published = this.layerVersions.get(name);
-      if (!published) throw new Error(`layer ${name} has no new version (its publish failed or was skipped)`);
-      return published;
-    });
-    return { ...config, layers };
+  /** A pending layer version replaced by the version published in this run; anything else as it is. */
+  private layerVersion(arn: string): string {
+    const name = pendingLayerName(arn);
+    if (!name) return arn;
+    const published = this.layerVersions.get(name);
+    if (!published) throw new Error(`layer ${name} has no new version (its publish failed or was skipped)`);
+    return published;
+  }
+
+  /** An environment value the plan left pending (the API's URL or id, a new layer version), filled in. */
+  private envValue(value: string): string {
+    const field = pendingApiField(value);
+    if (!field) return this.layerVersion(value);
+    const known = field === 'url' ? this.apiEndpoint : this.apiId;
+    if (!known) throw new Error(`the HTTP API's ${field} is not known (its creation failed or was skipped)`);
+    return known;
+  }
+
+  /** The configuration with what only this run learns filled in: new layer versions, the new API's URL and id. */
+  private withLateValues(config: FunctionConfiguration): FunctionConfiguration {
+    const layers = config.layers.map((arn) => this.layerVersion(arn));
+    const environment = config.environment && Object.fromEntries(Object.entries(config.environment).map(([k, v]) => [k, this.envValue(v)]));
+    return { ...config, layers, ...(environment ? { environment } : {}) };
   }
 
   async apply(c: Change, onWait: (reason: string) => void): Promise<string | undefined> {
@@ -250,7 +264,7 @@ class ApplyState {
       case 'function.create':
         await w.createFunction(
           aws,
-          { name: c.name, config: this.withLayers(c.config), zipPath: c.zipPath, tags: c.tags, bucket: this.opts.bucket },
+          { name: c.name, config: this.withLateValues(c.config), zipPath: c.zipPath, tags: c.tags, bucket: this.opts.bucket },
           wait,
         );
         return;
@@ -267,7 +281,7 @@ class ApplyState {
             wait,
           );
         }
-        await w.updateFunctionConfiguration(aws, c.name, this.withLayers(c.config), wait);
+        await w.updateFunctionConfiguration(aws, c.name, this.withLateValues(c.config), wait);
         return;
       }
       case 'function.tag':

@@ -15,9 +15,9 @@ import {
 } from '../aws/preflight.js';
 import { missingBucket } from '../aws/s3.js';
 import { pythonHandlerProblem } from '../build/python.js';
+import { bindAccount, fleetNeedsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { assertWithinLimits } from '../plan/limits.js';
 import type { Logger } from '../ui/logger.js';
 
 /**
@@ -299,12 +299,10 @@ export async function startPreflight(
   opts: { log: Logger; skip?: boolean },
 ): Promise<Preflight> {
   if (opts.skip) return { buildable: fns, passed: async () => {} };
-  // What AWS would refuse whatever the account holds is refused before the first AWS call.
-  assertWithinLimits(fleet, { fns });
   const started = performance.now();
   const handlers = await handlerProblems(fleet, fns);
   const bad = new Set(handlers.map((p) => p.fn));
-  const remote = checkExternalRefs(aws, externalRefs(fleet, fns));
+  const remote = withAccount(aws, fleet, fns).then((bound) => checkExternalRefs(aws, externalRefs(bound.fleet, bound.fns)));
   remote.catch(() => {}); // observed in passed(); this keeps an early throw elsewhere from making it "unhandled"
   return {
     buildable: fns.filter((f) => !bad.has(f.key)),
@@ -322,6 +320,16 @@ export async function startPreflight(
       throw new PreflightError([...problems, ...(failed as UserError[]).flatMap(asProblems)]);
     },
   };
+}
+
+/**
+ * The fleet and functions with `${account}` filled in, so what is checked is the ARN the deploy will use.
+ * STS is asked only when a placeholder needs it (the read asks later anyway; the answer is shared).
+ */
+async function withAccount(aws: Aws, fleet: Fleet, fns: FunctionSpec[]): Promise<{ fleet: Fleet; fns: FunctionSpec[] }> {
+  if (!fleetNeedsAccount(fns)) return { fleet, fns };
+  const bound = bindAccount(fleet, await aws.accountId());
+  return { fleet: bound, fns: bound.functions.filter((f) => fns.some((s) => s.key === f.key)) };
 }
 
 /** Another failure of the same run (a build, missing params) as lines of the one list. */

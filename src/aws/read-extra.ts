@@ -1,3 +1,4 @@
+import { fillAccount, needsAccount } from '../config/refs.js';
 import type { Fleet } from '../config/types.js';
 import { readAlarms } from './alarms.js';
 import type { Aws } from './clients.js';
@@ -49,7 +50,10 @@ export async function readExtras(
       opts.concurrency,
     );
     const topics = new Set<string>();
-    for (const fn of desired) for (const t of fn.triggers) if (t.kind === 'sns') topics.add(t.topicArn);
+    // A topic ARN written with `${account}` is read as the topic of this account.
+    const wanted = desired.flatMap((fn) => fn.triggers.flatMap((t) => (t.kind === 'sns' ? [t.topicArn] : [])));
+    const account = wanted.some(needsAccount) ? await aws.accountId() : '';
+    for (const arn of wanted) topics.add(fillAccount(arn, account));
     for (const fn of Object.values(items)) {
       for (const s of fn.aliasPolicy) if (s.Sid?.startsWith(SNS_SID_PREFIX) && topicOf(s)) topics.add(topicOf(s)!);
     }

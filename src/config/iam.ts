@@ -42,8 +42,11 @@ const OPERATORS = new Set<string>(CONDITION_OPERATORS);
 
 /** `dynamodb:PutItem`, `s3:Get*`, `*`. */
 const ACTION = /^(\*|[a-z0-9][a-z0-9-]*:[A-Za-z0-9*?]+)$/;
-/** `arn:partition:service:region:account:resource`; region and account may be empty (S3) or wildcards. */
-const RESOURCE = /^(\*|arn:(\*|aws[a-z-]*):[a-z0-9*?-]+:[a-z0-9*?-]*:(\d{12}|[\d*?]*|aws):.+)$/;
+/**
+ * `arn:partition:service:region:account:resource`; region and account may be empty (S3), wildcards, or
+ * ops's `${region}` / `${account}` placeholders (src/config/refs.ts), filled in before IAM sees the policy.
+ */
+const RESOURCE = /^(\*|arn:(\*|aws[a-z-]*):[a-z0-9*?-]+:([a-z0-9*?-]*|\$\{region\}):(\d{12}|[\d*?]*|aws|\$\{account\}):.+)$/;
 /** `aws:SourceArn`, `s3:prefix`, `aws:PrincipalTag/team`. */
 const CONDITION_KEY = /^[A-Za-z0-9-]+:\S+$/;
 

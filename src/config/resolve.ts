@@ -18,6 +18,7 @@ import {
   shortHash,
   snsStatementId,
 } from './naming.js';
+import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
 import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
@@ -50,7 +51,7 @@ export const DEFAULTS = {
 export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
   const { stage, root } = opts;
   const env = opts.env ?? {};
-  const region = opts.region || cfg.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const region = fleetRegion(cfg, { ...opts, env });
   const declared = cfg.params ?? {};
   const readers = new Map<string, string[]>();
   const functions = Object.entries(cfg.functions).map(([key, fn]) => {
@@ -106,11 +107,14 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
       secure: decl.secure ?? false,
     };
   });
-  const generated: Record<string, string> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
+  const generated: Record<string, EnvValue> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
   for (const p of params) if (!p.resolve) generated[p.env] = p.path;
-  for (const target of fn.invokes ?? []) generated[invokeEnvName(target)] = invokeTarget(cfg.app, opts.stage, target);
+  const invokes = (fn.invokes ?? []).map(invokeUse);
+  for (const i of invokes) generated[i.env] = { ref: `function.${i.function}.${i.value}` };
+  const { environment, envRefs } = splitEnvironment(cfg.app, opts.stage, { ...generated, ...d.environment, ...fn.environment });
   const routes: RouteSpec[] = (fn.routes ?? []).map(parseRoute);
-  return {
+  const region = fleetRegion(cfg, opts);
+  const spec: FunctionSpec = {
     key,
     name,
     runtime,
@@ -121,13 +125,14 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     timeout: fn.timeout ?? d.timeout ?? DEFAULTS.timeout,
     architecture: fn.architecture ?? d.architecture ?? DEFAULTS.architecture,
     ephemeralStorage: fn.ephemeralStorage ?? DEFAULTS.ephemeralStorage,
-    environment: sortKeys({ ...generated, ...d.environment, ...fn.environment }),
+    environment,
+    ...(envRefs ? { envRefs } : {}),
     tags: sortKeys({ ...cfg.tags, ...d.tags, ...fn.tags, ...ownershipTags(cfg.app, opts.stage), 'ops:function': key }),
     routes,
     params,
-    invokes: fn.invokes ?? [],
+    invokes: [...new Set(invokes.map((i) => i.function))],
     permissions: fn.permissions ?? [],
-    role: fn.role ?? cfg.role,
+    ...(fn.role || cfg.role ? { role: roleArnOf((fn.role ?? cfg.role) as string, region) } : {}),
     roleName: name,
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
@@ -153,6 +158,48 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
       bundleAwsSdk: fn.bundle?.bundleAwsSdk ?? false,
     },
   };
+  // `${region}` is known now; `${account}` waits for the plan (bindAccount), which has asked STS.
+  return mapArns(spec, (arn) => fillRegion(arn, region));
+}
+
+type EnvValue = string | { ref: string };
+
+const fleetRegion = (cfg: ParsedFleet, opts: ResolveOptions) =>
+  opts.region || cfg.region || opts.env?.AWS_REGION || opts.env?.AWS_DEFAULT_REGION || 'us-east-1';
+
+/** An `invokes` entry with its defaults: `name:live` in `{FUNCTION}_FUNCTION_NAME`, an ARN in `{FUNCTION}_FUNCTION_ARN`. */
+function invokeUse(entry: NonNullable<ParsedFunction['invokes']>[number]): { function: string; env: string; value: FunctionRefField } {
+  const e = typeof entry === 'string' ? { function: entry } : entry;
+  const value = e.value ?? 'qualifiedName';
+  const env =
+    e.env ??
+    (value === 'arn' || value === 'qualifiedArn' ? invokeEnvName(e.function).replace(/_NAME$/, '_ARN') : invokeEnvName(e.function));
+  return { function: e.function, env, value };
+}
+
+/**
+ * Literal values, and references known from the config alone (a function's name), go into the
+ * environment; the rest are left for the plan to fill in.
+ */
+function splitEnvironment(
+  app: string,
+  stage: string,
+  merged: Record<string, EnvValue>,
+): { environment: Record<string, string>; envRefs?: Record<string, EnvRef> } {
+  const environment: Record<string, string> = {};
+  const refs: Record<string, EnvRef> = {};
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value === 'string') {
+      environment[key] = value;
+      continue;
+    }
+    const ref = parseRef(value.ref);
+    if (!ref) throw new Error(`resolveFleet: ${key} holds an unchecked reference '${value.ref}'`);
+    if (ref.kind === 'function' && ref.field === 'name') environment[key] = physicalName(app, stage, ref.key);
+    else if (ref.kind === 'function' && ref.field === 'qualifiedName') environment[key] = invokeTarget(app, stage, ref.key);
+    else refs[key] = ref;
+  }
+  return { environment: sortKeys(environment), ...(Object.keys(refs).length ? { envRefs: sortKeys(refs) } : {}) };
 }
 
 function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction): TriggerSpec[] {

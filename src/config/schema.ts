@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { scheduleProblem, statementProblems } from './iam.js';
 import { AWS_LIMITS, count, tagProblem } from './limits.js';
 
+import {
+  ACCOUNT_PART,
+  ACCOUNT_PLACEHOLDER,
+  type FleetRef,
+  FUNCTION_REF_FIELDS,
+  REGION_PART,
+  ROLE_NAME,
+} from './refs.js';
 import { RUNTIMES } from './runtimes.js';
 
 export { RUNTIMES, type Runtime } from './runtimes.js';
@@ -48,11 +56,19 @@ const envName = z
   .refine((k) => !RESERVED_ENV.has(k), { message: 'is reserved by Lambda and cannot be set (the runtime sets it)' });
 
 // Numbers and booleans are written as strings, as serverless.yml and SAM do (Lambda stores strings only).
+/**
+ * `{ ref: 'api.url' }`: a value of the fleet itself that the plan fills in (src/config/refs.ts). The
+ * path is checked with the other cross-field rules, so a wrong one is named as such, not as "not a string".
+ */
+export const envRefSchema = z.strictObject({ ref: z.string() as unknown as z.ZodType<FleetRef, FleetRef> });
 const environment = z.record(
   envName,
-  z
-    .union([z.string(), z.number(), z.boolean()], { message: 'must be a string (numbers and booleans are written as strings)' })
-    .transform(String),
+  z.union([
+    z
+      .union([z.string(), z.number(), z.boolean()], { message: 'must be a string (numbers and booleans are written as strings)' })
+      .transform(String),
+    envRefSchema,
+  ]),
 );
 // AWS's tag rules (src/config/limits.ts); how many a resource may carry is checked once ops's own are added.
 const tagText = (kind: 'key' | 'value') =>
@@ -93,8 +109,12 @@ const route = z
   .regex(ROUTE_PATTERN, 'a route is "METHOD /path" (GET /tasks/{id}, ANY /api/{proxy+}) or "$default"')
   .refine((r) => !/\+\}./.test(r), { message: 'a greedy {name+} segment must be the last one' });
 
-const arn = (service: string) =>
-  z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
+/** An existing role: its ARN (`${account}` allowed) or its name, meaning the role of that name in this account. */
+const roleRef = z
+  .string()
+  .refine((r) => (r.startsWith('arn:') ? new RegExp(`^arn:aws[a-z-]*:iam::${ACCOUNT_PART}:role/.+$`).test(r) : ROLE_NAME.test(r)), {
+    message: `must be a role ARN (arn:aws:iam::${ACCOUNT_PLACEHOLDER}:role/name) or a role name`,
+  });
 
 const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -124,6 +144,17 @@ const paramRef = z.union([
     env: envName.optional(),
     /** Put the plain value into the environment at deploy time instead of the name. */
     resolve: z.boolean().optional(),
+  }),
+]);
+
+const invokeRef = z.union([
+  z.string(),
+  z.strictObject({
+    function: z.string(),
+    /** Default `{FUNCTION}_FUNCTION_NAME` (`_FUNCTION_ARN` for the ARN forms). */
+    env: envName.optional(),
+    /** Default `qualifiedName` (`name:live`). */
+    value: z.enum(FUNCTION_REF_FIELDS).optional(),
   }),
 ]);
 
@@ -157,7 +188,10 @@ const scheduleTrigger = z.strictObject({
 });
 const snsTopicArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/, 'must be an SNS topic ARN (arn:aws:sns:region:account:topic)');
+  .regex(
+    new RegExp(`^arn:aws[a-z-]*:sns:${REGION_PART}:${ACCOUNT_PART}:[A-Za-z0-9_-]+(\\.fifo)?$`),
+    'must be an SNS topic ARN (arn:aws:sns:region:account:topic)',
+  );
 const snsTrigger = z.strictObject({ sns: snsTopicArn, filterPolicy: z.record(z.string(), z.unknown()).optional() });
 const trigger = z.union([scheduleTrigger, snsTrigger]);
 
@@ -216,7 +250,7 @@ const layer = z.union([
   z
     .string()
     .regex(
-      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+      new RegExp(`^arn:aws[a-z-]*:lambda:${REGION_PART}:${ACCOUNT_PART}:layer:[A-Za-z0-9_-]+:\\d+$`),
       'must be a layer version ARN (arn:aws:lambda:region:account:layer:name:version)',
     ),
   z.strictObject({
@@ -273,9 +307,10 @@ const functionSchema = z.strictObject({
   tags: tags.optional(),
   routes: z.array(route).optional(),
   params: z.array(paramRef).optional(),
-  invokes: z.array(z.string()).optional(),
+  /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
+  invokes: z.array(invokeRef).optional(),
   permissions: z.array(statementSchema).optional(),
-  role: arn('iam').optional(),
+  role: roleRef.optional(),
   logRetentionDays: retention.optional(),
   triggers: z.array(trigger).optional(),
   vpc: vpc.optional(),
@@ -311,8 +346,8 @@ export const fleetSchema = z.strictObject({
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region looks like us-east-1')
     .optional(),
-  /** An existing role ARN used by every function that does not name its own. */
-  role: arn('iam').optional(),
+  /** An existing role (ARN or name) used by every function that does not name its own. */
+  role: roleRef.optional(),
   defaults: z
     .strictObject({
       runtime: runtime.optional(),

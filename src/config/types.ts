@@ -1,3 +1,4 @@
+import type { EnvRef } from './refs.js';
 import type { Runtime, Statement } from './schema.js';
 
 export type Language = 'node' | 'python';
@@ -137,6 +138,11 @@ export interface FunctionSpec {
   ephemeralStorage: number;
   /** Config environment plus what ops adds (param names, invoke targets, OPS_APP/OPS_STAGE). */
   environment: Record<string, string>;
+  /**
+   * Variables whose values the plan fills in: an ARN (it needs the account), the fleet's API URL or id,
+   * a built layer's version ARN (known only once created or published). Not in `environment`.
+   */
+  envRefs?: Record<string, EnvRef>;
   /** Config tags plus `ops:app`, `ops:stage`, `ops:function`. */
   tags: Record<string, string>;
   routes: RouteSpec[];

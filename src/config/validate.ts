@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { withDefaults } from './defaults.js';
 import { alarmRangeProblem } from './limits.js';
 import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
+import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
@@ -206,11 +207,12 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     }
     out.push(...undeclaredParams(fn.params, at, declared));
     if (Array.isArray(fn.invokes)) {
-      fn.invokes.forEach((target: unknown, i: number) => {
+      fn.invokes.forEach((entry: unknown, i: number) => {
+        const target = isObj(entry) ? entry.function : entry;
         if (typeof target === 'string' && !(target in fns)) {
           const guess = didYouMean(target, Object.keys(fns));
           out.push({
-            path: `${at}.invokes.${i}`,
+            path: `${at}.invokes.${i}${isObj(entry) ? '.function' : ''}`,
             message: `no function '${target}' in this fleet${guess ? ` (did you mean '${guess}'?)` : ''}`,
           });
         }
@@ -242,6 +244,39 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
         message: `'${onFailure}' is neither an SQS, SNS, Lambda or EventBridge ARN nor a function of this fleet`,
       });
     }
+    out.push(...refProblems(raw, fn.environment, `${at}.environment`));
+  }
+  out.push(...refProblems(raw, defaults?.environment, 'defaults.environment'));
+  return out;
+}
+
+/** Each `{ ref }` in an environment names something the fleet has: a function, a layer it builds, its HTTP API. */
+function refProblems(raw: Record<string, any>, environment: unknown, at: string): Problem[] {
+  if (!isObj(environment)) return [];
+  const fns = raw.functions as Record<string, any>;
+  const layerLists = [raw.defaults?.layers, ...Object.values(fns).map((f) => (isObj(f) ? f.layers : undefined))];
+  const layers = new Set(
+    layerLists.flatMap((list) =>
+      Array.isArray(list) ? list.filter((l: unknown) => isObj(l) && typeof l.path === 'string').map((l: any) => layerKeyOf(l)) : [],
+    ),
+  );
+  const hasApi = raw.api !== false && Object.values(fns).some((f) => isObj(f) && Array.isArray(f.routes) && f.routes.length > 0);
+  const out: Problem[] = [];
+  for (const [name, value] of Object.entries(environment)) {
+    if (!isObj(value) || typeof value.ref !== 'string') continue;
+    const path = `${at}.${name}.ref`;
+    const ref = parseRef(value.ref);
+    if (!ref) out.push({ path, message: `'${value.ref}' is not a reference: ${REF_HELP}` });
+    else if (ref.kind === 'function' && !(ref.key in fns)) {
+      const guess = didYouMean(ref.key, Object.keys(fns));
+      out.push({ path, message: `no function '${ref.key}' in this fleet${guess ? ` (did you mean '${guess}'?)` : ''}` });
+    } else if (ref.kind === 'layer' && !layers.has(ref.key)) {
+      const known = layers.size ? `built layers: ${[...layers].join(', ')}` : 'no function has a built layer';
+      out.push({ path, message: `no built layer '${ref.key}' in this fleet (${known})` });
+    } else if (ref.kind === 'api' && !hasApi) {
+      const why = raw.api === false ? 'the config says api: false' : 'no function has routes';
+      out.push({ path, message: `this fleet has no HTTP API (${why})` });
+    }
   }
   return out;
 }
@@ -271,7 +306,7 @@ function mergedLayerCount(defaults: Record<string, any> | undefined, fn: Record<
 }
 
 /** Where Lambda can send the events a function failed to process. */
-const ASYNC_DESTINATION = /^arn:aws[a-z-]*:(sqs|sns|lambda|events):[a-z0-9-]+:\d{12}:.+$/;
+const ASYNC_DESTINATION = new RegExp(`^arn:aws[a-z-]*:(sqs|sns|lambda|events):${REGION_PART}:${ACCOUNT_PART}:.+$`);
 
 /**
  * No two schedules of the fleet may share a rule name: within a function, or across functions whose

@@ -73,7 +73,9 @@ export function planApi(ctx: PlanContext): Change[] {
   const want = ctx.destroy && !ctx.scope ? undefined : fleet.api;
   if (!want) return have && !ctx.scope ? planApiDelete(ctx, have) : [];
   const routed = ctx.deploy.filter((f) => f.routes.length > 0);
-  if (!have && ctx.scope && !routed.length) return [];
+  // A function deployed alone that names the API's URL or id needs it too.
+  const named = ctx.deploy.some((f) => Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
+  if (!have && ctx.scope && !routed.length && !named) return [];
 
   const out: Change[] = [];
   const apiId = have?.id;

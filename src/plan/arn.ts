@@ -1,20 +1,14 @@
 import { LIVE_ALIAS } from '../config/naming.js';
+import { partition } from '../config/refs.js';
 import type { Fleet } from '../config/types.js';
 
 // The alias every deploy moves; integrations and permissions point at it, never at $LATEST.
-export { LIVE_ALIAS };
+export { LIVE_ALIAS, partition };
 /** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
 /** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */
 export const RULE_SID_PREFIX = 'ops-rule-';
 export const SNS_SID_PREFIX = 'ops-sns-';
-
-/** `aws`, or `aws-cn` / `aws-us-gov` for the regions of those partitions. */
-export function partition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
 
 /** IAM path of every role ops manages for a stage: `/ops/{app}/{stage}/`. */
 export const rolePath = (fleet: Pick<Fleet, 'app' | 'stage'>) => `/ops/${fleet.app}/${fleet.stage}/`;

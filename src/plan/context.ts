@@ -1,4 +1,5 @@
 import type { Actual, ActualFunction } from '../aws/types.js';
+import { bindAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import type { ArtifactRef, PlanDeployInput } from './types.js';
 
@@ -24,7 +25,9 @@ export interface PlanContext {
 }
 
 export function createContext(input: PlanDeployInput): PlanContext {
-  const { fleet, actual } = input;
+  const { actual } = input;
+  // `${account}` in the config's ARNs becomes the account read from STS: one config, any account.
+  const fleet = bindAccount(input.fleet, actual.accountId);
   const warnings: string[] = [];
   let scope: Set<string> | undefined;
   if (input.only) {

@@ -4,6 +4,8 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { layerArn, pendingLayerVersionArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
+import { latestLayerVersions } from './layers.js';
+import { refDependencies, refValue } from './refs.js';
 import { functionRoleArn } from './role.js';
 import { functionTags } from './settings.js';
 import type { ArtifactRef, Change, FieldDiff } from './types.js';
@@ -12,6 +14,7 @@ import type { ArtifactRef, Change, FieldDiff } from './types.js';
  * The configuration Lambda should report for a function, in the shape readers map AWS into.
  * `layerVersions`: the version ARN of each built layer by layer name (planLayers decides them); a
  * layer missing there is named by a pending ARN the executor replaces once it is published.
+ * `api`: the fleet's HTTP API when it exists, for references to its URL and id (pending otherwise).
  */
 export function desiredConfiguration(
   fleet: Fleet,
@@ -19,9 +22,11 @@ export function desiredConfiguration(
   accountId: string,
   paramValues: Record<string, string> = {},
   layerVersions: Record<string, string> = {},
+  api?: { id: string; url: string },
 ): FunctionConfiguration {
   const environment = { ...fn.environment };
   for (const p of fn.params) if (p.resolve && paramValues[p.name] !== undefined) environment[p.env] = paramValues[p.name];
+  for (const [key, ref] of Object.entries(fn.envRefs ?? {})) environment[key] = refValue(fleet, { accountId, api, layerVersions }, ref);
   return {
     runtime: fn.runtime,
     handler: fn.handler.lambdaHandler,
@@ -114,7 +119,10 @@ export function versionsToPrune(have: ActualFunction, keepVersions: number, publ
 /** Function, alias, versions and log group changes for one deployed function. */
 export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
   const { fleet, actual } = ctx;
-  const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues, ctx.layerVersions);
+  // A layer a reference names may be one no function deployed now attaches: its latest version then.
+  const layerVersions = { ...latestLayerVersions(actual), ...ctx.layerVersions };
+  const api = actual.api && { id: actual.api.id, url: actual.api.endpoint };
+  const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues, layerVersions, api);
   const artifact: ArtifactRef | undefined = ctx.artifacts[fn.key];
   const have = actual.functions[fn.name];
   // A new layer version is published before the configuration that names it.
@@ -122,6 +130,8 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
     changeId('role.create', fn.roleName),
     changeId('role.update', fn.roleName),
     ...fn.layers.flatMap((l) => (l.kind === 'build' ? [changeId('layer.publish', l.name)] : [])),
+    // What the environment names and this plan creates (the API, a layer version) comes first.
+    ...refDependencies(fleet, fn),
   ];
   const base = { fn: fn.key, resource: fnResource(fn.name) };
   const out: Change[] = [];
