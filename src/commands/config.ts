@@ -2,7 +2,8 @@ import { defineCommand } from '../cli/command.js';
 
 export default defineCommand({
   name: 'config',
-  description: 'Print the fleet as resolved for a stage (names, defaults, environment, routes)',
+  description:
+    "Print the fleet as resolved for a stage: physical names, defaults, routes, params, and each function's environment variables with where each comes from (never a value)",
   examples: ['ops config', 'ops config --stage prod --json'],
   async run(ctx) {
     const { loadFleetFor } = await import('./shared.js');

@@ -8,7 +8,8 @@ interface DeployOptions {
 
 export default defineCommand<DeployOptions>({
   name: 'deploy',
-  description: 'Build, plan and apply: roles, functions, versions behind the live alias, log groups, the HTTP API',
+  description:
+    'Build, plan, confirm and apply: roles, functions and their live alias, log groups, the HTTP API, schedules, subscriptions, alarms, layers',
   args: [{ name: 'functions', variadic: true, description: 'deploy only these functions (and what they need)' }],
   options: [
     { flags: '--dry-run', description: 'show the plan and stop (exit 2 when there are changes)' },

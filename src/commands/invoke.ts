@@ -19,7 +19,7 @@ export default defineCommand<InvokeOptions>({
   ],
   options: [
     { flags: '--local', description: 'run the handler on this machine from its packaged zip' },
-    { flags: '-e, --event <sample>', description: "sample event from the function's events/ directory" },
+    { flags: '-e, --event <sample>', description: "a sample's name from the function's events/ directory, or a path to a JSON file" },
     { flags: '--event-file <path>', description: 'event from a JSON file' },
     { flags: '-p, --payload <json>', description: 'event as a JSON string' },
     { flags: '-q, --qualifier <alias|version>', description: "remote: the alias or version to invoke (default 'live')" },
