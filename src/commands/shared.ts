@@ -5,10 +5,23 @@ import { loadFleet } from '../config/load.js';
 import { didYouMean } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import { assertWithinLimits } from '../plan/limits.js';
 
-/** Loads the fleet for the context's stage, config path and region. */
-export function loadFleetFor(ctx: Context): Promise<Fleet> {
-  return loadFleet({ cwd: ctx.cwd, stage: ctx.global.stage, config: ctx.global.config, region: ctx.global.region, env: ctx.env });
+/**
+ * Loads the fleet for the context's stage, config path and region. A fleet AWS would refuse whatever
+ * the account holds (an environment over 4 KB, a role policy or tag count over AWS's limit) is a config
+ * error here, before any command builds a client; the plan checks again with resolved values.
+ */
+export async function loadFleetFor(ctx: Context): Promise<Fleet> {
+  const fleet = await loadFleet({
+    cwd: ctx.cwd,
+    stage: ctx.global.stage,
+    config: ctx.global.config,
+    region: ctx.global.region,
+    env: ctx.env,
+  });
+  assertWithinLimits(fleet, { fns: fleet.functions });
+  return fleet;
 }
 
 /** The functions named on the command line (all when none), or a usage error naming the unknown one. */

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -49,6 +50,8 @@ describe('limits AWS enforces: refused before any AWS call', () => {
     if (typeof message === 'string') expect(line).toContain(message);
     else expect(line).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // A request started before the refusal (a lease look, a warm-up) would arrive just after it.
+    await setTimeout(300);
     expect(proxy.requestCount, proxy.operations().join(', ')).toBe(0);
     return r;
   }
