@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Moto } from '../../src/emulator/moto.js';
@@ -99,9 +98,9 @@ describe('examples/faas-services (seed 001)', () => {
     expect(JSON.stringify(layers[0])).toContain('motadata-ai-sdk');
   });
 
-  describe('ops invoke --local, the layer on PYTHONPATH as Lambda mounts it under /opt/python', () => {
+  // No PYTHONPATH given: local runs extract the built layer into their /opt (issue 12.2).
+  describe('ops invoke --local, the layer under a local /opt as Lambda mounts it', () => {
     const env = (extra: Record<string, string> = {}) => ({
-      PYTHONPATH: path.join(dir, 'layers/motadata-ai-sdk/python'),
       LLM_BASE_URL: `${stub.url}/llm`,
       RAG_DOCUMENTS_BUCKET: bucket,
       ...extra,

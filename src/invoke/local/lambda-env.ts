@@ -85,11 +85,16 @@ export function lambdaEnvironment(
   });
   if (isNodeRuntime(opts.runtime)) {
     // CommonJS reads it; ESM does not, so the runtime shim falls back to these directories for bare imports.
-    env.NODE_PATH = nodePath(opts.runtime, sandbox).join(path.delimiter);
+    env.NODE_PATH = withOwn(opts.env.NODE_PATH, nodePath(opts.runtime, sandbox));
   } else if (sandbox.optDir) {
-    env.PYTHONPATH = pythonPath(opts.runtime, sandbox.optDir).join(path.delimiter);
+    env.PYTHONPATH = withOwn(opts.env.PYTHONPATH, pythonPath(opts.runtime, sandbox.optDir));
   }
   return env;
+}
+
+/** A search path the function's own configuration sets comes first; Lambda's entries stay after it. */
+function withOwn(own: string | undefined, lambdas: string[]): string {
+  return [...(own ? [own] : []), ...lambdas].join(path.delimiter);
 }
 
 /** Lambda's NODE_PATH with /opt at `optDir`: the layer directories, then the task root. */

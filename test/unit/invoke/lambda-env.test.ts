@@ -69,6 +69,10 @@ describe('lambdaEnvironment', () => {
     );
     expect(lambdaEnvironment({ ...opts, runtime: 'nodejs22.x' }, sandbox, {}).NODE_PATH).toBe('/code');
     expect(lambdaEnvironment(opts, sandbox, {}).PYTHONPATH).toBeUndefined();
+    // The function's own setting is kept, first.
+    expect(lambdaEnvironment({ ...opts, env: { PYTHONPATH: '/mine' } }, withOpt, {}).PYTHONPATH).toBe(
+      '/mine:/opt-x/python/lib/python3.12/site-packages:/opt-x/python',
+    );
   });
 
   test('region: option, then the env given, then the host', () => {
