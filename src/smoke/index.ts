@@ -29,6 +29,8 @@ export interface RunSmokeOptions {
   target: SmokeTarget;
   /** Debug talk: one line per sample run. */
   log?: (msg: string) => void;
+  /** Local runs: what differs from Lambda (a layer left out, another interpreter), once per function. */
+  warn?: (msg: string) => void;
 }
 
 export interface SmokeReport {
@@ -51,7 +53,12 @@ export async function runSmoke(opts: RunSmokeOptions): Promise<SmokeReport> {
     target.kind === 'remote'
       ? await byFunction(cases, (fn, group) => runRemoteCases(target.aws, fn, group, target.qualifierFor(fn), opts.log))
       : await byFunction(cases, (fn, group) =>
-          runLocalCases(opts.fleet, fn, group, { env: target.env ?? process.env, endpointUrl: target.endpointUrl, log: opts.log }),
+          runLocalCases(opts.fleet, fn, group, {
+            env: target.env ?? process.env,
+            endpointUrl: target.endpointUrl,
+            log: opts.log,
+            warn: opts.warn,
+          }),
         );
   return { passed: results.every((r) => r.ok), results, skipped };
 }

@@ -54,6 +54,8 @@ export interface LocalSmokeOptions {
   env: NodeJS.ProcessEnv;
   endpointUrl?: string;
   log?: (msg: string) => void;
+  /** Local caveats (a layer left out, another interpreter); default `log`. */
+  warn?: (msg: string) => void;
 }
 
 /** Runs a function's samples in one warm local worker, from its packaged zip. */
@@ -64,7 +66,7 @@ export async function runLocalCases(fleet: Fleet, fn: FunctionSpec, cases: Smoke
       env: opts.env,
       endpointUrl: opts.endpointUrl,
       log: opts.log,
-      onWarning: opts.log,
+      onWarning: opts.warn ?? opts.log,
     });
     worker = await LocalWorker.start(prepared.worker);
   } catch (error) {

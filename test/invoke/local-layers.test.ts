@@ -248,6 +248,13 @@ export default defineFleet({
     expect(warnings[0]).toContain('running without it');
   }, 60_000);
 
+  it('ops smoke --local says so too (a warning, not debug talk), and runs the samples', async () => {
+    await put(dir, { 'src/py/events/plain.json': '{}\n', 'src/py/events/plain.expect.json': '{ "body": { "vendor": null } }\n' });
+    const r = await runCli(['smoke', 'missing', '--local'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: layer ${missingArn}: not on the local path`);
+  }, 60_000);
+
   it('without credentials an ARN layer is not fetched, and the warning says why', async () => {
     const r = await runCli(['invoke', 'missing', '--local', '--json'], { cwd: dir, env: offline });
     expect(r.code, r.stderr).toBe(0);
