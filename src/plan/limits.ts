@@ -20,9 +20,12 @@ export interface LimitInputs {
   /** Values of `resolve: true` params; before they are read they count as absent. */
   paramValues?: Record<string, string>;
   layerVersions?: Record<string, string>;
+  /** The fleet's HTTP API, once it exists; before, an id and URL of the length AWS gives them. */
+  api?: { id: string; url: string };
 }
 
 const PLACEHOLDER_ACCOUNT = '000000000000';
+const PLACEHOLDER_API_ID = 'a0b1c2d3e4';
 
 /**
  * Limits that only the resolved fleet shows: the environment, the role's inline policy and the
@@ -30,9 +33,11 @@ const PLACEHOLDER_ACCOUNT = '000000000000';
  */
 export function limitProblems(fleet: Fleet, inputs: LimitInputs): LimitProblem[] {
   const accountId = inputs.accountId ?? PLACEHOLDER_ACCOUNT;
+  // A reference to an API created in this deploy is a placeholder in the plan: measure a real-length one.
+  const api = inputs.api ?? { id: PLACEHOLDER_API_ID, url: `https://${PLACEHOLDER_API_ID}.execute-api.${fleet.region}.amazonaws.com` };
   const out: LimitProblem[] = [];
   for (const fn of inputs.fns) {
-    const config = desiredConfiguration(fleet, fn, accountId, inputs.paramValues, inputs.layerVersions);
+    const config = desiredConfiguration(fleet, fn, accountId, inputs.paramValues, inputs.layerVersions, api);
     out.push(...environmentProblems(fn, config.environment ?? {}));
     const role = desiredRole(fleet, fn, accountId);
     if (role) out.push(...policyProblems(fn, role.policy));

@@ -3,7 +3,7 @@ import { planAlarms } from './alarms.js';
 import { planApi } from './api.js';
 import { changeId, createContext, inScope, type PlanContext, removedFunctions } from './context.js';
 import { planFunction, planFunctionDelete, planLogGroupDeletes } from './function.js';
-import { planLayers } from './layers.js';
+import { latestLayerVersions, planLayers } from './layers.js';
 import { assertWithinLimits } from './limits.js';
 import { orderChanges } from './order.js';
 import { planRole, planRoleDeletes, warnAboutExternalRoles } from './role.js';
@@ -42,7 +42,8 @@ export function planDeploy(input: PlanDeployInput): Plan {
       fns: ctx.deploy,
       accountId: ctx.accountId,
       paramValues: ctx.paramValues,
-      layerVersions: ctx.layerVersions,
+      layerVersions: { ...latestLayerVersions(actual), ...ctx.layerVersions },
+      ...(actual.api ? { api: { id: actual.api.id, url: actual.api.endpoint } } : {}),
     });
   }
   return { app: fleet.app, stage: fleet.stage, region: fleet.region, changes: orderChanges(changes), warnings: ctx.warnings };

@@ -122,6 +122,24 @@ describe('plan: limits only the resolved fleet shows (ops’s own additions coun
     expect(over.map((p) => p.path)).toEqual(['functions.api.environment']);
   });
 
+  it("a reference to the fleet's own API URL counts at the length AWS gives it, also before the API exists", () => {
+    const url = 'https://a0b1c2d3e4.execute-api.us-east-1.amazonaws.com';
+    const env = { OPS_APP: 'tasks', OPS_STAGE: 'dev' };
+    const fill = 'v'.repeat(4_096 - environmentBytes({ ...env, BIG: '', API_URL: url }));
+    const fits = fnSpec('api', {
+      routes: ['GET /x'],
+      environment: { ...env, BIG: fill },
+      envRefs: { API_URL: { kind: 'api', field: 'url' } },
+    });
+    expect(limitProblems(fleet([fits]), { fns: [fits] })).toEqual([]);
+    // One byte more: over, though the plan's placeholder for a not-yet-created API is shorter than its URL.
+    const over = { ...fits, environment: { ...env, BIG: `${fill}v` } };
+    expect(limitProblems(fleet([over]), { fns: [over] }).map((p) => p.path)).toEqual(['functions.api.environment']);
+    expect(limitProblems(fleet([over]), { fns: [over], api: { id: 'a0b1c2d3e4', url } }).map((p) => p.path)).toEqual([
+      'functions.api.environment',
+    ]);
+  });
+
   it('a role policy above 10,240 characters without whitespace, ops’s generated statements included', () => {
     // Custom statements alone under the limit; with OpsLogs (and the param grant) they are over.
     const resource = (i: number) => `arn:aws:s3:::bucket-with-a-long-name-${i}/*`;
