@@ -95,7 +95,9 @@ const newFunction = defineCommand<NewFunctionOptions>({
     }
 
     const edit = s.insertFunction(source, name, plan.entry);
-    const written = await s.writeNewFiles(root, plan.files);
+    // A helper the fleet already has (its own, maybe edited) is kept.
+    const files = plan.files.filter((f) => !(f.shared && s.existingPaths(root, [f.path]).length));
+    const written = await s.writeNewFiles(root, files);
     if (edit.ok) await writeFile(configPath, edit.source);
     const snippet = edit.ok ? undefined : s.entrySnippet(name, plan.entry);
 

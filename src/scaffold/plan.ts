@@ -4,6 +4,8 @@ import { renderTemplate, type TemplateReader } from './templates.js';
 export interface FileToWrite {
   path: string;
   contents: string;
+  /** Shared by the fleet's functions: written when absent, an existing one is kept. */
+  shared?: boolean;
 }
 
 /** Sample event (and handler shape) of a new function. */
@@ -47,6 +49,9 @@ export interface NewFunctionPlan {
 
 /** The Python twin of the params helper (a copy of the repo fleet's `ops_params.py`), written as it is. */
 export const PYTHON_PARAMS_HELPER = 'functions/python/ops_params.py';
+/** The TypeScript params helper (a copy of the repo fleet's), and where a fleet keeps it: esbuild bundles it into each function. */
+export const NODE_PARAMS_HELPER = 'functions/typescript/params.ts';
+export const NODE_PARAMS_HELPER_PATH = 'src/functions/_shared/params.ts';
 
 /** Python directories use underscores: the directory name is an importable module name. */
 export function functionDir(name: string, language: 'node' | 'python'): string {
@@ -73,6 +78,7 @@ export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): Ne
     handler = `${dir}/lambda_function.lambda_handler`;
   } else {
     files.push({ path: `${dir}/handler.ts`, contents: renderTemplate(read(`functions/typescript/handler${suffix}.ts`), vars) });
+    files.push({ path: NODE_PARAMS_HELPER_PATH, contents: read(NODE_PARAMS_HELPER), shared: true });
     handler = `${dir}/handler.ts`;
   }
   files.push({ path: eventFile, contents: sampleEvent(event, read(`events/${EVENT_FILES[event]}`), vars, route) });

@@ -67,3 +67,36 @@ describe('a fresh Python fleet reads a secure param through the scaffolded helpe
     expect(check.stdout).toBe('OPS_PARAM_MAIL_API_KEY');
   }, 120_000);
 });
+
+/** The same pattern in TypeScript: the helper is written once for the fleet, and kept by later functions. */
+describe('a fresh TypeScript fleet reads a secure param through the scaffolded helper', () => {
+  it('ops init writes src/functions/_shared/params.ts; ops new function keeps it; a handler imports it', async () => {
+    const dir = path.join(base, 'mail-ts');
+    expect((await ops(['init', dir], base)).code).toBe(0);
+    const helper = path.join(dir, 'src/functions/_shared/params.ts');
+    writeFileSync(helper, `${readFileSync(helper, 'utf8')}// edited by the fleet\n`);
+    const added = await ops(['new', 'function', 'mailer'], dir);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).not.toContain('_shared/params.ts');
+    expect(readFileSync(helper, 'utf8')).toContain('// edited by the fleet');
+
+    const config = path.join(dir, 'ops.config.ts');
+    const text = readFileSync(config, 'utf8')
+      .replace("region: 'eu-west-1',", "region: 'eu-west-1',\n  params: { 'mail/api-key': { secure: true } },")
+      .replace(
+        "handler: 'src/functions/mailer/handler.ts',",
+        "handler: 'src/functions/mailer/handler.ts',\n      params: ['mail/api-key'],",
+      );
+    expect(text).toContain("params: ['mail/api-key']");
+    writeFileSync(config, text);
+    writeFileSync(
+      path.join(dir, 'src/functions/mailer/handler.ts'),
+      "import { getParam } from '../_shared/params';\n\nexport const handler = async () => {\n  const key = await getParam('mail/api-key');\n  return { keyLength: key.length };\n};\n",
+    );
+    writeFileSync(path.join(dir, '.env.dev'), 'MAIL_API_KEY=s3cret-value\n');
+
+    const r = await ops(['invoke', 'mailer', '--local', '--json'], dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json().result).toEqual({ keyLength: 12 });
+  }, 120_000);
+});

@@ -30,7 +30,13 @@ describe('ops init', () => {
     expect(r.stderr).toContain('ops invoke hello --local --event src/functions/hello/events/http-api.json');
     expect(r.stderr).toContain("cd 'Orders API'");
     expect(Object.keys(snapshot(dir)).sort()).toEqual(
-      ['.gitignore', 'ops.config.ts', 'src/functions/hello/events/http-api.json', 'src/functions/hello/handler.ts'].sort(),
+      [
+        '.gitignore',
+        'ops.config.ts',
+        'src/functions/_shared/params.ts',
+        'src/functions/hello/events/http-api.json',
+        'src/functions/hello/handler.ts',
+      ].sort(),
     );
 
     const cfg = await ops(['config', '--json'], dir);

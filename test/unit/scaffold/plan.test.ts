@@ -2,7 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PYTHON_PARAMS_HELPER, planInit, planNewFunction, sampleEvent, sanitizeAppName } from '../../../src/scaffold/plan.js';
+import {
+  NODE_PARAMS_HELPER,
+  NODE_PARAMS_HELPER_PATH,
+  PYTHON_PARAMS_HELPER,
+  planInit,
+  planNewFunction,
+  sampleEvent,
+  sanitizeAppName,
+} from '../../../src/scaffold/plan.js';
 import { packageTemplates, renderTemplate, templatesDir } from '../../../src/scaffold/templates.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -17,6 +25,7 @@ describe('planInit', () => {
       'ops.config.ts',
       '.gitignore',
       'src/functions/hello/handler.ts',
+      'src/functions/_shared/params.ts',
       'src/functions/hello/events/http-api.json',
     ]);
     const config = plan.files[0].contents;
@@ -47,6 +56,16 @@ describe('planInit', () => {
     // TypeScript functions get no Python file.
     expect(paths(planInit({ ...base, runtime: 'nodejs22.x' }, read).files).some((p) => p.endsWith('.py'))).toBe(false);
   });
+
+  it("writes the TypeScript params helper once for the fleet, the repo fleet's own copy, kept when there is one", () => {
+    const helper = planInit({ ...base, runtime: 'nodejs22.x' }, read).files.find((f) => f.path === NODE_PARAMS_HELPER_PATH);
+    expect(helper).toEqual({
+      path: 'src/functions/_shared/params.ts',
+      contents: readFileSync(path.join(root, 'src/functions/_shared/params.ts'), 'utf8'),
+      shared: true,
+    });
+    expect(read(NODE_PARAMS_HELPER)).toBe(helper?.contents);
+  });
 });
 
 describe('planNewFunction', () => {
@@ -54,7 +73,11 @@ describe('planNewFunction', () => {
     const plan = planNewFunction({ ...base, name: 'send-email' }, read);
     expect(plan.event).toBe('direct');
     expect(plan.entry).toEqual({ handler: 'src/functions/send-email/handler.ts' });
-    expect(paths(plan.files)).toEqual(['src/functions/send-email/handler.ts', 'src/functions/send-email/events/direct.json']);
+    expect(paths(plan.files)).toEqual([
+      'src/functions/send-email/handler.ts',
+      'src/functions/_shared/params.ts',
+      'src/functions/send-email/events/direct.json',
+    ]);
   });
 
   it('makes an HTTP function for a route, and a default route for --event http', () => {
@@ -88,7 +111,8 @@ describe('planNewFunction', () => {
   });
 
   it('fills app and region into sample events', () => {
-    const sns = JSON.parse(planNewFunction({ ...base, name: 'fn', event: 'sns' }, read).files[1].contents);
+    const plan = planNewFunction({ ...base, name: 'fn', event: 'sns' }, read);
+    const sns = JSON.parse(plan.files.find((f) => f.path === plan.eventFile)?.contents ?? '');
     expect(sns.Records[0].Sns.TopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:shop-events');
   });
 });
