@@ -82,9 +82,12 @@ export interface CreateFunctionInput {
 
 type FunctionCode = { ZipFile: Uint8Array } | { S3Bucket: string; S3Key: string };
 
-/** The zip as Lambda takes it: its bytes, or where it was staged in the bucket. */
-const codeOf = async (aws: Aws, name: string, zip: Uint8Array, bucket: string | undefined): Promise<FunctionCode> =>
-  bucket ? stageZip(aws, bucket, name, zip) : { ZipFile: zip };
+/**
+ * The zip as Lambda takes it: its bytes, or where it was staged in the bucket. Function code is
+ * staged by content alone (`ops/functions/{sha256}.zip`), so functions sharing a build share one object.
+ */
+const codeOf = async (aws: Aws, _name: string, zip: Uint8Array, bucket: string | undefined): Promise<FunctionCode> =>
+  bucket ? stageZip(aws, bucket, 'functions', zip) : { ZipFile: zip };
 
 /**
  * CreateFunction from a zip on disk (not published: `alias.publish` does that), retrying while a new

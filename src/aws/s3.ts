@@ -8,13 +8,30 @@ import { isNotFound, nameOf, statusOf } from './errors.js';
 /** Where a zip goes: `ops/{name}/{sha256 hex}.zip`. The name is physical (app and stage in it), the hash makes the key immutable. */
 export const stagedKey = (name: string, zip: Uint8Array) => `ops/${name}/${createHash('sha256').update(zip).digest('hex')}.zip`;
 
+// Stagings in flight or done, per AWS context: functions sharing one zip, applied in parallel, put it once.
+const staged = new WeakMap<Aws, Map<string, Promise<{ S3Bucket: string; S3Key: string }>>>();
+
 /**
- * Puts the zip at its key unless it is already there (a re-run, or a rollback to code staged before),
- * and returns the location Lambda reads it from.
+ * Puts the zip at its key unless it is already there (a re-run, a rollback to code staged before, or
+ * another function of this run with the same zip), and returns the location Lambda reads it from.
  */
-export async function stageZip(aws: Aws, bucket: string, name: string, zip: Uint8Array): Promise<{ S3Bucket: string; S3Key: string }> {
-  const s3 = await aws.s3();
+export function stageZip(aws: Aws, bucket: string, name: string, zip: Uint8Array): Promise<{ S3Bucket: string; S3Key: string }> {
   const S3Key = stagedKey(name, zip);
+  const runs = staged.get(aws) ?? new Map();
+  staged.set(aws, runs);
+  const id = `${bucket}/${S3Key}`;
+  let run = runs.get(id);
+  if (!run) {
+    run = putUnlessThere(aws, bucket, S3Key, zip);
+    // A failed put is tried again by the next function that needs it.
+    run.catch(() => runs.delete(id));
+    runs.set(id, run);
+  }
+  return run;
+}
+
+async function putUnlessThere(aws: Aws, bucket: string, S3Key: string, zip: Uint8Array): Promise<{ S3Bucket: string; S3Key: string }> {
+  const s3 = await aws.s3();
   const there = await s3.headObject({ Bucket: bucket, Key: S3Key }).then(
     (head) => head.ContentLength === zip.length,
     (error) => {

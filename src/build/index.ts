@@ -18,7 +18,7 @@ import {
 import { buildLayer, layersOf } from './layers.js';
 import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
 import { bundleNode, esbuildOptionsFor, portableOptions, resolutionInputs } from './node.js';
-import { assertHandlerModule, describePlan, installRequirements, readPythonSources } from './python.js';
+import { assertHandlerModule, describePlan, installRequirements, providedNote, readPythonSources } from './python.js';
 import type { ZipEntry } from './zip.js';
 
 export type { Artifact } from './artifact.js';
@@ -36,6 +36,8 @@ export interface BuildFunctionOptions {
   force?: boolean;
   /** Build log lines (stderr talk), one call per line. */
   log?: (msg: string) => void;
+  /** Lines the user should see without --debug (requirements the runtime provides, not packaged); default `log`. */
+  notice?: (msg: string) => void;
   /** Python interpreter that runs pip; default `python3`. */
   python?: string;
   /** Size quotas; default Lambda's (50 MB zipped, 250 MB unzipped). */
@@ -80,6 +82,9 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
   const python = opts.python ?? 'python3';
   const sources = await readPythonSources(fn, root);
   assertHandlerModule(fn, sources.entries, root);
+  // Said on every build, cached or not: a dropped requirement is never silent.
+  const dropped = sources.plan && providedNote(sources.plan, fn);
+  if (dropped) (opts.notice ?? log)(`${fn.key}: ${dropped}`);
   const print = fingerprint({
     format: BUILD_FORMAT,
     language: 'python',
@@ -91,7 +96,7 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
     return cached(ctx, previous);
   }
   const notes = sources.plan ? describePlan(sources.plan, fn) : [];
-  for (const n of notes) log(`${fn.key}: ${n}`);
+  for (const n of notes) if (n !== dropped) log(`${fn.key}: ${n}`);
   const deps = sources.plan ? await installRequirements(fn, sources.plan, { python }) : [];
   return finish(ctx, mergeEntries(fn, sources.entries, deps, log), sources.inputs, print, notes);
 }
@@ -105,20 +110,41 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup) throw new Error(`buildFleet: function ${dup} listed twice`);
   const concurrency = Math.min(4, Math.max(1, opts.concurrency ?? Math.max(2, Math.floor(os.availableParallelism() / 2))));
-  const results: Artifact[] = new Array(fns.length);
   const failures: { key: string; error: unknown }[] = [];
+  // Functions with identical build inputs (seed 000's root '.') share the first one's build: one zip, one upload.
+  const leaderOf = new Map<string, FunctionSpec>();
+  const leaders: FunctionSpec[] = [];
+  const sharing = new Map<FunctionSpec, FunctionSpec>();
+  for (const fn of fns) {
+    const id = sharedBuildId(fn);
+    const leader = id ? leaderOf.get(id) : undefined;
+    if (leader) sharing.set(fn, leader);
+    else {
+      if (id) leaderOf.set(id, fn);
+      leaders.push(fn);
+    }
+  }
+  const built = new Map<FunctionSpec, Artifact>();
   let next = 0;
   const worker = async () => {
-    while (next < fns.length) {
-      const i = next++;
+    while (next < leaders.length) {
+      const fn = leaders[next++];
       try {
-        results[i] = await buildFunction(fns[i], opts);
+        built.set(fn, await buildFunction(fn, opts));
       } catch (error) {
-        failures.push({ key: fns[i].key, error });
+        failures.push({ key: fn.key, error });
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, fns.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, leaders.length) }, worker));
+  const results: Artifact[] = [];
+  for (const fn of fns) {
+    const leader = sharing.get(fn);
+    const own = built.get(leader ?? fn);
+    if (!own) continue;
+    if (leader) opts.log?.(`${fn.key}: same build inputs as ${leader.key}, sharing its zip`);
+    results.push(leader ? { ...own, key: fn.key, name: fn.name, runtime: fn.runtime } : own);
+  }
   // The layers the functions use, once each (`layer:{name}` keys next to the function keys).
   for (const target of layersOf(fns)) {
     try {
@@ -134,6 +160,25 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
   const errors = failures.map((f) => f.error as UserError);
   throw new UserError(`${failures.length} functions failed to build:\n${errors.map((e) => `  ${e.message.split('\n')[0]}`).join('\n')}`, {
     hint: errors.find((e) => e.hint)?.hint,
+  });
+}
+
+/**
+ * What a Python zip is built from besides file contents: equal ids give equal zips (the handler's
+ * module is configuration, not zip content). Undefined for Node: each bundle starts at its own entry.
+ */
+function sharedBuildId(fn: FunctionSpec): string | undefined {
+  if (fn.language !== 'python') return undefined;
+  const layerDirs = fn.layers.flatMap((l) => (l.kind === 'build' ? [l.path] : [])).sort();
+  const { root, requirements } = fn.handler;
+  return stableStringify({
+    root,
+    requirements,
+    runtime: fn.runtime,
+    architecture: fn.architecture,
+    include: fn.include,
+    exclude: fn.exclude,
+    layerDirs,
   });
 }
 

@@ -16,6 +16,7 @@ import {
   pythonVersion,
   type RequirementsPlan,
 } from './requirements.js';
+import { mayMatchUnder, selectFiles } from './select.js';
 import type { ZipEntry } from './zip.js';
 
 const SKIP_ANYWHERE = new Set(['__pycache__', 'node_modules', '.venv', 'venv']);
@@ -60,11 +61,16 @@ export async function readPythonSources(fn: FunctionSpec, root: string): Promise
   // A local package kept inside the function directory is installed, not copied as source.
   const localDirs = (plan?.local ?? []).filter((p) => isInside(handler.root, p)).map((p) => toPosix(path.relative(handler.root, p)));
   const skip: SkipFn = (name, rel, isDir) => skipPythonSource(name, rel, isDir) || localDirs.includes(rel);
+  const include = fn.include ?? [];
+  // A directory the rules skip is still walked when an include glob may reach into it.
+  const walkSkip: SkipFn = (name, rel, isDir) => skip(name, rel, isDir) && !(isDir && include.length && mayMatchUnder(rel, include));
 
-  const files = await walkFiles(handler.root, skip).catch((err: NodeJS.ErrnoException) => {
+  const walked = await walkFiles(handler.root, walkSkip).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
     throw new UserError(`${fn.key}: the function directory ${handler.root} does not exist`);
   });
+  const layerDirs = fn.layers.flatMap((l) => (l.kind === 'build' ? [l.path] : []));
+  const files = selectFiles(walked, { root: handler.root, layerDirs, include, exclude: fn.exclude ?? [], skip });
   const { entries, inputs } = await readEntries(files, root);
   Object.assign(inputs, await requirementInputs(root, handler.requirements, plan));
   return { entries, plan, inputs };
@@ -316,10 +322,21 @@ export interface PipOptions {
   python: string;
 }
 
+/**
+ * The line that says which requirements are not packaged because the runtime has them (boto3 and
+ * its dependencies: the runtime's own versions, whatever the pin), or undefined when none are.
+ */
+export function providedNote(plan: RequirementsPlan, fn: Pick<PipTarget, 'runtime'>): string | undefined {
+  if (!plan.provided.length) return undefined;
+  const them = plan.provided.length === 1 ? 'it' : 'them';
+  return `not packaging ${plan.provided.join(', ')} from requirements.txt: the Lambda ${fn.runtime} runtime provides ${them} (its own version${plan.provided.length === 1 ? '' : 's'})`;
+}
+
 /** Human summary of what the requirements lead to, for the build log. */
 export function describePlan(plan: RequirementsPlan, fn: PipTarget): string[] {
   const notes: string[] = [];
-  if (plan.provided.length) notes.push(`skipped ${plan.provided.join(', ')} (already in the Lambda ${fn.runtime} runtime)`);
+  const dropped = providedNote(plan, fn);
+  if (dropped) notes.push(dropped);
   if (needsIndexInstall(plan)) {
     notes.push(
       `pip: ${plan.index.length} package(s) as ${lambdaPlatforms(fn.architecture, fn.runtime)[0]} wheels for CPython ${pythonVersion(fn.runtime)}`,

@@ -21,6 +21,7 @@ export default defineCommand<PackageOptions>({
       limits: limitsFor(fleet),
       force: opts.force,
       log: (m) => ctx.log.debug(m),
+      notice: (m) => ctx.log.info(m),
     });
     if (ctx.global.json) return ctx.outJson(artifacts);
     for (const line of renderArtifacts(artifacts, fleet.root)) ctx.out(line);

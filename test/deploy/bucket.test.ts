@@ -54,6 +54,7 @@ describe('ops deploy with deploy.bucket', () => {
     await writeFile(path.join(dir, 'layers/shared/python/shared_util.py'), 'VERSION = 1\n');
     await writeFile(path.join(dir, 'src/api/handler.ts'), "export const handler = async () => ({ v: 'one' });\n");
     await writeFile(path.join(dir, 'src/py/lambda_function.py'), 'def lambda_handler(event, context):\n    return event\n');
+    await writeFile(path.join(dir, 'src/py/other.py'), 'def lambda_handler(event, context):\n    return {}\n');
     await writeFile(
       path.join(dir, 'ops.config.ts'),
       `import { defineFleet } from 'ops';
@@ -64,6 +65,8 @@ export default defineFleet({
   functions: {
     api: { handler: 'src/api/handler.ts' },
     py: { handler: 'src/py/lambda_function.lambda_handler', layers: [{ path: 'layers/shared' }] },
+    // Same root, requirements and layers as py: one build, one staged object (issue 12.11).
+    'py-other': { handler: 'src/py/other.lambda_handler', layers: [{ path: 'layers/shared' }] },
   },
 });
 `,
@@ -79,17 +82,18 @@ export default defineFleet({
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('stages each zip at ops/{function}/{sha256}.zip and creates the functions from there', async () => {
+  it('stages each zip once at ops/functions/{sha256}.zip (functions sharing a build share it) and creates the functions from there', async () => {
     await s3().send(new CreateBucketCommand({ Bucket: bucket }));
-    const r = await ops(['deploy', '--yes']);
+    const { r, writes } = await writesOf(['deploy', '--yes']);
     expect(r.code, r.stderr).toBe(0);
+    expect(writes.filter((w) => w.startsWith('s3.'))).toHaveLength(3);
     const api = path.join(dir, '.ops/build/api/api.zip');
     const py = path.join(dir, '.ops/build/py/py.zip');
     const layer = path.join(dir, '.ops/build/layer-shared/shared.zip');
     expect(await keys()).toEqual(
       [
-        `ops/${app}-dev-api/${await hex(api)}.zip`,
-        `ops/${app}-dev-py/${await hex(py)}.zip`,
+        `ops/functions/${await hex(api)}.zip`,
+        `ops/functions/${await hex(py)}.zip`,
         `ops/layers/${app}-dev-shared/${await hex(layer)}.zip`,
       ].sort(),
     );
@@ -102,6 +106,8 @@ export default defineFleet({
     );
     const py1 = await lambda.send(new GetFunctionCommand({ FunctionName: `${app}-dev-py` }));
     expect(py1.Configuration?.Layers?.map((l) => l.Arn)).toEqual([`arn:aws:lambda:us-east-1:123456789012:layer:${app}-dev-shared:1`]);
+    const other = await lambda.send(new GetFunctionCommand({ FunctionName: `${app}-dev-py-other` }));
+    expect(other.Configuration).toMatchObject({ CodeSha256: py1.Configuration?.CodeSha256, Handler: 'other.lambda_handler' });
     lambda.destroy();
   });
 

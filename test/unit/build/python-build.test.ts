@@ -53,7 +53,9 @@ describe('buildFunction (Python)', () => {
     const logs: string[] = [];
     const fn = pythonFunction(root, { handler: { requirements: path.join(fnDir, 'requirements.txt') } });
     const artifact = await buildFunction(fn, { root, force: true, python: NO_PYTHON, log: (m) => logs.push(m) });
-    expect(logs[0]).toBe('analyze: skipped boto3==1.34.0, Botocore, python_dateutil>=2 (already in the Lambda python3.12 runtime)');
+    expect(logs[0]).toBe(
+      'analyze: not packaging boto3==1.34.0, Botocore, python_dateutil>=2 from requirements.txt: the Lambda python3.12 runtime provides them (its own versions)',
+    );
     expect(await zipNames(artifact.zipPath)).toEqual(['helpers/__init__.py', 'helpers/text.py', 'lambda_function.py', 'requirements.txt']);
   });
 
@@ -63,7 +65,7 @@ describe('buildFunction (Python)', () => {
     const logs: string[] = [];
     const artifact = await buildFunction(fn, { root, force: true, log: (m) => logs.push(m) });
     expect(logs.slice(0, 2)).toEqual([
-      'analyze: skipped boto3 (already in the Lambda python3.12 runtime)',
+      'analyze: not packaging boto3 from requirements.txt: the Lambda python3.12 runtime provides it (its own version)',
       'analyze: pip: 1 local package(s) built here, without platform targeting (pure Python only)',
     ]);
     const names = await zipNames(artifact.zipPath);
