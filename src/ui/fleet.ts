@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { renderTable } from './table.js';
 
@@ -58,17 +59,19 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
 export interface EnvSource {
   name: string;
   /** `ops`: OPS_APP, OPS_STAGE; `param`: a param's SSM name, or its value with `resolvedAtDeploy`. */
-  from: 'ops' | 'config' | 'param' | 'invokes';
+  from: 'ops' | 'config' | 'param' | 'invokes' | 'ref';
   param?: string;
   resolvedAtDeploy?: boolean;
   secure?: boolean;
   /** `invokes`: the key of the function it names. */
   function?: string;
+  /** `ref`: the reference to the fleet itself the plan fills in (`api.url`, `function.<key>.arn`, ...). */
+  ref?: string;
 }
 
 /**
  * Every variable a deployed function gets, sorted by name, with its source. A `resolve: true` param
- * is not in `environment` (its value is read at deploy time) but is listed here.
+ * and a reference to the fleet (`envRefs`) are not in `environment` (the deploy fills them in) but are listed here.
  */
 export function environmentSources(fleet: Fleet, fn: FunctionSpec): EnvSource[] {
   const out = new Map<string, EnvSource>();
@@ -78,6 +81,7 @@ export function environmentSources(fleet: Fleet, fn: FunctionSpec): EnvSource[] 
     else if (target) out.set(name, { name, from: 'invokes', function: target });
     else out.set(name, { name, from: 'config' });
   }
+  for (const [name, ref] of Object.entries(fn.envRefs ?? {})) out.set(name, { name, from: 'ref', ref: refText(ref) });
   for (const p of fn.params) {
     // A config environment entry of the same name wins over the param's, as in resolveFleet.
     if (!p.resolve && fn.environment[p.env] !== p.path) continue;
@@ -100,6 +104,7 @@ const namesFunction = (value: string | undefined, name: string) =>
 
 function sourceText(e: EnvSource): string {
   if (e.from === 'invokes') return `invokes ${e.function}`;
+  if (e.from === 'ref') return `${e.ref}, filled in at deploy time`;
   if (e.from !== 'param') return e.from;
   if (!e.resolvedAtDeploy) return `param ${e.param}: its SSM name (the value is read at run time)`;
   return `param ${e.param}: its value, read at deploy time${e.secure ? ' (secure, in plain text: plaintextEnv)' : ''}`;

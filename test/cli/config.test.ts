@@ -16,7 +16,7 @@ const config = {
   functions: {
     orders: {
       handler: 'src/orders.ts',
-      environment: { LOG_LEVEL: 'debug' },
+      environment: { LOG_LEVEL: 'debug', MAILER_ARN: { ref: 'function.mailer.arn' } },
       params: [{ name: 'table-name', resolve: true, env: 'TABLE' }, { name: 'api-key', resolve: true }, 'db-url'],
       invokes: ['mailer'],
     },
@@ -37,16 +37,17 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ops config: the environment each function gets, with where each variable comes from', () => {
-  it('lists the variables resolve: true params produce, never a value', async () => {
+  it('lists the variables resolve: true params and references produce, never a value', async () => {
     const r = await runCli(['config'], { cwd: dir, env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const at = r.stdout.split('\n').indexOf('orders: invokes mailer');
     expect(at).toBeGreaterThan(0);
-    const block = r.stdout.split('\n').slice(at + 1, at + 7);
+    const block = r.stdout.split('\n').slice(at + 1, at + 8);
     expect(block).toEqual([
       '  environment              from',
       '  LOG_LEVEL                config',
+      '  MAILER_ARN               function.mailer.arn, filled in at deploy time',
       '  MAILER_FUNCTION_NAME     invokes mailer',
       '  OPS_PARAM_DB_URL         param db-url: its SSM name (the value is read at run time)',
       '  OPS_PARAM_VALUE_API_KEY  param api-key: its value, read at deploy time (secure, in plain text: plaintextEnv)',
@@ -60,6 +61,7 @@ describe('ops config: the environment each function gets, with where each variab
     const orders = r.json().functions.find((f: { key: string }) => f.key === 'orders');
     expect(orders.environmentSources).toEqual([
       { name: 'LOG_LEVEL', from: 'config' },
+      { name: 'MAILER_ARN', from: 'ref', ref: 'function.mailer.arn' },
       { name: 'MAILER_FUNCTION_NAME', from: 'invokes', function: 'mailer' },
       { name: 'OPS_APP', from: 'ops' },
       { name: 'OPS_PARAM_DB_URL', from: 'param', param: 'db-url', secure: true },
