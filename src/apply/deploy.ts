@@ -65,7 +65,12 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
     ? Promise.resolve([])
-    : buildFleet(preflight.buildable, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) });
+    : buildFleet(preflight.buildable, {
+        root: fleet.root,
+        limits: limitsFor(fleet),
+        log: (m) => ctx.log.debug(m),
+        notice: (m) => ctx.log.info(m),
+      });
   const params = checkParams(aws, fleet, fns, opts);
   await preflight.passed([build, params]);
   const [artifacts, paramValues] = await Promise.all([build, params]);
