@@ -310,7 +310,8 @@ async function verifyApplied(pc: PlanContext, result: ApplyResult): Promise<Plan
 }
 
 function unverifiedLines(remaining: Plan, color: ChalkInstance): string[] {
-  return ['', 'The verification read after applying still finds changes:', ...renderPlan(remaining, color)];
+  // The plan's warnings were shown before the apply: only the changes left, here.
+  return ['', 'The verification read after applying still finds changes:', ...renderPlan({ ...remaining, warnings: [] }, color)];
 }
 
 function rerunCommand(plan: Plan, opts: DeployCommandOptions): string {
