@@ -5,7 +5,7 @@ import { layerArn, pendingLayerVersionArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
 import { latestLayerVersions } from './layers.js';
-import { refDependencies, refValue } from './refs.js';
+import { pendingApiField, refDependencies, refValue } from './refs.js';
 import { functionRoleArn } from './role.js';
 import { functionTags } from './settings.js';
 import type { ArtifactRef, Change, FieldDiff } from './types.js';
@@ -57,12 +57,16 @@ const vpcText = (v: FunctionConfiguration['vpc']) =>
     ? `${listText(sortedIds(v.subnetIds))} / ${listText(sortedIds(v.securityGroupIds))}`
     : '(none)';
 
-/** What a new function gets beyond its summary: layers, VPC, environment keys (values never shown) and tags. */
+/**
+ * What a new function gets beyond its summary: layers, VPC, environment keys (values never shown, but
+ * for the references only the apply learns: `(known after apply: api.url)`) and tags.
+ */
 function createFields(config: FunctionConfiguration, tags: Record<string, string>): FieldDiff[] {
   const out: FieldDiff[] = [];
   if (config.layers.length) out.push({ field: 'layers', to: listText(config.layers) });
   if (vpcText(config.vpc) !== '(none)') out.push({ field: 'vpc', to: vpcText(config.vpc) });
-  out.push(...diffMaps('env', {}, config.environment ?? {}, () => true));
+  const env = config.environment ?? {};
+  out.push(...diffMaps('env', {}, env, (key) => !pendingApiField(env[key] ?? '')));
   out.push(...diffMaps('tag', {}, tags));
   return out;
 }
