@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the configs written here hold ops's ${account} and ${region} placeholders
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -7,8 +8,9 @@ import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient } from '
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { type EmulatorClientConfig, useEmulator } from '../support/emulator.js';
+import { type EmulatorClientConfig, emulatorEnv, useEmulator } from '../support/emulator.js';
 import { edit, smallFleet, uniqueApp } from './fleet.js';
+import { startLayerMoto } from './layer-moto.js';
 
 const DEFAULT_ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '111122223333';
@@ -116,6 +118,46 @@ describe('references and placeholders, deployed on moto (issue 12.6, 12.7, 12.8)
       expect(subs.Subscriptions?.map((s) => s.Endpoint)).toEqual([`arn:aws:lambda:us-east-1:${a.id}:function:${app}-dev-job:live`]);
       const again = await runCli(['plan'], { cwd: dir, env: a.env });
       expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    }
+  });
+
+  it("a built layer's ARN in another function's environment follows each new version in the same deploy", async () => {
+    // Moto attaches layers only with its Docker-backed Lambda config: a moto of its own (see startLayerMoto).
+    const moto = await startLayerMoto();
+    try {
+      const app = uniqueApp('lref');
+      const dir = await smallFleet(app);
+      await mkdir(path.join(dir, 'layers/shared/nodejs/node_modules/greeting'), { recursive: true });
+      const greeting = path.join(dir, 'layers/shared/nodejs/node_modules/greeting/index.js');
+      await writeFile(greeting, "exports.greet = () => 'hello';\n");
+      await edit(path.join(dir, 'ops.config.ts'), (t) =>
+        t
+          .replace(
+            "worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60 },",
+            "worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60, layers: [{ path: 'layers/shared' }] },",
+          )
+          .replace("invokes: ['worker']", "invokes: ['worker'], environment: { SHARED_LAYER: { ref: 'layer.shared.arn' } }"),
+      );
+      const env = emulatorEnv(moto.url) as NodeJS.ProcessEnv;
+      const lambda = new LambdaClient({ ...emu.clientConfig, endpoint: moto.url });
+      const layerEnv = async () =>
+        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${app}-dev-api` }))).Environment?.Variables?.SHARED_LAYER;
+      const layerArn = (v: number) => `arn:aws:lambda:us-east-1:${DEFAULT_ACCOUNT}:layer:${app}-dev-shared:${v}`;
+
+      const first = await runCli(['deploy', '--yes'], { cwd: dir, env });
+      expect(first.code, first.stderr).toBe(0);
+      expect(await layerEnv()).toBe(layerArn(1));
+
+      await writeFile(greeting, "exports.greet = () => 'hello again';\n");
+      const plan = await runCli(['plan'], { cwd: dir, env });
+      expect(plan.stdout).toContain(`update configuration of ${app}-dev-api: env SHARED_LAYER`);
+      const second = await runCli(['deploy', '--yes'], { cwd: dir, env });
+      expect(second.code, second.stderr).toBe(0);
+      expect(await layerEnv()).toBe(layerArn(2));
+      const again = await runCli(['plan'], { cwd: dir, env });
+      expect(again.code, `${again.stdout}\n${again.stderr}`).toBe(0);
+    } finally {
+      await moto.stop();
     }
   });
 });
