@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defineFleet, ref } from '../../../src/config/define.js';
 import { resolveFleet } from '../../../src/config/resolve.js';
 import { fleetSchema } from '../../../src/config/schema.js';
 import type { Fleet } from '../../../src/config/types.js';
@@ -138,6 +139,34 @@ describe('references to the fleet itself (issue 12.6)', () => {
       { path: 'functions.worker.environment.API_ID.ref', message: 'this fleet has no HTTP API (no function has routes)' },
       { path: 'functions.worker.environment.APPROVAL_API_URL.ref', message: 'this fleet has no HTTP API (no function has routes)' },
     ]);
+  });
+});
+
+describe('the ref helper of defineFleet', () => {
+  it('writes the same references, typed: a misspelt one is a type error', () => {
+    const cfg = defineFleet({
+      app: 'shop',
+      functions: {
+        api: { handler: 'src/api/handler.ts', routes: ['GET /x'] },
+        worker: {
+          handler: 'src/worker/handler.ts',
+          layers: [{ path: 'layers/deps' }],
+          environment: { A: ref.api.url, B: ref.fn('api').qualifiedArn, C: ref.layer('deps').arn, D: ref.api.id },
+        },
+      },
+    });
+    expect(cfg.functions.worker.environment).toEqual({
+      A: { ref: 'api.url' },
+      B: { ref: 'function.api.qualifiedArn' },
+      C: { ref: 'layer.deps.arn' },
+      D: { ref: 'api.id' },
+    });
+    expect(validateFleet(cfg, { stage: 'dev', exists: () => true }).problems).toEqual([]);
+    defineFleet({
+      app: 'shop',
+      // @ts-expect-error: 'api.uri' is not a reference
+      functions: { api: { handler: 'a.ts', environment: { A: { ref: 'api.uri' } } } },
+    });
   });
 });
 
