@@ -41,11 +41,23 @@ export async function prepareLocalLayers(fleet: Fleet, fn: FunctionSpec, opts: L
   return codeDir;
 }
 
-async function builtLayerZip(fleet: Fleet, layer: Extract<LayerSpec, { kind: 'build' }>, opts: LocalLayersOptions): Promise<string> {
-  // Built for the runtime and architecture deploy uses (the fleet's first Python user), so it is the same zip.
-  const target = layersOf(fleet.functions).find((t) => t.layer.name === layer.name);
-  if (!target) throw new Error(`layer ${layer.key} is not used by any function of the fleet`);
-  return (await buildLayer(target, { root: fleet.root, log: opts.log })).zipPath;
+// Builds in flight, by layer directory: `ops dev` prepares its functions at once, and two builds of one
+// layer would both run pip and write the same zip.
+const building = new Map<string, Promise<string>>();
+
+function builtLayerZip(fleet: Fleet, layer: Extract<LayerSpec, { kind: 'build' }>, opts: LocalLayersOptions): Promise<string> {
+  const key = `${fleet.root}\0${layer.key}`;
+  let zip = building.get(key);
+  if (!zip) {
+    // Built for the runtime and architecture deploy uses (the fleet's first Python user), so it is the same zip.
+    const target = layersOf(fleet.functions).find((t) => t.layer.name === layer.name);
+    if (!target) throw new Error(`layer ${layer.key} is not used by any function of the fleet`);
+    zip = buildLayer(target, { root: fleet.root, log: opts.log })
+      .then((artifact) => artifact.zipPath)
+      .finally(() => building.delete(key));
+    building.set(key, zip);
+  }
+  return zip;
 }
 
 /** `.ops/layers/<arn with : as _>.zip`: a layer version's content never changes. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDeterministicZip } from '../../src/build/zip.js';
 import { loadFleet } from '../../src/config/load.js';
 import { startDevServer } from '../../src/dev/server.js';
-import { arnLayerCachePath } from '../../src/invoke/local-layers.js';
+import { arnLayerCachePath, prepareLocalLayers } from '../../src/invoke/local-layers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
@@ -78,6 +78,8 @@ export default defineFleet({
       runtime: 'python3.12',
       layers: [{ path: 'layers/pydeps', requirements: 'layers/pydeps/requirements.txt' }, { path: 'layers/override' }],
     },
+    // Shares the first layer: a local run of both at once builds it once.
+    twin: { handler: 'src/py/lambda_function.lambda_handler', runtime: 'python3.12', layers: [{ path: 'layers/pydeps', requirements: 'layers/pydeps/requirements.txt' }] },
     web: {
       handler: 'src/web/handler.ts',
       routes: ['GET /greet'],
@@ -129,6 +131,21 @@ export default defineFleet({
     } finally {
       await server.close();
     }
+  }, 60_000);
+
+  it('functions sharing a layer, prepared at once (as ops dev does), build it once and get the same content', async () => {
+    await writeFile(path.join(dir, 'layers/pydeps/python/extra.py'), 'X = 1\n'); // a change: the next prepare builds
+    const env = { ...process.env, ...offline } as NodeJS.ProcessEnv;
+    const fleet = await loadFleet({ cwd: dir, stage: 'dev', env });
+    const logs: string[] = [];
+    const [py, twin] = await Promise.all(
+      ['py', 'twin'].map((key) =>
+        prepareLocalLayers(fleet, fleet.functions.find((f) => f.key === key)!, { env, log: (m) => logs.push(m) }),
+      ),
+    );
+    expect(logs.filter((l) => l.startsWith('layer:pydeps: built '))).toHaveLength(1);
+    expect(existsSync(path.join(py!, 'python/extra.py'))).toBe(true);
+    expect(existsSync(path.join(twin!, 'python/extra.py'))).toBe(true);
   }, 60_000);
 
   it('ops dev rebuilds a layer that changes (its node_modules included): the next request runs the new layer', async () => {
