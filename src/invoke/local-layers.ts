@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createAws } from '../aws/clients.js';
 import { downloadLayerVersion } from '../aws/layers.js';
 import { buildLayer, layersOf } from '../build/layers.js';
+import { fillAccount, needsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec, LayerSpec } from '../config/types.js';
 import { prepareLayersDir } from './local/index.js';
 
@@ -33,7 +34,10 @@ export async function prepareLocalLayers(fleet: Fleet, fn: FunctionSpec, opts: L
   if (fn.layers.length === 0) return undefined;
   const zips: string[] = [];
   for (const layer of fn.layers) {
-    const zip = layer.kind === 'build' ? await builtLayerZip(fleet, layer, opts) : await arnLayerZip(fleet, layer.arn, opts);
+    const zip =
+      layer.kind === 'build'
+        ? await once(`${fleet.root}\0build\0${layer.key}`, () => builtLayerZip(fleet, layer, opts))
+        : await once(`${fleet.root}\0arn\0${layer.arn}`, () => arnLayerZip(fleet, layer.arn, opts));
     if (zip) zips.push(zip);
   }
   if (zips.length === 0) return undefined;
@@ -41,23 +45,24 @@ export async function prepareLocalLayers(fleet: Fleet, fn: FunctionSpec, opts: L
   return codeDir;
 }
 
-// Builds in flight, by layer directory: `ops dev` prepares its functions at once, and two builds of one
-// layer would both run pip and write the same zip.
-const building = new Map<string, Promise<string>>();
+// Layers being built or fetched, by project and layer: `ops dev` prepares its functions at once, and
+// two builds of one layer would both run pip and write the same zip (two fetches, the same file).
+const inFlight = new Map<string, Promise<string | undefined>>();
 
-function builtLayerZip(fleet: Fleet, layer: Extract<LayerSpec, { kind: 'build' }>, opts: LocalLayersOptions): Promise<string> {
-  const key = `${fleet.root}\0${layer.key}`;
-  let zip = building.get(key);
-  if (!zip) {
-    // Built for the runtime and architecture deploy uses (the fleet's first Python user), so it is the same zip.
-    const target = layersOf(fleet.functions).find((t) => t.layer.name === layer.name);
-    if (!target) throw new Error(`layer ${layer.key} is not used by any function of the fleet`);
-    zip = buildLayer(target, { root: fleet.root, log: opts.log })
-      .then((artifact) => artifact.zipPath)
-      .finally(() => building.delete(key));
-    building.set(key, zip);
+function once(key: string, start: () => Promise<string | undefined>): Promise<string | undefined> {
+  let job = inFlight.get(key);
+  if (!job) {
+    job = start().finally(() => inFlight.delete(key));
+    inFlight.set(key, job);
   }
-  return zip;
+  return job;
+}
+
+async function builtLayerZip(fleet: Fleet, layer: Extract<LayerSpec, { kind: 'build' }>, opts: LocalLayersOptions): Promise<string> {
+  // Built for the runtime and architecture deploy uses (the fleet's first Python user), so it is the same zip.
+  const target = layersOf(fleet.functions).find((t) => t.layer.name === layer.name);
+  if (!target) throw new Error(`layer ${layer.key} is not used by any function of the fleet`);
+  return (await buildLayer(target, { root: fleet.root, log: opts.log })).zipPath;
 }
 
 /** `.ops/layers/<arn with : as _>.zip`: a layer version's content never changes. */
@@ -77,7 +82,9 @@ async function arnLayerZip(fleet: Fleet, arn: string, opts: LocalLayersOptions):
   const region = arn.split(':')[3] || fleet.region;
   const aws = createAws({ region, endpointUrl: opts.endpointUrl, env: opts.env, maxAttempts: 2, retry: { throttleDelaysMs: [] } });
   try {
-    const zip = await downloadLayerVersion(aws, arn, { signal: AbortSignal.timeout(opts.fetchTimeoutMs ?? 60_000) });
+    // `${account}` in the config's ARN stands for the account of these credentials, as in a deploy.
+    const resolved = needsAccount(arn) ? fillAccount(arn, await aws.accountId()) : arn;
+    const zip = await downloadLayerVersion(aws, resolved, { signal: AbortSignal.timeout(opts.fetchTimeoutMs ?? 60_000) });
     await mkdir(path.dirname(cached), { recursive: true });
     const temporary = `${cached}.${process.pid}.tmp`;
     await writeFile(temporary, zip);
