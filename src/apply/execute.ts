@@ -4,7 +4,7 @@ import type { Actual, FunctionConfiguration } from '../aws/types.js';
 import * as w from '../aws/write.js';
 import { UserError } from '../errors.js';
 import { pendingLayerName } from '../plan/arn.js';
-import { pendingApiField } from '../plan/refs.js';
+import { fillPending } from '../plan/refs.js';
 import type { Change, Plan } from '../plan/types.js';
 
 /** What happened to one change. */
@@ -232,13 +232,16 @@ class ApplyState {
     return published;
   }
 
-  /** An environment value the plan left pending (the API's URL or id, a new layer version), filled in. */
+  /** An environment value with what the plan left pending (the API's URL or id, a new layer version) filled in. */
   private envValue(value: string): string {
-    const field = pendingApiField(value);
-    if (!field) return this.layerVersion(value);
-    const known = field === 'url' ? this.apiEndpoint : this.apiId;
-    if (!known) throw new Error(`the HTTP API's ${field} is not known (its creation failed or was skipped)`);
-    return known;
+    return fillPending(value, {
+      api: (field) => {
+        const known = field === 'url' ? this.apiEndpoint : this.apiId;
+        if (!known) throw new Error(`the HTTP API's ${field} is not known (its creation failed or was skipped)`);
+        return known;
+      },
+      layer: (arn) => this.layerVersion(arn),
+    });
   }
 
   /** The configuration with what only this run learns filled in: new layer versions, the new API's URL and id. */

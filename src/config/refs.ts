@@ -14,11 +14,12 @@ export type FunctionRefField = (typeof FUNCTION_REF_FIELDS)[number];
 /** A reference as written in the config: `api.url`, `api.id`, `function.<key>.<field>`, `layer.<key>.arn`. */
 export type FleetRef = 'api.url' | 'api.id' | `function.${string}.${FunctionRefField}` | `layer.${string}.arn`;
 
-/** A reference, parsed. */
-export type EnvRef =
+/** A reference, parsed; `suffix` is appended to its value (`{ ref: 'api.url', suffix: '/approval' }`). */
+export type EnvRef = (
   | { kind: 'api'; field: 'url' | 'id' }
   | { kind: 'function'; key: string; field: FunctionRefField }
-  | { kind: 'layer'; key: string };
+  | { kind: 'layer'; key: string }
+) & { suffix?: string };
 
 export const REF_PATTERN =
   /^(api\.(url|id)|function\.([a-z][a-z0-9-]*)\.(name|qualifiedName|arn|qualifiedArn)|layer\.([A-Za-z0-9_-]+)\.arn)$/;

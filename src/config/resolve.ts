@@ -162,7 +162,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
   return mapArns(spec, (arn) => fillRegion(arn, region));
 }
 
-type EnvValue = string | { ref: string };
+type EnvValue = string | { ref: string; suffix?: string };
 
 const fleetRegion = (cfg: ParsedFleet, opts: ResolveOptions) =>
   opts.region || cfg.region || opts.env?.AWS_REGION || opts.env?.AWS_DEFAULT_REGION || 'us-east-1';
@@ -195,9 +195,10 @@ function splitEnvironment(
     }
     const ref = parseRef(value.ref);
     if (!ref) throw new Error(`resolveFleet: ${key} holds an unchecked reference '${value.ref}'`);
-    if (ref.kind === 'function' && ref.field === 'name') environment[key] = physicalName(app, stage, ref.key);
-    else if (ref.kind === 'function' && ref.field === 'qualifiedName') environment[key] = invokeTarget(app, stage, ref.key);
-    else refs[key] = ref;
+    const suffix = value.suffix ?? '';
+    if (ref.kind === 'function' && ref.field === 'name') environment[key] = physicalName(app, stage, ref.key) + suffix;
+    else if (ref.kind === 'function' && ref.field === 'qualifiedName') environment[key] = invokeTarget(app, stage, ref.key) + suffix;
+    else refs[key] = suffix ? { ...ref, suffix } : ref;
   }
   return { environment: sortKeys(environment), ...(Object.keys(refs).length ? { envRefs: sortKeys(refs) } : {}) };
 }

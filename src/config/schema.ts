@@ -60,7 +60,11 @@ const envName = z
  * `{ ref: 'api.url' }`: a value of the fleet itself that the plan fills in (src/config/refs.ts). The
  * path is checked with the other cross-field rules, so a wrong one is named as such, not as "not a string".
  */
-export const envRefSchema = z.strictObject({ ref: z.string() as unknown as z.ZodType<FleetRef, FleetRef> });
+export const envRefSchema = z.strictObject({
+  ref: z.string() as unknown as z.ZodType<FleetRef, FleetRef>,
+  /** Appended to the value: `{ ref: 'api.url', suffix: '/approval' }`. */
+  suffix: z.string().optional(),
+});
 const environment = z.record(
   envName,
   z.union([

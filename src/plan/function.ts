@@ -5,7 +5,7 @@ import { layerArn, pendingLayerVersionArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
 import { latestLayerVersions } from './layers.js';
-import { pendingApiField, refDependencies, refValue } from './refs.js';
+import { isPending, refDependencies, refValue } from './refs.js';
 import { functionRoleArn } from './role.js';
 import { functionTags } from './settings.js';
 import type { ArtifactRef, Change, FieldDiff } from './types.js';
@@ -66,7 +66,7 @@ function createFields(config: FunctionConfiguration, tags: Record<string, string
   if (config.layers.length) out.push({ field: 'layers', to: listText(config.layers) });
   if (vpcText(config.vpc) !== '(none)') out.push({ field: 'vpc', to: vpcText(config.vpc) });
   const env = config.environment ?? {};
-  out.push(...diffMaps('env', {}, env, (key) => !pendingApiField(env[key] ?? '')));
+  out.push(...diffMaps('env', {}, env, (key) => !isPending(env[key] ?? '')));
   out.push(...diffMaps('tag', {}, tags));
   return out;
 }

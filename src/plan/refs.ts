@@ -15,10 +15,23 @@ export interface RefSources {
 
 /** What a reference to the API holds until the API exists: shown by the plan, filled in by the executor. */
 export const pendingApiValue = (field: 'url' | 'id') => `(known after apply: api.${field})`;
-export const pendingApiField = (value: string) => /^\(known after apply: api\.(url|id)\)$/.exec(value)?.[1] as 'url' | 'id' | undefined;
+const PENDING_API = /\(known after apply: api\.(url|id)\)/g;
+const PENDING_LAYER = /arn:[^:]+:lambda:[^:]+:[^:]+:layer:[^:]+:\(next\)/g;
 
-/** The value a reference stands for: known from the config and the account, or pending until a create. */
+/** Whether a value holds something only the apply learns (a new API's URL or id, a layer version it publishes). */
+export const isPending = (value: string) => new RegExp(PENDING_API.source).test(value) || new RegExp(PENDING_LAYER.source).test(value);
+
+/** `value` with each pending part replaced: `api` gives the API's URL or id, `layer` a pending layer version ARN's version. */
+export function fillPending(value: string, fill: { api: (field: 'url' | 'id') => string; layer: (pendingArn: string) => string }): string {
+  return value.replace(PENDING_API, (_, field: 'url' | 'id') => fill.api(field)).replace(PENDING_LAYER, (arn) => fill.layer(arn));
+}
+
+/** The value a reference stands for (its suffix appended): known from the config and the account, or pending until a create. */
 export function refValue(fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, src: RefSources, ref: EnvRef): string {
+  return bareRefValue(fleet, src, ref) + (ref.suffix ?? '');
+}
+
+function bareRefValue(fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, src: RefSources, ref: EnvRef): string {
   const { app, stage, region } = fleet;
   if (ref.kind === 'api') return src.api ? src.api[ref.field] : pendingApiValue(ref.field);
   if (ref.kind === 'layer') {

@@ -30,14 +30,14 @@ describe('references and placeholders, deployed on moto (issue 12.6, 12.7, 12.8)
       t
         .replace(
           "worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60 },",
-          "worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60, environment: { APPROVAL_API_URL: { ref: 'api.url' }, API_ID: { ref: 'api.id' } } },",
+          "worker: { handler: 'src/worker/handler.ts', memory: 512, timeout: 60, environment: { APPROVAL_API_URL: { ref: 'api.url', suffix: '/approval' }, API_ID: { ref: 'api.id' } } },",
         )
         .replace("invokes: ['worker']", "invokes: ['worker', { function: 'worker', env: 'WORKER_LAMBDA_ARN', value: 'arn' }]"),
     );
     const env = emu.env as NodeJS.ProcessEnv;
     const plan = await runCli(['plan', '--stage', 'fresh'], { cwd: dir, env });
     expect(plan.code, plan.stderr).toBe(2);
-    expect(plan.stdout).toContain('(known after apply: api.url)');
+    expect(plan.stdout).toContain(`APPROVAL_API_URL='(known after apply: api.url)/approval'`);
 
     const deploy = await runCli(['deploy', '--yes', '--stage', 'fresh'], { cwd: dir, env });
     expect(deploy.code, deploy.stderr).toBe(0);
@@ -48,7 +48,7 @@ describe('references and placeholders, deployed on moto (issue 12.6, 12.7, 12.8)
     const lambda = new LambdaClient(emu.clientConfig);
     for (const qualifier of [undefined, 'live']) {
       const worker = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${app}-fresh-worker`, Qualifier: qualifier }));
-      expect(worker.Environment?.Variables).toMatchObject({ APPROVAL_API_URL: api?.ApiEndpoint, API_ID: api?.ApiId });
+      expect(worker.Environment?.Variables).toMatchObject({ APPROVAL_API_URL: `${api?.ApiEndpoint}/approval`, API_ID: api?.ApiId });
     }
     const caller = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${app}-fresh-api` }));
     expect(caller.Environment?.Variables).toMatchObject({

@@ -30,9 +30,9 @@ const config = () => ({
       handler: 'src/worker/handler.ts',
       layers: [{ path: 'layers/deps' }],
       environment: {
-        APPROVAL_API_URL: { ref: 'api.url' as const },
+        APPROVAL_API_URL: { ref: 'api.url' as const, suffix: '/approval' },
         API_ID: { ref: 'api.id' as const },
-        API_FN: { ref: 'function.api.name' as const },
+        API_FN: { ref: 'function.api.name' as const, suffix: '/x' },
         API_FN_LIVE: { ref: 'function.api.qualifiedName' as const },
         API_ARN: { ref: 'function.api.arn' as const },
         API_ARN_LIVE: { ref: 'function.api.qualifiedArn' as const },
@@ -54,7 +54,7 @@ const index = (plan: Plan, id: string) => plan.changes.findIndex((c) => c.id ===
 describe('references to the fleet itself (issue 12.6)', () => {
   it('resolves names from the config alone and leaves ARNs, the API and layers to the plan', () => {
     const worker = resolve(config()).functions[1];
-    expect(worker.environment).toMatchObject({ API_FN: 'shop-dev-api', API_FN_LIVE: 'shop-dev-api:live', PLAIN: 'x' });
+    expect(worker.environment).toMatchObject({ API_FN: 'shop-dev-api/x', API_FN_LIVE: 'shop-dev-api:live', PLAIN: 'x' });
     expect(Object.keys(worker.envRefs ?? {}).sort()).toEqual(['API_ARN', 'API_ARN_LIVE', 'API_ID', 'APPROVAL_API_URL', 'DEPS_LAYER']);
   });
 
@@ -63,7 +63,7 @@ describe('references to the fleet itself (issue 12.6)', () => {
     const plan = planDeploy({ fleet, artifacts: artifactsFor(fleet), actual: emptyActual() });
     const create = find(plan, 'function.create:shop-dev-worker');
     expect(envOf(create)).toMatchObject({
-      APPROVAL_API_URL: '(known after apply: api.url)',
+      APPROVAL_API_URL: '(known after apply: api.url)/approval',
       API_ID: '(known after apply: api.id)',
       API_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:shop-dev-api',
       API_ARN_LIVE: 'arn:aws:lambda:us-east-1:123456789012:function:shop-dev-api:live',
@@ -100,7 +100,7 @@ describe('references to the fleet itself (issue 12.6)', () => {
     const plan = planDeploy({ fleet, artifacts, actual });
     const create = find(plan, 'function.create:shop-dev-worker');
     expect(envOf(create)).toMatchObject({
-      APPROVAL_API_URL: 'https://a1b2c3.execute-api.us-east-1.amazonaws.com',
+      APPROVAL_API_URL: 'https://a1b2c3.execute-api.us-east-1.amazonaws.com/approval',
       API_ID: 'a1b2c3',
       DEPS_LAYER: 'arn:aws:lambda:us-east-1:123456789012:layer:shop-dev-deps:4',
     });
