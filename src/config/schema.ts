@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { scheduleProblem, statementProblems } from './iam.js';
 import { AWS_LIMITS, count, tagProblem } from './limits.js';
 
-import {
-  ACCOUNT_PART,
-  ACCOUNT_PLACEHOLDER,
-  type FleetRef,
-  FUNCTION_REF_FIELDS,
-  REGION_PART,
-  ROLE_NAME,
-} from './refs.js';
+import { ACCOUNT_PART, ACCOUNT_PLACEHOLDER, type FleetRef, FUNCTION_REF_FIELDS, REGION_PART, ROLE_NAME } from './refs.js';
 import { RUNTIMES } from './runtimes.js';
 
 export { RUNTIMES, type Runtime } from './runtimes.js';

@@ -108,7 +108,12 @@ describe('defaults: params, layers, permissions, vpc, root and globs for every f
       { path: 'functions.api.exclude', message: 'only applies to Python functions (a Node zip is its bundle)' },
     ]);
     delete (raw.functions.api as { exclude?: string[] }).exclude;
-    const f = resolveFleet(fleetSchema.parse(raw), { stage: 'dev', root, configPath: '/proj/ops.config.ts', exists: (p) => p === '/proj/src/py/main.py' || p === '/proj/src/api/handler.ts' });
+    const f = resolveFleet(fleetSchema.parse(raw), {
+      stage: 'dev',
+      root,
+      configPath: '/proj/ops.config.ts',
+      exists: (p) => p === '/proj/src/py/main.py' || p === '/proj/src/api/handler.ts',
+    });
     expect(f.functions.map((x) => x.exclude)).toEqual([undefined, ['docs/**']]);
   });
 });
@@ -121,7 +126,13 @@ describe('alarms as the seeds write them (issue 12.10)', () => {
 
   it('an alarm without an action, with its operator, datapoints and missing-data treatment, as PutMetricAlarm gets it', () => {
     const [fn] = resolve(
-      fleet({ name: 'errors', comparison: 'GreaterThanThreshold', evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: 'notBreaching' }),
+      fleet({
+        name: 'errors',
+        comparison: 'GreaterThanThreshold',
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: 'notBreaching',
+      }),
     ).functions;
     expect(desiredAlarms(fn)).toEqual([
       expect.objectContaining({
