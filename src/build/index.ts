@@ -82,9 +82,8 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
   const python = opts.python ?? 'python3';
   const sources = await readPythonSources(fn, root);
   assertHandlerModule(fn, sources.entries, root);
-  // Said on every build, cached or not: a dropped requirement is never silent.
+  // Said where the user sees it whenever the zip is built (a cached one repeats the same decision: --debug).
   const dropped = sources.plan && providedNote(sources.plan, fn);
-  if (dropped) (opts.notice ?? log)(`${fn.key}: ${dropped}`);
   const print = fingerprint({
     format: BUILD_FORMAT,
     language: 'python',
@@ -93,8 +92,10 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
     zlib: process.versions.zlib,
   });
   if (previous?.fingerprint === print && sameInputs(previous.inputs, sources.inputs) && (await cachedZipValid(zipPath, previous))) {
+    if (dropped) log(`${fn.key}: ${dropped}`);
     return cached(ctx, previous);
   }
+  if (dropped) (opts.notice ?? log)(`${fn.key}: ${dropped}`);
   const notes = sources.plan ? describePlan(sources.plan, fn) : [];
   for (const n of notes) if (n !== dropped) log(`${fn.key}: ${n}`);
   const deps = sources.plan ? await installRequirements(fn, sources.plan, { python }) : [];

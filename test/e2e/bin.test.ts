@@ -218,7 +218,9 @@ describe('an endpoint that is not there', () => {
       for (let i = 0; i < 3; i++) {
         const r = await ops([...cmd, '--endpoint-url', 'http://127.0.0.1:9'], { env });
         expect(r.code, r.stderr).toBe(1);
-        expect(r.stderr).toBe(
+        // The build beside the read may say, the first time, which requirement the runtime provides: not part of the error.
+        const said = r.stderr.replace(/^[\w-]+: not packaging .*\n/gm, '');
+        expect(said).toBe(
           'error: cannot reach http://127.0.0.1:9 (ECONNREFUSED)\n  hint: is the endpoint running? pass --endpoint-url (or set AWS_ENDPOINT_URL) to use another one\n',
         );
       }
