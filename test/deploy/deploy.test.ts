@@ -50,6 +50,11 @@ describe('ops deploy: the repo fleet', () => {
     const r = await deploy();
     expect(r.stderr).toMatch(/Deployed: \d+ changes applied/);
     const name = `${app}-${stage}-tasks-api`;
+    // Status right after the deploy: no drift (issue 12.1; status reads it off the deploy plan).
+    const status = await runCli(['status', '--json'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(status.code, status.stderr).toBe(0);
+    for (const f of status.json().functions)
+      expect([f.function, f.deployed, f.code, f.configDrift]).toEqual([f.function, true, 'same', []]);
 
     // Function settings, environment, tags.
     const fn = await lambda().send(new GetFunctionCommand({ FunctionName: name }));

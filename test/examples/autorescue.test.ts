@@ -8,6 +8,7 @@ import { useEmulator } from '../support/emulator.js';
 import {
   copyExample,
   EXAMPLES_DIR,
+  expectNoDrift,
   invokeLocal,
   kindsFor,
   type Ops,
@@ -198,6 +199,7 @@ describe('examples/autorescue (seed 000)', () => {
     it('ops deploy --yes creates both functions on the existing role', async () => {
       const r = await ops(['deploy', '--yes'], {});
       expect(r.code, r.stderr).toBe(0);
+      await expectNoDrift(ops);
       const lambda = new LambdaClient(emu.clientConfig);
       for (const [key, file] of [
         ['search-flights', 'search_flights'],

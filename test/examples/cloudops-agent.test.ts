@@ -9,6 +9,7 @@ import { useEmulator } from '../support/emulator.js';
 import {
   bodyOf,
   copyExample,
+  expectNoDrift,
   invokeLocal,
   kindsFor,
   type Ops,
@@ -323,6 +324,7 @@ describe('examples/cloudops-agent (seed 003)', () => {
     it('ops deploy --yes: rule, subscription, alarms and inline policies read back as the seed sets them', async () => {
       const r = await ops(['deploy', '--yes']);
       expect(r.code, r.stderr).toBe(0);
+      await expectNoDrift(ops);
       const name = (fn: string) => `cloudops-${stage}-${fn}`;
 
       const events = new EventBridgeClient(emu.clientConfig);

@@ -7,6 +7,7 @@ import { clientConfigFor, emulatorEnv, useEmulator } from '../support/emulator.j
 import {
   bodyOf,
   copyExample,
+  expectNoDrift,
   invokeLocal,
   kindsFor,
   type Ops,
@@ -199,6 +200,7 @@ describe('examples/faas-services (seed 001)', () => {
     it('ops deploy --yes: every function runs on the published layer', async () => {
       const r = await remote(['deploy', '--yes']);
       expect(r.code, r.stderr).toBe(0);
+      await expectNoDrift(remote);
       const lambda = new LambdaClient(clientConfigFor(moto.url));
       for (const fn of SERVICES) {
         const got = await lambda.send(new GetFunctionCommand({ FunctionName: `motadata-ai-services-${stage}-${fn}` }));

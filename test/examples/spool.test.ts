@@ -9,6 +9,7 @@ import { type EmulatorClientConfig, useEmulator } from '../support/emulator.js';
 import {
   bodyOf,
   copyExample,
+  expectNoDrift,
   invokeLocal,
   kindsFor,
   type Ops,
@@ -214,6 +215,7 @@ describe('examples/spool (seed 002)', () => {
     it('ops deploy --yes: in the subnets, tagged, with the VPC access policy on its role', async () => {
       const r = await ops(['deploy', '--yes']);
       expect(r.code, r.stderr).toBe(0);
+      await expectNoDrift(ops);
       const name = `spool-${stage}-exercise-service`;
       const lambda = new LambdaClient(emu.clientConfig);
       const fn = await lambda.send(new GetFunctionCommand({ FunctionName: name }));

@@ -157,3 +157,17 @@ export async function smokeLocal(ops: Ops): Promise<void> {
 
 /** The parsed JSON body of an HTTP result. */
 export const bodyOf = (result: { body: string }) => JSON.parse(result.body);
+
+/**
+ * `ops status --json` right after a deploy: every function deployed, its code the same as the zip and
+ * no configuration drift (status reads drift off the deploy plan, issue 12.1), and the text says so too.
+ */
+export async function expectNoDrift(ops: Ops): Promise<void> {
+  const status = await ops(['status', '--json']);
+  expect(status.code, status.stderr).toBe(0);
+  const fns = (status.json() as { functions: { function: string; deployed: boolean; code: string; configDrift: string[] }[] }).functions;
+  expect(fns.length).toBeGreaterThan(0);
+  for (const f of fns) expect([f.function, f.deployed, f.code, f.configDrift]).toEqual([f.function, true, 'same', []]);
+  const text = await ops(['status']);
+  expect(text.stdout + text.stderr).not.toMatch(/drift/i);
+}

@@ -7,6 +7,7 @@ import { useEmulator } from '../support/emulator.js';
 import {
   bodyOf,
   copyExample,
+  expectNoDrift,
   invokeLocal,
   invokePayload,
   kindsFor,
@@ -179,6 +180,7 @@ describe('examples/valro (seed 004)', () => {
     it('ops deploy --yes: the worker retries once, drops hour-old events, sends failures to the queue', async () => {
       const r = await ops(['deploy', '--yes']);
       expect(r.code, r.stderr).toBe(0);
+      await expectNoDrift(ops);
       const lambda = new LambdaClient(emu.clientConfig);
       const api = await lambda.send(new GetFunctionCommand({ FunctionName: `valro-${stage}-backend` }));
       expect(api.Configuration).toMatchObject({ MemorySize: 512, Timeout: 30, Handler: 'api.lambda_function.lambda_handler' });
