@@ -98,10 +98,29 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
   const routes = compileRoutes(fns);
   const served = new Map<string, Served>();
+  const integrationTimeoutMs = opts.integrationTimeoutMs ?? 30_000;
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    void handle(req, res);
+  });
+  // Listening first: a port in use is said before anything is built, and a function that names the
+  // fleet's API (ref.api.url) gets this server's URL.
+  server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1');
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UserError(`port ${opts.port ?? 3000} is in use`, { hint: 'pass --port <n>, or --port 0 for any free port' });
+    }
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const port = address.port;
+  const baseUrl = `http://${address.address}:${port}`;
   const prepare = async (fn: FunctionSpec) => {
     const { worker, params } = await prepareLocalFunction(fleet, fn, {
       env: opts.env,
       endpointUrl: opts.endpointUrl,
+      apiUrl: baseUrl,
       log: hooks.debug,
       onLog: (chunk) => hooks.functionLog?.(fn.key, chunk),
       onWarning: hooks.warn,
@@ -110,6 +129,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     return { worker, params };
   };
 
+  const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
   await Promise.all(
     fns.map(async (fn) => {
       const { worker, params } = await prepare(fn);
@@ -119,19 +139,17 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       }
       served.set(fn.key, { fn, options: worker, pool: new WorkerPool(worker, opts.maxWorkersPerFunction ?? 4) });
     }),
-  );
+  ).catch(async (error) => {
+    await closeServer();
+    throw error;
+  });
   try {
     await Promise.all([...served.values()].map((s) => s.pool.warm()));
   } catch (error) {
     await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
+    await closeServer();
     throw error;
   }
-
-  let port = 0;
-  const integrationTimeoutMs = opts.integrationTimeoutMs ?? 30_000;
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
-    void handle(req, res);
-  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = performance.now();
@@ -273,22 +291,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     for (const w of layerWatchers) w.close();
   };
 
-  server.listen(opts.port ?? 3000, opts.host ?? '127.0.0.1');
-  try {
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
-  } catch (error) {
-    closeWatchers();
-    await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UserError(`port ${opts.port ?? 3000} is in use`, { hint: 'pass --port <n>, or --port 0 for any free port' });
-    }
-    throw error;
-  }
-  const address = server.address() as AddressInfo;
-  port = address.port;
-
   return {
-    url: `http://${address.address}:${port}`,
+    url: baseUrl,
     port,
     routes,
     watchMode: watcher?.mode,

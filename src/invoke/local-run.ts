@@ -11,6 +11,7 @@ import { parseDotenv } from '../params/dotenv.js';
 import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
 import { hasAwsCredentials, prepareLocalLayers } from './local-layers.js';
+import { localRefValues } from './local-refs.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
 const AWS_PASS_THROUGH = [
@@ -118,6 +119,8 @@ export interface PrepareLocalOptions {
   log?: (msg: string) => void;
   onLog?: (chunk: string) => void;
   onWarning?: (msg: string) => void;
+  /** `ops dev`: the URL a function's reference to the fleet's API (ref.api.url) gets: the local server's. */
+  apiUrl?: string;
 }
 
 /** The `@aws-sdk` directory ops is installed with (its own clients live there). */
@@ -140,14 +143,17 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
   const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir, key: fn.key });
   if (fn.language === 'node' && !fn.bundle.bundleAwsSdk) await provideAwsSdk(runDir, fleet.root, opsAwsSdkDir());
   const optDir = await prepareLocalLayers(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log, warn: opts.onWarning });
-  const params = await localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log });
+  const [params, refs] = await Promise.all([
+    localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log }),
+    localRefValues(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, apiUrl: opts.apiUrl, warn: opts.onWarning }),
+  ]);
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;
   if (opts.endpointUrl) env.AWS_ENDPOINT_URL = opts.endpointUrl;
   // The function's SDK would warn that this machine's Node is older than its runtime's; ops already
   // says so once (the worker's runtime warning), Lambda itself never would.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  Object.assign(env, fn.environment, params.env);
+  Object.assign(env, fn.environment, refs, params.env);
   const worker: LocalWorkerOptions = {
     codeDir,
     optDir,
