@@ -4,7 +4,8 @@
 //   git worktree add /tmp/ops-base <commit> && ln -s "$PWD/node_modules" /tmp/ops-base/node_modules
 //   (cd /tmp/ops-base && node scripts/build.mjs) && node bench/ab.mjs /tmp/ops-base 9
 // Each run copies the repo's fleet under a fresh app name for each build and times a cold deploy, a no-op
-// redeploy and a one-function code change (bench/deploy.mjs has the bash baseline and call counts).
+// redeploy, a one-function code change packaged before the deploy (`code`) and one built by the deploy
+// (`build`) (bench/deploy.mjs has the bash baseline and call counts).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const roots = { base: path.resolve(base), head: here };
 const runs = Number(process.argv[3] ?? 5);
 const { moto, env } = await startBenchEmulator();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const res = { base: { cold: [], noop: [], code: [] }, head: { cold: [], noop: [], code: [] } };
+const res = { base: { cold: [], noop: [], code: [], build: [] }, head: { cold: [], noop: [], code: [], build: [] } };
 try {
   for (let i = 0; i < runs; i++) {
     for (const which of i % 2 ? ['head', 'base'] : ['base', 'head']) {
@@ -49,6 +50,9 @@ try {
       writeFileSync(handler, `${readFileSync(handler, 'utf8')}\nexport const benchVersion = '${app}';\n`);
       ops(['package']);
       res[which].code.push(ops(['deploy', '--yes']));
+      // The same change, built by the deploy itself (bench/deploy.mjs's code-change scenario).
+      writeFileSync(handler, `${readFileSync(handler, 'utf8')}\nexport const benchBuild = '${app}';\n`);
+      res[which].build.push(ops(['deploy', '--yes']));
     }
   }
 } finally {
@@ -57,7 +61,7 @@ try {
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`| deploy | base (median) | head (median) | head / base | base runs | head runs |`);
 console.log('|---|---|---|---|---|---|');
-for (const k of ['cold', 'noop', 'code']) {
+for (const k of ['cold', 'noop', 'code', 'build']) {
   const [b, h] = [median(res.base[k]), median(res.head[k])];
   const list = (xs) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
   console.log(`| ${k} | ${s(b)} | ${s(h)} | ${(h / b).toFixed(2)} | ${list(res.base[k])} | ${list(res.head[k])} |`);
