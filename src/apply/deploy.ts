@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Aws } from '../aws/clients.js';
-import { readActual } from '../aws/read.js';
+import { readActual, readFunction } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
 import { type Artifact, buildFleet, limitsFor } from '../build/index.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
@@ -23,8 +23,8 @@ export interface PlanContext {
   actual: Actual;
   artifacts: Artifact[];
   plan: Plan;
-  /** Reads AWS again and plans with the same inputs: the verification after an apply. */
-  replan: () => Promise<Plan>;
+  /** Reads AWS again (what `applied` changed: see verificationRead) and plans with the same inputs: the verification after an apply. */
+  replan: (applied?: Change[]) => Promise<Plan>;
 }
 
 export interface PrepareOptions {
@@ -92,8 +92,43 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     actual = await readActual(aws, fleet);
     plan = planFrom(actual);
   }
-  const replan = async () => planFrom(await readActual(aws, fleet));
+  const before = actual;
+  const replan = async (applied: Change[] = []) => planFrom(await verificationRead(aws, fleet, before, applied));
   return { fleet, fns, aws, actual, artifacts, plan, replan };
+}
+
+/** Changes whose whole effect shows in their own function's read (GetFunction, GetAlias, GetPolicy, ListVersionsByFunction). */
+const FUNCTION_LOCAL = new Set<Change['kind']>([
+  'function.update-code',
+  'function.update-config',
+  'function.tag',
+  'alias.publish',
+  'versions.prune',
+]);
+
+/**
+ * AWS as it is after an apply. When every change applied was to one function's own code, configuration,
+ * tags, alias or versions (a code change, the usual deploy), only those functions are read again; the rest
+ * of the stage is as it was read before the apply, under the lease, which no other run held since. Anything
+ * else, or a function gone or no longer ours, and the whole stage is read again.
+ */
+async function verificationRead(aws: Aws, fleet: Fleet, before: Actual, applied: Change[]): Promise<Actual> {
+  const local = applied.length > 0 && applied.every((c) => FUNCTION_LOCAL.has(c.kind));
+  if (!local) return readActual(aws, fleet);
+  const names = [...new Set(applied.map((c) => (c as { name: string }).name))];
+  const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet)));
+  const functions = { ...before.functions };
+  for (const f of fresh) {
+    if (!f || 'reason' in f) return readActual(aws, fleet);
+    // Provisioned concurrency and async settings are read beside the stage's other settings; none of these changes touched them.
+    const had = before.functions[f.name];
+    functions[f.name] = {
+      ...f,
+      ...(had?.provisionedConcurrency !== undefined ? { provisionedConcurrency: had.provisionedConcurrency } : {}),
+      ...(had?.asyncConfig ? { asyncConfig: had.asyncConfig } : {}),
+    };
+  }
+  return { ...before, functions };
 }
 
 /**
@@ -300,11 +335,12 @@ const VERIFY_DELAYS_MS = [1_000, 3_000];
  */
 async function verifyApplied(pc: PlanContext, result: ApplyResult): Promise<Plan | undefined> {
   if (result.interrupted || result.failed.length || result.skipped.length) return undefined;
-  let plan = await pc.replan();
+  const applied = result.results.filter((r) => r.status === 'done').map((r) => r.change);
+  let plan = await pc.replan(applied);
   for (const ms of VERIFY_DELAYS_MS) {
     if (!plan.changes.length) break;
     await pc.aws.retry.sleep(ms);
-    plan = await pc.replan();
+    plan = await pc.replan(applied);
   }
   return plan;
 }

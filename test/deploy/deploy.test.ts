@@ -12,6 +12,7 @@ import { GetAliasCommand, GetFunctionCommand, GetPolicyCommand, LambdaClient } f
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { isLeaseCall, useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { copyRepoFleet, edit, putRepoFleetParams, uniqueApp } from './fleet.js';
 
 /**
@@ -163,10 +164,33 @@ describe('ops deploy: the repo fleet', () => {
       `function.update-code:${app}-${stage}-gateway`,
       `alias.publish:${app}-${stage}-gateway`,
     ]);
-    const { writes } = await deployCountingWrites();
+    const proxy = await emu.proxy();
+    const r = await deploy([], proxy.env);
+    const ops = proxy.requests.filter((q) => !isLeaseCall(q)).map((q) => `${q.service}.${q.operation}`);
+    const writes = ops.filter((op) => !/\.(Get|List|Describe|Head|Filter)/.test(op)).sort();
     expect(writes).toEqual(['lambda.PublishVersion', 'lambda.UpdateAlias', 'lambda.UpdateFunctionCode']);
+    // The verification reads what the apply changed, that one function, not the whole stage again.
+    // (The lease's release, a GetParameter, is the only other call after the last write.)
+    const after = ops.slice(ops.lastIndexOf('lambda.UpdateAlias') + 1).filter((op) => !op.startsWith('ssm.'));
+    expect(after.sort()).toEqual(['lambda.GetAlias', 'lambda.GetFunction', 'lambda.GetPolicy', 'lambda.ListVersionsByFunction']);
+    expect(r.stderr).not.toContain('verification');
     const alias = await lambda().send(new GetAliasCommand({ FunctionName: `${app}-${stage}-gateway`, Name: 'live' }));
     expect(alias.FunctionVersion).toBe('2');
+  });
+
+  it("a code change whose alias move AWS acknowledges and drops: the function's verification read says so, exit 1", async () => {
+    await edit(path.join(dir, 'src/functions/gateway/handler.ts'), (t) => t.replace("status: 'healthy',", "status: 'fine',"));
+    const proxy = await emu.proxy();
+    proxy.addFault({
+      match: { service: 'lambda', operation: 'UpdateAlias' },
+      respond: faults.raw(200, '{}', { 'content-type': 'application/json' }),
+    });
+    const r = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('The verification read after applying still finds changes:');
+    expect(r.stderr).toContain('the deploy did not converge');
+    await deploy();
+    expect((await runCli(['plan'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv })).code).toBe(0);
   });
 
   it('one changed memory size: only that configuration is written', async () => {
