@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { Aws } from '../aws/clients.js';
+import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import { readActual, readFunction } from '../aws/read.js';
 import type { Actual } from '../aws/types.js';
 import { type Artifact, buildFleet, limitsFor } from '../build/index.js';
@@ -52,6 +52,7 @@ export interface LeaseGate {
  * the lease (so none wrote) while this one read; any other figure, and AWS is read again under the lease.
  */
 export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<PlanContext> {
+  preloadDeployClients();
   const fleet = await loadFleetFor(ctx);
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;

@@ -273,6 +273,22 @@ function memoizeCredentials(provider: AwsCredentialIdentityProvider): AwsCredent
 let warningSilenced: Promise<void> | undefined;
 
 /**
+ * Starts loading the client modules a deploy reads with, ahead of need: while the config loads (esbuild
+ * works in its own process) the main thread is free, and `import()` keeps each module for `lazy` above.
+ * The look at the stage's lease (SSM) comes first: the read waits for it.
+ */
+export function preloadDeployClients(): void {
+  const loads = [
+    () => import('@aws-sdk/client-ssm'),
+    () => import('@aws-sdk/client-lambda'),
+    () => import('@aws-sdk/client-iam'),
+    () => import('@aws-sdk/client-cloudwatch-logs'),
+    () => import('@aws-sdk/client-apigatewayv2'),
+  ];
+  for (const load of loads) load().catch(() => {});
+}
+
+/**
  * The SDK warns once per process that Node 20 support ends; a CLI should not print that on every
  * command. One promise for every caller: clients built at once all wait until the switch is set.
  */
