@@ -1,12 +1,10 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
-import { edit, uniqueApp } from './fleet.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
  * Alarms as the seeds write them (issue 12.10): seed 003's alarm has no action and fires when Errors
@@ -27,16 +25,10 @@ describe('ops deploy: alarms without actions, M of N, missing data', () => {
 
   beforeAll(async () => {
     topic = (await new SNSClient(emu.clientConfig).send(new CreateTopicCommand({ Name: `${app}-alerts` }))).TopicArn!;
-    dir = await mkdtemp(path.join(tmpdir(), `ops-${app}-`));
-    await mkdir(path.join(dir, 'src/analysis'), { recursive: true });
-    await writeFile(path.join(dir, 'src/analysis/handler.ts'), 'export const handler = async () => ({ ok: true });\n');
-    await writeFile(
-      path.join(dir, 'ops.config.ts'),
-      `import { defineFleet } from 'ops';
-export default defineFleet({
-  app: '${app}',
-  region: 'us-east-1',
-  functions: {
+    dir = await fleetDir(
+      app,
+      { 'src/analysis/handler.ts': 'export const handler = async () => ({ ok: true });\n' },
+      `  functions: {
     analysis: {
       handler: 'src/analysis/handler.ts',
       alarms: [
@@ -44,9 +36,7 @@ export default defineFleet({
         { metric: 'Throttles', threshold: 5, periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: 'notBreaching', snsTopicArn: '${topic}' },
       ],
     },
-  },
-});
-`,
+  },`,
     );
   });
 

@@ -1,37 +1,25 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { AttachRolePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
-import { uniqueApp } from './fleet.js';
+import { fleetDir, uniqueApp } from './fleet.js';
 
 const ACCOUNT = '123456789012';
 const BASIC_EXECUTION = 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole';
 
 /** Two functions on one role the fleet names (`role`): api invokes worker. */
 async function fleetOnRole(app: string, roleArn: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `ops-${app}-`));
-  await mkdir(path.join(dir, 'src'));
-  await writeFile(path.join(dir, 'src/handler.ts'), 'export const handler = async () => ({ ok: true });\n');
-  await writeFile(
-    path.join(dir, 'ops.config.ts'),
-    `import { defineFleet } from 'ops';
-export default defineFleet({
-  app: '${app}',
-  region: 'us-east-1',
-  role: '${roleArn}',
+  return fleetDir(
+    app,
+    { 'src/handler.ts': 'export const handler = async () => ({ ok: true });\n' },
+    `  role: '${roleArn}',
   api: false,
   functions: {
     api: { handler: 'src/handler.ts', invokes: ['worker'] },
     worker: { handler: 'src/handler.ts' },
-  },
-});
-`,
+  },`,
   );
-  return dir;
 }
 
 const roleWarnings = (text: string) => text.split('\n').filter((l) => l.includes('which ops does not manage'));

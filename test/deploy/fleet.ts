@@ -69,3 +69,21 @@ export default defineFleet({
   );
   return dir;
 }
+
+/**
+ * A fleet in a temp dir: `files` (path → text, directories made) and an `ops.config.ts` for `app` in
+ * us-east-1 whose other top-level keys are `body` (TypeScript text, `functions` included).
+ */
+export async function fleetDir(app: string, files: Record<string, string>, body: string): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const dir = await mkdtemp(path.join(tmpdir(), `ops-${app}-`));
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), text);
+  }
+  await writeFile(
+    path.join(dir, 'ops.config.ts'),
+    `import { defineFleet } from 'ops';\nexport default defineFleet({\n  app: '${app}',\n  region: 'us-east-1',\n${body}\n});\n`,
+  );
+  return dir;
+}

@@ -1,33 +1,21 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { isLeaseCall, useEmulator } from '../support/emulator.js';
 import { checkRequests } from '../support/request-limits.js';
-import { uniqueApp } from './fleet.js';
+import { fleetDir, uniqueApp } from './fleet.js';
 
 /** One function with a route; `top` is spliced into the fleet, `fn` into the function (TypeScript text). */
 async function fleetWith(app: string, parts: { top?: string; fn?: string }): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), `ops-${app}-`));
-  await mkdir(path.join(dir, 'src/api'), { recursive: true });
-  await writeFile(path.join(dir, 'src/api/handler.ts'), 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
-  await writeFile(
-    path.join(dir, 'ops.config.ts'),
-    `import { defineFleet } from 'ops';
-export default defineFleet({
-  app: '${app}',
-  region: 'us-east-1',
-  ${parts.top ?? ''}
+  return fleetDir(
+    app,
+    { 'src/api/handler.ts': 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n' },
+    `  ${parts.top ?? ''}
   functions: {
     api: { handler: 'src/api/handler.ts', routes: ['GET /items'], ${parts.fn ?? ''} },
-  },
-});
-`,
+  },`,
   );
-  return dir;
 }
 
 const problemLine = (stderr: string, at: string) =>
