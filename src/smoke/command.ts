@@ -21,7 +21,14 @@ export async function smokeCommand(ctx: Context, names: string[] | undefined, op
     ctx.log.info(
       ctx.color.dim(opts.local ? `smoke: ${fleet.app} locally` : `smoke: ${fleet.app}/${fleet.stage} in ${fleet.region}, '${qualifier}'`),
     );
-    const report = await runSmoke({ fleet, fns, target, log: (m) => ctx.log.debug(m), warn: (m) => ctx.log.warn(m) });
+    // Every local worker of one runtime has the same caveat (another Node, another Python): say each once.
+    const said = new Set<string>();
+    const warn = (m: string) => {
+      if (said.has(m)) return;
+      said.add(m);
+      ctx.log.warn(m);
+    };
+    const report = await runSmoke({ fleet, fns, target, log: (m) => ctx.log.debug(m), warn });
     if (ctx.global.json) ctx.outJson(report);
     else if (report.results.length === 0) {
       ctx.log.warn(`no sample of ${names?.length ? names.join(', ') : fleet.app} has expectations, so nothing ran`);
