@@ -5,7 +5,10 @@ import { isNotFound, nameOf, statusOf } from './errors.js';
 
 /** Code staged in the fleet's bucket (`deploy.bucket`) before CreateFunction, UpdateFunctionCode or PublishLayerVersion. */
 
-/** Where a zip goes: `ops/{name}/{sha256 hex}.zip`. The name is physical (app and stage in it), the hash makes the key immutable. */
+/**
+ * Where a zip goes: `ops/{name}/{sha256 hex}.zip` (`functions`, or `layers/{layer}`). The hash makes the key
+ * immutable, so stages sharing a bucket share an object only when its bytes are the same; ops never deletes one.
+ */
 export const stagedKey = (name: string, zip: Uint8Array) => `ops/${name}/${createHash('sha256').update(zip).digest('hex')}.zip`;
 
 // Stagings in flight or done, per AWS context: functions sharing one zip, applied in parallel, put it once.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createAws } from '../aws/clients.js';
+import { type Aws, createAws } from '../aws/clients.js';
 import { downloadLayerVersion } from '../aws/layers.js';
 import { buildLayer, layersOf } from '../build/layers.js';
 import { fillAccount, needsAccount } from '../config/refs.js';
@@ -22,6 +22,34 @@ export interface LocalLayersOptions {
 /** Credentials a local run may use without prompting or probing instance metadata. */
 export function hasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
   return Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE);
+}
+
+/**
+ * `work` with short-lived clients of its own (one attempt, no throttle waits), given at most `timeoutMs`:
+ * local runs ask AWS only for what it can answer at once. The race also covers resolving credentials
+ * (SSO, a profile), which no request abort reaches; after a timeout nobody waits for `work`.
+ */
+export async function withinBudget<T>(
+  region: string,
+  opts: { env: NodeJS.ProcessEnv; endpointUrl?: string },
+  timeoutMs: number,
+  work: (aws: Aws, signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const aws = createAws({ region, endpointUrl: opts.endpointUrl, env: opts.env, maxAttempts: 1, retry: { throttleDelaysMs: [] } });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const running = work(aws, AbortSignal.timeout(timeoutMs));
+    running.catch(() => {});
+    return await Promise.race([
+      running,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`AWS gave no answer in ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    aws.destroy();
+  }
 }
 
 /**

@@ -1,11 +1,10 @@
-import { createAws } from '../aws/clients.js';
 import { readLayers } from '../aws/layers.js';
 import { readApi } from '../aws/read.js';
 import { layerName } from '../config/naming.js';
 import { type EnvRef, refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { type RefSources, refValue } from '../plan/refs.js';
-import { hasAwsCredentials } from './local-layers.js';
+import { hasAwsCredentials, withinBudget } from './local-layers.js';
 
 /**
  * References to the fleet in a function's environment (`ref.api.url`, `ref.fn('worker').arn`, ...),
@@ -60,28 +59,14 @@ async function deployedSources(fleet: Fleet, refs: EnvRef[], opts: LocalRefOptio
   const needAccount = refs.some((r) => r.kind === 'function' && (r.field === 'arn' || r.field === 'qualifiedArn'));
   if (!needApi && !needLayers && !needAccount) return base;
   if (!hasAwsCredentials(opts.env)) return { ...base, why: 'no AWS credentials' };
-  const timeoutMs = opts.timeoutMs ?? 2000;
-  const aws = createAws({
-    region: fleet.region,
-    endpointUrl: opts.endpointUrl,
-    env: opts.env,
-    maxAttempts: 1,
-    retry: { throttleDelaysMs: [] },
-  });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const reads = Promise.all([
-      needAccount ? aws.accountId() : undefined,
-      needApi ? readApi(aws, fleet) : undefined,
-      needLayers ? readLayers(aws, fleet) : undefined,
-    ]);
-    reads.catch(() => {}); // after a timeout nobody waits for it
-    const [accountId, api, layers] = await Promise.race([
-      reads,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`AWS gave no answer in ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    const [accountId, api, layers] = await withinBudget(fleet.region, opts, opts.timeoutMs ?? 2000, (aws) =>
+      Promise.all([
+        needAccount ? aws.accountId() : undefined,
+        needApi ? readApi(aws, fleet) : undefined,
+        needLayers ? readLayers(aws, fleet) : undefined,
+      ]),
+    );
     const layerVersions: Record<string, string> = {};
     for (const l of Object.values(layers?.items ?? {})) layerVersions[l.name] = l.latestVersionArn;
     return {
@@ -92,8 +77,5 @@ async function deployedSources(fleet: Fleet, refs: EnvRef[], opts: LocalRefOptio
     };
   } catch (error) {
     return { ...base, why: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
-    aws.destroy();
   }
 }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createAws } from '../aws/clients.js';
 import { getParameters } from '../aws/ssm.js';
 import { buildFunction } from '../build/index.js';
 import { paramPrefix, paramValueEnvName, upperSnake } from '../config/naming.js';
@@ -10,7 +9,7 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';
 import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
-import { hasAwsCredentials, prepareLocalLayers } from './local-layers.js';
+import { hasAwsCredentials, prepareLocalLayers, withinBudget } from './local-layers.js';
 import { localRefValues } from './local-refs.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
@@ -83,32 +82,20 @@ async function fromStore(fleet: Fleet, fn: FunctionSpec, opts: LocalParamsOption
   const env = opts.env;
   if (!env || fn.params.length === 0) return undefined;
   if (!hasAwsCredentials(env)) return undefined;
-  const timeoutMs = opts.timeoutMs ?? 2000;
-  const aws = createAws({ region: fleet.region, endpointUrl: opts.endpointUrl, env, maxAttempts: 1, retry: { throttleDelaysMs: [] } });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const lookup = getParameters(
-      aws,
-      fn.params.map((p) => p.path),
-      { decrypt: true, abortSignal: AbortSignal.timeout(timeoutMs) },
+    const found = await withinBudget(fleet.region, { env, endpointUrl: opts.endpointUrl }, opts.timeoutMs ?? 2000, (aws, abortSignal) =>
+      getParameters(
+        aws,
+        fn.params.map((p) => p.path),
+        { decrypt: true, abortSignal },
+      ),
     );
-    lookup.catch(() => {}); // after a timeout nobody waits for it
-    // The abort covers the request; the race also covers resolving credentials (SSO, a profile).
-    const found = await Promise.race([
-      lookup,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
     const values = new Map<string, string>();
     for (const [name, p] of found) if (p.value !== undefined) values.set(name, p.value);
     return values;
   } catch (error) {
     opts.log?.(`params: SSM ${paramPrefix(fleet.app, fleet.stage)} not used (${(error as Error).message}); reading .env.${fleet.stage}`);
     return undefined;
-  } finally {
-    clearTimeout(timer);
-    aws.destroy();
   }
 }
 
