@@ -1,32 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Moto } from '../../src/emulator/moto.js';
-import { copyExample, type Ops, opsFor, type ResolvedFleet, uniqueStage } from '../examples/support.js';
+import { copyExample, ensureAutoRescueRole, type Ops, opsFor, type ResolvedFleet, uniqueStage } from '../examples/support.js';
 import { type EmulatorClientConfig, emulatorEnv, useEmulator } from '../support/emulator.js';
 import { checkRequests, type RequestChecks } from '../support/request-limits.js';
 import { type RecordedCall, recordSdkCalls } from '../support/sdk-recorder.js';
 import { copyRepoFleet, uniqueApp } from './fleet.js';
 import { startLayerMoto } from './layer-moto.js';
 
-const LAMBDA_TRUST = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-
 /** What each fleet names outside itself, made on moto the way its owner would (not recorded). */
 const outside: Record<string, (client: EmulatorClientConfig, dir: string) => Promise<void>> = {
-  async autorescue(client) {
-    await new IAMClient(client)
-      .send(new CreateRoleCommand({ RoleName: 'AutoRescueLambdaExecutionRole', AssumeRolePolicyDocument: LAMBDA_TRUST }))
-      .catch((e: Error) => {
-        if (e.name !== 'EntityAlreadyExists') throw e;
-      });
-  },
+  autorescue: (client) => ensureAutoRescueRole(client),
   async 'cloudops-agent'(client) {
     const sns = new SNSClient(client);
     for (const Name of ['cloudops-alerts', 'execution-trigger']) await sns.send(new CreateTopicCommand({ Name }));

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stub, startStub } from '../functions/support/helpers.js';
@@ -8,6 +7,7 @@ import { useEmulator } from '../support/emulator.js';
 import {
   copyExample,
   EXAMPLES_DIR,
+  ensureAutoRescueRole,
   expectNoDrift,
   invokeLocal,
   kindsFor,
@@ -159,24 +159,7 @@ describe('examples/autorescue (seed 000)', () => {
   describe('against the emulator', () => {
     beforeAll(async () => {
       // Outside ops, as in the seed: the role AutoRescue's other components already use.
-      const iam = new IAMClient(emu.clientConfig);
-      const roles = await iam.send(new ListRolesCommand({}));
-      if (!roles.Roles?.some((r) => r.RoleName === 'AutoRescueLambdaExecutionRole')) {
-        await iam
-          .send(
-            new CreateRoleCommand({
-              RoleName: 'AutoRescueLambdaExecutionRole',
-              AssumeRolePolicyDocument: JSON.stringify({
-                Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-              }),
-            }),
-          )
-          .catch((e: Error) => {
-            if (e.name !== 'EntityAlreadyExists') throw e;
-          });
-      }
-      iam.destroy();
+      await ensureAutoRescueRole(emu.clientConfig);
     });
 
     it('sets the Amadeus credentials as SecureStrings through stdin', async () => {

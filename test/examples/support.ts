@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect } from 'vitest';
 import { type CliResult, runCli } from '../support/cli.js';
+import type { EmulatorClientConfig } from '../support/emulator.js';
 
 export const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../examples');
 
@@ -170,4 +172,28 @@ export async function expectNoDrift(ops: Ops): Promise<void> {
   for (const f of fns) expect([f.function, f.deployed, f.code, f.configDrift]).toEqual([f.function, true, 'same', []]);
   const text = await ops(['status']);
   expect(text.stdout + text.stderr).not.toMatch(/drift/i);
+}
+
+/**
+ * AutoRescue's shared role, made outside ops as the seed's other components have it. Several test files
+ * make it on one moto, so a concurrent create that lost the race is fine (IAM's error is
+ * `EntityAlreadyExistsException` in SDK v3).
+ */
+export async function ensureAutoRescueRole(client: EmulatorClientConfig): Promise<void> {
+  const iam = new IAMClient(client);
+  try {
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'AutoRescueLambdaExecutionRole',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+  } catch (e) {
+    if (!/^EntityAlreadyExists/.test((e as Error).name)) throw e;
+  } finally {
+    iam.destroy();
+  }
 }
