@@ -1,6 +1,6 @@
 import { readActual } from '../aws/read.js';
 import { moveAlias } from '../aws/write.js';
-import { buildFleet, limitsFor } from '../build/index.js';
+import { buildFleet, limitsFor } from '../package/index.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ExitCode, Interrupted, UsageError } from '../errors.js';

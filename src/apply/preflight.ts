@@ -14,7 +14,7 @@ import {
   lookupVpcs,
 } from '../aws/preflight.js';
 import { missingBucket } from '../aws/s3.js';
-import { pythonHandlerProblem } from '../build/python.js';
+import { pythonHandlerProblem } from '../package/python.js';
 import { bindAccount, fleetNeedsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';

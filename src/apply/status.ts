@@ -1,5 +1,5 @@
 import type { Actual, ActualFunction } from '../aws/types.js';
-import type { Artifact } from '../build/index.js';
+import type { Artifact } from '../package/index.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Change, Plan } from '../plan/index.js';

@@ -12,7 +12,7 @@ export default defineCommand<PackageOptions>({
   examples: ['ops package', 'ops package tasks-api --json', 'ops package --force'],
   async run(ctx, args, opts) {
     const { loadFleetFor, selectFunctions } = await import('./shared.js');
-    const { buildFleet, limitsFor } = await import('../build/index.js');
+    const { buildFleet, limitsFor } = await import('../package/index.js');
     const { renderArtifacts } = await import('../ui/artifacts.js');
     const fleet = await loadFleetFor(ctx);
     const fns = selectFunctions(fleet, args.functions as string[] | undefined);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getParameters } from '../aws/ssm.js';
-import { buildFunction } from '../build/index.js';
+import { buildFunction } from '../package/index.js';
 import { paramPrefix, paramValueEnvName, upperSnake } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { parseDotenv } from '../params/dotenv.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Artifact } from '../build/index.js';
+import type { Artifact } from '../package/index.js';
 import { formatBytes, renderTable } from './table.js';
 
 /** The `ops package` table. Pure: returns lines. */

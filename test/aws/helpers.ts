@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Aws, type CreateAwsOptions, createAws } from '../../src/aws/clients.js';
 import { opsRolePath } from '../../src/aws/map.js';
 import type { FunctionConfiguration } from '../../src/aws/types.js';
-import { writeDeterministicZip } from '../../src/build/zip.js';
+import { writeDeterministicZip } from '../../src/package/zip.js';
 import type { RoleSpec } from '../../src/plan/types.js';
 
 /** A name no other test (or test file, running in parallel against the same moto) uses. */

@@ -170,7 +170,7 @@ export default defineFleet({
 
 /** A one-file zip, made with the same writer as the builds. */
 async function zipOf(name: string, data: Buffer): Promise<Buffer> {
-  const { writeDeterministicZip } = await import('../../src/build/zip.js');
+  const { writeDeterministicZip } = await import('../../src/package/zip.js');
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'ops-layer-zip-')), 'layer.zip');
   await writeDeterministicZip([{ path: name, data }], file);
   return readFile(file);

@@ -62,7 +62,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDeterministicZip } from '../../src/build/zip.js';
+import { writeDeterministicZip } from '../../src/package/zip.js';
 import type { Moto } from '../../src/emulator/moto.js';
 import { runCli } from '../support/cli.js';
 import { clientConfigFor, emulatorEnv } from '../support/emulator.js';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDeterministicZip } from '../../src/build/zip.js';
+import { writeDeterministicZip } from '../../src/package/zip.js';
 import { loadFleet } from '../../src/config/load.js';
 import { startDevServer } from '../../src/dev/server.js';
 import { arnLayerCachePath, prepareLocalLayers } from '../../src/invoke/local-layers.js';

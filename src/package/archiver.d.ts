@@ -1,5 +1,5 @@
 // archiver 8 ships no types (and @types/archiver describes the v6/v7 default export):
-// only what src/build/zip.ts uses, checked against node_modules/archiver/lib/core.js.
+// only what src/package/zip.ts uses, checked against node_modules/archiver/lib/core.js.
 declare module 'archiver' {
   import type { Transform } from 'node:stream';
   import type { ZlibOptions } from 'node:zlib';

@@ -8,7 +8,7 @@ import {
   pipLocalArgs,
   planRequirements,
   pythonVersion,
-} from '../../../src/build/requirements.js';
+} from '../../../src/package/requirements.js';
 
 const base = '/project/src/functions/analyze';
 

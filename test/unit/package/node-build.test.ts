@@ -3,7 +3,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunction, esbuildOptionsFor } from '../../../src/build/index.js';
+import { buildFunction, esbuildOptionsFor } from '../../../src/package/index.js';
 import { UserError } from '../../../src/errors.js';
 import { nodeFunction } from './builders.js';
 import { bundleProgram, cleanupTmp, copyFixture, REPO, tmpDir, unzip, zipNames } from './helpers.js';
@@ -90,7 +90,7 @@ describe('buildFunction (Node.js)', () => {
     const program = await bundleProgram(
       root,
       'build-tz',
-      `import { buildFunction } from '../../../src/build/index.js';
+      `import { buildFunction } from '../../../src/package/index.js';
        const [fnJson, root, outDir] = process.argv.slice(2);
        const a = await buildFunction(JSON.parse(fnJson), { root, outDir, force: true });
        console.log(a.sha256);`,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFleet, buildFunction } from '../../../src/build/index.js';
-import { globToRegExp } from '../../../src/build/select.js';
+import { buildFleet, buildFunction } from '../../../src/package/index.js';
+import { globToRegExp } from '../../../src/package/select.js';
 import { pythonFunction } from './builders.js';
 import { cleanupTmp, put, tmpDir, zipNames } from './helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { execa } from 'execa';
-import { ESM_REQUIRE_BANNER } from '../../../src/build/index.js';
+import { ESM_REQUIRE_BANNER } from '../../../src/package/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FIXTURES = path.join(REPO, 'test/fixtures/build');
@@ -46,13 +46,13 @@ export async function zipNames(zipPath: string): Promise<string[]> {
 }
 
 /**
- * Bundles a small TypeScript program that imports src/build into `<dir>/<name>.mjs`, so tests can run
+ * Bundles a small TypeScript program that imports src/package into `<dir>/<name>.mjs`, so tests can run
  * it in a child process (a fresh TZ, say). Packages stay external and resolve through a node_modules link.
  */
 export async function bundleProgram(dir: string, name: string, contents: string): Promise<string> {
   const outfile = path.join(dir, `${name}.mjs`);
   await build({
-    stdin: { contents, resolveDir: path.join(REPO, 'test/unit/build'), sourcefile: `${name}.ts`, loader: 'ts' },
+    stdin: { contents, resolveDir: path.join(REPO, 'test/unit/package'), sourcefile: `${name}.ts`, loader: 'ts' },
     outfile,
     bundle: true,
     platform: 'node',

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDeterministicZip, ZIP_DATE, type ZipEntry } from '../../../src/build/index.js';
-import { normalizeEntries, unzippedSize } from '../../../src/build/zip.js';
+import { writeDeterministicZip, ZIP_DATE, type ZipEntry } from '../../../src/package/index.js';
+import { normalizeEntries, unzippedSize } from '../../../src/package/zip.js';
 import { bundleProgram, cleanupTmp, linkNodeModules, tmpDir, unzip, zipNames } from './helpers.js';
 
 const entries: ZipEntry[] = [
@@ -87,7 +87,7 @@ describe('writeDeterministicZip', () => {
     const program = await bundleProgram(
       work,
       'zip-tz',
-      `import { writeDeterministicZip } from '../../../src/build/zip.js';
+      `import { writeDeterministicZip } from '../../../src/package/zip.js';
        const [zipPath] = process.argv.slice(2);
        const entries = JSON.parse(process.env.ENTRIES ?? '[]');
        const r = await writeDeterministicZip(entries, zipPath);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, esbuildOptionsFor, nodeTarget } from '../../../src/build/index.js';
-import { portableOptions, resolutionInputs, splitLambdaHandler } from '../../../src/build/node.js';
+import { ESM_REQUIRE_BANNER, esbuildOptionsFor, nodeTarget } from '../../../src/package/index.js';
+import { portableOptions, resolutionInputs, splitLambdaHandler } from '../../../src/package/node.js';
 import { UserError } from '../../../src/errors.js';
 import { functionSpec } from './builders.js';
 
