@@ -1,10 +1,10 @@
 import { readActual } from '../aws/read.js';
 import { moveAlias } from '../aws/write.js';
-import { buildFleet, limitsFor } from '../package/index.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import { ExitCode, Interrupted, UsageError } from '../errors.js';
 import { fleetSummary } from '../metrics/summary.js';
+import { buildFleet, limitsFor } from '../package/index.js';
 import { planDeploy } from '../plan/index.js';
 import { confirm } from '../ui/prompt.js';
 import { renderStatus } from '../ui/status.js';

@@ -14,10 +14,10 @@ import {
   lookupVpcs,
 } from '../aws/preflight.js';
 import { missingBucket } from '../aws/s3.js';
-import { pythonHandlerProblem } from '../package/python.js';
 import { bindAccount, fleetNeedsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { pythonHandlerProblem } from '../package/python.js';
 import type { Logger } from '../ui/logger.js';
 
 /**

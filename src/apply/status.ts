@@ -1,7 +1,7 @@
 import type { Actual, ActualFunction } from '../aws/types.js';
-import type { Artifact } from '../package/index.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
+import type { Artifact } from '../package/index.js';
 import type { Change, Plan } from '../plan/index.js';
 
 /** One function's deployed state next to what the local build and config say. */

@@ -3,9 +3,9 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Aws, createAws } from '../aws/clients.js';
 import { downloadLayerVersion } from '../aws/layers.js';
-import { buildLayer, layersOf } from '../package/layers.js';
 import { fillAccount, needsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec, LayerSpec } from '../config/types.js';
+import { buildLayer, layersOf } from '../package/layers.js';
 import { prepareLayersDir } from './local/index.js';
 
 export interface LocalLayersOptions {

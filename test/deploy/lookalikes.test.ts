@@ -62,8 +62,8 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDeterministicZip } from '../../src/package/zip.js';
 import type { Moto } from '../../src/emulator/moto.js';
+import { writeDeterministicZip } from '../../src/package/zip.js';
 import { runCli } from '../support/cli.js';
 import { clientConfigFor, emulatorEnv } from '../support/emulator.js';
 import { startLayerMoto } from './layer-moto.js';

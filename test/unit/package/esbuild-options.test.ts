@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.js';
 import { ESM_REQUIRE_BANNER, esbuildOptionsFor, nodeTarget } from '../../../src/package/index.js';
 import { portableOptions, resolutionInputs, splitLambdaHandler } from '../../../src/package/node.js';
-import { UserError } from '../../../src/errors.js';
 import { functionSpec } from './builders.js';
 
 const paths = { root: '/project', outdir: '/project/.ops/build/greet' };

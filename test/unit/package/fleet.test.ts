@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildFleet } from '../../../src/package/index.js';
 import { UserError } from '../../../src/errors.js';
+import { buildFleet } from '../../../src/package/index.js';
 import { nodeFunction, pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture } from './helpers.js';
 

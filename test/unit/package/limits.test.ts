@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { access, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.js';
 import { buildFunction, LAMBDA_LIMITS, LAMBDA_UNZIPPED_LIMIT, LAMBDA_ZIPPED_LIMIT } from '../../../src/package/index.js';
 import { formatBytes, limitsFor } from '../../../src/package/limits.js';
-import { UserError } from '../../../src/errors.js';
 import { nodeFunction, pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture } from './helpers.js';
 

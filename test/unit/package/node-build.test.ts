@@ -3,8 +3,8 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunction, esbuildOptionsFor } from '../../../src/package/index.js';
 import { UserError } from '../../../src/errors.js';
+import { buildFunction, esbuildOptionsFor } from '../../../src/package/index.js';
 import { nodeFunction } from './builders.js';
 import { bundleProgram, cleanupTmp, copyFixture, REPO, tmpDir, unzip, zipNames } from './helpers.js';
 

@@ -2,8 +2,8 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildFunction } from '../../../src/package/index.js';
 import { UserError } from '../../../src/errors.js';
+import { buildFunction } from '../../../src/package/index.js';
 import { pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture, put, tmpDir, unzip, zipNames } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.js';
 import { buildFunction } from '../../../src/package/index.js';
 import { pythonHandlerProblem, scanPythonModule } from '../../../src/package/python.js';
-import { UserError } from '../../../src/errors.js';
 import { pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture } from './helpers.js';
 
