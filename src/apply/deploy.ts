@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import { readActual, readFunction } from '../aws/read.js';
-import type { Actual } from '../aws/types.js';
+import type { Actual } from '../model/actual.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';

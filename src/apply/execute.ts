@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Aws } from '../aws/clients.js';
-import type { Actual, FunctionConfiguration } from '../aws/types.js';
+import type { Actual, FunctionConfiguration } from '../model/actual.js';
 import * as w from '../aws/write.js';
 import { UserError } from '../errors.js';
 import { pendingLayerName } from '../plan/arn.js';

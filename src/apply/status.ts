@@ -1,4 +1,4 @@
-import type { Actual, ActualFunction } from '../aws/types.js';
+import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Artifact } from '../package/index.js';

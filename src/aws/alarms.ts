@@ -1,11 +1,11 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { Fleet } from '../config/types.js';
+import type { Actual, ActualAlarm, AlarmSettings } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
-import type { Actual, ActualAlarm, AlarmSettings } from './types.js';
 
 /** CloudWatch metric alarms on the functions' metrics. */
 

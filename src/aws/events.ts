@@ -1,12 +1,12 @@
 import type { Fleet } from '../config/types.js';
-import type { ScheduleChangeSpec } from '../plan/types.js';
+import type { Actual, ActualRule } from '../model/actual.js';
+import type { ScheduleChangeSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
-import type { Actual, ActualRule } from './types.js';
 
 /** EventBridge rules behind schedule triggers: one rule, one target (the `live` alias), one permission. */
 

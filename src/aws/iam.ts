@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { RoleSpec } from '../plan/types.js';
+import type { RoleSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
 import { notOwnedReason } from './map.js';

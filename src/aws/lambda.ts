@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { UserError } from '../errors.js';
+import type { FunctionConfiguration, PolicyStatement } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
 import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
 import { createOnce } from './once.js';
 import { waitForFunctionReady, withConflictRetry, withRetry, withRolePropagationRetry } from './retry.js';
 import { stageZip } from './s3.js';
-import type { FunctionConfiguration, PolicyStatement } from './types.js';
 
 /** Writers for Lambda functions, versions, the `live` alias and its resource policy. */
 

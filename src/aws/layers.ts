@@ -4,13 +4,13 @@ import type { Architecture, Runtime } from '@aws-sdk/client-lambda';
 import { layerOwnerOf, layerShaOf } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
+import type { Actual, ActualLayer } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn } from './map.js';
 import { allPages } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import { stageZip } from './s3.js';
-import type { Actual, ActualLayer } from './types.js';
 
 /** Lambda layers ops builds: published as a new version only when the zip changed, deleted with all their versions. */
 

@@ -1,7 +1,7 @@
 import type { Cors } from '@aws-sdk/client-apigatewayv2';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { CorsSpec } from '../config/types.js';
-import type { ActualApi, FunctionConfiguration, PolicyDocument, PolicyStatement } from './types.js';
+import type { ActualApi, FunctionConfiguration, PolicyDocument, PolicyStatement } from '../model/actual.js';
 
 /** Pure mapping from SDK shapes into src/aws/types.ts: both sides of a diff use the same defaults. */
 

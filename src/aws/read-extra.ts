@@ -1,5 +1,6 @@
 import { fillAccount, needsAccount } from '../config/refs.js';
 import type { Fleet } from '../config/types.js';
+import type { Actual, ActualFunction, PolicyStatement } from '../model/actual.js';
 import { readAlarms } from './alarms.js';
 import type { Aws } from './clients.js';
 import { readRules } from './events.js';
@@ -7,7 +8,6 @@ import { readLayers } from './layers.js';
 import { LIVE_ALIAS } from './map.js';
 import { readFunctionSettings } from './settings.js';
 import { readSubscriptions } from './sns.js';
-import type { Actual, ActualFunction, PolicyStatement } from './types.js';
 
 /** The scope readActual reads: app and stage, and the desired functions when known (their SNS topics are read too). */
 export type ExtraScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>;

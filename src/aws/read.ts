@@ -2,6 +2,7 @@ import type { Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
 import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
 import { ROLE_POLICY_NAME } from '../config/naming.js';
+import type { Actual, ActualApi, ActualFunction, ActualLogGroup, ActualRole, PolicyDocument, PolicyStatement } from '../model/actual.js';
 import { compareApis, listApis } from './apigw.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
@@ -21,7 +22,6 @@ import { roleNameOfArn } from './preflight.js';
 import { type ExtraScope, readExtras } from './read-extra.js';
 import { withThrottleRetry } from './retry.js';
 import { readExternalRoleGrants } from './role-grants.js';
-import type { Actual, ActualApi, ActualFunction, ActualLogGroup, ActualRole, PolicyDocument, PolicyStatement } from './types.js';
 
 export interface ReadOptions {
   /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */

@@ -1,9 +1,9 @@
+import type { ExternalRoleGrants, PolicyDocument } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isNotFound, nameOf, statusOf } from './errors.js';
 import { parsePolicyDocument } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
-import type { ExternalRoleGrants, PolicyDocument } from './types.js';
 
 const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 

@@ -1,12 +1,12 @@
 import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../config/naming.js';
 import { UserError } from '../errors.js';
+import type { ActualAsyncConfig, ActualFunction } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { addPermission, getAliasPolicy } from './lambda.js';
 import { LIVE_ALIAS } from './map.js';
 import { mapLimit } from './pool.js';
 import { withConflictRetry, withThrottleRetry } from './retry.js';
-import type { ActualAsyncConfig, ActualFunction } from './types.js';
 
 /**
  * Function settings that live outside its configuration: reserved concurrency (the function),

@@ -1,9 +1,9 @@
+import type { ActualSubscription } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
-import type { ActualSubscription } from './types.js';
 
 /**
  * SNS subscriptions of `live` aliases. Subscriptions cannot be tagged: one is ops's when its endpoint

@@ -1,4 +1,4 @@
-import type { ActualAlarm, AlarmSettings } from '../aws/types.js';
+import type { ActualAlarm, AlarmSettings } from '../model/actual.js';
 import type { FunctionSpec } from '../config/types.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
 import { compareStrings, diffMaps, fieldsSummary, listText, userTags } from './fields.js';

@@ -1,4 +1,4 @@
-import type { ActualApi, PolicyStatement } from '../aws/types.js';
+import type { ActualApi, PolicyStatement } from '../model/actual.js';
 import type { CorsSpec, FunctionSpec } from '../config/types.js';
 import { API_PERMISSION_SID, apiSourceArn, functionNameOfArn, integrationTarget, liveAliasArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { Actual, ActualFunction } from '../aws/types.js';
+import type { Actual, ActualFunction } from '../model/actual.js';
 import { bindAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import type { ArtifactRef, PlanDeployInput } from './types.js';

@@ -1,4 +1,4 @@
-import type { ActualFunction, FunctionConfiguration } from '../aws/types.js';
+import type { ActualFunction, FunctionConfiguration } from '../model/actual.js';
 import { logGroupName } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { layerArn, pendingLayerVersionArn } from './arn.js';

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../aws/types.js';
+import type { PolicyDocument, PolicyStatement } from '../model/actual.js';
 
 const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 

@@ -1,4 +1,4 @@
-import type { Actual } from '../aws/types.js';
+import type { Actual } from '../model/actual.js';
 import { layerArtifactKey, layerDescription } from '../config/naming.js';
 import type { FunctionSpec, LayerSpec } from '../config/types.js';
 import { UserError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../aws/types.js';
+import type { PolicyDocument, PolicyStatement } from '../model/actual.js';
 import { compareStrings } from './fields.js';
 import type { FieldDiff } from './types.js';
 

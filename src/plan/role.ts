@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../aws/types.js';
+import type { PolicyDocument, PolicyStatement } from '../model/actual.js';
 import { physicalName, ROLE_POLICY_NAME } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js';

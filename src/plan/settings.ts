@@ -1,4 +1,4 @@
-import type { ActualAsyncConfig } from '../aws/types.js';
+import type { ActualAsyncConfig } from '../model/actual.js';
 import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../config/naming.js';
 import type { FunctionSpec } from '../config/types.js';
 import { liveAliasArn } from './arn.js';

@@ -1,4 +1,4 @@
-import type { ActualRule, ActualSubscription, PolicyStatement } from '../aws/types.js';
+import type { ActualRule, ActualSubscription, PolicyStatement } from '../model/actual.js';
 import type { FunctionSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
 import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, regionOfArn, ruleArn, SNS_SID_PREFIX, shortArn } from './arn.js';
 import { changeId, inScope, keyOfName, type PlanContext } from './context.js';

@@ -1,4 +1,8 @@
-import type { Actual, ActualAsyncConfig, AlarmSettings, FunctionConfiguration, PolicyDocument } from '../aws/types.js';
+import type { Actual, ActualAsyncConfig, AlarmSettings, FunctionConfiguration } from '../model/actual.js';
+import type { RoleSpec, ScheduleChangeSpec } from '../model/specs.js';
+
+export type { RoleSpec, ScheduleChangeSpec };
+
 import type { CorsSpec, Fleet } from '../config/types.js';
 
 /** A built function zip, as the planner needs it. */
@@ -71,30 +75,6 @@ export type ResourceType =
   | 'reserved concurrency'
   | 'provisioned concurrency'
   | 'async invocation';
-
-/** An EventBridge schedule as the executor writes it: rule, target (the `live` alias) and permission. */
-export interface ScheduleChangeSpec {
-  ruleName: string;
-  expression: string;
-  enabled: boolean;
-  description?: string;
-  /** JSON text. */
-  input?: string;
-  /** The function's `live` alias ARN. */
-  targetArn: string;
-  functionName: string;
-  statementId: string;
-  tags: Record<string, string>;
-}
-
-export interface RoleSpec {
-  name: string;
-  path: string;
-  trustPolicy: PolicyDocument;
-  policyName: string;
-  policy: PolicyDocument;
-  tags: Record<string, string>;
-}
 
 /**
  * Changes the executor applies. Where an HTTP API is created in the same plan, `apiId` is

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Aws, type CreateAwsOptions, createAws } from '../../src/aws/clients.js';
 import { opsRolePath } from '../../src/aws/map.js';
-import type { FunctionConfiguration } from '../../src/aws/types.js';
+import type { FunctionConfiguration } from '../../src/model/actual.js';
 import { writeDeterministicZip } from '../../src/package/zip.js';
 import type { RoleSpec } from '../../src/plan/types.js';
 

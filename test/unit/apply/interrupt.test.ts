@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/execute.js';
 import type { Aws } from '../../../src/aws/clients.js';
-import type { Actual } from '../../../src/aws/types.js';
+import type { Actual } from '../../../src/model/actual.js';
 import type { Change, Plan } from '../../../src/plan/types.js';
 import { renderApplySummary } from '../../../src/ui/summary.js';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/aws/types.js';
 import { layerArtifactKey } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
+import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/model/actual.js';
 import { desiredAlarms } from '../../../src/plan/alarms.js';
 import { desiredApiPermission } from '../../../src/plan/api.js';
 import { functionArn, layerArn, liveAliasArn, roleArn } from '../../../src/plan/arn.js';

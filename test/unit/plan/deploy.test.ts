@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyStatement } from '../../../src/aws/types.js';
+import type { PolicyStatement } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import {
   ACCOUNT,

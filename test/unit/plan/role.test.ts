@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDocument, PolicyStatement } from '../../../src/aws/types.js';
+import type { PolicyDocument, PolicyStatement } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { policiesEqual } from '../../../src/plan/policy.js';
 import { desiredRole } from '../../../src/plan/role.js';
