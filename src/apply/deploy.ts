@@ -3,7 +3,7 @@ import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import { readActual, readFunction } from '../aws/read.js';
 import type { Actual } from '../model/actual.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
 import { type Artifact, buildFleet, limitsFor } from '../package/index.js';

@@ -11,7 +11,7 @@ import {
   readLeaseParameter,
 } from '../aws/lease.js';
 import type { Context } from '../cli/context.js';
-import { awsFor } from '../commands/shared.js';
+import { awsFor } from '../cli/setup.js';
 import { leaseEpochParamName, leaseParamName, ownershipTags } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { Interrupted, UsageError, UserError } from '../errors.js';

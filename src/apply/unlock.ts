@@ -1,5 +1,5 @@
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor } from '../commands/shared.js';
+import { awsFor, loadFleetFor } from '../cli/setup.js';
 import { ExitCode } from '../errors.js';
 import { confirm } from '../ui/prompt.js';
 import { breakLease, describeHolder, readLease } from './lease.js';

@@ -6,7 +6,7 @@ export default defineCommand({
     "Print the fleet as resolved for a stage: physical names, defaults, routes, params, and each function's environment variables with where each comes from (never a value)",
   examples: ['ops config', 'ops config --stage prod --json'],
   async run(ctx) {
-    const { loadFleetFor } = await import('./shared.js');
+    const { loadFleetFor } = await import('../cli/setup.js');
     const fleet = await loadFleetFor(ctx);
     const { fleetToJson, renderFleet } = await import('../ui/fleet.js');
     if (ctx.global.json) return ctx.outJson(fleetToJson(fleet));

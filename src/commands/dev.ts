@@ -1,12 +1,5 @@
 import { defineCommand } from '../cli/command.js';
-
-export interface DevOptions {
-  port: string;
-  watch: boolean;
-  env?: string[];
-  poll?: boolean;
-  maxWorkers: string;
-}
+import type { DevOptions } from '../dev/command.js';
 
 export default defineCommand<DevOptions>({
   name: 'dev',

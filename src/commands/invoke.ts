@@ -1,14 +1,5 @@
 import { defineCommand } from '../cli/command.js';
-
-export interface InvokeOptions {
-  local?: boolean;
-  event?: string;
-  eventFile?: string;
-  payload?: string;
-  env?: string[];
-  qualifier?: string;
-  async?: boolean;
-}
+import type { InvokeOptions } from '../invoke/command.js';
 
 export default defineCommand<InvokeOptions>({
   name: 'invoke',

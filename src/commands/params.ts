@@ -1,25 +1,5 @@
 import { defineCommand } from '../cli/command.js';
-
-export interface ParamsSetOptions {
-  /** Read the value from stdin (one trailing newline dropped). */
-  stdin?: boolean;
-  /** Read the value from a file (one trailing newline dropped). */
-  fromFile?: string;
-  /** KMS key id, ARN or alias for a SecureString (default: the account's `alias/aws/ssm`). */
-  kmsKey?: string;
-  /** Set a name the config does not declare (stored as a SecureString). */
-  force?: boolean;
-}
-
-export interface ParamsGetOptions {
-  /** Print a SecureString's value instead of a mask. */
-  reveal?: boolean;
-  force?: boolean;
-}
-
-export interface ParamsForceOptions {
-  force?: boolean;
-}
+import type { ParamsForceOptions, ParamsGetOptions, ParamsSetOptions } from '../params/commands.js';
 
 const force = { flags: '--force', description: 'act on a name the config does not declare' };
 

@@ -1,9 +1,5 @@
+import type { RollbackOptions } from '../apply/rollback.js';
 import { defineCommand } from '../cli/command.js';
-
-interface RollbackOptions {
-  to?: string;
-  wait?: string;
-}
 
 export default defineCommand<RollbackOptions>({
   name: 'rollback',
@@ -18,7 +14,7 @@ export default defineCommand<RollbackOptions>({
   ],
   examples: ['ops rollback tasks-api', 'ops rollback tasks-api --to 3 --yes', 'ops rollback --stage prod'],
   async run(ctx, args, opts) {
-    const { rollbackCommand } = await import('../apply/commands.js');
-    return rollbackCommand(ctx, args.functions as string[] | undefined, opts.to, opts.wait);
+    const { rollbackCommand } = await import('../apply/rollback.js');
+    return rollbackCommand(ctx, args.functions as string[] | undefined, opts);
   },
 });

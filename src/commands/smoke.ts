@@ -1,9 +1,5 @@
 import { defineCommand } from '../cli/command.js';
-
-export interface SmokeOptions {
-  local?: boolean;
-  qualifier?: string;
-}
+import type { SmokeOptions } from '../smoke/command.js';
 
 export default defineCommand<SmokeOptions>({
   name: 'smoke',

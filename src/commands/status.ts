@@ -6,7 +6,7 @@ export default defineCommand({
   args: [{ name: 'functions', variadic: true, description: 'only these functions' }],
   examples: ['ops status', 'ops status --stage prod --json'],
   async run(ctx, args) {
-    const { statusCommand } = await import('../apply/commands.js');
+    const { statusCommand } = await import('../status/command.js');
     return statusCommand(ctx, args.functions as string[] | undefined);
   },
 });

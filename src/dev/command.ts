@@ -1,10 +1,18 @@
 import type { Context } from '../cli/context.js';
-import type { DevOptions } from '../commands/dev.js';
-import { loadFleetFor } from '../commands/shared.js';
+import { loadFleetFor } from '../cli/setup.js';
 import { UsageError } from '../errors.js';
 import { parseEnvPairs } from '../invoke/command.js';
 import { renderAccessLine, renderDevRoutes } from '../ui/dev.js';
 import { startDevServer } from './server.js';
+
+/** Flags of `ops dev`. */
+export interface DevOptions {
+  port: string;
+  watch: boolean;
+  env?: string[];
+  poll?: boolean;
+  maxWorkers: string;
+}
 
 function intOption(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);

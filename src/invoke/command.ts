@@ -1,6 +1,5 @@
 import type { Context } from '../cli/context.js';
-import type { InvokeOptions } from '../commands/invoke.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { renderInvokeResult } from '../ui/invoke.js';
@@ -9,6 +8,17 @@ import { type ResolvedEvent, resolveEvent } from './events.js';
 import { invokeOnce } from './local/index.js';
 import { prepareLocalFunction } from './local-run.js';
 import { DEFAULT_QUALIFIER, invokeRemote } from './remote.js';
+
+/** Flags of `ops invoke`. */
+export interface InvokeOptions {
+  local?: boolean;
+  event?: string;
+  eventFile?: string;
+  payload?: string;
+  env?: string[];
+  qualifier?: string;
+  async?: boolean;
+}
 
 /** `KEY=VALUE` pairs from `--env`, or a usage error naming the bad one. */
 export function parseEnvPairs(pairs: string[]): Record<string, string> {

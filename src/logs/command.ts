@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import type { Aws } from '../aws/clients.js';
 import { awsLogSource, type LogSource } from '../aws/logs-read.js';
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { TokenBucket } from './bucket.js';

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { getMetricData } from '../aws/cloudwatch.js';
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { UsageError } from '../errors.js';
 import { durationOption, formatSpan, parseTimeArg } from '../logs/time.js';
 import { renderMetrics } from '../ui/metrics.js';

@@ -11,8 +11,7 @@ import {
   type StoredParam,
 } from '../aws/ssm.js';
 import type { Context } from '../cli/context.js';
-import type { ParamsForceOptions, ParamsGetOptions, ParamsSetOptions } from '../commands/params.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { ownershipTags, paramPrefix } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError, UserError } from '../errors.js';
@@ -32,6 +31,30 @@ import {
   renderParamList,
 } from './render.js';
 import { readParamValue } from './value.js';
+
+/** Flags of `ops params set`. */
+export interface ParamsSetOptions {
+  /** Read the value from stdin (one trailing newline dropped). */
+  stdin?: boolean;
+  /** Read the value from a file (one trailing newline dropped). */
+  fromFile?: string;
+  /** KMS key id, ARN or alias for a SecureString (default: the account's `alias/aws/ssm`). */
+  kmsKey?: string;
+  /** Set a name the config does not declare (stored as a SecureString). */
+  force?: boolean;
+}
+
+/** Flags of `ops params get`. */
+export interface ParamsGetOptions {
+  /** Print a SecureString's value instead of a mask. */
+  reveal?: boolean;
+  force?: boolean;
+}
+
+/** Flags of `ops params unset` and `ops params import`. */
+export interface ParamsForceOptions {
+  force?: boolean;
+}
 
 /** The fleet for the context's stage and AWS clients for its region, destroyed when `fn` is done. */
 async function withFleetAws<T>(ctx: Context, fn: (fleet: Fleet, aws: Aws) => Promise<T>): Promise<T> {

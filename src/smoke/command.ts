@@ -1,10 +1,15 @@
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../commands/shared.js';
-import type { SmokeOptions } from '../commands/smoke.js';
+import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_QUALIFIER } from '../invoke/remote.js';
 import { renderSmokeReport } from '../ui/smoke.js';
 import { runSmoke, type SmokeTarget } from './index.js';
+
+/** Flags of `ops smoke`. */
+export interface SmokeOptions {
+  local?: boolean;
+  qualifier?: string;
+}
 
 /** `ops smoke`: run the samples with expectations, print the table, exit 1 when any failed. */
 export async function smokeCommand(ctx: Context, names: string[] | undefined, opts: SmokeOptions): Promise<number> {

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { FleetStatus } from '../apply/status.js';
+import type { FleetStatus } from '../status/fleet-status.js';
 import { renderTable } from './table.js';
 
 /** The `ops status` view. Pure: returns lines. */

@@ -1,11 +1,11 @@
 import { type Aws, createAws } from '../aws/clients.js';
 import { timeoutsFrom } from '../aws/transport.js';
-import type { Context } from '../cli/context.js';
 import { loadFleet } from '../config/load.js';
 import { didYouMean } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { assertWithinLimits } from '../plan/limits.js';
+import type { Context } from './context.js';
 
 /**
  * Loads the fleet for the context's stage, config path and region. A fleet AWS would refuse whatever

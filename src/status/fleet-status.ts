@@ -1,6 +1,5 @@
-import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Fleet } from '../config/types.js';
-import { UserError } from '../errors.js';
+import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Artifact } from '../package/index.js';
 import type { Change, Plan } from '../plan/index.js';
 
@@ -90,30 +89,4 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
   };
-}
-
-/** Rollback targets: `live` moves to `to`, or to the newest published version older than the current one. */
-export function planRollback(
-  fleet: Fleet,
-  actual: Actual,
-  keys: string[],
-  to?: string,
-): { name: string; fn: string; from: string; to: string }[] {
-  const out: { name: string; fn: string; from: string; to: string }[] = [];
-  for (const key of keys) {
-    const spec = fleet.functions.find((f) => f.key === key);
-    const fn = spec && actual.functions[spec.name];
-    if (!spec || !fn?.alias) continue;
-    const current = Number(fn.alias.version);
-    const published = fn.versions.map((v) => Number(v.version)).filter((v) => Number.isFinite(v));
-    const target = to !== undefined ? Number(to) : Math.max(-1, ...published.filter((v) => v < current));
-    if (target < 0 || target === current) continue;
-    if (!published.includes(target)) {
-      throw new UserError(`version ${to} of ${spec.name} does not exist`, {
-        hint: `published versions: ${published.join(', ') || 'none'}`,
-      });
-    }
-    out.push({ name: spec.name, fn: key, from: String(current), to: String(target) });
-  }
-  return out;
 }
