@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { withDefaults } from './defaults.js';
+import { resolveFunctionUrl } from './function-url.js';
 import {
   alarmName,
   apiName,
@@ -150,6 +151,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
         : {}),
     },
     alarms: resolveAlarms(cfg.app, opts.stage, key, fn),
+    ...(fn.url ? { url: resolveFunctionUrl(fn.url) } : {}),
     ...(python && (fn.include?.length || fn.exclude?.length) ? { include: fn.include ?? [], exclude: fn.exclude ?? [] } : {}),
     bundle: {
       sourcemap: fn.bundle?.sourcemap ?? false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { functionUrlSchema } from './function-url.js';
 import { scheduleProblem, statementProblems } from './iam.js';
 import { AWS_LIMITS, count, tagProblem } from './limits.js';
 
@@ -324,6 +325,8 @@ const functionSchema = z.strictObject({
     })
     .optional(),
   alarms: z.array(alarm).optional(),
+  /** A Function URL on `live`: `true` (AWS_IAM auth) or `{ auth, cors, invokeMode }` (src/config/function-url.ts). */
+  url: functionUrlSchema.optional(),
   bundle: bundle.optional(),
   /** Python only: directory whose contents become the zip root (default: the handler's directory). */
   root: z.string().optional(),

@@ -1,5 +1,8 @@
+import type { FunctionUrlSpec } from './function-url.js';
 import type { EnvRef } from './refs.js';
 import type { Runtime, Statement } from './schema.js';
+
+export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
 
 export type Language = 'node' | 'python';
 
@@ -165,6 +168,8 @@ export interface FunctionSpec {
   tracing?: 'Active' | 'PassThrough';
   async?: AsyncSpec;
   alarms: AlarmSpec[];
+  /** A Function URL on the `live` alias (`url` in the config); absent: none, and any URL ops made is removed. */
+  url?: FunctionUrlSpec;
   /** Python: globs (relative to the root) packaged although the default rules leave them out. */
   include?: string[];
   /** Python: globs (relative to the root) left out of the zip. */

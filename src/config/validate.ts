@@ -77,11 +77,12 @@ function typeProblem(issue: z.core.$ZodIssue & { code: 'invalid_type' }, given: 
   return `must be ${article(expected)}, not ${describeValue(given)}${fix}`;
 }
 
-function issueToProblems(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
+/** `base`: where `raw` sits in the config, for an issue inside a union (its path is relative to the union). */
+function issueToProblems(issue: z.core.$ZodIssue, raw: unknown, base: string[] = []): Problem[] {
   const path = issue.path.map(String).join('.');
   if (issue.code === 'invalid_type') return [{ path, message: typeProblem(issue, valueAt(raw, issue.path)) }];
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(issue.path.map(String));
+    const known = knownKeysAt([...base, ...issue.path.map(String)]);
     return issue.keys.map((k) => {
       const guess = didYouMean(k, known);
       return { path: path ? `${path}.${k}` : k, message: `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}` };
@@ -94,7 +95,11 @@ function issueToProblems(issue: z.core.$ZodIssue, raw: unknown): Problem[] {
   if (issue.code === 'invalid_union') {
     // Report the branch that got furthest rather than "invalid input".
     const here = valueAt(raw, issue.path);
-    const branches = issue.errors.map((errs) => errs.flatMap((e) => issueToProblems(e, here)));
+    // A branch refused for its type alone (`true | {...}` given an object) got nowhere: a branch that looked inside wins.
+    const typeOnly = (errs: z.core.$ZodIssue[]) => errs.every((e) => e.code === 'invalid_type' && e.path.length === 0);
+    const inside = issue.errors.filter((errs) => !typeOnly(errs));
+    const tried = isObj(here) && inside.length ? inside : issue.errors;
+    const branches = tried.map((errs) => errs.flatMap((e) => issueToProblems(e, here, [...base, ...issue.path.map(String)])));
     const best = branches.sort((a, b) => a.length - b.length)[0];
     if (best?.length) return best.map((p) => ({ path: [path, p.path].filter(Boolean).join('.'), message: p.message }));
   }
@@ -196,6 +201,8 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
         if (!py && (fn.root !== undefined || fn.requirements !== undefined)) {
           out.push({ path: `${at}.${fn.root !== undefined ? 'root' : 'requirements'}`, message: 'only applies to Python functions' });
         }
+        if (py && isObj(fn.url) && fn.url.invokeMode === 'RESPONSE_STREAM')
+          out.push({ path: `${at}.url.invokeMode`, message: "response streaming needs a Node.js handler: write 'BUFFERED' or drop it" });
         // A Node zip is one bundle: nothing to pick files from (defaults' globs apply to Python functions only).
         for (const f of ['include', 'exclude'] as const)
           if (!py && fn[f] !== undefined)
