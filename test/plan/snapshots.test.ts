@@ -130,7 +130,8 @@ const fleets: Fleet[] = [
       const ec2 = new EC2Client(client);
       const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.78.0.0/16' }))).Vpc?.VpcId;
       const subnet = async (cidr: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr }))).Subnet?.SubnetId;
-      const ids = [await subnet('10.78.1.0/24'), await subnet('10.78.2.0/24')];
+      // In id order: the plan lists subnets sorted, so random ids in config order would swap at random.
+      const ids = [await subnet('10.78.1.0/24'), await subnet('10.78.2.0/24')].sort();
       const sg = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'snap-spool', Description: 'snapshots', VpcId: vpc }));
       ec2.destroy();
       await editFile(path.join(dir, 'ops.config.ts'), [
@@ -140,8 +141,8 @@ const fleets: Fleet[] = [
       ]);
       return new Map([
         [vpc ?? '', '<vpc-id 10.78.0.0/16>'],
-        [ids[0] ?? '', '<subnet-id 10.78.1.0/24>'],
-        [ids[1] ?? '', '<subnet-id 10.78.2.0/24>'],
+        [ids[0] ?? '', '<subnet-id first>'],
+        [ids[1] ?? '', '<subnet-id second>'],
         [sg.GroupId ?? '', '<security-group-id snap-spool>'],
       ]);
     },
