@@ -20,7 +20,7 @@ const bundle = await esbuild.build({
     contents: [
       "export { createFormatter, toRecord } from './src/logs/format.ts';",
       "export { Poller } from './src/logs/poll.ts';",
-      "export { TokenBucket } from './src/logs/bucket.ts';",
+      "export { ReadLimiter } from './src/aws/limiter.ts';",
       "export { Chalk } from 'chalk';",
     ].join('\n'),
     resolveDir: root,
@@ -36,7 +36,7 @@ const bundle = await esbuild.build({
 const tmp = mkdtempSync(path.join(tmpdir(), 'ops-bench-logs-'));
 const file = path.join(tmp, 'logs.mjs');
 writeFileSync(file, bundle.outputFiles[0].text);
-const { createFormatter, toRecord, Poller, TokenBucket, Chalk } = await import(pathToFileURL(file).href);
+const { createFormatter, toRecord, Poller, ReadLimiter, Chalk } = await import(pathToFileURL(file).href);
 rmSync(tmp, { recursive: true, force: true });
 
 // ---------------------------------------------------------------- 1. format throughput
@@ -235,7 +235,7 @@ async function followFor(minutes, { groups: n, intervalMs, rate, perSecond = 0, 
       },
     },
     intervalMs,
-    limiter: new TokenBucket({ rate: rate ?? 1e9, burst: rate ? undefined : 1e9, clock }),
+    limiter: new ReadLimiter({ rate: rate ?? 1e9, burst: rate ? undefined : 1e9, clock }),
     clock,
     signal: controller.signal,
     onEvents: (evs) => (printed += evs.length),

@@ -1,13 +1,9 @@
-/** Time source for the limiter and the retry helpers; tests pass a fake one. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
+import { type Clock, systemClock } from '../clock.js';
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+/**
+ * The pacing of AWS calls, in one module: WriteLimiter for control-plane writes (per service, see
+ * clients.ts) and ReadLimiter for the log tail's reads, both made of one Bucket.
+ */
 
 export interface LimiterOptions {
   /** Sustained calls per second when nothing is throttled. */
@@ -64,6 +60,43 @@ interface Waiter {
 }
 
 /**
+ * The token bucket both limiters are made of: tokens earned at `rate` per second up to a capacity
+ * the limiter chooses; a cut halves the rate (never below `minRate`) and spends the saved-up tokens,
+ * so nothing bursts right after a throttle. How the rate grows back is each limiter's own.
+ */
+class Bucket {
+  rate: number;
+  tokens: number;
+  private last: number;
+
+  constructor(
+    readonly maxRate: number,
+    readonly burst: number,
+    readonly minRate: number,
+    now: number,
+  ) {
+    this.rate = maxRate;
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  /** Milliseconds since the last refill; a clock stepping back counts as none. */
+  elapsed(now: number): number {
+    return Math.max(0, now - this.last);
+  }
+
+  refill(now: number, capacity: number): void {
+    this.tokens = Math.min(capacity, this.tokens + (this.rate * this.elapsed(now)) / 1000);
+    this.last = now;
+  }
+
+  cut(): void {
+    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+}
+
+/**
  * One shared limiter for AWS write calls: a token bucket (rate, burst) plus a cap on calls in flight,
  * adaptive like TCP (AIMD): each call that goes through adds a little to the rate, and the rate is
  * halved (at most once per window) while throttles dominate the recent calls. A steady random
@@ -71,18 +104,13 @@ interface Waiter {
  * down to what it serves. Queued calls start in FIFO order.
  */
 export class WriteLimiter {
-  private readonly maxRate: number;
-  private readonly burst: number;
+  private readonly bucket: Bucket;
   private readonly maxConcurrency: number;
-  private readonly minRate: number;
   private readonly increasePerSuccess: number;
   private readonly cutWindowMs: number;
   private readonly cutAboveShare: number;
   private readonly clock: Clock;
 
-  private rate: number;
-  private tokens: number;
-  private lastRefill: number;
   private lastCut = Number.NEGATIVE_INFINITY;
   private throttles = 0;
   private throttledShare = 0;
@@ -91,17 +119,14 @@ export class WriteLimiter {
   private pumping = false;
 
   constructor(options: LimiterOptions = {}) {
-    this.maxRate = options.rate ?? DEFAULT_LIMITS.rate;
-    this.burst = Math.max(1, options.burst ?? DEFAULT_LIMITS.burst);
+    const maxRate = options.rate ?? DEFAULT_LIMITS.rate;
+    const minRate = Math.min(maxRate, options.minRate ?? Math.max(0.5, maxRate / 10));
+    this.clock = options.clock ?? systemClock;
+    this.bucket = new Bucket(maxRate, Math.max(1, options.burst ?? DEFAULT_LIMITS.burst), minRate, this.clock.now());
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency);
-    this.minRate = Math.min(this.maxRate, options.minRate ?? Math.max(0.5, this.maxRate / 10));
-    this.increasePerSuccess = options.increasePerSuccess ?? this.maxRate / 20;
+    this.increasePerSuccess = options.increasePerSuccess ?? maxRate / 20;
     this.cutWindowMs = options.cutWindowMs ?? 1_000;
     this.cutAboveShare = options.cutAboveShare ?? 0.5;
-    this.clock = options.clock ?? systemClock;
-    this.rate = this.maxRate;
-    this.tokens = this.burst;
-    this.lastRefill = this.clock.now();
   }
 
   /** Runs `fn` when a token and a concurrency slot are free. */
@@ -137,21 +162,20 @@ export class WriteLimiter {
     this.refill(now);
     if (this.throttledShare <= this.cutAboveShare || now - this.lastCut < this.cutWindowMs) return;
     this.lastCut = now;
-    this.rate = Math.max(this.minRate, this.rate / 2);
-    this.tokens = Math.min(this.tokens, 0);
+    this.bucket.cut();
   }
 
   /** A call went through (any answer but throttling): the rate grows back by a step. */
   onSuccess(): void {
     this.observe(0);
     this.refill(this.clock.now());
-    this.rate = Math.min(this.maxRate, this.rate + this.increasePerSuccess);
+    this.bucket.rate = Math.min(this.bucket.maxRate, this.bucket.rate + this.increasePerSuccess);
   }
 
   stats(): LimiterStats {
     this.refill(this.clock.now());
     return {
-      rate: this.rate,
+      rate: this.bucket.rate,
       active: this.active,
       queued: this.queue.length,
       throttles: this.throttles,
@@ -165,10 +189,9 @@ export class WriteLimiter {
   }
 
   private refill(now: number): void {
+    const b = this.bucket;
     // A slowed-down bucket also holds a smaller burst, or the first burst after a cut throttles again.
-    const capacity = Math.max(1, (this.burst * this.rate) / this.maxRate);
-    this.tokens = Math.min(capacity, this.tokens + (this.rate * (now - this.lastRefill)) / 1000);
-    this.lastRefill = now;
+    b.refill(now, Math.max(1, (b.burst * b.rate) / b.maxRate));
   }
 
   private async pump(): Promise<void> {
@@ -177,15 +200,90 @@ export class WriteLimiter {
     try {
       while (this.queue.length > 0 && this.active < this.maxConcurrency) {
         this.refill(this.clock.now());
-        if (this.tokens >= 1) {
-          this.tokens -= 1;
+        if (this.bucket.tokens >= 1) {
+          this.bucket.tokens -= 1;
           this.queue.shift()!.start();
           continue;
         }
-        await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000)));
+        await this.clock.sleep(Math.max(1, Math.ceil(((1 - this.bucket.tokens) / this.bucket.rate) * 1000)));
       }
     } finally {
       this.pumping = false;
     }
+  }
+}
+
+export interface ReadLimiterOptions {
+  /** Calls per second when nothing is throttled. */
+  rate: number;
+  /** Calls that may go back to back after a quiet spell (default: the rate, rounded up). */
+  burst?: number;
+  /** The rate never drops below this, however often AWS throttles (default 0.5/s). */
+  minRate?: number;
+  /** After a throttle the rate stays down this long, then grows back by `recoveryPerSecond` each second. */
+  cooldownMs?: number;
+  recoveryPerSecond?: number;
+  clock?: Clock;
+}
+
+/**
+ * The read budget shared by every group of a log tail: waits end as soon as the tail is stopped
+ * (Ctrl-C exits at once), every throttle halves the rate, and it grows back linearly in time after
+ * a cooldown. Callers reserve a token and wait their turn, so waiting is first come, first served.
+ */
+export class ReadLimiter {
+  private readonly bucket: Bucket;
+  private readonly cooldownMs: number;
+  private readonly recoveryPerSecond: number;
+  private readonly clock: Clock;
+  private lastCut = Number.NEGATIVE_INFINITY;
+  /** Calls let through so far. */
+  taken = 0;
+  throttles = 0;
+
+  constructor(opts: ReadLimiterOptions) {
+    this.clock = opts.clock ?? systemClock;
+    const burst = Math.max(1, opts.burst ?? Math.ceil(opts.rate));
+    this.bucket = new Bucket(opts.rate, burst, Math.min(opts.rate, opts.minRate ?? 0.5), this.clock.now());
+    this.cooldownMs = opts.cooldownMs ?? 10_000;
+    this.recoveryPerSecond = opts.recoveryPerSecond ?? 0.5;
+  }
+
+  /** Waits for a token; false when the signal aborted first. */
+  async take(signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return false;
+    this.refill();
+    this.bucket.tokens -= 1;
+    if (this.bucket.tokens < 0) await this.clock.sleep((-this.bucket.tokens / this.bucket.rate) * 1000, signal);
+    if (signal?.aborted) return false;
+    this.taken++;
+    return true;
+  }
+
+  /** Runs `fn` when its token is due; rejects with an AbortError when the signal aborts while waiting. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!(await this.take(signal))) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    return fn();
+  }
+
+  /** AWS throttled a call: halve the rate and stop bursting. */
+  onThrottle(): void {
+    this.refill();
+    this.throttles++;
+    this.lastCut = this.clock.now();
+    this.bucket.cut();
+  }
+
+  get currentRate(): number {
+    return this.bucket.rate;
+  }
+
+  private refill(): void {
+    const b = this.bucket;
+    const now = this.clock.now();
+    // The rate grows only for the part of the elapsed time that lies after the cooldown.
+    const growFrom = Math.max(now - b.elapsed(now), this.lastCut + this.cooldownMs);
+    if (now > growFrom) b.rate = Math.min(b.maxRate, b.rate + (this.recoveryPerSecond * (now - growFrom)) / 1000);
+    b.refill(now, b.burst);
   }
 }

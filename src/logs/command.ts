@@ -1,11 +1,11 @@
 import { Chalk } from 'chalk';
 import type { Aws } from '../aws/clients.js';
+import { ReadLimiter } from '../aws/limiter.js';
 import { awsLogSource, type LogSource } from '../aws/logs-read.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { TokenBucket } from './bucket.js';
 import { createFormatter, toRecord } from './format.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_RATE } from './poll.js';
 import { type TailOptions, tailLogs } from './tail.js';
@@ -104,7 +104,7 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
       follow: plan.follow,
       liveTail: opts.liveTail !== false,
       pollIntervalMs: plan.pollIntervalMs,
-      limiter: new TokenBucket({ rate: DEFAULT_POLL_RATE, ...(hooks.tail?.clock ? { clock: hooks.tail.clock } : {}) }),
+      limiter: new ReadLimiter({ rate: DEFAULT_POLL_RATE, ...(hooks.tail?.clock ? { clock: hooks.tail.clock } : {}) }),
       signal: controller.signal,
       emit,
       talk: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m), debug: (m) => ctx.log.debug(m) },

@@ -1,5 +1,5 @@
 import { LIVE_TAIL_MAX_GROUPS, type LiveTailFrame, type LogSource } from '../aws/logs-read.js';
-import { childSignal, realClock, type TailClock } from './clock.js';
+import { type Clock, childSignal, systemClock } from '../clock.js';
 import { MergeDedupe } from './dedupe.js';
 import { byTime, type TailEvent } from './types.js';
 
@@ -12,7 +12,7 @@ export interface LiveOptions {
   groups: readonly string[];
   filterPattern?: string;
   signal: AbortSignal;
-  clock?: TailClock;
+  clock?: Clock;
   /** Age at which a session is replaced by a new one. */
   maxSessionMs?: number;
   /** How long the old and the new session run side by side when replacing. */
@@ -62,7 +62,7 @@ interface Session {
  * Throws LiveTailUnavailable when the first sessions cannot start; returns when the signal aborts.
  */
 export async function followLive(opts: LiveOptions): Promise<void> {
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? systemClock;
   const maxSessionMs = opts.maxSessionMs ?? DEFAULT_MAX_SESSION_MS;
   const overlapMs = opts.overlapMs ?? 10_000;
   const delays = opts.reconnectDelaysMs ?? [500, 1_000, 2_000, 5_000, 10_000, 30_000];

@@ -1,8 +1,8 @@
 import { isThrottling } from '../aws/errors.js';
+import type { ReadLimiter } from '../aws/limiter.js';
 import type { LogSource } from '../aws/logs-read.js';
+import { type Clock, systemClock } from '../clock.js';
 import { UserError } from '../errors.js';
-import type { TokenBucket } from './bucket.js';
-import { realClock, type TailClock } from './clock.js';
 import { byTime, type TailEvent } from './types.js';
 
 /** FilterLogEvents is limited per account and region (5/s by default, shared with every other caller). */
@@ -22,8 +22,8 @@ export interface PollerOptions {
   /** Pages one group may read per turn; a longer backlog continues from its page token next turn. */
   maxPagesPerTurn?: number;
   /** Shared by every call of the loop: a token bucket that halves its rate when throttled. */
-  limiter: TokenBucket;
-  clock?: TailClock;
+  limiter: ReadLimiter;
+  clock?: Clock;
   signal: AbortSignal;
   /** The new events of one turn, in time order. */
   onEvents(events: TailEvent[]): void;
@@ -55,12 +55,12 @@ const eventKey = (e: TailEvent) => (e.id ? `${e.stream}\0${e.id}` : `${e.stream}
  */
 export class Poller {
   private readonly states: GroupState[] = [];
-  private readonly clock: TailClock;
+  private readonly clock: Clock;
   private readonly overlapMs: number;
   private readonly maxPages: number;
 
   constructor(private readonly opts: PollerOptions) {
-    this.clock = opts.clock ?? realClock;
+    this.clock = opts.clock ?? systemClock;
     this.overlapMs = opts.overlapMs ?? 5_000;
     this.maxPages = opts.maxPagesPerTurn ?? 5;
   }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
+import type { ReadLimiter } from '../aws/limiter.js';
 import type { LogSource } from '../aws/logs-read.js';
-import type { TokenBucket } from './bucket.js';
-import { childSignal, realClock, type TailClock } from './clock.js';
+import { type Clock, childSignal, systemClock } from '../clock.js';
 import { followLive, type LiveOptions, LiveTailUnavailable } from './live.js';
 import { Poller } from './poll.js';
 import { formatSpan } from './time.js';
@@ -26,8 +26,8 @@ export interface TailOptions {
   liveTail: boolean;
   pollIntervalMs: number;
   /** Every FilterLogEvents call goes through it. */
-  limiter: TokenBucket;
-  clock?: TailClock;
+  limiter: ReadLimiter;
+  clock?: Clock;
   signal: AbortSignal;
   /** Events in time order (within what one read delivered). */
   emit(events: TailEvent[]): void;
@@ -61,7 +61,7 @@ export async function tailLogs(options: TailOptions): Promise<void> {
 }
 
 async function tail(opts: TailOptions): Promise<void> {
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? systemClock;
   const describe = opts.describe ?? ((g: string) => g);
   const startedAt = clock.now();
   const missing = new Set<string>();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, WriteLimiter } from '../../src/aws/limiter.js';
+import { WriteLimiter } from '../../src/aws/limiter.js';
+import type { Clock } from '../../src/clock.js';
 
 /** A clock that moves only when told; sleepers wake in time order. */
 class FakeClock implements Clock {

@@ -1,5 +1,5 @@
 import type { EventsPage, FilterQuery, LiveTailFrame, LogSource } from '../../src/aws/logs-read.js';
-import type { TailClock } from '../../src/logs/clock.js';
+import type { Clock } from '../../src/clock.js';
 import type { TailEvent } from '../../src/logs/types.js';
 
 /**
@@ -8,7 +8,7 @@ import type { TailEvent } from '../../src/logs/types.js';
  * CPU allows while their waits add up exactly. With `auto: false` time moves only by `advance()`,
  * for tests where something outside (a pushed stream frame) must happen before the next wait ends.
  */
-export class FakeClock implements TailClock {
+export class FakeClock implements Clock {
   private readonly timers: { at: number; fire: () => void }[] = [];
   private scheduled = false;
   time = Date.UTC(2026, 10, 23, 10, 0, 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ReadLimiter } from '../../src/aws/limiter.js';
 import { UserError } from '../../src/errors.js';
-import { TokenBucket } from '../../src/logs/bucket.js';
 import { followLive, type LiveOptions, LiveTailUnavailable } from '../../src/logs/live.js';
 import { tailLogs } from '../../src/logs/tail.js';
 import type { TailEvent } from '../../src/logs/types.js';
@@ -183,7 +183,7 @@ describe('tailLogs --follow', () => {
       follow: true,
       liveTail: true,
       pollIntervalMs: 2_000,
-      limiter: new TokenBucket({ rate: 4, clock }),
+      limiter: new ReadLimiter({ rate: 4, clock }),
       clock,
       signal: controller.signal,
       emit: (events) => printed.push(...events.map((e) => e.message)),
@@ -220,7 +220,7 @@ describe('tailLogs --follow', () => {
       follow: true,
       liveTail: true,
       pollIntervalMs: 2_000,
-      limiter: new TokenBucket({ rate: 100, clock }),
+      limiter: new ReadLimiter({ rate: 100, clock }),
       clock,
       signal: new AbortController().signal,
       emit: () => {},

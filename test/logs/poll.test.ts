@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../src/logs/bucket.js';
+import { ReadLimiter } from '../../src/aws/limiter.js';
 import { Poller, type PollerOptions } from '../../src/logs/poll.js';
 import type { TailEvent } from '../../src/logs/types.js';
 import { FakeClock, FakeLogs } from './fakes.js';
@@ -13,7 +13,7 @@ function setup(over: Partial<PollerOptions> = {}) {
   const printed: TailEvent[] = [];
   const said: string[] = [];
   const controller = new AbortController();
-  const limiter = new TokenBucket({ rate: 1000, clock });
+  const limiter = new ReadLimiter({ rate: 1000, clock });
   const poller = new Poller({
     source: logs,
     intervalMs: 2_000,
@@ -159,7 +159,7 @@ describe('Poller (FilterLogEvents follow)', () => {
     const poller = new Poller({
       source: logs,
       intervalMs: 2_000,
-      limiter: new TokenBucket({ rate: 4, clock }),
+      limiter: new ReadLimiter({ rate: 4, clock }),
       clock,
       signal: controller.signal,
       onEvents: () => {},
@@ -184,10 +184,10 @@ describe('Poller (FilterLogEvents follow)', () => {
   });
 });
 
-describe('TokenBucket', () => {
+describe('ReadLimiter', () => {
   it('grows back after a throttle, linearly, once the cooldown is over', async () => {
     const clock = new FakeClock();
-    const bucket = new TokenBucket({ rate: 4, clock, cooldownMs: 10_000, recoveryPerSecond: 0.5 });
+    const bucket = new ReadLimiter({ rate: 4, clock, cooldownMs: 10_000, recoveryPerSecond: 0.5 });
     bucket.onThrottle();
     expect(bucket.currentRate).toBe(2);
     clock.time += 10_000;

@@ -1,10 +1,13 @@
-/** Time for the follow loops: a wait ends early (without throwing) when its signal aborts, and clears its timer. */
-export interface TailClock {
+/**
+ * Time for everything that waits: the AWS limiters and the log tail's follow loops. A wait ends early
+ * (without throwing) when its signal aborts, and clears its timer. Tests pass a fake clock.
+ */
+export interface Clock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: TailClock = {
+export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
