@@ -1,4 +1,4 @@
-import type { Fleet } from '../config/types.js';
+import type { Fleet, FunctionUrlAuth } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Artifact } from '../package/index.js';
 import type { Change, Plan } from '../plan/index.js';
@@ -19,6 +19,8 @@ export interface FunctionStatus {
   lastUpdateStatus?: string;
   invocations?: number;
   errorRate?: number;
+  /** The Function URL of `live`, as AWS has it. */
+  url?: { url: string; auth: FunctionUrlAuth };
 }
 
 export interface FleetStatus {
@@ -78,6 +80,7 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
       configDrift: [...new Set(changes.flatMap(driftOf))],
       state: fn.state,
       lastUpdateStatus: fn.lastUpdateStatus,
+      ...(fn.url ? { url: { url: fn.url.url, auth: fn.url.auth } } : {}),
     };
   });
   const known = new Set(fleet.functions.map((f) => f.name));
