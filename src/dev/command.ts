@@ -3,6 +3,7 @@ import { loadFleetFor } from '../cli/setup.js';
 import { UsageError } from '../errors.js';
 import { parseEnvPairs } from '../invoke/command.js';
 import { renderAccessLine, renderDevRoutes } from '../ui/dev.js';
+import { renderFunctionUrls } from '../ui/function-urls.js';
 import { startDevServer } from './server.js';
 
 /** Flags of `ops dev`. */
@@ -51,7 +52,7 @@ export async function devCommand(ctx: Context, opts: DevOptions): Promise<number
   const fleet = await loadFleetFor(ctx);
   const c = ctx.color;
   ctx.log.info(
-    c.dim(`ops dev: building ${fleet.functions.filter((f) => f.routes.length).length} functions of ${fleet.app}/${fleet.stage}…`),
+    c.dim(`ops dev: building ${fleet.functions.filter((f) => f.routes.length || f.url).length} functions of ${fleet.app}/${fleet.stage}…`),
   );
   const server = await startDevServer({
     fleet,
@@ -72,9 +73,12 @@ export async function devCommand(ctx: Context, opts: DevOptions): Promise<number
       ),
     },
   });
-  if (ctx.global.json) ctx.outJson({ url: server.url, routes: server.routes.map((r) => ({ route: r.key, function: r.fn })) });
+  const routes = server.routes.map((r) => ({ route: r.key, function: r.fn }));
+  if (ctx.global.json) ctx.outJson({ url: server.url, routes, functionUrls: server.functionUrls });
   else ctx.out(server.url);
-  for (const line of renderDevRoutes(server.routes, server.url)) ctx.log.info(line);
+  if (server.routes.length) for (const line of renderDevRoutes(server.routes, server.url)) ctx.log.info(line);
+  const urls = server.functionUrls.map((u) => ({ function: u.fn, url: u.url, auth: u.auth }));
+  for (const line of renderFunctionUrls(urls, c)) ctx.log.info(line);
   const watching = server.watchMode ? `watching ${server.watchMode === 'poll' ? 'by polling' : 'for changes'}` : 'not watching';
   ctx.log.info(c.dim(`serving on ${server.url} · ${watching} · Ctrl-C stops`));
   const signal = await interrupted();

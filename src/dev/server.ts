@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import type { LocalInvokeResult, LocalWorkerOptions } from '../invoke/local/index.js';
 import { prepareLocalFunction } from '../invoke/local-run.js';
 import { buildHttpEvent, type DevRequest, gatewayHeaders } from './event.js';
+import { buildFunctionUrlEvent, devCors, localFunctionUrl, matchFunctionUrl } from './function-url.js';
 import { WorkerPool } from './pool.js';
 import { corsPreflight, type DevResponse, gatewayResponses, MAX_REQUEST_BYTES, mapResult, withCors } from './response.js';
 import { compileRoutes, type DevRoute, matchRoute } from './routes.js';
@@ -61,6 +62,8 @@ export interface DevServer {
   url: string;
   port: number;
   routes: DevRoute[];
+  /** Each function with a `url`, served under `/_url/<function>/` (src/dev/function-url.ts). */
+  functionUrls: { fn: string; url: string; auth: 'AWS_IAM' | 'NONE' }[];
   /** How the sources are watched, when they are. */
   watchMode?: TreeWatcher['mode'];
   /** Rebuilds functions now, as a change of their sources would (tests, `r` on the console). */
@@ -90,12 +93,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       given.warn?.(msg);
     },
   };
-  const fns = fleet.functions.filter((f) => f.routes.length > 0);
+  const fns = fleet.functions.filter((f) => f.routes.length > 0 || f.url);
   if (fns.length === 0) {
-    throw new UserError(`no function of ${fleet.app} has routes: there is no HTTP API to serve`, {
-      hint: "add routes to a function in ops.config.ts, e.g. routes: ['GET /hello']",
+    throw new UserError(`no function of ${fleet.app} has routes or a url: there is no HTTP endpoint to serve`, {
+      hint: "add routes to a function in ops.config.ts, e.g. routes: ['GET /hello'], or url: true",
     });
   }
+  const urlFns = new Set(fns.filter((f) => f.url).map((f) => f.key));
   const routes = compileRoutes(fns);
   const served = new Map<string, Served>();
   const integrationTimeoutMs = opts.integrationTimeoutMs ?? 30_000;
@@ -184,6 +188,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const body = await readBody(req);
     if (!body) return gatewayResponses.tooLarge();
     const { headers } = gatewayHeaders(req.rawHeaders);
+    const viaUrl = matchFunctionUrl(url, urlFns);
+    if (viaUrl)
+      return answerUrl(served.get(viaUrl.fn)!, { ...request(req, method, url, body), rawPath: viaUrl.rawPath }, requestId, record);
     const preflight = corsPreflight(fleet.api?.cors, method, headers);
     if (preflight) return preflight;
     const q = url.indexOf('?');
@@ -191,26 +198,43 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     if (!match) return withCors(gatewayResponses.notFound(), fleet.api?.cors, headers.origin);
     const target = served.get(match.route.fn)!;
     record.fn = target.fn.key;
-    const request: DevRequest = {
-      method,
-      url,
-      rawHeaders: req.rawHeaders,
-      body,
-      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
-      httpVersion: req.httpVersion,
-    };
     const now = new Date();
-    const event = buildHttpEvent(request, match, {
+    const event = buildHttpEvent(request(req, method, url, body), match, {
       requestId,
       now,
       accountId: ACCOUNT_ID,
       apiId: 'local',
       domainName: headers.host ?? `127.0.0.1:${port}`,
       port,
-      traceId: `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
+      traceId: traceId(now),
     });
     const result = await invokeWithin(target.pool, event, integrationTimeoutMs);
     return withCors(toResponse(result, record), fleet.api?.cors, headers.origin);
+  }
+
+  /** Through a Function URL: Lambda answers the preflight, and waits as long as the function's own timeout. */
+  async function answerUrl(target: Served, req: DevRequest & { rawPath: string }, requestId: string, record: AccessRecord) {
+    const spec = target.fn.url!;
+    const cors = devCors(spec.cors);
+    const { headers } = gatewayHeaders(req.rawHeaders);
+    const preflight = corsPreflight(cors, req.method, headers);
+    if (preflight) return preflight;
+    record.fn = target.fn.key;
+    const now = new Date();
+    const event = buildFunctionUrlEvent(
+      req,
+      { rawPath: req.rawPath, auth: spec.auth },
+      {
+        requestId,
+        now,
+        accountId: ACCOUNT_ID,
+        urlId: `local${target.fn.key.replace(/[^a-z0-9]/g, '')}`,
+        region: fleet.region,
+        traceId: traceId(now),
+      },
+    );
+    const result = await invokeWithin(target.pool, event, target.fn.timeout * 1000 + 5_000);
+    return withCors(toResponse(result, record), cors, headers.origin);
   }
 
   function toResponse(result: LocalInvokeResult | 'integration-timeout', record: AccessRecord): DevResponse {
@@ -295,6 +319,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     url: baseUrl,
     port,
     routes,
+    functionUrls: fns.filter((f) => f.url).map((f) => ({ fn: f.key, url: localFunctionUrl(baseUrl, f), auth: f.url!.auth })),
     watchMode: watcher?.mode,
     rebuild,
     async close() {
@@ -304,6 +329,19 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       await Promise.all([...served.values()].map((s) => s.pool.close({ force: true })));
       await closing;
     },
+  };
+}
+
+const traceId = (now: Date) => `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+
+function request(req: http.IncomingMessage, method: string, url: string, body: Buffer): DevRequest {
+  return {
+    method,
+    url,
+    rawHeaders: req.rawHeaders,
+    body,
+    sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    httpVersion: req.httpVersion,
   };
 }
 
