@@ -1,14 +1,17 @@
 import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
-import { readActual, readFunction } from '../aws/read.js';
-import type { Actual } from '../model/actual.js';
+import { readFunction } from '../aws/lambda-read.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
+import type { Actual } from '../model/actual.js';
 import { type Artifact, buildFleet, limitsFor } from '../package/index.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
 import type { ArtifactRef, Change, Plan } from '../plan/types.js';
+import { readActual } from '../resources/read.js';
+import { isFunctionLocal } from '../resources/registry.js';
+import { functionUrlsOf } from '../ui/function-urls.js';
 import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
@@ -94,18 +97,11 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     plan = planFrom(actual);
   }
   const before = actual;
-  const replan = async (applied: Change[] = []) => planFrom(await verificationRead(aws, fleet, before, applied));
-  return { fleet, fns, aws, actual, artifacts, plan, replan };
+  const pc: PlanContext = { fleet, fns, aws, actual, artifacts, plan, replan: async () => plan };
+  // The verification read is the freshest view of AWS: the summary's Function URLs (made by this run too) come from it.
+  pc.replan = async (applied: Change[] = []) => planFrom((pc.actual = await verificationRead(aws, fleet, before, applied)));
+  return pc;
 }
-
-/** Changes whose whole effect shows in their own function's read (GetFunction, GetAlias, GetPolicy, ListVersionsByFunction). */
-const FUNCTION_LOCAL = new Set<Change['kind']>([
-  'function.update-code',
-  'function.update-config',
-  'function.tag',
-  'alias.publish',
-  'versions.prune',
-]);
 
 /**
  * AWS as it is after an apply. When every change applied was to one function's own code, configuration,
@@ -114,7 +110,7 @@ const FUNCTION_LOCAL = new Set<Change['kind']>([
  * else, or a function gone or no longer ours, and the whole stage is read again.
  */
 async function verificationRead(aws: Aws, fleet: Fleet, before: Actual, applied: Change[]): Promise<Actual> {
-  const local = applied.length > 0 && applied.every((c) => FUNCTION_LOCAL.has(c.kind));
+  const local = applied.length > 0 && applied.every((c) => isFunctionLocal(c.kind));
   if (!local) return readActual(aws, fleet);
   const names = [...new Set(applied.map((c) => (c as { name: string }).name))];
   const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet)));
@@ -127,6 +123,7 @@ async function verificationRead(aws: Aws, fleet: Fleet, before: Actual, applied:
       ...f,
       ...(had?.provisionedConcurrency !== undefined ? { provisionedConcurrency: had.provisionedConcurrency } : {}),
       ...(had?.asyncConfig ? { asyncConfig: had.asyncConfig } : {}),
+      ...(!f.url && had?.url ? { url: had.url } : {}),
     };
   }
   return { ...before, functions };
@@ -224,7 +221,8 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
   }
   if (planOnly) return plan.changes.length ? 2 : 0;
   if (!plan.changes.length) {
-    if (ctx.global.json) ctx.outJson({ ...planToJson(plan), applied: [], failed: [], url: apiUrl(pc) });
+    if (ctx.global.json)
+      ctx.outJson({ ...planToJson(plan), applied: [], failed: [], url: apiUrl(pc), functionUrls: functionUrlsOf(pc.fleet, pc.actual) });
     pc.aws.destroy();
     return 0;
   }
@@ -303,11 +301,13 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       versions: result.versions,
       ...(remaining?.changes.length ? { remaining: (planToJson(remaining) as { changes: unknown[] }).changes } : {}),
       url: opts.destroy ? undefined : url,
+      functionUrls: opts.destroy ? undefined : functionUrlsOf(pc.fleet, pc.actual),
       ms: Date.now() - started,
     });
   } else {
     for (const l of renderApplySummary(result, {
       url: opts.destroy ? undefined : url,
+      functionUrls: opts.destroy ? [] : functionUrlsOf(pc.fleet, pc.actual),
       ms: Date.now() - started,
       color: ctx.color,
       destroy: opts.destroy,

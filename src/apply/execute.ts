@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Aws } from '../aws/clients.js';
-import type { Actual, FunctionConfiguration } from '../model/actual.js';
-import * as w from '../aws/write.js';
-import { UserError } from '../errors.js';
-import { pendingLayerName } from '../plan/arn.js';
-import { fillPending } from '../plan/refs.js';
+import type { Actual } from '../model/actual.js';
 import type { Change, Plan } from '../plan/types.js';
+import { applyChange } from '../resources/registry.js';
+import { ApplyRun } from './run.js';
 
 /** What happened to one change. */
 export interface ChangeResult {
@@ -80,7 +78,7 @@ const silent: ApplyReporter = { step() {}, done() {}, fail() {}, note() {} };
 export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   const started = Date.now();
   const report = opts.report ?? silent;
-  const state = new ApplyState(opts);
+  const state = new ApplyRun(opts);
   const byId = new Map(opts.plan.changes.map((c) => [c.id, c]));
   const results = new Map<string, ChangeResult>();
   const pending = new Set(opts.plan.changes.map((c) => c.id));
@@ -125,8 +123,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       report.step(item, change.summary);
       opts.inFlight?.add(change);
       const t0 = Date.now();
-      const run = state
-        .apply(change, (reason) => report.note(item, reason))
+      const run = applyChange(change, state, { onWait: (reason) => report.note(item, reason) })
         .then(
           (detail) => {
             results.set(id, { change, status: 'done', ms: Date.now() - t0, detail });
@@ -188,261 +185,4 @@ async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<
 function reasonOf(signal: AbortSignal): string {
   const r = signal.reason as unknown;
   return typeof r === 'string' ? r : r instanceof Error ? r.message : 'interrupted';
-}
-
-/** Ids known only once something is created (the API, integrations), shared by the changes of one run. */
-class ApplyState {
-  apiId?: string;
-  apiEndpoint?: string;
-  readonly versions: Record<string, string> = {};
-  private readonly integrations = new Map<string, string>();
-  private integrationsByUri?: Map<string, string>;
-  /** Layer version ARNs published in this run, by layer name. */
-  private readonly layerVersions = new Map<string, string>();
-
-  constructor(private readonly opts: ApplyOptions) {
-    this.apiId = opts.actual.api?.id;
-    this.apiEndpoint = opts.actual.api?.endpoint;
-  }
-
-  private api(change: { apiId?: string }): string {
-    const id = change.apiId ?? this.apiId;
-    if (!id) throw new Error('the HTTP API does not exist (its creation failed or was skipped)');
-    return id;
-  }
-
-  /** The integration calling function `name`: created in this run, or found by its `live` alias URI. */
-  private async integrationFor(name: string): Promise<string> {
-    const created = this.integrations.get(name);
-    if (created) return created;
-    if (!this.integrationsByUri) {
-      this.integrationsByUri = new Map((this.opts.actual.api?.integrations ?? []).map((i) => [i.uri, i.id]));
-    }
-    const id = this.integrationsByUri.get(await w.liveAliasArn(this.opts.aws, name));
-    if (!id) throw new Error(`no integration for ${name} (its creation failed or was skipped)`);
-    return id;
-  }
-
-  /** A pending layer version replaced by the version published in this run; anything else as it is. */
-  private layerVersion(arn: string): string {
-    const name = pendingLayerName(arn);
-    if (!name) return arn;
-    const published = this.layerVersions.get(name);
-    if (!published) throw new Error(`layer ${name} has no new version (its publish failed or was skipped)`);
-    return published;
-  }
-
-  /** An environment value with what the plan left pending (the API's URL or id, a new layer version) filled in. */
-  private envValue(value: string): string {
-    return fillPending(value, {
-      api: (field) => {
-        const known = field === 'url' ? this.apiEndpoint : this.apiId;
-        if (!known) throw new Error(`the HTTP API's ${field} is not known (its creation failed or was skipped)`);
-        return known;
-      },
-      layer: (arn) => this.layerVersion(arn),
-    });
-  }
-
-  /** The configuration with what only this run learns filled in: new layer versions, the new API's URL and id. */
-  private withLateValues(config: FunctionConfiguration): FunctionConfiguration {
-    const layers = config.layers.map((arn) => this.layerVersion(arn));
-    const environment = config.environment && Object.fromEntries(Object.entries(config.environment).map(([k, v]) => [k, this.envValue(v)]));
-    return { ...config, layers, ...(environment ? { environment } : {}) };
-  }
-
-  async apply(c: Change, onWait: (reason: string) => void): Promise<string | undefined> {
-    const aws = this.opts.aws;
-    const wait = { onWait };
-    switch (c.kind) {
-      case 'role.create':
-        await w.createRole(aws, c.role);
-        return;
-      case 'role.update':
-        await w.updateRole(aws, c.role, { trust: c.trust, policy: c.policy, tags: c.tags, removeTags: c.removeTags });
-        return;
-      case 'role.delete':
-        await w.deleteRole(aws, c.roleName);
-        return;
-      case 'function.create':
-        await w.createFunction(
-          aws,
-          { name: c.name, config: this.withLateValues(c.config), zipPath: c.zipPath, tags: c.tags, bucket: this.opts.bucket },
-          wait,
-        );
-        return;
-      case 'function.update-code':
-        await w.updateFunctionCode(aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256, bucket: this.opts.bucket }, wait);
-        return;
-      case 'function.update-config': {
-        // UpdateFunctionConfiguration cannot change the architecture: UpdateFunctionCode does, with the code.
-        const zip = this.opts.zips?.[c.name];
-        if (zip && c.fields.some((f) => f.field === 'architecture')) {
-          await w.updateFunctionCode(
-            aws,
-            { name: c.name, zipPath: zip, architecture: c.config.architecture, bucket: this.opts.bucket },
-            wait,
-          );
-        }
-        await w.updateFunctionConfiguration(aws, c.name, this.withLateValues(c.config), wait);
-        return;
-      }
-      case 'function.tag':
-        await w.untagFunction(aws, c.name, c.remove);
-        await w.tagFunction(aws, c.name, c.add);
-        return;
-      case 'function.delete':
-        await w.deleteFunction(aws, c.name, wait);
-        return;
-      case 'alias.publish': {
-        const gate = this.opts.beforeAliasMove;
-        const r = await w.publishVersionAndMoveAlias(aws, c.name, c.codeSha256, {
-          ...wait,
-          ...(gate ? { beforeMove: (v: string) => gate(c.name, v) } : {}),
-        });
-        if (!r.moved) {
-          throw new UserError(`version ${r.version} failed its smoke samples: live stays on ${r.previous ?? 'no version'}`, {
-            hint: `fix the handler and deploy again (version ${r.version} is published but takes no traffic)`,
-          });
-        }
-        this.versions[c.name] = r.version;
-        return `version ${r.version}`;
-      }
-      case 'versions.prune':
-        await w.deleteVersions(aws, c.name, c.versions);
-        return `${c.versions.length} removed`;
-      case 'loggroup.create':
-        await w.createLogGroup(aws, c.logGroup, c.retentionDays, c.tags);
-        return;
-      case 'loggroup.retention':
-        await w.putRetention(aws, c.logGroup, c.retentionDays);
-        return;
-      case 'loggroup.delete':
-        await w.deleteLogGroup(aws, c.logGroup);
-        return;
-      case 'api.create': {
-        const api = await w.createApi(aws, { name: c.apiName, cors: c.cors, tags: c.tags });
-        this.apiId = api.apiId;
-        this.apiEndpoint = api.endpoint;
-        return api.endpoint || undefined;
-      }
-      case 'api.update':
-        await w.updateApiCors(aws, c.apiId, c.cors);
-        return;
-      case 'api.stage':
-        await w.ensureDefaultStage(aws, this.api(c));
-        return;
-      case 'api.delete':
-        await w.deleteApi(aws, c.apiId);
-        return;
-      case 'integration.create': {
-        const { integrationId } = await w.createIntegration(aws, this.api(c), { name: c.name, uri: c.uri });
-        this.integrations.set(c.name, integrationId);
-        return;
-      }
-      case 'integration.update':
-        await w.updateIntegration(aws, this.api(c), c.integrationId, { name: c.name, uri: c.uri });
-        this.integrations.set(c.name, c.integrationId);
-        return;
-      case 'integration.delete':
-        await w.deleteIntegration(aws, this.api(c), c.integrationId);
-        return;
-      case 'route.create':
-        await w.createRoute(aws, this.api(c), c.routeKey, await this.integrationFor(c.name));
-        return;
-      case 'route.update':
-        await w.updateRoute(aws, this.api(c), c.routeId, await this.integrationFor(c.name));
-        return;
-      case 'route.delete':
-        await w.deleteRoute(aws, this.api(c), c.routeId);
-        return;
-      case 'permission.set':
-        await w.setApiPermission(aws, {
-          name: c.name,
-          apiId: c.sourceArn ? undefined : this.api(c),
-          sourceArn: c.sourceArn,
-          statementId: c.statementId,
-          removeStatementIds: c.removeStatementIds,
-        });
-        return;
-      case 'permission.delete':
-        await w.removePermissions(aws, c.name, c.statementIds);
-        return;
-      case 'layer.publish': {
-        const { versionArn, version } = await w.publishLayer(aws, {
-          name: c.layerName,
-          zipPath: c.zipPath,
-          codeSha256: c.codeSha256,
-          description: c.description,
-          compatibleRuntimes: c.compatibleRuntimes,
-          compatibleArchitectures: c.compatibleArchitectures,
-          bucket: this.opts.bucket,
-        });
-        this.layerVersions.set(c.layerName, versionArn);
-        return `version ${version}`;
-      }
-      case 'layer.delete': {
-        const n = await w.deleteLayer(aws, c.layerName);
-        return `${n} version${n === 1 ? '' : 's'} deleted`;
-      }
-      case 'reserved.set':
-        await w.putReservedConcurrency(aws, c.name, c.reserved);
-        return;
-      case 'reserved.delete':
-        await w.deleteReservedConcurrency(aws, c.name);
-        return;
-      case 'provisioned.set':
-        await w.putProvisionedConcurrency(aws, c.name, c.provisioned);
-        return;
-      case 'provisioned.delete':
-        await w.deleteProvisionedConcurrency(aws, c.name);
-        return;
-      case 'async.set':
-        await w.putAsyncConfig(aws, c.name, c.config);
-        return;
-      case 'async.delete':
-        await w.deleteAsyncConfig(aws, c.name);
-        return;
-      case 'schedule.create':
-        await w.createSchedule(aws, c.schedule);
-        return;
-      case 'schedule.update':
-        await w.updateSchedule(aws, c.schedule, {
-          rule: c.rule,
-          target: c.target,
-          permission: c.permission,
-          removeTargetIds: c.removeTargetIds,
-          addTags: c.addTags,
-          removeTags: c.removeTags,
-        });
-        return;
-      case 'schedule.delete':
-        await w.deleteSchedule(aws, { ruleName: c.ruleName, targetIds: c.targetIds, functionName: c.name, statementId: c.statementId });
-        return;
-      case 'subscription.create':
-        await w.subscribeFunction(aws, {
-          topicArn: c.topicArn,
-          endpoint: c.endpoint,
-          filterPolicy: c.filterPolicy,
-          functionName: c.name,
-          statementId: c.statementId,
-        });
-        return;
-      case 'subscription.update':
-        await w.updateSubscription(aws, c.subscriptionArn, {
-          filter: c.filter,
-          ...(c.permission ? { permission: { functionName: c.name, statementId: c.statementId, topicArn: c.topicArn } } : {}),
-        });
-        return;
-      case 'subscription.delete':
-        await w.unsubscribeFunction(aws, { subscriptionArn: c.subscriptionArn, functionName: c.name, statementId: c.statementId });
-        return;
-      case 'alarm.set':
-        await w.putAlarm(aws, c.alarm, { createTags: c.createTags, addTags: c.addTags, removeTags: c.removeTags });
-        return;
-      case 'alarm.delete':
-        await w.deleteAlarms(aws, [c.alarmName]);
-        return;
-    }
-  }
 }

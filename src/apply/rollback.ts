@@ -1,10 +1,10 @@
-import { readActual } from '../aws/read.js';
 import { moveAlias } from '../aws/write.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet } from '../config/types.js';
 import { ExitCode, Interrupted, UsageError, UserError } from '../errors.js';
 import type { Actual } from '../model/actual.js';
+import { readActual } from '../resources/read.js';
 import { confirm } from '../ui/prompt.js';
 import { type Lease, takeStageLease } from './lease.js';
 

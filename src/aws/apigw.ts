@@ -1,9 +1,10 @@
-import type { Api, ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
+import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
 import type { CorsSpec } from '../config/types.js';
+import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { liveAliasArn } from './lambda.js';
-import { notOwnedReason, toSdkCors } from './map.js';
+import { mapCors, notOwnedReason, toSdkCors } from './map.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { withThrottleRetry } from './retry.js';
@@ -213,4 +214,65 @@ export async function deleteRoute(aws: Aws, apiId: string, routeId: string): Pro
 export async function deleteApi(aws: Aws, apiId: string): Promise<void> {
   const apigw = await aws.apigw();
   await orNotFound(aws.write(() => apigw.deleteApi({ ApiId: apiId })));
+}
+
+export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: ActualApi; foreign: Actual['foreign'] }> {
+  const apigw = await aws.apigw();
+  const name = `${scope.app}-${scope.stage}`;
+  const apis = await listApis(aws);
+  const foreign: Actual['foreign'] = [];
+  const owned = apis
+    .filter((a) => a.Name === name)
+    .filter((a) => {
+      const reason = notOwnedReason(a.Tags, scope.app, scope.stage);
+      if (reason) foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason });
+      return !reason;
+    })
+    .sort(compareApis);
+  // Two owned APIs with one name: a create retried after its answer was lost, or two deploys racing.
+  // The oldest is the stage's API (createApi agrees); the plan deletes the others.
+  const api = owned[0];
+  if (!api) return { foreign };
+  const duplicates = owned.slice(1).map((a) => ({ id: a.ApiId!, endpoint: a.ApiEndpoint ?? '' }));
+
+  const ApiId = api.ApiId!;
+  const [integrations, routes, stages, accountId] = await Promise.all([
+    allPages<{ Items?: Integration[]; NextToken?: string }, Integration>(
+      (NextToken) => read(aws, () => apigw.getIntegrations({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    allPages<{ Items?: Route[]; NextToken?: string }, Route>(
+      (NextToken) => read(aws, () => apigw.getRoutes({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    allPages<{ Items?: Stage[]; NextToken?: string }, Stage>(
+      (NextToken) => read(aws, () => apigw.getStages({ ApiId, ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    ),
+    aws.accountId(),
+  ]);
+  const cors = mapCors(api.CorsConfiguration);
+  return {
+    foreign,
+    api: {
+      id: ApiId,
+      name: api.Name!,
+      endpoint: api.ApiEndpoint ?? '',
+      arnPrefix: `arn:${aws.partition}:execute-api:${aws.region}:${accountId}:${ApiId}`,
+      ...(cors ? { cors } : {}),
+      tags: { ...(api.Tags ?? {}) },
+      integrations: integrations.map((i) => ({
+        id: i.IntegrationId!,
+        uri: i.IntegrationUri ?? '',
+        ...(i.PayloadFormatVersion ? { payloadFormatVersion: i.PayloadFormatVersion } : {}),
+        ...(i.IntegrationType ? { type: i.IntegrationType } : {}),
+      })),
+      routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}) })),
+      stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
+      ...(duplicates.length ? { duplicates } : {}),
+    },
+  };
 }

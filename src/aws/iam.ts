@@ -1,9 +1,18 @@
+import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
+import { ROLE_POLICY_NAME } from '../config/naming.js';
 import { UserError } from '../errors.js';
+import type { Actual, ActualRole, PolicyDocument, ReadScope } from '../model/actual.js';
 import type { RoleSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
-import { notOwnedReason } from './map.js';
-import { allPages } from './pool.js';
+import { notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
+import { allPages, mapLimit } from './pool.js';
+import { withThrottleRetry } from './retry.js';
+
+type Foreign = Actual['foreign'];
+
+/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 /** Writers for the execution roles ops manages. Every call goes through the shared write limiter. */
 
@@ -116,4 +125,126 @@ function putPolicy(aws: Aws, role: RoleSpec) {
     .then((iam) =>
       aws.write(() => iam.putRolePolicy({ RoleName: role.name, PolicyName: role.policyName, PolicyDocument: JSON.stringify(role.policy) })),
     );
+}
+
+/**
+ * From this many roles under the fleet's path, one GetAccountAuthorizationDetails (a page per 1,000
+ * roles of the account) replaces four calls per role: at 200 functions that is 800 IAM reads.
+ * Below it, role by role is cheaper in an account with many other roles.
+ */
+export const BATCH_ROLE_READS_FROM = 25;
+
+export interface ReadRolesOptions {
+  /** Owned roles from which they are read in one batch; default `BATCH_ROLE_READS_FROM`. */
+  batchFrom?: number;
+}
+
+export async function readRoles(
+  aws: Aws,
+  scope: ReadScope,
+  opts: ReadRolesOptions = {},
+): Promise<{ items: Record<string, ActualRole>; foreign: Foreign }> {
+  const iam = await aws.iam();
+  const listed = await allPages(
+    (Marker) => read(aws, () => iam.listRoles({ PathPrefix: opsRolePath(scope.app, scope.stage), ...(Marker ? { Marker } : {}) })),
+    (page) => page.Roles,
+    (page) => (page.IsTruncated ? page.Marker : undefined),
+  );
+  const items: Record<string, ActualRole> = {};
+  const foreign: Foreign = [];
+  const names = listed.map((r) => r.RoleName!);
+  const batch = names.length >= (opts.batchFrom ?? BATCH_ROLE_READS_FROM) ? await readRolesInBatch(aws, names) : undefined;
+  const roles = batch ?? (await mapLimit(names, 8, (name) => readRole(aws, name)));
+  for (const role of roles) {
+    if (!role) continue;
+    // The path only finds candidates: a hand-made role under /ops/{app}/{stage}/ is not ours, whatever its path.
+    const reason = notOwnedReason(role.tags, scope.app, scope.stage);
+    if (reason) foreign.push({ type: 'iam role', name: role.name, reason });
+    else items[role.name] = role;
+  }
+  return { items, foreign };
+}
+
+/** One role with its trust policy, inline policies and attached policy ARNs; `undefined` when it is gone. */
+export async function readRole(aws: Aws, roleName: string, expectedPolicy = ROLE_POLICY_NAME): Promise<ActualRole | undefined> {
+  const iam = await aws.iam();
+  const getPolicy = (PolicyName: string) =>
+    read(aws, () => iam.getRolePolicy({ RoleName: roleName, PolicyName })).then((p) => parsePolicyDocument(p.PolicyDocument));
+  // All at once, and the policy ops writes asked for before it is listed: IAM answers slowly (~100 ms),
+  // and the role chain of three round trips was the longest path of every read of a stage.
+  const [got, policyNames, attached, expected] = await Promise.all([
+    orNotFound(read(aws, () => iam.getRole({ RoleName: roleName }))),
+    orNotFound(
+      allPages(
+        (Marker) => read(aws, () => iam.listRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+        (page) => page.PolicyNames,
+        (page) => (page.IsTruncated ? page.Marker : undefined),
+      ),
+    ),
+    orNotFound(
+      allPages<{ AttachedPolicies?: AttachedPolicy[]; IsTruncated?: boolean; Marker?: string }, AttachedPolicy>(
+        (Marker) => read(aws, () => iam.listAttachedRolePolicies({ RoleName: roleName, ...(Marker ? { Marker } : {}) })),
+        (page) => page.AttachedPolicies,
+        (page) => (page.IsTruncated ? page.Marker : undefined),
+      ),
+    ),
+    orNotFound(getPolicy(expectedPolicy)),
+  ]);
+  if (!got?.Role || !policyNames || !attached) return undefined;
+  const inline = await Promise.all(
+    policyNames.map(async (PolicyName) => {
+      const doc = PolicyName === expectedPolicy && expected ? expected : await getPolicy(PolicyName);
+      return [PolicyName, doc] as const;
+    }),
+  );
+  return actualRole(got.Role, inline, attached);
+}
+
+/**
+ * The named roles from GetAccountAuthorizationDetails, which carries each role's tags, inline policy
+ * documents and attached policies; roles no longer there are left out. `undefined` when the identity
+ * may not call it: the caller then reads role by role.
+ */
+export async function readRolesInBatch(aws: Aws, roleNames: readonly string[]): Promise<ActualRole[] | undefined> {
+  const iam = await aws.iam();
+  let details: RoleDetail[];
+  try {
+    details = await allPages(
+      (Marker) => read(aws, () => iam.getAccountAuthorizationDetails({ Filter: ['Role'], MaxItems: 1000, ...(Marker ? { Marker } : {}) })),
+      (page) => page.RoleDetailList,
+      (page) => (page.IsTruncated ? page.Marker : undefined),
+    );
+  } catch (error) {
+    if (isAccessDenied(error)) return undefined;
+    throw error;
+  }
+  const byName = new Map(details.map((d) => [d.RoleName, d]));
+  return roleNames.flatMap((name) => {
+    const d = byName.get(name);
+    if (!d) return [];
+    const inline = (d.RolePolicyList ?? []).map((p) => [p.PolicyName!, parsePolicyDocument(p.PolicyDocument)] as const);
+    return [actualRole(d, inline, d.AttachedManagedPolicies ?? [])];
+  });
+}
+
+// Our client middleware turns AccessDenied into a UserError (the SDK error is its cause).
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+const isAccessDenied = (error: unknown) => {
+  const e = error as { name?: string; cause?: { name?: string } } | undefined;
+  return ACCESS_DENIED.has(e?.name ?? '') || ACCESS_DENIED.has(e?.cause?.name ?? '');
+};
+
+function actualRole(role: Role | RoleDetail, inline: (readonly [string, PolicyDocument])[], attached: AttachedPolicy[]): ActualRole {
+  return {
+    name: role.RoleName!,
+    arn: role.Arn!,
+    path: role.Path ?? '/',
+    trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument),
+    inlinePolicies: Object.fromEntries(inline),
+    attachedPolicyArns: attached
+      .map((p) => p.PolicyArn!)
+      .filter(Boolean)
+      .sort(),
+    tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])),
+  };
 }

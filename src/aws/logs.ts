@@ -1,8 +1,15 @@
 import { UserError } from '../errors.js';
+import type { Actual, ActualFunction, ActualLogGroup, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
-import { isAlreadyExists, isNotFound } from './errors.js';
-import { ownerOf } from './map.js';
+import { isAlreadyExists, isNotFound, orNotFound } from './errors.js';
+import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
+import { allPages, mapLimit } from './pool.js';
 import { withThrottleRetry } from './retry.js';
+
+type Foreign = Actual['foreign'];
+
+/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 /** Writers for the functions' log groups (created by ops so they get a retention; Lambda's own never expire). */
 
@@ -52,4 +59,72 @@ export async function deleteLogGroup(aws: Aws, name: string): Promise<void> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
+}
+
+const LAMBDA_LOG_PREFIX = '/aws/lambda/';
+
+/**
+ * The stage's log groups. The name prefix `/aws/lambda/{app}-{stage}-` only finds candidates (it also
+ * finds stage `dev-x`'s under `dev`, and hand-made functions' groups). A group is ours when it is
+ * exactly `/aws/lambda/<fn>` of a function that is ours by its tags (Lambda creates untagged groups
+ * itself, so that rule needs no tags), else when it is tagged for app and stage: tags are read only
+ * for the groups the first rule does not settle. Untagged groups not settled are left alone; those
+ * of a desired function not created yet become ours with it (its create waits for the function).
+ */
+export async function readLogGroups(
+  aws: Aws,
+  scope: ReadScope,
+  functions?: Promise<{ items: Record<string, ActualFunction>; foreign?: Foreign }>,
+): Promise<{ items: Record<string, ActualLogGroup>; foreign: Foreign; unowned: string[] }> {
+  const logs = await aws.logs();
+  const listing = allPages(
+    (nextToken) =>
+      read(aws, () =>
+        logs.describeLogGroups({
+          logGroupNamePrefix: `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`,
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      ),
+    (page) => page.logGroups,
+    (page) => page.nextToken,
+  );
+  // Settle the listing before awaiting the functions, so a failed listing is never left unobserved.
+  const [listed, fns] = await Promise.all([listing, functions ?? Promise.resolve(undefined)]);
+  const owned = new Set(Object.keys(fns?.items ?? {}));
+  const foreignFns = new Set((fns?.foreign ?? []).filter((f) => f.type === 'lambda function').map((f) => f.name));
+  const desired = new Set((scope.functions ?? []).map((f) => f.name));
+  const items: Record<string, ActualLogGroup> = {};
+  const foreign: Foreign = [];
+  const unowned: string[] = [];
+  const entry = (g: (typeof listed)[number], tags?: Record<string, string>): ActualLogGroup => ({
+    name: g.logGroupName!,
+    ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}),
+    ...(tags ? { tags } : {}),
+  });
+  const unsettled = listed.filter((g) => {
+    if (!owned.has(g.logGroupName!.slice(LAMBDA_LOG_PREFIX.length))) return true;
+    items[g.logGroupName!] = entry(g);
+    return false;
+  });
+  const tagged = await mapLimit(unsettled, 8, async (g) => ({ g, tags: await logGroupTags(aws, g.logGroupName!, g.logGroupArn ?? g.arn) }));
+  for (const { g, tags } of tagged) {
+    if (!tags) continue; // deleted while we looked
+    const name = g.logGroupName!;
+    const fn = name.slice(LAMBDA_LOG_PREFIX.length);
+    const reason = notOwnedReason(tags, scope.app, scope.stage);
+    if (!reason) items[name] = entry(g, tags);
+    else if (desired.has(fn)) unowned.push(name);
+    // Reported unless another stage owns it, its function is reported already, or it is a desired function's.
+    else if (!isOtherStagesOwn(fn, ownerOf(tags), scope.app, scope.stage) && !foreignFns.has(fn) && !desired.has(fn))
+      foreign.push({ type: 'log group', name, reason });
+  }
+  return { items, foreign, unowned: unowned.sort() };
+}
+
+/** A log group's tags (by ARN: ListTagsForResource); `undefined` when it is gone. */
+async function logGroupTags(aws: Aws, name: string, arn: string | undefined): Promise<Record<string, string> | undefined> {
+  const logs = await aws.logs();
+  const resourceArn = (arn ?? `arn:${aws.partition}:logs:${aws.region}:${await aws.accountId()}:log-group:${name}`).replace(/:\*$/, '');
+  const out = await orNotFound(read(aws, () => logs.listTagsForResource({ resourceArn })));
+  return out ? { ...(out.tags ?? {}) } : undefined;
 }

@@ -1,5 +1,5 @@
+import { readApi } from '../aws/apigw.js';
 import { readLayers } from '../aws/layers.js';
-import { readApi } from '../aws/read.js';
 import { layerName } from '../config/naming.js';
 import { type EnvRef, refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';

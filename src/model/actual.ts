@@ -1,4 +1,8 @@
-import type { CorsSpec } from '../config/types.js';
+import type { CorsSpec, Fleet } from '../config/types.js';
+import type { ActualFunctionUrl } from './function-url.js';
+
+/** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
+export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>;
 
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
@@ -74,6 +78,8 @@ export interface ActualFunction {
   provisionedConcurrency?: number;
   /** Asynchronous invocation settings of `live`, when there are any (src/aws/settings.ts). */
   asyncConfig?: ActualAsyncConfig;
+  /** The Function URL of `live`, when there is one (src/aws/function-url.ts). */
+  url?: ActualFunctionUrl;
 }
 
 /** PutFunctionEventInvokeConfig's fields, as GetFunctionEventInvokeConfig reports them (unset ones absent). */

@@ -1,7 +1,10 @@
-import type { Actual, ActualFunction } from '../model/actual.js';
 import { bindAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
-import type { ArtifactRef, PlanDeployInput } from './types.js';
+import type { Actual, ActualFunction } from '../model/actual.js';
+import { changeId } from './change.js';
+import type { ArtifactRef, PlanDeployInput } from './input.js';
+
+export { changeId };
 
 /** What every part of the planner reads: the input, resolved once. */
 export interface PlanContext {
@@ -70,6 +73,3 @@ export function removedFunctions(ctx: PlanContext): ActualFunction[] {
     .filter((f) => !kept.has(f.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
-
-/** `kind:resource-name`, the id format of every change. */
-export const changeId = (kind: string, name: string) => `${kind}:${name}`;

@@ -1,11 +1,11 @@
 /** The pure core of `ops deploy` / `ops plan` / `ops destroy`: (fleet, artifacts, actual) → Plan → lines or JSON. */
 
-export { desiredApiPermission } from './api.js';
+export { desiredConfiguration, diffConfiguration } from '../resources/function/plan.js';
+export { desiredApiPermission } from '../resources/http-api/plan.js';
+export { latestLayerVersions } from '../resources/layer/plan.js';
+export { desiredRole, expectedGrants, ROLE_POLICY_NAME } from '../resources/role/plan.js';
 export { API_PERMISSION_SID, LIVE_ALIAS } from './arn.js';
-export { desiredConfiguration, diffConfiguration } from './function.js';
-export { latestLayerVersions } from './layers.js';
 export { planDeploy } from './plan.js';
 export { policiesEqual } from './policy.js';
 export { countChanges, planToJson, renderPlan } from './render.js';
-export { desiredRole, expectedGrants, ROLE_POLICY_NAME } from './role.js';
 export type * from './types.js';

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { AWS_LIMITS, count, environmentBytes, policyChars } from '../config/limits.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
-import { desiredConfiguration } from './function.js';
-import { desiredRole } from './role.js';
-import { functionTags } from './settings.js';
+import { desiredConfiguration } from '../resources/function/plan.js';
+import { functionTags } from '../resources/function-settings/plan.js';
+import { desiredRole } from '../resources/role/plan.js';
 
 /** A config field whose final value (ops's own additions included) AWS would refuse. */
 export interface LimitProblem {

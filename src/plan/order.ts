@@ -1,57 +1,11 @@
+import { isLeading, kindRank } from '../resources/registry.js';
 import { compareStrings } from './fields.js';
-import type { Change, ChangeKind } from './types.js';
+import type { Change } from './types.js';
 
-/**
- * Display and tie-break order of kinds: role → layer → function → alias → versions → function settings →
- * log group → schedule → subscription → alarm → api → stage → integration → route → permission → layer delete.
- */
-const KIND_ORDER: ChangeKind[] = [
-  'role.create',
-  'role.update',
-  'role.delete',
-  'layer.publish',
-  'function.create',
-  'function.update-code',
-  'function.update-config',
-  'function.tag',
-  'function.delete',
-  'alias.publish',
-  'versions.prune',
-  'reserved.set',
-  'reserved.delete',
-  'provisioned.set',
-  'provisioned.delete',
-  'async.set',
-  'async.delete',
-  'loggroup.create',
-  'loggroup.retention',
-  'loggroup.delete',
-  'schedule.create',
-  'schedule.update',
-  'schedule.delete',
-  'subscription.create',
-  'subscription.update',
-  'subscription.delete',
-  'alarm.set',
-  'alarm.delete',
-  'api.create',
-  'api.update',
-  'api.delete',
-  'api.stage',
-  'integration.create',
-  'integration.update',
-  'integration.delete',
-  'route.create',
-  'route.update',
-  'route.delete',
-  'permission.set',
-  'permission.delete',
-  'layer.delete',
-];
-export const kindRank = (kind: ChangeKind) => KIND_ORDER.indexOf(kind);
+export { kindRank };
 
-// New layer versions sort before every function's changes (they wait for them); other changes that belong to no function after.
-const groupOf = (c: Change) => (c.kind === 'layer.publish' ? '' : c.fn === undefined ? '\uffff' : c.fn);
+// Leading changes (a new layer version) sort before every function's changes (they wait for them); other changes that belong to no function after.
+const groupOf = (c: Change) => (isLeading(c.kind) ? '' : c.fn === undefined ? '\uffff' : c.fn);
 
 function compareChanges(a: Change, b: Change): number {
   return compareStrings(groupOf(a), groupOf(b)) || kindRank(a.kind) - kindRank(b.kind) || compareStrings(a.id, b.id);

@@ -1,19 +1,15 @@
-import { logGroupName } from '../config/naming.js';
-import { planAlarms } from './alarms.js';
-import { planApi } from './api.js';
-import { changeId, createContext, inScope, type PlanContext, removedFunctions } from './context.js';
-import { planFunction, planFunctionDelete, planLogGroupDeletes } from './function.js';
-import { latestLayerVersions, planLayers } from './layers.js';
+import { latestLayerVersions } from '../resources/layer/plan.js';
+import { RESOURCE_KINDS } from '../resources/registry.js';
+import { createContext, type PlanContext } from './context.js';
+import type { PlanDeployInput } from './input.js';
 import { assertWithinLimits } from './limits.js';
 import { orderChanges } from './order.js';
-import { planRole, planRoleDeletes, warnAboutExternalRoles } from './role.js';
-import { planSettings } from './settings.js';
-import { planTriggers } from './triggers.js';
-import type { Change, Plan, PlanDeployInput } from './types.js';
+import type { Change, Plan } from './types.js';
 
 /**
  * Desired (fleet, artifacts, param values) against actual: the changes that make AWS match,
- * in dependency order. Pure. A deploy where nothing changed gives no changes.
+ * in dependency order. Pure. A deploy where nothing changed gives no changes. Each resource kind
+ * plans its own changes, in registry order; then each links what its changes wait for in others.
  */
 export function planDeploy(input: PlanDeployInput): Plan {
   const ctx = createContext(input);
@@ -22,7 +18,6 @@ export function planDeploy(input: PlanDeployInput): Plan {
     ctx.warnings.push(`${f.type} ${f.name}: not managed by ops (${f.reason ?? 'no ops tags'}): left alone`);
   }
   warnAboutParams(ctx);
-  warnAboutExternalRoles(ctx);
   if (input.destroy && fleet.params.length) {
     // Values people typed in (secrets among them) are not deployment artefacts: they outlive a destroy.
     ctx.warnings.push(
@@ -30,12 +25,8 @@ export function planDeploy(input: PlanDeployInput): Plan {
     );
   }
 
-  // Layers first: they decide the layer versions the functions' configurations name.
-  const changes: Change[] = planLayers(ctx);
-  for (const fn of ctx.deploy) changes.push(...planRole(ctx, fn), ...planFunction(ctx, fn), ...planSettings(ctx, fn));
-  for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) changes.push(planFunctionDelete(ctx, fn));
-  changes.push(...planRoleDeletes(ctx), ...planLogGroupDeletes(ctx), ...planApi(ctx), ...planTriggers(ctx), ...planAlarms(ctx));
-  linkDeletes(ctx, changes);
+  const changes = RESOURCE_KINDS.flatMap((kind) => kind.plan(ctx)) as Change[];
+  for (const kind of RESOURCE_KINDS) kind.link?.(ctx, changes);
   // The final environments (resolved params and references included) are known only here, before any write.
   if (!input.destroy) {
     assertWithinLimits(fleet, {
@@ -60,29 +51,6 @@ function warnAboutParams(ctx: PlanContext) {
           `${fn.key}: secure param ${p.name} is put into ${p.env} in plain text (visible to anyone who can read the function's configuration)`,
         );
       }
-    }
-  }
-}
-
-/** Dependencies that cross planners: deletions wait for whatever still uses what they delete. */
-function linkDeletes(ctx: PlanContext, changes: Change[]) {
-  const ids = (pred: (c: Change) => boolean) => changes.filter(pred).map((c) => c.id);
-  const apiDelete = ids((c) => c.kind === 'api.delete');
-  for (const c of changes) {
-    if (c.kind === 'function.delete') {
-      // Routes, schedules, subscriptions and alarms of the function go first (their permissions are on it).
-      const parts = new Set(['route.delete', 'schedule.delete', 'subscription.delete', 'alarm.delete']);
-      c.dependsOn.push(...apiDelete, ...ids((r) => parts.has(r.kind) && r.fn === c.fn));
-    } else if (c.kind === 'role.delete') {
-      const arn = ctx.actual.roles[c.roleName]?.arn;
-      const users = Object.values(ctx.actual.functions).filter((f) => f.config.role === arn);
-      // `live` still runs a version published with the old role until it moves.
-      for (const u of users) {
-        c.dependsOn.push(...['function.delete', 'function.update-config', 'alias.publish'].map((k) => changeId(k, u.name)));
-      }
-    } else if (c.kind === 'loggroup.delete') {
-      const owner = Object.keys(ctx.actual.functions).find((n) => logGroupName(n) === c.logGroup);
-      if (owner) c.dependsOn.push(changeId('function.delete', owner));
     }
   }
 }

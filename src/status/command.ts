@@ -1,9 +1,9 @@
-import { readActual } from '../aws/read.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { fleetSummary } from '../metrics/summary.js';
 import { buildFleet, limitsFor } from '../package/index.js';
 import { planDeploy } from '../plan/index.js';
+import { readActual } from '../resources/read.js';
 import { renderStatus } from '../ui/status.js';
 import { fleetStatus } from './fleet-status.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readActual } from '../../src/aws/read.js';
 import { waitForFunctionReady } from '../../src/aws/retry.js';
 import { createFunction, createLogGroup, createRole, updateFunctionConfiguration } from '../../src/aws/write.js';
 import { UserError } from '../../src/errors.js';
+import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
 import { awsFor, FAST, functionConfig, makeZip, roleSpec, unique } from './helpers.js';

@@ -2,7 +2,6 @@ import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwa
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { readActual } from '../../src/aws/read.js';
 import {
   createFunction,
   createRole,
@@ -18,6 +17,7 @@ import {
   unsubscribeFunction,
   updateSchedule,
 } from '../../src/aws/write.js';
+import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
 import { awsFor, functionConfig, makeZip, roleSpec, unique } from './helpers.js';
 

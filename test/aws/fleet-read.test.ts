@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readActual } from '../../src/aws/read.js';
 import { createFunction, createRole, publishVersionAndMoveAlias } from '../../src/aws/write.js';
+import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
 import type { LoggedRequest } from '../support/fault-proxy.js';
 import { awsFor, functionConfig, makeZip, roleSpec, unique } from './helpers.js';

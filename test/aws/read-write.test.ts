@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readActual } from '../../src/aws/read.js';
 import {
   createApi,
   createFunction,
@@ -18,6 +17,7 @@ import {
   updateFunctionConfiguration,
   updateRole,
 } from '../../src/aws/write.js';
+import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
 import { awsFor, functionConfig, LAMBDA_TRUST, makeZip, roleSpec, unique } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_ROLE_READS_FROM, readRoles } from '../../src/aws/read.js';
+import { BATCH_ROLE_READS_FROM, readRoles } from '../../src/aws/iam.js';
 import { createRole } from '../../src/aws/write.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readActual } from '../../src/aws/read.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
 import { UserError } from '../../src/errors.js';
+import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
 import { silentServer } from '../support/silent-server.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveFleet } from '../../../src/config/resolve.js';
 import { fleetSchema } from '../../../src/config/schema.js';
 import { validateFleet } from '../../../src/config/validate.js';
-import { desiredAlarms } from '../../../src/plan/alarms.js';
+import { desiredAlarms } from '../../../src/resources/alarm/plan.js';
 
 const root = '/proj';
 // Handlers named `path/module.function` are Python files here unless a .ts file is named.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PolicyDocument, PolicyStatement } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { policiesEqual } from '../../../src/plan/policy.js';
-import { desiredRole } from '../../../src/plan/role.js';
+import { desiredRole } from '../../../src/resources/role/plan.js';
 import { ACCOUNT, actualFrom, artifactsFor, emptyActual, find, fleet, fnSpec, kinds, paramUse, sampleFleet } from './builders.js';
 
 const arnPrefix = `arn:aws:lambda:us-east-1:${ACCOUNT}:function`;

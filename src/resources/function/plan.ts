@@ -1,14 +1,50 @@
-import type { ActualFunction, FunctionConfiguration } from '../model/actual.js';
-import { logGroupName } from '../config/naming.js';
-import type { Fleet, FunctionSpec } from '../config/types.js';
-import { layerArn, pendingLayerVersionArn } from './arn.js';
-import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
-import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex, userTags } from './fields.js';
-import { latestLayerVersions } from './layers.js';
-import { isPending, refDependencies, refValue } from './refs.js';
-import { functionRoleArn } from './role.js';
-import { functionTags } from './settings.js';
-import type { ArtifactRef, Change, FieldDiff } from './types.js';
+import { logGroupName } from '../../config/naming.js';
+import type { Fleet, FunctionSpec } from '../../config/types.js';
+import type { ActualFunction, FunctionConfiguration } from '../../model/actual.js';
+import { layerArn, pendingLayerVersionArn } from '../../plan/arn.js';
+import type { ChangeBase, FieldDiff } from '../../plan/change.js';
+import { changeId, inScope, keyOfName, type PlanContext, removedFunctions } from '../../plan/context.js';
+import {
+  base64ToHex,
+  compareStrings,
+  diffMaps,
+  fieldsSummary,
+  isSecretKey,
+  listText,
+  quote,
+  shortHex,
+  userTags,
+} from '../../plan/fields.js';
+import type { ArtifactRef } from '../../plan/input.js';
+import { isPending, refDependencies, refValue } from '../../plan/refs.js';
+import { functionTags } from '../function-settings/plan.js';
+import { latestLayerVersions } from '../layer/plan.js';
+import { functionRoleArn } from '../role/plan.js';
+
+export type FunctionChange =
+  | (ChangeBase & {
+      kind: 'function.create';
+      name: string;
+      config: FunctionConfiguration;
+      zipPath: string;
+      codeSha256: string;
+      tags: Record<string, string>;
+    })
+  | (ChangeBase & { kind: 'function.update-code'; name: string; zipPath: string; codeSha256: string })
+  /** `config` is the whole desired configuration; `fields` says what differs. */
+  | (ChangeBase & { kind: 'function.update-config'; name: string; config: FunctionConfiguration })
+  | (ChangeBase & { kind: 'function.tag'; name: string; add: Record<string, string>; remove: string[] })
+  | (ChangeBase & { kind: 'function.delete'; name: string })
+  /** Publish a version of $LATEST and point `live` at it (creating the alias if needed). */
+  | (ChangeBase & { kind: 'alias.publish'; name: string; codeSha256: string })
+  | (ChangeBase & { kind: 'versions.prune'; name: string; versions: string[] });
+
+/** Every deployed function (code, configuration, tags, `live`, old versions), and the owned ones no longer desired. */
+export function planFunctions(ctx: PlanContext): FunctionChange[] {
+  const out = ctx.deploy.flatMap((fn) => planFunction(ctx, fn));
+  for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) out.push(planFunctionDelete(ctx, fn));
+  return out;
+}
 
 /**
  * The configuration Lambda should report for a function, in the shape readers map AWS into.
@@ -121,7 +157,7 @@ export function versionsToPrune(have: ActualFunction, keepVersions: number, publ
 }
 
 /** Function, alias, versions and log group changes for one deployed function. */
-export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
+export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange[] {
   const { fleet, actual } = ctx;
   // A layer a reference names may be one no function deployed now attaches: its latest version then.
   const layerVersions = { ...latestLayerVersions(actual), ...ctx.layerVersions };
@@ -138,7 +174,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
     ...refDependencies(fleet, fn),
   ];
   const base = { fn: fn.key, resource: fnResource(fn.name) };
-  const out: Change[] = [];
+  const out: FunctionChange[] = [];
   const writes: string[] = [];
   let reason: string | undefined;
 
@@ -249,55 +285,11 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): Change[] {
       versions: prune,
     });
   }
-  out.push(...planLogGroup(ctx, fn));
   return out;
 }
 
-/** The log group's create may meet a group that is not ours, or the function's name is someone else's. */
-function needsFunctionFirst(ctx: PlanContext, fn: FunctionSpec): boolean {
-  if (ctx.actual.unownedLogGroups?.includes(fn.logGroup)) return true;
-  return ctx.actual.foreign.some((f) => f.type === 'lambda function' && f.name === fn.name);
-}
-
-const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d} days`);
-
-function planLogGroup(ctx: PlanContext, fn: FunctionSpec): Change[] {
-  const have = ctx.actual.logGroups[fn.logGroup];
-  const base = { fn: fn.key, resource: { type: 'log group' as const, name: fn.logGroup }, dependsOn: [], logGroup: fn.logGroup };
-  if (!have) {
-    return [
-      {
-        ...base,
-        // A group already there untagged becomes ours with the function (exactly its log group), not before;
-        // one that is not there is created at once, beside the function (CloudWatch Logs paces its writes).
-        dependsOn: needsFunctionFirst(ctx, fn) ? [changeId('function.create', fn.name)] : [],
-        kind: 'loggroup.create',
-        id: changeId('loggroup.create', fn.logGroup),
-        action: 'create',
-        summary: `create log group ${fn.logGroup} (${days(fn.logRetentionDays)})`,
-        fields: [],
-        retentionDays: fn.logRetentionDays,
-        tags: fn.tags,
-      },
-    ];
-  }
-  if (have.retentionDays === fn.logRetentionDays) return [];
-  const fields = [{ field: 'retention', from: days(have.retentionDays), to: days(fn.logRetentionDays) }];
-  return [
-    {
-      ...base,
-      kind: 'loggroup.retention',
-      id: changeId('loggroup.retention', fn.logGroup),
-      action: 'update',
-      summary: `set retention of ${fn.logGroup}: ${fieldsSummary(fields)}`,
-      fields,
-      retentionDays: fn.logRetentionDays,
-    },
-  ];
-}
-
 /** `function.delete` for an owned function no longer desired. Its log group stays unless destroying. */
-export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): Change {
+export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): FunctionChange {
   const logGroup = logGroupName(have.name);
   const logs = ctx.destroy ? '' : ` (its log group ${logGroup} is kept)`;
   return {
@@ -311,29 +303,4 @@ export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): Chan
     dependsOn: [],
     name: have.name,
   };
-}
-
-/** `destroy` only: the owned log groups (of the named functions, with `only`). */
-export function planLogGroupDeletes(ctx: PlanContext): Change[] {
-  if (!ctx.destroy) return [];
-  const kept = new Set(ctx.desired.map((f) => f.logGroup));
-  const names = new Set([...Object.keys(ctx.actual.functions), ...ctx.fleet.functions.map((f) => f.name)]);
-  const out: Change[] = [];
-  for (const name of Object.keys(ctx.actual.logGroups).sort(compareStrings)) {
-    if (kept.has(name)) continue;
-    const owner = [...names].find((n) => logGroupName(n) === name);
-    if (ctx.scope && (!owner || !inScope(ctx, owner))) continue;
-    out.push({
-      kind: 'loggroup.delete',
-      id: changeId('loggroup.delete', name),
-      action: 'delete',
-      fn: owner ? keyOfName(ctx, owner) : undefined,
-      resource: { type: 'log group', name },
-      summary: `delete log group ${name}`,
-      fields: [],
-      dependsOn: owner ? [changeId('function.delete', owner)] : [],
-      logGroup: name,
-    });
-  }
-  return out;
 }

@@ -1,10 +1,20 @@
-import type { ActualAsyncConfig } from '../model/actual.js';
-import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../config/naming.js';
-import type { FunctionSpec } from '../config/types.js';
-import { liveAliasArn } from './arn.js';
-import { changeId, type PlanContext } from './context.js';
-import { fieldsSummary } from './fields.js';
-import type { Change, FieldDiff, ResourceType } from './types.js';
+import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../../config/naming.js';
+import type { FunctionSpec } from '../../config/types.js';
+import type { ActualAsyncConfig } from '../../model/actual.js';
+import { liveAliasArn } from '../../plan/arn.js';
+import type { ChangeBase, FieldDiff, ResourceType } from '../../plan/change.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
+import { fieldsSummary } from '../../plan/fields.js';
+
+export type SettingsChange =
+  | (ChangeBase & { kind: 'reserved.set'; name: string; reserved: number })
+  | (ChangeBase & { kind: 'reserved.delete'; name: string })
+  /** On the `live` alias. */
+  | (ChangeBase & { kind: 'provisioned.set'; name: string; provisioned: number })
+  | (ChangeBase & { kind: 'provisioned.delete'; name: string })
+  /** The whole asynchronous invocation configuration of `live` (fields left out are Lambda's defaults). */
+  | (ChangeBase & { kind: 'async.set'; name: string; config: ActualAsyncConfig })
+  | (ChangeBase & { kind: 'async.delete'; name: string });
 
 /** The function's tags: the config's, plus the markers of the `live` settings the reader must look at (naming.ts). */
 export function functionTags(fn: FunctionSpec): Record<string, string> {
@@ -43,9 +53,9 @@ export function diffAsyncConfig(from: ActualAsyncConfig | undefined, to: ActualA
 }
 
 /** Reserved concurrency (the function), provisioned concurrency and asynchronous invocation (`live`) of one deployed function. */
-export function planSettings(ctx: PlanContext, fn: FunctionSpec): Change[] {
+export function planSettings(ctx: PlanContext, fn: FunctionSpec): SettingsChange[] {
   const have = ctx.actual.functions[fn.name];
-  const out: Change[] = [];
+  const out: SettingsChange[] = [];
   const created = changeId('function.create', fn.name);
   const published = changeId('alias.publish', fn.name);
   const base = (type: ResourceType, suffix = '') => ({ fn: fn.key, resource: { type, name: `${fn.name}${suffix}` } });

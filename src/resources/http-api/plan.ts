@@ -1,25 +1,19 @@
-import type { ActualApi, PolicyStatement } from '../model/actual.js';
-import type { CorsSpec, FunctionSpec } from '../config/types.js';
-import { API_PERMISSION_SID, apiSourceArn, functionNameOfArn, integrationTarget, liveAliasArn } from './arn.js';
-import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
-import { compareStrings, fieldsSummary, listText } from './fields.js';
-import { normalizeStatement } from './policy.js';
-import type { Change, FieldDiff } from './types.js';
+import type { CorsSpec, FunctionSpec } from '../../config/types.js';
+import type { ActualApi } from '../../model/actual.js';
+import { functionNameOfArn, integrationTarget, liveAliasArn } from '../../plan/arn.js';
+import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
+import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { opsStatementIds, permissionDelete, planPermissions } from './plan-permissions.js';
+
+export { desiredApiPermission } from './plan-permissions.js';
+
+import type { FieldDiff } from '../../plan/change.js';
+import type { HttpApiChange } from './changes.js';
+
+export type { HttpApiChange };
 
 const PAYLOAD_FORMAT = '2.0';
 const INTEGRATION_TYPE = 'AWS_PROXY';
-
-/** The statement on a function's `live` alias that lets the fleet's API invoke it. */
-export function desiredApiPermission(region: string, accountId: string, functionName: string, apiId: string): PolicyStatement {
-  return {
-    Sid: API_PERMISSION_SID,
-    Effect: 'Allow',
-    Principal: { Service: 'apigateway.amazonaws.com' },
-    Action: 'lambda:InvokeFunction',
-    Resource: liveAliasArn(region, accountId, functionName),
-    Condition: { ArnLike: { 'AWS:SourceArn': apiSourceArn(region, accountId, apiId) } },
-  };
-}
 
 /** CORS in a comparable form: missing lists are empty, methods upper case, headers lower case, all sorted. */
 function normalizeCors(c: CorsSpec | undefined) {
@@ -47,27 +41,11 @@ export function diffCors(from: CorsSpec | undefined, to: CorsSpec | undefined): 
   return out;
 }
 
-/**
- * The API's statements on an alias policy: `ops-http-api` (duplicates possible on moto) and stale
- * `ops-http-api-*` variants; a set replaces all of them. The triggers' `ops-rule-*` / `ops-sns-*`
- * statements are not the API's (triggers.ts owns them).
- */
-const opsStatementIds = (policy: PolicyStatement[] | undefined) =>
-  (policy ?? [])
-    .map((s) => s.Sid ?? '')
-    .filter((sid) => sid === API_PERMISSION_SID || sid.startsWith(`${API_PERMISSION_SID}-`))
-    .sort(compareStrings);
-
-const sourceOf = (s: PolicyStatement) => {
-  const v = s.Condition?.ArnLike?.['AWS:SourceArn'];
-  return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : undefined;
-};
-
 const integrationIdOf = (target: string | undefined) =>
   target?.startsWith('integrations/') ? target.slice('integrations/'.length) : target;
 
 /** The HTTP API, its stage, integrations, routes, and the permissions that let it invoke functions. */
-export function planApi(ctx: PlanContext): Change[] {
+export function planApi(ctx: PlanContext): HttpApiChange[] {
   const { fleet, actual, region, accountId } = ctx;
   const have = actual.api;
   const want = ctx.destroy && !ctx.scope ? undefined : fleet.api;
@@ -77,7 +55,7 @@ export function planApi(ctx: PlanContext): Change[] {
   const named = ctx.deploy.some((f) => Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
   if (!have && ctx.scope && !routed.length && !named) return [];
 
-  const out: Change[] = [];
+  const out: HttpApiChange[] = [];
   const apiId = have?.id;
   const createId = changeId('api.create', want.name);
   const apiResource = { type: 'http api' as const, name: want.name };
@@ -322,7 +300,7 @@ function dedupeRoutes(routes: ActualApi['routes'], wanted: (key: string) => stri
  * Newer owned APIs with the stage's name: deleted once the permissions point at the kept (oldest)
  * one and its routes are in place, so nothing is left calling through them.
  */
-function planDuplicateApis(have: ActualApi, planned: Change[]): Change[] {
+function planDuplicateApis(have: ActualApi, planned: HttpApiChange[]): HttpApiChange[] {
   const after = planned
     .filter((c) => c.kind === 'permission.set' || c.kind === 'route.create' || c.kind === 'route.update' || c.kind === 'integration.create')
     .map((c) => c.id);
@@ -338,68 +316,10 @@ function planDuplicateApis(have: ActualApi, planned: Change[]): Change[] {
   }));
 }
 
-function planPermissions(ctx: PlanContext, apiId: string | undefined, createId: string, planned: Change[]): Change[] {
-  const out: Change[] = [];
-  for (const fn of ctx.deploy) {
-    const policy = ctx.actual.functions[fn.name]?.aliasPolicy ?? [];
-    const ours = opsStatementIds(policy);
-    const resource = { type: 'lambda permission' as const, name: `${fn.name}:live` };
-    if (fn.routes.length) {
-      const want = apiId ? desiredApiPermission(ctx.region, ctx.accountId, fn.name, apiId) : undefined;
-      const current = policy.find((s) => s.Sid === API_PERMISSION_SID);
-      const same = want && current && JSON.stringify(normalizeStatement(want)) === JSON.stringify(normalizeStatement(current));
-      if (same && ours.length === 1) continue;
-      const sourceArn = apiId ? apiSourceArn(ctx.region, ctx.accountId, apiId) : undefined;
-      const fields: FieldDiff[] = ours.filter((sid) => sid !== API_PERMISSION_SID).map((sid) => ({ field: 'statement', from: sid }));
-      if (current && !same) fields.unshift({ field: 'source', from: sourceOf(current) ?? '(none)', to: sourceArn ?? 'the new http api' });
-      out.push({
-        kind: 'permission.set',
-        id: changeId('permission.set', fn.name),
-        action: current ? 'update' : 'create',
-        fn: fn.key,
-        resource,
-        summary: `allow the http api to invoke ${fn.name}:live`,
-        fields,
-        dependsOn: [createId, changeId('alias.publish', fn.name)],
-        name: fn.name,
-        statementId: API_PERMISSION_SID,
-        removeStatementIds: ours,
-        apiId,
-        sourceArn,
-      });
-    } else if (ours.length) {
-      out.push(
-        permissionDelete(
-          fn.key,
-          fn.name,
-          ours,
-          planned.filter((c) => c.kind === 'route.delete' && c.fn === fn.key).map((c) => c.id),
-        ),
-      );
-    }
-  }
-  return out;
-}
-
-function permissionDelete(key: string, name: string, statementIds: string[], dependsOn: string[]): Change {
-  return {
-    kind: 'permission.delete',
-    id: changeId('permission.delete', name),
-    action: 'delete',
-    fn: key,
-    resource: { type: 'lambda permission', name: `${name}:live` },
-    summary: `remove the http api permission from ${name}:live`,
-    fields: statementIds.map((sid) => ({ field: 'statement', from: sid })),
-    dependsOn,
-    name,
-    statementIds,
-  };
-}
-
 /** No API in the config: delete the owned one (with its routes and integrations) and the functions' permissions. */
-function planApiDelete(ctx: PlanContext, have: ActualApi): Change[] {
+function planApiDelete(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
   const id = changeId('api.delete', have.name);
-  const out: Change[] = [
+  const out: HttpApiChange[] = [
     {
       kind: 'api.delete',
       id,

@@ -1,11 +1,26 @@
-import type { Actual } from '../model/actual.js';
-import { layerArtifactKey, layerDescription } from '../config/naming.js';
-import type { FunctionSpec, LayerSpec } from '../config/types.js';
-import { UserError } from '../errors.js';
-import { layerArn, pendingLayerVersionArn } from './arn.js';
-import { changeId, type PlanContext } from './context.js';
-import { base64ToHex, compareStrings, fieldsSummary, shortHex } from './fields.js';
-import type { Change, FieldDiff } from './types.js';
+import { layerArtifactKey, layerDescription } from '../../config/naming.js';
+import type { FunctionSpec, LayerSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import type { Actual } from '../../model/actual.js';
+import { layerArn, pendingLayerVersionArn } from '../../plan/arn.js';
+import type { ChangeBase, FieldDiff } from '../../plan/change.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
+import { base64ToHex, compareStrings, fieldsSummary, shortHex } from '../../plan/fields.js';
+
+export type LayerChange =
+  /** Publish a new version of a layer ops builds (`description` carries the zip's sha). */
+  | (ChangeBase & {
+      kind: 'layer.publish';
+      layerName: string;
+      zipPath: string;
+      codeSha256: string;
+      description: string;
+      /** The runtimes and architectures of the functions using it (metadata Lambda filters layer lists by). */
+      compatibleRuntimes: string[];
+      compatibleArchitectures: string[];
+    })
+  /** Delete every version of a layer no function of the fleet uses any more. */
+  | (ChangeBase & { kind: 'layer.delete'; layerName: string });
 
 type BuiltLayer = Extract<LayerSpec, { kind: 'build' }>;
 
@@ -35,8 +50,8 @@ function compatibility(fns: readonly FunctionSpec[], name: string): { runtimes: 
  * is none), and `ctx.layerVersions` set to the version each configuration names. Owned layers no
  * desired function uses are deleted (not with `only`: another function may still use them).
  */
-export function planLayers(ctx: PlanContext): Change[] {
-  const out: Change[] = [];
+export function planLayers(ctx: PlanContext): LayerChange[] {
+  const out: LayerChange[] = [];
   const have = ctx.actual.layers ?? {};
   const foreign = new Map(ctx.actual.foreign.filter((f) => f.type === 'lambda layer').map((f) => [f.name, f.reason]));
   for (const [name, layer] of [...builtLayers(ctx.deploy)].sort(([a], [b]) => compareStrings(a, b))) {

@@ -1,13 +1,26 @@
-import type { PolicyDocument, PolicyStatement } from '../model/actual.js';
-import { physicalName, ROLE_POLICY_NAME } from '../config/naming.js';
-import type { Fleet, FunctionSpec } from '../config/types.js';
-import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from './arn.js';
-import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
-import { diffMaps, userTags } from './fields.js';
-import { missingGrants } from './grants.js';
-import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from './policy.js';
-import { desiredAsyncConfig } from './settings.js';
-import type { Change, FieldDiff, RoleSpec } from './types.js';
+import { physicalName, ROLE_POLICY_NAME } from '../../config/naming.js';
+import type { Fleet, FunctionSpec } from '../../config/types.js';
+import type { PolicyDocument, PolicyStatement } from '../../model/actual.js';
+import type { RoleSpec } from '../../model/specs.js';
+import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from '../../plan/arn.js';
+import type { ChangeBase, FieldDiff } from '../../plan/change.js';
+import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
+import { diffMaps, userTags } from '../../plan/fields.js';
+import { missingGrants } from '../../plan/grants.js';
+import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from '../../plan/policy.js';
+import { desiredAsyncConfig } from '../function-settings/plan.js';
+
+export type RoleChange =
+  | (ChangeBase & { kind: 'role.create'; role: RoleSpec })
+  /** `removeTags`: tag keys to remove (the role's tags become `role.tags`). */
+  | (ChangeBase & { kind: 'role.update'; role: RoleSpec; trust: boolean; policy: boolean; tags: boolean; removeTags?: string[] })
+  | (ChangeBase & { kind: 'role.delete'; roleName: string });
+
+/** The role of each deployed function that ops makes, and the owned roles no function uses any more. */
+export function planRoles(ctx: PlanContext): RoleChange[] {
+  warnAboutExternalRoles(ctx);
+  return [...ctx.deploy.flatMap((fn) => planRole(ctx, fn)), ...planRoleDeletes(ctx)];
+}
 
 export { ROLE_POLICY_NAME };
 
@@ -105,7 +118,7 @@ export const functionRoleArn = (fleet: Fleet, fn: FunctionSpec, accountId: strin
 const roleResource = (name: string) => ({ type: 'iam role' as const, name });
 
 /** role.create / role.update for one function, or a warning listing the grants an external role must have. */
-export function planRole(ctx: PlanContext, fn: FunctionSpec): Change[] {
+export function planRole(ctx: PlanContext, fn: FunctionSpec): RoleChange[] {
   const want = desiredRole(ctx.fleet, fn, ctx.accountId);
   // A role ops does not manage is checked once for all its functions (warnAboutExternalRoles).
   if (!want) return [];
@@ -185,14 +198,14 @@ export function warnAboutExternalRoles(ctx: PlanContext): void {
  * Owned roles no desired function uses. With `only`, just the roles of the named functions
  * (their own role name, or the role a removed function ran with).
  */
-export function planRoleDeletes(ctx: PlanContext): Change[] {
+export function planRoleDeletes(ctx: PlanContext): RoleChange[] {
   const used = new Set(ctx.desired.filter((f) => !f.role).map((f) => f.roleName));
   const scoped = new Set<string>();
   if (ctx.scope) {
     for (const f of ctx.fleet.functions) if (inScope(ctx, f.name)) scoped.add(f.roleName);
     for (const f of Object.values(ctx.actual.functions)) if (inScope(ctx, f.name)) scoped.add(f.config.role);
   }
-  const out: Change[] = [];
+  const out: RoleChange[] = [];
   for (const role of Object.values(ctx.actual.roles).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (used.has(role.name)) continue;
     if (ctx.scope && !scoped.has(role.name) && !scoped.has(role.arn)) continue;

@@ -1,8 +1,19 @@
-import type { ActualAlarm, AlarmSettings } from '../model/actual.js';
-import type { FunctionSpec } from '../config/types.js';
-import { changeId, inScope, keyOfName, type PlanContext } from './context.js';
-import { compareStrings, diffMaps, fieldsSummary, listText, userTags } from './fields.js';
-import type { Change, FieldDiff } from './types.js';
+import type { FunctionSpec } from '../../config/types.js';
+import type { ActualAlarm, AlarmSettings } from '../../model/actual.js';
+import type { ChangeBase, FieldDiff } from '../../plan/change.js';
+import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
+import { compareStrings, diffMaps, fieldsSummary, listText, userTags } from '../../plan/fields.js';
+
+export type AlarmChange =
+  /** PutMetricAlarm (create or replace); tags given at creation, or added and removed on an update. */
+  | (ChangeBase & {
+      kind: 'alarm.set';
+      alarm: AlarmSettings;
+      createTags?: Record<string, string>;
+      addTags?: Record<string, string>;
+      removeTags?: string[];
+    })
+  | (ChangeBase & { kind: 'alarm.delete'; alarmName: string });
 
 const NAMESPACE = 'AWS/Lambda';
 
@@ -70,8 +81,8 @@ function alarmOwner(ctx: PlanContext, a: ActualAlarm): string | undefined {
 }
 
 /** The alarms of every deployed function; owned alarms no desired function has are deleted (with `only`, just the named functions'). */
-export function planAlarms(ctx: PlanContext): Change[] {
-  const out: Change[] = [];
+export function planAlarms(ctx: PlanContext): AlarmChange[] {
+  const out: AlarmChange[] = [];
   const have = ctx.actual.alarms ?? {};
   const foreign = new Set(ctx.actual.foreign.filter((f) => f.type === 'cloudwatch alarm').map((f) => f.name));
   for (const fn of ctx.deploy) {

@@ -1,0 +1,162 @@
+import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { Actual, ActualFunction, PolicyStatement, ReadScope } from '../model/actual.js';
+import type { Aws } from './clients.js';
+import { orNotFound } from './errors.js';
+import { byVersionNumber, isOtherStagesOwn, LIVE_ALIAS, mapFunctionConfiguration, notOwnedReason, ownerOf } from './map.js';
+import { allPages, createLimiter } from './pool.js';
+import { withThrottleRetry } from './retry.js';
+
+/** Reads of the stage's Lambda functions: configuration, tags, the `live` alias, its policy, versions. */
+
+export interface ReadOptions {
+  /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */
+  concurrency?: number;
+}
+
+type Foreign = Actual['foreign'];
+type Scope = ReadScope;
+
+/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
+const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+
+export async function readFunctions(
+  aws: Aws,
+  scope: Scope,
+  opts: ReadOptions = {},
+): Promise<{ items: Record<string, ActualFunction>; foreign: Foreign }> {
+  const lambda = await aws.lambda();
+  const prefix = `${scope.app}-${scope.stage}-`;
+  const limit = createLimiter(opts.concurrency ?? 16);
+  // One paginated listing of every version of every function saves a ListVersionsByFunction per
+  // function; it pages 50 at a time, so the configured functions are read while it runs, and only
+  // the names it adds (functions removed from the config) wait for it.
+  const listing = allPages(
+    (Marker) => read(aws, () => lambda.listFunctions({ FunctionVersion: 'ALL', MaxItems: 50, ...(Marker ? { Marker } : {}) })),
+    (page) => page.Functions,
+    (page) => page.NextMarker,
+  );
+  const reads = new Map<string, Promise<FunctionRead>>();
+  const start = (name: string) => {
+    if (reads.has(name)) return;
+    const pending = limit(() => readFunctionCore(aws, name, scope));
+    // Observed at once: a read may fail while the listing still pages, before anything awaits it.
+    pending.catch(() => {});
+    reads.set(name, pending);
+  };
+  for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name);
+  // A failed listing must not leave the reads started above unobserved.
+  const listed = await listing.catch(async (err) => {
+    await Promise.allSettled(reads.values());
+    throw err;
+  });
+  const latest = new Set<string>();
+  const versions = new Map<string, SdkFunctionConfiguration[]>();
+  for (const f of listed) {
+    const name = f.FunctionName;
+    if (!name?.startsWith(prefix)) continue;
+    if (f.Version === '$LATEST' || f.Version === undefined) latest.add(name);
+    else versions.set(name, [...(versions.get(name) ?? []), f]);
+  }
+  for (const name of [...latest].sort(compareNames)) start(name);
+  const items: Record<string, ActualFunction> = {};
+  const foreign: Foreign = [];
+  const desired = new Set((scope.functions ?? []).map((f) => f.name));
+  // Every read settles before the first failure is thrown: none is left to reject unobserved.
+  const settled = await Promise.allSettled(reads.values());
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results = settled.map((r) => (r as PromiseFulfilledResult<FunctionRead>).value);
+  for (const [i, name] of [...reads.keys()].entries()) {
+    const r = results[i];
+    if (!r) continue;
+    if ('reason' in r) {
+      // Another stage's own function is not worth a warning, unless the config wants its name.
+      if (desired.has(r.name) || !isOtherStagesOwn(r.name, ownerOf(r.tags), scope.app, scope.stage))
+        foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
+    }
+    // A function created after the listing page that would have named it has no listed versions: ask.
+    else items[name] = withVersions(r, versions.get(name) ?? (latest.has(name) ? [] : await listVersions(aws, name)));
+  }
+  return { items, foreign };
+}
+
+const compareNames = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+type NotOurs = { name: string; reason: string; tags: Record<string, string> };
+type FunctionRead = Omit<ActualFunction, 'versions'> | NotOurs | undefined;
+
+/**
+ * One function: configuration, tags and reserved concurrency, the `live` alias and the resource
+ * policy on it, and its published versions (from `listedVersions` when a listing has them).
+ * `{ reason }` when it is not ours; `undefined` when it is gone.
+ */
+export async function readFunction(
+  aws: Aws,
+  name: string,
+  scope: Scope,
+  listedVersions?: SdkFunctionConfiguration[],
+): Promise<ActualFunction | { name: string; reason: string } | undefined> {
+  const r = await readFunctionCore(aws, name, scope);
+  if (!r || 'reason' in r) return r && { name: r.name, reason: r.reason };
+  return withVersions(r, listedVersions ?? (await listVersions(aws, name)));
+}
+
+async function listVersions(aws: Aws, name: string): Promise<SdkFunctionConfiguration[]> {
+  const lambda = await aws.lambda();
+  const versions = await orNotFound(
+    allPages(
+      (Marker) => read(aws, () => lambda.listVersionsByFunction({ FunctionName: name, ...(Marker ? { Marker } : {}) })),
+      (page) => page.Versions?.filter((v) => v.Version !== '$LATEST'),
+      (page) => page.NextMarker,
+    ),
+  );
+  return versions ?? [];
+}
+
+function withVersions(r: Omit<ActualFunction, 'versions'>, versions: SdkFunctionConfiguration[]): ActualFunction {
+  return {
+    ...r,
+    versions: versions
+      .map((v) => ({
+        version: v.Version!,
+        codeSha256: v.CodeSha256 ?? '',
+        config: mapFunctionConfiguration(v),
+        ...(v.LastModified ? { lastModified: v.LastModified } : {}),
+        ...(v.Description ? { description: v.Description } : {}),
+      }))
+      .sort(byVersionNumber),
+  };
+}
+
+/** GetFunction, then (for a function of ours) GetAlias and GetPolicy of `live` together. */
+async function readFunctionCore(aws: Aws, name: string, scope: Scope): Promise<FunctionRead> {
+  const lambda = await aws.lambda();
+  const got = await orNotFound(read(aws, () => lambda.getFunction({ FunctionName: name })));
+  if (!got?.Configuration) return undefined;
+  const tags = { ...(got.Tags ?? {}) };
+  const reason = notOwnedReason(tags, scope.app, scope.stage);
+  if (reason) return { name, reason, tags };
+
+  const [alias, policy] = await Promise.all([
+    orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
+    orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
+  ]);
+  const c = got.Configuration;
+  return {
+    name,
+    arn: c.FunctionArn!,
+    config: mapFunctionConfiguration(c),
+    codeSha256: c.CodeSha256 ?? '',
+    ...(c.State ? { state: c.State } : {}),
+    ...(c.LastUpdateStatus ? { lastUpdateStatus: c.LastUpdateStatus } : {}),
+    ...(c.LastModified ? { lastModified: c.LastModified } : {}),
+    tags,
+    ...(alias?.FunctionVersion
+      ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}) } }
+      : {}),
+    aliasPolicy: alias && policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [],
+    ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined
+      ? { reservedConcurrency: got.Concurrency.ReservedConcurrentExecutions }
+      : {}),
+  };
+}

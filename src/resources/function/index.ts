@@ -1,0 +1,89 @@
+import {
+  createFunction,
+  deleteFunction,
+  deleteVersions,
+  publishVersionAndMoveAlias,
+  tagFunction,
+  untagFunction,
+  updateFunctionCode,
+  updateFunctionConfiguration,
+} from '../../aws/lambda.js';
+import { readFunctions } from '../../aws/lambda-read.js';
+import { UserError } from '../../errors.js';
+import { defineKind } from '../kind.js';
+import { type FunctionChange, planFunctions } from './plan.js';
+
+/** The Lambda function: code, configuration, tags, the `live` alias and the versions it keeps. */
+export const lambdaFunction = defineKind<FunctionChange>({
+  kind: 'function',
+  after: ['role', 'layer'],
+  changes: [
+    'function.create',
+    'function.update-code',
+    'function.update-config',
+    'function.tag',
+    'function.delete',
+    'alias.publish',
+    'versions.prune',
+  ],
+  functionLocal: ['function.update-code', 'function.update-config', 'function.tag', 'alias.publish', 'versions.prune'],
+  async read(aws, scope, r) {
+    const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency });
+    return { actual: { functions: items }, foreign };
+  },
+  plan: planFunctions,
+  link(_ctx, changes) {
+    // Routes, schedules, subscriptions and alarms of the function go first (their permissions are on it).
+    const parts = new Set(['route.delete', 'schedule.delete', 'subscription.delete', 'alarm.delete']);
+    const apiDelete = changes.filter((c) => c.kind === 'api.delete').map((c) => c.id);
+    for (const c of changes) {
+      if (c.kind !== 'function.delete') continue;
+      c.dependsOn.push(...apiDelete, ...changes.filter((r) => parts.has(r.kind) && r.fn === c.fn).map((r) => r.id));
+    }
+  },
+  apply: {
+    'function.create': (c, run, wait) =>
+      createFunction(
+        run.aws,
+        { name: c.name, config: run.withLateValues(c.config), zipPath: c.zipPath, tags: c.tags, bucket: run.opts.bucket },
+        wait,
+      ),
+    'function.update-code': (c, run, wait) =>
+      updateFunctionCode(run.aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256, bucket: run.opts.bucket }, wait),
+    async 'function.update-config'(c, run, wait) {
+      // UpdateFunctionConfiguration cannot change the architecture: UpdateFunctionCode does, with the code.
+      const zip = run.opts.zips?.[c.name];
+      if (zip && c.fields.some((f) => f.field === 'architecture')) {
+        await updateFunctionCode(
+          run.aws,
+          { name: c.name, zipPath: zip, architecture: c.config.architecture, bucket: run.opts.bucket },
+          wait,
+        );
+      }
+      await updateFunctionConfiguration(run.aws, c.name, run.withLateValues(c.config), wait);
+    },
+    async 'function.tag'(c, run) {
+      await untagFunction(run.aws, c.name, c.remove);
+      await tagFunction(run.aws, c.name, c.add);
+    },
+    'function.delete': (c, run, wait) => deleteFunction(run.aws, c.name, wait),
+    async 'alias.publish'(c, run, wait) {
+      const gate = run.opts.beforeAliasMove;
+      const r = await publishVersionAndMoveAlias(run.aws, c.name, c.codeSha256, {
+        ...wait,
+        ...(gate ? { beforeMove: (v: string) => gate(c.name, v) } : {}),
+      });
+      if (!r.moved) {
+        throw new UserError(`version ${r.version} failed its smoke samples: live stays on ${r.previous ?? 'no version'}`, {
+          hint: `fix the handler and deploy again (version ${r.version} is published but takes no traffic)`,
+        });
+      }
+      run.versions[c.name] = r.version;
+      return `version ${r.version}`;
+    },
+    async 'versions.prune'(c, run) {
+      await deleteVersions(run.aws, c.name, c.versions);
+      return `${c.versions.length} removed`;
+    },
+  },
+});

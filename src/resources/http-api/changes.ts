@@ -1,0 +1,40 @@
+import type { CorsSpec } from '../../config/types.js';
+import type { ChangeBase } from '../../plan/change.js';
+
+/**
+ * Where an HTTP API is created in the same plan, `apiId` is undefined and the executor takes it from the
+ * `api.create` result; where an integration is created in the same plan, route changes name the function
+ * (`name`) and the executor finds the integration id from it.
+ */
+export type HttpApiChange =
+  | (ChangeBase & { kind: 'api.create'; apiName: string; cors?: CorsSpec; tags: Record<string, string> })
+  /** `cors` undefined: remove the CORS configuration. */
+  | (ChangeBase & { kind: 'api.update'; apiId: string; cors?: CorsSpec })
+  /** Create the `$default` stage with auto-deploy (or turn auto-deploy on: action `update`). */
+  | (ChangeBase & { kind: 'api.stage'; apiName: string; apiId?: string })
+  /** Deletes the API with its stages, routes and integrations. */
+  | (ChangeBase & { kind: 'api.delete'; apiId: string })
+  /** AWS_PROXY integration, payload format 2.0, `uri` = the function's `live` alias ARN. */
+  | (ChangeBase & { kind: 'integration.create'; name: string; apiId?: string; uri?: string })
+  | (ChangeBase & { kind: 'integration.update'; name: string; integrationId: string; apiId?: string; uri?: string })
+  | (ChangeBase & { kind: 'integration.delete'; integrationId: string; apiId?: string })
+  /** Target: the integration of function `name` (`integrations/{id}`). */
+  | (ChangeBase & { kind: 'route.create'; routeKey: string; name: string; apiId?: string })
+  | (ChangeBase & { kind: 'route.update'; routeKey: string; routeId: string; name: string; apiId?: string })
+  | (ChangeBase & { kind: 'route.delete'; routeKey: string; routeId: string; apiId?: string })
+  /**
+   * On the `live` alias of `name`: remove every id in `removeStatementIds` (ignore not-found),
+   * then add `statementId` (principal apigateway.amazonaws.com, lambda:InvokeFunction, SourceArn
+   * `sourceArn`, or built from the created API's id when undefined). `removeStatementIds`
+   * includes `statementId` itself when a statement with that id exists.
+   */
+  | (ChangeBase & {
+      kind: 'permission.set';
+      name: string;
+      statementId: string;
+      removeStatementIds: string[];
+      apiId?: string;
+      sourceArn?: string;
+    })
+  /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
+  | (ChangeBase & { kind: 'permission.delete'; name: string; statementIds: string[] });

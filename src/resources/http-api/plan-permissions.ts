@@ -1,0 +1,95 @@
+import type { PolicyStatement } from '../../model/actual.js';
+import { API_PERMISSION_SID, apiSourceArn, liveAliasArn } from '../../plan/arn.js';
+import type { FieldDiff } from '../../plan/change.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
+import { compareStrings } from '../../plan/fields.js';
+import { normalizeStatement } from '../../plan/policy.js';
+import type { HttpApiChange } from './changes.js';
+
+/** The permissions on each function's `live` alias that let the fleet's HTTP API invoke it. */
+
+/** The statement on a function's `live` alias that lets the fleet's API invoke it. */
+export function desiredApiPermission(region: string, accountId: string, functionName: string, apiId: string): PolicyStatement {
+  return {
+    Sid: API_PERMISSION_SID,
+    Effect: 'Allow',
+    Principal: { Service: 'apigateway.amazonaws.com' },
+    Action: 'lambda:InvokeFunction',
+    Resource: liveAliasArn(region, accountId, functionName),
+    Condition: { ArnLike: { 'AWS:SourceArn': apiSourceArn(region, accountId, apiId) } },
+  };
+}
+
+/**
+ * The API's statements on an alias policy: `ops-http-api` (duplicates possible on moto) and stale
+ * `ops-http-api-*` variants; a set replaces all of them. The triggers' `ops-rule-*` / `ops-sns-*`
+ * statements are not the API's (triggers.ts owns them).
+ */
+export const opsStatementIds = (policy: PolicyStatement[] | undefined) =>
+  (policy ?? [])
+    .map((s) => s.Sid ?? '')
+    .filter((sid) => sid === API_PERMISSION_SID || sid.startsWith(`${API_PERMISSION_SID}-`))
+    .sort(compareStrings);
+
+const sourceOf = (s: PolicyStatement) => {
+  const v = s.Condition?.ArnLike?.['AWS:SourceArn'];
+  return Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : undefined;
+};
+
+export function planPermissions(ctx: PlanContext, apiId: string | undefined, createId: string, planned: HttpApiChange[]): HttpApiChange[] {
+  const out: HttpApiChange[] = [];
+  for (const fn of ctx.deploy) {
+    const policy = ctx.actual.functions[fn.name]?.aliasPolicy ?? [];
+    const ours = opsStatementIds(policy);
+    const resource = { type: 'lambda permission' as const, name: `${fn.name}:live` };
+    if (fn.routes.length) {
+      const want = apiId ? desiredApiPermission(ctx.region, ctx.accountId, fn.name, apiId) : undefined;
+      const current = policy.find((s) => s.Sid === API_PERMISSION_SID);
+      const same = want && current && JSON.stringify(normalizeStatement(want)) === JSON.stringify(normalizeStatement(current));
+      if (same && ours.length === 1) continue;
+      const sourceArn = apiId ? apiSourceArn(ctx.region, ctx.accountId, apiId) : undefined;
+      const fields: FieldDiff[] = ours.filter((sid) => sid !== API_PERMISSION_SID).map((sid) => ({ field: 'statement', from: sid }));
+      if (current && !same) fields.unshift({ field: 'source', from: sourceOf(current) ?? '(none)', to: sourceArn ?? 'the new http api' });
+      out.push({
+        kind: 'permission.set',
+        id: changeId('permission.set', fn.name),
+        action: current ? 'update' : 'create',
+        fn: fn.key,
+        resource,
+        summary: `allow the http api to invoke ${fn.name}:live`,
+        fields,
+        dependsOn: [createId, changeId('alias.publish', fn.name)],
+        name: fn.name,
+        statementId: API_PERMISSION_SID,
+        removeStatementIds: ours,
+        apiId,
+        sourceArn,
+      });
+    } else if (ours.length) {
+      out.push(
+        permissionDelete(
+          fn.key,
+          fn.name,
+          ours,
+          planned.filter((c) => c.kind === 'route.delete' && c.fn === fn.key).map((c) => c.id),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+export function permissionDelete(key: string, name: string, statementIds: string[], dependsOn: string[]): HttpApiChange {
+  return {
+    kind: 'permission.delete',
+    id: changeId('permission.delete', name),
+    action: 'delete',
+    fn: key,
+    resource: { type: 'lambda permission', name: `${name}:live` },
+    summary: `remove the http api permission from ${name}:live`,
+    fields: statementIds.map((sid) => ({ field: 'statement', from: sid })),
+    dependsOn,
+    name,
+    statementIds,
+  };
+}
