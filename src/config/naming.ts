@@ -95,6 +95,8 @@ export const invokeTarget = (app: string, stage: string, key: string) => `${phys
  */
 export const ASYNC_MARKER_TAG = 'ops:async';
 export const PROVISIONED_MARKER_TAG = 'ops:provisioned';
+/** On a function whose `live` has a Function URL ops made: the reader asks for the URL of marked functions only. */
+export const URL_MARKER_TAG = 'ops:url';
 
 /** Tags every resource ops creates carries; ownership is decided by them. */
 export const ownershipTags = (app: string, stage: string) => ({ 'ops:app': app, 'ops:stage': stage });

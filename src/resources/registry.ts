@@ -2,6 +2,7 @@ import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
 import { lambdaFunction } from './function/index.js';
 import { functionSettings } from './function-settings/index.js';
+import { functionUrl } from './function-url/index.js';
 import { httpApi } from './http-api/index.js';
 import type { KindChange, ResourceKind } from './kind.js';
 import { layer } from './layer/index.js';
@@ -14,7 +15,7 @@ import { subscription } from './subscription/index.js';
  * Every resource kind ops manages, one line each. The reader, the planner, the order and the executor
  * loop over this list; a new kind is its module and one line here.
  */
-const KINDS = [role, layer, lambdaFunction, functionSettings, logGroup, schedule, subscription, alarm, httpApi] as const;
+const KINDS = [role, layer, lambdaFunction, functionSettings, logGroup, schedule, subscription, alarm, httpApi, functionUrl] as const;
 
 /** Every change of every kind: the union of the modules' own change types. */
 type ChangeOf<K> = K extends { plan(...args: never[]): (infer C)[] } ? C : never;

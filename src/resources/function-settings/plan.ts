@@ -1,4 +1,4 @@
-import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../../config/naming.js';
+import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG, URL_MARKER_TAG } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualAsyncConfig } from '../../model/actual.js';
 import { liveAliasArn } from '../../plan/arn.js';
@@ -22,6 +22,7 @@ export function functionTags(fn: FunctionSpec): Record<string, string> {
     ...fn.tags,
     ...(fn.async ? { [ASYNC_MARKER_TAG]: '1' } : {}),
     ...(fn.provisionedConcurrency !== undefined ? { [PROVISIONED_MARKER_TAG]: '1' } : {}),
+    ...(fn.url ? { [URL_MARKER_TAG]: '1' } : {}),
   };
 }
 
