@@ -198,59 +198,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
     writes.push(id);
     reason = 'new function';
   } else {
-    if (artifact && artifact.codeSha256 !== have.codeSha256) {
-      const id = changeId('function.update-code', fn.name);
-      const fields = [{ field: 'code', from: shortHex(base64ToHex(have.codeSha256)), to: shortHex(artifact.sha256) }];
-      out.push({
-        ...base,
-        kind: 'function.update-code',
-        id,
-        action: 'update',
-        summary: `update code of ${fn.name}: ${fieldsSummary(fields)}`,
-        fields,
-        dependsOn: [],
-        name: fn.name,
-        zipPath: artifact.zipPath,
-        codeSha256: artifact.codeSha256,
-      });
-      writes.push(id);
-    }
-    const fields = diffConfiguration(have.config, config, secretMask(fn));
-    if (fields.length) {
-      const id = changeId('function.update-config', fn.name);
-      // Lambda refuses a configuration update while a code update is in progress: code first.
-      out.push({
-        ...base,
-        kind: 'function.update-config',
-        id,
-        action: 'update',
-        summary: `update configuration of ${fn.name}: ${fieldsSummary(fields)}`,
-        fields,
-        dependsOn: [...roleDeps, ...writes],
-        name: fn.name,
-        config,
-      });
-      writes.push(id);
-    }
-    const current = userTags(have.tags);
-    const tags = functionTags(fn);
-    const tagFields = diffMaps('tag', current, tags);
-    if (tagFields.length) {
-      out.push({
-        ...base,
-        kind: 'function.tag',
-        id: changeId('function.tag', fn.name),
-        action: 'update',
-        summary: `update tags of ${fn.name}: ${fieldsSummary(tagFields)}`,
-        fields: tagFields,
-        dependsOn: [],
-        name: fn.name,
-        add: Object.fromEntries(Object.entries(tags).filter(([k, v]) => current[k] !== v)),
-        remove: Object.keys(current).filter((k) => !(k in tags)),
-      });
-    }
-    const codeSha256 = artifact?.codeSha256 ?? have.codeSha256;
-    reason = writes.length ? undefined : publishReason(have, codeSha256, config);
+    reason = planFunctionUpdates(fn, have, { config, artifact, roleDeps, out, writes });
   }
 
   const publishing = writes.length > 0 || reason !== undefined;
@@ -303,4 +251,73 @@ export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): Func
     dependsOn: [],
     name: have.name,
   };
+}
+
+/** What planFunction decided for one function and shares with the parts it plans. */
+interface FunctionPlanParts {
+  config: FunctionConfiguration;
+  artifact: ArtifactRef | undefined;
+  roleDeps: string[];
+  out: FunctionChange[];
+  /** Ids of the code and configuration writes planned (the publish waits for them). */
+  writes: string[];
+}
+
+/** Code, configuration and tag updates of a function that exists; why `live` must move when nothing is written. */
+function planFunctionUpdates(fn: FunctionSpec, have: ActualFunction, parts: FunctionPlanParts): string | undefined {
+  const { config, artifact, roleDeps, out, writes } = parts;
+  const base = { fn: fn.key, resource: fnResource(fn.name) };
+  if (artifact && artifact.codeSha256 !== have.codeSha256) {
+    const id = changeId('function.update-code', fn.name);
+    const fields = [{ field: 'code', from: shortHex(base64ToHex(have.codeSha256)), to: shortHex(artifact.sha256) }];
+    out.push({
+      ...base,
+      kind: 'function.update-code',
+      id,
+      action: 'update',
+      summary: `update code of ${fn.name}: ${fieldsSummary(fields)}`,
+      fields,
+      dependsOn: [],
+      name: fn.name,
+      zipPath: artifact.zipPath,
+      codeSha256: artifact.codeSha256,
+    });
+    writes.push(id);
+  }
+  const fields = diffConfiguration(have.config, config, secretMask(fn));
+  if (fields.length) {
+    const id = changeId('function.update-config', fn.name);
+    // Lambda refuses a configuration update while a code update is in progress: code first.
+    out.push({
+      ...base,
+      kind: 'function.update-config',
+      id,
+      action: 'update',
+      summary: `update configuration of ${fn.name}: ${fieldsSummary(fields)}`,
+      fields,
+      dependsOn: [...roleDeps, ...writes],
+      name: fn.name,
+      config,
+    });
+    writes.push(id);
+  }
+  const current = userTags(have.tags);
+  const tags = functionTags(fn);
+  const tagFields = diffMaps('tag', current, tags);
+  if (tagFields.length) {
+    out.push({
+      ...base,
+      kind: 'function.tag',
+      id: changeId('function.tag', fn.name),
+      action: 'update',
+      summary: `update tags of ${fn.name}: ${fieldsSummary(tagFields)}`,
+      fields: tagFields,
+      dependsOn: [],
+      name: fn.name,
+      add: Object.fromEntries(Object.entries(tags).filter(([k, v]) => current[k] !== v)),
+      remove: Object.keys(current).filter((k) => !(k in tags)),
+    });
+  }
+  const codeSha256 = artifact?.codeSha256 ?? have.codeSha256;
+  return writes.length ? undefined : publishReason(have, codeSha256, config);
 }
