@@ -5,11 +5,10 @@ import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /** CloudWatch metric alarms on the functions' metrics. */
 
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** `p99`, `p99.9`, `tm90`...: what CloudWatch takes as ExtendedStatistic rather than Statistic. */

@@ -7,7 +7,7 @@ import { liveAliasArn } from './lambda.js';
 import { mapCors, notOwnedReason, toSdkCors } from './map.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /** Writers for the fleet's HTTP API: the API, its `$default` stage, integrations and routes. */
 
@@ -18,8 +18,6 @@ export interface CreateApiInput {
   cors?: CorsSpec;
   tags: Record<string, string>;
 }
-
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 /** Oldest first, then by id: every reader and every racing deploy agrees on which duplicate API is kept. */
 export function compareApis(a: Pick<Api, 'ApiId' | 'CreatedDate'>, b: Pick<Api, 'ApiId' | 'CreatedDate'>): number {

@@ -1,6 +1,6 @@
 import type { Aws } from './clients.js';
 import { mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /** One metric statistic over time, as GetMetricData takes it. */
 export interface MetricQuery {
@@ -65,28 +65,26 @@ export async function getMetricData(
   await mapLimit(batchQueries(queries, end - start), 4, async (batch) => {
     let nextToken: string | undefined;
     do {
-      const page = await withThrottleRetry(
-        () =>
-          cw.getMetricData({
-            StartTime: new Date(start),
-            EndTime: new Date(end),
-            ScanBy: 'TimestampAscending',
-            ...(nextToken ? { NextToken: nextToken } : {}),
-            MetricDataQueries: batch.map((q) => ({
-              Id: q.id,
-              ReturnData: true,
-              MetricStat: {
-                Metric: {
-                  Namespace: q.namespace,
-                  MetricName: q.metricName,
-                  Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
-                },
-                Period: q.period,
-                Stat: q.stat,
+      const page = await read(aws, () =>
+        cw.getMetricData({
+          StartTime: new Date(start),
+          EndTime: new Date(end),
+          ScanBy: 'TimestampAscending',
+          ...(nextToken ? { NextToken: nextToken } : {}),
+          MetricDataQueries: batch.map((q) => ({
+            Id: q.id,
+            ReturnData: true,
+            MetricStat: {
+              Metric: {
+                Namespace: q.namespace,
+                MetricName: q.metricName,
+                Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
               },
-            })),
-          }),
-        { limiter: aws.limiter, policy: aws.retry },
+              Period: q.period,
+              Stat: q.stat,
+            },
+          })),
+        }),
       );
       for (const r of page.MetricDataResults ?? []) {
         const series = r.Id ? out.get(r.Id) : undefined;

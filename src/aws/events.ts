@@ -5,7 +5,7 @@ import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
 
 /** EventBridge rules behind schedule triggers: one rule, one target (the `live` alias), one permission. */
@@ -13,7 +13,6 @@ import { removeTriggerPermission, setTriggerPermission } from './settings.js';
 /** Id of the one target ops puts on each of its rules. */
 export const RULE_TARGET_ID = 'live';
 
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /** What the executor writes for a schedule: the plan's spec (rule, `live` target, permission). */

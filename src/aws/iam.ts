@@ -7,12 +7,9 @@ import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
 import { notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 type Foreign = Actual['foreign'];
-
-/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 /** Writers for the execution roles ops manages. Every call goes through the shared write limiter. */
 

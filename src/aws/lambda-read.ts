@@ -4,7 +4,7 @@ import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { byVersionNumber, isOtherStagesOwn, LIVE_ALIAS, mapFunctionConfiguration, notOwnedReason, ownerOf } from './map.js';
 import { allPages, createLimiter } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /** Reads of the stage's Lambda functions: configuration, tags, the `live` alias, its policy, versions. */
 
@@ -15,9 +15,6 @@ export interface ReadOptions {
 
 type Foreign = Actual['foreign'];
 type Scope = ReadScope;
-
-/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 export async function readFunctions(
   aws: Aws,

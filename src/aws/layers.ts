@@ -9,12 +9,10 @@ import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { isOtherStagesOwn } from './map.js';
 import { allPages } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 import { stageZip } from './s3.js';
 
 /** Lambda layers ops builds: published as a new version only when the zip changed, deleted with all their versions. */
-
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 export interface PublishLayerInput {
   name: string;

@@ -4,12 +4,9 @@ import type { Aws } from './clients.js';
 import { isAlreadyExists, isNotFound, orNotFound } from './errors.js';
 import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 type Foreign = Actual['foreign'];
-
-/** A read with the layer's throttling retry (reads skip the write limiter but slow it down when throttled). */
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 /** Writers for the functions' log groups (created by ops so they get a retention; Lambda's own never expire). */
 
@@ -32,8 +29,7 @@ export async function createLogGroup(aws: Aws, name: string, retentionDays: numb
 async function adoptLogGroup(aws: Aws, name: string, tags: Record<string, string>, cause: unknown): Promise<void> {
   const logs = await aws.logs();
   const resourceArn = `arn:${aws.partition}:logs:${aws.region}:${await aws.accountId()}:log-group:${name}`;
-  const have =
-    (await withThrottleRetry(() => logs.listTagsForResource({ resourceArn }), { limiter: aws.limiter, policy: aws.retry })).tags ?? {};
+  const have = (await read(aws, () => logs.listTagsForResource({ resourceArn }))).tags ?? {};
   const owner = ownerOf(have);
   const want = ownerOf(tags);
   if ((owner.app !== undefined || owner.stage !== undefined) && (owner.app !== want.app || owner.stage !== want.stage)) {

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
 import { isNotFound, nameOf, statusOf } from './errors.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /**
  * Reads that check what the config refers to outside the fleet (roles, topics, queues, subnets...)
@@ -31,7 +31,7 @@ function deniedReason(error: unknown): string | undefined {
 
 async function lookup<T>(aws: Aws, call: () => Promise<T>, missing: (e: unknown) => boolean = isNotFound): Promise<Lookup<T>> {
   try {
-    return { kind: 'found', value: await withThrottleRetry(call, { limiter: aws.limiter, policy: aws.retry }) };
+    return { kind: 'found', value: await read(aws, call) };
   } catch (error) {
     if (missing(error)) return { kind: 'missing' };
     const reason = deniedReason(error);

@@ -116,6 +116,9 @@ export function withThrottleRetry<T>(
   });
 }
 
+/** One read call, throttling retried with backoff; reads skip the write limiters (the counterpart of `aws.write`). */
+export const read = <T>(aws: Aws, fn: () => Promise<T>): Promise<T> => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+
 /** What waitForFunctionReady saw last. */
 export interface FunctionReadiness {
   state?: string;
@@ -140,7 +143,7 @@ export async function waitForFunctionReady(aws: Aws, name: string, opts: WaitRea
   const lambda = await aws.lambda();
   const deadline = policy.now() + policy.readyTimeoutMs;
   for (let poll = 0; ; poll++) {
-    const c = await withThrottleRetry(() => lambda.getFunctionConfiguration({ FunctionName: name }), { limiter: aws.limiter, policy });
+    const c = await read(aws, () => lambda.getFunctionConfiguration({ FunctionName: name }));
     const seen: FunctionReadiness = {
       state: c.State,
       lastUpdateStatus: c.LastUpdateStatus,

@@ -3,9 +3,7 @@ import type { Aws } from './clients.js';
 import { isNotFound, nameOf, statusOf } from './errors.js';
 import { parsePolicyDocument } from './map.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
-
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
+import { read } from './retry.js';
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 // Our client middleware wraps AccessDenied in a UserError whose cause is the SDK error.

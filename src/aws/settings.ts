@@ -6,7 +6,7 @@ import { orNotFound } from './errors.js';
 import { addPermission, getAliasPolicy } from './lambda.js';
 import { LIVE_ALIAS } from './map.js';
 import { mapLimit } from './pool.js';
-import { withConflictRetry, withThrottleRetry } from './retry.js';
+import { read, withConflictRetry } from './retry.js';
 
 /**
  * Function settings that live outside its configuration: reserved concurrency (the function),
@@ -16,7 +16,6 @@ import { withConflictRetry, withThrottleRetry } from './retry.js';
  */
 
 const write = <T>(aws: Aws, fn: () => Promise<T>) => withConflictRetry(() => aws.write(fn), undefined, aws.retry);
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 export async function putReservedConcurrency(aws: Aws, name: string, n: number): Promise<void> {
   const lambda = await aws.lambda();

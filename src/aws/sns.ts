@@ -2,15 +2,13 @@ import type { ActualSubscription } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { allPages, mapLimit } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
 
 /**
  * SNS subscriptions of `live` aliases. Subscriptions cannot be tagged: one is ops's when its endpoint
  * is the `live` alias of one of the app and stage's functions.
  */
-
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 export interface SubscribeInput {
   topicArn: string;

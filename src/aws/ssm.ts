@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { allPages } from './pool.js';
-import { withThrottleRetry } from './retry.js';
+import { read } from './retry.js';
 
 /** GetParameters accepts at most 10 names per call. */
 export const GET_PARAMETERS_MAX_NAMES = 10;
@@ -31,8 +31,6 @@ export interface ReadParamOptions {
   /** Abort the call after this long (local runs: the store is optional). */
   abortSignal?: AbortSignal;
 }
-
-const read = <T>(aws: Aws, fn: () => Promise<T>) => withThrottleRetry(fn, { limiter: aws.limiter, policy: aws.retry });
 
 function mapParameter(p: Parameter, decrypted: boolean): StoredParam {
   const type = (p.Type ?? 'String') as StoredType;
