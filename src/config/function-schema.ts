@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import {
+  architecture,
+  environment,
+  envName,
+  globs,
+  layer,
+  memory,
+  paramRef,
+  retention,
+  roleRef,
+  runtime,
+  statementSchema,
+  tags,
+  timeout,
+  vpc,
+} from './field-schemas.js';
+import { functionUrlSchema } from './function-url.js';
+import { scheduleProblem } from './iam.js';
+import { AWS_LIMITS, count } from './limits.js';
+import { ACCOUNT_PART, FUNCTION_REF_FIELDS, REGION_PART } from './refs.js';
+
+/* One function of the fleet as the author writes it: its routes, triggers, alarms, bundle and the rest. */
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
+
+/** `GET /tasks/{id}`, `ANY /api/{proxy+}` or `$default`. */
+export const ROUTE_PATTERN =
+  /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/|(\/([A-Za-z0-9._~:@!$&'()*,;=-]+|\{[A-Za-z_][A-Za-z0-9_]*\}|\{[A-Za-z_][A-Za-z0-9_]*\+\}))+))$/;
+const route = z
+  .string()
+  .regex(ROUTE_PATTERN, 'a route is "METHOD /path" (GET /tasks/{id}, ANY /api/{proxy+}) or "$default"')
+  .refine((r) => !/\+\}./.test(r), { message: 'a greedy {name+} segment must be the last one' });
+
+const invokeRef = z.union([
+  z.string(),
+  z.strictObject({
+    function: z.string(),
+    /** Default `{FUNCTION}_FUNCTION_NAME` (`_FUNCTION_ARN` for the ARN forms). */
+    env: envName.optional(),
+    /** Default `qualifiedName` (`name:live`). */
+    value: z.enum(FUNCTION_REF_FIELDS).optional(),
+  }),
+]);
+
+const scheduleTrigger = z.strictObject({
+  schedule: z.string().superRefine((v, ctx) => {
+    const problem = scheduleProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the expression. */
+  name: z
+    .string()
+    .max(20)
+    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'a schedule name is lowercase letters, digits and single dashes')
+    .optional(),
+  /** Default true: false keeps the rule but disables it. */
+  enabled: z.boolean().optional(),
+  /** The event the function receives (sent as JSON); default: EventBridge's scheduled event. */
+  input: z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
+      if (chars > AWS_LIMITS.scheduleInputChars) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input: send a smaller event (an id the function looks up)`,
+        });
+      }
+    }),
+  description: z.string().max(512).optional(),
+});
+const snsTopicArn = z
+  .string()
+  .regex(
+    new RegExp(`^arn:aws[a-z-]*:sns:${REGION_PART}:${ACCOUNT_PART}:[A-Za-z0-9_-]+(\\.fifo)?$`),
+    'must be an SNS topic ARN (arn:aws:sns:region:account:topic)',
+  );
+const snsTrigger = z.strictObject({ sns: snsTopicArn, filterPolicy: z.record(z.string(), z.unknown()).optional() });
+const trigger = z.union([scheduleTrigger, snsTrigger]);
+
+export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;
+export const COMPARISON_OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+] as const;
+/** CloudWatch's TreatMissingData values. */
+export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
+const alarm = z
+  .strictObject({
+    metric: z.enum(ALARM_METRICS),
+    /** Alarm name suffix (`{app}-{stage}-{fn}-{name}`); default `{metric}-{n}`. */
+    name: z
+      .string()
+      .max(60)
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/, 'an alarm name is letters, digits, - and _')
+      .optional(),
+    /** AlarmDescription: what the alarm means and what to do, shown with every notification. */
+    description: z.string().max(1024).optional(),
+    threshold: z.number(),
+    periodSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .refine((p) => p === 10 || p === 30 || p % 60 === 0, { message: 'a period is 10, 30 or a multiple of 60 seconds' })
+      .default(300),
+    evaluationPeriods: z.number().int().min(1).default(1),
+    /** Default: Sum for Errors and Throttles, p99 for Duration. */
+    statistic: z
+      .union([
+        z.enum(['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount']),
+        z
+          .string()
+          .regex(/^p(\d{1,2}(\.\d{1,2})?|100)$/, 'a statistic is Sum, Average, Maximum, Minimum, SampleCount or a percentile (p99)'),
+      ])
+      .optional(),
+    /** Default GreaterThanOrEqualToThreshold. */
+    comparison: z.enum(COMPARISON_OPERATORS).optional(),
+    /** "M out of N": how many of the evaluation periods must breach; default all of them. */
+    datapointsToAlarm: z.number().int().min(1).optional(),
+    /** What a period without data counts as; default `missing` (CloudWatch's). */
+    treatMissingData: z.enum(TREAT_MISSING_DATA).optional(),
+    /** The topic notified when the alarm fires; without it the alarm only changes state (seed 003's alarm). */
+    snsTopicArn: snsTopicArn.optional(),
+  })
+  .refine((a) => a.datapointsToAlarm === undefined || a.datapointsToAlarm <= a.evaluationPeriods, {
+    message: 'datapointsToAlarm must not exceed evaluationPeriods (CloudWatch refuses it)',
+    path: ['datapointsToAlarm'],
+  });
+
+const bundle = z.strictObject({
+  /** Emit a source map next to the bundle (and enable `--enable-source-maps`). */
+  sourcemap: z.boolean().optional(),
+  minify: z.boolean().optional(),
+  /** Extra module names left out of the bundle. */
+  external: z.array(z.string()).optional(),
+  /** Bundle `@aws-sdk/*` instead of using the copy the Lambda runtime ships. */
+  bundleAwsSdk: z.boolean().optional(),
+});
+
+/** The list and object fields `defaults` gives every function, which a function may decline one by one. */
+export const INHERITED_DEFAULTS = ['params', 'layers', 'permissions', 'vpc', 'root', 'include', 'exclude'] as const;
+
+export const functionSchema = z.strictObject({
+  /** Node: `src/functions/x/handler.ts` (export `handler`) or `src/functions/x/handler.main`; Python: `src/functions/x/lambda_function.lambda_handler`. */
+  handler: z.string().min(1),
+  runtime: runtime.optional(),
+  description: z.string().max(256).optional(),
+  memory: memory.optional(),
+  timeout: timeout.optional(),
+  architecture: architecture.optional(),
+  ephemeralStorage: z.number().int().min(512).max(10240).optional(),
+  environment: environment.optional(),
+  tags: tags.optional(),
+  routes: z.array(route).optional(),
+  params: z.array(paramRef).optional(),
+  /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
+  invokes: z.array(invokeRef).optional(),
+  permissions: z.array(statementSchema).optional(),
+  role: roleRef.optional(),
+  logRetentionDays: retention.optional(),
+  triggers: z.array(trigger).optional(),
+  vpc: vpc.optional(),
+  layers: z.array(layer).max(5, 'a function can use at most 5 layers').optional(),
+  reservedConcurrency: z.number().int().min(0).optional(),
+  provisionedConcurrency: z.number().int().min(1).optional(),
+  tracing: z.enum(['Active', 'PassThrough']).optional(),
+  async: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(2).optional(),
+      maxEventAgeSeconds: z.number().int().min(60).max(21600).optional(),
+      /** Where events that failed every attempt go: an SQS, SNS, Lambda or EventBridge ARN, or a function of this fleet. */
+      onFailure: z.string().min(1).optional(),
+    })
+    .optional(),
+  alarms: z.array(alarm).optional(),
+  /** A Function URL on `live`: `true` (AWS_IAM auth) or `{ auth, cors, invokeMode }` (src/config/function-url.ts). */
+  url: functionUrlSchema.optional(),
+  bundle: bundle.optional(),
+  /** Python only: directory whose contents become the zip root (default: the handler's directory). */
+  root: z.string().optional(),
+  /** Python only: requirements file (default: `requirements.txt` in the root, when present). */
+  requirements: z.string().optional(),
+  /** Python only: files the default rules leave out (sample events, tests, ops config) packaged anyway. */
+  include: globs.optional(),
+  /** Python only: files left out of the zip. */
+  exclude: globs.optional(),
+  /** Fields of `defaults` this function does not take (`['vpc']`), or `true` for none of the lists and objects. */
+  ignoreDefaults: z.union([z.literal(true), z.array(z.enum(INHERITED_DEFAULTS))]).optional(),
+});
+
+export type FunctionConfig = z.input<typeof functionSchema>;
+export type ParsedFunction = z.output<typeof functionSchema>;
