@@ -17,7 +17,7 @@ import { missingBucket } from '../aws/s3.js';
 import { bindAccount, fleetNeedsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { pythonHandlerProblem } from '../package/python.js';
+import { pythonHandlerProblem } from '../package/python-handler.js';
 import type { Logger } from '../ui/logger.js';
 
 /**

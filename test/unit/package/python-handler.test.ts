@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.js';
 import { buildFunction } from '../../../src/package/index.js';
-import { pythonHandlerProblem, scanPythonModule } from '../../../src/package/python.js';
+import { pythonHandlerProblem, scanPythonModule } from '../../../src/package/python-handler.js';
 import { pythonFunction } from './builders.js';
 import { cleanupTmp, copyFixture } from './helpers.js';
 
