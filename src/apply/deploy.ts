@@ -106,8 +106,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
 /**
  * AWS as it is after an apply. When every change applied was to one function's own code, configuration,
  * tags, alias or versions (a code change, the usual deploy), only those functions are read again; the rest
- * of the stage is as it was read before the apply, under the lease, which no other run held since. Anything
- * else, or a function gone or no longer ours, and the whole stage is read again.
+ * of the stage is as it was read before the apply, under the lease, which no other run held until this run's
+ * writes were done (a run that writes after them is after this one, whose summary is about its own apply).
+ * Anything else, or a function gone or no longer ours, and the whole stage is read again.
  */
 async function verificationRead(aws: Aws, fleet: Fleet, before: Actual, applied: Change[]): Promise<Actual> {
   const local = applied.length > 0 && applied.every((c) => isFunctionLocal(c.kind));
@@ -168,6 +169,8 @@ interface Guarded {
   signal: AbortSignal;
   hooks: InterruptHooks;
   gate: LeaseGate;
+  /** Every write of the apply is done (none interrupted): a deploy's lease goes now, beside the verification read. */
+  writesDone(): void;
 }
 
 /**
@@ -195,7 +198,10 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
     };
     let code: number | undefined;
     try {
-      code = await deployOrPlan(ctx, opts, { signal: stop.signal, hooks, gate });
+      // The verification after the apply only reads: the lease protects writes, so a deploy releases it as the read
+      // starts (a destroy keeps it: whether its epoch goes too depends on what the read finds).
+      const writesDone = () => void (opts.destroy ? undefined : lease?.release());
+      code = await deployOrPlan(ctx, opts, { signal: stop.signal, hooks, gate, writesDone });
       return code;
     } finally {
       // An interruption can end the run while the lease is being taken: let that finish, then release.
@@ -275,6 +281,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
   } finally {
     progress.stop();
   }
+  if (!result.interrupted) guarded?.writesDone();
   // The clients stay open for the verification read and are closed after it (closing them here rebuilt every one).
   // After an interrupted apply there is nothing to verify (and the summary must still be printed).
   const remaining = await untilAborted(

@@ -242,6 +242,16 @@ describe('the stage lease', () => {
       'ssm.GetParameter',
       'ssm.DeleteParameter',
     ]);
+    // The verification read after the apply only reads: the lease goes as it starts, not after it (and not
+    // before the last write: the release's read comes after the last write the apply made).
+    const all = proxy.operations();
+    const releaseRead = all.lastIndexOf('ssm.GetParameter');
+    const verificationReads = all
+      .map((op, i) => (/^(lambda|iam|apigateway|logs)\.(Get|List|Describe)/.test(op) ? i : -1))
+      .filter((i) => i > releaseRead);
+    expect(verificationReads.length, all.join(' ')).toBeGreaterThan(0);
+    const lastWrite = all.map((op, i) => (/^lambda\.(Create|Publish|Update|Add)/.test(op) ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+    expect(lastWrite).toBeLessThan(releaseRead);
     expect(await holderOf(app, 'dev')).toBeUndefined();
     proxy.clearLog();
     // Nothing to write: the lease is looked at, never taken.
