@@ -1,7 +1,7 @@
 import type { Aws } from '../aws/clients.js';
 import { liveAliasArn } from '../aws/lambda.js';
+import { pendingLayerName } from '../config/naming.js';
 import type { Actual, FunctionConfiguration } from '../model/actual.js';
-import { pendingLayerName } from '../plan/arn.js';
 import { fillPending } from '../plan/refs.js';
 
 /** How a change reports a wait (a function still updating, a role not yet visible to Lambda). */

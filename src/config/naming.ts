@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
+/**
+ * The one home of the names ops gives things on AWS: physical names, ARNs, the `live` alias, statement
+ * ids, the role path, tag keys and ownership by tags. Pure (no I/O), so the config, the planners and
+ * src/aws all build a name the same way; src/aws only adds the account it asks STS for.
+ */
+
 /** Physical names on AWS, all derived from app and stage so two stages never collide. */
 export const physicalName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;
 export const paramPath = (app: string, stage: string, name: string) => `/${app}/${stage}/${name}`;
@@ -60,9 +66,25 @@ export function layerOwnerOf(description: string | undefined): { app: string; st
 /** Key of a built layer among the build's artifacts (function keys never hold a colon). */
 export const layerArtifactKey = (key: string) => `layer:${key}`;
 
+/** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
+export const API_PERMISSION_SID = 'ops-http-api';
+/** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */
+export const RULE_SID_PREFIX = 'ops-rule-';
+export const SNS_SID_PREFIX = 'ops-sns-';
 /** Statement ids on a `live` alias policy, one per trigger. */
-export const ruleStatementId = (rule: string) => `ops-rule-${rule}`;
-export const snsStatementId = (topicArn: string) => `ops-sns-${shortHash(topicArn)}`;
+export const ruleStatementId = (rule: string) => `${RULE_SID_PREFIX}${rule}`;
+export const snsStatementId = (topicArn: string) => `${SNS_SID_PREFIX}${shortHash(topicArn)}`;
+/**
+ * The statements that make a Function URL with auth NONE public, on the `live` alias. Since October 2025 AWS
+ * requires both for a new URL: lambda:InvokeFunctionUrl (condition FunctionUrlAuthType NONE) and
+ * lambda:InvokeFunction limited by the InvokedViaFunctionUrl condition to calls through the URL.
+ */
+export const FUNCTION_URL_STATEMENTS = {
+  url: 'ops-function-url',
+  invoke: 'ops-function-url-invoke',
+} as const;
+/** Id of the one target ops puts on each of its EventBridge rules. */
+export const RULE_TARGET_ID = 'live';
 
 /** `amadeus/client-id` → `AMADEUS_CLIENT_ID`. */
 export const upperSnake = (s: string) =>
@@ -99,7 +121,50 @@ export const PROVISIONED_MARKER_TAG = 'ops:provisioned';
 export const URL_MARKER_TAG = 'ops:url';
 
 /** Tags every resource ops creates carries; ownership is decided by them. */
-export const ownershipTags = (app: string, stage: string) => ({ 'ops:app': app, 'ops:stage': stage });
+export const OWNER_APP_TAG = 'ops:app';
+export const OWNER_STAGE_TAG = 'ops:stage';
+/** On each function and what belongs to one (rules, alarms): the function's key in the config. */
+export const FUNCTION_KEY_TAG = 'ops:function';
+export const ownershipTags = (app: string, stage: string) => ({ [OWNER_APP_TAG]: app, [OWNER_STAGE_TAG]: stage });
+
+/** The app and stage a resource's ops tags name (either may be absent). */
+export const ownerOf = (tags: Record<string, string> | undefined) => ({ app: tags?.[OWNER_APP_TAG], stage: tags?.[OWNER_STAGE_TAG] });
+
+/**
+ * `undefined` when the tags say app/stage owns the resource, else why not (for `actual.foreign`).
+ * Exact equality of both tags: a name prefix or an IAM path never makes a resource ours.
+ */
+export function notOwnedReason(tags: Record<string, string> | undefined, app: string, stage: string): string | undefined {
+  const { app: a, stage: s } = ownerOf(tags);
+  if (a === app && s === stage) return undefined;
+  if (a === undefined && s === undefined) return 'no ops:app/ops:stage tags';
+  return `tagged for app ${a ?? '?'} stage ${s ?? '?'}`;
+}
+
+/**
+ * True when a resource found under our name prefix is another ops stage's (or app's) own, named
+ * `{itsApp}-{itsStage}-…`: stage `dev` lists `tasks-dev-x-*` by prefix, and those belong to stage
+ * `dev-x`. Such a resource is left alone like any foreign one, but not worth a warning in every plan.
+ */
+export function isOtherStagesOwn(name: string, owner: { app?: string; stage?: string } | undefined, app: string, stage: string): boolean {
+  const a = owner?.app;
+  const s = owner?.stage;
+  if (!a || !s || (a === app && s === stage)) return false;
+  return name.startsWith(`${a}-${s}-`);
+}
+
+/** The `actual.foreign` entry for a resource that is not ours; `undefined` when it is ours or another stage's own. */
+export function foreignEntry(
+  type: string,
+  name: string,
+  tags: Record<string, string> | undefined,
+  app: string,
+  stage: string,
+): { type: string; name: string; reason: string } | undefined {
+  const reason = notOwnedReason(tags, app, stage);
+  if (!reason) return undefined;
+  return isOtherStagesOwn(name, ownerOf(tags), app, stage) ? undefined : { type, name, reason };
+}
 
 /** Lambda function names and IAM role names are limited to 64 characters. */
 export const MAX_NAME_LENGTH = 64;
@@ -135,3 +200,72 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
 
 /** Name of the one inline policy on every role ops manages. */
 export const ROLE_POLICY_NAME = 'ops-function';
+
+/**
+ * IAM path of every role ops manages for an app and stage: `/ops/{app}/{stage}/`. `ListRoles({ PathPrefix })`
+ * finds the candidates (the trailing `/` keeps `dev` from `dev-x`); only the tags make one ours.
+ */
+export const rolePath = (scope: { app: string; stage: string }) => `/ops/${scope.app}/${scope.stage}/`;
+
+/** `aws`, or `aws-cn` / `aws-us-gov` for the regions of those partitions. */
+export function partition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** `arn:{partition}:{service}:{region}:{account}:{resource}`, the partition taken from the region. */
+const awsArn = (service: string, region: string, accountId: string, resource: string) =>
+  `arn:${partition(region)}:${service}:${region}:${accountId}:${resource}`;
+
+/** IAM is global: no region in the ARN, but the partition still follows the fleet's region. */
+export const roleArn = (fleet: { app: string; stage: string; region: string }, accountId: string, roleName: string) =>
+  `arn:${partition(fleet.region)}:iam::${accountId}:role${rolePath(fleet)}${roleName}`;
+
+export const functionArn = (region: string, accountId: string, name: string) => awsArn('lambda', region, accountId, `function:${name}`);
+
+export const liveAliasArn = (region: string, accountId: string, name: string) => `${functionArn(region, accountId, name)}:${LIVE_ALIAS}`;
+
+export const logGroupArn = (region: string, accountId: string, logGroup: string) =>
+  awsArn('logs', region, accountId, `log-group:${logGroup}`);
+
+/** `path` starts with `/`, so no separator after `parameter`. */
+export const paramArn = (region: string, accountId: string, path: string) => awsArn('ssm', region, accountId, `parameter${path}`);
+
+export const layerArn = (region: string, accountId: string, name: string) => awsArn('lambda', region, accountId, `layer:${name}`);
+
+/** What a function's configuration names for a layer version this plan publishes; the executor puts the real ARN in. */
+export const pendingLayerVersionArn = (layerArnValue: string) => `${layerArnValue}:(next)`;
+/** The layer name of a pending version ARN, or undefined for any other ARN. */
+export const pendingLayerName = (arn: string) => /^arn:[^:]+:lambda:[^:]+:[^:]+:layer:([^:]+):\(next\)$/.exec(arn)?.[1];
+
+export const ruleArn = (region: string, accountId: string, name: string) => awsArn('events', region, accountId, `rule/${name}`);
+
+export const alarmArn = (region: string, accountId: string, name: string) => awsArn('cloudwatch', region, accountId, `alarm:${name}`);
+
+/** An HTTP API as execute-api names it: the prefix of its routes' ARNs. */
+export const executeApiArn = (region: string, accountId: string, apiId: string) => awsArn('execute-api', region, accountId, apiId);
+
+/** Any stage, any route of one API. */
+export const apiSourceArn = (region: string, accountId: string, apiId: string) => `${executeApiArn(region, accountId, apiId)}/*/*`;
+
+/** The region of an ARN (`arn:aws:sns:{region}:…`). */
+export const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
+
+/** The last part of an ARN, for display: a topic's name. */
+export const shortArn = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+
+/**
+ * The Lambda ARN an integration invokes. HTTP APIs accept the function ARN itself, but an
+ * integration made elsewhere may carry the `apigateway:…:lambda:path/…/invocations` form.
+ */
+export function integrationTarget(uri: string): string {
+  const m = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(uri);
+  return m ? m[1] : uri;
+}
+
+/** Function name of a Lambda function or alias ARN, or undefined for anything else. */
+export function functionNameOfArn(arn: string): string | undefined {
+  const m = /^arn:[^:]+:lambda:[^:]+:[^:]+:function:([^:]+)(:[^:]+)?$/.exec(arn);
+  return m ? m[1] : undefined;
+}

@@ -1,4 +1,4 @@
-import { snsStatementId } from './naming.js';
+import { partition, snsStatementId } from './naming.js';
 import type { Fleet, FunctionSpec } from './types.js';
 
 /**
@@ -52,13 +52,6 @@ export const needsAccount = (text: string | undefined) => !!text?.includes(ACCOU
 
 /** IAM role names (with an optional path): what `role` may hold instead of an ARN. */
 export const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-
-/** `aws`, or `aws-cn` / `aws-us-gov` for the regions of those partitions. */
-export function partition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
 
 /** A role ARN as written, or a role name made the ARN of that role in this account (`${account}` until bound). */
 export function roleArnOf(role: string, region: string): string {

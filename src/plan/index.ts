@@ -4,7 +4,6 @@ export { desiredConfiguration, diffConfiguration } from '../resources/function/p
 export { desiredApiPermission } from '../resources/http-api/plan.js';
 export { latestLayerVersions } from '../resources/layer/plan.js';
 export { desiredRole, expectedGrants, ROLE_POLICY_NAME } from '../resources/role/plan.js';
-export { API_PERMISSION_SID, LIVE_ALIAS } from './arn.js';
 export { planDeploy } from './plan.js';
 export { policiesEqual } from './policy.js';
 export { countChanges, planToJson, renderPlan } from './render.js';

@@ -1,7 +1,6 @@
-import { invokeTarget, layerName, physicalName } from '../config/naming.js';
+import { functionArn, invokeTarget, layerArn, layerName, liveAliasArn, pendingLayerVersionArn, physicalName } from '../config/naming.js';
 import type { EnvRef } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
-import { functionArn, layerArn, liveAliasArn, pendingLayerVersionArn } from './arn.js';
 import { changeId } from './context.js';
 
 /** What the plan knows when it fills in a function's references (`envRefs`). */

@@ -1,6 +1,6 @@
+import { liveAliasArn, ruleArn } from '../config/naming.js';
 import type { FunctionSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
 import type { PolicyStatement } from '../model/actual.js';
-import { liveAliasArn, ruleArn } from '../plan/arn.js';
 import { changeId, type PlanContext } from '../plan/context.js';
 
 /** The permissions on `live` that let a trigger (an EventBridge rule, an SNS topic) invoke it: shared by both kinds' planners. */

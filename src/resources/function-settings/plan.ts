@@ -1,7 +1,6 @@
-import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG, URL_MARKER_TAG } from '../../config/naming.js';
+import { ASYNC_MARKER_TAG, liveAliasArn, PROVISIONED_MARKER_TAG, URL_MARKER_TAG } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualAsyncConfig } from '../../model/actual.js';
-import { liveAliasArn } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff, ResourceType } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { fieldsSummary } from '../../plan/fields.js';

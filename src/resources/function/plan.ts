@@ -1,7 +1,6 @@
-import { logGroupName } from '../../config/naming.js';
+import { layerArn, logGroupName, pendingLayerVersionArn } from '../../config/naming.js';
 import type { Fleet, FunctionSpec } from '../../config/types.js';
 import type { ActualFunction, FunctionConfiguration } from '../../model/actual.js';
-import { layerArn, pendingLayerVersionArn } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext, removedFunctions } from '../../plan/context.js';
 import {

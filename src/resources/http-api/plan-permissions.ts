@@ -1,5 +1,5 @@
+import { API_PERMISSION_SID, apiSourceArn, liveAliasArn } from '../../config/naming.js';
 import type { PolicyStatement } from '../../model/actual.js';
-import { API_PERMISSION_SID, apiSourceArn, liveAliasArn } from '../../plan/arn.js';
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings } from '../../plan/fields.js';

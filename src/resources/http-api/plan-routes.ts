@@ -1,6 +1,6 @@
+import { functionNameOfArn, integrationTarget, liveAliasArn } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualApi } from '../../model/actual.js';
-import { functionNameOfArn, integrationTarget, liveAliasArn } from '../../plan/arn.js';
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';

@@ -1,8 +1,7 @@
-import { layerArtifactKey, layerDescription } from '../../config/naming.js';
+import { layerArn, layerArtifactKey, layerDescription, pendingLayerVersionArn } from '../../config/naming.js';
 import type { FunctionSpec, LayerSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { Actual } from '../../model/actual.js';
-import { layerArn, pendingLayerVersionArn } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { base64ToHex, compareStrings, fieldsSummary, shortHex } from '../../plan/fields.js';

@@ -1,8 +1,7 @@
-import { physicalName, ROLE_POLICY_NAME } from '../../config/naming.js';
+import { functionArn, logGroupArn, paramArn, physicalName, ROLE_POLICY_NAME, roleArn, rolePath } from '../../config/naming.js';
 import type { Fleet, FunctionSpec } from '../../config/types.js';
 import type { PolicyDocument, PolicyStatement } from '../../model/actual.js';
 import type { RoleSpec } from '../../model/specs.js';
-import { functionArn, logGroupArn, paramArn, roleArn, rolePath } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { diffMaps, userTags } from '../../plan/fields.js';

@@ -1,7 +1,7 @@
+import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, ruleArn } from '../../config/naming.js';
 import type { FunctionSpec, ScheduleSpec } from '../../config/types.js';
 import type { ActualRule } from '../../model/actual.js';
 import type { ScheduleChangeSpec } from '../../model/specs.js';
-import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, ruleArn } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, diffMaps, fieldsSummary, quote, userTags } from '../../plan/fields.js';

@@ -1,6 +1,6 @@
+import { functionNameOfArn, liveAliasArn, regionOfArn, SNS_SID_PREFIX, shortArn } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualSubscription } from '../../model/actual.js';
-import { functionNameOfArn, liveAliasArn, regionOfArn, SNS_SID_PREFIX, shortArn } from '../../plan/arn.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, fieldsSummary, quote } from '../../plan/fields.js';

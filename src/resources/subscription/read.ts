@@ -1,9 +1,8 @@
 import type { Aws } from '../../aws/clients.js';
-import { LIVE_ALIAS } from '../../aws/map.js';
 import { readSubscriptions } from '../../aws/sns.js';
+import { LIVE_ALIAS, SNS_SID_PREFIX } from '../../config/naming.js';
 import { fillAccount, needsAccount } from '../../config/refs.js';
 import type { ActualSubscription, PolicyStatement, ReadScope } from '../../model/actual.js';
-import { SNS_SID_PREFIX } from '../../plan/arn.js';
 import { functionsOf } from '../function/read.js';
 import type { ReadContext } from '../kind.js';
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { layerArtifactKey } from '../../../src/config/naming.js';
+import { functionArn, layerArn, layerArtifactKey, liveAliasArn, roleArn } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
 import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/model/actual.js';
-import { functionArn, layerArn, liveAliasArn, roleArn } from '../../../src/plan/arn.js';
 import type { ArtifactRef, Change, Plan } from '../../../src/plan/types.js';
 import { desiredAlarms } from '../../../src/resources/alarm/plan.js';
 import { desiredConfiguration } from '../../../src/resources/function/plan.js';

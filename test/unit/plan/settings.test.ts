@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { pendingLayerName } from '../../../src/config/naming.js';
 import type { Fleet } from '../../../src/config/types.js';
-import { pendingLayerName } from '../../../src/plan/arn.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { renderPlan } from '../../../src/plan/render.js';
 import type { Change } from '../../../src/plan/types.js';
