@@ -4,7 +4,7 @@ import { foreignEntry, isOtherStagesOwn, notOwnedReason } from '../../../src/aws
 import { layerDescription, layerOwnerOf, layerShaOf } from '../../../src/config/naming.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { actualFrom, artifactsFor, emptyActual, find } from '../plan/builders.js';
-import { featureFleet } from '../plan/features.js';
+import { settingsFleet } from '../plan/settings-fleet.js';
 
 /**
  * Issue 11: ownership is decided by exact app and stage, never by a name prefix or an IAM path.
@@ -80,7 +80,7 @@ describe('layers: owned through the description of their latest version', () => 
   });
 
   it('planDeploy refuses to publish into a foreign layer that has a name the config builds', () => {
-    const f = featureFleet();
+    const f = settingsFleet();
     const actual = emptyActual();
     actual.foreign.push({ type: 'lambda layer', name: 'tasks-dev-sdk', reason: 'published for app tasks stage dev-x' });
     expect(() => planDeploy({ fleet: f, artifacts: artifactsFor(f), actual })).toThrow(
@@ -99,7 +99,7 @@ describe('layers: owned through the description of their latest version', () => 
 
 describe('log groups', () => {
   it("a log group's create waits for its function when an untagged group is there: it becomes ours with the function, not before", () => {
-    const f = featureFleet();
+    const f = settingsFleet();
     const actual = actualFrom(f);
     delete actual.functions['tasks-dev-worker'];
     delete actual.logGroups['/aws/lambda/tasks-dev-worker'];
@@ -109,7 +109,7 @@ describe('log groups', () => {
   });
 
   it("and when the function's name is someone else's function: its log group is never taken", () => {
-    const f = featureFleet();
+    const f = settingsFleet();
     const actual = actualFrom(f);
     delete actual.functions['tasks-dev-worker'];
     delete actual.logGroups['/aws/lambda/tasks-dev-worker'];
@@ -119,7 +119,7 @@ describe('log groups', () => {
   });
 
   it('a log group that is not there is created at once, beside its function (its writes are paced apart from Lambda)', () => {
-    const f = featureFleet();
+    const f = settingsFleet();
     const actual = actualFrom(f);
     delete actual.functions['tasks-dev-worker'];
     delete actual.logGroups['/aws/lambda/tasks-dev-worker'];

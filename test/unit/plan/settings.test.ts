@@ -6,20 +6,20 @@ import { planDeploy } from '../../../src/plan/plan.js';
 import { renderPlan } from '../../../src/plan/render.js';
 import type { Change } from '../../../src/plan/types.js';
 import { ACCOUNT, actualFrom, artifact, artifactsFor, emptyActual, expectOrder, expectTopological, find, ids } from './builders.js';
-import { featureConfig, featureFleet, resolveConfig, SHARED_LAYER, TOPIC } from './features.js';
+import { resolveConfig, SHARED_LAYER, settingsFleet, settingsFleetConfig, TOPIC } from './settings-fleet.js';
 
-const f = featureFleet();
+const f = settingsFleet();
 const artifacts = artifactsFor(f);
 const plan = (fleet: Fleet, actual = actualFrom(f), arts = artifactsFor(fleet)) => planDeploy({ fleet, artifacts: arts, actual });
 const edited = (edit: (cfg: Record<string, any>) => void) => {
-  const cfg = featureConfig();
+  const cfg = settingsFleetConfig();
   edit(cfg);
   return resolveConfig(cfg);
 };
 const byId = <K extends Change['kind']>(changes: Change[], kind: K, id: string) =>
   changes.find((c): c is Extract<Change, { kind: K }> => c.kind === kind && c.id === id);
 
-describe('a fleet using every feature', () => {
+describe('a fleet with triggers, alarms and settings', () => {
   it('plans nothing against what a clean deploy of it leaves', () => {
     const p = plan(f);
     expect(p.changes).toEqual([]);

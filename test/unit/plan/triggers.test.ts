@@ -3,13 +3,13 @@ import type { Fleet } from '../../../src/config/types.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import type { Change } from '../../../src/plan/types.js';
 import { ACCOUNT, actualFrom, artifactsFor, emptyActual, expectOrder, expectTopological, find, ids } from './builders.js';
-import { featureConfig, featureFleet, resolveConfig, TRIGGER_TOPIC } from './features.js';
+import { resolveConfig, settingsFleet, settingsFleetConfig, TRIGGER_TOPIC } from './settings-fleet.js';
 
-const f = featureFleet();
+const f = settingsFleet();
 const artifacts = artifactsFor(f);
 const plan = (fleet: Fleet, actual = actualFrom(f)) => planDeploy({ fleet, artifacts: artifactsFor(fleet), actual });
 const edited = (edit: (cfg: Record<string, any>) => void) => {
-  const cfg = featureConfig();
+  const cfg = settingsFleetConfig();
   edit(cfg);
   return resolveConfig(cfg);
 };

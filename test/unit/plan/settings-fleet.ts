@@ -6,8 +6,12 @@ export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:cloudops-alerts';
 export const TRIGGER_TOPIC = 'arn:aws:sns:us-east-1:123456789012:execution-trigger';
 export const SHARED_LAYER = 'arn:aws:lambda:us-east-1:123456789012:layer:shared:3';
 
-/** A fleet config using every issue-7 feature: seed 003's detector and executor, seed 004's worker, seed 002's VPC service. */
-export function featureConfig(): Record<string, any> {
+/**
+ * A fleet config using the triggers, alarms and settings a function can have besides code and routes (schedules,
+ * an SNS trigger, alarms, inline policies, layers, concurrency, tracing, VPC, async invocation, storage,
+ * architecture): seed 003's detector and executor, seed 004's worker, seed 002's VPC service.
+ */
+export function settingsFleetConfig(): Record<string, any> {
   return {
     app: 'tasks',
     region: 'us-east-1',
@@ -60,4 +64,4 @@ export function resolveConfig(raw: Record<string, any>, stage = 'dev'): Fleet {
   return resolveFleet(fleet, { stage, root: '/proj', configPath: '/proj/ops.config.ts', exists: () => true });
 }
 
-export const featureFleet = () => resolveConfig(featureConfig());
+export const settingsFleet = () => resolveConfig(settingsFleetConfig());

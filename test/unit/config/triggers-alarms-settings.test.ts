@@ -2,21 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { isConditionOperator, scheduleProblem } from '../../../src/config/iam.js';
 import { ruleName } from '../../../src/config/naming.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';
-import { featureConfig, featureFleet } from '../plan/features.js';
+import { settingsFleet, settingsFleetConfig } from '../plan/settings-fleet.js';
 
 const everything: ValidateEnv = { stage: 'dev', exists: () => true };
 const problemsOf = (cfg: unknown, env = everything) =>
   Object.fromEntries(validateFleet(cfg, env).problems.map((p) => [p.path, p.message])) as Record<string, string>;
 const withDetector = (patch: Record<string, unknown>) => {
-  const cfg = featureConfig();
+  const cfg = settingsFleetConfig();
   Object.assign(cfg.functions.detector, patch);
   return cfg;
 };
 
-describe('issue 7 config', () => {
-  it('accepts a fleet using every feature and resolves names for the stage', () => {
-    expect(validateFleet(featureConfig(), everything).problems).toEqual([]);
-    const f = featureFleet();
+describe('a fleet with triggers, alarms and settings', () => {
+  it('accepts it and resolves the rule and alarm names for the stage', () => {
+    expect(validateFleet(settingsFleetConfig(), everything).problems).toEqual([]);
+    const f = settingsFleet();
     const detector = f.functions.find((x) => x.key === 'detector')!;
     expect(detector.triggers.map((t) => (t.kind === 'schedule' ? [t.ruleName, t.statementId] : t.kind))).toEqual([
       ['tasks-dev-detector-1b5084fe', 'ops-rule-tasks-dev-detector-1b5084fe'],
@@ -121,7 +121,7 @@ describe('triggers, layers, alarms, async: what AWS would refuse', () => {
   });
 
   it('one layer name, one directory', () => {
-    const cfg = featureConfig();
+    const cfg = settingsFleetConfig();
     cfg.functions.worker.layers = [{ path: 'other/sdk' }];
     expect(problemsOf(cfg)).toEqual({
       'functions.worker.layers.0': "layer 'sdk' is already built from layers/sdk (functions.executor.layers.0): give this one another name",
