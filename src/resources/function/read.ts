@@ -7,5 +7,10 @@ export interface FunctionsRead {
 }
 
 /** The function kind's read, shared: the kinds that hang off functions (log groups, settings, subscriptions) wait for it. */
-export const functionsOf = (r: ReadContext): Promise<FunctionsRead> =>
-  r.read('function').then((x) => ({ items: x.actual?.functions ?? {}, foreign: x.foreign ?? [] }));
+export function functionsOf(r: ReadContext): Promise<FunctionsRead> {
+  const p = r.read('function').then((x) => ({ items: x.actual?.functions ?? {}, foreign: x.foreign ?? [] }));
+  // Observed at once: a kind may await something else first (log groups load their client), and a failed
+  // function read must not surface as an unhandled rejection meanwhile (readActual reports it).
+  p.catch(() => {});
+  return p;
+}
