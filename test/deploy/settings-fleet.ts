@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Topics and names a feature fleet refers to (the topics exist outside ops: the test creates them). */
-export interface FeatureFleetRefs {
+/** Topics and names the fleet refers to (the topics exist outside ops: the test creates them). */
+export interface SettingsFleetRefs {
   app: string;
   alertsTopic: string;
   triggerTopic: string;
@@ -12,21 +12,21 @@ export interface FeatureFleetRefs {
 }
 
 /**
- * A fleet in a temp dir using issue 7's settings on two functions: seed 003's scheduled detector
- * (schedules, alarms, inline policies, reserved concurrency, X-Ray, arm64, storage, tags) and its
- * SNS-triggered executor (filter policy, VPC, async invocation with an on-failure destination).
+ * A fleet in a temp dir with triggers, alarms and function settings on two functions: seed 003's
+ * scheduled detector (schedules, alarms, inline policies, reserved concurrency, X-Ray, arm64, storage,
+ * tags) and its SNS-triggered executor (filter policy, VPC, async invocation with an on-failure destination).
  */
-export async function featureFleet(refs: FeatureFleetRefs): Promise<string> {
+export async function settingsFleet(refs: SettingsFleetRefs): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), `ops-${refs.app}-`));
   for (const fn of ['detector', 'executor']) {
     await mkdir(path.join(dir, 'src', fn), { recursive: true });
     await writeFile(path.join(dir, 'src', fn, 'handler.ts'), `export const handler = async (e: unknown) => ({ fn: '${fn}', e });\n`);
   }
-  await writeFile(path.join(dir, 'ops.config.ts'), featureConfigText(refs));
+  await writeFile(path.join(dir, 'ops.config.ts'), settingsConfigText(refs));
   return dir;
 }
 
-export function featureConfigText(refs: FeatureFleetRefs): string {
+export function settingsConfigText(refs: SettingsFleetRefs): string {
   return `import { defineFleet } from 'ops';
 export default defineFleet({
   app: '${refs.app}',

@@ -14,13 +14,13 @@ import { CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptions
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { isLeaseCall, useEmulator } from '../support/emulator.js';
-import { featureFleet } from './features-fleet.js';
 import { edit, uniqueApp } from './fleet.js';
+import { settingsFleet } from './settings-fleet.js';
 
 const ACCOUNT = '123456789012';
 
 /**
- * Issue 7's settings against moto: a fleet with schedules, an SNS subscription, alarms, inline
+ * Triggers, alarms and function settings against moto: a fleet with schedules, an SNS subscription, alarms, inline
  * policies, VPC, reserved concurrency and async invocation is deployed, read back with the SDK
  * exactly as configured, planned again (nothing), and each setting removed from the config is
  * removed from AWS.
@@ -84,7 +84,7 @@ describe('ops deploy: triggers, alarms and function settings', () => {
     alertsTopic = (await sns().send(new CreateTopicCommand({ Name: `${app}-cloudops-alerts` }))).TopicArn!;
     triggerTopic = (await sns().send(new CreateTopicCommand({ Name: `${app}-execution-trigger` }))).TopicArn!;
     vpc = await makeVpc();
-    dir = await featureFleet({ app, alertsTopic, triggerTopic, vpc });
+    dir = await settingsFleet({ app, alertsTopic, triggerTopic, vpc });
   });
 
   it('deploys schedules, the subscription, alarms and settings, read back exactly as configured', async () => {
