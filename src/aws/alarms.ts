@@ -1,9 +1,9 @@
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { alarmArn, isOtherStagesOwn, notOwnedReason, ownerOf } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import type { Actual, ActualAlarm, AlarmSettings } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { read } from './retry.js';
 
@@ -44,7 +44,7 @@ export async function putAlarm(aws: Aws, a: AlarmSettings, opts: PutAlarmOptions
     }),
   );
   if (opts.removeTags?.length || (opts.addTags && Object.keys(opts.addTags).length)) {
-    const ResourceARN = await alarmArn(aws, a.name);
+    const ResourceARN = alarmArn(aws.region, await aws.accountId(), a.name);
     if (opts.removeTags?.length) await aws.write(() => cw.untagResource({ ResourceARN, TagKeys: opts.removeTags! }));
     if (opts.addTags && Object.keys(opts.addTags).length)
       await aws.write(() => cw.tagResource({ ResourceARN, Tags: toTags(opts.addTags!) }));
@@ -58,10 +58,6 @@ export async function deleteAlarms(aws: Aws, names: string[]): Promise<void> {
     const AlarmNames = names.slice(i, i + 100);
     await orNotFound(aws.write(() => cw.deleteAlarms({ AlarmNames })));
   }
-}
-
-export async function alarmArn(aws: Aws, name: string): Promise<string> {
-  return `arn:${aws.partition}:cloudwatch:${aws.region}:${await aws.accountId()}:alarm:${name}`;
 }
 
 /** The settings of an alarm as DescribeAlarms reports them. */

@@ -1,10 +1,11 @@
 import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
+import { executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { CorsSpec } from '../config/types.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { liveAliasArn } from './lambda.js';
-import { mapCors, notOwnedReason, toSdkCors } from './map.js';
+import { mapCors, toSdkCors } from './map.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { read } from './retry.js';
@@ -38,8 +39,8 @@ export async function listApis(aws: Aws): Promise<Api[]> {
 
 /** The APIs named `name` and tagged with the `ops:app` / `ops:stage` of `tags`, oldest first. */
 async function ownedApis(aws: Aws, name: string, tags: Record<string, string>): Promise<Api[]> {
-  const app = tags['ops:app'] ?? '';
-  const stage = tags['ops:stage'] ?? '';
+  const app = tags[OWNER_APP_TAG] ?? '';
+  const stage = tags[OWNER_STAGE_TAG] ?? '';
   return (await listApis(aws)).filter((a) => a.Name === name && !notOwnedReason(a.Tags, app, stage)).sort(compareApis);
 }
 
@@ -259,7 +260,7 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
       id: ApiId,
       name: api.Name!,
       endpoint: api.ApiEndpoint ?? '',
-      arnPrefix: `arn:${aws.partition}:execute-api:${aws.region}:${accountId}:${ApiId}`,
+      arnPrefix: executeApiArn(aws.region, accountId, ApiId),
       ...(cors ? { cors } : {}),
       tags: { ...(api.Tags ?? {}) },
       integrations: integrations.map((i) => ({

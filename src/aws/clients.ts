@@ -12,6 +12,7 @@ import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { HttpRequest, HttpResponse, RetryStrategyV2 } from '@smithy/types';
+import { partition } from '../config/naming.js';
 import { type ErrorContext, isThrottling, noAnswer, notAnAwsAnswer, toUserError } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, PER_OPERATION_QUOTAS, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
 import { guardLostResponses } from './once.js';
@@ -170,7 +171,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
 
   return {
     region,
-    partition: partitionOf(region),
+    partition: partition(region),
     endpointUrl,
     limiter,
     retry,
@@ -216,12 +217,6 @@ export function createAws(opts: CreateAwsOptions): Aws {
  */
 function cjs<T extends object>(mod: T): T {
   return (mod as { default?: T }).default ?? mod;
-}
-
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 /**

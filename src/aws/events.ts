@@ -1,17 +1,14 @@
+import { isOtherStagesOwn, notOwnedReason, ownerOf, RULE_TARGET_ID, ruleArn } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import type { Actual, ActualRule } from '../model/actual.js';
 import type { ScheduleChangeSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { read } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
 
 /** EventBridge rules behind schedule triggers: one rule, one target (the `live` alias), one permission. */
-
-/** Id of the one target ops puts on each of its rules. */
-export const RULE_TARGET_ID = 'live';
 
 const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
@@ -107,7 +104,7 @@ export async function deleteSchedule(aws: Aws, input: DeleteScheduleInput): Prom
 }
 
 export async function scheduleRuleArn(aws: Aws, ruleName: string): Promise<string> {
-  return `arn:${aws.partition}:events:${aws.region}:${await aws.accountId()}:rule/${ruleName}`;
+  return ruleArn(aws.region, await aws.accountId(), ruleName);
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { FunctionUrlConfig as SdkUrlConfig } from '@aws-sdk/client-lambda';
 import type { FunctionUrlSpec } from '../config/function-url.js';
-import { LIVE_ALIAS } from '../config/naming.js';
+import { FUNCTION_URL_STATEMENTS, LIVE_ALIAS } from '../config/naming.js';
 import {
   type ActualFunctionUrl,
-  FUNCTION_URL_STATEMENTS,
   functionUrlDiffs,
   grantsPublicUrl,
   normalizeCors,

@@ -1,11 +1,11 @@
 import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
-import { ROLE_POLICY_NAME } from '../config/naming.js';
+import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG, ROLE_POLICY_NAME, rolePath } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { Actual, ActualRole, PolicyDocument, ReadScope } from '../model/actual.js';
 import type { RoleSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
-import { notOwnedReason, opsRolePath, parsePolicyDocument } from './map.js';
+import { parsePolicyDocument } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { read } from './retry.js';
 
@@ -37,7 +37,7 @@ export async function createRole(aws: Aws, role: RoleSpec): Promise<{ arn: strin
     if (!isAlreadyExists(error)) throw error;
     const existing = (await iam.getRole({ RoleName: role.name })).Role!;
     const tags = Object.fromEntries((existing.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
-    if (existing.Path !== role.path || notOwnedReason(tags, role.tags['ops:app'] ?? '', role.tags['ops:stage'] ?? '')) {
+    if (existing.Path !== role.path || notOwnedReason(tags, role.tags[OWNER_APP_TAG] ?? '', role.tags[OWNER_STAGE_TAG] ?? '')) {
       throw new UserError(`IAM role ${role.name} already exists and ops does not manage it`, {
         hint: 'delete or rename that role, or set `role` on the function to use it as is',
         cause: error,
@@ -143,7 +143,7 @@ export async function readRoles(
 ): Promise<{ items: Record<string, ActualRole>; foreign: Foreign }> {
   const iam = await aws.iam();
   const listed = await allPages(
-    (Marker) => read(aws, () => iam.listRoles({ PathPrefix: opsRolePath(scope.app, scope.stage), ...(Marker ? { Marker } : {}) })),
+    (Marker) => read(aws, () => iam.listRoles({ PathPrefix: rolePath(scope), ...(Marker ? { Marker } : {}) })),
     (page) => page.Roles,
     (page) => (page.IsTruncated ? page.Marker : undefined),
   );

@@ -1,8 +1,9 @@
 import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk/client-lambda';
+import { isOtherStagesOwn, LIVE_ALIAS, notOwnedReason, ownerOf } from '../config/naming.js';
 import type { Actual, ActualFunction, PolicyStatement, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { byVersionNumber, isOtherStagesOwn, LIVE_ALIAS, mapFunctionConfiguration, notOwnedReason, ownerOf } from './map.js';
+import { byVersionNumber, mapFunctionConfiguration } from './map.js';
 import { allPages, createLimiter } from './pool.js';
 import { read } from './retry.js';
 

@@ -1,11 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { CreateFunctionRequest, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import {
+  API_PERMISSION_SID,
+  apiSourceArn,
+  functionArn,
+  LIVE_ALIAS,
+  liveAliasArn as liveAliasArnIn,
+  notOwnedReason,
+  OWNER_APP_TAG,
+  OWNER_STAGE_TAG,
+} from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { FunctionConfiguration, PolicyStatement } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
-import { executeApiArn, functionArn, LIVE_ALIAS, notOwnedReason } from './map.js';
 import { createOnce } from './once.js';
 import { waitForFunctionReady, withConflictRetry, withRetry, withRolePropagationRetry } from './retry.js';
 import { stageZip } from './s3.js';
@@ -17,19 +26,16 @@ export interface WriteOptions {
   onWait?: (reason: string) => void;
 }
 
-/** The statement id ops gives the API Gateway permission on a `live` alias. */
-export const API_PERMISSION_SID = 'ops-http-api';
-
 const base64Sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
 
-/** `arn:aws:lambda:{region}:{account}:function:{name}`. */
+/** `arn:aws:lambda:{region}:{account}:function:{name}` in the caller's account. */
 export async function lambdaFunctionArn(aws: Aws, name: string): Promise<string> {
-  return functionArn(aws.partition, aws.region, await aws.accountId(), name);
+  return functionArn(aws.region, await aws.accountId(), name);
 }
 
 /** The ARN of a function's `live` alias: what API Gateway integrations point at. */
 export async function liveAliasArn(aws: Aws, name: string): Promise<string> {
-  return `${await lambdaFunctionArn(aws, name)}:${LIVE_ALIAS}`;
+  return liveAliasArnIn(aws.region, await aws.accountId(), name);
 }
 
 /** Configuration fields as UpdateFunctionConfiguration takes them (architecture is UpdateFunctionCode's). */
@@ -113,7 +119,7 @@ export async function createFunction(
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
     const existing = await lambda.getFunction({ FunctionName: input.name });
-    const ours = !notOwnedReason(existing.Tags, input.tags['ops:app'] ?? '', input.tags['ops:stage'] ?? '');
+    const ours = !notOwnedReason(existing.Tags, input.tags[OWNER_APP_TAG] ?? '', input.tags[OWNER_STAGE_TAG] ?? '');
     if (!ours || existing.Configuration?.CodeSha256 !== base64Sha256(zip)) {
       throw new UserError(`lambda function ${input.name} already exists${ours ? ' with other code' : ' and ops does not manage it'}`, {
         hint: ours ? 'run the deploy again: the plan will see it' : 'delete or rename that function, or change the app or stage name',
@@ -310,7 +316,7 @@ export interface ApiPermissionInput {
 export async function setApiPermission(aws: Aws, input: ApiPermissionInput): Promise<{ changed: boolean }> {
   const sid = input.statementId ?? API_PERMISSION_SID;
   if (!input.sourceArn && !input.apiId) throw new Error('setApiPermission needs sourceArn or apiId');
-  const sourceArn = input.sourceArn ?? `${executeApiArn(aws.partition, aws.region, await aws.accountId(), input.apiId!)}/*/*`;
+  const sourceArn = input.sourceArn ?? apiSourceArn(aws.region, await aws.accountId(), input.apiId!);
   const statements = await getAliasPolicy(aws, input.name);
   const stale = new Set([sid, ...(input.removeStatementIds ?? [])]);
   const ours = statements.filter((s) => s.Sid !== undefined && (stale.has(s.Sid) || s.Sid.startsWith(API_PERMISSION_SID)));

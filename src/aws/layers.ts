@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Architecture, Runtime } from '@aws-sdk/client-lambda';
-import { layerOwnerOf, layerShaOf } from '../config/naming.js';
+import { isOtherStagesOwn, layerOwnerOf, layerShaOf } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { Actual, ActualLayer } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { isOtherStagesOwn } from './map.js';
 import { allPages } from './pool.js';
 import { read } from './retry.js';
 import { stageZip } from './s3.js';

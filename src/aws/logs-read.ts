@@ -1,3 +1,4 @@
+import { logGroupArn } from '../config/naming.js';
 import type { TailEvent } from '../logs/types.js';
 import type { Aws } from './clients.js';
 import { isNotFound } from './errors.js';
@@ -123,7 +124,7 @@ export async function startLiveTail(
   signal: AbortSignal,
 ): Promise<AsyncIterable<LiveTailFrame>> {
   const [logs, account] = await Promise.all([aws.logs(), aws.accountId()]);
-  const arns = groups.map((g) => `arn:${aws.partition}:logs:${aws.region}:${account}:log-group:${g}`);
+  const arns = groups.map((g) => logGroupArn(aws.region, account, g));
   const output = await logs.startLiveTail(
     { logGroupIdentifiers: arns, ...(filterPattern ? { logEventFilterPattern: filterPattern } : {}) },
     { abortSignal: signal },

@@ -1,8 +1,8 @@
+import { isOtherStagesOwn, logGroupArn, notOwnedReason, ownerOf } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { Actual, ActualFunction, ActualLogGroup, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, isNotFound, orNotFound } from './errors.js';
-import { isOtherStagesOwn, notOwnedReason, ownerOf } from './map.js';
 import { allPages, mapLimit } from './pool.js';
 import { read } from './retry.js';
 
@@ -28,7 +28,7 @@ export async function createLogGroup(aws: Aws, name: string, retentionDays: numb
 
 async function adoptLogGroup(aws: Aws, name: string, tags: Record<string, string>, cause: unknown): Promise<void> {
   const logs = await aws.logs();
-  const resourceArn = `arn:${aws.partition}:logs:${aws.region}:${await aws.accountId()}:log-group:${name}`;
+  const resourceArn = logGroupArn(aws.region, await aws.accountId(), name);
   const have = (await read(aws, () => logs.listTagsForResource({ resourceArn }))).tags ?? {};
   const owner = ownerOf(have);
   const want = ownerOf(tags);
@@ -120,7 +120,7 @@ export async function readLogGroups(
 /** A log group's tags (by ARN: ListTagsForResource); `undefined` when it is gone. */
 async function logGroupTags(aws: Aws, name: string, arn: string | undefined): Promise<Record<string, string> | undefined> {
   const logs = await aws.logs();
-  const resourceArn = (arn ?? `arn:${aws.partition}:logs:${aws.region}:${await aws.accountId()}:log-group:${name}`).replace(/:\*$/, '');
+  const resourceArn = (arn ?? logGroupArn(aws.region, await aws.accountId(), name)).replace(/:\*$/, '');
   const out = await orNotFound(read(aws, () => logs.listTagsForResource({ resourceArn })));
   return out ? { ...(out.tags ?? {}) } : undefined;
 }

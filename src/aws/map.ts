@@ -3,50 +3,7 @@ import type { FunctionConfiguration as SdkFunctionConfiguration } from '@aws-sdk
 import type { CorsSpec } from '../config/types.js';
 import type { ActualApi, FunctionConfiguration, PolicyDocument, PolicyStatement } from '../model/actual.js';
 
-/** Pure mapping from SDK shapes into src/aws/types.ts: both sides of a diff use the same defaults. */
-
-export const OWNER_APP_TAG = 'ops:app';
-export const OWNER_STAGE_TAG = 'ops:stage';
-
-/**
- * `undefined` when the tags say app/stage owns the resource, else why not (for `actual.foreign`).
- * Exact equality of both tags: a name prefix or an IAM path never makes a resource ours.
- */
-export function notOwnedReason(tags: Record<string, string> | undefined, app: string, stage: string): string | undefined {
-  const a = tags?.[OWNER_APP_TAG];
-  const s = tags?.[OWNER_STAGE_TAG];
-  if (a === app && s === stage) return undefined;
-  if (a === undefined && s === undefined) return 'no ops:app/ops:stage tags';
-  return `tagged for app ${a ?? '?'} stage ${s ?? '?'}`;
-}
-
-/** The app and stage a resource's ops tags name (either may be absent). */
-export const ownerOf = (tags: Record<string, string> | undefined) => ({ app: tags?.[OWNER_APP_TAG], stage: tags?.[OWNER_STAGE_TAG] });
-
-/**
- * True when a resource found under our name prefix is another ops stage's (or app's) own, named
- * `{itsApp}-{itsStage}-…`: stage `dev` lists `tasks-dev-x-*` by prefix, and those belong to stage
- * `dev-x`. Such a resource is left alone like any foreign one, but not worth a warning in every plan.
- */
-export function isOtherStagesOwn(name: string, owner: { app?: string; stage?: string } | undefined, app: string, stage: string): boolean {
-  const a = owner?.app;
-  const s = owner?.stage;
-  if (!a || !s || (a === app && s === stage)) return false;
-  return name.startsWith(`${a}-${s}-`);
-}
-
-/** The `actual.foreign` entry for a resource that is not ours; `undefined` when it is ours or another stage's own. */
-export function foreignEntry(
-  type: string,
-  name: string,
-  tags: Record<string, string> | undefined,
-  app: string,
-  stage: string,
-): { type: string; name: string; reason: string } | undefined {
-  const reason = notOwnedReason(tags, app, stage);
-  if (!reason) return undefined;
-  return isOtherStagesOwn(name, ownerOf(tags), app, stage) ? undefined : { type, name, reason };
-}
+/** Pure mapping from SDK shapes into the actual-state model (src/model/actual.ts): both sides of a diff use the same defaults. */
 
 /**
  * IAM returns policy documents URL-encoded (`%7B%22Version...`); Lambda's GetPolicy returns plain JSON.
@@ -122,15 +79,3 @@ export function toSdkCors(cors: CorsSpec, opts: { full?: boolean } = {}): Cors {
 
 /** Published versions are numbers; `$LATEST` is not one. */
 export const byVersionNumber = (a: { version: string }, b: { version: string }) => Number(a.version) - Number(b.version);
-
-/** ARNs ops builds: the function, its `live` alias, the API's execute-api prefix. */
-export const functionArn = (partition: string, region: string, account: string, name: string) =>
-  `arn:${partition}:lambda:${region}:${account}:function:${name}`;
-export const executeApiArn = (partition: string, region: string, account: string, apiId: string) =>
-  `arn:${partition}:execute-api:${region}:${account}:${apiId}`;
-export const LIVE_ALIAS = 'live';
-/**
- * IAM path of every role ops manages for an app and stage: `ListRoles({ PathPrefix })` finds the candidates
- * (the trailing `/` keeps `dev` from `dev-x`); only the tags make one ours.
- */
-export const opsRolePath = (app: string, stage: string) => `/ops/${app}/${stage}/`;

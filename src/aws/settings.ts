@@ -1,10 +1,9 @@
-import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG } from '../config/naming.js';
+import { ASYNC_MARKER_TAG, LIVE_ALIAS, PROVISIONED_MARKER_TAG } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { ActualAsyncConfig, ActualFunction } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
 import { addPermission, getAliasPolicy } from './lambda.js';
-import { LIVE_ALIAS } from './map.js';
 import { mapLimit } from './pool.js';
 import { read, withConflictRetry } from './retry.js';
 

@@ -21,7 +21,6 @@ export type { UpdateRoleOptions } from './iam.js';
 export { createRole, deleteRole, updateRole } from './iam.js';
 export type { ApiPermissionInput, CreateFunctionInput, UpdateCodeInput, WriteOptions } from './lambda.js';
 export {
-  API_PERMISSION_SID,
   createFunction,
   deleteFunction,
   deleteVersions,

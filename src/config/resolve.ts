@@ -4,6 +4,7 @@ import { resolveFunctionUrl } from './function-url.js';
 import {
   alarmName,
   apiName,
+  FUNCTION_KEY_TAG,
   invokeEnvName,
   invokeTarget,
   layerKeyOf,
@@ -128,7 +129,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     ephemeralStorage: fn.ephemeralStorage ?? DEFAULTS.ephemeralStorage,
     environment,
     ...(envRefs ? { envRefs } : {}),
-    tags: sortKeys({ ...cfg.tags, ...d.tags, ...fn.tags, ...ownershipTags(cfg.app, opts.stage), 'ops:function': key }),
+    tags: sortKeys({ ...cfg.tags, ...d.tags, ...fn.tags, ...ownershipTags(cfg.app, opts.stage), [FUNCTION_KEY_TAG]: key }),
     routes,
     params,
     invokes: [...new Set(invokes.map((i) => i.function))],

@@ -1,11 +1,12 @@
 import type { Aws } from '../aws/clients.js';
 import { isNotFound } from '../aws/errors.js';
 import { invokeFunction } from '../aws/lambda-invoke.js';
+import { LIVE_ALIAS } from '../config/naming.js';
 import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 
 /** The alias `ops invoke` and `ops smoke` target by default: what `ops deploy` moves. */
-export const DEFAULT_QUALIFIER = 'live';
+export const DEFAULT_QUALIFIER = LIVE_ALIAS;
 
 export interface RemoteInvokeOptions {
   /** JSON text, sent as is. */

@@ -5,6 +5,7 @@ import {
   type FunctionUrlSpec,
   normalizeCors,
 } from '../config/function-url.js';
+import type { FUNCTION_URL_STATEMENTS } from '../config/naming.js';
 
 export { normalizeCors };
 
@@ -21,16 +22,7 @@ export interface ActualFunctionUrl {
   invokeMode: FunctionUrlInvokeMode;
 }
 
-/**
- * The statements that make a URL with auth NONE public, on the `live` alias. Since October 2025 AWS
- * requires both for a new URL: lambda:InvokeFunctionUrl (condition FunctionUrlAuthType NONE) and
- * lambda:InvokeFunction limited by the InvokedViaFunctionUrl condition to calls through the URL.
- */
-export const FUNCTION_URL_STATEMENTS = {
-  url: 'ops-function-url',
-  invoke: 'ops-function-url-invoke',
-} as const;
-
+/** Which of the two public statements of a NONE URL (their ids: FUNCTION_URL_STATEMENTS in src/config/naming.ts). */
 export type PublicUrlStatement = keyof typeof FUNCTION_URL_STATEMENTS;
 
 /** The parts of a resource-policy statement looked at here (actual.ts's PolicyStatement has them). */

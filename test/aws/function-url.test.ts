@@ -10,7 +10,8 @@ import {
 import { getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
 import type { FunctionUrlSpec } from '../../src/config/function-url.js';
-import { FUNCTION_URL_STATEMENTS, grantsPublicUrl } from '../../src/model/function-url.js';
+import { FUNCTION_URL_STATEMENTS } from '../../src/config/naming.js';
+import { grantsPublicUrl } from '../../src/model/function-url.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';
 import { awsFor, functionConfig, makeZip, roleSpec, unique } from './helpers.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Aws, type CreateAwsOptions, createAws } from '../../src/aws/clients.js';
-import { opsRolePath } from '../../src/aws/map.js';
+import { rolePath } from '../../src/config/naming.js';
 import type { FunctionConfiguration } from '../../src/model/actual.js';
 import { writeDeterministicZip } from '../../src/package/zip.js';
 import type { RoleSpec } from '../../src/plan/types.js';
@@ -37,7 +37,7 @@ export const LAMBDA_TRUST = {
 export function roleSpec(app: string, stage: string, fn: string): RoleSpec {
   return {
     name: `${app}-${stage}-${fn}`,
-    path: opsRolePath(app, stage),
+    path: rolePath({ app, stage }),
     trustPolicy: LAMBDA_TRUST,
     policyName: 'ops',
     policy: {

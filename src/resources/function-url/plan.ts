@@ -1,6 +1,7 @@
+import { FUNCTION_URL_STATEMENTS } from '../../config/naming.js';
 import type { FunctionSpec, FunctionUrlSpec } from '../../config/types.js';
 import type { ActualFunction } from '../../model/actual.js';
-import { FUNCTION_URL_STATEMENTS, functionUrlDiffs, grantsPublicUrl, type PublicUrlStatement } from '../../model/function-url.js';
+import { functionUrlDiffs, grantsPublicUrl, type PublicUrlStatement } from '../../model/function-url.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { fieldsSummary, listText } from '../../plan/fields.js';

@@ -1,4 +1,4 @@
-import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, ruleArn } from '../../config/naming.js';
+import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, RULE_TARGET_ID, ruleArn } from '../../config/naming.js';
 import type { FunctionSpec, ScheduleSpec } from '../../config/types.js';
 import type { ActualRule } from '../../model/actual.js';
 import type { ScheduleChangeSpec } from '../../model/specs.js';
@@ -23,9 +23,6 @@ export type ScheduleChange =
     })
   /** Targets, rule, then the permission on `name`'s `live`; without `ruleName` only a stale permission is left. */
   | (ChangeBase & { kind: 'schedule.delete'; ruleName?: string; targetIds: string[]; name?: string; statementId?: string });
-
-/** Id of the one target ops puts on each of its rules (src/aws/events.ts writes it). */
-export const RULE_TARGET_ID = 'live';
 
 /** The schedule as the executor writes it. */
 export function scheduleChangeSpec(ctx: Pick<PlanContext, 'region' | 'accountId'>, fn: FunctionSpec, t: ScheduleSpec): ScheduleChangeSpec {

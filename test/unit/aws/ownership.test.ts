@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layerNotOwnedReason } from '../../../src/aws/layers.js';
-import { foreignEntry, isOtherStagesOwn, notOwnedReason } from '../../../src/aws/map.js';
-import { layerDescription, layerOwnerOf, layerShaOf } from '../../../src/config/naming.js';
+import { foreignEntry, isOtherStagesOwn, layerDescription, layerOwnerOf, layerShaOf, notOwnedReason } from '../../../src/config/naming.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { actualFrom, artifactsFor, emptyActual, find } from '../plan/builders.js';
 import { settingsFleet } from '../plan/settings-fleet.js';

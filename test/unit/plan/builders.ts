@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { functionArn, layerArn, layerArtifactKey, liveAliasArn, roleArn } from '../../../src/config/naming.js';
+import { functionArn, layerArn, layerArtifactKey, liveAliasArn, RULE_TARGET_ID, roleArn } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
 import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/model/actual.js';
@@ -10,7 +10,7 @@ import { desiredAsyncConfig, functionTags } from '../../../src/resources/functio
 import { desiredApiPermission } from '../../../src/resources/http-api/plan.js';
 import { builtLayers } from '../../../src/resources/layer/plan.js';
 import { desiredRole } from '../../../src/resources/role/plan.js';
-import { RULE_TARGET_ID, scheduleChangeSpec } from '../../../src/resources/schedule/plan.js';
+import { scheduleChangeSpec } from '../../../src/resources/schedule/plan.js';
 import { desiredTriggerStatement } from '../../../src/resources/trigger-policy.js';
 
 export const ACCOUNT = '123456789012';
