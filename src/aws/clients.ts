@@ -11,29 +11,14 @@ import type { SQS } from '@aws-sdk/client-sqs';
 import type { SSM } from '@aws-sdk/client-ssm';
 import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { HttpRequest, HttpResponse, RetryStrategyV2 } from '@smithy/types';
+import type { RetryStrategyV2 } from '@smithy/types';
 import { partition } from '../config/naming.js';
-import { type ErrorContext, isThrottling, noAnswer, notAnAwsAnswer, toUserError } from './errors.js';
+import type { ErrorContext } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, PER_OPERATION_QUOTAS, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
+import { instrument, type SdkClient, SERVICE_LABEL, type ServiceName } from './middleware.js';
 import { guardLostResponses } from './once.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
-import {
-  attemptMs,
-  budgetMs,
-  callKind,
-  createRequestHandler,
-  createRetryStrategy,
-  isConnectTimeout,
-  isTimeout,
-  notAwsAnswer,
-  originOf,
-  type Protocol,
-  retriedAfterSilence,
-  silenceMs,
-  type Timeouts,
-  timeAttempt,
-  timeoutsFrom,
-} from './transport.js';
+import { createRequestHandler, createRetryStrategy, type Timeouts, timeoutsFrom } from './transport.js';
 
 export interface CreateAwsOptions {
   region: string;
@@ -95,13 +80,6 @@ export interface Aws {
   /** Closes the clients' sockets. */
   destroy(): void;
 }
-
-interface SdkClient {
-  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void };
-  destroy(): void;
-}
-
-export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 's3' | 'ec2' | 'sqs' | 'sts';
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -297,161 +275,4 @@ function silenceNodeVersionWarning(): Promise<void> {
     }
   })();
   return warningSilenced;
-}
-
-const SERVICE_LABEL: Record<ServiceName, string> = {
-  lambda: 'lambda',
-  iam: 'iam',
-  ssm: 'ssm',
-  logs: 'logs',
-  cloudwatch: 'cloudwatch',
-  apigw: 'apigateway',
-  events: 'events',
-  sns: 'sns',
-  s3: 's3',
-  ec2: 'ec2',
-  sqs: 'sqs',
-  sts: 'sts',
-};
-
-interface OpsContext {
-  commandName?: string;
-  opsAttempt?: number;
-  /** When the call's answer budget runs out, from the moment its first attempt was sent. */
-  opsDeadline?: number;
-}
-
-/** The wire protocol of each client (the answer check knows what each one sends). */
-const PROTOCOL: Record<ServiceName, Protocol> = {
-  lambda: 'rest-json',
-  iam: 'query',
-  ssm: 'json',
-  logs: 'json',
-  cloudwatch: 'json',
-  apigw: 'rest-json',
-  events: 'json',
-  sns: 'query',
-  s3: 'rest-xml',
-  ec2: 'query',
-  sqs: 'json',
-  sts: 'query',
-};
-
-/** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */
-const NOT_CONTROL_PLANE = /^(Get|List|Describe|Head|Filter|Invoke|StartLiveTail|PutLogEvents|PutMetricData|TestInvoke)/;
-function isControlPlaneWrite(commandName?: string): boolean {
-  return commandName !== undefined && !NOT_CONTROL_PLANE.test(commandName);
-}
-
-/**
- * Three middlewares per client. Per call (initialize step): tag failures with the operation and turn
- * credential, permission and endpoint failures into UserErrors. Per attempt (deserialize step, inside
- * the SDK's retry loop): tell the limiter about throttling, and with --debug log the operation, HTTP
- * status and duration; then, next to the wire, time the attempt and reject an answer that is not
- * AWS's. None ever looks at input or output members, so no value can leak.
- */
-function instrument(
-  client: SdkClient,
-  service: ServiceName,
-  hooks: {
-    limiterFor: (service: ServiceName, operation?: string) => WriteLimiter;
-    debug?: (msg: string) => void;
-    errorContext: ErrorContext;
-    timeouts: Timeouts;
-    silentOrigins: Set<string>;
-  },
-): void {
-  const label = SERVICE_LABEL[service];
-  const operationOf = (context: OpsContext) => `${label}.${(context.commandName ?? 'Unknown').replace(/Command$/, '')}`;
-
-  client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: OpsContext) => async (args: unknown) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        if (typeof error === 'object' && error !== null) {
-          Object.defineProperty(error, '$opsOperation', { value: operationOf(context), enumerable: false, configurable: true });
-        }
-        throw toUserError(error, { ...hooks.errorContext, operation: operationOf(context) });
-      }
-    },
-    { step: 'initialize', name: 'opsCallMiddleware', priority: 'high' },
-  );
-
-  client.middlewareStack.add(
-    (next: (args: unknown) => Promise<{ response?: { statusCode?: number } }>, context: OpsContext) => async (args: unknown) => {
-      const attempt = (context.opsAttempt = (context.opsAttempt ?? 0) + 1);
-      const started = performance.now();
-      const line = (status: string) => {
-        const ms = Math.round(performance.now() - started);
-        hooks.debug?.(`aws ${operationOf(context)} ${status} ${ms}ms${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-      };
-      // The limiter paces writes and learns from their answers only: reads have quotas of their own.
-      const write = isControlPlaneWrite(context.commandName);
-      const limiter = hooks.limiterFor(service, context.commandName?.replace(/Command$/, ''));
-      try {
-        const send = () => next(args);
-        const result = write ? await limiter.run(send) : await send();
-        if (write) limiter.onSuccess();
-        if (hooks.debug) line(String(result.response?.statusCode ?? '?'));
-        return result;
-      } catch (error) {
-        if (write && isThrottling(error)) limiter.onThrottle();
-        else if (write && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) limiter.onSuccess();
-        if (hooks.debug) {
-          const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-          const status = e.$metadata?.httpStatusCode;
-          line(status ? `${status} ${e.name ?? 'error'}` : `network error ${e.code ?? e.name ?? ''}`.trim());
-        }
-        throw error;
-      }
-    },
-    { step: 'deserialize', name: 'opsAttemptMiddleware', priority: 'high' },
-  );
-
-  // Low priority: inside the SDK's deserializer, so it sees the raw answer before it is parsed, and
-  // inside the limiter, so the wait for a write slot is not counted against the answer budget.
-  client.middlewareStack.add(
-    (next: (args: { request: HttpRequest }) => Promise<{ response: HttpResponse }>, context: OpsContext) =>
-      async (args: { request: HttpRequest }) => {
-        const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-        const kind = callKind(label, operation);
-        const now = Date.now();
-        context.opsDeadline ??= now + budgetMs(kind, hooks.timeouts);
-        const target = originOf(args.request);
-        const seconds = Math.round(silenceMs(kind, hooks.timeouts) / 1000);
-        const silent = () => noAnswer(target, operationOf(context), seconds, hooks.errorContext);
-        const remaining = context.opsDeadline - now;
-        // Not a retryable error: the SDK stops here, and the budget is all the user waits.
-        if (remaining <= 0 || hooks.silentOrigins.has(target)) {
-          hooks.silentOrigins.add(target);
-          throw silent();
-        }
-        timeAttempt(args.request, attemptMs(kind, remaining, hooks.timeouts), kind === 'long' || kind === 'stream');
-        let result: { response: HttpResponse };
-        try {
-          result = await next(args);
-        } catch (error) {
-          // The SDK's own TimeoutError goes on as it is: the SDK retries it, and a guard for creates
-          // that are not idempotent (once.ts) must see it as "may have been applied".
-          if (isTimeout(error) && typeof error === 'object') {
-            Object.defineProperty(error, '$opsTarget', { value: target, enumerable: false, configurable: true });
-            Object.defineProperty(error, '$opsBudgetSeconds', { value: seconds, enumerable: false, configurable: true });
-            // A write that was sent and met silence is never sent again by us: the budget is spent.
-            if (!retriedAfterSilence(kind) && !isConnectTimeout(error)) context.opsDeadline = 0;
-          }
-          throw error;
-        }
-        hooks.silentOrigins.delete(target);
-        const why = await notAwsAnswer(PROTOCOL[service], label, operation, args.request.method, result.response);
-        if (why) {
-          (result.response.body as { destroy?: () => void } | undefined)?.destroy?.();
-          const error = notAnAwsAnswer(target, operationOf(context), why, result.response.statusCode, hooks.errorContext);
-          // Code that branches on the status (metrics' fallback on an emulator's 500) still can.
-          throw Object.assign(error, { $metadata: { httpStatusCode: result.response.statusCode } });
-        }
-        return result;
-      },
-    { step: 'deserialize', name: 'opsAnswerMiddleware', priority: 'low' },
-  );
 }

@@ -99,7 +99,7 @@ export function withRolePropagationRetry<T>(
 
 /**
  * Retries throttling once the SDK's own attempts are used up, honouring Retry-After. The limiter
- * already heard of every throttled attempt from the client middleware (clients.ts), so it is not
+ * already heard of every throttled attempt from the client middleware (middleware.ts), so it is not
  * told again here: counting a throttle twice would cut the rate for a throttle that does not dominate.
  */
 export function withThrottleRetry<T>(
