@@ -10,7 +10,7 @@ import {
 } from '../model/function-url.js';
 import type { Aws } from './clients.js';
 import { isConflict, orNotFound } from './errors.js';
-import { getAliasPolicy, removePermissions } from './lambda.js';
+import { getAliasPolicy, removePermissions } from './lambda-alias.js';
 import { createOnce } from './once.js';
 import { withConflictRetry, withRetry } from './retry.js';
 

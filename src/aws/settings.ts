@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import type { ActualAsyncConfig, ActualFunction } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
-import { addPermission, getAliasPolicy } from './lambda.js';
+import { addPermission, getAliasPolicy } from './lambda-alias.js';
 import { mapLimit } from './pool.js';
 import { read, withConflictRetry } from './retry.js';
 

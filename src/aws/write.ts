@@ -19,23 +19,18 @@ export type { DeleteScheduleInput, ScheduleInput, ScheduleUpdate } from './event
 export { createSchedule, deleteSchedule, updateSchedule } from './events.js';
 export type { UpdateRoleOptions } from './iam.js';
 export { createRole, deleteRole, updateRole } from './iam.js';
-export type { ApiPermissionInput, CreateFunctionInput, UpdateCodeInput, WriteOptions } from './lambda.js';
+export type { CreateFunctionInput, UpdateCodeInput, WriteOptions } from './lambda.js';
 export {
   createFunction,
   deleteFunction,
   deleteVersions,
-  getAliasPolicy,
-  lambdaFunctionArn,
-  liveAliasArn,
-  moveAlias,
-  publishVersionAndMoveAlias,
-  removePermissions,
-  setApiPermission,
   tagFunction,
   untagFunction,
   updateFunctionCode,
   updateFunctionConfiguration,
 } from './lambda.js';
+export type { ApiPermissionInput } from './lambda-alias.js';
+export { getAliasPolicy, moveAlias, publishVersionAndMoveAlias, removePermissions, setApiPermission } from './lambda-alias.js';
 export type { PublishLayerInput } from './layers.js';
 export { deleteLayer, publishLayer } from './layers.js';
 export { createLogGroup, deleteLogGroup, putRetention } from './logs.js';

@@ -7,7 +7,7 @@ import {
   setPublicUrlPermission,
   updateFunctionUrl,
 } from '../../src/aws/function-url.js';
-import { getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda.js';
+import { getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda-alias.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
 import type { FunctionUrlSpec } from '../../src/config/function-url.js';
 import { FUNCTION_URL_STATEMENTS } from '../../src/config/naming.js';

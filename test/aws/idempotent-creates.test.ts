@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApi, createIntegration, createRoute } from '../../src/aws/apigw.js';
-import { addPermission, getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda.js';
+import { addPermission, getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda-alias.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';

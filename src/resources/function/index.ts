@@ -2,12 +2,12 @@ import {
   createFunction,
   deleteFunction,
   deleteVersions,
-  publishVersionAndMoveAlias,
   tagFunction,
   untagFunction,
   updateFunctionCode,
   updateFunctionConfiguration,
 } from '../../aws/lambda.js';
+import { publishVersionAndMoveAlias } from '../../aws/lambda-alias.js';
 import { readFunctions } from '../../aws/lambda-read.js';
 import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';

@@ -11,7 +11,7 @@ import {
   updateIntegration,
   updateRoute,
 } from '../../aws/apigw.js';
-import { removePermissions, setApiPermission } from '../../aws/lambda.js';
+import { removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
 import { defineKind } from '../kind.js';
 import type { HttpApiChange } from './changes.js';
 import { planApi } from './plan.js';
