@@ -218,9 +218,12 @@ export function partition(region: string): string {
 const awsArn = (service: string, region: string, accountId: string, resource: string) =>
   `arn:${partition(region)}:${service}:${region}:${accountId}:${resource}`;
 
-/** IAM is global: no region in the ARN, but the partition still follows the fleet's region. */
+/** IAM is global: no region in the ARN, but the partition still follows the region. `name` may hold a path (`team/x`). */
+export const iamRoleArn = (region: string, accountId: string, name: string) => `arn:${partition(region)}:iam::${accountId}:role/${name}`;
+
+/** A role ops manages, under the stage's role path. */
 export const roleArn = (fleet: { app: string; stage: string; region: string }, accountId: string, roleName: string) =>
-  `arn:${partition(fleet.region)}:iam::${accountId}:role${rolePath(fleet)}${roleName}`;
+  iamRoleArn(fleet.region, accountId, `${rolePath(fleet).slice(1)}${roleName}`);
 
 export const functionArn = (region: string, accountId: string, name: string) => awsArn('lambda', region, accountId, `function:${name}`);
 

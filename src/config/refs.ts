@@ -1,4 +1,4 @@
-import { partition, snsStatementId } from './naming.js';
+import { iamRoleArn, snsStatementId } from './naming.js';
 import type { Fleet, FunctionSpec } from './types.js';
 
 /**
@@ -56,7 +56,7 @@ export const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 /** A role ARN as written, or a role name made the ARN of that role in this account (`${account}` until bound). */
 export function roleArnOf(role: string, region: string): string {
   if (role.startsWith('arn:')) return fillRegion(role, region);
-  return `arn:${partition(region)}:iam::${ACCOUNT_PLACEHOLDER}:role/${role}`;
+  return iamRoleArn(region, ACCOUNT_PLACEHOLDER, role);
 }
 
 /** Every ARN of a function's config that may hold placeholders, mapped by `f` (statement ids that hash a topic follow it). */
