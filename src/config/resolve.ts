@@ -78,6 +78,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     root,
     configPath: opts.configPath,
     params,
+    resources: [],
     api,
     functions,
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
@@ -119,6 +120,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
   const spec: FunctionSpec = {
     key,
     name,
+    uses: [],
     runtime,
     language: python ? 'python' : 'node',
     handler,

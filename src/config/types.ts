@@ -1,8 +1,10 @@
 import type { FunctionUrlSpec } from './function-url.js';
+import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { EnvRef } from './refs.js';
 import type { Runtime, Statement } from './schema.js';
 
 export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
+export type * from './resources.js';
 
 export type Language = 'node' | 'python';
 
@@ -170,6 +172,8 @@ export interface FunctionSpec {
   alarms: AlarmSpec[];
   /** A Function URL on the `live` alias (`url` in the config); absent: none, and any URL ops made is removed. */
   url?: FunctionUrlSpec;
+  /** The fleet's resources this function uses (`uses`): its grants and environment variables follow. */
+  uses: ResourceUse[];
   /** Python: globs (relative to the root) packaged although the default rules leave them out. */
   include?: string[];
   /** Python: globs (relative to the root) left out of the zip. */
@@ -198,6 +202,8 @@ export interface Fleet {
   /** `undefined` when no function has routes or the config says `api: false`. */
   api?: { name: string; cors?: CorsSpec };
   functions: FunctionSpec[];
+  /** The fleet's own tables, buckets, queues, topics and secrets (`resources`), by key. */
+  resources: ResourceSpec[];
   keepVersions: number;
   concurrency: number;
   /** `deploy.leaseWaitSeconds`: how long a run waits for the stage's lease (default 120). */

@@ -15,6 +15,8 @@ export interface PlanContext {
   artifacts: Record<string, ArtifactRef>;
   paramValues: Record<string, string>;
   destroy: boolean;
+  /** See PlanDeployInput.allowDataLoss. */
+  allowDataLoss: boolean;
   /** The functions that should exist after the plan (the fleet, minus what `destroy` removes). */
   desired: FunctionSpec[];
   /** The desired functions this plan deploys (all of them, or those named by `only`). */
@@ -49,6 +51,7 @@ export function createContext(input: PlanDeployInput): PlanContext {
     artifacts: input.artifacts,
     paramValues: input.paramValues ?? {},
     destroy: input.destroy ?? false,
+    allowDataLoss: input.allowDataLoss ?? false,
     desired,
     deploy: desired.filter((f) => inScope(f.name)),
     scope,

@@ -22,4 +22,10 @@ export interface PlanDeployInput {
   paramValues?: Record<string, string>;
   /** Desired = nothing: delete everything owned (with `only`: just those functions). Log groups too. */
   destroy?: boolean;
+  /**
+   * `--allow-data-loss` for this run: a stateful resource (table, bucket, queue, secret) may be replaced when AWS can
+   * change it no other way, and a bucket deleted with `removal: 'destroy'` may be emptied first. Without it the plan
+   * refuses such a change before any write.
+   */
+  allowDataLoss?: boolean;
 }

@@ -17,6 +17,7 @@ export function functionSpec(overrides: FunctionOverrides = {}): FunctionSpec {
     name,
     runtime: 'nodejs22.x',
     language: 'node',
+    uses: [],
     memory: 256,
     timeout: 30,
     architecture: 'x86_64',
