@@ -1,11 +1,13 @@
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
+import type { DynamoDB } from '@aws-sdk/client-dynamodb';
 import type { EC2 } from '@aws-sdk/client-ec2';
 import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
 import type { S3 } from '@aws-sdk/client-s3';
+import type { SecretsManager } from '@aws-sdk/client-secrets-manager';
 import type { SNS } from '@aws-sdk/client-sns';
 import type { SQS } from '@aws-sdk/client-sqs';
 import type { SSM } from '@aws-sdk/client-ssm';
@@ -72,6 +74,10 @@ export interface Aws {
   ec2(): Promise<EC2>;
   /** Preflight only: SQS queues named as `async.onFailure`. */
   sqs(): Promise<SQS>;
+  /** The fleet's declared tables (src/resources/table). */
+  dynamodb(): Promise<DynamoDB>;
+  /** The fleet's declared secrets (src/resources/secret, ops secrets). */
+  secretsmanager(): Promise<SecretsManager>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -168,6 +174,11 @@ export function createAws(opts: CreateAwsOptions): Aws {
     ),
     ec2: lazy<EC2>('ec2', async (cfg) => new (cjs(await import('@aws-sdk/client-ec2')).EC2)(cfg)),
     sqs: lazy<SQS>('sqs', async (cfg) => new (cjs(await import('@aws-sdk/client-sqs')).SQS)(cfg)),
+    dynamodb: lazy<DynamoDB>('dynamodb', async (cfg) => new (cjs(await import('@aws-sdk/client-dynamodb')).DynamoDB)(cfg)),
+    secretsmanager: lazy<SecretsManager>(
+      'secretsmanager',
+      async (cfg) => new (cjs(await import('@aws-sdk/client-secrets-manager')).SecretsManager)(cfg),
+    ),
     sts,
     accountId() {
       account ??= sts()

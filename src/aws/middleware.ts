@@ -22,7 +22,21 @@ import {
  */
 
 /** The services a command's clients cover: `Aws` has one getter per name. */
-export type ServiceName = 'lambda' | 'iam' | 'ssm' | 'logs' | 'cloudwatch' | 'apigw' | 'events' | 'sns' | 's3' | 'ec2' | 'sqs' | 'sts';
+export type ServiceName =
+  | 'lambda'
+  | 'iam'
+  | 'ssm'
+  | 'logs'
+  | 'cloudwatch'
+  | 'apigw'
+  | 'events'
+  | 'sns'
+  | 's3'
+  | 'ec2'
+  | 'sqs'
+  | 'sts'
+  | 'dynamodb'
+  | 'secretsmanager';
 
 /** The part of an SDK client the middlewares and the factory use. */
 export interface SdkClient {
@@ -44,6 +58,8 @@ export const SERVICE_LABEL: Record<ServiceName, string> = {
   ec2: 'ec2',
   sqs: 'sqs',
   sts: 'sts',
+  dynamodb: 'dynamodb',
+  secretsmanager: 'secretsmanager',
 };
 
 interface OpsContext {
@@ -67,6 +83,8 @@ const PROTOCOL: Record<ServiceName, Protocol> = {
   ec2: 'query',
   sqs: 'json',
   sts: 'query',
+  dynamodb: 'json',
+  secretsmanager: 'json',
 };
 
 /** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */
