@@ -1,3 +1,4 @@
+import { FUNCTION_KEY_TAG } from '../config/naming.js';
 import { bindAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
@@ -66,7 +67,7 @@ export const inScope = (ctx: PlanContext, name: string) => !ctx.scope || ctx.sco
 export function keyOfName(ctx: PlanContext, name: string): string {
   const spec = ctx.fleet.functions.find((f) => f.name === name);
   if (spec) return spec.key;
-  return ctx.actual.functions[name]?.tags['ops:function'] ?? name;
+  return ctx.actual.functions[name]?.tags[FUNCTION_KEY_TAG] ?? name;
 }
 
 /** Owned functions that no desired function keeps, sorted by name. */

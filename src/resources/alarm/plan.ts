@@ -1,3 +1,4 @@
+import { FUNCTION_KEY_TAG } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualAlarm, AlarmSettings } from '../../model/actual.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
@@ -76,7 +77,7 @@ function overPeriods(a: AlarmSettings): string {
 /** The function an alarm watches: its FunctionName dimension, else its `ops:function` tag. */
 function alarmOwner(ctx: PlanContext, a: ActualAlarm): string | undefined {
   if (a.dimensions.FunctionName) return a.dimensions.FunctionName.split(':')[0];
-  const key = a.tags['ops:function'];
+  const key = a.tags[FUNCTION_KEY_TAG];
   return key ? (ctx.fleet.functions.find((f) => f.key === key)?.name ?? `${ctx.fleet.app}-${ctx.fleet.stage}-${key}`) : undefined;
 }
 

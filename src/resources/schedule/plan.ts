@@ -1,4 +1,4 @@
-import { functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, RULE_TARGET_ID, ruleArn } from '../../config/naming.js';
+import { FUNCTION_KEY_TAG, functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, RULE_TARGET_ID, ruleArn } from '../../config/naming.js';
 import type { FunctionSpec, ScheduleSpec } from '../../config/types.js';
 import type { ActualRule } from '../../model/actual.js';
 import type { ScheduleChangeSpec } from '../../model/specs.js';
@@ -126,7 +126,7 @@ function ruleOwner(ctx: PlanContext, rule: ActualRule): string | undefined {
   const target = rule.targets.find((t) => t.id === RULE_TARGET_ID) ?? rule.targets[0];
   const byTarget = target && functionNameOfArn(target.arn);
   if (byTarget) return byTarget;
-  const key = rule.tags['ops:function'];
+  const key = rule.tags[FUNCTION_KEY_TAG];
   return key ? (ctx.fleet.functions.find((f) => f.key === key)?.name ?? `${ctx.fleet.app}-${ctx.fleet.stage}-${key}`) : undefined;
 }
 
