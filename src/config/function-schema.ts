@@ -19,6 +19,7 @@ import { functionUrlSchema } from './function-url.js';
 import { scheduleProblem } from './iam.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { ACCOUNT_PART, FUNCTION_REF_FIELDS, REGION_PART } from './refs.js';
+import { usesSchema } from './resource-schema.js';
 
 /* One function of the fleet as the author writes it: its routes, triggers, alarms, bundle and the rest. */
 
@@ -160,6 +161,8 @@ export const functionSchema = z.strictObject({
   /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
   invokes: z.array(invokeRef).optional(),
   permissions: z.array(statementSchema).optional(),
+  /** The fleet's resources this function uses and how (`{ alerts: 'readwrite' }`): its grants and variables follow. */
+  uses: usesSchema.optional(),
   role: roleRef.optional(),
   logRetentionDays: retention.optional(),
   triggers: z.array(trigger).optional(),

@@ -252,6 +252,47 @@ export const executeApiArn = (region: string, accountId: string, apiId: string) 
 /** Any stage, any route of one API. */
 export const apiSourceArn = (region: string, accountId: string, apiId: string) => `${executeApiArn(region, accountId, apiId)}/*/*`;
 
+/** On each of the fleet's own resources (tables, buckets, ...): its key in the config's `resources`. */
+export const RESOURCE_KEY_TAG = 'ops:resource';
+/**
+ * `destroy` on a resource whose config says `removal: 'destroy'`: a resource that has left the config is
+ * deleted only when its own tags said so (the config no longer can); without the tag it is kept.
+ */
+export const REMOVAL_TAG = 'ops:removal';
+/**
+ * On a declared topic: the subscriptions ops made on it (to email, sqs, https... endpoints), as short hashes of
+ * protocol and endpoint. Subscriptions cannot be tagged: this is how ops removes only its own, never one made by
+ * hand on an adopted topic. A tag value holds 256 characters: 28 subscriptions.
+ */
+export const TOPIC_SUBSCRIPTIONS_TAG = 'ops:subscriptions';
+export const MAX_TOPIC_SUBSCRIPTIONS = 28;
+export const subscriptionMark = (protocol: string, endpoint: string) => shortHash(`${protocol}\0${endpoint}`);
+
+/** `{app}-{stage}-{key}`, with the `.fifo` AWS requires of a FIFO queue's or topic's name. */
+export const resourceName = (app: string, stage: string, key: string, opts: { fifo?: boolean } = {}) =>
+  `${physicalName(app, stage, key)}${opts.fifo ? '.fifo' : ''}`;
+
+/** The variable that carries a resource to a handler, by type (`alerts` table → `ALERTS_TABLE`). */
+export function resourceEnvName(key: string, type: 'table' | 'bucket' | 'queue' | 'topic' | 'secret'): string {
+  const suffix = { table: 'TABLE', bucket: 'BUCKET', queue: 'QUEUE_URL', topic: 'TOPIC_ARN', secret: 'SECRET_NAME' }[type];
+  return `${upperSnake(key)}_${suffix}`;
+}
+
+export const tableArn = (region: string, accountId: string, name: string) => awsArn('dynamodb', region, accountId, `table/${name}`);
+/** Every index of one table (and nothing of another table: the name is followed by `/index/`). */
+export const tableIndexesArn = (region: string, accountId: string, name: string) => `${tableArn(region, accountId, name)}/index/*`;
+/** S3 ARNs hold neither region nor account; the partition still follows the region. */
+export const bucketArn = (region: string, name: string) => `arn:${partition(region)}:s3:::${name}`;
+export const bucketObjectsArn = (region: string, name: string) => `${bucketArn(region, name)}/*`;
+export const queueArn = (region: string, accountId: string, name: string) => awsArn('sqs', region, accountId, name);
+/** What SQS calls take: `https://sqs.{region}.amazonaws.com/{account}/{name}` (`.com.cn` in China). */
+export const queueUrl = (region: string, accountId: string, name: string) =>
+  `https://sqs.${region}.amazonaws.com${partition(region) === 'aws-cn' ? '.cn' : ''}/${accountId}/${name}`;
+export const topicArn = (region: string, accountId: string, name: string) => awsArn('sns', region, accountId, name);
+/** Secrets Manager appends `-` and 6 random characters to a secret's ARN: `??????` matches exactly those. */
+export const secretArnPattern = (region: string, accountId: string, name: string) =>
+  awsArn('secretsmanager', region, accountId, `secret:${name}-??????`);
+
 /** The region of an ARN (`arn:aws:sns:{region}:…`). */
 export const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
 

@@ -21,6 +21,7 @@ import {
   snsStatementId,
 } from './naming.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
+import { resolveResources, resolveUses } from './resolve-resources.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
 import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
@@ -78,7 +79,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     root,
     configPath: opts.configPath,
     params,
-    resources: [],
+    resources: resolveResources(cfg, stage),
     api,
     functions,
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
@@ -120,7 +121,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
   const spec: FunctionSpec = {
     key,
     name,
-    uses: [],
+    uses: resolveUses(cfg, fn),
     runtime,
     language: python ? 'python' : 'node',
     handler,

@@ -16,6 +16,7 @@ import {
 } from './field-schemas.js';
 import { functionSchema } from './function-schema.js';
 import { AWS_LIMITS, count } from './limits.js';
+import { resourcesSchema } from './resource-schema.js';
 
 // The config schema's one entry point: the fleet is defined here, its functions and fields beside it.
 export { envRefSchema, LOG_RETENTION_DAYS, type Statement, statementSchema } from './field-schemas.js';
@@ -129,6 +130,8 @@ export const fleetSchema = z.strictObject({
     })
     .optional(),
   tags: tags.optional(),
+  /** The fleet's own tables, buckets, queues, topics and secrets, by key (src/config/resource-schema.ts). */
+  resources: resourcesSchema.optional(),
   functions: z.record(name('function name', 40), functionSchema).refine((f) => Object.keys(f).length > 0, {
     message: 'a fleet needs at least one function',
   }),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { withDefaults } from './defaults.js';
+import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
 import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
@@ -44,16 +45,6 @@ function dedupe(ps: Problem[]): Problem[] {
   });
 }
 
-/** The value at `path` inside `root` (the raw config): what the user actually wrote there. */
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const seg of path) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<PropertyKey, unknown>)[seg];
-  }
-  return v;
-}
-
 function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
@@ -82,7 +73,7 @@ function issueToProblems(issue: z.core.$ZodIssue, raw: unknown, base: string[] =
   const path = issue.path.map(String).join('.');
   if (issue.code === 'invalid_type') return [{ path, message: typeProblem(issue, valueAt(raw, issue.path)) }];
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt([...base, ...issue.path.map(String)]);
+    const known = knownKeysAt([...base, ...issue.path.map(String)], base.length ? undefined : raw);
     return issue.keys.map((k) => {
       const guess = didYouMean(k, known);
       return { path: path ? `${path}.${k}` : k, message: `unknown key${guess ? ` (did you mean '${guess}'?)` : ''}` };
@@ -104,33 +95,6 @@ function issueToProblems(issue: z.core.$ZodIssue, raw: unknown, base: string[] =
     if (best?.length) return best.map((p) => ({ path: [path, p.path].filter(Boolean).join('.'), message: p.message }));
   }
   return [{ path, message: issue.message }];
-}
-
-// Walks the schema along a path to list the keys an object there accepts.
-function knownKeysAt(path: string[]): string[] {
-  let s: any = fleetSchema;
-  const unwrap = () => {
-    for (let i = 0; i < 10 && s; i++) {
-      const d = s._zod?.def;
-      if (!d) return;
-      if (d.type === 'optional' || d.type === 'default' || d.type === 'nullable') s = d.innerType;
-      else if (d.type === 'pipe') s = d.in;
-      else if (d.type === 'union') s = d.options.find((o: any) => o._zod?.def?.type === 'object') ?? d.options[0];
-      else return;
-    }
-  };
-  for (const seg of path) {
-    unwrap();
-    const d = s?._zod?.def;
-    if (!d) return [];
-    if (d.type === 'object') s = d.shape[seg];
-    else if (d.type === 'record') s = d.valueType;
-    else if (d.type === 'array') s = d.element;
-    else return [];
-  }
-  unwrap();
-  const d = s?._zod?.def;
-  return d?.type === 'object' ? Object.keys(d.shape) : [];
 }
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
