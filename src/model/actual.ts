@@ -1,8 +1,9 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
 import type { ActualFunctionUrl } from './function-url.js';
+import type { ActualTable } from './table.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
-export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>;
+export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources'>>;
 
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
@@ -189,6 +190,10 @@ export interface Actual {
   alarms?: Record<string, ActualAlarm>;
   /** Layers by name (absent: none). */
   layers?: Record<string, ActualLayer>;
+  /** DynamoDB tables tagged for the app and stage, by name (absent: none, or no table declared: not read). */
+  tables?: Record<string, ActualTable>;
+  /** Tables with a declared table's name but not the stage's tags: the plan stops, or adopts them (`adopt: true`). */
+  unownedTables?: Record<string, ActualTable>;
   /** Resources found by our names or paths but not ours (untagged, or another app's or stage's): never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
   /** What each role the config names (`role`) grants, by role name (absent: not read). */

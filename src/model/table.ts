@@ -1,0 +1,26 @@
+import type { KeySpec, TableSpec } from '../config/resources.js';
+
+/** A global secondary index as DescribeTable reports it, in the spec's shape. */
+export interface ActualTableIndex {
+  name: string;
+  partitionKey: KeySpec;
+  sortKey?: KeySpec;
+  projection: 'ALL' | 'KEYS_ONLY' | string[];
+  /** `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`. */
+  status: string;
+}
+
+/**
+ * A DynamoDB table, read with DescribeTable, ListTagsOfResource, DescribeTimeToLive and
+ * DescribeContinuousBackups, normalized to TableSpec's fields (STYLE.md rule 4) so the planner compares like with like.
+ */
+export interface ActualTable extends Pick<TableSpec, 'partitionKey' | 'sortKey' | 'billing' | 'capacity' | 'ttlAttribute' | 'stream'> {
+  name: string;
+  arn: string;
+  /** `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`... */
+  status: string;
+  indexes: ActualTableIndex[];
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+  tags: Record<string, string>;
+}
