@@ -33,6 +33,8 @@ export interface PlanContext {
 export interface PrepareOptions {
   functions?: string[];
   destroy?: boolean;
+  /** `--allow-data-loss`: see PlanDeployInput.allowDataLoss. */
+  allowDataLoss?: boolean;
   /** The stage's lease, for commands that write: looked at before AWS is read, taken once the plan has changes. */
   gate?: LeaseGate;
 }
@@ -80,7 +82,8 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const [artifacts, paramValues] = await Promise.all([build, params]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
-  const planFrom = (actual: Actual) => planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy });
+  const planFrom = (actual: Actual) =>
+    planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy, allowDataLoss: opts.allowDataLoss });
   let actual = await early;
   let plan = actual && planFrom(actual);
   // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
@@ -159,6 +162,8 @@ export interface DeployCommandOptions {
   /** `ops plan`: the plan is the command's data (stdout) and the exit code says whether it is empty. */
   planOnly?: boolean;
   destroy?: boolean;
+  /** `--allow-data-loss`: a stateful resource may be replaced (see PlanDeployInput.allowDataLoss). */
+  allowDataLoss?: boolean;
   beforeAliasMove?: (pc: PlanContext) => (name: string, version: string) => Promise<boolean>;
   /** `--wait <seconds>`: how long to wait for the stage's lease (default: the fleet's `deploy.leaseWaitSeconds`). */
   wait?: string;
@@ -215,7 +220,10 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
 async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: Guarded): Promise<number> {
   const started = Date.now();
   const signal = guarded?.signal;
-  const pc = await untilAborted(preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, gate: guarded?.gate }), signal);
+  const pc = await untilAborted(
+    preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, allowDataLoss: opts.allowDataLoss, gate: guarded?.gate }),
+    signal,
+  );
   const { plan } = pc;
   const planOnly = opts.planOnly || opts.dryRun;
   const lines = renderPlan(plan, ctx.color);

@@ -4,6 +4,7 @@ interface DeployOptions {
   dryRun?: boolean;
   smoke?: boolean;
   wait?: string;
+  allowDataLoss?: boolean;
 }
 
 export default defineCommand<DeployOptions>({
@@ -18,6 +19,10 @@ export default defineCommand<DeployOptions>({
       flags: '--wait <seconds>',
       description: "how long to wait while another run holds the stage's lease (default: deploy.leaseWaitSeconds, 120)",
     },
+    {
+      flags: '--allow-data-loss',
+      description: 'allow replacing a stateful resource AWS cannot change in place (a table whose keys change): its data is lost',
+    },
   ],
   examples: ['ops deploy', 'ops deploy --stage prod --yes', 'ops deploy tasks-api --dry-run', 'ops deploy --smoke'],
   async run(ctx, args, opts) {
@@ -28,6 +33,7 @@ export default defineCommand<DeployOptions>({
       dryRun: opts.dryRun,
       beforeAliasMove: gate,
       wait: opts.wait,
+      allowDataLoss: opts.allowDataLoss,
     });
   },
 });
