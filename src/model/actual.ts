@@ -1,6 +1,7 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
 import type { ActualFunctionUrl } from './function-url.js';
 import type { ActualTable } from './table.js';
+import type { ActualQueues } from './queue.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
 export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources'>>;
@@ -194,6 +195,8 @@ export interface Actual {
   tables?: Record<string, ActualTable>;
   /** Tables with a declared table's name but not the stage's tags: the plan stops, or adopts them (`adopt: true`). */
   unownedTables?: Record<string, ActualTable>;
+  /** SQS queues of the fleet's `resources` (absent: not read, the fleet declares none). */
+  queues?: ActualQueues;
   /** Resources found by our names or paths but not ours (untagged, or another app's or stage's): never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
   /** What each role the config names (`role`) grants, by role name (absent: not read). */
