@@ -1,5 +1,7 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
 import type { ActualFunctionUrl } from './function-url.js';
+import type { ActualSecrets } from './secret.js';
+import type { ActualTopics } from './topic.js';
 import type { ActualTable } from './table.js';
 import type { ActualQueues } from './queue.js';
 
@@ -197,6 +199,10 @@ export interface Actual {
   unownedTables?: Record<string, ActualTable>;
   /** SQS queues of the fleet's `resources` (absent: not read, the fleet declares none). */
   queues?: ActualQueues;
+  /** SNS topics of the fleet's `resources` (absent: not read, the fleet declares none). */
+  topics?: ActualTopics;
+  /** Secrets Manager secrets of the fleet's `resources` (absent: not read). */
+  secrets?: ActualSecrets;
   /** Resources found by our names or paths but not ours (untagged, or another app's or stage's): never changed, reported in the plan. */
   foreign: { type: string; name: string; reason?: string }[];
   /** What each role the config names (`role`) grants, by role name (absent: not read). */

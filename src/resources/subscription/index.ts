@@ -6,7 +6,8 @@ import { readStageSubscriptions } from './read.js';
 /** SNS subscriptions of a function's `live` to the topics the config names, with the permission that lets them invoke it. */
 export const subscription = defineKind<SubscriptionChange>({
   kind: 'subscription',
-  after: ['function'],
+  // A function may subscribe to a topic the fleet declares: planned (and created) first.
+  after: ['function', 'topic'],
   changes: ['subscription.create', 'subscription.update', 'subscription.delete'],
   async read(aws, scope, r) {
     const subs = await readStageSubscriptions(aws, scope, r);
