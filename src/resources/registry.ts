@@ -11,13 +11,28 @@ import { role } from './role/index.js';
 import { schedule } from './schedule/index.js';
 import { secret } from './secret/index.js';
 import { subscription } from './subscription/index.js';
+import { table } from './table/index.js';
 import { topic } from './topic/index.js';
 
 /**
  * Every resource kind ops manages, one line each. The reader, the planner, the order and the executor
  * loop over this list; a new kind is its module and one line here.
  */
-const KINDS = [role, topic, secret, layer, lambdaFunction, functionSettings, logGroup, schedule, subscription, alarm, httpApi, functionUrl] as const;
+const KINDS = [
+  role,
+  table,
+  topic,
+  secret,
+  layer,
+  lambdaFunction,
+  functionSettings,
+  logGroup,
+  schedule,
+  subscription,
+  alarm,
+  httpApi,
+  functionUrl,
+] as const;
 
 /** Every change of every kind: the union of the modules' own change types. */
 type ChangeOf<K> = K extends { plan(...args: never[]): (infer C)[] } ? C : never;
