@@ -7,6 +7,7 @@ import { httpApi } from './http-api/index.js';
 import type { KindChange, ResourceKind } from './kind.js';
 import { layer } from './layer/index.js';
 import { logGroup } from './log-group/index.js';
+import { queue } from './queue/index.js';
 import { role } from './role/index.js';
 import { schedule } from './schedule/index.js';
 import { secret } from './secret/index.js';
@@ -21,6 +22,7 @@ import { topic } from './topic/index.js';
 const KINDS = [
   role,
   table,
+  queue,
   topic,
   secret,
   layer,
