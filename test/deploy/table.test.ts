@@ -7,6 +7,7 @@ import {
   GetItemCommand,
   ListTagsOfResourceCommand,
   PutItemCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -124,7 +125,17 @@ describe('ops deploy: tables', () => {
       expect(d.stderr).toContain('replace: the data is lost');
       expect(d.stderr).toContain('--allow-data-loss');
       expect((await describeTable(name))?.KeySchema?.[0]).toEqual({ AttributeName: 'pk', KeyType: 'HASH' });
-      await edit(`${dir}/ops.config.ts`, (t) => t.replace("partitionKey: 'id',", "partitionKey: 'pk',"));
+    });
+
+    it('with --allow-data-loss replaces the table (delete, then create with the new keys): its items are gone', async () => {
+      const d = await ops(['deploy', '--yes', '--allow-data-loss']);
+      expect(d.code, d.stderr).toBe(0);
+      const t = await describeTable(name);
+      expect(t?.KeySchema?.[0]).toEqual({ AttributeName: 'id', KeyType: 'HASH' });
+      expect((await db().send(new ScanCommand({ TableName: name }))).Count).toBe(0);
+      expect((await ops(['plan'])).stdout).toContain('No changes');
+      await edit(`${dir}/ops.config.ts`, (text) => text.replace("partitionKey: 'id',", "partitionKey: 'pk',"));
+      expect((await ops(['deploy', '--yes', '--allow-data-loss'])).code).toBe(0);
     });
 
     it('ops destroy keeps the table (holds data) and says so', async () => {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createTable, readTable } from '../../src/aws/dynamodb.js';
+import type { TableSpec } from '../../src/config/resources.js';
+import { UserError } from '../../src/errors.js';
+import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
+import { awsFor, unique } from './helpers.js';
+
+const emu = useEmulator();
+
+const spec = (app: string, over: Partial<TableSpec> = {}): TableSpec => ({
+  type: 'table',
+  key: 'alerts',
+  physicalName: `${app}-dev-alerts`,
+  removal: 'retain',
+  adopt: false,
+  tags: { 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'alerts' },
+  partitionKey: { name: 'pk', type: 'S' },
+  billing: 'PAY_PER_REQUEST',
+  indexes: [],
+  ttlAttribute: 'expiresAt',
+  pointInTimeRecovery: true,
+  deletionProtection: false,
+  ...over,
+});
+
+/** CreateTable against moto behind the fault proxy: a create whose answer was lost, and a name already taken. */
+describe('createTable', () => {
+  const calls = (proxy: { requests: readonly { operation: string }[] }, op: string) =>
+    proxy.requests.filter((r) => r.operation === op).length;
+
+  it('answer lost: the SDK sends it again, AWS answers ResourceInUseException, and the table (tagged ours) is taken as made', async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const app = unique();
+    proxy.addFault({ match: { service: 'dynamodb', operation: 'CreateTable' }, times: 1, respond: faults.dropResponse() });
+    const made = await createTable(aws, spec(app));
+    expect(calls(proxy, 'CreateTable')).toBe(2);
+    expect(made).toMatchObject({ name: `${app}-dev-alerts`, ttlAttribute: 'expiresAt', pointInTimeRecovery: true });
+    expect(made.tags).toMatchObject({ 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'alerts' });
+    aws.destroy();
+  });
+
+  it('a name taken by a table that is not ours: refused, and that table is left as it was', async () => {
+    const aws = awsFor(emu.env);
+    const app = unique();
+    const db = await aws.dynamodb();
+    await db.createTable({
+      TableName: `${app}-dev-alerts`,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const e = await createTable(aws, spec(app)).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).toBe(`table ${app}-dev-alerts exists, not managed by ops`);
+    const there = await readTable(aws, `${app}-dev-alerts`);
+    expect(there).toMatchObject({ partitionKey: { name: 'id', type: 'S' }, tags: {}, pointInTimeRecovery: false });
+    expect(there?.ttlAttribute).toBeUndefined();
+    aws.destroy();
+  });
+});
