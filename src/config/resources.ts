@@ -132,7 +132,9 @@ export interface ResourceUse {
   access: ResourceAccess;
   /**
    * The environment variable that carries the resource to the handler: `{KEY}_TABLE` (name), `{KEY}_BUCKET`
-   * (name), `{KEY}_QUEUE_URL`, `{KEY}_TOPIC_ARN`, `{KEY}_SECRET_ARN` (KEY: the key in upper snake case).
+   * (name), `{KEY}_QUEUE_URL`, `{KEY}_TOPIC_ARN`, `{KEY}_SECRET_NAME` (KEY: the key in upper snake case; a
+   * secret's ARN ends in a suffix Secrets Manager picks, its name is known before it exists and GetSecretValue
+   * takes it). Built by naming.ts's resourceEnvName.
    */
   env: string;
 }

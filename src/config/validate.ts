@@ -5,6 +5,7 @@ import { alarmRangeProblem } from './limits.js';
 import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
+import { resourceProblems } from './validate-resources.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
 
@@ -30,7 +31,7 @@ const PY_EXT = ['.py'];
 export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedFleet; problems: Problem[] } {
   const parsed = fleetSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, raw));
-  problems.push(...crossFieldProblems(raw, env));
+  problems.push(...crossFieldProblems(raw, env), ...resourceProblems(raw, env.stage));
   const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
   return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };
 }

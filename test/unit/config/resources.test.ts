@@ -144,7 +144,7 @@ describe('resources: schema and resolution', () => {
     expect(problemsOf(config({ q: { type: 'queue', removal: 'delete' } }))).toEqual([
       "resources.q.removal: removal is 'retain' (the default) or 'destroy'",
     ]);
-    expect(problemsOf(config({}, { x: 'readwrites' }))).toEqual([
+    expect(problemsOf(config({ x: { type: 'table', partitionKey: 'id' } }, { x: 'readwrites' }))).toEqual([
       "functions.api.uses.x: an access is one of 'read', 'write', 'readwrite', 'send', 'consume', 'publish'",
     ]);
   });
@@ -152,5 +152,119 @@ describe('resources: schema and resolution', () => {
   it('an unknown key in a resource suggests a key of that resource’s own type', () => {
     const ps = problemsOf(config({ q: { type: 'queue', visibiltyTimeout: 60 } }));
     expect(ps).toEqual(["resources.q.visibiltyTimeout: unknown key (did you mean 'visibilityTimeout'?)"]);
+  });
+});
+
+describe('resources: cross-field validation, one line each', () => {
+  const table = { type: 'table', partitionKey: 'id' };
+
+  it('accepts a fleet whose uses fit their resources', () => {
+    const cfg = config(
+      { alerts: table, work: { type: 'queue', deadLetter: { queue: 'dead', maxReceiveCount: 5 } }, dead: { type: 'queue' } },
+      { alerts: 'readwrite', work: 'consume' },
+    );
+    expect(problemsOf(cfg)).toEqual([]);
+  });
+
+  it('an unknown resource in uses, with a did-you-mean', () => {
+    expect(problemsOf(config({ alerts: table }, { alert: 'read' }))).toEqual([
+      "functions.api.uses.alert: no resource 'alert' in resources (did you mean 'alerts'?)",
+    ]);
+    expect(problemsOf(config({}, { alerts: 'read' }))).toEqual(["functions.api.uses.alerts: no resource 'alerts' in resources"]);
+  });
+
+  it('an access that does not fit the type', () => {
+    expect(problemsOf(config({ alerts: table, jobs: { type: 'queue' } }, { alerts: 'publish', jobs: 'read' }))).toEqual([
+      "functions.api.uses.alerts: 'publish' does not apply to a table: write 'read', 'write' or 'readwrite'",
+      "functions.api.uses.jobs: 'read' does not apply to a queue: write 'send' or 'consume'",
+    ]);
+  });
+
+  it('a dead-letter queue that is not a declared queue, is itself, or differs in FIFO-ness', () => {
+    const dl = (queue: string, fifo = false) => ({ type: 'queue', fifo, deadLetter: { queue, maxReceiveCount: 3 } });
+    expect(problemsOf(config({ work: dl('ded'), dead: { type: 'queue' } }))).toEqual([
+      "resources.work.deadLetter.queue: no queue 'ded' in resources (did you mean 'dead'?): a dead-letter queue is a queue declared in resources",
+    ]);
+    expect(problemsOf(config({ work: dl('alerts'), alerts: table }))).toEqual([
+      "resources.work.deadLetter.queue: 'alerts' is a table, not a queue: a dead-letter queue is a queue declared in resources",
+    ]);
+    expect(problemsOf(config({ work: dl('work') }))).toEqual([
+      'resources.work.deadLetter.queue: a queue cannot be its own dead-letter queue: name another queue of resources',
+    ]);
+    expect(problemsOf(config({ work: dl('dead', true), dead: { type: 'queue' } }))).toEqual([
+      "resources.work.deadLetter.queue: 'dead' is a standard queue and this one is FIFO: SQS wants a dead-letter queue of the same kind",
+    ]);
+  });
+
+  it('an attribute used with two types, and a sort key that repeats the partition key', () => {
+    const t = {
+      type: 'table',
+      partitionKey: 'id',
+      sortKey: { name: 'createdAt', type: 'number' },
+      indexes: { byId: { partitionKey: { name: 'id', type: 'number' } }, byDate: { partitionKey: 'status', sortKey: 'createdAt' } },
+    };
+    expect(problemsOf(config({ t }))).toEqual([
+      "resources.t.indexes.byDate.sortKey: attribute 'createdAt' is a number in sortKey but a string here: an attribute has one type in a table and its indexes",
+      "resources.t.indexes.byId.partitionKey: attribute 'id' is a string in partitionKey but a number here: an attribute has one type in a table and its indexes",
+    ]);
+    expect(problemsOf(config({ t: { type: 'table', partitionKey: 'id', sortKey: 'id' } }))).toEqual([
+      "resources.t.sortKey: 'id' is already the partition key: a sort key is another attribute",
+    ]);
+  });
+
+  it('physical names AWS would refuse: the default one asks for a `name`, a given one to change it', () => {
+    expect(problemsOf(config({ myFiles: { type: 'bucket' } }))).toEqual([
+      "resources.myFiles: 'shop-dev-myFiles' is not a name AWS accepts (an S3 bucket name is 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit): give it a `name`",
+    ]);
+    expect(problemsOf(config({ f: { type: 'bucket', name: 'a..b' } }))).toEqual([
+      "resources.f.name: 'a..b' is not a name AWS accepts (an S3 bucket name is 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit): change its `name`",
+    ]);
+    expect(problemsOf(config({ t: { ...table, name: 'ab' } }))[0]).toContain('a DynamoDB table name is 3-255');
+    expect(problemsOf(config({ q: { type: 'queue', fifo: true, name: 'q'.repeat(76) } }))[0]).toMatch(
+      /^resources\.q\.name: 'q{76}\.fifo' is not a name AWS accepts \(an SQS queue name is at most 80/,
+    );
+    expect(problemsOf(config({ q: { type: 'queue', fifo: true, name: 'q'.repeat(75) } }))).toEqual([]);
+    expect(problemsOf(config({ s: { type: 'secret', name: 'cloudops/cognito credentials' } }))[0]).toContain('a secret name is');
+    expect(problemsOf(config({ s: { type: 'secret', name: 'cloudops/cognito-credentials' } }))).toEqual([]);
+  });
+
+  it('two resources of one type with one physical name', () => {
+    expect(problemsOf(config({ a: table, b: { ...table, name: 'shop-dev-a' } }))).toEqual([
+      'resources.b: has the same physical name as resources.a (shop-dev-a): give one of them another `name`',
+    ]);
+  });
+
+  it('FIFO-only settings on a standard queue or topic, and encryption that contradicts its key', () => {
+    expect(problemsOf(config({ q: { type: 'queue', contentBasedDeduplication: true } }))).toEqual([
+      'resources.q.contentBasedDeduplication: only applies to a FIFO queue: add fifo: true or remove it',
+    ]);
+    expect(problemsOf(config({ q: { type: 'queue', encryption: 'kms' } }))).toEqual([
+      "resources.q.kmsKeyArn: encryption 'kms' needs the key: add kmsKeyArn",
+    ]);
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/abc';
+    expect(problemsOf(config({ b: { type: 'bucket', encryption: 's3', kmsKeyArn: key } }))).toEqual([
+      "resources.b.encryption: 's3' uses no KMS key, but kmsKeyArn is given: write 'kms' or remove kmsKeyArn",
+    ]);
+  });
+
+  it('a variable from uses that collides with one the config sets, or with another use', () => {
+    expect(problemsOf(config({ alerts: table }, { alerts: 'read' }, { environment: { ALERTS_TABLE: 'x' } }))).toEqual([
+      "functions.api.uses.alerts: sets ALERTS_TABLE, which environment.ALERTS_TABLE also sets: rename one (ops puts the table's name there)",
+    ]);
+    const cfg: any = config({ jobs: { type: 'queue' } }, { jobs: 'send' });
+    cfg.params = { 'jobs-queue-url': {} };
+    cfg.functions.api.params = [{ name: 'jobs-queue-url', env: 'JOBS_QUEUE_URL' }];
+    expect(problemsOf(cfg)).toEqual([
+      "functions.api.uses.jobs: sets JOBS_QUEUE_URL, which params 'jobs-queue-url' also sets: rename one (ops puts the queue's URL there)",
+    ]);
+    expect(problemsOf(config({ 'A-b': table, 'a-b': table }, { 'A-b': 'read', 'a-b': 'read' })).at(-1)).toContain(
+      'sets A_B_TABLE, which uses.A-b also sets',
+    );
+  });
+
+  it('uses is per function: defaults do not take it', () => {
+    const cfg: any = config({ alerts: table });
+    cfg.defaults = { uses: { alerts: 'read' } };
+    expect(problemsOf(cfg)).toEqual(['defaults.uses: unknown key']);
   });
 });
