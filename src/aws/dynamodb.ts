@@ -35,13 +35,15 @@ const keyOf = (schema: KeySchemaElement[] | undefined, role: 'HASH' | 'RANGE', d
 const projectionOf = (p: Projection | undefined): ActualTableIndex['projection'] =>
   p?.ProjectionType === 'INCLUDE' ? [...(p.NonKeyAttributes ?? [])].sort() : p?.ProjectionType === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL';
 
-function mapIndex(i: GlobalSecondaryIndexDescription, defs: AttributeDefinition[] | undefined): ActualTableIndex {
+function mapIndex(i: GlobalSecondaryIndexDescription, defs: AttributeDefinition[] | undefined, provisioned: boolean): ActualTableIndex {
   const sortKey = keyOf(i.KeySchema, 'RANGE', defs);
+  const pt = i.ProvisionedThroughput;
   return {
     name: i.IndexName ?? '',
     partitionKey: keyOf(i.KeySchema, 'HASH', defs) ?? { name: '', type: 'S' },
     ...(sortKey ? { sortKey } : {}),
     projection: projectionOf(i.Projection),
+    ...(provisioned ? { capacity: { read: pt?.ReadCapacityUnits ?? 0, write: pt?.WriteCapacityUnits ?? 0 } } : {}),
     status: i.IndexStatus ?? 'ACTIVE',
   };
 }
@@ -61,7 +63,9 @@ export function mapTable(t: TableDescription): ActualTable {
     ...(sortKey ? { sortKey } : {}),
     billing,
     ...(billing === 'PROVISIONED' ? { capacity: { read: pt?.ReadCapacityUnits ?? 0, write: pt?.WriteCapacityUnits ?? 0 } } : {}),
-    indexes: (t.GlobalSecondaryIndexes ?? []).map((i) => mapIndex(i, defs)).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    indexes: (t.GlobalSecondaryIndexes ?? [])
+      .map((i) => mapIndex(i, defs, billing === 'PROVISIONED'))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
     ...(t.StreamSpecification?.StreamEnabled && t.StreamSpecification.StreamViewType
       ? { stream: t.StreamSpecification.StreamViewType }
       : {}),

@@ -6,6 +6,8 @@ export interface ActualTableIndex {
   partitionKey: KeySpec;
   sortKey?: KeySpec;
   projection: 'ALL' | 'KEYS_ONLY' | string[];
+  /** A provisioned table's index: its own read and write units (ops gives each the table's). */
+  capacity?: { read: number; write: number };
   /** `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`. */
   status: string;
 }

@@ -22,17 +22,16 @@ import { planTables, type TableChange, type TableSteps } from './plan.js';
  * the table or an index is still changing): indexes removed, billing, indexes added one by one, stream, deletion
  * protection, TTL, PITR, tags.
  */
-async function applySteps(aws: Aws, name: string, arn: string, spec: TableSpec, s: TableSteps): Promise<void> {
+export async function applySteps(aws: Aws, name: string, arn: string, spec: TableSpec, s: TableSteps): Promise<void> {
   await waitTableActive(aws, name);
   for (const IndexName of s.removeIndexes) await updateTable(aws, name, { GlobalSecondaryIndexUpdates: [{ Delete: { IndexName } }] });
   const adding = new Set(s.addIndexes.map((i) => i.name));
   const present = spec.indexes.filter((i) => !adding.has(i.name));
-  if (s.billing) {
-    // Leaving on-demand, AWS wants each index's capacity in the same call (later, an index's capacity is left as it is).
-    const indexes = s.billing.fromOnDemand ? present.map((i) => ({ Update: { IndexName: i.name, ...throughput(spec) } })) : [];
+  // Leaving on-demand, AWS wants each index's capacity in the same call as the table's.
+  const indexes = s.indexCapacity.map((IndexName) => ({ Update: { IndexName, ...throughput(spec) } }));
+  if (s.billing || indexes.length) {
     await updateTable(aws, name, {
-      BillingMode: spec.billing,
-      ...throughput(spec),
+      ...(s.billing ? { BillingMode: spec.billing, ...throughput(spec) } : {}),
       ...(indexes.length ? { GlobalSecondaryIndexUpdates: indexes } : {}),
     });
   }

@@ -11,8 +11,10 @@ import { assertAdoptable, desiredResourceTags, type TagEdit, tagEdit } from '../
 export interface TableSteps extends TagEdit {
   /** Indexes deleted first (gone from the config, or changed: an index is rebuilt from the table, no data is lost). */
   removeIndexes: string[];
-  /** Billing mode or capacity; leaving on-demand, AWS wants each index's capacity too. */
-  billing?: { fromOnDemand: boolean };
+  /** Billing mode or capacity. */
+  billing: boolean;
+  /** Kept indexes of a provisioned table whose capacity is not the table's (leaving on-demand: every one, as AWS wants). */
+  indexCapacity: string[];
   addIndexes: TableIndexSpec[];
   /** The stream's view type cannot change while it is on: off first, then on with the new one. */
   stream?: { from?: string; to?: string };
@@ -47,6 +49,16 @@ const orNone = (s: string | undefined) => s ?? '(none)';
 const sameKey = (a: KeySpec | undefined, b: KeySpec | undefined) => a?.name === b?.name && a?.type === b?.type;
 const sameIndex = (a: TableIndexSpec, b: ActualTableIndex) => indexText(a) === indexText(b);
 
+const capacityText = (c: { read: number; write: number } | undefined) => (c ? `${c.read}r/${c.write}w` : '(none)');
+
+/** Indexes kept as they are whose capacity differs from the provisioned table's (each gets the table's). */
+function indexCapacityDiffs(have: ActualTable, want: TableSpec, removed: string[]): FieldDiff[] {
+  const to = capacityText(want.capacity);
+  return have.indexes
+    .filter((i) => !removed.includes(i.name) && want.indexes.some((w) => w.name === i.name) && capacityText(i.capacity) !== to)
+    .map((i) => ({ field: `indexCapacity.${i.name}`, from: capacityText(i.capacity), to }));
+}
+
 /** The in-place differences of a table (keys aside), as fields and as the steps that apply them. */
 export function diffTable(have: ActualTable, want: TableSpec, tags: Record<string, string>): { fields: FieldDiff[]; steps: TableSteps } {
   const fields: FieldDiff[] = [];
@@ -59,11 +71,18 @@ export function diffTable(have: ActualTable, want: TableSpec, tags: Record<strin
     const to = wantIndexes.get(name);
     fields.push({ field: `index.${name}`, ...(from ? { from: indexText(from) } : {}), ...(to ? { to: indexText(to) } : {}) });
   }
-  const steps: TableSteps = { removeIndexes, addIndexes, addTags: {}, removeTags: [] };
-  if (billingText(have) !== billingText(want)) {
-    steps.billing = { fromOnDemand: have.billing === 'PAY_PER_REQUEST' && want.billing === 'PROVISIONED' };
-    fields.push({ field: 'billing', from: billingText(have), to: billingText(want) });
-  }
+  const billing = billingText(have) !== billingText(want);
+  if (billing) fields.push({ field: 'billing', from: billingText(have), to: billingText(want) });
+  const indexCapacity = want.billing === 'PROVISIONED' ? indexCapacityDiffs(have, want, removeIndexes) : [];
+  fields.push(...indexCapacity);
+  const steps: TableSteps = {
+    removeIndexes,
+    billing,
+    indexCapacity: indexCapacity.map((f) => f.field.slice(f.field.indexOf('.') + 1)),
+    addIndexes,
+    addTags: {},
+    removeTags: [],
+  };
   if (have.stream !== want.stream) {
     steps.stream = { ...(have.stream ? { from: have.stream } : {}), ...(want.stream ? { to: want.stream } : {}) };
     fields.push({ field: 'stream', from: orNone(have.stream), to: orNone(want.stream) });
@@ -166,6 +185,11 @@ function planDeclared(ctx: PlanContext, spec: TableSpec): TableChange[] {
   // An adopted table's tags are the adoption's: the update compares the rest.
   const { fields, steps } = diffTable(unowned ? { ...have, tags } : have, spec, tags);
   if (!fields.length) return out;
+  if (steps.ttl?.from && steps.ttl.to) {
+    ctx.warnings.push(
+      `table ${name}: ttl ${steps.ttl.from} → ${steps.ttl.to} may take two runs: AWS refuses a second TTL change within an hour of the first (run ops deploy again then)`,
+    );
+  }
   out.push({
     ...base(name),
     kind: 'table.update',

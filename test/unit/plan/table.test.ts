@@ -37,7 +37,7 @@ function deployed(spec: TableSpec, over: Partial<ActualTable> = {}): ActualTable
     ...(spec.sortKey ? { sortKey: spec.sortKey } : {}),
     billing: spec.billing,
     ...(spec.capacity ? { capacity: spec.capacity } : {}),
-    indexes: spec.indexes.map((i) => ({ ...i, status: 'ACTIVE' })),
+    indexes: spec.indexes.map((i) => ({ ...i, status: 'ACTIVE', ...(spec.capacity ? { capacity: spec.capacity } : {}) })),
     ...(spec.ttlAttribute ? { ttlAttribute: spec.ttlAttribute } : {}),
     ...(spec.stream ? { stream: spec.stream } : {}),
     pointInTimeRecovery: spec.pointInTimeRecovery,
@@ -120,6 +120,7 @@ describe('table plan', () => {
     expect(c.fields).toEqual([
       { field: 'index.byOwner', to: 'owner:S INCLUDE title' },
       { field: 'billing', from: 'on-demand', to: 'provisioned 5r/2w' },
+      { field: 'indexCapacity.byStatus', from: '(none)', to: '5r/2w' },
       { field: 'stream', from: 'NEW_AND_OLD_IMAGES', to: 'NEW_IMAGE' },
       { field: 'ttl', from: 'expiresAt', to: '(none)' },
       { field: 'pointInTimeRecovery', from: 'on', to: 'off' },
@@ -130,7 +131,8 @@ describe('table plan', () => {
     expect(c.steps).toEqual({
       removeIndexes: [],
       addIndexes: [want.indexes[1]],
-      billing: { fromOnDemand: true },
+      billing: true,
+      indexCapacity: ['byStatus'],
       stream: { from: 'NEW_AND_OLD_IMAGES', to: 'NEW_IMAGE' },
       ttl: { from: 'expiresAt' },
       pointInTimeRecovery: false,
@@ -138,6 +140,27 @@ describe('table plan', () => {
       addTags: { team: 'ops' },
       removeTags: [],
     });
+  });
+
+  it('a provisioned table whose capacity changes gives its kept indexes the same (an added one is created with it)', () => {
+    const index = (name: string) => ({ name, partitionKey: { name, type: 'S' as const }, projection: 'ALL' as const });
+    const have = tableSpec('alerts', { billing: 'PROVISIONED', capacity: { read: 5, write: 5 }, indexes: [index('a')] });
+    const want = { ...have, capacity: { read: 10, write: 5 }, indexes: [index('a'), index('b')] };
+    const [c] = tableChanges(plan(withTables([want]), { owned: [deployed(have)] }));
+    if (c.kind !== 'table.update') throw new Error('update expected');
+    expect(c.fields).toEqual([
+      { field: 'index.b', to: 'b:S ALL' },
+      { field: 'billing', from: 'provisioned 5r/5w', to: 'provisioned 10r/5w' },
+      { field: 'indexCapacity.a', from: '5r/5w', to: '10r/5w' },
+    ]);
+    expect(c.steps).toMatchObject({ billing: true, indexCapacity: ['a'], addIndexes: [index('b')] });
+    expect(tableChanges(plan(withTables([want]), { owned: [deployed(want)] }))).toEqual([]);
+  });
+
+  it('warns that a TTL attribute change may take two runs', () => {
+    const have = tableSpec('alerts', { ttlAttribute: 'a' });
+    const p = plan(withTables([{ ...have, ttlAttribute: 'b' }]), { owned: [deployed(have)] });
+    expect(p.warnings.find((w) => w.startsWith('table tasks-dev-alerts: ttl a → b'))).toMatch(/two runs/);
   });
 
   it('rebuilds a changed index (removed, then added) and removes one that left the config', () => {
