@@ -12,6 +12,7 @@ import packageCommand from './package.js';
 import params from './params.js';
 import plan from './plan.js';
 import rollback from './rollback.js';
+import secrets from './secrets.js';
 import smoke from './smoke.js';
 import status from './status.js';
 import unlock from './unlock.js';
@@ -35,6 +36,7 @@ export const commands: CommandSpec<any>[] = [
   smoke,
   dev,
   params,
+  secrets,
   logs,
   metrics,
 ];

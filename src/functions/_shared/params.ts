@@ -7,6 +7,10 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
  * `OPS_PARAM_<UPPER_SNAKE>` (`tasks-table` → `OPS_PARAM_TASKS_TABLE=/tasks/dev/tasks-table`);
  * values are read here, decrypted, in one batched call per cold start and cached for a TTL.
  * A local run without SSM sets the value itself in `OPS_PARAM_VALUE_<UPPER_SNAKE>`.
+ *
+ * Secrets Manager secrets the fleet declares (`resources: { creds: { type: 'secret' } }`) and a function uses
+ * (`uses: { creds: 'read' }`) arrive as their *name* in `<KEY>_SECRET_NAME`; `secret('creds')` reads the value
+ * (one GetSecretValue, cached like params). A local run may put the value itself in `OPS_SECRET_VALUE_<KEY>`.
  */
 
 /** GetParameters accepts at most 10 names per call. */
@@ -111,9 +115,57 @@ async function fetchParameters(ssmNames: string[]): Promise<Map<string, string>>
   return values;
 }
 
-/** Forget cached values and the client (tests; a function never needs this). */
+/** `creds` → `CREDS_SECRET_NAME` (resourceEnvName in src/config/naming.ts). */
+export const secretNameEnv = (key: string) => `${paramEnvSuffix(key)}_SECRET_NAME`;
+export const secretValueEnv = (key: string) => `OPS_SECRET_VALUE_${paramEnvSuffix(key)}`;
+
+const secretCache = new Map<string, CacheEntry>();
+/** Counts GetSecretValue requests made by this module instance. */
+export const secretsStats = { getSecretValueCalls: 0 };
+type SecretsClient = { send(command: unknown): Promise<{ SecretString?: string; SecretBinary?: Uint8Array }> };
+let secretsClient: Promise<{ client: SecretsClient; command: (name: string) => unknown }> | undefined;
+// Imported on first use: a function that reads no secret never loads the client.
+const secretsManager = () =>
+  (secretsClient ??= import('@aws-sdk/client-secrets-manager').then((m) => ({
+    client: new m.SecretsManagerClient({}) as SecretsClient,
+    command: (name: string) => new m.GetSecretValueCommand({ SecretId: name }),
+  })));
+
+/** The current value of a declared secret the function uses (`uses: { creds: 'read' }`), cached for the TTL. */
+export async function secret(key: string): Promise<string> {
+  const env = process.env;
+  const local = env[secretValueEnv(key)];
+  if (local !== undefined) return local;
+  const name = env[secretNameEnv(key)];
+  if (!name) {
+    throw new ParamsError(
+      `secret "${key}": neither ${secretNameEnv(key)} nor ${secretValueEnv(key)} is set (does the function list it under uses?)`,
+    );
+  }
+  const hit = secretCache.get(name);
+  if (hit && hit.expiresAt > Date.now()) return hit.value;
+  const sm = await secretsManager();
+  secretsStats.getSecretValueCalls++;
+  let res: Awaited<ReturnType<SecretsClient['send']>>;
+  try {
+    res = await sm.client.send(sm.command(name));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
+      throw new ParamsError(`secret "${key}" (${name}) has no value (or does not exist): set it with \`ops secrets set ${key} --stdin\``);
+    }
+    throw error;
+  }
+  const value = res.SecretString ?? (res.SecretBinary ? Buffer.from(res.SecretBinary).toString('utf8') : '');
+  secretCache.set(name, { value, expiresAt: Date.now() + ttlMs(env) });
+  return value;
+}
+
+/** Forget cached values and the clients (tests; a function never needs this). */
 export function resetParams(): void {
   cache.clear();
+  secretCache.clear();
   client = undefined;
+  secretsClient = undefined;
   paramsStats.getParametersCalls = 0;
+  secretsStats.getSecretValueCalls = 0;
 }

@@ -5,6 +5,11 @@
 Values are read in one batched, decrypted ``GetParameters`` call on a cold start and cached
 for ``OPS_PARAMS_TTL_SECONDS`` (default 300). A local run without SSM puts the value itself
 in ``OPS_PARAM_VALUE_<UPPER_SNAKE>``.
+
+Secrets Manager secrets the fleet declares (``resources: { creds: { type: 'secret' } }``) and a function
+uses (``uses: { creds: 'read' }``) arrive as their *name* in ``<KEY>_SECRET_NAME``; ``secret('creds')``
+reads the value (one ``GetSecretValue``, cached like params). A local run may put the value itself in
+``OPS_SECRET_VALUE_<KEY>``.
 """
 
 import os
@@ -20,6 +25,8 @@ stats = {"get_parameters_calls": 0}
 
 _cache = {}  # SSM name -> (value, expires_at monotonic seconds)
 _client = None
+_secret_cache = {}  # secret name -> (value, expires_at monotonic seconds)
+_secrets_client = None
 
 
 class ParamsError(Exception):
@@ -112,9 +119,61 @@ def _fetch(ssm_names):
     return values
 
 
+def secret_name_env(key):
+    """``creds`` -> ``CREDS_SECRET_NAME`` (resourceEnvName in src/config/naming.ts)."""
+    return env_suffix(key) + "_SECRET_NAME"
+
+
+def secret_value_env(key):
+    return "OPS_SECRET_VALUE_" + env_suffix(key)
+
+
+def _secretsmanager():
+    global _secrets_client
+    if _secrets_client is None:
+        import boto3
+
+        _secrets_client = boto3.client("secretsmanager")
+    return _secrets_client
+
+
+def secret(key):
+    """The current value of a declared secret the function uses (``uses: { creds: 'read' }``), cached for the TTL."""
+    local = os.environ.get(secret_value_env(key))
+    if local is not None:
+        return local
+    name = os.environ.get(secret_name_env(key))
+    if not name:
+        raise ParamsError(
+            f'secret "{key}": neither {secret_name_env(key)} nor {secret_value_env(key)} is set '
+            "(does the function list it under uses?)"
+        )
+    hit = _secret_cache.get(name)
+    if hit and hit[1] > time.monotonic():
+        return hit[0]
+    stats["get_secret_value_calls"] = stats.get("get_secret_value_calls", 0) + 1
+    try:
+        res = _secretsmanager().get_secret_value(SecretId=name)
+    except Exception as error:  # botocore's ClientError, without importing botocore here
+        code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+        if code == "ResourceNotFoundException":
+            raise ParamsError(
+                f'secret "{key}" ({name}) has no value (or does not exist): set it with `ops secrets set {key} --stdin`'
+            ) from error
+        raise
+    value = res.get("SecretString")
+    if value is None:
+        value = res.get("SecretBinary")
+    _secret_cache[name] = (value, time.monotonic() + _ttl_seconds())
+    return value
+
+
 def reset():
-    """Forget cached values, the client and the counter (tests; a function never needs this)."""
-    global _client
+    """Forget cached values, the clients and the counters (tests; a function never needs this)."""
+    global _client, _secrets_client
     _cache.clear()
+    _secret_cache.clear()
     _client = None
+    _secrets_client = None
+    stats.clear()
     stats["get_parameters_calls"] = 0
