@@ -94,6 +94,15 @@ describe('ops deploy: tables', () => {
       expect(again.stdout).toContain('No changes');
     });
 
+    it('a second deploy only reads DynamoDB (no write)', async () => {
+      const proxy = await emu.proxy();
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+      expect(d.code, d.stderr).toBe(0);
+      const ops = proxy.requests.filter((r) => r.service === 'dynamodb').map((r) => r.operation);
+      expect(ops).toContain('ListTables');
+      expect(ops.filter((o) => !/^(List|Describe)/.test(o))).toEqual([]);
+    });
+
     it('takes capacity and a new index in place: same ARN, items kept', async () => {
       const arn = (await describeTable(name))?.TableArn;
       await putItem(name, { pk: { S: 'a' }, sk: { N: '1' }, status: { S: 'open' } });
@@ -158,6 +167,17 @@ describe('ops deploy: tables', () => {
       expect(gone.code, gone.stderr).toBe(0);
       expect(await describeTable(name)).toBeUndefined();
     });
+  });
+
+  it('a fleet that declares no table makes no DynamoDB call, on a deploy or a no-op deploy', async () => {
+    const dir = await fleetDir(uniqueApp('tbln'), HANDLER, "  functions: { worker: { handler: 'src/worker/handler.ts' } },");
+    const proxy = await emu.proxy();
+    for (let i = 0; i < 2; i++) {
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+      expect(d.code, d.stderr).toBe(0);
+    }
+    expect(proxy.requests.some((r) => r.service === 'lambda')).toBe(true);
+    expect(proxy.requests.filter((r) => r.service === 'dynamodb')).toEqual([]);
   });
 
   describe('a table that exists without the stage tags', () => {
