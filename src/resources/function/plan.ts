@@ -18,6 +18,7 @@ import type { ArtifactRef } from '../../plan/input.js';
 import { isPending, refDependencies, refValue } from '../../plan/refs.js';
 import { functionTags } from '../function-settings/plan.js';
 import { latestLayerVersions } from '../layer/plan.js';
+import { resourceEnvironment } from '../links.js';
 import { functionRoleArn } from '../role/plan.js';
 
 export type FunctionChange =
@@ -59,7 +60,8 @@ export function desiredConfiguration(
   layerVersions: Record<string, string> = {},
   api?: { id: string; url: string },
 ): FunctionConfiguration {
-  const environment = { ...fn.environment };
+  // The variables `uses` sets ({} without it): validation keeps them apart from those the config sets.
+  const environment = { ...fn.environment, ...resourceEnvironment(fleet, fn, accountId) };
   for (const p of fn.params) if (p.resolve && paramValues[p.name] !== undefined) environment[p.env] = paramValues[p.name];
   for (const [key, ref] of Object.entries(fn.envRefs ?? {})) environment[key] = refValue(fleet, { accountId, api, layerVersions }, ref);
   return {

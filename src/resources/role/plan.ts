@@ -7,7 +7,9 @@ import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/conte
 import { diffMaps, userTags } from '../../plan/fields.js';
 import { missingGrants } from '../../plan/grants.js';
 import { diffPolicies, POLICY_VERSION, policiesEqual, statementText } from '../../plan/policy.js';
+import { eventSourceStatements } from '../event-source/plan.js';
 import { desiredAsyncConfig } from '../function-settings/plan.js';
+import { resourceStatements } from '../links.js';
 
 export type RoleChange =
   | (ChangeBase & { kind: 'role.create'; role: RoleSpec })
@@ -49,7 +51,7 @@ export const lambdaTrustPolicy = (): PolicyDocument => ({
 const targetName = (fleet: Fleet, key: string) =>
   fleet.functions.find((f) => f.key === key)?.name ?? physicalName(fleet.app, fleet.stage, key);
 
-/** What ops grants every function: its log group, the params it reads, the functions it invokes, VPC networking. */
+/** What ops grants every function: its log group, the params it reads, the functions it invokes, VPC networking, the resources it uses. */
 export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string): PolicyStatement[] {
   const { region } = fleet;
   const logGroup = logGroupArn(region, accountId, fn.logGroup);
@@ -94,6 +96,10 @@ export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string
     const resource = fnArn ? [fnArn, `${fnArn}:*`] : destination;
     statements.push({ Sid: 'OpsAsyncOnFailure', Effect: 'Allow', Action: [sendTo], Resource: resource });
   }
+  // What `uses` grants: exactly the used resources' ARNs (none without `uses`).
+  statements.push(...resourceStatements(fleet, fn, accountId));
+  // What the SQS triggers' mappings poll the queues with.
+  statements.push(...eventSourceStatements(fleet, fn, accountId));
   return statements;
 }
 
