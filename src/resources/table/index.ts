@@ -15,7 +15,7 @@ import {
 } from '../../aws/dynamodb.js';
 import type { TableSpec } from '../../config/resources.js';
 import { defineKind } from '../kind.js';
-import { planTables, type TableChange, type TableSteps } from './plan.js';
+import { linkTableUsers, planTables, type TableChange, type TableSteps } from './plan.js';
 
 /**
  * Applies an in-place update step by step, each UpdateTable waited out to ACTIVE (AWS refuses the next one while
@@ -67,6 +67,7 @@ export const table = defineKind<TableChange>({
     };
   },
   plan: planTables,
+  link: linkTableUsers,
   apply: {
     async 'table.create'(c, run) {
       return (await createTable(run.aws, c.table)).arn;

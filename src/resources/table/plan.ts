@@ -5,6 +5,7 @@ import type { ActualTable, ActualTableIndex } from '../../model/table.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
+import type { KindChange } from '../kind.js';
 import { assertAdoptable, desiredResourceTags, type TagEdit, tagEdit } from '../plan-owned.js';
 
 /** What an in-place update does, in the order it is applied (AWS takes one index creation or deletion per UpdateTable). */
@@ -245,4 +246,29 @@ export function planTables(ctx: PlanContext): TableChange[] {
     .filter((t) => !kept.has(t.name))
     .sort((a, b) => compareStrings(a.name, b.name));
   return [...out, ...left.flatMap((t) => planLeft(ctx, t))];
+}
+
+/** The function changes after which a function sees a table it uses (its environment names it). */
+const SEES_TABLES = new Set(['function.create', 'function.update-config']);
+
+/**
+ * A function that uses a declared table waits for the table's creation (or adoption, or replacement) before it is
+ * created or reconfigured with the table's name: its first invocation finds the table there.
+ */
+export function linkTableUsers(ctx: PlanContext, changes: readonly KindChange[]): void {
+  const made = new Map(
+    changes
+      .filter((c) => c.kind === 'table.create' || c.kind === 'table.adopt' || c.kind === 'table.replace')
+      .map((c) => [c.resource.name, c.id]),
+  );
+  if (!made.size) return;
+  const physical = new Map(ctx.fleet.resources.filter((r) => r.type === 'table').map((r) => [r.key, r.physicalName]));
+  for (const c of changes) {
+    if (!c.fn || !SEES_TABLES.has(c.kind)) continue;
+    const uses = ctx.fleet.functions.find((f) => f.key === c.fn)?.uses ?? [];
+    for (const u of uses) {
+      const id = u.type === 'table' ? made.get(physical.get(u.resource) ?? '') : undefined;
+      if (id && !c.dependsOn.includes(id)) c.dependsOn.push(id);
+    }
+  }
 }

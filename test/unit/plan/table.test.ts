@@ -7,7 +7,7 @@ import type { ActualTable } from '../../../src/model/table.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import type { Plan } from '../../../src/plan/types.js';
 import type { TableChange } from '../../../src/resources/table/plan.js';
-import { ACCOUNT, APP, actualFrom, artifactsFor, REGION, STAGE, sampleFleet } from './builders.js';
+import { ACCOUNT, APP, actualFrom, artifactsFor, expectOrder, fnSpec, REGION, STAGE, sampleFleet } from './builders.js';
 
 /** A resolved table as the config resolution gives it: `{app}-{stage}-{key}`, on-demand, ops's tags. */
 function tableSpec(key: string, over: Partial<TableSpec> = {}): TableSpec {
@@ -260,5 +260,16 @@ describe('table plan', () => {
     const p = plan(withTables([tableSpec('new')]), { owned: [doomed] }, { only: ['api'] });
     expect(tableChanges(p).map((c) => c.id)).toEqual(['table.create:tasks-dev-new']);
     expect(tableChanges(plan(withTables([]), { owned: [doomed] }, { only: ['api'], destroy: true }))).toEqual([]);
+  });
+
+  it('a function that uses a table is created after the table; one that does not is not held back', () => {
+    const uses = [{ resource: 'alerts', type: 'table' as const, access: 'readwrite' as const, env: 'ALERTS_TABLE' }];
+    const f: Fleet = { ...sampleFleet(), functions: [fnSpec('reader', { uses }), fnSpec('other')], resources: [tableSpec('alerts')] };
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual: actualFrom({ ...f, functions: [] }) });
+    const reader = p.changes.find((c) => c.id === 'function.create:tasks-dev-reader');
+    const other = p.changes.find((c) => c.id === 'function.create:tasks-dev-other');
+    expect(reader?.dependsOn).toContain('table.create:tasks-dev-alerts');
+    expect(other?.dependsOn).not.toContain('table.create:tasks-dev-alerts');
+    expectOrder(p, 'table.create:tasks-dev-alerts', 'function.create:tasks-dev-reader');
   });
 });
