@@ -107,6 +107,18 @@ export function diffTable(have: ActualTable, want: TableSpec, tags: Record<strin
 
 const base = (name: string) => ({ resource: { type: RESOURCE, name }, dependsOn: [] as string[] });
 
+/** `pk:S + sk:N, on-demand, 2 indexes, stream NEW_IMAGE, ttl expiresAt, PITR, deletion protection`. */
+const createText = (t: TableSpec) =>
+  [
+    keysText(t),
+    billingText(t),
+    ...(t.indexes.length ? [`${t.indexes.length} ${t.indexes.length === 1 ? 'index' : 'indexes'}`] : []),
+    ...(t.stream ? [`stream ${t.stream}`] : []),
+    ...(t.ttlAttribute ? [`ttl ${t.ttlAttribute}`] : []),
+    ...(t.pointInTimeRecovery ? ['PITR'] : []),
+    ...(t.deletionProtection ? ['deletion protection'] : []),
+  ].join(', ');
+
 function createChange(spec: TableSpec, tags: Record<string, string>): TableChange {
   const fields: FieldDiff[] = [
     { field: 'keys', to: keysText(spec) },
@@ -122,7 +134,7 @@ function createChange(spec: TableSpec, tags: Record<string, string>): TableChang
     kind: 'table.create',
     id: changeId('table.create', spec.physicalName),
     action: 'create',
-    summary: `create table ${spec.physicalName}: ${fieldsSummary(fields, 4)}`,
+    summary: `create table ${spec.physicalName}: ${createText(spec)}`,
     fields,
     table: { ...spec, tags },
   };

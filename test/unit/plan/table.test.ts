@@ -84,6 +84,9 @@ describe('table plan', () => {
     const p = plan(withTables([full, tableSpec('scratch', { removal: 'destroy' })]));
     const [alerts, scratch] = tableChanges(p);
     expect(alerts).toMatchObject({ kind: 'table.create', id: 'table.create:tasks-dev-alerts', action: 'create' });
+    expect(alerts.summary).toBe(
+      'create table tasks-dev-alerts: pk:S + sk:N, on-demand, 1 index, stream NEW_AND_OLD_IMAGES, ttl expiresAt, PITR',
+    );
     expect(alerts.fields).toEqual([
       { field: 'keys', to: 'pk:S + sk:N' },
       { field: 'billing', to: 'on-demand' },
