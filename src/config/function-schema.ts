@@ -78,7 +78,14 @@ const snsTopicArn = z
     new RegExp(`^arn:aws[a-z-]*:sns:${REGION_PART}:${ACCOUNT_PART}:[A-Za-z0-9_-]+(\\.fifo)?$`),
     'must be an SNS topic ARN (arn:aws:sns:region:account:topic)',
   );
-const snsTrigger = z.strictObject({ sns: snsTopicArn, filterPolicy: z.record(z.string(), z.unknown()).optional() });
+/** A topic's ARN, or the key of a topic in the fleet's `resources` (no `:`): validate-resources.ts checks it is one. */
+const snsTopicRef = z
+  .string()
+  .refine(
+    (s) => (s.includes(':') ? snsTopicArn.safeParse(s).success : /^[A-Za-z0-9_-]+$/.test(s)),
+    'must be an SNS topic ARN (arn:aws:sns:region:account:topic) or the key of a topic in resources',
+  );
+const snsTrigger = z.strictObject({ sns: snsTopicRef, filterPolicy: z.record(z.string(), z.unknown()).optional() });
 const trigger = z.union([scheduleTrigger, snsTrigger]);
 
 export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;

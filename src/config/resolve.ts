@@ -23,6 +23,7 @@ import {
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
+import { snsTopicArnOf } from './topic-ref.js';
 import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
 
@@ -141,7 +142,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     roleName: name,
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
-    triggers: resolveTriggers(cfg.app, opts.stage, key, fn),
+    triggers: resolveTriggers(cfg.app, opts.stage, key, fn, (ref) => snsTopicArnOf(cfg, opts.stage, region, ref)),
     vpc: fn.vpc,
     layers: (fn.layers ?? []).map((l) => resolveLayer(cfg.app, opts.stage, l, opts.root)),
     reservedConcurrency: fn.reservedConcurrency,
@@ -209,14 +210,15 @@ function splitEnvironment(
   return { environment: sortKeys(environment), ...(Object.keys(refs).length ? { envRefs: sortKeys(refs) } : {}) };
 }
 
-function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction): TriggerSpec[] {
+function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction, topicArnOf: (ref: string) => string): TriggerSpec[] {
   return (fn.triggers ?? []).map((t): TriggerSpec => {
     if ('sns' in t) {
+      const arn = topicArnOf(t.sns);
       return {
         kind: 'sns',
-        topicArn: t.sns,
+        topicArn: arn,
         ...(t.filterPolicy ? { filterPolicy: t.filterPolicy } : {}),
-        statementId: snsStatementId(t.sns),
+        statementId: snsStatementId(arn),
       };
     }
     const rule = ruleName(app, stage, key, t.name ?? shortHash(t.schedule));

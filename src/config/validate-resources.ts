@@ -50,6 +50,7 @@ export function resourceProblems(raw: unknown, stage: string): Problem[] {
   }
   if (isObj(raw.functions)) {
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...usesProblems(raw, fnKey, fn, resources));
+    for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...snsTriggerProblems(fnKey, fn, resources));
   }
   return out;
 }
@@ -202,6 +203,24 @@ function usesProblems(raw: Raw, fnKey: string, fn: Raw, resources: Map<string, R
     else mine.set(env, `uses.${key}`);
   }
   return out;
+}
+
+/** An SNS trigger that names a topic by key (no `:`) names a declared topic. */
+function snsTriggerProblems(fnKey: string, fn: Raw, resources: Map<string, Raw & { type: ResourceType }>): Problem[] {
+  if (!Array.isArray(fn.triggers)) return [];
+  const topics = [...resources].filter(([, r]) => r.type === 'topic').map(([k]) => k);
+  return fn.triggers.flatMap((t: unknown, i: number): Problem[] => {
+    const ref = isObj(t) && typeof t.sns === 'string' ? t.sns : undefined;
+    // An ARN, or a text that is neither ARN nor key, is the schema's to check.
+    if (ref === undefined || !/^[A-Za-z0-9_-]+$/.test(ref) || topics.includes(ref)) return [];
+    const guess = didYouMean(ref, topics);
+    const message = resources.has(ref)
+      ? `resources.${ref} is a ${resources.get(ref)?.type}, not a topic${hint(guess)}`
+      : guess
+        ? `no topic '${ref}' in resources${hint(guess)}`
+        : `no topic '${ref}' in resources: sns takes a topic ARN or the key of a declared topic`;
+    return [{ path: `functions.${fnKey}.triggers.${i}.sns`, message }];
+  });
 }
 
 const envWhat = (t: ResourceType) => ({ table: 'name', bucket: 'name', queue: 'URL', topic: 'ARN', secret: 'name' })[t];

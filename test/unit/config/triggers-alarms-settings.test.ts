@@ -112,7 +112,8 @@ describe('triggers, layers, alarms, async: what AWS would refuse', () => {
       'functions.detector.triggers.1': expect.stringContaining('give the schedules different names'),
       'functions.detector.triggers.2.schedule': expect.stringContaining('rate(1 minute)'),
       'functions.detector.triggers.4.sns': "'arn:aws:sns:us-east-1:123456789012:t' is already triggers.3",
-      'functions.detector.triggers.5.sns': 'must be an SNS topic ARN (arn:aws:sns:region:account:topic)',
+      'functions.detector.triggers.5.sns':
+        "no topic 'execution-trigger' in resources: sns takes a topic ARN or the key of a declared topic",
       'functions.detector.alarms.0.periodSeconds': 'a period is 10, 30 or a multiple of 60 seconds',
       'functions.detector.layers.0': expect.stringContaining('layer version ARN'),
       'functions.detector.layers.1.path': 'directory not found: layers/missing',
