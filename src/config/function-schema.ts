@@ -86,7 +86,19 @@ const snsTopicRef = z
     'must be an SNS topic ARN (arn:aws:sns:region:account:topic) or the key of a topic in resources',
   );
 const snsTrigger = z.strictObject({ sns: snsTopicRef, filterPolicy: z.record(z.string(), z.unknown()).optional() });
-const trigger = z.union([scheduleTrigger, snsTrigger]);
+/** An event source mapping from a queue of the fleet's `resources` (its key) to `live`. */
+const sqsTrigger = z.strictObject({
+  sqs: z.string().min(1, 'sqs names a queue of resources (its key)'),
+  /** Messages per invocation: 1..10,000 (a FIFO queue: up to 10); default 10. */
+  batchSize: z.number().int().min(1, 'batchSize is 1..10000').max(10000, 'batchSize is 1..10000').optional(),
+  /** Seconds Lambda gathers messages before invoking: 0..300; default 0. */
+  batchWindow: z.number().int().min(0, 'batchWindow is 0..300 seconds').max(300, 'batchWindow is 0..300 seconds').optional(),
+  /** Concurrent invocations the queue may cause: 2..1000; default Lambda's (unbounded up to the account's). */
+  maxConcurrency: z.number().int().min(2, 'maxConcurrency is 2..1000').max(1000, 'maxConcurrency is 2..1000').optional(),
+  /** Default true: the handler returns `batchItemFailures`, so one bad message does not fail the batch. */
+  reportBatchItemFailures: z.boolean().optional(),
+});
+const trigger = z.union([scheduleTrigger, snsTrigger, sqsTrigger]);
 
 export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;
 export const COMPARISON_OPERATORS = [

@@ -212,6 +212,16 @@ function splitEnvironment(
 
 function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction, topicArnOf: (ref: string) => string): TriggerSpec[] {
   return (fn.triggers ?? []).map((t): TriggerSpec => {
+    if ('sqs' in t) {
+      return {
+        kind: 'sqs',
+        queue: t.sqs,
+        batchSize: t.batchSize ?? 10,
+        batchWindowSeconds: t.batchWindow ?? 0,
+        ...(t.maxConcurrency !== undefined ? { maxConcurrency: t.maxConcurrency } : {}),
+        reportBatchItemFailures: t.reportBatchItemFailures ?? true,
+      };
+    }
     if ('sns' in t) {
       const arn = topicArnOf(t.sns);
       return {

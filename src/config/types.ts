@@ -74,7 +74,19 @@ export interface SnsSpec {
   statementId: string;
 }
 
-export type TriggerSpec = ScheduleSpec | SnsSpec;
+/** An SQS event source mapping from a queue of the fleet's `resources` to the function's `live` alias. */
+export interface SqsTriggerSpec {
+  kind: 'sqs';
+  /** The queue's key in `resources`. */
+  queue: string;
+  batchSize: number;
+  batchWindowSeconds: number;
+  maxConcurrency?: number;
+  /** FunctionResponseTypes ReportBatchItemFailures (default on). */
+  reportBatchItemFailures: boolean;
+}
+
+export type TriggerSpec = ScheduleSpec | SnsSpec | SqsTriggerSpec;
 
 /** A layer used as is (by version ARN), or built from a directory and published by ops. */
 export type LayerSpec =

@@ -24,11 +24,37 @@ export interface ActualQueue {
   tags: Record<string, string>;
 }
 
+/** The settings of an SQS event source mapping that ops manages, as ListEventSourceMappings reports them. */
+export interface QueueMappingSettings {
+  batchSize: number;
+  batchWindowSeconds: number;
+  /** ScalingConfig.MaximumConcurrency; absent: Lambda's default. */
+  maxConcurrency?: number;
+  reportBatchItemFailures: boolean;
+}
+
+/** An event source mapping from a queue to one of the stage's functions. */
+export interface ActualQueueMapping extends QueueMappingSettings {
+  uuid: string;
+  queueArn: string;
+  /** The function's name, without a qualifier (AWS reports `name:live`; moto drops the qualifier). */
+  functionName: string;
+  state: string;
+}
+
 /** The queues the read found: owned by the stage's tags, and those with a desired name but not ours. */
 export interface ActualQueues {
   owned: Record<string, ActualQueue>;
   /** By physical name: untagged, or another app's or stage's. The plan stops on them unless `adopt`. */
   unowned: Record<string, ActualQueue>;
+  /** Mappings from the stage's queues to the stage's functions (filled by the event-source kind's read). */
+  mappings?: ActualQueueMapping[];
+}
+
+/** The names of the mapping settings that differ. */
+export function mappingDiffs(want: QueueMappingSettings, have: QueueMappingSettings): (keyof QueueMappingSettings)[] {
+  const keys: (keyof QueueMappingSettings)[] = ['batchSize', 'batchWindowSeconds', 'maxConcurrency', 'reportBatchItemFailures'];
+  return keys.filter((k) => want[k] !== have[k]);
 }
 
 /** The names of the attributes that differ, in display order. */

@@ -1,5 +1,6 @@
 import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
+import { eventSource } from './event-source/index.js';
 import { lambdaFunction } from './function/index.js';
 import { functionSettings } from './function-settings/index.js';
 import { functionUrl } from './function-url/index.js';
@@ -31,6 +32,7 @@ const KINDS = [
   logGroup,
   schedule,
   subscription,
+  eventSource,
   alarm,
   httpApi,
   functionUrl,

@@ -56,7 +56,8 @@ export function desiredTriggerStatement(region: string, accountId: string, fn: F
 export function stalePermissions(ctx: PlanContext, prefix: string, covered: Set<string>) {
   const out: { fn: FunctionSpec; sid: string; statement: PolicyStatement }[] = [];
   for (const fn of ctx.deploy) {
-    const wanted = new Set(fn.triggers.map((t) => t.statementId));
+    // An SQS trigger is a mapping, not a statement: Lambda polls the queue with the function's role.
+    const wanted = new Set(fn.triggers.flatMap((t) => (t.kind === 'sqs' ? [] : [t.statementId])));
     for (const s of ctx.actual.functions[fn.name]?.aliasPolicy ?? []) {
       const sid = s.Sid ?? '';
       if (!sid.startsWith(prefix) || wanted.has(sid) || covered.has(`${fn.name}\0${sid}`)) continue;

@@ -161,7 +161,7 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
       versions: [{ version: '1', codeSha256, config: structuredClone(config) }],
       aliasPolicy: [
         ...(f.api && fn.routes.length ? [desiredApiPermission(REGION, ACCOUNT, fn.name, API_ID)] : []),
-        ...fn.triggers.map((t) => desiredTriggerStatement(REGION, ACCOUNT, fn, t)),
+        ...fn.triggers.flatMap((t) => (t.kind === 'sqs' ? [] : [desiredTriggerStatement(REGION, ACCOUNT, fn, t)])),
       ],
       ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
       ...(fn.provisionedConcurrency !== undefined ? { provisionedConcurrency: fn.provisionedConcurrency } : {}),
@@ -183,7 +183,7 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
             targets: [{ id: RULE_TARGET_ID, arn: s.targetArn, ...(s.input ? { input: s.input } : {}) }],
           },
         };
-      } else {
+      } else if (t.kind === 'sns') {
         const sub = {
           arn: `${t.topicArn}:sub-${fn.key}`,
           topicArn: t.topicArn,
