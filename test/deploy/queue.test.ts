@@ -115,6 +115,17 @@ describe('ops deploy: SQS queues', () => {
     });
   });
 
+  it('a fleet that declares no resources makes no SQS call and lists no event source mapping, on a deploy or a no-op deploy', async () => {
+    const dir = await fleetDir(uniqueApp('qnone'), HANDLER, "  functions: { worker: { handler: 'src/worker/handler.ts' } },");
+    const proxy = await emu.proxy();
+    for (let i = 0; i < 2; i++) {
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+      expect(d.code, d.stderr).toBe(0);
+    }
+    expect(proxy.requests.some((r) => r.service === 'lambda')).toBe(true);
+    expect(proxy.requests.filter((r) => r.service === 'sqs' || r.operation === 'ListEventSourceMappings')).toEqual([]);
+  });
+
   describe('a queue that exists and is not ops’s', () => {
     const app = uniqueApp('qadopt');
     const legacy = `${app}-dev-legacy`;
