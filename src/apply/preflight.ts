@@ -74,7 +74,11 @@ const DESTINATION_KIND: Record<string, RefKind> = { sqs: 'queue', sns: 'topic', 
 /** What the selected functions (and the fleet's bucket) refer to outside the fleet. Pure. */
 export function externalRefs(fleet: Fleet, fns: readonly FunctionSpec[]): ExternalRefs {
   const byArn = new Map<string, ExternalRef>();
+  // A topic the fleet declares (`resources`) is created by this deploy: nothing to check outside the fleet.
+  const declaredTopics = new Set(fleet.resources.filter((r) => r.type === 'topic').map((r) => `${fleet.region}:${r.physicalName}`));
   const add = (kind: RefKind, arn: string, at: string) => {
+    const [, , , region, , name] = arn.split(':');
+    if (kind === 'topic' && declaredTopics.has(`${region}:${name}`)) return;
     const ref = byArn.get(`${kind} ${arn}`);
     if (ref) ref.paths.push(at);
     else byArn.set(`${kind} ${arn}`, { kind, arn, paths: [at] });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { externalRefs } from '../../../src/apply/preflight.js';
 import { snsStatementId } from '../../../src/config/naming.js';
 import { bindAccount } from '../../../src/config/refs.js';
 import { resolveFleet } from '../../../src/config/resolve.js';
@@ -45,6 +46,14 @@ describe("an SNS trigger on a topic of the fleet's resources", () => {
     expect(problemsOf(config([{ sns: 'arn:aws:sns:eu-west-1:1:x' }, { sns: 'bad key!' }]))).toEqual([
       'functions.api.triggers.0.sns: must be an SNS topic ARN (arn:aws:sns:region:account:topic) or the key of a topic in resources',
       'functions.api.triggers.1.sns: must be an SNS topic ARN (arn:aws:sns:region:account:topic) or the key of a topic in resources',
+    ]);
+  });
+
+  it('the preflight checks no declared topic (the deploy creates it), only topics outside the fleet', () => {
+    const raw = config([{ sns: 'alerts' }, { sns: 'arn:aws:sns:eu-west-1:111122223333:other' }]);
+    const fleet = resolveFleet(fleetSchema.parse(raw), opts);
+    expect(externalRefs(fleet, fleet.functions).refs.map((r) => [r.kind, r.arn])).toEqual([
+      ['topic', 'arn:aws:sns:eu-west-1:111122223333:other'],
     ]);
   });
 });
