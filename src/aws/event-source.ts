@@ -3,7 +3,7 @@ import { LIVE_ALIAS } from '../config/naming.js';
 import type { ActualQueueMapping, QueueMappingSettings } from '../model/queue.js';
 import type { Aws } from './clients.js';
 import { isConflict, orNotFound } from './errors.js';
-import { read, withConflictRetry } from './retry.js';
+import { read, withConflictRetry, withRolePropagationRetry } from './retry.js';
 
 /** SQS event source mappings to a function's `live` alias: list by queue, create, update, delete. */
 
@@ -52,16 +52,22 @@ export async function createQueueMapping(aws: Aws, queueArn: string, functionNam
   const lambda = await aws.lambda();
   try {
     const input = settingsInput(s);
-    const made = await aws.write(() =>
-      lambda.createEventSourceMapping({
-        EventSourceArn: queueArn,
-        FunctionName: `${functionName}:${LIVE_ALIAS}`,
-        Enabled: true,
-        BatchSize: input.BatchSize,
-        MaximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds,
-        ...(s.maxConcurrency ? { ScalingConfig: input.ScalingConfig } : {}),
-        FunctionResponseTypes: [...input.FunctionResponseTypes],
-      }),
+    // Lambda checks at once that the role may receive from the queue: a grant just added is waited for.
+    const made = await withRolePropagationRetry(
+      () =>
+        aws.write(() =>
+          lambda.createEventSourceMapping({
+            EventSourceArn: queueArn,
+            FunctionName: `${functionName}:${LIVE_ALIAS}`,
+            Enabled: true,
+            BatchSize: input.BatchSize,
+            MaximumBatchingWindowInSeconds: input.MaximumBatchingWindowInSeconds,
+            ...(s.maxConcurrency ? { ScalingConfig: input.ScalingConfig } : {}),
+            FunctionResponseTypes: [...input.FunctionResponseTypes],
+          }),
+        ),
+      undefined,
+      aws.retry,
     );
     return made.UUID ?? '';
   } catch (error) {
