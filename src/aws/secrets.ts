@@ -1,4 +1,5 @@
 import { foreignEntry, notOwnedReason } from '../config/naming.js';
+import { UserError } from '../errors.js';
 import type { Actual } from '../model/actual.js';
 import { type ActualSecret, type ActualSecrets, SECRET_RECOVERY_DAYS } from '../model/secret.js';
 import type { Aws } from './clients.js';
@@ -118,8 +119,11 @@ export async function createSecret(aws: Aws, s: SecretCreate): Promise<string> {
     if (nameOf(error) !== 'ResourceExistsException') throw error;
     const there = await describeSecret(aws, s.name);
     const same = there && Object.entries(s.tags).every(([k, v]) => there.tags[k] === v);
-    if (!same || there.deletedDate) throw error;
-    return there.arn;
+    if (same && !there.deletedDate) return there.arn;
+    // Made by someone else since the plan read (or ours, scheduled for deletion): never taken over here.
+    throw new UserError(`secret ${s.name} exists, not managed by ops${there?.deletedDate ? ' (scheduled for deletion)' : ''}`, {
+      hint: 'run the command again: the plan reads it and stops, or adopts it when the config says adopt: true',
+    });
   }
 }
 

@@ -221,6 +221,38 @@ describe('ops deploy: topics and secrets', () => {
     });
   });
 
+  describe("a secret with removal: 'destroy'", () => {
+    const app = uniqueApp('tpsd');
+    const secret = `${app}-${stage}-token`;
+    let dir: string;
+    const ops = (args: string[], stdin?: string) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv, stdin });
+
+    beforeAll(async () => {
+      dir = await fleetDir(
+        app,
+        HANDLER,
+        "  resources: { token: { type: 'secret', removal: 'destroy' } },\n  functions: { worker: { handler: 'src/worker/handler.ts' } },",
+      );
+    });
+
+    it('is tagged so; a confirmed destroy schedules its deletion (recoverable), and declaring it again restores it with its value', async () => {
+      expect((await ops(['deploy', '--yes'])).code).toBe(0);
+      expect(await secretTags(secret)).toMatchObject({ 'ops:removal': 'destroy' });
+      expect((await ops(['secrets', 'set', 'token', '--stdin'], 's3cr3t')).code).toBe(0);
+      const d = await ops(['destroy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.stdout + d.stderr).toContain(`delete secret ${secret} (removal: destroy): recoverable for 30 days`);
+      expect((await describeSecret(secret))?.DeletedDate).toBeDefined();
+
+      const plan = await ops(['plan', '--json']);
+      expect((plan.json().changes as { id: string }[]).map((c) => c.id)).toContain(`secret.restore:${secret}`);
+      expect((await ops(['deploy', '--yes'])).code).toBe(0);
+      expect((await describeSecret(secret))?.DeletedDate).toBeUndefined();
+      expect((await sm().send(new GetSecretValueCommand({ SecretId: secret }))).SecretString).toBe('s3cr3t');
+      expect((await ops(['plan'])).stdout).toContain('No changes');
+    });
+  });
+
   it('a fleet that declares no resources makes no SNS or Secrets Manager call, on a deploy or a no-op deploy', async () => {
     const dir = await fleetDir(uniqueApp('tpsn'), HANDLER, "  functions: { worker: { handler: 'src/worker/handler.ts' } },");
     const proxy = await emu.proxy();
