@@ -1,6 +1,6 @@
 import type { FunctionUrlSpec } from './function-url.js';
-import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { EnvRef } from './refs.js';
+import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
 
 export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
