@@ -1,5 +1,6 @@
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
@@ -73,6 +74,15 @@ describe('ops deploy: SQS triggers', () => {
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'],
       Resource: queueArn,
     });
+    // A message sent to the queue reaches the function through the mapping: moto invokes it at once and, the
+    // invocation succeeding, deletes the message (AWS polls within seconds; the effect is the same).
+    const sqs = new SQSClient(emu.clientConfig);
+    const QueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl;
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ job: 1 }) }));
+    const left = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    expect(left.Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
     const again = await ops(['plan']);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('No changes');
