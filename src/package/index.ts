@@ -126,18 +126,23 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
     }
   }
   const built = new Map<FunctionSpec, Artifact>();
+  // Notices wait for every build, then go out in the functions' order: builds run at once, and output that
+  // depends on which finished first would differ from run to run.
+  const notices = new Map<FunctionSpec, string[]>();
   let next = 0;
   const worker = async () => {
     while (next < leaders.length) {
       const fn = leaders[next++];
+      const notice = (msg: string) => notices.set(fn, [...(notices.get(fn) ?? []), msg]);
       try {
-        built.set(fn, await buildFunction(fn, opts));
+        built.set(fn, await buildFunction(fn, { ...opts, notice }));
       } catch (error) {
         failures.push({ key: fn.key, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, leaders.length) }, worker));
+  for (const fn of leaders) for (const msg of notices.get(fn) ?? []) (opts.notice ?? opts.log)?.(msg);
   const results: Artifact[] = [];
   for (const fn of fns) {
     const leader = sharing.get(fn);
