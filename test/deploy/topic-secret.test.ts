@@ -1,4 +1,5 @@
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { secret as readSecret, resetParams } from '../../src/functions/_shared/params.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
@@ -79,7 +81,7 @@ describe('ops deploy: topics and secrets', () => {
     },
     creds: { type: 'secret', description: 'cognito client' },
   },
-  functions: { worker: { handler: 'src/worker/handler.ts', triggers: [{ sns: 'alerts' }] } },`,
+  functions: { worker: { handler: 'src/worker/handler.ts', triggers: [{ sns: 'alerts' }], uses: { creds: 'read', alerts: 'publish' } } },`,
       );
     });
 
@@ -119,7 +121,7 @@ describe('ops deploy: topics and secrets', () => {
       expect(await describeSecret(secret).then((x) => Object.keys(x?.VersionIdsToStages ?? {}))).toEqual([]);
 
       const before = await ops(['secrets', 'list', '--json']);
-      expect(before.json().secrets).toEqual([{ key: 'creds', name: secret, status: 'empty', readers: [] }]);
+      expect(before.json().secrets).toEqual([{ key: 'creds', name: secret, status: 'empty', readers: ['worker'] }]);
 
       const set = await ops(['secrets', 'set', 'creds', '--stdin'], 'hunter2\n');
       expect(set.code, set.stderr).toBe(0);
@@ -127,7 +129,7 @@ describe('ops deploy: topics and secrets', () => {
       expect((await sm().send(new GetSecretValueCommand({ SecretId: secret }))).SecretString).toBe('hunter2');
 
       const list = await ops(['secrets', 'list', '--json']);
-      expect(list.json().secrets).toEqual([{ key: 'creds', name: secret, status: 'set', readers: [] }]);
+      expect(list.json().secrets).toEqual([{ key: 'creds', name: secret, status: 'set', readers: ['worker'] }]);
       expect(list.stdout).not.toContain('hunter2');
       // Replacing a value asks first: without a terminal, --yes.
       const replace = await ops(['secrets', 'set', 'creds', '--stdin'], 'other');
@@ -135,6 +137,27 @@ describe('ops deploy: topics and secrets', () => {
       expect((await sm().send(new GetSecretValueCommand({ SecretId: secret }))).SecretString).toBe('hunter2');
       // The value is not deployment state: the next plan is still empty.
       expect((await ops(['plan'])).stdout).toContain('No changes');
+    });
+
+    it('the function that uses the secret finds its name in CREDS_SECRET_NAME, may read exactly it, and the helper reads the value', async () => {
+      const cfg = await new LambdaClient(emu.clientConfig).send(new GetFunctionConfigurationCommand({ FunctionName: fn }));
+      const vars = cfg.Environment?.Variables ?? {};
+      expect(vars.CREDS_SECRET_NAME).toBe(secret);
+      expect(vars.ALERTS_TOPIC_ARN).toBe(topicArn);
+      const roleName = cfg.Role?.split('/').pop() ?? '';
+      const policy = await new IAMClient(emu.clientConfig).send(
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'ops-function' }),
+      );
+      const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '{}')).Statement as {
+        Action: string | string[];
+        Resource: string | string[];
+      }[];
+      const reads = statements.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+      expect(reads.map((st) => st.Resource)).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${secret}-??????`]);
+      // What the handler does with that variable: the value `ops secrets set` stored.
+      emu.stubEnv({ ...emu.env, CREDS_SECRET_NAME: vars.CREDS_SECRET_NAME, OPS_SECRET_VALUE_CREDS: undefined });
+      resetParams();
+      expect(await readSecret('creds')).toBe('hunter2');
     });
 
     it('a subscription removed from the config is unsubscribed; one made by hand on the topic is left alone', async () => {
