@@ -51,6 +51,7 @@ export function resourceProblems(raw: unknown, stage: string): Problem[] {
   if (isObj(raw.functions)) {
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...usesProblems(raw, fnKey, fn, resources));
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...snsTriggerProblems(fnKey, fn, resources));
+    for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...sqsTriggerProblems(raw, fnKey, fn, resources));
   }
   return out;
 }
@@ -255,3 +256,32 @@ function configuredEnv(raw: Raw, fn: Raw): Map<string, string> {
 }
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * An SQS trigger names a declared queue whose visibility timeout is at least the function's timeout: a
+ * shorter one lets a message reappear while the function still works on it (AWS refuses the mapping).
+ */
+function sqsTriggerProblems(raw: Raw, fnKey: string, fn: Raw, resources: Map<string, Raw & { type: ResourceType }>): Problem[] {
+  if (!Array.isArray(fn.triggers)) return [];
+  const queues = [...resources].filter(([, r]) => r.type === 'queue').map(([k]) => k);
+  // resolve.ts's DEFAULTS.timeout (30); importing it would close a cycle through validate.ts.
+  const timeout: number = [fn.timeout, isObj(raw.defaults) ? raw.defaults.timeout : undefined].find((t) => typeof t === 'number') ?? 30;
+  return fn.triggers.flatMap((t: unknown, i: number): Problem[] => {
+    const ref = isObj(t) && typeof t.sqs === 'string' ? t.sqs : undefined;
+    if (ref === undefined) return [];
+    const path = `functions.${fnKey}.triggers.${i}.sqs`;
+    const q = resources.get(ref);
+    if (q?.type !== 'queue') {
+      const what = q ? `resources.${ref} is a ${q.type}, not a queue` : `no queue '${ref}' in resources`;
+      return [{ path, message: `${what}${hint(didYouMean(ref, queues))}` }];
+    }
+    const visibility = typeof q.visibilityTimeout === 'number' ? q.visibilityTimeout : 30;
+    if (visibility >= timeout) return [];
+    return [
+      {
+        path,
+        message: `queue ${ref}'s visibilityTimeout (${visibility}s) is shorter than the function's timeout (${timeout}s): set it to at least ${6 * timeout} (6× the timeout, as AWS advises)`,
+      },
+    ];
+  });
+}

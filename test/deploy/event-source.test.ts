@@ -42,7 +42,7 @@ describe('ops deploy: SQS triggers', () => {
     const d = await ops(['deploy', '--yes']);
     expect(d.code).not.toBe(0);
     expect(d.stderr).toContain(
-      "functions.worker.triggers: queue jobs has a visibility timeout of 180s, shorter than worker's timeout of 200s",
+      "functions.worker.triggers.0.sqs: queue jobs's visibilityTimeout (180s) is shorter than the function's timeout (200s): set it to at least 1200",
     );
     expect(await mappings()).toEqual([]);
     await edit(`${dir}/ops.config.ts`, (t) => t.replace('timeout: 200,', 'timeout: 30,'));
