@@ -244,6 +244,26 @@ describe('ops deploy: topics and secrets', () => {
     });
   });
 
+  it('a FIFO topic (name ending in .fifo) takes content-based deduplication on and off in place', async () => {
+    const app = uniqueApp('tpsf');
+    const arn = `arn:aws:sns:us-east-1:${ACCOUNT}:${app}-${stage}-orders.fifo`;
+    const dir = await fleetDir(
+      app,
+      HANDLER,
+      "  resources: { orders: { type: 'topic', fifo: true, contentBasedDeduplication: true } },\n  functions: { worker: { handler: 'src/worker/handler.ts' } },",
+    );
+    const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    const attrs = async () => (await sns().send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes ?? {};
+    expect((await ops(['deploy', '--yes'])).code).toBe(0);
+    expect(await attrs()).toMatchObject({ FifoTopic: 'true', ContentBasedDeduplication: 'true' });
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace('contentBasedDeduplication: true', 'contentBasedDeduplication: false'));
+    const plan = await ops(['plan', '--json']);
+    expect((plan.json().changes as { id: string }[]).map((c) => c.id)).toEqual([`topic.update:${app}-${stage}-orders.fifo`]);
+    expect((await ops(['deploy', '--yes'])).code).toBe(0);
+    expect((await attrs()).ContentBasedDeduplication).toBe('false');
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+
   describe("a secret with removal: 'destroy'", () => {
     const app = uniqueApp('tpsd');
     const secret = `${app}-${stage}-token`;
