@@ -1,9 +1,9 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
 import type { ActualFunctionUrl } from './function-url.js';
-import type { ActualSecrets } from './secret.js';
-import type { ActualTopics } from './topic.js';
-import type { ActualTable } from './table.js';
 import type { ActualQueues } from './queue.js';
+import type { ActualSecrets } from './secret.js';
+import type { ActualTable } from './table.js';
+import type { ActualTopics } from './topic.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
 export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources'>>;
