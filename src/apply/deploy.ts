@@ -1,6 +1,5 @@
 import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
-import { readFunction } from '../aws/lambda-read.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
@@ -9,8 +8,7 @@ import type { Actual } from '../model/actual.js';
 import { type Artifact, buildFleet, limitsFor } from '../package/index.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
 import type { ArtifactRef, Change, Plan } from '../plan/types.js';
-import { readActual } from '../resources/read.js';
-import { isFunctionLocal } from '../resources/registry.js';
+import { readActual, verificationRead } from '../resources/read.js';
 import { functionUrlsOf } from '../ui/function-urls.js';
 import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
@@ -104,33 +102,6 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // The verification read is the freshest view of AWS: the summary's Function URLs (made by this run too) come from it.
   pc.replan = async (applied: Change[] = []) => planFrom((pc.actual = await verificationRead(aws, fleet, before, applied)));
   return pc;
-}
-
-/**
- * AWS as it is after an apply. When every change applied was to one function's own code, configuration,
- * tags, alias or versions (a code change, the usual deploy), only those functions are read again; the rest
- * of the stage is as it was read before the apply, under the lease, which no other run held until this run's
- * writes were done (a run that writes after them is after this one, whose summary is about its own apply).
- * Anything else, or a function gone or no longer ours, and the whole stage is read again.
- */
-async function verificationRead(aws: Aws, fleet: Fleet, before: Actual, applied: Change[]): Promise<Actual> {
-  const local = applied.length > 0 && applied.every((c) => isFunctionLocal(c.kind));
-  if (!local) return readActual(aws, fleet);
-  const names = [...new Set(applied.map((c) => (c as { name: string }).name))];
-  const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet)));
-  const functions = { ...before.functions };
-  for (const f of fresh) {
-    if (!f || 'reason' in f) return readActual(aws, fleet);
-    // Provisioned concurrency and async settings are read beside the stage's other settings; none of these changes touched them.
-    const had = before.functions[f.name];
-    functions[f.name] = {
-      ...f,
-      ...(had?.provisionedConcurrency !== undefined ? { provisionedConcurrency: had.provisionedConcurrency } : {}),
-      ...(had?.asyncConfig ? { asyncConfig: had.asyncConfig } : {}),
-      ...(!f.url && had?.url ? { url: had.url } : {}),
-    };
-  }
-  return { ...before, functions };
 }
 
 /**

@@ -53,3 +53,13 @@ export function awsFor(ctx: Context, fleet: Fleet): Aws {
     debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
   });
 }
+
+/** Runs `fn` with the fleet's AWS clients, closed after it whatever happens. */
+export async function withAws<T>(ctx: Context, fleet: Fleet, fn: (aws: Aws) => Promise<T>): Promise<T> {
+  const aws = awsFor(ctx, fleet);
+  try {
+    return await fn(aws);
+  } finally {
+    aws.destroy();
+  }
+}

@@ -11,7 +11,7 @@ import {
   type StoredParam,
 } from '../aws/ssm.js';
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
+import { loadFleetFor, selectFunctions, withAws } from '../cli/setup.js';
 import { ownershipTags, paramPrefix } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError, UserError } from '../errors.js';
@@ -60,15 +60,6 @@ export interface ParamsForceOptions {
 async function withFleetAws<T>(ctx: Context, fn: (fleet: Fleet, aws: Aws) => Promise<T>): Promise<T> {
   const fleet = await loadFleetFor(ctx);
   return withAws(ctx, fleet, (aws) => fn(fleet, aws));
-}
-
-async function withAws<T>(ctx: Context, fleet: Fleet, fn: (aws: Aws) => Promise<T>): Promise<T> {
-  const aws = awsFor(ctx, fleet);
-  try {
-    return await fn(aws);
-  } finally {
-    aws.destroy();
-  }
 }
 
 /** `ops params set <name> [value]`: created, updated (after a confirm) or unchanged; never the value. */

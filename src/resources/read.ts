@@ -1,7 +1,9 @@
 import type { Aws } from '../aws/clients.js';
+import { readFunction } from '../aws/lambda-read.js';
 import type { Actual, ReadScope } from '../model/actual.js';
+import type { Change } from '../plan/types.js';
 import type { KindRead, ReadContext } from './kind.js';
-import { RESOURCE_KINDS } from './registry.js';
+import { isFunctionLocal, RESOURCE_KINDS } from './registry.js';
 
 export interface ReadOptions {
   /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */
@@ -43,4 +45,31 @@ export async function readActual(aws: Aws, scope: ReadScope, opts: ReadOptions =
     actual.foreign.push(...(part.foreign ?? []));
   }
   return actual;
+}
+
+/**
+ * AWS as it is after an apply. When every change applied was to one function's own code, configuration,
+ * tags, alias or versions (a code change, the usual deploy), only those functions are read again; the rest
+ * of the stage is as it was read before the apply, under the lease, which no other run held until this run's
+ * writes were done (a run that writes after them is after this one, whose summary is about its own apply).
+ * Anything else, or a function gone or no longer ours, and the whole stage is read again.
+ */
+export async function verificationRead(aws: Aws, fleet: ReadScope, before: Actual, applied: Change[]): Promise<Actual> {
+  const local = applied.length > 0 && applied.every((c) => isFunctionLocal(c.kind));
+  if (!local) return readActual(aws, fleet);
+  const names = [...new Set(applied.map((c) => (c as { name: string }).name))];
+  const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet)));
+  const functions = { ...before.functions };
+  for (const f of fresh) {
+    if (!f || 'reason' in f) return readActual(aws, fleet);
+    // Provisioned concurrency and async settings are read beside the stage's other settings; none of these changes touched them.
+    const had = before.functions[f.name];
+    functions[f.name] = {
+      ...f,
+      ...(had?.provisionedConcurrency !== undefined ? { provisionedConcurrency: had.provisionedConcurrency } : {}),
+      ...(had?.asyncConfig ? { asyncConfig: had.asyncConfig } : {}),
+      ...(!f.url && had?.url ? { url: had.url } : {}),
+    };
+  }
+  return { ...before, functions };
 }

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Aws } from '../aws/clients.js';
 import { describeSecret, putSecretValue } from '../aws/secrets.js';
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor } from '../cli/setup.js';
+import { loadFleetFor, withAws } from '../cli/setup.js';
 import { didYouMean, notOwnedReason } from '../config/naming.js';
 import type { SecretSpec } from '../config/resources.js';
 import type { Fleet } from '../config/types.js';
@@ -39,15 +38,6 @@ export function findSecret(fleet: Fleet, key: string): SecretSpec {
         ? `secrets: ${all.map((s) => s.key).join(', ')}`
         : "declare it: resources: { creds: { type: 'secret' } }",
   });
-}
-
-async function withAws<T>(ctx: Context, fleet: Fleet, fn: (aws: Aws) => Promise<T>): Promise<T> {
-  const aws = awsFor(ctx, fleet);
-  try {
-    return await fn(aws);
-  } finally {
-    aws.destroy();
-  }
 }
 
 const chompNewline = (s: string) => s.replace(/\r?\n$/, '');
