@@ -1,5 +1,6 @@
 import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
+import { bucket } from './bucket/index.js';
 import { eventSource } from './event-source/index.js';
 import { lambdaFunction } from './function/index.js';
 import { functionSettings } from './function-settings/index.js';
@@ -23,6 +24,7 @@ import { topic } from './topic/index.js';
 const KINDS = [
   role,
   table,
+  bucket,
   queue,
   topic,
   secret,
