@@ -12,7 +12,7 @@ export interface NewFunctionOptions {
   /** `GET /path`: makes it an HTTP function with that route. */
   route?: string;
   /** What invokes it; shapes the handler and the sample event. */
-  event?: 'http' | 'sns' | 'schedule' | 'direct';
+  event?: 'http' | 'sns' | 'schedule' | 'direct' | 'sqs' | 'dynamodb' | 's3' | 'eventbridge';
 }
 
 const newFunction = defineCommand<NewFunctionOptions>({
@@ -28,14 +28,15 @@ const newFunction = defineCommand<NewFunctionOptions>({
     { flags: '--route <route>', description: 'HTTP route, e.g. "GET /users/{id}" (implies --event http)' },
     {
       flags: '--event <kind>',
-      description: 'what invokes it (default: http with --route, else direct)',
-      choices: ['http', 'sns', 'schedule', 'direct'],
+      description: 'what invokes it, with a sample event of that shape (default: http with --route, else direct)',
+      choices: ['http', 'sns', 'schedule', 'direct', 'sqs', 'dynamodb', 's3', 'eventbridge'],
     },
   ],
   examples: [
     'ops new function send-email',
     'ops new function users --route "GET /users/{id}"',
     'ops new function nightly-report --runtime python3.12 --event schedule',
+    'ops new function process-jobs --event sqs',
   ],
   async run(ctx, args, opts) {
     const s = await import('../scaffold/index.js');
@@ -94,12 +95,12 @@ const newFunction = defineCommand<NewFunctionOptions>({
       });
     }
 
-    const edit = s.insertFunction(source, name, plan.entry);
+    const edit = s.insertFunction(source, name, plan.entry, plan.triggerHint);
     // A helper the fleet already has (its own, maybe edited) is kept.
     const files = plan.files.filter((f) => !(f.shared && s.existingPaths(root, [f.path]).length));
     const written = await s.writeNewFiles(root, files);
     if (edit.ok) await writeFile(configPath, edit.source);
-    const snippet = edit.ok ? undefined : s.entrySnippet(name, plan.entry);
+    const snippet = edit.ok ? undefined : s.entrySnippet(name, plan.entry, plan.triggerHint);
 
     if (!edit.ok) ctx.log.warn(`did not edit ${configName}: ${edit.reason}`);
     const next = s.newFunctionNextSteps({ name, event: plan.event, eventFile: path.relative(ctx.cwd, path.join(root, plan.eventFile)) });
@@ -109,6 +110,7 @@ const newFunction = defineCommand<NewFunctionOptions>({
         ...plan.entry,
         language: plan.language,
         event: plan.event,
+        ...(plan.triggerHint ? { trigger: plan.triggerHint } : {}),
         files: written,
         config: configPath,
         configUpdated: edit.ok,

@@ -73,7 +73,7 @@ export interface EntryStyle {
 }
 
 /** The entry as config source, one property a line, each line indented by `style.indent`. */
-export function renderEntry(key: string, entry: FunctionEntry, style: EntryStyle): string {
+export function renderEntry(key: string, entry: FunctionEntry, style: EntryStyle, comment?: string): string {
   const q = (s: string) =>
     `${style.quote}${s.replace(/\\/g, '\\\\').replace(new RegExp(style.quote, 'g'), `\\${style.quote}`)}${style.quote}`;
   const props: string[] = [`handler: ${q(entry.handler)}`];
@@ -81,6 +81,7 @@ export function renderEntry(key: string, entry: FunctionEntry, style: EntryStyle
   if (entry.routes?.length) props.push(`routes: [${entry.routes.map(q).join(', ')}]`);
   const comma = style.trailingComma ? ',' : '';
   const inner = props.map((p, i) => `${style.indent}${style.unit}${p}${i < props.length - 1 ? ',' : comma}`);
+  if (comment) inner.push(`${style.indent}${style.unit}// ${comment}`);
   const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : q(key);
   return [`${style.indent}${name}: {`, ...inner, `${style.indent}}${comma}`].join('\n');
 }
@@ -93,7 +94,7 @@ export type InsertResult = { ok: true; source: string } | { ok: false; reason: s
  * file's indentation, quotes and trailing commas. Refuses (without editing) when the
  * object cannot be found with confidence or the key is already there.
  */
-export function insertFunction(src: string, key: string, entry: FunctionEntry): InsertResult {
+export function insertFunction(src: string, key: string, entry: FunctionEntry, comment?: string): InsertResult {
   const block = findFunctionsBlock(src);
   if ('error' in block) return { ok: false, reason: block.error };
   if (block.keys.includes(key)) return { ok: false, reason: `function '${key}' is already in the config` };
@@ -107,7 +108,7 @@ export function insertFunction(src: string, key: string, entry: FunctionEntry): 
     quote: block.quote,
     trailingComma: block.lastEnd === undefined || block.trailingComma,
   };
-  const text = renderEntry(key, entry, style);
+  const text = renderEntry(key, entry, style, comment);
   let out = closeOnOwnLine
     ? `${src.slice(0, lineStart)}${text}\n${src.slice(lineStart)}`
     : `${src.slice(0, block.close).trimEnd()}\n${text}\n${outer}${src.slice(block.close)}`;
@@ -116,8 +117,8 @@ export function insertFunction(src: string, key: string, entry: FunctionEntry): 
 }
 
 /** The snippet to paste by hand when the config cannot be edited safely. */
-export function entrySnippet(key: string, entry: FunctionEntry): string {
-  return renderEntry(key, entry, { indent: '    ', unit: '  ', quote: "'", trailingComma: true });
+export function entrySnippet(key: string, entry: FunctionEntry, comment?: string): string {
+  return renderEntry(key, entry, { indent: '    ', unit: '  ', quote: "'", trailingComma: true }, comment);
 }
 
 const isPunct = (t: Token | undefined, v: string) => t?.kind === 'punct' && t.value === v;

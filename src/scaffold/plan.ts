@@ -9,10 +9,45 @@ export interface FileToWrite {
 }
 
 /** Sample event (and handler shape) of a new function. */
-export const EVENT_KINDS = ['http', 'sns', 'schedule', 'direct'] as const;
+export const EVENT_KINDS = ['http', 'sns', 'schedule', 'direct', 'sqs', 'dynamodb', 's3', 'eventbridge'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-const EVENT_FILES: Record<EventKind, string> = { http: 'http-api.json', sns: 'sns.json', schedule: 'schedule.json', direct: 'direct.json' };
+const EVENT_FILES: Record<EventKind, string> = {
+  http: 'http-api.json',
+  sns: 'sns.json',
+  schedule: 'schedule.json',
+  direct: 'direct.json',
+  sqs: 'sqs.json',
+  dynamodb: 'dynamodb.json',
+  s3: 's3.json',
+  eventbridge: 'eventbridge.json',
+};
+
+/**
+ * What the sample of an event source must give, so `ops smoke --local` runs it from the start: an SQS
+ * handler reports no failed message, the others only must not throw.
+ */
+const EVENT_EXPECTATIONS: Partial<Record<EventKind, object>> = {
+  sqs: { body: { batchItemFailures: [] } },
+  dynamodb: { noError: true },
+  s3: { noError: true },
+  eventbridge: { noError: true },
+};
+
+/**
+ * The trigger a source needs, written into the new entry as a comment: it names a resource (or a pattern)
+ * only the user knows, and a placeholder left live would fail the config until filled in.
+ */
+const TRIGGER_HINTS: Partial<Record<EventKind, string>> = {
+  sqs: "triggers: [{ sqs: '<queue key in resources>' }],",
+  dynamodb: "triggers: [{ dynamodb: '<table key in resources>' }],",
+  s3: "triggers: [{ s3: '<bucket key in resources>', events: ['s3:ObjectCreated:*'] }],",
+  eventbridge: "triggers: [{ eventPattern: { source: ['<source>'], 'detail-type': ['<detail type>'] } }],",
+};
+
+/** The shared TypeScript SQS batch helper (a copy of the repo fleet's), and where a fleet keeps it. */
+export const NODE_SQS_HELPER = 'functions/typescript/sqs.ts';
+export const NODE_SQS_HELPER_PATH = 'src/functions/_shared/sqs.ts';
 
 /** What `ops new function` adds under `functions:` in the config. */
 export interface FunctionEntry {
@@ -45,6 +80,8 @@ export interface NewFunctionPlan {
   eventFile: string;
   event: EventKind;
   language: 'node' | 'python';
+  /** A `triggers` line written into the entry commented out, for the user to fill in (event sources). */
+  triggerHint?: string;
 }
 
 /** The Python twin of the params helper (a copy of the repo fleet's `ops_params.py`), written as it is. */
@@ -79,13 +116,17 @@ export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): Ne
   } else {
     files.push({ path: `${dir}/handler.ts`, contents: renderTemplate(read(`functions/typescript/handler${suffix}.ts`), vars) });
     files.push({ path: NODE_PARAMS_HELPER_PATH, contents: read(NODE_PARAMS_HELPER), shared: true });
+    if (event === 'sqs') files.push({ path: NODE_SQS_HELPER_PATH, contents: read(NODE_SQS_HELPER), shared: true });
     handler = `${dir}/handler.ts`;
   }
   files.push({ path: eventFile, contents: sampleEvent(event, read(`events/${EVENT_FILES[event]}`), vars, route) });
+  const expectation = EVENT_EXPECTATIONS[event];
+  if (expectation)
+    files.push({ path: eventFile.replace(/\.json$/, '.expect.json'), contents: `${JSON.stringify(expectation, null, 2)}\n` });
   const entry: FunctionEntry = { handler };
   if (o.runtime) entry.runtime = o.runtime;
   if (route) entry.routes = [route];
-  return { files, entry, dir, eventFile, event, language };
+  return { files, entry, dir, eventFile, event, language, triggerHint: TRIGGER_HINTS[event] };
 }
 
 export interface InitOptions {

@@ -22,8 +22,17 @@ export function newFunctionNextSteps(o: { name: string; event: EventKind; eventF
   if (o.event === 'sns')
     return { commands, hint: `subscribe it to a topic: triggers: [{ sns: 'arn:aws:sns:<region>:<account>:<topic>' }]` };
   if (o.event === 'schedule') return { commands, hint: `schedule it: triggers: [{ schedule: 'rate(5 minutes)' }]` };
+  const source = SOURCE_HINTS[o.event];
+  if (source) return { commands: [...commands, 'ops smoke --local'], hint: source };
   return { commands };
 }
+
+const SOURCE_HINTS: Partial<Record<EventKind, string>> = {
+  sqs: 'declare the queue under resources, then fill in the commented triggers line of the new entry',
+  dynamodb: 'declare the table (with a stream) under resources, then fill in the commented triggers line of the new entry',
+  s3: 'declare the bucket under resources, then fill in the commented triggers line of the new entry',
+  eventbridge: 'fill in the commented triggers line of the new entry with the pattern of the events to receive',
+};
 
 /** Talk for stderr: a heading and indented commands. */
 export function renderNextSteps(commands: string[], c: ChalkInstance, hint?: string): string[] {
