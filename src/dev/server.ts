@@ -121,7 +121,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const port = address.port;
   const baseUrl = `http://${address.address}:${port}`;
   const prepare = async (fn: FunctionSpec) => {
-    const { worker, params } = await prepareLocalFunction(fleet, fn, {
+    const { worker, params, uses } = await prepareLocalFunction(fleet, fn, {
       env: opts.env,
       endpointUrl: opts.endpointUrl,
       apiUrl: baseUrl,
@@ -130,13 +130,15 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       onWarning: hooks.warn,
     });
     Object.assign(worker.env, opts.envOverrides);
-    return { worker, params };
+    return { worker, params, uses };
   };
 
   const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
   await Promise.all(
     fns.map(async (fn) => {
-      const { worker, params } = await prepare(fn);
+      const { worker, params, uses } = await prepare(fn);
+      // Once, at start: a rebuild points at the same resources.
+      if (uses.note) hooks.info?.(uses.note);
       if (params.missing.length) {
         const where = params.source ? `in ${params.source}` : `(no .env.${fleet.stage} file)`;
         hooks.warn?.(`${fn.key} reads ${params.missing.join(', ')}, not set ${where}: the handler will look them up in SSM`);

@@ -85,7 +85,7 @@ async function invokeDeployed(ctx: Context, fleet: Fleet, fn: FunctionSpec, even
 async function invokeLocal(ctx: Context, fleet: Fleet, fn: FunctionSpec, resolved: ResolvedEvent, opts: InvokeOptions): Promise<number> {
   const overrides = parseEnvPairs(opts.env ?? []);
   const json = ctx.global.json;
-  const { worker, params } = await prepareLocalFunction(fleet, fn, {
+  const { worker, params, uses } = await prepareLocalFunction(fleet, fn, {
     env: ctx.env,
     endpointUrl: ctx.global.endpointUrl,
     log: (m) => ctx.log.debug(m),
@@ -101,6 +101,7 @@ async function invokeLocal(ctx: Context, fleet: Fleet, fn: FunctionSpec, resolve
   } else if (params.source && fn.params.length) {
     ctx.log.info(ctx.color.dim(`params from ${params.source}`));
   }
+  if (uses.note) ctx.log.info(ctx.color.dim(uses.note));
   ctx.log.info(ctx.color.dim(`invoking ${fn.key} locally (${fn.runtime}) with ${resolved.source}`));
   const result = await invokeOnce(worker, { event: resolved.event });
   if (json) {

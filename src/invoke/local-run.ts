@@ -11,6 +11,7 @@ import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
 import { hasAwsCredentials, prepareLocalLayers, withinBudget } from './local-layers.js';
 import { localRefValues } from './local-refs.js';
+import { localResourceEnv } from './local-uses.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
 const AWS_PASS_THROUGH = [
@@ -130,9 +131,10 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
   const { codeDir } = await prepareCodeDir({ zipPath: artifact.zipPath, runDir, key: fn.key });
   if (fn.language === 'node' && !fn.bundle.bundleAwsSdk) await provideAwsSdk(runDir, fleet.root, opsAwsSdkDir());
   const optDir = await prepareLocalLayers(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log, warn: opts.onWarning });
-  const [params, refs] = await Promise.all([
+  const [params, refs, uses] = await Promise.all([
     localParams(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, log: opts.log }),
     localRefValues(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, apiUrl: opts.apiUrl, warn: opts.onWarning }),
+    localResourceEnv(fleet, fn, { env: opts.env, endpointUrl: opts.endpointUrl, warn: opts.onWarning }),
   ]);
   const env: Record<string, string> = {};
   for (const k of AWS_PASS_THROUGH) if (opts.env[k]) env[k] = opts.env[k] as string;
@@ -140,7 +142,8 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
   // The function's SDK would warn that this machine's Node is older than its runtime's; ops already
   // says so once (the worker's runtime warning), Lambda itself never would.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  Object.assign(env, fn.environment, refs, params.env);
+  // The resources' variables follow the configured environment, as in the deploy's (function/plan.ts).
+  Object.assign(env, fn.environment, refs, uses.env, params.env);
   const worker: LocalWorkerOptions = {
     codeDir,
     optDir,
@@ -154,5 +157,5 @@ export async function prepareLocalFunction(fleet: Fleet, fn: FunctionSpec, opts:
     onLog: opts.onLog,
     onWarning: opts.onWarning,
   };
-  return { artifact, worker, params };
+  return { artifact, worker, params, uses };
 }

@@ -33,7 +33,8 @@ export async function smokeCommand(ctx: Context, names: string[] | undefined, op
       said.add(m);
       ctx.log.warn(m);
     };
-    const report = await runSmoke({ fleet, fns, target, log: (m) => ctx.log.debug(m), warn });
+    const note = (m: string) => ctx.log.info(ctx.color.dim(m));
+    const report = await runSmoke({ fleet, fns, target, log: (m) => ctx.log.debug(m), warn, note });
     if (ctx.global.json) ctx.outJson(report);
     else if (report.results.length === 0) {
       ctx.log.warn(`no sample of ${names?.length ? names.join(', ') : fleet.app} has expectations, so nothing ran`);

@@ -31,6 +31,8 @@ export interface RunSmokeOptions {
   log?: (msg: string) => void;
   /** Local runs: what differs from Lambda (a layer left out, another interpreter), once per function. */
   warn?: (msg: string) => void;
+  /** Local runs: the stage's resources a function's `uses` point it at, once per function. */
+  note?: (msg: string) => void;
 }
 
 export interface SmokeReport {
@@ -58,6 +60,7 @@ export async function runSmoke(opts: RunSmokeOptions): Promise<SmokeReport> {
             endpointUrl: target.endpointUrl,
             log: opts.log,
             warn: opts.warn,
+            note: opts.note,
           }),
         );
   return { passed: results.every((r) => r.ok), results, skipped };

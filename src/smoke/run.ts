@@ -56,6 +56,8 @@ export interface LocalSmokeOptions {
   log?: (msg: string) => void;
   /** Local caveats (a layer left out, another interpreter); default `log`. */
   warn?: (msg: string) => void;
+  /** Which of the stage's resources a function's `uses` point it at, one line per function. */
+  note?: (msg: string) => void;
 }
 
 /** Runs a function's samples in one warm local worker, from its packaged zip. */
@@ -68,6 +70,7 @@ export async function runLocalCases(fleet: Fleet, fn: FunctionSpec, cases: Smoke
       log: opts.log,
       onWarning: opts.warn ?? opts.log,
     });
+    if (prepared.uses.note) opts.note?.(prepared.uses.note);
     worker = await LocalWorker.start(prepared.worker);
   } catch (error) {
     return cases.map((c) => failed(c, error));

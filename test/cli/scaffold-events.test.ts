@@ -95,3 +95,28 @@ describe('ops new function for an event source', () => {
     );
   }, 60_000);
 });
+
+/** Issue 14 item 7: a local run gets the variables of the function's `uses` as deployed, and says where they point. */
+describe('a local run of a function that uses a resource', () => {
+  it('has ALERTS_TABLE set to the stage table, named once on stderr', async () => {
+    const config = path.join(dir, 'ops.config.ts');
+    const text = readFileSync(config, 'utf8');
+    writeFileSync(
+      config,
+      text
+        .replace("region: 'eu-west-1',", "region: 'eu-west-1',\n  resources: { alerts: { type: 'table', partitionKey: 'id' } },")
+        .replace(
+          "handler: 'src/functions/orders/handler.ts',",
+          "handler: 'src/functions/orders/handler.ts',\n      uses: { alerts: 'read' },",
+        ),
+    );
+    writeFileSync(
+      path.join(dir, 'src/functions/orders/handler.ts'),
+      'export const handler = async () => ({ table: process.env.ALERTS_TABLE });\n',
+    );
+    const r = await ops(['invoke', 'orders', '--local', '--json', '--event-file', 'src/functions/orders/events/eventbridge.json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json().result).toEqual({ table: 'fleet-dev-alerts' });
+    expect(r.stderr.match(/orders uses: alerts -> table fleet-dev-alerts\n/g)).toHaveLength(1);
+  }, 30_000);
+});
