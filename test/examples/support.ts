@@ -42,9 +42,11 @@ export interface ResolvedFleet {
   stage: string;
   params: { name: string; secure: boolean; readers: string[] }[];
   api?: { name: string };
+  resources: { key: string; type: string; physicalName: string; adopt: boolean }[];
   functions: {
     key: string;
     name: string;
+    uses: { resource: string; type: string; access: string; env: string }[];
     runtime: string;
     memory: number;
     timeout: number;

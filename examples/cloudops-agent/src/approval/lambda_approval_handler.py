@@ -3,7 +3,7 @@
 Behind the HTTP API (payload 2.0; the fields may also come as a JSON body), or invoked directly
 with the same fields as the event (the seed's test payload). Moves a ``pending`` alert to
 ``approved`` or ``rejected`` exactly once (a conditional update), publishes ``{"alert_id"}`` to the
-``EXECUTION_TRIGGER_SNS`` topic when approved, and sends a confirmation.
+``EXECUTION_TRIGGER_TOPIC_ARN`` topic when approved, and sends a confirmation.
 
 Answers ``{"statusCode", "headers", "body"}``: 200 with the new status, 400 for a bad request,
 404 for an unknown alert, 409 when the alert was already decided.
@@ -52,7 +52,7 @@ def lambda_handler(event, context):
         current = alerts.get_alert(alert_id) or {}
         return respond(409, {"error": f"alert {alert_id} is already {current.get('approval_status')}"})
     if action == "approve":
-        sns().publish(TopicArn=os.environ["EXECUTION_TRIGGER_SNS"], Message=json.dumps({"alert_id": alert_id}))
+        sns().publish(TopicArn=os.environ["EXECUTION_TRIGGER_TOPIC_ARN"], Message=json.dumps({"alert_id": alert_id}))
     notified = notify.message(f"[CloudOps] {alert.get('domain')}: {status} by {who}", comment or f"Alert {alert_id} {status}.")
     log("alert " + status, alert_id=alert_id, by=who, notified=notified)
     return respond(200, {"alert_id": alert_id, "approval_status": status, "execution_triggered": action == "approve"})

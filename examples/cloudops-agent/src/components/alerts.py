@@ -1,7 +1,8 @@
-"""Alerts in DynamoDB (``DYNAMODB_ALERTS_TABLE``) and their analysis/execution logs in S3 (``S3_ANALYSIS_BUCKET``).
+"""Alerts in DynamoDB (``ALERTS_TABLE``) and their analysis/execution logs in S3 (``ANALYSIS_BUCKET``).
 
-Both exist outside ops (the seed's ``aws dynamodb create-table`` and ``aws s3 mb``); the functions'
-inline policies grant exactly the calls made here. Items expire through the table's TTL on ``ttl``.
+Both are the fleet's resources (``alerts``, ``analysis``): ops creates them and puts their names in these
+variables for the functions that ``uses`` them, with grants on exactly them. Items expire through the
+table's TTL on ``ttl``.
 """
 
 import os
@@ -20,7 +21,7 @@ _s3 = None
 def table():
     global _table
     if _table is None:
-        _table = boto3.resource("dynamodb").Table(os.environ.get("DYNAMODB_ALERTS_TABLE", "alerts"))
+        _table = boto3.resource("dynamodb").Table(os.environ["ALERTS_TABLE"])
     return _table
 
 
@@ -32,7 +33,7 @@ def s3():
 
 
 def bucket():
-    return os.environ.get("S3_ANALYSIS_BUCKET", "domain-alert-analysis")
+    return os.environ["ANALYSIS_BUCKET"]
 
 
 def now_iso():

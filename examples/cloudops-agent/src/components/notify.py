@@ -1,4 +1,5 @@
-"""Notifications: Teams and Slack incoming webhooks, and the ``cloudops-alerts`` SNS topic.
+"""Notifications: Teams and Slack incoming webhooks, and the fleet's ``notifications`` SNS topic
+(the seed's ``cloudops-alerts``, in ``NOTIFICATIONS_TOPIC_ARN``).
 
 The webhook URLs are secrets (anyone holding one can post), so they are secure params
 (``teams-webhook-url``, ``slack-webhook-url``); the value ``none`` switches a channel off. Every
@@ -74,7 +75,7 @@ def _send(title, text, teams_payload, slack_payload):
             sent.append(channel)
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
             log("notification failed", channel=channel, error=str(getattr(e, "reason", e)))
-    topic = os.environ.get("SNS_TOPIC_ARN")
+    topic = os.environ.get("NOTIFICATIONS_TOPIC_ARN")
     if topic:
         try:
             sns().publish(TopicArn=topic, Subject=title[:100], Message=text)
