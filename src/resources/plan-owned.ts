@@ -37,6 +37,19 @@ export function tagEdit(have: Record<string, string>, want: Record<string, strin
   };
 }
 
+/** ops's own tags (`ops:app`, `ops:removal`, ...): the plan sets and removes them. */
+const isOpsTag = (key: string) => key.startsWith('ops:');
+
+/**
+ * The tag edit of a declared table, queue, topic or secret: tags the config names and ops's own are set (and an
+ * ops tag no longer wanted removed); any other tag was put there by someone else (a `cost-center` on an adopted
+ * table) and is kept, neither shown as a change nor removed.
+ */
+export function keptTagEdit(have: Record<string, string>, want: Record<string, string>): TagEdit & { fields: FieldDiff[] } {
+  const managed = Object.fromEntries(Object.entries(userTags(have)).filter(([k]) => k in want || isOpsTag(k)));
+  return tagEdit(managed, want);
+}
+
 /**
  * An existing resource with a declared name that ops does not own: the plan stops before any write, unless the
  * config says `adopt: true` and no other stage or app owns it (then the caller plans the adoption).

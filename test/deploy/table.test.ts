@@ -220,7 +220,8 @@ describe('ops deploy: tables', () => {
       expect(d.code, d.stderr).toBe(0);
       const t = await describeTable(name);
       expect(t?.TableArn).toBe(arn);
-      expect(await tagsOf(arn ?? '')).toEqual({ 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy' });
+      // ops's tags are added; the hand-made `owner` stays (the config does not name it).
+      expect(await tagsOf(arn ?? '')).toEqual({ owner: 'bash', 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy' });
       const item = await db().send(new GetItemCommand({ TableName: name, Key: { id: { S: 'kept' } } }));
       expect(item.Item?.id).toEqual({ S: 'kept' });
       expect((await ops(['plan'])).stdout).toContain('No changes');

@@ -235,9 +235,10 @@ describe('ops deploy: topics and secrets', () => {
       );
       const d = await ops(['deploy', '--yes']);
       expect(d.code, d.stderr).toBe(0);
-      expect(await topicTags(topicArn)).toEqual({ 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy' });
+      // ops's tags are added; the hand-made `owner` stays on both (the config does not name it).
+      expect(await topicTags(topicArn)).toEqual({ owner: 'bash', 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy' });
       expect((await describeSecret(secret))?.ARN).toBe(secretArn);
-      expect(await secretTags(secret)).toEqual({ 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy-creds' });
+      expect(await secretTags(secret)).toEqual({ owner: 'bash', 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy-creds' });
       expect((await sm().send(new GetSecretValueCommand({ SecretId: secret }))).SecretString).toBe('from-bash');
       const again = await ops(['plan']);
       expect(again.stdout + again.stderr).toContain('No changes');

@@ -5,7 +5,7 @@ import { type ActualQueue, type QueueAttributes, queueAttributeDiffs } from '../
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { fieldsSummary } from '../../plan/fields.js';
-import { assertAdoptable, type TagEdit, tagEdit } from '../plan-owned.js';
+import { assertAdoptable, keptTagEdit, type TagEdit } from '../plan-owned.js';
 import { desiredQueueAttributes, desiredQueues, desiredQueueTags, QUEUE_TYPE } from './plan-desired.js';
 import { planQueueRemovals } from './plan-removal.js';
 
@@ -63,7 +63,7 @@ function planAdopt(ctx: PlanContext, spec: QueueSpec, have: ActualQueue, want: Q
   assertAdoptable('queue', spec, have.tags);
   if (have.attributes.fifo !== want.fifo) throw replaceRefused(spec, `the existing queue is ${have.attributes.fifo ? 'FIFO' : 'standard'}`);
   const which = queueAttributeDiffs(want, have.attributes);
-  const tags = tagEdit(have.tags, desiredQueueTags(ctx, spec));
+  const tags = keptTagEdit(have.tags, desiredQueueTags(ctx, spec));
   const fields = [...queueFields(have.attributes, want, which), ...tags.fields];
   return {
     kind: 'queue.adopt',
@@ -93,7 +93,7 @@ function planQueue(ctx: PlanContext, spec: QueueSpec, replaced: Set<string>): Qu
   if (have) {
     if (have.attributes.fifo !== want.fifo) throw replaceRefused(spec, `fifo ${have.attributes.fifo} → ${want.fifo}`);
     const which = queueAttributeDiffs(want, have.attributes);
-    const tags = tagEdit(have.tags, desiredQueueTags(ctx, spec));
+    const tags = keptTagEdit(have.tags, desiredQueueTags(ctx, spec));
     const fields = [...queueFields(have.attributes, want, which), ...tags.fields];
     if (!fields.length) return [];
     return [

@@ -4,7 +4,7 @@ import { type ActualSecret, SECRET_RECOVERY_DAYS } from '../../model/secret.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, quote } from '../../plan/fields.js';
-import { assertAdoptable, desiredResourceTags, type TagEdit, tagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptTagEdit, type TagEdit } from '../plan-owned.js';
 
 export type SecretChange =
   /** CreateSecret with no value: it exists (and can be granted) with no version until `ops secrets set`. */
@@ -66,7 +66,7 @@ function planSecret(ctx: PlanContext, spec: SecretSpec): SecretChange[] {
   }
   if (!have.hasValue && !have.deletedDate) ctx.warnings.push(`secret ${spec.key}: has no value yet: set it with ${setHint(ctx, spec.key)}`);
   const settings = settingDiffs(spec, have);
-  const t = tagEdit(have.tags, tags);
+  const t = keptTagEdit(have.tags, tags);
   const fields = [...settings.fields, ...t.fields];
   const kind = !owned ? 'secret.adopt' : have.deletedDate ? 'secret.restore' : 'secret.update';
   if (kind === 'secret.update' && !fields.length) return [];

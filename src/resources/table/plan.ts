@@ -6,7 +6,7 @@ import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 import type { KindChange } from '../kind.js';
-import { assertAdoptable, desiredResourceTags, type TagEdit, tagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptTagEdit, type TagEdit } from '../plan-owned.js';
 
 /** What an in-place update does, in the order it is applied (AWS takes one index creation or deletion per UpdateTable). */
 export interface TableSteps extends TagEdit {
@@ -100,7 +100,7 @@ export function diffTable(have: ActualTable, want: TableSpec, tags: Record<strin
     steps.deletionProtection = want.deletionProtection;
     fields.push({ field: 'deletionProtection', from: onOff(have.deletionProtection), to: onOff(want.deletionProtection) });
   }
-  const t = tagEdit(have.tags, tags);
+  const t = keptTagEdit(have.tags, tags);
   fields.push(...t.fields);
   return { fields, steps: { ...steps, addTags: t.addTags, removeTags: t.removeTags } };
 }
@@ -179,7 +179,7 @@ function planDeclared(ctx: PlanContext, spec: TableSpec): TableChange[] {
         hint: `give resources.${spec.key} the table's keys`,
       });
     }
-    const t = tagEdit(unowned.tags, tags);
+    const t = keptTagEdit(unowned.tags, tags);
     out.push({
       ...base(name),
       kind: 'table.adopt',

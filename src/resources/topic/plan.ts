@@ -5,7 +5,7 @@ import { type ActualTopic, type ActualTopicSubscription, subscriptionKey } from 
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, fieldsSummary, quote } from '../../plan/fields.js';
-import { assertAdoptable, desiredResourceTags, type TagEdit, tagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptTagEdit, type TagEdit } from '../plan-owned.js';
 
 export type TopicChange =
   /** CreateTopic (FIFO and content-based deduplication as attributes) with its tags. */
@@ -147,7 +147,7 @@ function planExisting(
       from: String(have.contentBasedDeduplication),
       to: String(spec.contentBasedDeduplication),
     });
-  const tags = tagEdit(have.tags, desiredTopicTags(ctx, spec));
+  const tags = keptTagEdit(have.tags, desiredTopicTags(ctx, spec));
   fields.push(...tags.fields);
   if (!fields.length) return [];
   const adopt = kind === 'topic.adopt';

@@ -172,7 +172,8 @@ describe('queue plan', () => {
     const stranger = actualQueue(
       'tasks-dev-jobs-dlq',
       { ...plain, visibilityTimeoutSeconds: 60, retentionSeconds: 1209600 },
-      { team: 'data' },
+      // `team` is named by the config (set to its value); `cost-center` was put on by hand (kept, never removed).
+      { team: 'data', 'cost-center': 'cc-42' },
     );
     const e = userError(() => plan(f, actualWith(f, { unowned: [stranger] })));
     expect(e.message).toBe(
@@ -190,6 +191,7 @@ describe('queue plan', () => {
       addTags: { team: 'core', 'ops:app': APP, 'ops:stage': STAGE, 'ops:resource': 'jobs-dlq' },
       removeTags: [],
     });
+    expect(find(p, 'queue.adopt:tasks-dev-jobs-dlq').fields.map((x: { field: string }) => x.field)).not.toContain('tag.cost-center');
 
     const otherStage = actualQueue('tasks-dev-jobs-dlq', plain, { 'ops:app': APP, 'ops:stage': 'prod' });
     expect(userError(() => plan(adopting, actualWith(adopting, { unowned: [otherStage] }))).message).toMatch(

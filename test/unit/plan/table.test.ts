@@ -222,7 +222,9 @@ describe('table plan', () => {
     if (adopt.kind !== 'table.adopt') throw new Error('adopt expected');
     expect(adopt.arn).toBe(theirs.arn);
     expect(adopt.addTags).toEqual({ team: 'core', 'ops:app': APP, 'ops:stage': STAGE, 'ops:resource': 'alerts' });
-    expect(adopt.removeTags).toEqual(['owner']);
+    // A tag put on by hand is neither ops's nor named by the config: adoption keeps it (no removal, no field).
+    expect(adopt.removeTags).toEqual([]);
+    expect(adopt.fields.map((f) => f.field)).not.toContain('tag.owner');
     expect(update).toMatchObject({
       kind: 'table.update',
       dependsOn: [adopt.id],

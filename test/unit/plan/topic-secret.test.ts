@@ -203,7 +203,7 @@ describe('topics', () => {
 
   it('stops before any write on an untagged topic with a declared name, unless adopt; another stage owns: never', () => {
     const f = fleetWith([alerts]);
-    const untagged = deployedTopic(alerts, { tags: {}, subscriptions: [] });
+    const untagged = deployedTopic(alerts, { tags: { 'cost-center': 'cc-42' }, subscriptions: [] });
     const err = userErrorOf(() => plan(f, withResources(f, topicsOf([], [untagged]))));
     expect(err.message).toBe('topic alerts: tasks-dev-alerts exists, not managed by ops (no ops:app/ops:stage tags); nothing was changed');
     expect(err.hint).toContain('adopt: true');
@@ -212,6 +212,10 @@ describe('topics', () => {
     const p = plan(adopting, withResources(adopting, topicsOf([], [untagged])));
     const [adopt] = ofKind(p.changes, 'topic.adopt');
     expect(adopt).toMatchObject({ arn: untagged.arn, addTags: { 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:resource': 'alerts' } });
+    // A tag put on by hand is kept: never removed, and not a change of the next plan either.
+    expect(adopt.removeTags).toEqual([]);
+    const adopted = deployedTopic(alerts, { tags: { ...untagged.tags, ...adopt.addTags } });
+    expect(ofKind(plan(adopting, withResources(adopting, topicsOf([adopted]))).changes, 'topic.update')).toEqual([]);
     expect(ofKind(p.changes, 'topic.create')).toEqual([]);
     expect(ofKind(p.changes, 'topic.subscribe').every((s) => s.dependsOn.includes(adopt.id))).toBe(true);
 
@@ -302,12 +306,13 @@ describe('secrets', () => {
     );
     const a = fleetWith([{ ...creds, adopt: true }]);
     const [adopt] = ofKind(plan(a, withResources(a, secretsOf([], [untagged]))).changes, 'secret.adopt');
-    // Tags the config does not name are the user's: adopting takes over the tags ops manages, and those are the config's.
+    // Tags the config does not name are the user's: adopting sets ops's and the config's, and keeps `owner`.
     expect(adopt).toMatchObject({
       name: 'tasks-dev-creds',
       addTags: { 'ops:app': 'tasks', 'ops:resource': 'creds' },
-      removeTags: ['owner'],
+      removeTags: [],
     });
+    expect(adopt.fields.map((x) => x.field)).not.toContain('tag.owner');
     expect(adopt.summary).toContain('adopt secret tasks-dev-creds (tagged, not recreated; its value is kept)');
   });
 });
