@@ -155,6 +155,20 @@ describe('scan', () => {
   });
 });
 
+describe('a trigger hint', () => {
+  it('is the last line of the entry, commented out: the source still compiles with or without a trailing comma', () => {
+    const hint = "triggers: [{ sqs: '<queue key in resources>' }],";
+    for (const src of ["x = { functions: { api: { handler: 'a.ts' }, } }", "x = { functions: { api: { handler: 'a.ts' } } }"]) {
+      const r = insertFunction(src, 'jobs', { handler: 'h.ts' }, hint);
+      if (!r.ok) throw new Error(r.reason);
+      expect(r.source).toMatch(/handler: 'h\.ts',?\n +\/\/ triggers: \[\{ sqs: '<queue key in resources>' \}\],\n/);
+      expect(() => transformSync(r.source, { loader: 'ts' })).not.toThrow();
+      expect(objectOf(r.source).functions.jobs).toEqual({ handler: 'h.ts' });
+    }
+    expect(entrySnippet('jobs', { handler: 'h.ts' }, hint)).toBe(`    jobs: {\n      handler: 'h.ts',\n      // ${hint}\n    },`);
+  });
+});
+
 describe('entrySnippet', () => {
   it('is what a person pastes under functions:', () => {
     expect(entrySnippet('send-email', { handler: 'h.ts', runtime: 'nodejs20.x' })).toBe(

@@ -80,6 +80,45 @@ describe('planNewFunction', () => {
     ]);
   });
 
+  it('an SQS consumer: the batch helper shared like the params helper, a sample with its expectation, the trigger as a hint', () => {
+    const plan = planNewFunction({ ...base, name: 'jobs', event: 'sqs' }, read);
+    expect(paths(plan.files)).toEqual([
+      'src/functions/jobs/handler.ts',
+      'src/functions/_shared/params.ts',
+      'src/functions/_shared/sqs.ts',
+      'src/functions/jobs/events/sqs.json',
+      'src/functions/jobs/events/sqs.expect.json',
+    ]);
+    expect(plan.files[0].contents).toContain("import { sqsBatch } from '../_shared/sqs.js';");
+    expect(plan.files[2]).toEqual({
+      path: 'src/functions/_shared/sqs.ts',
+      contents: readFileSync(path.join(root, 'src/functions/_shared/sqs.ts'), 'utf8'),
+      shared: true,
+    });
+    expect(plan.entry).toEqual({ handler: 'src/functions/jobs/handler.ts' });
+    expect(plan.triggerHint).toBe("triggers: [{ sqs: '<queue key in resources>' }],");
+    // Python returns batchItemFailures itself: no TypeScript helper in its zip.
+    const py = planNewFunction({ ...base, name: 'jobs', event: 'sqs', runtime: 'python3.12' }, read);
+    expect(paths(py.files).filter((p) => p.includes('_shared'))).toEqual([]);
+    expect(py.files[0].contents).toContain('return {"batchItemFailures": failures}');
+  });
+
+  it('other event sources: a sample shaped as AWS sends it, expected not to throw', () => {
+    const s3 = planNewFunction({ ...base, name: 'uploads', event: 's3' }, read);
+    const sample = JSON.parse(s3.files.find((f) => f.path.endsWith('events/s3.json'))?.contents ?? '{}');
+    expect(sample.Records[0].s3).toMatchObject({
+      bucket: { name: 'shop-dev-uploads' },
+      object: { key: 'reports/March+report+%282025%29.csv' },
+    });
+    expect(s3.files.find((f) => f.path.endsWith('s3.expect.json'))?.contents).toBe('{\n  "noError": true\n}\n');
+    const ddb = JSON.parse(planNewFunction({ ...base, name: 'changes', event: 'dynamodb' }, read).files.at(-2)?.contents ?? '{}');
+    expect(ddb.Records.map((r: any) => r.eventName)).toEqual(['INSERT', 'MODIFY']);
+    expect(ddb.Records[1].dynamodb.Keys).toEqual({ pk: { S: 'item-101' } });
+    const eb = JSON.parse(planNewFunction({ ...base, name: 'orders', event: 'eventbridge' }, read).files.at(-2)?.contents ?? '{}');
+    expect(Object.keys(eb)).toEqual(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
+    expect(planNewFunction({ ...base, name: 'send-email' }, read).triggerHint).toBeUndefined();
+  });
+
   it('makes an HTTP function for a route, and a default route for --event http', () => {
     expect(planNewFunction({ ...base, name: 'users', route: 'GET /users/{id}' }, read).entry.routes).toEqual(['GET /users/{id}']);
     const plan = planNewFunction({ ...base, name: 'users', event: 'http' }, read);
@@ -168,6 +207,15 @@ describe('templates', () => {
   });
 
   it('has every sample event', () => {
-    expect(readdirSync(path.join(root, 'templates/events')).sort()).toEqual(['direct.json', 'http-api.json', 'schedule.json', 'sns.json']);
+    expect(readdirSync(path.join(root, 'templates/events')).sort()).toEqual([
+      'direct.json',
+      'dynamodb.json',
+      'eventbridge.json',
+      'http-api.json',
+      's3.json',
+      'schedule.json',
+      'sns.json',
+      'sqs.json',
+    ]);
   });
 });
