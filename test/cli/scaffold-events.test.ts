@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFleet } from '../../src/config/load.js';
+import { startDevServer } from '../../src/dev/server.js';
 import { runCli } from '../support/cli.js';
 
 const base = mkdtempSync(path.join(tmpdir(), 'ops-scaffold-events-'));
@@ -118,5 +120,23 @@ describe('a local run of a function that uses a resource', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.json().result).toEqual({ table: 'fleet-dev-alerts' });
     expect(r.stderr.match(/orders uses: alerts -> table fleet-dev-alerts\n/g)).toHaveLength(1);
+  }, 30_000);
+
+  it('ops dev serves it with the same variable and says so once, at start', async () => {
+    const config = path.join(dir, 'ops.config.ts');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace("uses: { alerts: 'read' },", "uses: { alerts: 'read' },\n      routes: ['GET /orders'],"),
+    );
+    const fleet = await loadFleet({ cwd: dir, stage: 'dev', env: {} });
+    const info: string[] = [];
+    const server = await startDevServer({ fleet, port: 0, env, watch: false, hooks: { info: (m) => info.push(m) } });
+    try {
+      expect(await (await fetch(`${server.url}/orders`)).json()).toEqual({ table: 'fleet-dev-alerts' });
+      await server.rebuild(['orders']);
+      expect(info.filter((m) => m.includes('uses:'))).toEqual(['orders uses: alerts -> table fleet-dev-alerts']);
+    } finally {
+      await server.close();
+    }
   }, 30_000);
 });
