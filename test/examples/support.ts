@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { expect } from 'vitest';
 import { type CliResult, runCli } from '../support/cli.js';
-import type { EmulatorClientConfig } from '../support/emulator.js';
+import { type EmulatorClientConfig, isLeaseCall } from '../support/emulator.js';
 
 export const EXAMPLES_DIR = path.resolve(import.meta.dirname, '../../examples');
 
@@ -158,6 +158,15 @@ export async function smokeLocal(ops: Ops): Promise<void> {
   expect(r.code, r.stdout + r.stderr).toBe(0);
   expect(r.stdout).toMatch(/\d+ passed/);
 }
+
+/**
+ * The writes among requests a fault proxy saw, as `service.Operation`: not reads (S3 is REST, so its reads are
+ * GET and HEAD requests named by path) and not the stage lease's own two calls.
+ */
+export const writesAmong = (requests: readonly { service: string; operation: string; method: string }[]) =>
+  requests
+    .filter((q) => !['GET', 'HEAD'].includes(q.method) && !/^(Get|List|Describe|Head|Filter)/.test(q.operation) && !isLeaseCall(q))
+    .map((q) => `${q.service}.${q.operation}`);
 
 /** The parsed JSON body of an HTTP result. */
 export const bodyOf = (result: { body: string }) => JSON.parse(result.body);

@@ -1,8 +1,10 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stub, startStub } from '../functions/support/helpers.js';
+import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import {
   bodyOf,
@@ -15,10 +17,12 @@ import {
   opsFor,
   planJson,
   planResources,
+  type ResolvedFleet,
   resolvedConfig,
   settingsOf,
   smokeLocal,
   uniqueStage,
+  writesAmong,
 } from './support.js';
 
 const AGENT_RUNTIME = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/valro_agent-Ab12Cd34Ef';
@@ -52,7 +56,8 @@ describe('examples/valro (seed 004)', () => {
       }
       return { status: 404, body: {} };
     });
-    // Outside ops, as in the seed's step 2: the table (here one per test stage).
+    // The local runs below use a table of their own (a developer's), made here; the deploy further down
+    // starts from a bare emulator and makes the fleet's.
     const ddb = new DynamoDBClient(emu.clientConfig);
     await ddb.send(
       new CreateTableCommand({
@@ -74,13 +79,21 @@ describe('examples/valro (seed 004)', () => {
     });
     const [backend, worker] = fleet.functions;
     expect(backend.routes.map((r) => r.key)).toEqual(['POST /tasks', 'GET /tasks', 'GET /tasks/{id}']);
-    expect(backend.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', WORKER_FUNCTION_NAME: `valro-${stage}-worker:live` });
-    expect(worker.environment).toMatchObject({ DYNAMODB_TABLE_NAME: 'valro-tasks', AGENT_RUNTIME_ARN: AGENT_RUNTIME });
+    expect(backend.environment).toMatchObject({ WORKER_FUNCTION_NAME: `valro-${stage}-worker:live` });
+    expect(worker.environment).toMatchObject({ AGENT_RUNTIME_ARN: AGENT_RUNTIME });
+    // The table is the fleet's `tasks`: both use it, and find its name in TASKS_TABLE.
+    for (const fn of [backend, worker])
+      expect(fn.uses).toEqual([{ resource: 'tasks', type: 'table', access: 'readwrite', env: 'TASKS_TABLE' }]);
+    expect(fleet.resources.map((r) => [r.key, r.physicalName, r.adopt])).toEqual([['tasks', `valro-${stage}-tasks`, false]]);
+    // prod (the seed's account) keeps the seed's name and adopts the table there.
+    const prod = await runCli(['config', '--json', '--stage', 'prod'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(prod.code, prod.stderr).toBe(0);
+    expect(prod.json<ResolvedFleet>().resources.map((r) => [r.key, r.physicalName, r.adopt])).toEqual([['tasks', 'valro-tasks', true]]);
     expect(fleet.api?.name).toBe(`valro-${stage}`);
   });
 
   describe('ops invoke --local, against DynamoDB in the emulator and a local agent', () => {
-    const env = () => ({ DYNAMODB_TABLE_NAME: table, AWS_ENDPOINT_URL_LAMBDA: stub.url, AGENTCORE_ENDPOINT_URL: stub.url });
+    const env = () => ({ TASKS_TABLE: table, AWS_ENDPOINT_URL_LAMBDA: stub.url, AGENTCORE_ENDPOINT_URL: stub.url });
 
     it('backend create-task: 202, the task pending, the worker invoked asynchronously with the task', async () => {
       const result = await invokeLocal(ops, 'backend', 'create-task', env());
@@ -163,7 +176,10 @@ describe('examples/valro (seed 004)', () => {
       sqs.destroy();
     });
 
-    it('ops plan on an empty emulator: both functions, their roles, the async settings and the HTTP API', async () => {
+    const tableName = `valro-${stage}-tasks`;
+    const tableArn = `arn:aws:dynamodb:us-east-1:123456789012:table/${tableName}`;
+
+    it('ops plan on an empty emulator: the table, both functions, their roles, the async settings and the HTTP API', async () => {
       const plan = await planJson(ops);
       expect(kindsFor(plan, 'backend')).toEqual(
         expect.arrayContaining(['role.create iam role', 'function.create lambda function', 'loggroup.create log group']),
@@ -174,6 +190,7 @@ describe('examples/valro (seed 004)', () => {
       const routes = plan.changes.filter((c) => c.kind === 'route.create').map((c) => c.resource.name);
       expect(routes.sort()).toEqual(['GET /tasks', 'GET /tasks/{id}', 'POST /tasks']);
       expect(plan.changes.some((c) => c.kind === 'api.create')).toBe(true);
+      expect(plan.changes.filter((c) => c.kind === 'table.create').map((c) => c.resource.name)).toEqual([tableName]);
       expect(planResources(plan, stage)).toMatchSnapshot();
     });
 
@@ -192,12 +209,57 @@ describe('examples/valro (seed 004)', () => {
         MaximumEventAgeInSeconds: 3600,
         DestinationConfig: { OnFailure: { Destination: WORKER_FAILURES } },
       });
+      expect(api.Configuration?.Environment?.Variables?.TASKS_TABLE).toBe(tableName);
       lambda.destroy();
+
+      // The seed's table: key id, on demand; each role's DynamoDB grants are on exactly its ARN.
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      const t = (await ddb.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+      expect([t?.TableArn, t?.KeySchema, t?.BillingModeSummary?.BillingMode]).toEqual([
+        tableArn,
+        [{ AttributeName: 'id', KeyType: 'HASH' }],
+        'PAY_PER_REQUEST',
+      ]);
+      ddb.destroy();
+      const iam = new IAMClient(emu.clientConfig);
+      for (const fn of ['backend', 'worker']) {
+        const policy = await iam.send(new GetRolePolicyCommand({ RoleName: `valro-${stage}-${fn}`, PolicyName: 'ops-function' }));
+        const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument ?? '')).Statement as {
+          Action: string | string[];
+          Resource: string | string[];
+        }[];
+        const onTable = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+        expect(
+          onTable.map((st) => [st.Resource].flat()),
+          fn,
+        ).toEqual([[tableArn]]);
+        expect(
+          statements.flatMap((st) => [st.Resource].flat()).filter((r) => r === '*'),
+          fn,
+        ).toEqual([]);
+      }
+      iam.destroy();
     });
 
-    it('a second ops plan is empty', async () => {
+    it('a second ops plan is empty, and a second deploy writes nothing', async () => {
       const r = await ops(['plan']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
+      const proxy = await emu.proxy();
+      const again = await runCli(['deploy', '--yes', '--stage', stage], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+      expect(again.code, again.stderr).toBe(0);
+      expect(writesAmong(proxy.requests)).toEqual([]);
+    });
+
+    it('ops destroy --yes: the functions go, the table stays (it holds data)', async () => {
+      const r = await ops(['destroy', '--yes']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`table ${tableName}: kept (holds data)`);
+      const lambda = new LambdaClient(emu.clientConfig);
+      await expect(lambda.send(new GetFunctionCommand({ FunctionName: `valro-${stage}-backend` }))).rejects.toThrow(/not found/i);
+      lambda.destroy();
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      expect((await ddb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus).toBe('ACTIVE');
+      ddb.destroy();
     });
   });
 });

@@ -2,7 +2,8 @@
 
 A task is one item keyed by ``id``: description, status (pending -> processing -> completed |
 error), an ``events`` timeline, what the agent answered, and ISO timestamps. The table is
-``DYNAMODB_TABLE_NAME`` (default ``valro-tasks``); it is created outside ops.
+the fleet's ``tasks`` table, named in ``TASKS_TABLE`` for each function that ``uses`` it (the seed's
+``DYNAMODB_TABLE_NAME``); ops creates it.
 """
 
 import os
@@ -18,7 +19,7 @@ _table = None
 def table():
     global _table
     if _table is None:
-        _table = boto3.resource("dynamodb").Table(os.environ.get("DYNAMODB_TABLE_NAME", "valro-tasks"))
+        _table = boto3.resource("dynamodb").Table(os.environ["TASKS_TABLE"])
     return _table
 
 

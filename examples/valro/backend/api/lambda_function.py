@@ -4,7 +4,7 @@ Routes: ``POST /tasks`` creates a task and starts the worker asynchronously (202
 lists tasks newest first, ``GET /tasks/{id}`` is what the frontend polls. The seed's test payload
 ``{"httpMethod": "GET", "path": "/tasks"}`` (REST style) is understood too.
 
-Env: ``DYNAMODB_TABLE_NAME``; ``WORKER_FUNCTION_NAME`` is set by ops from ``invokes: ['worker']``
+Env: ``TASKS_TABLE`` (the fleet's ``tasks`` table, from ``uses``); ``WORKER_FUNCTION_NAME`` is set by ops from ``invokes: ['worker']``
 (the seed's ``WORKER_LAMBDA_ARN``; Invoke takes a name or an ARN).
 """
 

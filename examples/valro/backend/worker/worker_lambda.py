@@ -6,7 +6,7 @@ pending -> processing -> completed, or error with ``error_message`` when the age
 failure is recorded, not raised, so Lambda does not retry it. Anything else raises: Lambda retries
 (``async.maxRetries``) and then hands the event to the on-failure destination.
 
-Env: ``DYNAMODB_TABLE_NAME``, ``AGENT_RUNTIME_ARN``.
+Env: ``TASKS_TABLE`` (the fleet's ``tasks`` table, from ``uses``), ``AGENT_RUNTIME_ARN``.
 """
 
 import json
