@@ -2,40 +2,37 @@ import { defineFleet } from './src/config/define.js';
 
 // The repo's own fleet, deployed by ops as its first user: a task API with an async
 // worker (seed 004), a flight search that reads its API credentials from SecureString
-// parameters (seed 000), a scheduled health check (seed 003) and a {proxy+} gateway (seed 001).
+// parameters (seed 000), a scheduled health check (seed 003) and a {proxy+} gateway (seed 001). The tasks
+// table is the fleet's own: ops creates it and gives both task functions its name (TASKS_TABLE) and grants.
 export default defineFleet({
   app: 'tasks',
   region: 'us-east-1',
   defaults: { runtime: 'nodejs22.x', memory: 256, timeout: 30, architecture: 'arm64', logRetentionDays: 30 },
   params: {
-    'tasks-table': { description: 'DynamoDB table holding the tasks' },
     'amadeus/client-id': { secure: true, description: 'Amadeus API client id' },
     'amadeus/client-secret': { secure: true, description: 'Amadeus API client secret' },
   },
   api: { cors: { allowOrigins: ['*'], allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['content-type'] } },
   tags: { project: 'ops-fleet' },
+  resources: {
+    // One item per task, by id (src/functions/_shared/tasks-store.ts). Kept on `ops destroy` (it holds data).
+    tasks: { type: 'table', partitionKey: 'id' },
+  },
   functions: {
     'tasks-api': {
       handler: 'src/functions/tasks-api/handler.ts',
       description: 'HTTP API for tasks: create, list, get',
       memory: 512,
       routes: ['POST /tasks', 'GET /tasks', 'GET /tasks/{id}'],
-      params: ['tasks-table'],
       invokes: ['tasks-worker'],
-      permissions: [
-        {
-          Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
-          Resource: 'arn:aws:dynamodb:us-east-1:*:table/tasks-*',
-        },
-      ],
+      uses: { tasks: 'readwrite' },
     },
     'tasks-worker': {
       handler: 'src/functions/tasks-worker/handler.ts',
       description: 'Processes a task asynchronously and records the outcome',
       timeout: 600,
       memory: 1024,
-      params: ['tasks-table'],
-      permissions: [{ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: 'arn:aws:dynamodb:us-east-1:*:table/tasks-*' }],
+      uses: { tasks: 'readwrite' },
       async: { maxRetries: 1, maxEventAgeSeconds: 3600 },
     },
     'search-flights': {

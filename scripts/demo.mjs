@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole job on a local default, no AWS account needed. Starts an AWS emulator
 // (moto, `python3 -m moto.server`) on a loopback port, then runs the real `ops` commands against it:
-// set the fleet's params, plan, deploy, status, a no-op redeploy, invoke a function remotely and run
-// the task API locally. Each command is printed before it runs. The emulator stops at the end.
+// set the fleet's params, plan, deploy (which creates the fleet's tasks table too: nothing is made by
+// hand), status, a no-op redeploy, invoke a function remotely and run the task API locally. Each command is printed before it runs. The emulator stops at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -48,19 +48,9 @@ function ops(args, { input, expect = [0] } = {}) {
 }
 
 try {
-  // The task API's table lives outside ops (like the seeds' DynamoDB tables): create it in the emulator.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { DynamoDBClient, CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
-  await new DynamoDBClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } }).send(
-    new CreateTableCommand({
-      TableName: 'tasks-demo',
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  // The emulator starts empty: the tasks table is declared in ops.config.ts (`resources`) and the deploy
+  // creates it; only the secrets are set by hand, from stdin.
   ops(['params', 'check'], { expect: [1] });
-  ops(['params', 'set', 'tasks-table', 'tasks-demo', '--yes']);
   ops(['params', 'set', 'amadeus/client-id', '--stdin', '--yes'], { input: 'demo-client-id\n' });
   ops(['params', 'set', 'amadeus/client-secret', '--stdin', '--yes'], { input: 'demo-client-secret\n' });
   ops(['params', 'list']);

@@ -19,7 +19,8 @@ const TASK_ID = '0b7c1f8e-4d3a-4e7b-9a51-2f6c8d9e0a13'; // the id in the get-tas
 describe('ops invoke --local on every sample of the fleet', () => {
   const emu = useEmulator();
   const stage = `li${Date.now().toString(36).slice(-5)}`;
-  const table = `tasks-${stage}`;
+  // The fleet's `tasks` table as the stage has it (made here, as a deploy would): local runs get its name in TASKS_TABLE.
+  const table = `tasks-${stage}-tasks`;
   const envFile = path.join(root, `.env.${stage}`);
   let stub: Stub;
 
@@ -54,7 +55,7 @@ describe('ops invoke --local on every sample of the fleet', () => {
       }),
     );
     // Values for the params, the way a developer keeps them for local runs.
-    await writeFile(envFile, `tasks-table=${table}\namadeus/client-id=local-id\nAMADEUS_CLIENT_SECRET=local-secret\n`);
+    await writeFile(envFile, 'amadeus/client-id=local-id\nAMADEUS_CLIENT_SECRET=local-secret\n');
   });
   afterAll(async () => {
     await rm(envFile, { force: true });

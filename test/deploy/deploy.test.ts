@@ -7,6 +7,7 @@ import {
   GetStagesCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetAliasCommand, GetFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +71,7 @@ describe('ops deploy: the repo fleet', () => {
     expect(fn.Configuration?.Environment?.Variables).toEqual({
       OPS_APP: app,
       OPS_STAGE: stage,
-      OPS_PARAM_TASKS_TABLE: `/${app}/${stage}/tasks-table`,
+      TASKS_TABLE: `${app}-${stage}-tasks`,
       TASKS_WORKER_FUNCTION_NAME: `${app}-${stage}-tasks-worker:live`,
     });
     expect(fn.Tags).toMatchObject({ 'ops:app': app, 'ops:stage': stage, 'ops:function': 'tasks-api', project: 'ops-fleet' });
@@ -95,13 +96,32 @@ describe('ops deploy: the repo fleet', () => {
     expect(grants).toEqual(
       expect.arrayContaining([
         `logs:PutLogEvents arn:aws:logs:us-east-1:${acct}:log-group:/aws/lambda/${name}:*`,
-        `ssm:GetParameters arn:aws:ssm:us-east-1:${acct}:parameter/${app}/${stage}/tasks-table`,
         `lambda:InvokeFunction arn:aws:lambda:us-east-1:${acct}:function:${app}-${stage}-tasks-worker`,
-        'dynamodb:PutItem arn:aws:dynamodb:us-east-1:*:table/tasks-*',
+        `dynamodb:PutItem arn:aws:dynamodb:us-east-1:${acct}:table/${app}-${stage}-tasks`,
       ]),
     );
+    // The fleet's tasks table (resources.tasks): every DynamoDB grant is on exactly its ARN.
+    expect([...new Set(grants.filter((g) => g.startsWith('dynamodb:')).map((g) => g.split(' ')[1]))]).toEqual([
+      `arn:aws:dynamodb:us-east-1:${acct}:table/${app}-${stage}-tasks`,
+    ]);
     expect(grants.filter((g) => / \*$/.test(g) || /^\* /.test(g) || g.includes(':*:*'))).toEqual([]);
     expect(grants.some((g) => g.includes('amadeus'))).toBe(false);
+
+    // The table the deploy created from nothing (resources.tasks): its key, on demand, tagged as the stage's.
+    const ddb = new DynamoDBClient(emu.clientConfig);
+    const table = (await ddb.send(new DescribeTableCommand({ TableName: `${app}-${stage}-tasks` }))).Table;
+    expect([table?.KeySchema, table?.AttributeDefinitions, table?.BillingModeSummary?.BillingMode]).toEqual([
+      [{ AttributeName: 'id', KeyType: 'HASH' }],
+      [{ AttributeName: 'id', AttributeType: 'S' }],
+      'PAY_PER_REQUEST',
+    ]);
+    const tags = (await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: table?.TableArn }))).Tags ?? [];
+    expect(Object.fromEntries(tags.map((t) => [t.Key, t.Value]))).toMatchObject({
+      'ops:app': app,
+      'ops:stage': stage,
+      'ops:resource': 'tasks',
+    });
+    ddb.destroy();
 
     // The live alias and the log group.
     const alias = await lambda().send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));

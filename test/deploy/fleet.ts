@@ -28,7 +28,6 @@ export async function edit(file: string, fn: (text: string) => string): Promise<
 /** Sets the fleet's params the way `ops params set` would, straight through the SDK. */
 export async function putRepoFleetParams(client: EmulatorClientConfig, app: string, stage: string): Promise<void> {
   const ssm = new SSMClient(client);
-  await ssm.send(new PutParameterCommand({ Name: `/${app}/${stage}/tasks-table`, Value: `${app}-tasks`, Type: 'String', Overwrite: true }));
   for (const n of ['amadeus/client-id', 'amadeus/client-secret']) {
     await ssm.send(new PutParameterCommand({ Name: `/${app}/${stage}/${n}`, Value: `secret-${n}`, Type: 'SecureString', Overwrite: true }));
   }

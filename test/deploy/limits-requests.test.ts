@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Moto } from '../../src/emulator/moto.js';
@@ -15,10 +14,7 @@ import { startLayerMoto } from './layer-moto.js';
 /** What each fleet names outside itself, made on moto the way its owner would (not recorded). */
 const outside: Record<string, (client: EmulatorClientConfig, dir: string) => Promise<void>> = {
   autorescue: (client) => ensureAutoRescueRole(client),
-  async 'cloudops-agent'(client) {
-    const sns = new SNSClient(client);
-    for (const Name of ['cloudops-alerts', 'execution-trigger']) await sns.send(new CreateTopicCommand({ Name }));
-  },
+  // cloudops-agent declares its table, bucket, topics and secret: the deploy makes them.
   async valro(client) {
     await new SQSClient(client).send(new CreateQueueCommand({ QueueName: 'valro-worker-failures' }));
   },

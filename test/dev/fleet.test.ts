@@ -1,4 +1,3 @@
-import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +14,8 @@ const root = path.resolve(import.meta.dirname, '../..');
 describe('ops dev serves every route of the repo fleet', () => {
   const emu = useEmulator();
   const stage = `dv${Date.now().toString(36).slice(-5)}`;
-  const table = `tasks-${stage}`;
-  const envFile = path.join(root, `.env.${stage}`);
+  // The fleet's `tasks` table as the stage has it (made here, as a deploy would): local runs get its name in TASKS_TABLE.
+  const table = `tasks-${stage}-tasks`;
   const access: AccessRecord[] = [];
   let server: DevServer;
   let url: string;
@@ -33,7 +32,6 @@ describe('ops dev serves every route of the repo fleet', () => {
       }),
     );
     ddb.destroy();
-    await writeFile(envFile, `tasks-table=${table}\n`);
     const env = { ...process.env, ...emu.env } as NodeJS.ProcessEnv;
     const fleet = await loadFleet({ cwd: root, stage, env });
     server = await startDevServer({ fleet, port: 0, env, watch: false, hooks: { access: (r) => access.push(r) } });
@@ -41,7 +39,6 @@ describe('ops dev serves every route of the repo fleet', () => {
   });
   afterAll(async () => {
     await server?.close();
-    await rm(envFile, { force: true });
   });
 
   const call = async (method: string, p: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}) => {

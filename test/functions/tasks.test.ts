@@ -1,5 +1,4 @@
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toItem } from '../../src/functions/_shared/dynamo-codec.js';
@@ -24,7 +23,6 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
   const emu = useEmulator();
   const suffix = uniqueSuffix();
   const table = `fn-tasks-${suffix}`;
-  const tableParam = `/fn-tasks-${suffix}/dev/tasks-table`;
   let invokes: Stub;
   let api: ApiHandler;
   let worker: WorkerHandler;
@@ -39,10 +37,7 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
-    const ssm = new SSMClient(emu.clientConfig);
-    await ssm.send(new PutParameterCommand({ Name: tableParam, Value: table, Type: 'String' }));
     dynamo.destroy();
-    ssm.destroy();
     // Stands in for Lambda's Invoke API so the test sees exactly what the API sent to the worker.
     invokes = await startStub(() => ({ status: 202, body: '' }));
   });
@@ -58,8 +53,7 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
   const deployedEnv = (proxyEnv: Record<string, string | undefined>) => ({
     ...proxyEnv,
     AWS_ENDPOINT_URL_LAMBDA: invokes.url,
-    OPS_PARAM_TASKS_TABLE: tableParam,
-    OPS_PARAM_VALUE_TASKS_TABLE: undefined,
+    TASKS_TABLE: table,
     TASKS_WORKER_FUNCTION_NAME: WORKER,
   });
 
@@ -81,7 +75,8 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
     expect(invoke.path).toBe(`/2015-03-31/functions/${WORKER}/invocations`);
     expect(invoke.headers['x-amz-invocation-type']).toBe('Event');
     expect(JSON.parse(invoke.body)).toEqual({ taskId: id });
-    expect(proxy.operations()).toEqual(['ssm.GetParameters', 'dynamodb.PutItem']);
+    // The table's name is in TASKS_TABLE (the fleet's `uses`): no parameter lookup before the write.
+    expect(proxy.operations()).toEqual(['dynamodb.PutItem']);
 
     const pending = body(await api(getEvent(id)));
     expect(pending).toMatchObject({ id, status: 'pending', description: 'Find me a landscaper in Charlotte under $300' });
@@ -111,8 +106,7 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
       ['success', 'Plan ready'],
     ]);
     expect(task.updated_at >= task.created_at).toBe(true);
-    // One cold start, one GetParameters: the table name is cached for the later calls.
-    expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.GetParameters']);
+    expect(proxy.operations({ service: 'ssm' })).toEqual([]);
     expect(proxy.operations({ service: 'dynamodb' })).toEqual([
       'dynamodb.PutItem',
       'dynamodb.GetItem',
@@ -181,7 +175,7 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
     expect(res.statusCode).toBe(502);
     const { id, status } = body(res);
     expect(status).toBe('error');
-    expect(proxy.operations()).toEqual(['ssm.GetParameters', 'dynamodb.PutItem', 'lambda.Invoke', 'dynamodb.UpdateItem']);
+    expect(proxy.operations()).toEqual(['dynamodb.PutItem', 'lambda.Invoke', 'dynamodb.UpdateItem']);
     const task = body(await api(getEvent(id)));
     expect(task.status).toBe('error');
     expect(task.error_message).toBe(`could not start the worker: Function not found: ${WORKER}`);
@@ -209,8 +203,10 @@ describe('tasks-api and tasks-worker against DynamoDB (moto)', () => {
   });
 
   it('reports a missing task and rejects an event without a task id', async () => {
-    setEnv({ ...deployedEnv(emu.env), OPS_PARAM_VALUE_TASKS_TABLE: table });
+    setEnv(deployedEnv(emu.env));
     expect(await worker({ taskId: 'no-such-task' })).toEqual({ taskId: 'no-such-task', status: 'missing' });
     await expect(worker({})).rejects.toThrow(/taskId/);
+    setEnv({ ...deployedEnv(emu.env), TASKS_TABLE: undefined });
+    await expect(worker({ taskId: 'x' })).rejects.toThrow("TASKS_TABLE is not set (the function needs uses: { tasks: 'readwrite' })");
   });
 });

@@ -13,7 +13,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiGatewayV2Client, GetApisCommand, GetIntegrationsCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Moto } from '../../src/emulator/moto.js';
@@ -82,15 +81,10 @@ const fleets: Fleet[] = [
   {
     name: 'cloudops-agent',
     app: 'cloudops',
+    // Its table, bucket, topics and secret are declared (resources): nothing is made outside.
     copy: () => copyExample('cloudops-agent'),
-    async outside(client) {
-      const sns = new SNSClient(client);
-      for (const Name of ['cloudops-alerts', 'execution-trigger']) await sns.send(new CreateTopicCommand({ Name }));
-      sns.destroy();
-      return undefined;
-    },
     edits: [
-      ['memory: 512,\n      timeout: 300,', 'memory: 768,\n      timeout: 600,'],
+      ['memory: 512,\n        timeout: 300,', 'memory: 768,\n        timeout: 600,'],
       ["MONITORED_DOMAINS: 'example.com,api.example.com'", "MONITORED_DOMAINS: 'example.com'"],
       ["schedule: 'rate(5 minutes)'", "schedule: 'rate(15 minutes)'"],
       // an alarm: every errors alarm's threshold and period
@@ -99,10 +93,10 @@ const fleets: Fleet[] = [
         'periodSeconds: 60,\n    evaluationPeriods: 1,\n    threshold: 3,',
       ],
       // the SNS trigger removed
-      ['      triggers: [{ sns: EXECUTION_TOPIC }],\n', ''],
+      ["        triggers: [{ sns: 'execution-trigger' }],\n", ''],
       // approval-handler (with its route, the API's only one) removed, digest added
-      ["    'approval-handler': {", '    digest: {'],
-      ["      routes: ['POST /approval'],\n", "      triggers: [{ schedule: 'cron(0 8 * * ? *)' }],\n"],
+      ["      'approval-handler': {", '      digest: {'],
+      ["        routes: ['POST /approval'],\n", "        triggers: [{ schedule: 'cron(0 8 * * ? *)' }],\n"],
     ],
   },
   {
@@ -168,12 +162,13 @@ const fleets: Fleet[] = [
       return undefined;
     },
     edits: [
-      ["environment: { DYNAMODB_TABLE_NAME: 'valro-tasks' },", "environment: { DYNAMODB_TABLE_NAME: 'valro-tasks-v2' },"],
+      // a declared table's setting
+      ["tasks: { type: 'table', partitionKey: 'id',", "tasks: { type: 'table', partitionKey: 'id', pointInTimeRecovery: true,"],
       ["routes: ['POST /tasks', 'GET /tasks', 'GET /tasks/{id}'],", "routes: ['POST /tasks', 'GET /tasks'],"],
       // worker removed (and backend's invoke of it), poller added
-      ["      invokes: ['worker'],\n", ''],
-      ['    worker: {', '    poller: {'],
-      ['memory: 1024,\n      timeout: 600,', 'memory: 512,\n      timeout: 300,'],
+      ["        invokes: ['worker'],\n", ''],
+      ['      worker: {', '      poller: {'],
+      ['memory: 1024,\n        timeout: 600,', 'memory: 512,\n        timeout: 300,'],
       ['async: { maxRetries: 1,', 'async: { maxRetries: 2,'],
     ],
   },

@@ -13,6 +13,16 @@ import { fromItem, toAttr, toItem } from './dynamo-codec.js';
  * partition key `id` (S), one item per task, status pending → processing → completed | error.
  */
 
+/**
+ * The table's name: the fleet declares it (`resources: { tasks: { type: 'table' } }`) and each function that
+ * `uses` it gets the name in `TASKS_TABLE` (resourceEnvName in src/config/naming.ts).
+ */
+export function tasksTable(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.TASKS_TABLE;
+  if (!name) throw new Error("TASKS_TABLE is not set (the function needs uses: { tasks: 'readwrite' })");
+  return name;
+}
+
 export type TaskStatus = 'pending' | 'processing' | 'completed' | 'error';
 
 /** One line of a task's timeline. */

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { errorJson, HttpError, type HttpResult, json, jsonBody, methodOf } from '../_shared/http.js';
-import { getParam } from '../_shared/params.js';
-import { getTask, listTasks, putNewTask, type Task, taskEvent, updateTask } from '../_shared/tasks-store.js';
+import { getTask, listTasks, putNewTask, type Task, taskEvent, tasksTable, updateTask } from '../_shared/tasks-store.js';
 
 /**
  * HTTP API (payload 2.0) for tasks, seed 004's API Lambda:
  *   POST /tasks       create a task, start `tasks-worker` asynchronously, 202
  *   GET  /tasks       list tasks, newest first (`?limit=`, default 100)
  *   GET  /tasks/{id}  one task, for polling
- * Table name: param `tasks-table`. Worker: env `TASKS_WORKER_FUNCTION_NAME` (set by `invokes`).
+ * Table name: `TASKS_TABLE` (the fleet's `tasks` table, by `uses`). Worker: env `TASKS_WORKER_FUNCTION_NAME` (set by `invokes`).
  */
 
 export const MAX_DESCRIPTION_LENGTH = 2000;
@@ -68,7 +67,7 @@ async function createTask(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const { description } = parseCreateRequest(jsonBody(event));
   const worker = process.env.TASKS_WORKER_FUNCTION_NAME;
   if (!worker) throw new Error('TASKS_WORKER_FUNCTION_NAME is not set (declare invokes: ["tasks-worker"])');
-  const table = await getParam('tasks-table');
+  const table = tasksTable();
 
   const now = new Date().toISOString();
   const task: Task = {
@@ -107,12 +106,12 @@ async function listAll(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const raw = event.queryStringParameters?.limit;
   const limit = raw === undefined ? DEFAULT_LIST_LIMIT : Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new HttpError(400, 'limit must be a whole number 1..1000');
-  const tasks = await listTasks(await getParam('tasks-table'));
+  const tasks = await listTasks(tasksTable());
   return json(200, tasks.slice(0, limit));
 }
 
 async function getOne(id: string): Promise<HttpResult> {
   if (!id) throw new HttpError(400, 'task id is missing');
-  const task = await getTask(await getParam('tasks-table'), id);
+  const task = await getTask(tasksTable(), id);
   return task ? json(200, task) : errorJson(404, 'task not found', { id });
 }

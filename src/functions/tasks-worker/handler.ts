@@ -1,5 +1,4 @@
-import { getParam } from '../_shared/params.js';
-import { getTask, type TaskStatus, taskEvent, updateTask } from '../_shared/tasks-store.js';
+import { getTask, type TaskStatus, taskEvent, tasksTable, updateTask } from '../_shared/tasks-store.js';
 import { type Job, parseJob } from './job.js';
 import { type Plan, planFor, summarize } from './plan.js';
 
@@ -7,7 +6,7 @@ import { type Plan, planFor, summarize } from './plan.js';
  * The async worker of seed 004, started by `tasks-api` with `{ "taskId": "..." }` (InvocationType Event).
  * Marks the task `processing`, reads the description into a job and a plan, then stores
  * `completed` with `result: { job, plan }` and a summary, or `error` with `error_message`.
- * Table name: param `tasks-table`.
+ * Table name: `TASKS_TABLE` (the fleet's `tasks` table, by `uses`).
  */
 
 export interface WorkerEvent {
@@ -33,7 +32,7 @@ export interface TaskResult {
 export async function handler(event: WorkerEvent): Promise<WorkerResult> {
   const taskId = event?.taskId ?? event?.task_id;
   if (typeof taskId !== 'string' || taskId === '') throw new Error('expected an event like {"taskId": "..."}');
-  const table = await getParam('tasks-table');
+  const table = tasksTable();
 
   // Async events can arrive twice: only a task that is not completed yet is (re)processed.
   const task = await updateTask(table, taskId, {
