@@ -67,6 +67,8 @@ export interface ExternalRefs {
   refs: ExternalRef[];
   vpcs: VpcRef[];
   bucket?: string;
+  /** Buckets S3 triggers name that the fleet does not declare: they must exist. */
+  triggerBuckets?: { name: string; paths: string[] }[];
 }
 
 const DESTINATION_KIND: Record<string, RefKind> = { sqs: 'queue', sns: 'topic', lambda: 'function', events: 'bus' };
@@ -85,10 +87,17 @@ export function externalRefs(fleet: Fleet, fns: readonly FunctionSpec[]): Extern
   };
   const ours = new Set(fleet.functions.map((f) => f.name));
   const vpcs: VpcRef[] = [];
+  const triggerBuckets = new Map<string, string[]>();
   for (const fn of fns) {
     const at = `functions.${fn.key}`;
     if (fn.role) add('role', fn.role, `${at}.role`);
     for (const [i, t] of fn.triggers.entries()) if (t.kind === 'sns') add('topic', t.topicArn, `${at}.triggers.${i}.sns`);
+    for (const [i, t] of fn.triggers.entries()) {
+      // A bucket the fleet declares (by key or by its name) is created by this deploy.
+      if (t.kind !== 's3' || t.resource || fleet.resources.some((r) => r.type === 'bucket' && r.physicalName === t.bucket)) continue;
+      const known = triggerBuckets.get(t.bucket) ?? [];
+      triggerBuckets.set(t.bucket, [...known, `${at}.triggers.${i}.s3`]);
+    }
     for (const [i, a] of fn.alarms.entries()) if (a.snsTopicArn) add('topic', a.snsTopicArn, `${at}.alarms.${i}.snsTopicArn`);
     for (const [i, l] of fn.layers.entries()) if (l.kind === 'arn') add('layer', l.arn, `${at}.layers.${i}`);
     const dest = fn.async?.onFailure;
@@ -107,7 +116,12 @@ export function externalRefs(fleet: Fleet, fns: readonly FunctionSpec[]): Extern
       });
     }
   }
-  return { refs: [...byArn.values()], vpcs, ...(fleet.bucket ? { bucket: fleet.bucket } : {}) };
+  return {
+    refs: [...byArn.values()],
+    vpcs,
+    ...(fleet.bucket ? { bucket: fleet.bucket } : {}),
+    ...(triggerBuckets.size ? { triggerBuckets: [...triggerBuckets].map(([name, paths]) => ({ name, paths })) } : {}),
+  };
 }
 
 /** True when a trust policy lets Lambda assume the role (an Allow of sts:AssumeRole to lambda.amazonaws.com or to anyone). */
@@ -250,14 +264,32 @@ async function checkBucket(aws: Aws, bucket: string): Promise<{ problem?: Prefli
   return {};
 }
 
+/** A bucket an S3 trigger names without the fleet declaring it: it must exist. */
+async function checkTriggerBucket(
+  aws: Aws,
+  ref: { name: string; paths: string[] },
+): Promise<{ problem?: PreflightProblem; warning?: string }> {
+  const found = await lookupBucket(aws, ref.name);
+  const at = where(ref.paths);
+  if (found.kind === 'missing')
+    return {
+      problem: {
+        path: at,
+        message: `bucket ${ref.name} is neither a bucket of resources nor an existing bucket: declare it (resources.${ref.name}: { type: 'bucket' }) or fix the name`,
+      },
+    };
+  return found.kind === 'unchecked' ? { warning: `${at}: could not check bucket ${ref.name} (${found.reason}); deploying anyway` } : {};
+}
+
 /** The AWS side of the preflight: every reference at once (a few in flight), each reference read once. */
 export async function checkExternalRefs(aws: Aws, refs: ExternalRefs): Promise<{ problems: PreflightProblem[]; warnings: string[] }> {
-  const [each, vpcs, bucket] = await Promise.all([
+  const [each, vpcs, bucket, triggerBuckets] = await Promise.all([
     mapLimit(refs.refs, 16, (ref) => checkRef(aws, ref)),
     checkVpcs(aws, refs.vpcs),
     refs.bucket ? checkBucket(aws, refs.bucket) : Promise.resolve({} as { problem?: PreflightProblem; warning?: string }),
+    mapLimit(refs.triggerBuckets ?? [], 16, (ref) => checkTriggerBucket(aws, ref)),
   ]);
-  const singles = [...each, bucket];
+  const singles = [...each, bucket, ...triggerBuckets];
   return {
     problems: [...singles.flatMap((r) => (r.problem ? [r.problem] : [])), ...vpcs.problems],
     warnings: [...singles.flatMap((r) => (r.warning ? [r.warning] : [])), ...vpcs.warnings],

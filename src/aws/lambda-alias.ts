@@ -127,6 +127,8 @@ export interface PermissionInput {
   /** `apigateway.amazonaws.com`, `events.amazonaws.com`, `sns.amazonaws.com`. */
   principal: string;
   sourceArn: string;
+  /** SourceAccount: the source's owner (S3 buckets, whose ARNs name no account). */
+  sourceAccount?: string;
 }
 
 /**
@@ -148,6 +150,7 @@ export async function addPermission(aws: Aws, p: PermissionInput): Promise<void>
             Action: 'lambda:InvokeFunction',
             Principal: p.principal,
             SourceArn: p.sourceArn,
+            ...(p.sourceAccount ? { SourceAccount: p.sourceAccount } : {}),
           }),
         ),
       // An update in progress is worth waiting for; a statement id that is taken is not.

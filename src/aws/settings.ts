@@ -81,6 +81,8 @@ export interface TriggerPermissionInput {
   principal: string;
   /** The rule or topic allowed to invoke. */
   sourceArn: string;
+  /** The account that owns the source (S3: a bucket ARN names none). */
+  sourceAccount?: string;
 }
 
 /**
@@ -90,7 +92,13 @@ export interface TriggerPermissionInput {
 export async function setTriggerPermission(aws: Aws, input: TriggerPermissionInput): Promise<void> {
   const current = (await getAliasPolicy(aws, input.name)).filter((s) => s.Sid === input.statementId);
   for (const _ of current) await removeTriggerPermission(aws, input.name, input.statementId);
-  await addPermission(aws, { name: input.name, statementId: input.statementId, principal: input.principal, sourceArn: input.sourceArn });
+  await addPermission(aws, {
+    name: input.name,
+    statementId: input.statementId,
+    principal: input.principal,
+    sourceArn: input.sourceArn,
+    ...(input.sourceAccount ? { sourceAccount: input.sourceAccount } : {}),
+  });
 }
 
 /** Removes one statement from the `live` alias policy; a statement, alias or function already gone is fine. */

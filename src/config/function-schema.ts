@@ -98,7 +98,18 @@ const sqsTrigger = z.strictObject({
   /** Default true: the handler returns `batchItemFailures`, so one bad message does not fail the batch. */
   reportBatchItemFailures: z.boolean().optional(),
 });
-const trigger = z.union([scheduleTrigger, snsTrigger, sqsTrigger]);
+/** S3 object events of a bucket of `resources` (its key) or of an existing bucket (its name) → `live`. */
+const s3Trigger = z.strictObject({
+  s3: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/, 's3 names a bucket of resources (its key) or an existing bucket (its name)'),
+  /** S3 event types; default `['s3:ObjectCreated:*']`. */
+  events: z
+    .array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, "an S3 event type is like 's3:ObjectCreated:*'"))
+    .min(1)
+    .optional(),
+  prefix: z.string().min(1).max(1024).optional(),
+  suffix: z.string().min(1).max(1024).optional(),
+});
+const trigger = z.union([scheduleTrigger, snsTrigger, sqsTrigger, s3Trigger]);
 
 export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;
 export const COMPARISON_OPERATORS = [

@@ -74,6 +74,13 @@ export const SNS_SID_PREFIX = 'ops-sns-';
 /** Statement ids on a `live` alias policy, one per trigger. */
 export const ruleStatementId = (rule: string) => `${RULE_SID_PREFIX}${rule}`;
 export const snsStatementId = (topicArn: string) => `${SNS_SID_PREFIX}${shortHash(topicArn)}`;
+/** The statement on `live` that lets S3 object events of one bucket invoke it: `ops-s3-{hash of the bucket}`. */
+export const S3_SID_PREFIX = 'ops-s3-';
+export const s3StatementId = (bucket: string) => `${S3_SID_PREFIX}${shortHash(bucket)}`;
+/** Ids of a stage's entries in a bucket's notification configuration: every other entry is someone else's. */
+export const s3NotificationPrefix = (app: string, stage: string) => `ops-${app}-${stage}-`;
+export const s3NotificationId = (app: string, stage: string, fnKey: string, what: string) =>
+  `${s3NotificationPrefix(app, stage)}${fnKey}-${shortHash(what)}`;
 /**
  * The statements that make a Function URL with auth NONE public, on the `live` alias. Since October 2025 AWS
  * requires both for a new URL: lambda:InvokeFunctionUrl (condition FunctionUrlAuthType NONE) and

@@ -22,6 +22,7 @@ import {
 } from './naming.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
+import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
 import { snsTopicArnOf } from './topic-ref.js';
 import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
@@ -142,7 +143,14 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     roleName: name,
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
-    triggers: resolveTriggers(cfg.app, opts.stage, key, fn, (ref) => snsTopicArnOf(cfg, opts.stage, region, ref)),
+    triggers: resolveTriggers(
+      cfg.app,
+      opts.stage,
+      key,
+      fn,
+      (ref) => snsTopicArnOf(cfg, opts.stage, region, ref),
+      (t) => resolveS3Trigger(cfg, opts.stage, key, t),
+    ),
     vpc: fn.vpc,
     layers: (fn.layers ?? []).map((l) => resolveLayer(cfg.app, opts.stage, l, opts.root)),
     reservedConcurrency: fn.reservedConcurrency,
@@ -210,8 +218,16 @@ function splitEnvironment(
   return { environment: sortKeys(environment), ...(Object.keys(refs).length ? { envRefs: sortKeys(refs) } : {}) };
 }
 
-function resolveTriggers(app: string, stage: string, key: string, fn: ParsedFunction, topicArnOf: (ref: string) => string): TriggerSpec[] {
+function resolveTriggers(
+  app: string,
+  stage: string,
+  key: string,
+  fn: ParsedFunction,
+  topicArnOf: (ref: string) => string,
+  s3Of: (t: ParsedS3Trigger) => TriggerSpec,
+): TriggerSpec[] {
   return (fn.triggers ?? []).map((t): TriggerSpec => {
+    if ('s3' in t) return s3Of(t);
     if ('sqs' in t) {
       return {
         kind: 'sqs',

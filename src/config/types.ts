@@ -86,7 +86,23 @@ export interface SqsTriggerSpec {
   reportBatchItemFailures: boolean;
 }
 
-export type TriggerSpec = ScheduleSpec | SnsSpec | SqsTriggerSpec;
+/** S3 object events of a bucket → `live`: one entry of the bucket's notification configuration, merged with the others. */
+export interface S3TriggerSpec {
+  kind: 's3';
+  /** The bucket's physical name (a declared bucket's, or an existing bucket's). */
+  bucket: string;
+  /** The bucket's key when the fleet declares it. */
+  resource?: string;
+  events: string[];
+  prefix?: string;
+  suffix?: string;
+  /** The notification's Id: `ops-{app}-{stage}-{fn}-{hash of bucket, events and filters}`. */
+  notificationId: string;
+  /** `ops-s3-{hash of the bucket}`: the statement on `live` that lets S3 invoke it. */
+  statementId: string;
+}
+
+export type TriggerSpec = ScheduleSpec | SnsSpec | SqsTriggerSpec | S3TriggerSpec;
 
 /** A layer used as is (by version ARN), or built from a directory and published by ops. */
 export type LayerSpec =

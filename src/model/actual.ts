@@ -1,4 +1,5 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
+import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
 import type { ActualFunctionUrl } from './function-url.js';
 import type { ActualQueues } from './queue.js';
 import type { ActualSecrets } from './secret.js';
@@ -197,6 +198,10 @@ export interface Actual {
   tables?: Record<string, ActualTable>;
   /** Tables with a declared table's name but not the stage's tags: the plan stops, or adopts them (`adopt: true`). */
   unownedTables?: Record<string, ActualTable>;
+  /** S3 buckets of the fleet's `resources` (absent: not read, the fleet declares none). */
+  buckets?: ActualBuckets;
+  /** Lambda entries of the notifications of the buckets the stage's S3 triggers use or used (absent: none). */
+  bucketNotifications?: ActualBucketNotifications;
   /** SQS queues of the fleet's `resources` (absent: not read, the fleet declares none). */
   queues?: ActualQueues;
   /** SNS topics of the fleet's `resources` (absent: not read, the fleet declares none). */

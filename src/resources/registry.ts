@@ -11,6 +11,7 @@ import { layer } from './layer/index.js';
 import { logGroup } from './log-group/index.js';
 import { queue } from './queue/index.js';
 import { role } from './role/index.js';
+import { s3Notification } from './s3-notification/index.js';
 import { schedule } from './schedule/index.js';
 import { secret } from './secret/index.js';
 import { subscription } from './subscription/index.js';
@@ -38,6 +39,7 @@ const KINDS = [
   alarm,
   httpApi,
   functionUrl,
+  s3Notification,
 ] as const;
 
 /** Every change of every kind: the union of the modules' own change types. */

@@ -1,5 +1,5 @@
-import { liveAliasArn, ruleArn } from '../config/naming.js';
-import type { FunctionSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
+import { bucketArn, liveAliasArn, ruleArn } from '../config/naming.js';
+import type { FunctionSpec, S3TriggerSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
 import type { PolicyStatement } from '../model/actual.js';
 import { changeId, type PlanContext } from '../plan/context.js';
 
@@ -7,6 +7,7 @@ import { changeId, type PlanContext } from '../plan/context.js';
 
 export const EVENTS = 'events.amazonaws.com';
 export const SNS = 'sns.amazonaws.com';
+export const S3 = 's3.amazonaws.com';
 
 export const isSchedule = (t: FunctionSpec['triggers'][number]): t is ScheduleSpec => t.kind === 'schedule';
 export const isSns = (t: FunctionSpec['triggers'][number]): t is SnsSpec => t.kind === 'sns';
@@ -38,7 +39,23 @@ export const permits = (policy: PolicyStatement[], sid: string, principal: strin
 };
 
 /** The statement on `live` that lets a trigger invoke it, as Lambda's GetPolicy reports it. */
-export function desiredTriggerStatement(region: string, accountId: string, fn: FunctionSpec, t: ScheduleSpec | SnsSpec): PolicyStatement {
+export function desiredTriggerStatement(
+  region: string,
+  accountId: string,
+  fn: FunctionSpec,
+  t: ScheduleSpec | SnsSpec | S3TriggerSpec,
+): PolicyStatement {
+  if (t.kind === 's3') {
+    // A bucket ARN names no account: SourceAccount keeps a bucket of that name in another account out.
+    return {
+      Sid: t.statementId,
+      Effect: 'Allow',
+      Principal: { Service: S3 },
+      Action: 'lambda:InvokeFunction',
+      Resource: liveAliasArn(region, accountId, fn.name),
+      Condition: { StringEquals: { 'AWS:SourceAccount': accountId }, ArnLike: { 'AWS:SourceArn': bucketArn(region, t.bucket) } },
+    };
+  }
   return {
     Sid: t.statementId,
     Effect: 'Allow',
