@@ -67,7 +67,7 @@ export function mapTable(t: TableDescription): ActualTable {
       .map((i) => mapIndex(i, defs, billing === 'PROVISIONED'))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
     ...(t.StreamSpecification?.StreamEnabled && t.StreamSpecification.StreamViewType
-      ? { stream: t.StreamSpecification.StreamViewType }
+      ? { stream: t.StreamSpecification.StreamViewType, ...(t.LatestStreamArn ? { streamArn: t.LatestStreamArn } : {}) }
       : {}),
     pointInTimeRecovery: false,
     deletionProtection: t.DeletionProtectionEnabled ?? false,

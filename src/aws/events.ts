@@ -1,14 +1,18 @@
-import { isOtherStagesOwn, notOwnedReason, ownerOf, RULE_TARGET_ID, ruleArn } from '../config/naming.js';
+import { isOtherStagesOwn, notOwnedReason, ownerOf, RULE_TARGET_ID, ruleArn, ruleKey } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
+import { UserError } from '../errors.js';
 import type { Actual, ActualRule } from '../model/actual.js';
 import type { ScheduleChangeSpec } from '../model/specs.js';
 import type { Aws } from './clients.js';
-import { orNotFound } from './errors.js';
+import { isNotFound, orNotFound } from './errors.js';
 import { allPages, mapLimit } from './pool.js';
 import { read } from './retry.js';
 import { removeTriggerPermission, setTriggerPermission } from './settings.js';
 
-/** EventBridge rules behind schedule triggers: one rule, one target (the `live` alias), one permission. */
+/** EventBridge rules behind schedule and event-pattern triggers: one rule, one target (the `live` alias), one permission. */
+
+/** EventBusName for a rule on a bus other than the default (none for the default: the calls stay as they were). */
+const onBus = (bus: string | undefined) => (bus && bus !== 'default' ? { EventBusName: bus } : {});
 
 const toTags = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
@@ -27,23 +31,39 @@ export interface ScheduleUpdate {
 }
 
 function putRule(aws: Aws, s: ScheduleInput, tags?: Record<string, string>) {
-  return aws.events().then((events) =>
-    aws.write(() =>
-      events.putRule({
-        Name: s.ruleName,
-        ScheduleExpression: s.expression,
-        State: s.enabled ? 'ENABLED' : 'DISABLED',
-        Description: s.description ?? '',
-        ...(tags ? { Tags: toTags(tags) } : {}),
-      }),
-    ),
-  );
+  const missingBus = (error: unknown) => {
+    // Ops does not create event buses: a rule on one that does not exist is the config's to fix.
+    if (!s.bus || !isNotFound(error)) throw error;
+    throw new UserError(`event bus ${s.bus} does not exist (rule ${s.ruleName})`, {
+      hint: `create it (aws events create-event-bus --name ${s.bus}) or set the trigger's bus to an existing one`,
+    });
+  };
+  return aws
+    .events()
+    .then((events) =>
+      aws.write(() =>
+        events.putRule({
+          Name: s.ruleName,
+          ...(s.expression ? { ScheduleExpression: s.expression } : {}),
+          ...(s.pattern ? { EventPattern: s.pattern } : {}),
+          ...onBus(s.bus),
+          State: s.enabled ? 'ENABLED' : 'DISABLED',
+          Description: s.description ?? '',
+          ...(tags ? { Tags: toTags(tags) } : {}),
+        }),
+      ),
+    )
+    .catch(missingBus);
 }
 
 async function putTarget(aws: Aws, s: ScheduleInput): Promise<void> {
   const events = await aws.events();
   const out = await aws.write(() =>
-    events.putTargets({ Rule: s.ruleName, Targets: [{ Id: RULE_TARGET_ID, Arn: s.targetArn, ...(s.input ? { Input: s.input } : {}) }] }),
+    events.putTargets({
+      Rule: s.ruleName,
+      ...onBus(s.bus),
+      Targets: [{ Id: RULE_TARGET_ID, Arn: s.targetArn, ...(s.input ? { Input: s.input } : {}) }],
+    }),
   );
   const failed = out.FailedEntries?.[0];
   if (failed) throw new Error(`PutTargets on rule ${s.ruleName} failed: ${failed.ErrorCode ?? ''} ${failed.ErrorMessage ?? ''}`.trim());
@@ -51,7 +71,7 @@ async function putTarget(aws: Aws, s: ScheduleInput): Promise<void> {
 
 /** Lets the rule invoke `live` first (so its first event is not refused), then the rule (tagged) and its target. */
 export async function createSchedule(aws: Aws, s: ScheduleInput): Promise<{ ruleArn: string }> {
-  const ruleArn = await scheduleRuleArn(aws, s.ruleName);
+  const ruleArn = await scheduleRuleArn(aws, s.ruleName, s.bus);
   await setTriggerPermission(aws, {
     name: s.functionName,
     statementId: s.statementId,
@@ -66,7 +86,7 @@ export async function createSchedule(aws: Aws, s: ScheduleInput): Promise<{ rule
 /** Rewrites what `what` names: the rule (PutRule does not change tags), its target, the permission, the tags. */
 export async function updateSchedule(aws: Aws, s: ScheduleInput, what: ScheduleUpdate): Promise<void> {
   const events = await aws.events();
-  const ruleArn = await scheduleRuleArn(aws, s.ruleName);
+  const ruleArn = await scheduleRuleArn(aws, s.ruleName, s.bus);
   if (what.permission) {
     await setTriggerPermission(aws, {
       name: s.functionName,
@@ -77,7 +97,8 @@ export async function updateSchedule(aws: Aws, s: ScheduleInput, what: ScheduleU
   }
   if (what.rule) await putRule(aws, s);
   if (what.target) await putTarget(aws, s);
-  if (what.removeTargetIds?.length) await aws.write(() => events.removeTargets({ Rule: s.ruleName, Ids: what.removeTargetIds! }));
+  if (what.removeTargetIds?.length)
+    await aws.write(() => events.removeTargets({ Rule: s.ruleName, ...onBus(s.bus), Ids: what.removeTargetIds! }));
   if (what.removeTags?.length) await aws.write(() => events.untagResource({ ResourceARN: ruleArn, TagKeys: what.removeTags! }));
   if (what.addTags && Object.keys(what.addTags).length) {
     await aws.write(() => events.tagResource({ ResourceARN: ruleArn, Tags: toTags(what.addTags!) }));
@@ -87,6 +108,8 @@ export async function updateSchedule(aws: Aws, s: ScheduleInput, what: ScheduleU
 export interface DeleteScheduleInput {
   /** Undefined: only a stale permission is left to remove. */
   ruleName?: string;
+  /** Absent: the default bus. */
+  bus?: string;
   targetIds: string[];
   functionName?: string;
   statementId?: string;
@@ -97,14 +120,15 @@ export async function deleteSchedule(aws: Aws, input: DeleteScheduleInput): Prom
   const events = await aws.events();
   const rule = input.ruleName;
   if (rule) {
-    if (input.targetIds.length) await orNotFound(aws.write(() => events.removeTargets({ Rule: rule, Ids: input.targetIds })));
-    await orNotFound(aws.write(() => events.deleteRule({ Name: rule })));
+    if (input.targetIds.length)
+      await orNotFound(aws.write(() => events.removeTargets({ Rule: rule, ...onBus(input.bus), Ids: input.targetIds })));
+    await orNotFound(aws.write(() => events.deleteRule({ Name: rule, ...onBus(input.bus) })));
   }
   if (input.functionName && input.statementId) await removeTriggerPermission(aws, input.functionName, input.statementId);
 }
 
-export async function scheduleRuleArn(aws: Aws, ruleName: string): Promise<string> {
-  return ruleArn(aws.region, await aws.accountId(), ruleName);
+export async function scheduleRuleArn(aws: Aws, ruleName: string, bus?: string): Promise<string> {
+  return ruleArn(aws.region, await aws.accountId(), ruleName, bus);
 }
 
 /**
@@ -115,13 +139,28 @@ export async function scheduleRuleArn(aws: Aws, ruleName: string): Promise<strin
 export async function readRules(
   aws: Aws,
   scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
+  buses: readonly string[] = ['default'],
 ): Promise<{ items: Record<string, ActualRule>; foreign: Actual['foreign'] }> {
   const events = await aws.events();
-  const listed = await allPages(
-    (NextToken) => read(aws, () => events.listRules({ NamePrefix: `${scope.app}-${scope.stage}-`, ...(NextToken ? { NextToken } : {}) })),
-    (page) => page.Rules,
-    (page) => page.NextToken,
+  const lists = await Promise.all(
+    buses.map(async (bus) => {
+      const page = (NextToken?: string) =>
+        read(aws, () =>
+          events.listRules({ NamePrefix: `${scope.app}-${scope.stage}-`, ...onBus(bus), ...(NextToken ? { NextToken } : {}) }),
+        );
+      // A named bus that does not exist (yet, or any more) holds no rule.
+      return (
+        (await orNotFound(
+          allPages(
+            page,
+            (p) => p.Rules,
+            (p) => p.NextToken,
+          ),
+        )) ?? []
+      );
+    }),
   );
+  const listed = lists.flat();
   const items: Record<string, ActualRule> = {};
   const foreign: Actual['foreign'] = [];
   const rules = await mapLimit(listed, 8, async (r) => {
@@ -129,7 +168,8 @@ export async function readRules(
       orNotFound(read(aws, () => events.listTagsForResource({ ResourceARN: r.Arn! }))),
       orNotFound(
         allPages(
-          (NextToken) => read(aws, () => events.listTargetsByRule({ Rule: r.Name!, ...(NextToken ? { NextToken } : {}) })),
+          (NextToken) =>
+            read(aws, () => events.listTargetsByRule({ Rule: r.Name!, ...onBus(r.EventBusName), ...(NextToken ? { NextToken } : {}) })),
           (page) => page.Targets,
           (page) => page.NextToken,
         ),
@@ -140,6 +180,8 @@ export async function readRules(
       name: r.Name!,
       arn: r.Arn!,
       ...(r.ScheduleExpression ? { scheduleExpression: r.ScheduleExpression } : {}),
+      ...(r.EventPattern ? { eventPattern: r.EventPattern } : {}),
+      ...(r.EventBusName && r.EventBusName !== 'default' ? { bus: r.EventBusName } : {}),
       state: r.State ?? 'ENABLED',
       description: r.Description ?? '',
       tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])),
@@ -147,11 +189,15 @@ export async function readRules(
     };
     return rule;
   });
-  const wanted = new Set((scope.functions ?? []).flatMap((f) => f.triggers.flatMap((t) => (t.kind === 'schedule' ? [t.ruleName] : []))));
+  const wanted = new Set(
+    (scope.functions ?? []).flatMap((f) =>
+      f.triggers.flatMap((t) => (t.kind === 'schedule' || t.kind === 'eventbridge' ? [t.ruleName] : [])),
+    ),
+  );
   for (const rule of rules) {
     if (!rule) continue;
     const reason = notOwnedReason(rule.tags, scope.app, scope.stage);
-    if (!reason) items[rule.name] = rule;
+    if (!reason) items[ruleKey(rule.name, rule.bus)] = rule;
     else if (wanted.has(rule.name) || !isOtherStagesOwn(rule.name, ownerOf(rule.tags), scope.app, scope.stage))
       foreign.push({ type: 'eventbridge rule', name: rule.name, reason });
   }

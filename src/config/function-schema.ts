@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dynamodbTrigger, eventPatternTrigger } from './event-triggers.js';
 import {
   architecture,
   environment,
@@ -109,7 +110,7 @@ const s3Trigger = z.strictObject({
   prefix: z.string().min(1).max(1024).optional(),
   suffix: z.string().min(1).max(1024).optional(),
 });
-const trigger = z.union([scheduleTrigger, snsTrigger, sqsTrigger, s3Trigger]);
+const trigger = z.union([scheduleTrigger, snsTrigger, sqsTrigger, s3Trigger, dynamodbTrigger, eventPatternTrigger]);
 
 export const ALARM_METRICS = ['Errors', 'Throttles', 'Duration'] as const;
 export const COMPARISON_OPERATORS = [

@@ -29,6 +29,16 @@ export const leaseEpochParamName = (app: string, stage: string) => `/_ops/lease-
 /** First 8 hex characters of the sha256 of `text`: a short name that stays the same while the text does. */
 export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
+/** JSON with object keys sorted (`{b,a}` and `{a,b}` are one text): what a pattern is compared and hashed as. */
+export const sortedJson = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+/** The rule-name suffix of an event-pattern trigger without a `name`: a hash of its bus and pattern. */
+export const patternRuleSuffix = (bus: string, pattern: unknown) => shortHash(`${bus}\n${sortedJson(pattern)}`);
+
 /** EventBridge rule names are at most 64 characters: the function part is cut to fit, prefix and suffix stay. */
 export const MAX_RULE_NAME_LENGTH = 64;
 
@@ -249,7 +259,13 @@ export const pendingLayerVersionArn = (layerArnValue: string) => `${layerArnValu
 /** The layer name of a pending version ARN, or undefined for any other ARN. */
 export const pendingLayerName = (arn: string) => /^arn:[^:]+:lambda:[^:]+:[^:]+:layer:([^:]+):\(next\)$/.exec(arn)?.[1];
 
-export const ruleArn = (region: string, accountId: string, name: string) => awsArn('events', region, accountId, `rule/${name}`);
+/** A rule on the default bus is `rule/{name}`; on another bus `rule/{bus}/{name}`. */
+export const ruleArn = (region: string, accountId: string, name: string, bus = 'default') =>
+  awsArn('events', region, accountId, `rule/${bus === 'default' ? '' : `${bus}/`}${name}`);
+/** A rule's key in the read: its name, `bus/name` on a bus other than the default. */
+export const ruleKey = (name: string, bus?: string) => (bus && bus !== 'default' ? `${bus}/${name}` : name);
+/** The bus a rule ARN names (`default` for `rule/{name}`). */
+export const busOfRuleArn = (arn: string) => /:rule\/([^/]+)\/[^/]+$/.exec(arn)?.[1] ?? 'default';
 
 export const alarmArn = (region: string, accountId: string, name: string) => awsArn('cloudwatch', region, accountId, `alarm:${name}`);
 
@@ -286,6 +302,10 @@ export function resourceEnvName(key: string, type: 'table' | 'bucket' | 'queue' 
 }
 
 export const tableArn = (region: string, accountId: string, name: string) => awsArn('dynamodb', region, accountId, `table/${name}`);
+/** Every stream of one table, past and future (a stream's ARN ends in a label known once it is on). */
+export const tableStreamsArn = (region: string, accountId: string, name: string) => `${tableArn(region, accountId, name)}/stream/*`;
+/** The table a stream ARN (`…:table/{name}/stream/{label}`) belongs to. */
+export const tableOfStreamArn = (arn: string) => /:table\/([^/]+)\/stream\//.exec(arn)?.[1] ?? '';
 /** Every index of one table (and nothing of another table: the name is followed by `/index/`). */
 export const tableIndexesArn = (region: string, accountId: string, name: string) => `${tableArn(region, accountId, name)}/index/*`;
 /** S3 ARNs hold neither region nor account; the partition still follows the region. */

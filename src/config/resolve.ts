@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { withDefaults } from './defaults.js';
+import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { resolveFunctionUrl } from './function-url.js';
 import {
   alarmName,
@@ -228,6 +229,8 @@ function resolveTriggers(
 ): TriggerSpec[] {
   return (fn.triggers ?? []).map((t): TriggerSpec => {
     if ('s3' in t) return s3Of(t);
+    if ('dynamodb' in t) return resolveDynamodbTrigger(t);
+    if ('eventPattern' in t) return resolveEventPatternTrigger(app, stage, key, t);
     if ('sqs' in t) {
       return {
         kind: 'sqs',

@@ -102,7 +102,35 @@ export interface S3TriggerSpec {
   statementId: string;
 }
 
-export type TriggerSpec = ScheduleSpec | SnsSpec | SqsTriggerSpec | S3TriggerSpec;
+/** A DynamoDB stream → `live` event source mapping: a table of `resources` that declares `stream`. */
+export interface DynamoTriggerSpec {
+  kind: 'dynamodb';
+  /** The table's key in `resources`. */
+  table: string;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  batchSize: number;
+  batchWindowSeconds: number;
+  /** FilterCriteria patterns, each as JSON text with sorted keys. */
+  filters: string[];
+  bisectOnError: boolean;
+  /** -1: retried until the record expires. */
+  retryAttempts: number;
+  /** -1: no limit. */
+  maxRecordAgeSeconds: number;
+  /** A queue or topic key of `resources`, or an SQS/SNS ARN (the planner makes it an ARN). */
+  onFailure?: string;
+}
+
+/** An EventBridge rule with an event pattern, on a bus, that invokes `live`: a schedule's rule without the schedule. */
+export interface EventRuleSpec extends Omit<ScheduleSpec, 'kind' | 'expression'> {
+  kind: 'eventbridge';
+  /** The EventPattern as JSON text with sorted keys. */
+  pattern: string;
+  /** The event bus's name (`default`). */
+  bus: string;
+}
+
+export type TriggerSpec = ScheduleSpec | SnsSpec | SqsTriggerSpec | S3TriggerSpec | DynamoTriggerSpec | EventRuleSpec;
 
 /** A layer used as is (by version ARN), or built from a directory and published by ops. */
 export type LayerSpec =

@@ -1,6 +1,7 @@
 import { INHERITED_DEFAULTS } from './function-schema.js';
 import { didYouMean, invokeEnvName, paramEnvName, paramValueEnvName, resourceEnvName, resourceName } from './naming.js';
 import { ACCESS_BY_TYPE, RESOURCE_ACCESS, RESOURCE_TYPES } from './resource-schema.js';
+import { dynamodbTriggerProblems } from './validate-triggers.js';
 
 /*
  * The rules of `resources` and `uses` that span fields: what a function uses exists and fits its type, a
@@ -52,6 +53,7 @@ export function resourceProblems(raw: unknown, stage: string): Problem[] {
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...usesProblems(raw, fnKey, fn, resources));
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...snsTriggerProblems(fnKey, fn, resources));
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...sqsTriggerProblems(raw, fnKey, fn, resources));
+    for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...dynamodbTriggerProblems(fnKey, fn, resources));
   }
   return out;
 }

@@ -2,7 +2,16 @@ import type { z } from 'zod';
 import { withDefaults } from './defaults.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
-import { didYouMean, layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, physicalName, ruleName, shortHash } from './naming.js';
+import {
+  didYouMean,
+  layerKeyOf,
+  MAX_NAME_LENGTH,
+  MAX_RULE_NAME_LENGTH,
+  patternRuleSuffix,
+  physicalName,
+  ruleName,
+  shortHash,
+} from './naming.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { resourceProblems } from './validate-resources.js';
@@ -298,8 +307,15 @@ function triggerProblems(
   fn.triggers.forEach((t: unknown, i: number) => {
     if (!isObj(t)) return;
     const at = `functions.${key}.triggers.${i}`;
-    if (typeof t.schedule === 'string') {
-      const name = ruleName(app, stage, key, typeof t.name === 'string' ? t.name : shortHash(t.schedule));
+    // A pattern rule's name is built like a schedule's (event-triggers.ts): the two share the rule names.
+    const hashed =
+      typeof t.schedule === 'string'
+        ? shortHash(t.schedule)
+        : isObj(t.eventPattern)
+          ? patternRuleSuffix(typeof t.bus === 'string' ? t.bus : 'default', t.eventPattern)
+          : undefined;
+    if (hashed !== undefined) {
+      const name = ruleName(app, stage, key, typeof t.name === 'string' ? t.name : hashed);
       const first = rules.get(name);
       if (first?.key === key) {
         out.push({ path: at, message: `gives the same rule name as triggers.${first.i} (${name}): give the schedules different names` });

@@ -3,6 +3,7 @@ import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
 import type { ActualFunctionUrl } from './function-url.js';
 import type { ActualQueues } from './queue.js';
 import type { ActualSecrets } from './secret.js';
+import type { ActualStreamMapping } from './stream-mapping.js';
 import type { ActualTable } from './table.js';
 import type { ActualTopics } from './topic.js';
 
@@ -99,6 +100,10 @@ export interface ActualRule {
   name: string;
   arn: string;
   scheduleExpression?: string;
+  /** JSON text, as EventBridge reports it. */
+  eventPattern?: string;
+  /** The bus it is on; absent: the default bus. */
+  bus?: string;
   /** `ENABLED` or `DISABLED`. */
   state: string;
   description: string;
@@ -204,6 +209,8 @@ export interface Actual {
   bucketNotifications?: ActualBucketNotifications;
   /** SQS queues of the fleet's `resources` (absent: not read, the fleet declares none). */
   queues?: ActualQueues;
+  /** Mappings from the stage's tables' streams to the stage's functions (read only when tables are declared). */
+  streamMappings?: ActualStreamMapping[];
   /** SNS topics of the fleet's `resources` (absent: not read, the fleet declares none). */
   topics?: ActualTopics;
   /** Secrets Manager secrets of the fleet's `resources` (absent: not read). */

@@ -5,7 +5,11 @@ import type { PolicyDocument } from './actual.js';
 /** An EventBridge schedule as the executor writes it: rule, target (the `live` alias) and permission. */
 export interface ScheduleChangeSpec {
   ruleName: string;
-  expression: string;
+  /** A schedule's rule: its expression; a pattern rule: its EventPattern (JSON) and bus. */
+  expression?: string;
+  pattern?: string;
+  /** Absent: the default bus. */
+  bus?: string;
   enabled: boolean;
   description?: string;
   /** JSON text. */

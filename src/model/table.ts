@@ -19,6 +19,8 @@ export interface ActualTableIndex {
 export interface ActualTable extends Pick<TableSpec, 'partitionKey' | 'sortKey' | 'billing' | 'capacity' | 'ttlAttribute' | 'stream'> {
   name: string;
   arn: string;
+  /** LatestStreamArn while a stream is on: the source of the table's event source mappings. */
+  streamArn?: string;
   /** `ACTIVE`, `CREATING`, `UPDATING`, `DELETING`... */
   status: string;
   indexes: ActualTableIndex[];

@@ -1,5 +1,5 @@
 import { bucketArn, liveAliasArn, ruleArn } from '../config/naming.js';
-import type { FunctionSpec, S3TriggerSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
+import type { EventRuleSpec, FunctionSpec, S3TriggerSpec, ScheduleSpec, SnsSpec } from '../config/types.js';
 import type { PolicyStatement } from '../model/actual.js';
 import { changeId, type PlanContext } from '../plan/context.js';
 
@@ -10,6 +10,9 @@ export const SNS = 'sns.amazonaws.com';
 export const S3 = 's3.amazonaws.com';
 
 export const isSchedule = (t: FunctionSpec['triggers'][number]): t is ScheduleSpec => t.kind === 'schedule';
+/** A trigger that is an EventBridge rule: a schedule, or an event pattern on a bus. */
+export const isRule = (t: FunctionSpec['triggers'][number]): t is ScheduleSpec | EventRuleSpec =>
+  t.kind === 'schedule' || t.kind === 'eventbridge';
 export const isSns = (t: FunctionSpec['triggers'][number]): t is SnsSpec => t.kind === 'sns';
 
 /** The `AWS:SourceArn` a statement is scoped to. */
@@ -43,7 +46,7 @@ export function desiredTriggerStatement(
   region: string,
   accountId: string,
   fn: FunctionSpec,
-  t: ScheduleSpec | SnsSpec | S3TriggerSpec,
+  t: ScheduleSpec | EventRuleSpec | SnsSpec | S3TriggerSpec,
 ): PolicyStatement {
   if (t.kind === 's3') {
     // A bucket ARN names no account: SourceAccount keeps a bucket of that name in another account out.
@@ -59,10 +62,15 @@ export function desiredTriggerStatement(
   return {
     Sid: t.statementId,
     Effect: 'Allow',
-    Principal: { Service: t.kind === 'schedule' ? EVENTS : SNS },
+    Principal: { Service: t.kind === 'sns' ? SNS : EVENTS },
     Action: 'lambda:InvokeFunction',
     Resource: liveAliasArn(region, accountId, fn.name),
-    Condition: { ArnLike: { 'AWS:SourceArn': t.kind === 'schedule' ? ruleArn(region, accountId, t.ruleName) : t.topicArn } },
+    Condition: {
+      ArnLike: {
+        'AWS:SourceArn':
+          t.kind === 'sns' ? t.topicArn : ruleArn(region, accountId, t.ruleName, t.kind === 'eventbridge' ? t.bus : undefined),
+      },
+    },
   };
 }
 
@@ -73,8 +81,8 @@ export function desiredTriggerStatement(
 export function stalePermissions(ctx: PlanContext, prefix: string, covered: Set<string>) {
   const out: { fn: FunctionSpec; sid: string; statement: PolicyStatement }[] = [];
   for (const fn of ctx.deploy) {
-    // An SQS trigger is a mapping, not a statement: Lambda polls the queue with the function's role.
-    const wanted = new Set(fn.triggers.flatMap((t) => (t.kind === 'sqs' ? [] : [t.statementId])));
+    // An SQS or DynamoDB trigger is a mapping, not a statement: Lambda polls the source with the function's role.
+    const wanted = new Set(fn.triggers.flatMap((t) => ('statementId' in t ? [t.statementId] : [])));
     for (const s of ctx.actual.functions[fn.name]?.aliasPolicy ?? []) {
       const sid = s.Sid ?? '';
       if (!sid.startsWith(prefix) || wanted.has(sid) || covered.has(`${fn.name}\0${sid}`)) continue;

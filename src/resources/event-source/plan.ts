@@ -7,12 +7,15 @@ import { mappingDiffs, type QueueMappingSettings } from '../../model/queue.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { fieldsSummary } from '../../plan/fields.js';
+import { planStreamMappings, type StreamChange, streamStatements } from './plan-stream.js';
 
 export type EventSourceChange =
   /** CreateEventSourceMapping from the queue to `live` (after the queue, the role's grants and the alias). */
   | (ChangeBase & { kind: 'eventsource.create'; queueArn: string; functionName: string; settings: QueueMappingSettings })
   | (ChangeBase & { kind: 'eventsource.update'; uuid: string; settings: QueueMappingSettings })
-  | (ChangeBase & { kind: 'eventsource.delete'; uuid: string; queueArn: string });
+  | (ChangeBase & { kind: 'eventsource.delete'; uuid: string; queueArn: string })
+  /** The same three for a DynamoDB stream (plan-stream.ts). */
+  | StreamChange;
 
 const isSqs = (t: FunctionSpec['triggers'][number]): t is SqsTriggerSpec => t.kind === 'sqs';
 
@@ -38,8 +41,13 @@ export function triggerQueue(fleet: Fleet, fn: FunctionSpec, t: SqsTriggerSpec):
   return q;
 }
 
-/** The role's grants to poll the queues of a function's SQS triggers (and decrypt a KMS-encrypted one). */
+/** The role's grants to poll the queues of a function's SQS triggers and read the streams of its dynamodb triggers. */
 export function eventSourceStatements(fleet: Fleet, fn: FunctionSpec, accountId: string): PolicyStatement[] {
+  return [...queueStatements(fleet, fn, accountId), ...streamStatements(fleet, fn, accountId)];
+}
+
+/** Receive and delete on exactly the SQS triggers' queues (and decrypt a KMS-encrypted one). */
+function queueStatements(fleet: Fleet, fn: FunctionSpec, accountId: string): PolicyStatement[] {
   const queues = fn.triggers
     .filter(isSqs)
     .flatMap((t) => fleet.resources.filter((r): r is QueueSpec => r.type === 'queue' && r.key === t.queue));
@@ -137,7 +145,7 @@ function planFunctionMappings(ctx: PlanContext, fn: FunctionSpec): EventSourceCh
  * place; a mapping from a stage's queue to a stage's function that no desired trigger wants is deleted.
  */
 export function planEventSources(ctx: PlanContext): EventSourceChange[] {
-  const out = ctx.deploy.flatMap((fn) => planFunctionMappings(ctx, fn));
+  const out = [...ctx.deploy.flatMap((fn) => planFunctionMappings(ctx, fn)), ...planStreamMappings(ctx)];
   const wanted = new Set(
     ctx.desired.flatMap((fn) =>
       fn.triggers.filter(isSqs).flatMap((t) => {

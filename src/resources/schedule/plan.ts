@@ -1,11 +1,19 @@
-import { FUNCTION_KEY_TAG, functionNameOfArn, liveAliasArn, RULE_SID_PREFIX, RULE_TARGET_ID, ruleArn } from '../../config/naming.js';
-import type { FunctionSpec, ScheduleSpec } from '../../config/types.js';
+import {
+  FUNCTION_KEY_TAG,
+  functionNameOfArn,
+  liveAliasArn,
+  RULE_SID_PREFIX,
+  RULE_TARGET_ID,
+  ruleArn,
+  ruleKey,
+} from '../../config/naming.js';
+import type { EventRuleSpec, FunctionSpec, ScheduleSpec } from '../../config/types.js';
 import type { ActualRule } from '../../model/actual.js';
 import type { ScheduleChangeSpec } from '../../model/specs.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, diffMaps, fieldsSummary, quote, userTags } from '../../plan/fields.js';
-import { EVENTS, isSchedule, permits, stalePermissionDelete, stalePermissions } from '../trigger-policy.js';
+import { EVENTS, isRule, permits, stalePermissionDelete, stalePermissions } from '../trigger-policy.js';
 
 export type ScheduleChange =
   /** Permission on `live` for the rule, the rule (tagged) and its target. */
@@ -22,13 +30,17 @@ export type ScheduleChange =
       removeTags: string[];
     })
   /** Targets, rule, then the permission on `name`'s `live`; without `ruleName` only a stale permission is left. */
-  | (ChangeBase & { kind: 'schedule.delete'; ruleName?: string; targetIds: string[]; name?: string; statementId?: string });
+  | (ChangeBase & { kind: 'schedule.delete'; ruleName?: string; bus?: string; targetIds: string[]; name?: string; statementId?: string });
 
-/** The schedule as the executor writes it. */
-export function scheduleChangeSpec(ctx: Pick<PlanContext, 'region' | 'accountId'>, fn: FunctionSpec, t: ScheduleSpec): ScheduleChangeSpec {
+/** The schedule (or pattern rule) as the executor writes it. */
+export function scheduleChangeSpec(
+  ctx: Pick<PlanContext, 'region' | 'accountId'>,
+  fn: FunctionSpec,
+  t: ScheduleSpec | EventRuleSpec,
+): ScheduleChangeSpec {
   return {
     ruleName: t.ruleName,
-    expression: t.expression,
+    ...(t.kind === 'schedule' ? { expression: t.expression } : { pattern: t.pattern, ...(t.bus !== 'default' ? { bus: t.bus } : {}) }),
     enabled: t.enabled,
     ...(t.description ? { description: t.description } : {}),
     ...(t.input !== undefined ? { input: t.input } : {}),
@@ -44,7 +56,10 @@ function diffRule(have: ActualRule, want: ScheduleChangeSpec) {
   const rule: FieldDiff[] = [];
   const target: FieldDiff[] = [];
   const scalar = (into: FieldDiff[], field: string, a: string, b: string) => a !== b && into.push({ field, from: a, to: b });
-  scalar(rule, 'schedule', have.scheduleExpression ?? '(none)', want.expression);
+  if (want.expression !== undefined || have.scheduleExpression)
+    scalar(rule, 'schedule', have.scheduleExpression ?? '(none)', want.expression ?? '(none)');
+  if (want.pattern !== undefined || have.eventPattern)
+    scalar(rule, 'eventPattern', canonicalJson(have.eventPattern) ?? '(none)', canonicalJson(want.pattern) ?? '(none)');
   scalar(rule, 'state', have.state, want.enabled ? 'ENABLED' : 'DISABLED');
   scalar(rule, 'description', quote(have.description), quote(want.description ?? ''));
   const ours = have.targets.find((t) => t.id === RULE_TARGET_ID);
@@ -71,13 +86,14 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
   const policy = ctx.actual.functions[fn.name]?.aliasPolicy ?? [];
   const deps = [changeId('function.create', fn.name), changeId('alias.publish', fn.name)];
   const foreign = new Set(ctx.actual.foreign.filter((f) => f.type === 'eventbridge rule').map((f) => f.name));
-  for (const t of fn.triggers.filter(isSchedule)) {
+  for (const t of fn.triggers.filter(isRule)) {
+    const bus = t.kind === 'eventbridge' ? t.bus : undefined;
     if (foreign.has(t.ruleName)) {
       ctx.warnings.push(`${fn.key}: the schedule's rule ${t.ruleName} exists and is not ops's: not created (delete or rename that rule)`);
       continue;
     }
     const want = scheduleChangeSpec(ctx, fn, t);
-    const have = ctx.actual.rules?.[t.ruleName];
+    const have = ctx.actual.rules?.[ruleKey(t.ruleName, bus)];
     const base = { fn: fn.key, resource: { type: 'eventbridge rule' as const, name: t.ruleName }, schedule: want };
     if (!have) {
       out.push({
@@ -85,14 +101,17 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
         kind: 'schedule.create',
         id: changeId('schedule.create', t.ruleName),
         action: 'create',
-        summary: `create schedule ${t.ruleName}: ${t.expression} → ${fn.name}:live${t.enabled ? '' : ' (disabled)'}`,
+        summary:
+          t.kind === 'schedule'
+            ? `create schedule ${t.ruleName}: ${t.expression} → ${fn.name}:live${t.enabled ? '' : ' (disabled)'}`
+            : `create rule ${t.ruleName} on bus ${t.bus}: ${quote(t.pattern)} → ${fn.name}:live${t.enabled ? '' : ' (disabled)'}`,
         fields: t.input === undefined ? [] : [{ field: 'input', to: quote(t.input) }],
         dependsOn: deps,
       });
       continue;
     }
     const d = diffRule(have, want);
-    const permission = !permits(policy, t.statementId, EVENTS, ruleArn(ctx.region, ctx.accountId, t.ruleName));
+    const permission = !permits(policy, t.statementId, EVENTS, ruleArn(ctx.region, ctx.accountId, t.ruleName, bus));
     const fields = [
       ...d.rule,
       ...d.target,
@@ -106,7 +125,7 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
       kind: 'schedule.update',
       id: changeId('schedule.update', t.ruleName),
       action: 'update',
-      summary: `update schedule ${t.ruleName}: ${fieldsSummary(fields)}`,
+      summary: `update ${t.kind === 'schedule' ? 'schedule' : 'rule'} ${t.ruleName}: ${fieldsSummary(fields)}`,
       fields,
       dependsOn: deps,
       rule: d.rule.length > 0,
@@ -142,24 +161,30 @@ export function planSchedules(ctx: PlanContext): ScheduleChange[] {
   const policyOf = (name: string | undefined) => (name ? (ctx.actual.functions[name]?.aliasPolicy ?? []) : []);
   const covered = new Set<string>();
 
-  const wantedRules = new Set(ctx.desired.flatMap((f) => f.triggers.filter(isSchedule).map((t) => t.ruleName)));
+  const wanted = ctx.desired.flatMap((f) => f.triggers.filter(isRule));
+  const wantedRules = new Set(wanted.map((t) => ruleKey(t.ruleName, t.kind === 'eventbridge' ? t.bus : undefined)));
+  // A rule renamed onto another bus keeps its statement id: the delete of the old one leaves the statement alone.
+  const wantedSids = new Set(wanted.map((t) => t.statementId));
   for (const rule of Object.values(ctx.actual.rules ?? {}).sort((a, b) => compareStrings(a.name, b.name))) {
-    if (wantedRules.has(rule.name)) continue;
+    if (wantedRules.has(ruleKey(rule.name, rule.bus))) continue;
     const owner = ruleOwner(ctx, rule);
     if (!owned(owner)) continue;
     const sid = `${RULE_SID_PREFIX}${rule.name}`;
-    const hasPermission = policyOf(owner).some((s) => s.Sid === sid);
+    const hasPermission = policyOf(owner).some((s) => s.Sid === sid) && !wantedSids.has(sid);
     if (owner) covered.add(`${owner}\0${sid}`);
     out.push({
       kind: 'schedule.delete',
-      id: changeId('schedule.delete', rule.name),
+      id: changeId('schedule.delete', ruleKey(rule.name, rule.bus)),
       action: 'delete',
       fn: owner ? keyOfName(ctx, owner) : undefined,
       resource: { type: 'eventbridge rule', name: rule.name },
-      summary: `delete schedule ${rule.name}${rule.scheduleExpression ? ` (${rule.scheduleExpression})` : ''}`,
+      summary: rule.eventPattern
+        ? `delete rule ${rule.name}${rule.bus ? ` on bus ${rule.bus}` : ''}`
+        : `delete schedule ${rule.name}${rule.scheduleExpression ? ` (${rule.scheduleExpression})` : ''}`,
       fields: [],
       dependsOn: [],
       ruleName: rule.name,
+      ...(rule.bus ? { bus: rule.bus } : {}),
       targetIds: rule.targets.map((t) => t.id),
       ...(owner && hasPermission ? { name: owner, statementId: sid } : {}),
     });

@@ -161,7 +161,7 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
       versions: [{ version: '1', codeSha256, config: structuredClone(config) }],
       aliasPolicy: [
         ...(f.api && fn.routes.length ? [desiredApiPermission(REGION, ACCOUNT, fn.name, API_ID)] : []),
-        ...fn.triggers.flatMap((t) => (t.kind === 'sqs' ? [] : [desiredTriggerStatement(REGION, ACCOUNT, fn, t)])),
+        ...fn.triggers.flatMap((t) => (t.kind === 'sqs' || t.kind === 'dynamodb' ? [] : [desiredTriggerStatement(REGION, ACCOUNT, fn, t)])),
       ],
       ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
       ...(fn.provisionedConcurrency !== undefined ? { provisionedConcurrency: fn.provisionedConcurrency } : {}),

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { AWS_LIMITS, count } from './limits.js';
+import { patternRuleSuffix, ruleName, ruleStatementId, sortedJson } from './naming.js';
+import type { DynamoTriggerSpec, EventRuleSpec } from './types.js';
+
+/*
+ * Two triggers beside schedules, SNS and SQS: a DynamoDB stream's event source mapping (the SQS mapping's
+ * sibling, same kind: src/resources/event-source) and an EventBridge rule with an event pattern (a schedule's
+ * rule with a pattern and a bus instead of an expression: src/resources/schedule).
+ */
+
+const range = (min: number, max: number, what: string) =>
+  z.number().int().min(min, `${what} is ${min}..${max}`).max(max, `${what} is ${min}..${max}`);
+
+const patternObject = (what: string) =>
+  z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+    message: `${what} is an object ({ source: ['my.app'] }), not a string or a list`,
+  });
+
+/** An event source mapping from the stream of a table of the fleet's `resources` (its key) to `live`. */
+export const dynamodbTrigger = z.strictObject({
+  dynamodb: z.string().min(1, 'dynamodb names a table of resources (its key)'),
+  /** Where a new mapping starts reading: LATEST (default) or TRIM_HORIZON (the oldest record kept, 24 h). */
+  startingPosition: z.enum(['LATEST', 'TRIM_HORIZON']).optional(),
+  /** Records per invocation: 1..10,000; default 100. */
+  batchSize: range(1, 10000, 'batchSize').optional(),
+  /** Seconds Lambda gathers records before invoking: 0..300; default 0. */
+  batchWindow: range(0, 300, 'batchWindow').optional(),
+  /** FilterCriteria: Lambda's event filter patterns; only records matching one reach the function. */
+  filters: z.array(patternObject('a filter')).max(10, 'at most 10 filters per mapping').optional(),
+  /** Split a failing batch in two and retry each half; default false. */
+  bisectOnError: z.boolean().optional(),
+  /** Retries of a failing batch: -1 (until the record expires, Lambda's default) or 0..10,000. */
+  retryAttempts: range(-1, 10000, 'retryAttempts').optional(),
+  /** Seconds after which a record is no longer retried: -1 (no limit, Lambda's default) or 60..604,800. */
+  maxRecordAge: z
+    .number()
+    .int()
+    .refine((n) => n === -1 || (n >= 60 && n <= 604800), 'maxRecordAge is -1 or 60..604800 seconds')
+    .optional(),
+  /** Where a batch that failed every attempt is described: a queue or topic of resources (its key), or an SQS/SNS ARN. */
+  onFailure: z
+    .string()
+    .refine(
+      (s) => (s.includes(':') ? /^arn:aws[a-z-]*:(sqs|sns):[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(s) : /^[A-Za-z0-9_-]+$/.test(s)),
+      'onFailure is a queue or topic of resources (its key), or an SQS queue or SNS topic ARN',
+    )
+    .optional(),
+});
+
+/** An EventBridge rule with an event pattern, on the default bus or a named one, that invokes `live`. */
+export const eventPatternTrigger = z.strictObject({
+  eventPattern: patternObject('eventPattern'),
+  /** The event bus's name; default `default`. Ops does not create buses. */
+  bus: z
+    .string()
+    .max(256)
+    .regex(/^[A-Za-z0-9._/-]+$/, 'a bus is named with letters, digits, ., -, _ and /')
+    .optional(),
+  /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the bus and the pattern. */
+  name: z
+    .string()
+    .max(20)
+    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'a rule name is lowercase letters, digits and single dashes')
+    .optional(),
+  /** Default true: false keeps the rule but disables it. */
+  enabled: z.boolean().optional(),
+  /** What the function receives instead of the matched event (sent as JSON). */
+  input: z
+    .unknown()
+    .optional()
+    .superRefine((v, ctx) => {
+      const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
+      if (chars > AWS_LIMITS.scheduleInputChars)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input`,
+        });
+    }),
+  description: z.string().max(512).optional(),
+});
+
+export type ParsedDynamodbTrigger = z.output<typeof dynamodbTrigger>;
+export type ParsedEventPatternTrigger = z.output<typeof eventPatternTrigger>;
+
+export const DEFAULT_BUS = 'default';
+
+/** Lambda's defaults for a stream mapping, except where noted on the schema. */
+export function resolveDynamodbTrigger(t: ParsedDynamodbTrigger): DynamoTriggerSpec {
+  return {
+    kind: 'dynamodb',
+    table: t.dynamodb,
+    startingPosition: t.startingPosition ?? 'LATEST',
+    batchSize: t.batchSize ?? 100,
+    batchWindowSeconds: t.batchWindow ?? 0,
+    filters: (t.filters ?? []).map(sortedJson),
+    bisectOnError: t.bisectOnError ?? false,
+    retryAttempts: t.retryAttempts ?? -1,
+    maxRecordAgeSeconds: t.maxRecordAge ?? -1,
+    ...(t.onFailure ? { onFailure: t.onFailure } : {}),
+  };
+}
+
+/** The rule's name hashes bus and pattern unless named, so a changed pattern is a new rule and the old one is pruned. */
+export function resolveEventPatternTrigger(app: string, stage: string, key: string, t: ParsedEventPatternTrigger): EventRuleSpec {
+  const bus = t.bus ?? DEFAULT_BUS;
+  const rule = ruleName(app, stage, key, t.name ?? patternRuleSuffix(bus, t.eventPattern));
+  return {
+    kind: 'eventbridge',
+    ruleName: rule,
+    pattern: sortedJson(t.eventPattern),
+    bus,
+    enabled: t.enabled ?? true,
+    ...(t.input !== undefined ? { input: JSON.stringify(t.input) } : {}),
+    ...(t.description ? { description: t.description } : {}),
+    statementId: ruleStatementId(rule),
+  };
+}
