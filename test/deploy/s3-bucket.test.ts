@@ -11,12 +11,18 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   PutBucketNotificationConfigurationCommand,
+  PutBucketTaggingCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createBucket } from '../../src/aws/s3-buckets.js';
+import { UserError } from '../../src/errors.js';
+import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import type { RequestInfo, Responder } from '../support/fault-proxy.js';
+import { faults } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 const HANDLER = { 'src/worker/handler.ts': 'export const handler = async () => ({ ok: true });\n' };
@@ -190,6 +196,7 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
     beforeAll(async () => {
       await s3().send(new CreateBucketCommand({ Bucket: data }));
       await s3().send(new PutObjectCommand({ Bucket: data, Key: 'old.txt', Body: 'old' }));
+      await s3().send(new PutBucketTaggingCommand({ Bucket: data, Tagging: { TagSet: [{ Key: 'cost-center', Value: '42' }] } }));
       dir = await fleetDir(
         app,
         HANDLER,
@@ -220,7 +227,7 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
       const d = await ops(['deploy', '--yes']);
       expect(d.code, d.stderr).toBe(0);
       expect(d.stdout + d.stderr).toContain(`adopt bucket ${data}`);
-      expect(await tagsOf(data)).toMatchObject({ 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'data' });
+      expect(await tagsOf(data)).toEqual({ 'cost-center': '42', 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'data' });
       expect((await s3().send(new GetBucketVersioningCommand({ Bucket: data }))).Status).toBe('Enabled');
       const body = await (await s3().send(new GetObjectCommand({ Bucket: data, Key: 'old.txt' }))).Body?.transformToString();
       expect(body).toBe('old');
@@ -228,6 +235,48 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
         `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${app}-dev-worker:live`,
       ]);
       expect((await ops(['plan'])).stdout).toContain('No changes');
+    });
+  });
+
+  describe('CreateBucket as AWS answers it (played by the fault proxy: moto in us-east-1 answers a repeated create otherwise)', () => {
+    const settings = { versioning: true, encryption: { algorithm: 'AES256' as const }, blockPublicAccess: true, lifecycle: [], cors: [] };
+    const own = (app: string) => ({ 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'data' });
+    const isCreate = (name: string) => (q: RequestInfo) => q.method === 'PUT' && q.path.replace(/\/$/, '') === `/${name}` && ![...q.query.keys()].length;
+    const s3Error = (code: string): Responder => ({
+      label: code,
+      action: () => ({
+        kind: 'respond',
+        status: 409,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${code}</Message><RequestId>1</RequestId></Error>`,
+      }),
+    });
+
+    it('a lost answer, then BucketAlreadyOwnedByYou on the retry: the bucket is ours, tagged and set up', async () => {
+      const proxy = await emu.proxy();
+      const aws = awsFor(proxy.env);
+      const name = `${uniqueApp('bktl')}-dev-data`;
+      proxy.addFault({ match: { service: 's3', when: isCreate(name) }, times: 1, respond: faults.dropResponse() });
+      proxy.addFault({ match: { service: 's3', when: isCreate(name) }, times: 1, respond: s3Error('BucketAlreadyOwnedByYou') });
+      await createBucket(aws, name, settings, own('lost'));
+      expect(proxy.requests.filter((q) => q.fault).map((q) => q.fault)).toEqual(['dropResponse', 'BucketAlreadyOwnedByYou']);
+      expect(await tagsOf(name)).toEqual(own('lost'));
+      expect((await s3().send(new GetBucketVersioningCommand({ Bucket: name }))).Status).toBe('Enabled');
+      aws.destroy();
+    });
+
+    it('a name another account owns (BucketAlreadyExists): one line, nothing else written', async () => {
+      const proxy = await emu.proxy();
+      const aws = awsFor(proxy.env);
+      const name = `${uniqueApp('bktx')}-dev-data`;
+      proxy.addFault({ match: { service: 's3', when: isCreate(name) }, times: 1, respond: s3Error('BucketAlreadyExists') });
+      const e = await createBucket(aws, name, settings, own('x'), 'data').catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).message).toBe(
+        `bucket ${name} belongs to another AWS account (S3 bucket names are global); nothing was changed`,
+      );
+      expect(proxy.requests.filter((q) => q.service === 's3' && q.method !== 'GET' && q.method !== 'HEAD')).toHaveLength(1);
+      aws.destroy();
     });
   });
 });

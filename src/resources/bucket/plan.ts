@@ -4,8 +4,8 @@ import { UserError } from '../../errors.js';
 import { type ActualBucket, type BucketSetting, type BucketSettings, bucketSettingDiffs } from '../../model/bucket.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
-import { compareStrings, fieldsSummary } from '../../plan/fields.js';
-import { assertAdoptable, desiredResourceTags, tagEdit } from '../plan-owned.js';
+import { compareStrings, fieldsSummary, userTags } from '../../plan/fields.js';
+import { assertAdoptable, desiredResourceTags, keptTagEdit } from '../plan-owned.js';
 
 export const BUCKET_TYPE = 's3 bucket';
 
@@ -49,6 +49,16 @@ const SETTING_TEXT: Record<BucketSetting, (s: BucketSettings) => string> = {
 export const bucketFields = (from: BucketSettings | undefined, to: BucketSettings, which: readonly BucketSetting[]): FieldDiff[] =>
   which.map((k) => ({ field: k, ...(from ? { from: SETTING_TEXT[k](from) } : {}), to: SETTING_TEXT[k](to) }));
 
+/**
+ * The tag edit (hand-made tags stay, as on the other kinds) and the whole set to put: PutBucketTagging
+ * replaces every tag, so the set is what the bucket has, less the ops tags no longer wanted, plus ours.
+ */
+function bucketTags(have: Record<string, string>, want: Record<string, string>): { fields: FieldDiff[]; all: Record<string, string> } {
+  const edit = keptTagEdit(have, want);
+  const kept = Object.entries(userTags(have)).filter(([k]) => !edit.removeTags.includes(k));
+  return { fields: edit.fields, all: { ...Object.fromEntries(kept), ...edit.addTags } };
+}
+
 function planBucket(ctx: PlanContext, spec: BucketSpec): BucketChange[] {
   const want = desiredBucketSettings(spec);
   const tags = desiredResourceTags(ctx, spec, { withRemoval: true });
@@ -65,7 +75,8 @@ function planBucket(ctx: PlanContext, spec: BucketSpec): BucketChange[] {
       );
     assertAdoptable('bucket', spec, unowned.tags);
     const which = bucketSettingDiffs(want, unowned.settings);
-    const fields = [...bucketFields(unowned.settings, want, which), ...tagEdit(unowned.tags, tags).fields];
+    const edit = bucketTags(unowned.tags, tags);
+    const fields = [...bucketFields(unowned.settings, want, which), ...edit.fields];
     return [
       {
         ...base,
@@ -76,14 +87,14 @@ function planBucket(ctx: PlanContext, spec: BucketSpec): BucketChange[] {
         fields,
         dependsOn: [],
         which,
-        tags,
+        tags: edit.all,
       },
     ];
   }
   if (have) {
     const which = bucketSettingDiffs(want, have.settings);
-    const tagFields = tagEdit(have.tags, tags).fields;
-    const fields = [...bucketFields(have.settings, want, which), ...tagFields];
+    const edit = bucketTags(have.tags, tags);
+    const fields = [...bucketFields(have.settings, want, which), ...edit.fields];
     if (!fields.length) return [];
     return [
       {
@@ -95,7 +106,7 @@ function planBucket(ctx: PlanContext, spec: BucketSpec): BucketChange[] {
         fields,
         dependsOn: [],
         which,
-        ...(tagFields.length ? { tags } : {}),
+        ...(edit.fields.length ? { tags: edit.all } : {}),
       },
     ];
   }

@@ -82,7 +82,7 @@ describe('bucket planner', () => {
   });
 
   it('stops on an untagged bucket with the name unless adopt; adopting tags it and never recreates it', () => {
-    const untagged = have(reports, { tags: {}, settings: { ...desiredBucketSettings(reports), versioning: false } });
+    const untagged = have(reports, { tags: { 'cost-center': '42' }, settings: { ...desiredBucketSettings(reports), versioning: false } });
     expect(() => plan([reports], { owned: {}, unowned: { [reports.physicalName]: untagged } })).toThrow(
       'bucket reports: tasks-dev-reports exists, not managed by ops (no ops:app/ops:stage tags); nothing was changed',
     );
@@ -90,7 +90,8 @@ describe('bucket planner', () => {
     expect(p.changes.map((c) => c.kind)).toEqual(['bucket.adopt']);
     expect(p.changes[0]).toMatchObject({
       which: ['versioning'],
-      tags: { 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:resource': 'reports' },
+      // PutBucketTagging replaces the whole set: the hand-made tag is in it.
+      tags: { 'cost-center': '42', 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:resource': 'reports' },
     });
     expect(() =>
       plan([{ ...reports, adopt: true }], { owned: {}, unowned: { [reports.physicalName]: { ...untagged, otherAccount: true } } }),
