@@ -17,7 +17,7 @@ import {
 } from './cache.js';
 import { buildLayer, layersOf } from './layers.js';
 import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
-import { bundleNode, esbuildOptionsFor, portableOptions, resolutionInputs } from './node.js';
+import { bundleNode, esbuildOptionsFor, esbuildVersion, portableOptions, resolutionInputs } from './node.js';
 import { assertHandlerModule, describePlan, installRequirements, providedNote, readPythonSources } from './python.js';
 import type { ZipEntry } from './zip.js';
 
@@ -62,7 +62,7 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
 
   if (fn.language === 'node') {
     const options = esbuildOptionsFor(fn, { root, outdir: dir });
-    const { version } = await import('esbuild');
+    const version = esbuildVersion();
     const print = fingerprint({
       format: BUILD_FORMAT,
       language: 'node',

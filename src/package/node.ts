@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BuildFailure, BuildOptions, Message } from 'esbuild';
 import { didYouMean } from '../config/naming.js';
@@ -16,6 +18,19 @@ export const ESM_REQUIRE_BANNER =
 
 /** Name of the virtual entry module that re-exports the handler under the name Lambda calls. */
 export const ENTRY_SOURCEFILE = '__ops_entry__.js';
+
+let esbuildVersionCache: string | undefined;
+
+/**
+ * The installed esbuild's version (part of every Node build's fingerprint), read from its package.json: importing
+ * esbuild for it would load ~95 KB of JavaScript on every deploy, also when every zip is reused.
+ */
+export function esbuildVersion(): string {
+  esbuildVersionCache ??= (
+    JSON.parse(readFileSync(createRequire(import.meta.url).resolve('esbuild/package.json'), 'utf8')) as { version: string }
+  ).version;
+  return esbuildVersionCache;
+}
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

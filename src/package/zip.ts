@@ -4,7 +4,6 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ZipArchive } from 'archiver';
 
 /** One file of a zip: a forward-slash path relative to the zip root. */
 export interface ZipEntry {
@@ -80,6 +79,8 @@ export async function writeDeterministicZip(entries: readonly ZipEntry[], zipPat
     },
   });
 
+  // archiver (and its streams, ~270 KB) loads only when a zip is written: a deploy that reuses every zip never needs it.
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: ZIP_COMPRESSION_LEVEL }, forceLocalTime: false });
   try {
     const written = pipeline(archive, tap, createWriteStream(tmp));
