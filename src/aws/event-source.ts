@@ -153,7 +153,8 @@ export async function listStreamMappings(aws: Aws, streamArn: string): Promise<A
 const streamInput = (s: StreamMappingSettings) => ({
   BatchSize: s.batchSize,
   MaximumBatchingWindowInSeconds: s.batchWindowSeconds,
-  FilterCriteria: { Filters: s.filters.map((Pattern) => ({ Pattern })) },
+  // An empty FilterCriteria removes the filters (as the CLI's `--filter-criteria '{}'`).
+  FilterCriteria: s.filters.length ? { Filters: s.filters.map((Pattern) => ({ Pattern })) } : {},
   BisectBatchOnFunctionError: s.bisectOnError,
   MaximumRetryAttempts: s.retryAttempts,
   MaximumRecordAgeInSeconds: s.maxRecordAgeSeconds,

@@ -3,8 +3,11 @@ import { CreateEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargets
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetPolicyCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createStreamMapping, deleteQueueMapping, listStreamMappings, updateStreamMapping } from '../../src/aws/event-source.js';
+import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 const ACCOUNT = '123456789012';
@@ -16,7 +19,8 @@ const REGION = 'us-east-1';
  * Moto differences: it resolves `live` to its version in the mapping's FunctionArn (ops reads the name only);
  * it validates no grant at CreateEventSourceMapping (AWS refuses a role that cannot read the stream, so the role
  * is checked here statement by statement); and it returns EventPattern as sent, where AWS may re-serialize it
- * (ops compares patterns with sorted keys either way).
+ * (ops compares patterns with sorted keys either way). Moto also takes a pattern EventBridge would refuse when
+ * its values are objects or lists (AWS checks the operators too); a missing bus is ResourceNotFound on both.
  */
 describe('ops deploy: dynamodb stream and event-pattern triggers', () => {
   const emu = useEmulator();
@@ -149,5 +153,40 @@ describe('ops deploy: dynamodb stream and event-pattern triggers', () => {
       .catch(() => []);
     expect(policy.filter((s: { Sid: string }) => s.Sid.startsWith('ops-rule-'))).toEqual([]);
     expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+
+  it('AWS refuses a stream mapping until the new grant of the role is seen: waited for; settings cleared in place', async () => {
+    // Moto checks no grant: the proxy answers the first two creates as AWS does for a role whose grant is new.
+    const proxy = await emu.proxy();
+    proxy.addFault({
+      match: { service: 'lambda', operation: 'CreateEventSourceMapping' },
+      times: 2,
+      respond: faults.awsError({
+        code: 'InvalidParameterValueException',
+        message: 'The provided execution role does not have permissions to call DescribeStream on DynamoDB',
+      }),
+    });
+    const aws = awsFor(proxy.env);
+    const settings = {
+      startingPosition: 'LATEST' as const,
+      batchSize: 10,
+      batchWindowSeconds: 1,
+      filters: ['{"eventName":["MODIFY"]}'],
+      bisectOnError: false,
+      retryAttempts: 2,
+      maxRecordAgeSeconds: 120,
+      onFailure: dlq,
+    };
+    const uuid = await createStreamMapping(aws, table, fn, settings);
+    const statuses = proxy.requests.filter((r) => r.operation === 'CreateEventSourceMapping').map((r) => r.status);
+    expect(statuses).toEqual([400, 400, 201]);
+    const [m] = await listStreamMappings(aws, streamArn);
+    expect(m).toEqual({ uuid, streamArn, table, functionName: fn, state: 'Enabled', ...settings });
+    await updateStreamMapping(aws, uuid, { ...settings, filters: [], onFailure: undefined });
+    const [cleared] = await listStreamMappings(aws, streamArn);
+    expect([cleared.filters, cleared.onFailure]).toEqual([[], undefined]);
+    await deleteQueueMapping(aws, uuid);
+    expect(await listStreamMappings(aws, streamArn)).toEqual([]);
+    aws.destroy();
   });
 });
