@@ -1,3 +1,4 @@
+import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
@@ -144,6 +145,19 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
       ).toEqual([`arn:aws:s3:::${uploads}`, `arn:aws:s3:::${ext}`].sort());
       expect(s3Statements[0].Condition.StringEquals['AWS:SourceAccount']).toBe(ACCOUNT);
 
+      // `uses: { uploads: 'read' }`: exactly the bucket, its objects and its key; nothing of the other buckets.
+      const role = await new IAMClient(emu.clientConfig).send(
+        new GetRolePolicyCommand({ RoleName: `${app}-dev-worker`, PolicyName: 'ops-function' }),
+      );
+      const statements: { Action: string | string[]; Resource: string | string[] }[] = JSON.parse(
+        decodeURIComponent(role.PolicyDocument ?? '{}'),
+      ).Statement;
+      const on = (action: string) => statements.filter((st) => [st.Action].flat().includes(action)).flatMap((st) => [st.Resource].flat());
+      expect(on('s3:ListBucket')).toEqual([`arn:aws:s3:::${uploads}`]);
+      expect(on('s3:GetObject')).toEqual([`arn:aws:s3:::${uploads}/*`]);
+      expect(on('kms:Decrypt')).toEqual([KEY]);
+      expect(JSON.stringify(statements)).not.toContain(scratch);
+
       const again = await ops(['plan']);
       expect(again.code, again.stdout + again.stderr).toBe(0);
       expect(again.stdout).toContain('No changes');
@@ -184,6 +198,8 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
       expect(await exists(uploads)).toBe(true);
       expect((await s3().send(new GetObjectCommand({ Bucket: uploads, Key: 'keep.txt' }))).ContentLength).toBe(4);
       expect((await lambdaEntries(ext)).map((e) => e.Id)).toEqual(['hand-made']);
+      // The kept bucket no longer notifies the deleted function.
+      expect(await lambdaEntries(uploads)).toEqual([]);
     });
   });
 
@@ -241,7 +257,8 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
   describe('CreateBucket as AWS answers it (played by the fault proxy: moto in us-east-1 answers a repeated create otherwise)', () => {
     const settings = { versioning: true, encryption: { algorithm: 'AES256' as const }, blockPublicAccess: true, lifecycle: [], cors: [] };
     const own = (app: string) => ({ 'ops:app': app, 'ops:stage': 'dev', 'ops:resource': 'data' });
-    const isCreate = (name: string) => (q: RequestInfo) => q.method === 'PUT' && q.path.replace(/\/$/, '') === `/${name}` && ![...q.query.keys()].length;
+    const isCreate = (name: string) => (q: RequestInfo) =>
+      q.method === 'PUT' && q.path.replace(/\/$/, '') === `/${name}` && ![...q.query.keys()].length;
     const s3Error = (code: string): Responder => ({
       label: code,
       action: () => ({
