@@ -72,7 +72,9 @@ const fleetWith = (triggers: Fleet['functions'][number]['triggers'], resources: 
 /** The fleet deployed (role included), its table there with a stream, and the mapping `have` (if any). */
 function actualWith(f: Fleet, have?: Partial<ActualStreamMapping>): Actual {
   const actual = actualFrom(f);
-  actual.tables = { [orders.physicalName]: { ...orders, indexes: [], name: orders.physicalName, arn: 'arn:t', status: 'ACTIVE', streamArn } };
+  actual.tables = {
+    [orders.physicalName]: { ...orders, indexes: [], name: orders.physicalName, arn: 'arn:t', status: 'ACTIVE', streamArn },
+  };
   if (have) {
     const { kind: _, table: __, ...settings } = trigger();
     actual.streamMappings = [
