@@ -104,7 +104,7 @@ const s3Trigger = z.strictObject({
   s3: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/, 's3 names a bucket of resources (its key) or an existing bucket (its name)'),
   /** S3 event types; default `['s3:ObjectCreated:*']`. */
   events: z
-    .array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, "an S3 event type is like 's3:ObjectCreated:*'"))
+    .array(z.string().regex(/^s3:[A-Za-z]+(:[A-Za-z*]+)?$/, "an S3 event type is like 's3:ObjectCreated:*'"))
     .min(1)
     .optional(),
   prefix: z.string().min(1).max(1024).optional(),

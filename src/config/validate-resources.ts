@@ -54,6 +54,7 @@ export function resourceProblems(raw: unknown, stage: string): Problem[] {
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...snsTriggerProblems(fnKey, fn, resources));
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...sqsTriggerProblems(raw, fnKey, fn, resources));
     for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...dynamodbTriggerProblems(fnKey, fn, resources));
+    for (const [fnKey, fn] of Object.entries(raw.functions)) if (isObj(fn)) out.push(...s3TriggerProblems(fnKey, fn, resources));
   }
   return out;
 }
@@ -285,5 +286,16 @@ function sqsTriggerProblems(raw: Raw, fnKey: string, fn: Raw, resources: Map<str
         message: `queue ${ref}'s visibilityTimeout (${visibility}s) is shorter than the function's timeout (${timeout}s): set it to at least ${6 * timeout} (6× the timeout, as AWS advises)`,
       },
     ];
+  });
+}
+
+/** An S3 trigger's key that names a declared resource names a bucket (an undeclared name is the preflight's to check). */
+function s3TriggerProblems(fnKey: string, fn: Raw, resources: Map<string, Raw & { type: ResourceType }>): Problem[] {
+  if (!Array.isArray(fn.triggers)) return [];
+  return fn.triggers.flatMap((t: unknown, i: number): Problem[] => {
+    const ref = isObj(t) && typeof t.s3 === 'string' ? t.s3 : undefined;
+    const r = ref === undefined ? undefined : resources.get(ref);
+    if (!r || r.type === 'bucket') return [];
+    return [{ path: `functions.${fnKey}.triggers.${i}.s3`, message: `resources.${ref} is a ${r.type}, not a bucket` }];
   });
 }
