@@ -41,7 +41,8 @@ try {
         if (r.status !== 0) throw new Error(`${which}: ops ${args.join(' ')} exited ${r.status}\n${r.stderr.slice(-800)}`);
         return Number(process.hrtime.bigint() - t0) / 1e6;
       };
-      ops(['params', 'set', 'tasks-table', `${app}-tasks`, '--yes']);
+      // Older trees name the tasks table in a param; since 8a29614 the fleet declares it (resources) and deploys it.
+      if (config.includes("'tasks-table'")) ops(['params', 'set', 'tasks-table', `${app}-tasks`, '--yes']);
       for (const p of ['amadeus/client-id', 'amadeus/client-secret']) ops(['params', 'set', p, '--stdin', '--yes'], 'bench\n');
       ops(['package']);
       res[which].cold.push(ops(['deploy', '--yes']));

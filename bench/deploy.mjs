@@ -53,7 +53,7 @@ async function opsAsync(dir, args, runEnv) {
   return { ms, calls: calls.length, writes, failed: status !== 0 };
 }
 
-/** A copy of the repo fleet under a new app name, with its params set through `ops params set`. */
+/** A copy of the repo fleet under a new app name, with its params set through `ops params set` (its tasks table is declared: the deploy makes it). */
 function freshFleet(app) {
   const dir = mkdtempSync(path.join(tmpdir(), `ops-bench-${app}-`));
   cpSync(path.join(root, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
@@ -61,7 +61,6 @@ function freshFleet(app) {
     .replace("from './src/config/define.js'", "from 'ops'")
     .replace("app: 'tasks'", `app: '${app}'`);
   writeFileSync(path.join(dir, 'ops.config.ts'), config);
-  ops(dir, ['params', 'set', 'tasks-table', `${app}-tasks`, '--yes']);
   for (const p of ['amadeus/client-id', 'amadeus/client-secret']) ops(dir, ['params', 'set', p, '--stdin', '--yes'], 'bench-secret\n');
   ops(dir, ['package']); // builds are measured by bench/package.mjs; here the zips are warm
   return dir;
