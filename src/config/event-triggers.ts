@@ -12,10 +12,28 @@ import type { DynamoTriggerSpec, EventRuleSpec } from './types.js';
 const range = (min: number, max: number, what: string) =>
   z.number().int().min(min, `${what} is ${min}..${max}`).max(max, `${what} is ${min}..${max}`);
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** EventBridge and Lambda refuse a pattern whose leaf is not a non-empty list (`{ source: 'a' }`): said before any AWS call. */
+function leafProblem(v: Record<string, unknown>, at: string): string | undefined {
+  for (const [k, x] of Object.entries(v)) {
+    const here = at ? `${at}.${k}` : k;
+    if (isPlainObject(x)) {
+      const deeper = leafProblem(x, here);
+      if (deeper) return deeper;
+    } else if (!Array.isArray(x) || x.length === 0)
+      return `${here} must be a non-empty list of values (['${typeof x === 'string' ? x : 'value'}']) or an object`;
+  }
+  return undefined;
+}
+
 const patternObject = (what: string) =>
-  z.custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
-    message: `${what} is an object ({ source: ['my.app'] }), not a string or a list`,
-  });
+  z
+    .custom<Record<string, unknown>>(isPlainObject, { message: `${what} is an object ({ source: ['my.app'] }), not a string or a list` })
+    .superRefine((v, ctx) => {
+      const problem = leafProblem(v, '');
+      if (problem) ctx.addIssue({ code: 'custom', message: `${what}: ${problem}` });
+    });
 
 /** An event source mapping from the stream of a table of the fleet's `resources` (its key) to `live`. */
 export const dynamodbTrigger = z.strictObject({

@@ -130,6 +130,12 @@ describe('dynamodb and eventPattern triggers in the config', () => {
     const bad = problemsOf(raw({ eventPattern: '{"source":["a"]}' }));
     expect(bad).toHaveLength(1);
     expect(bad[0]).toContain('eventPattern is an object');
+    expect(problemsOf(raw({ eventPattern: { source: 'shop', detail: { kind: [] } } }))).toEqual([
+      "functions.api.triggers.0.eventPattern: eventPattern: source must be a non-empty list of values (['shop']) or an object",
+    ]);
+    expect(problemsOf(raw({ dynamodb: 'orders', filters: [{ dynamodb: { NewImage: { status: { S: 'open' } } } }] }))).toEqual([
+      "functions.api.triggers.0.filters.0: a filter: dynamodb.NewImage.status.S must be a non-empty list of values (['open']) or an object",
+    ]);
   });
 
   it('two pattern rules that give one rule name are refused like two schedules', () => {
