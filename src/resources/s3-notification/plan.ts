@@ -1,5 +1,6 @@
 import { bucketArn, functionNameOfArn, liveAliasArn, S3_SID_PREFIX, s3NotificationPrefix } from '../../config/naming.js';
 import type { FunctionSpec, S3TriggerSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
 import { type BucketLambdaNotification, sameNotification } from '../../model/bucket.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, type PlanContext } from '../../plan/context.js';
@@ -71,10 +72,34 @@ function wantedEntries(ctx: PlanContext, bucket: string, have: BucketLambdaNotif
   return [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
 }
 
+const eventsOverlap = (a: string, b: string) =>
+  a === b || (a.endsWith(':*') && b.startsWith(a.slice(0, -1))) || (b.endsWith(':*') && a.startsWith(b.slice(0, -1)));
+const filterOverlaps = (a = '', b = '', cover: (x: string, y: string) => boolean) => cover(a, b) || cover(b, a);
+
+/** S3 refuses two entries of one bucket that an object event could match both of ("Configurations overlap"). */
+export function overlapping(
+  entries: readonly BucketLambdaNotification[],
+): [BucketLambdaNotification, BucketLambdaNotification] | undefined {
+  for (const [i, a] of entries.entries()) {
+    for (const b of entries.slice(i + 1)) {
+      if (!a.events.some((x) => b.events.some((y) => eventsOverlap(x, y)))) continue;
+      if (!filterOverlaps(a.prefix, b.prefix, (x, y) => x.startsWith(y))) continue;
+      if (filterOverlaps(a.suffix, b.suffix, (x, y) => x.endsWith(y))) return [a, b];
+    }
+  }
+  return undefined;
+}
+
 function planBucketNotification(ctx: PlanContext, bucket: string, permitIds: string[]): S3NotificationChange | undefined {
   const prefix = s3NotificationPrefix(ctx.fleet.app, ctx.fleet.stage);
   const have = (ctx.actual.bucketNotifications?.[bucket] ?? []).filter((n) => n.id.startsWith(prefix));
   const want = wantedEntries(ctx, bucket, have);
+  const clash = overlapping(want);
+  if (clash)
+    throw new UserError(
+      `bucket ${bucket}: the S3 triggers ${clash.map(entryText).join(' and ')} overlap (an object event would match both, and S3 refuses that); nothing was changed`,
+      { hint: 'give them different events, or prefixes/suffixes that cannot both match one key' },
+    );
   const fields: FieldDiff[] = [];
   for (const n of want) {
     const old = have.find((h) => h.id === n.id);

@@ -161,4 +161,25 @@ describe('S3 notification planner', () => {
     expect(p.changes.find((c) => c.kind === 's3notify.put')).toMatchObject({ ours: [], remove: [t.notificationId] });
     expect(p.changes.find((c) => c.kind === 's3notify.unpermit')?.dependsOn).toContain('s3notify.put:tasks-dev-reports');
   });
+
+  it('two triggers an object event could match both (S3 refuses them) stop the plan in one line', () => {
+    const api = fnSpec('api', { triggers: [s3Trigger('tasks-dev-reports', { prefix: 'in/' })] });
+    const worker = fnSpec('worker', {
+      triggers: [
+        s3Trigger('tasks-dev-reports', { events: ['s3:ObjectCreated:Put'], prefix: 'in/x', notificationId: 'ops-tasks-dev-worker-1' }),
+      ],
+    });
+    const f = fleet([api, worker], { resources: [reports] });
+    const actual = { ...actualFrom(f), buckets: { owned: {}, unowned: {} } };
+    expect(() => planDeploy({ fleet: f, artifacts: artifactsFor(f), actual })).toThrow(
+      /^bucket tasks-dev-reports: the S3 triggers tasks-dev-api on s3:ObjectCreated:\* prefix in\/ and tasks-dev-worker on s3:ObjectCreated:Put prefix in\/x overlap/,
+    );
+    const apart = fnSpec('worker', {
+      triggers: [s3Trigger('tasks-dev-reports', { prefix: 'out/', notificationId: 'ops-tasks-dev-worker-1' })],
+    });
+    const g = fleet([api, apart], { resources: [reports] });
+    expect(() =>
+      planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: { ...actualFrom(g), buckets: { owned: {}, unowned: {} } } }),
+    ).not.toThrow();
+  });
 });
