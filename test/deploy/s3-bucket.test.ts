@@ -203,6 +203,17 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
     });
   });
 
+  it('a fleet that declares no resources and no S3 trigger makes no S3 call, on a deploy or a no-op deploy', async () => {
+    const dir = await fleetDir(uniqueApp('bktnone'), HANDLER, "  functions: { worker: { handler: 'src/worker/handler.ts' } },");
+    const proxy = await emu.proxy();
+    for (let i = 0; i < 2; i++) {
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+      expect(d.code, d.stderr).toBe(0);
+    }
+    expect(proxy.requests.some((r) => r.service === 'lambda')).toBe(true);
+    expect(proxy.requests.filter((r) => r.service === 's3')).toEqual([]);
+  });
+
   describe('a bucket that exists already', () => {
     const app = uniqueApp('bkta');
     const data = `${app}-dev-data`;
