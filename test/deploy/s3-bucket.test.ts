@@ -5,6 +5,7 @@ import {
   GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketLocationCommand,
   GetBucketNotificationConfigurationCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
@@ -290,6 +291,25 @@ describe('ops deploy: S3 buckets and S3 triggers', () => {
       expect(proxy.requests.filter((q) => q.fault).map((q) => q.fault)).toEqual(['dropResponse', 'BucketAlreadyOwnedByYou']);
       expect(await tagsOf(name)).toEqual(own('lost'));
       expect((await s3().send(new GetBucketVersioningCommand({ Bucket: name }))).Status).toBe('Enabled');
+      aws.destroy();
+    });
+
+    it('outside us-east-1 the region goes as LocationConstraint (S3 refuses a create without it there)', async () => {
+      // Moto takes the region from the endpoint either way: the request itself shows the configuration was sent.
+      const proxy = await emu.proxy();
+      const aws = awsFor(proxy.env, { region: 'eu-west-1' });
+      const name = `${uniqueApp('bkteu')}-dev-data`;
+      const bodies: number[] = [];
+      const seen = (q: RequestInfo) => {
+        if (isCreate(name)(q)) bodies.push(Number(q.headers['content-length'] ?? 0));
+        return false;
+      };
+      proxy.addFault({ match: { service: 's3', when: seen }, respond: faults.dropResponse() });
+      await createBucket(aws, name, settings, own('eu'));
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]).toBeGreaterThan(0);
+      const s3eu = new S3Client({ ...emu.clientConfig, region: 'eu-west-1', forcePathStyle: true });
+      expect((await s3eu.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint).toBe('eu-west-1');
       aws.destroy();
     });
 
