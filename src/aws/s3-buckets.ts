@@ -118,7 +118,8 @@ async function listBucketNames(aws: Aws, prefix: string): Promise<string[]> {
   const names: string[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const page = await read(aws, () => s3.listBuckets({ ...(ContinuationToken ? { ContinuationToken } : {}) }));
+    // Prefix narrows the answer where S3 supports it; the names are filtered here as well (an endpoint may ignore it).
+    const page = await read(aws, () => s3.listBuckets({ Prefix: prefix, ...(ContinuationToken ? { ContinuationToken } : {}) }));
     for (const b of page.Buckets ?? []) {
       // A bucket of ours in another region belongs to that region's stage.
       if (b.Name?.startsWith(prefix) && (!b.BucketRegion || b.BucketRegion === aws.region)) names.push(b.Name);

@@ -68,7 +68,7 @@ function planBucket(ctx: PlanContext, spec: BucketSpec): BucketChange[] {
   if (!have && unowned) {
     if (unowned.otherAccount)
       throw new UserError(
-        `bucket ${spec.key}: ${spec.physicalName} belongs to another AWS account (S3 bucket names are global); nothing was changed`,
+        `bucket ${spec.key}: ${spec.physicalName} belongs to another AWS account (S3 bucket names are global), or this identity may not read its tags; nothing was changed`,
         {
           hint: `give resources.${spec.key} another name (name: '...')`,
         },
