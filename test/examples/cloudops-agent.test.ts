@@ -1,12 +1,5 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -38,7 +31,6 @@ import {
   settingsOf,
   smokeLocal,
   uniqueStage,
-  writeLocalEnv,
   writesAmong,
 } from './support.js';
 
@@ -112,14 +104,12 @@ const grantsOfPlanned = (lines: (string | undefined)[]) =>
 describe('examples/cloudops-agent (seed 003)', () => {
   const emu = useEmulator();
   const stage = uniqueStage();
-  const table = `alerts-${stage}`;
-  const bucket = `domain-alert-analysis-${stage}`;
+  /** The fleet's alerts table on this stage: the deploy below makes it, the local runs after it use it. */
+  const table = `cloudops-${stage}-alerts`;
   let dir: string;
   let ops: Ops;
   /** Monitored sites (/ok, /down), Cognito, the agent runtime and both webhooks. */
   let stub: Stub;
-  let alertsTopic: string;
-  let executionTopic: string;
 
   const agentCalls = () => stub.requests.filter((q) => q.path.startsWith('/runtimes/'));
 
@@ -164,28 +154,6 @@ describe('examples/cloudops-agent (seed 003)', () => {
       }
       if (req.path === '/teams' || req.path === '/slack') return { body: '1' };
       return { status: 404, body: {} };
-    });
-    // The local runs below use their own table, bucket and topics (a developer's), made here; the deploy
-    // further down starts from a bare emulator and makes the fleet's own.
-    const ddb = new DynamoDBClient(emu.clientConfig);
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'alert_id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'alert_id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    ddb.destroy();
-    const made = await fetch(`${emu.url}/${bucket}`, { method: 'PUT' });
-    expect(made.ok, await made.text()).toBe(true);
-    const sns = new SNSClient(emu.clientConfig);
-    alertsTopic = (await sns.send(new CreateTopicCommand({ Name: `cloudops-alerts-${stage}` }))).TopicArn as string;
-    executionTopic = (await sns.send(new CreateTopicCommand({ Name: `execution-trigger-${stage}` }))).TopicArn as string;
-    sns.destroy();
-    await writeLocalEnv(dir, stage, {
-      'teams-webhook-url': `${stub.url}/teams`,
-      'slack-webhook-url': `${stub.url}/slack`,
     });
   });
   afterAll(() => stub?.close());
@@ -251,114 +219,14 @@ describe('examples/cloudops-agent (seed 003)', () => {
     ]);
   });
 
-  describe('ops invoke --local: the whole workflow against the emulator, a local agent, Cognito and webhooks', () => {
-    const env = (extra: Record<string, string> = {}) => ({
-      ALERTS_TABLE: table,
-      ANALYSIS_BUCKET: bucket,
-      NOTIFICATIONS_TOPIC_ARN: alertsTopic,
-      EXECUTION_TRIGGER_TOPIC_ARN: executionTopic,
-      OPS_SECRET_VALUE_COGNITO: COGNITO_SECRET,
-      AGENTCORE_ENDPOINT_URL: stub.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stub.url,
-      MONITORED_DOMAINS: `${stub.url}/ok,${stub.url}/down`,
-      ...extra,
-    });
-    let analysisKey: string;
-
-    it('invoke-agent-analysis scheduled: one issue, analysed, stored, announced with approval buttons', async () => {
-      const result = await invokeLocal(ops, 'invoke-agent-analysis', 'scheduled', env());
-      expect(result).toMatchObject({ checked: 2, issues: 1 });
-      const [alert] = result.alerts;
-      expect(alert).toMatchObject({ domain: '127.0.0.1', problem: 'HTTP 503', notified: ['teams', 'slack', 'sns'] });
-
-      const [call] = agentCalls();
-      expect(call.headers.authorization).toBe('Bearer access-1');
-      expect(call.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(`cloudops-${alert.alert_id}`);
-      const card = JSON.parse(stub.requests.find((q) => q.path === '/teams')?.body ?? '{}');
-      expect(card.potentialAction.map((a: { name: string; target: string }) => [a.name, a.target])).toEqual([
-        ['Approve', `https://api.example.com/approval?alert_id=${alert.alert_id}&action=approve&approved_by=teams`],
-        ['Reject', `https://api.example.com/approval?alert_id=${alert.alert_id}&action=reject&approved_by=teams`],
-      ]);
-
-      const ddb = new DynamoDBClient(emu.clientConfig);
-      const item = (await ddb.send(new GetItemCommand({ TableName: table, Key: { alert_id: { S: alert.alert_id } } }))).Item;
-      ddb.destroy();
-      expect(item?.approval_status?.S).toBe('pending');
-      expect(item?.agent_analysis?.S).toBe('Likely cause: the origin returns 503. Recommendation: restart the origin.');
-      expect(item?.s3_analysis_key?.S).toMatch(
-        new RegExp(`^alerts/\\d{4}-\\d{2}-\\d{2}/127\\.0\\.0\\.1/\\d{2}-\\d{2}-\\d{2}-${alert.alert_id}\\.md$`),
-      );
-      expect(Number(item?.ttl?.N)).toBeGreaterThan(Date.now() / 1000 + 29 * 86400);
-      analysisKey = item?.s3_analysis_key?.S as string;
-    });
-
-    it('invoke-agent-analysis manual ({}): nothing wrong, nothing raised', async () => {
-      const result = await invokeLocal(ops, 'invoke-agent-analysis', 'manual', env({ MONITORED_DOMAINS: `${stub.url}/ok` }));
-      expect(result).toEqual({ checked: 1, issues: 0, alerts: [] });
-    });
-
-    it('approval-handler: a bad request is 400; the seed alert test-123 is approved exactly once', async () => {
-      const ddb = new DynamoDBClient(emu.clientConfig);
-      await ddb.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: {
-            alert_id: { S: 'test-123' },
-            domain: { S: 'example.com' },
-            approval_status: { S: 'pending' },
-            execution_status: { S: 'not_started' },
-            agent_session_id: { S: 'cloudops-test-123' },
-            s3_analysis_key: { S: analysisKey },
-          },
-        }),
-      );
-      ddb.destroy();
-      const bad = await invokeLocal(ops, 'approval-handler', 'invalid-action', env());
-      expect(bad.statusCode).toBe(400);
-      const approved = await invokeLocal(ops, 'approval-handler', 'approve', env());
-      expect([approved.statusCode, bodyOf(approved)]).toEqual([
-        200,
-        { alert_id: 'test-123', approval_status: 'approved', execution_triggered: true },
-      ]);
-      const again = await invokeLocal(ops, 'approval-handler', 'approve-direct', env());
-      expect([again.statusCode, bodyOf(again).error]).toEqual([409, 'alert test-123 is already approved']);
-    });
-
-    it('execution-handler sns-trigger: continues the alert session, runs what it may, records the outcome', async () => {
-      const result = await invokeLocal(ops, 'execution-handler', 'sns-trigger', env());
-      const [run] = result.executions;
-      expect(run).toMatchObject({ alert_id: 'test-123', status: 'completed' });
-      expect(run.actions).toEqual([
-        { type: 'ec2:DescribeInstances', status: 'done', detail: 'no instances' },
-        { type: 'iam:DeleteRole', status: 'skipped', detail: 'not an action this handler runs' },
-      ]);
-      const call = agentCalls().at(-1);
-      expect(call?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe('cloudops-test-123'.padEnd(33, '0'));
-      expect(JSON.parse(call?.body ?? '{}').prompt).toContain('Likely cause: the origin returns 503.');
-      const ddb = new DynamoDBClient(emu.clientConfig);
-      const item = (await ddb.send(new GetItemCommand({ TableName: table, Key: { alert_id: { S: 'test-123' } } }))).Item;
-      ddb.destroy();
-      expect([item?.execution_status?.S, item?.execution_log?.S]).toEqual(['completed', 'Checked the origin instances.']);
-    });
-
-    it('execution-handler direct: an alert already executed is skipped (SNS delivers at least once)', async () => {
-      const result = await invokeLocal(ops, 'execution-handler', 'direct', env());
-      expect(result.executions).toEqual([{ alert_id: 'test-123', status: 'skipped', reason: 'already executed or executing' }]);
-    });
-  });
-
-  it('ops smoke --local: the samples that carry expectations hold', async () => {
-    await smokeLocal(ops);
-  });
-
   describe('against a bare emulator: the fleet makes its own table, bucket, topics and secret', () => {
     const arns = arnsFor(stage);
     const name = (fn: string) => `cloudops-${stage}-${fn}`;
 
-    it('sets the webhook URLs as SecureStrings through stdin', async () => {
+    it('sets the webhook URLs (the local stand-ins) as SecureStrings through stdin', async () => {
       await setParams(ops, {
-        'teams-webhook-url': { value: 'https://outlook.office.com/webhook/cloudops-test', secure: true },
-        'slack-webhook-url': { value: 'none', secure: true },
+        'teams-webhook-url': { value: `${stub.url}/teams`, secure: true },
+        'slack-webhook-url': { value: `${stub.url}/slack`, secure: true },
       });
     });
 
@@ -500,6 +368,123 @@ describe('examples/cloudops-agent (seed 003)', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(writesAmong(proxy.requests)).toEqual([]);
     });
+
+    it('ops secrets set cognito: the Cognito credentials, from stdin, never echoed', async () => {
+      const r = await ops(['secrets', 'set', 'cognito', '--stdin'], { stdin: COGNITO_SECRET });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    });
+  });
+
+  // Local runs against the stage just deployed: the table, bucket and secret names come from `uses` as the
+  // deploy sets them, the webhook URLs and the Cognito credentials from the stage's SSM and Secrets Manager.
+  // The topics' ARNs are given here: a local run asks STS for the account within 2 s, and tests never rely on timing.
+  describe('ops invoke --local: the whole workflow against the deployed stage, a local agent, Cognito and webhooks', () => {
+    const arns = arnsFor(stage);
+    const env = (extra: Record<string, string> = {}) => ({
+      NOTIFICATIONS_TOPIC_ARN: arns.notifications,
+      EXECUTION_TRIGGER_TOPIC_ARN: arns.execution,
+      AGENTCORE_ENDPOINT_URL: stub.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stub.url,
+      MONITORED_DOMAINS: `${stub.url}/ok,${stub.url}/down`,
+      ...extra,
+    });
+    let analysisKey: string;
+
+    it('invoke-agent-analysis scheduled: one issue, analysed, stored, announced with approval buttons', async () => {
+      const result = await invokeLocal(ops, 'invoke-agent-analysis', 'scheduled', env());
+      expect(result).toMatchObject({ checked: 2, issues: 1 });
+      const [alert] = result.alerts;
+      expect(alert).toMatchObject({ domain: '127.0.0.1', problem: 'HTTP 503', notified: ['teams', 'slack', 'sns'] });
+
+      const [call] = agentCalls();
+      expect(call.headers.authorization).toBe('Bearer access-1');
+      expect(call.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe(`cloudops-${alert.alert_id}`);
+      const card = JSON.parse(stub.requests.find((q) => q.path === '/teams')?.body ?? '{}');
+      expect(card.potentialAction.map((a: { name: string; target: string }) => [a.name, a.target])).toEqual([
+        ['Approve', `https://api.example.com/approval?alert_id=${alert.alert_id}&action=approve&approved_by=teams`],
+        ['Reject', `https://api.example.com/approval?alert_id=${alert.alert_id}&action=reject&approved_by=teams`],
+      ]);
+
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      const item = (await ddb.send(new GetItemCommand({ TableName: table, Key: { alert_id: { S: alert.alert_id } } }))).Item;
+      ddb.destroy();
+      expect(item?.approval_status?.S).toBe('pending');
+      expect(item?.agent_analysis?.S).toBe('Likely cause: the origin returns 503. Recommendation: restart the origin.');
+      expect(item?.s3_analysis_key?.S).toMatch(
+        new RegExp(`^alerts/\\d{4}-\\d{2}-\\d{2}/127\\.0\\.0\\.1/\\d{2}-\\d{2}-\\d{2}-${alert.alert_id}\\.md$`),
+      );
+      expect(Number(item?.ttl?.N)).toBeGreaterThan(Date.now() / 1000 + 29 * 86400);
+      analysisKey = item?.s3_analysis_key?.S as string;
+    });
+
+    it('invoke-agent-analysis manual ({}): nothing wrong, nothing raised', async () => {
+      const result = await invokeLocal(ops, 'invoke-agent-analysis', 'manual', env({ MONITORED_DOMAINS: `${stub.url}/ok` }));
+      expect(result).toEqual({ checked: 1, issues: 0, alerts: [] });
+    });
+
+    it('approval-handler: a bad request is 400; the seed alert test-123 is approved exactly once', async () => {
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      await ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            alert_id: { S: 'test-123' },
+            domain: { S: 'example.com' },
+            approval_status: { S: 'pending' },
+            execution_status: { S: 'not_started' },
+            agent_session_id: { S: 'cloudops-test-123' },
+            s3_analysis_key: { S: analysisKey },
+          },
+        }),
+      );
+      ddb.destroy();
+      // moto delivers SNS to a Lambda subscriber inside Publish and fails the Publish when it cannot run the function
+      // (here, the deployed execution-handler's live alias): the local approval publishes to a stand-in topic with
+      // no subscriber. On AWS, Publish returns before delivery.
+      const sns = new SNSClient(emu.clientConfig);
+      const standIn = (await sns.send(new CreateTopicCommand({ Name: `cloudops-${stage}-local-trigger` }))).TopicArn as string;
+      sns.destroy();
+      const bad = await invokeLocal(ops, 'approval-handler', 'invalid-action', env());
+      expect(bad.statusCode).toBe(400);
+      const approved = await invokeLocal(ops, 'approval-handler', 'approve', env({ EXECUTION_TRIGGER_TOPIC_ARN: standIn }));
+      expect([approved.statusCode, bodyOf(approved)]).toEqual([
+        200,
+        { alert_id: 'test-123', approval_status: 'approved', execution_triggered: true },
+      ]);
+      const again = await invokeLocal(ops, 'approval-handler', 'approve-direct', env());
+      expect([again.statusCode, bodyOf(again).error]).toEqual([409, 'alert test-123 is already approved']);
+    });
+
+    it('execution-handler sns-trigger: continues the alert session, runs what it may, records the outcome', async () => {
+      const result = await invokeLocal(ops, 'execution-handler', 'sns-trigger', env());
+      const [run] = result.executions;
+      expect(run).toMatchObject({ alert_id: 'test-123', status: 'completed' });
+      expect(run.actions).toEqual([
+        { type: 'ec2:DescribeInstances', status: 'done', detail: 'no instances' },
+        { type: 'iam:DeleteRole', status: 'skipped', detail: 'not an action this handler runs' },
+      ]);
+      const call = agentCalls().at(-1);
+      expect(call?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toBe('cloudops-test-123'.padEnd(33, '0'));
+      expect(JSON.parse(call?.body ?? '{}').prompt).toContain('Likely cause: the origin returns 503.');
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      const item = (await ddb.send(new GetItemCommand({ TableName: table, Key: { alert_id: { S: 'test-123' } } }))).Item;
+      ddb.destroy();
+      expect([item?.execution_status?.S, item?.execution_log?.S]).toEqual(['completed', 'Checked the origin instances.']);
+    });
+
+    it('execution-handler direct: an alert already executed is skipped (SNS delivers at least once)', async () => {
+      const result = await invokeLocal(ops, 'execution-handler', 'direct', env());
+      expect(result.executions).toEqual([{ alert_id: 'test-123', status: 'skipped', reason: 'already executed or executing' }]);
+    });
+  });
+
+  it('ops smoke --local: the samples that carry expectations hold', async () => {
+    await smokeLocal(ops);
+  });
+
+  describe('at the end', () => {
+    const name = (fn: string) => `cloudops-${stage}-${fn}`;
 
     it('ops destroy --yes: the functions go; the table, the bucket and the secret stay (they hold data)', async () => {
       const r = await ops(['destroy', '--yes']);
