@@ -1,4 +1,4 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, GetFunctionEventInvokeConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -32,7 +32,8 @@ const WORKER_FAILURES = 'arn:aws:sqs:us-east-1:123456789012:valro-worker-failure
 describe('examples/valro (seed 004)', () => {
   const emu = useEmulator();
   const stage = uniqueStage();
-  const table = `valro-tasks-${stage}`;
+  /** The fleet's tasks table on this stage: the deploy below makes it, the local runs after it use it. */
+  const table = `valro-${stage}-tasks`;
   let dir: string;
   let ops: Ops;
   /** Stands in for Lambda's Invoke API and for the AgentCore runtime. */
@@ -56,18 +57,6 @@ describe('examples/valro (seed 004)', () => {
       }
       return { status: 404, body: {} };
     });
-    // The local runs below use a table of their own (a developer's), made here; the deploy further down
-    // starts from a bare emulator and makes the fleet's.
-    const ddb = new DynamoDBClient(emu.clientConfig);
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    ddb.destroy();
   });
   afterAll(() => stub?.close());
 
@@ -90,82 +79,6 @@ describe('examples/valro (seed 004)', () => {
     expect(prod.code, prod.stderr).toBe(0);
     expect(prod.json<ResolvedFleet>().resources.map((r) => [r.key, r.physicalName, r.adopt])).toEqual([['tasks', 'valro-tasks', true]]);
     expect(fleet.api?.name).toBe(`valro-${stage}`);
-  });
-
-  describe('ops invoke --local, against DynamoDB in the emulator and a local agent', () => {
-    const env = () => ({ TASKS_TABLE: table, AWS_ENDPOINT_URL_LAMBDA: stub.url, AGENTCORE_ENDPOINT_URL: stub.url });
-
-    it('backend create-task: 202, the task pending, the worker invoked asynchronously with the task', async () => {
-      const result = await invokeLocal(ops, 'backend', 'create-task', env());
-      expect(result.statusCode).toBe(202);
-      const created = bodyOf(result);
-      expect(created).toMatchObject({ status: 'pending', message: 'Task created and processing started' });
-      const invoke = stub.requests.find((q) => q.path.endsWith('/invocations') && q.path.startsWith('/2015-03-31/'));
-      expect(decodeURIComponent(invoke?.path ?? '')).toBe(`/2015-03-31/functions/valro-${stage}-worker:live/invocations`);
-      expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
-      expect(JSON.parse(invoke?.body ?? '{}')).toEqual({
-        task_id: created.id,
-        description: 'Find me a landscaper in Charlotte under $300',
-      });
-    });
-
-    it('backend create-task-missing-description: 400', async () => {
-      const result = await invokeLocal(ops, 'backend', 'create-task-missing-description', env());
-      expect([result.statusCode, bodyOf(result)]).toEqual([400, { error: 'description is required (a non-empty string)' }]);
-    });
-
-    it('worker process-task: the seed payload runs the agent and completes the task', async () => {
-      const result = await invokeLocal(ops, 'worker', 'process-task', env());
-      expect(result).toEqual({ task_id: 'test-123', status: 'completed' });
-      const call = stub.requests.find((q) => q.path.startsWith('/runtimes/'));
-      expect(call?.path).toBe(`/runtimes/${encodeURIComponent(AGENT_RUNTIME)}/invocations`);
-      expect(call?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toHaveLength(33);
-      expect(call?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d+\/us-east-1\/bedrock-agentcore\/aws4_request/);
-      // A retry of a completed task does nothing.
-      expect(await invokeLocal(ops, 'worker', 'process-task', env())).toEqual({ task_id: 'test-123', status: 'completed', skipped: true });
-    });
-
-    it('backend get-task: the completed task with the agent answer and its timeline', async () => {
-      const task = bodyOf(await invokeLocal(ops, 'backend', 'get-task', env()));
-      expect(task).toMatchObject({
-        id: 'test-123',
-        status: 'completed',
-        agent_response: 'I contacted 3 painters in Charlotte.',
-        emails_sent: 3,
-      });
-      expect(task.events.map((e: { message: string }) => e.message)).toEqual([
-        'Task created by a direct worker invoke',
-        'Agent processing started',
-        'Agent completed task successfully',
-      ]);
-    });
-
-    it('backend list-tasks and the seed REST-style payload: every task, newest first', async () => {
-      const tasks = bodyOf(await invokeLocal(ops, 'backend', 'list-tasks', env()));
-      expect(tasks.map((t: { description: string }) => t.description)).toEqual([
-        'Find me a painter',
-        'Find me a landscaper in Charlotte under $300',
-      ]);
-      expect(bodyOf(await invokeLocal(ops, 'backend', 'list-tasks-rest', env()))).toEqual(tasks);
-    });
-
-    it('backend get-missing-task: 404', async () => {
-      expect((await invokeLocal(ops, 'backend', 'get-missing-task', env())).statusCode).toBe(404);
-    });
-
-    it('worker: an agent failure is recorded on the task, not raised (no retry)', async () => {
-      const out = await invokePayload(ops, 'worker', { task_id: `t-${stage}`, description: 'please fail' }, env());
-      expect(out.ok).toBe(true);
-      expect(out.result).toMatchObject({ status: 'error', error_message: expect.stringContaining('HTTP 500') });
-      const ddb = new DynamoDBClient(emu.clientConfig);
-      const item = await ddb.send(new GetItemCommand({ TableName: table, Key: { id: { S: `t-${stage}` } } }));
-      expect(item.Item?.status?.S).toBe('error');
-      ddb.destroy();
-    });
-  });
-
-  it('ops smoke --local: the samples that carry expectations hold', async () => {
-    await smokeLocal(ops);
   });
 
   describe('against the emulator', () => {
@@ -249,6 +162,87 @@ describe('examples/valro (seed 004)', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(writesAmong(proxy.requests)).toEqual([]);
     });
+  });
+
+  // Local runs against the stage just deployed: TASKS_TABLE comes from `uses`, as the deploy sets it.
+  describe('ops invoke --local, against the deployed table and a local agent', () => {
+    const env = () => ({ AWS_ENDPOINT_URL_LAMBDA: stub.url, AGENTCORE_ENDPOINT_URL: stub.url });
+
+    it('backend create-task: 202, the task pending, the worker invoked asynchronously with the task', async () => {
+      const result = await invokeLocal(ops, 'backend', 'create-task', env());
+      expect(result.statusCode).toBe(202);
+      const created = bodyOf(result);
+      expect(created).toMatchObject({ status: 'pending', message: 'Task created and processing started' });
+      const invoke = stub.requests.find((q) => q.path.endsWith('/invocations') && q.path.startsWith('/2015-03-31/'));
+      expect(decodeURIComponent(invoke?.path ?? '')).toBe(`/2015-03-31/functions/valro-${stage}-worker:live/invocations`);
+      expect(invoke?.headers['x-amz-invocation-type']).toBe('Event');
+      expect(JSON.parse(invoke?.body ?? '{}')).toEqual({
+        task_id: created.id,
+        description: 'Find me a landscaper in Charlotte under $300',
+      });
+    });
+
+    it('backend create-task-missing-description: 400', async () => {
+      const result = await invokeLocal(ops, 'backend', 'create-task-missing-description', env());
+      expect([result.statusCode, bodyOf(result)]).toEqual([400, { error: 'description is required (a non-empty string)' }]);
+    });
+
+    it('worker process-task: the seed payload runs the agent and completes the task', async () => {
+      const result = await invokeLocal(ops, 'worker', 'process-task', env());
+      expect(result).toEqual({ task_id: 'test-123', status: 'completed' });
+      const call = stub.requests.find((q) => q.path.startsWith('/runtimes/'));
+      expect(call?.path).toBe(`/runtimes/${encodeURIComponent(AGENT_RUNTIME)}/invocations`);
+      expect(call?.headers['x-amzn-bedrock-agentcore-runtime-session-id']).toHaveLength(33);
+      expect(call?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d+\/us-east-1\/bedrock-agentcore\/aws4_request/);
+      // A retry of a completed task does nothing.
+      expect(await invokeLocal(ops, 'worker', 'process-task', env())).toEqual({ task_id: 'test-123', status: 'completed', skipped: true });
+    });
+
+    it('backend get-task: the completed task with the agent answer and its timeline', async () => {
+      const task = bodyOf(await invokeLocal(ops, 'backend', 'get-task', env()));
+      expect(task).toMatchObject({
+        id: 'test-123',
+        status: 'completed',
+        agent_response: 'I contacted 3 painters in Charlotte.',
+        emails_sent: 3,
+      });
+      expect(task.events.map((e: { message: string }) => e.message)).toEqual([
+        'Task created by a direct worker invoke',
+        'Agent processing started',
+        'Agent completed task successfully',
+      ]);
+    });
+
+    it('backend list-tasks and the seed REST-style payload: every task, newest first', async () => {
+      const tasks = bodyOf(await invokeLocal(ops, 'backend', 'list-tasks', env()));
+      expect(tasks.map((t: { description: string }) => t.description)).toEqual([
+        'Find me a painter',
+        'Find me a landscaper in Charlotte under $300',
+      ]);
+      expect(bodyOf(await invokeLocal(ops, 'backend', 'list-tasks-rest', env()))).toEqual(tasks);
+    });
+
+    it('backend get-missing-task: 404', async () => {
+      expect((await invokeLocal(ops, 'backend', 'get-missing-task', env())).statusCode).toBe(404);
+    });
+
+    it('worker: an agent failure is recorded on the task, not raised (no retry)', async () => {
+      const out = await invokePayload(ops, 'worker', { task_id: `t-${stage}`, description: 'please fail' }, env());
+      expect(out.ok).toBe(true);
+      expect(out.result).toMatchObject({ status: 'error', error_message: expect.stringContaining('HTTP 500') });
+      const ddb = new DynamoDBClient(emu.clientConfig);
+      const item = await ddb.send(new GetItemCommand({ TableName: table, Key: { id: { S: `t-${stage}` } } }));
+      expect(item.Item?.status?.S).toBe('error');
+      ddb.destroy();
+    });
+  });
+
+  it('ops smoke --local: the samples that carry expectations hold', async () => {
+    await smokeLocal(ops);
+  });
+
+  describe('at the end', () => {
+    const tableName = `valro-${stage}-tasks`;
 
     it('ops destroy --yes: the functions go, the table stays (it holds data)', async () => {
       const r = await ops(['destroy', '--yes']);
