@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
+import { restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
 import type { Actual } from '../model/actual.js';
@@ -268,7 +269,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     result.interrupted ? undefined : signal,
     'the changes were applied; their verification read was stopped (ops plan shows what is left)',
   ).finally(() => pc.aws.destroy());
-  const url = result.apiEndpoint ?? apiUrl(pc);
+  const url = result.apiEndpoint ?? apiUrl(pc, result);
   if (ctx.global.json) {
     ctx.outJson({
       ...planToJson(plan),
@@ -369,6 +370,14 @@ function forcedStopLines(plan: Plan, inFlight: Change[], destroy?: boolean): str
   ];
 }
 
-function apiUrl(pc: PlanContext): string | undefined {
-  return pc.actual.api?.endpoint || undefined;
+/** The HTTP API's endpoint, or a REST API's stage URL (its id from this run's create when it made one). */
+function apiUrl(
+  pc: PlanContext,
+  result?: { results: { change: { kind: string }; status: string; detail?: string }[] },
+): string | undefined {
+  const api = pc.fleet.api;
+  if (api?.type !== 'rest') return pc.actual.api?.endpoint || undefined;
+  const created = result?.results.find((r) => r.change.kind === 'restapi.create' && r.status === 'done')?.detail;
+  const id = created ?? pc.actual.restApi?.id;
+  return id ? restApiUrl(id, pc.aws.region, api.stage ?? 'prod') : undefined;
 }

@@ -1,3 +1,4 @@
+import type { APIGateway } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
@@ -64,6 +65,8 @@ export interface Aws {
   logs(): Promise<CloudWatchLogs>;
   cloudwatch(): Promise<CloudWatch>;
   apigw(): Promise<ApiGatewayV2>;
+  /** API Gateway v1: the fleet's REST API (src/resources/rest-api). */
+  apigwRest(): Promise<APIGateway>;
   /** EventBridge: the rules behind schedule triggers. */
   events(): Promise<EventBridge>;
   /** SNS: subscriptions of the functions to topics. */
@@ -165,6 +168,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
     logs: lazy<CloudWatchLogs>('logs', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogs)(cfg)),
     cloudwatch: lazy<CloudWatch>('cloudwatch', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch')).CloudWatch)(cfg)),
     apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
+    apigwRest: lazy<APIGateway>('apigwrest', async (cfg) => new (cjs(await import('@aws-sdk/client-api-gateway')).APIGateway)(cfg)),
     events: lazy<EventBridge>('events', async (cfg) => new (cjs(await import('@aws-sdk/client-eventbridge')).EventBridge)(cfg)),
     sns: lazy<SNS>('sns', async (cfg) => new (cjs(await import('@aws-sdk/client-sns')).SNS)(cfg)),
     // An endpoint URL (LocalStack, moto) serves buckets by path: bucket.host names do not resolve there.

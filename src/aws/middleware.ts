@@ -29,6 +29,7 @@ export type ServiceName =
   | 'logs'
   | 'cloudwatch'
   | 'apigw'
+  | 'apigwrest'
   | 'events'
   | 'sns'
   | 's3'
@@ -52,6 +53,7 @@ export const SERVICE_LABEL: Record<ServiceName, string> = {
   logs: 'logs',
   cloudwatch: 'cloudwatch',
   apigw: 'apigateway',
+  apigwrest: 'apigateway',
   events: 'events',
   sns: 'sns',
   s3: 's3',
@@ -77,6 +79,7 @@ const PROTOCOL: Record<ServiceName, Protocol> = {
   logs: 'json',
   cloudwatch: 'json',
   apigw: 'rest-json',
+  apigwrest: 'rest-json',
   events: 'json',
   sns: 'query',
   s3: 'rest-xml',

@@ -6,7 +6,13 @@ import type { Aws } from './clients.js';
  * SDK attempts these once when the answer may have been lost (a reset, a timeout, a 5xx); the
  * writer then reads whether the call happened before trying again (`createOnce`).
  */
-export const NOT_IDEMPOTENT = new Set(['CreateApiCommand', 'CreateIntegrationCommand', 'CreateRouteCommand', 'AddPermissionCommand']);
+export const NOT_IDEMPOTENT = new Set([
+  'CreateApiCommand',
+  'CreateIntegrationCommand',
+  'CreateRouteCommand',
+  'AddPermissionCommand',
+  'CreateRestApiCommand',
+]);
 
 /** Connection failures after which the request may have reached AWS. ECONNREFUSED and DNS failures never sent it. */
 const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);

@@ -272,6 +272,29 @@ export const alarmArn = (region: string, accountId: string, name: string) => aws
 /** An HTTP API as execute-api names it: the prefix of its routes' ARNs. */
 export const executeApiArn = (region: string, accountId: string, apiId: string) => awsArn('execute-api', region, accountId, apiId);
 
+/** On a `live` alias: `ops-rest-api-{hash of METHOD /path}`, one statement per REST route. */
+export const REST_API_PERMISSION_PREFIX = 'ops-rest-api-';
+
+/**
+ * What a REST route's permission allows: any stage, the route's method (`*` for ANY) and path, path
+ * parameters as `*` (execute-api matches the request's path, `/users/42`, not `/users/{id}`).
+ */
+export const restRouteSourceArn = (region: string, accountId: string, apiId: string, method: string, path: string) =>
+  `${executeApiArn(region, accountId, apiId)}/*/${method === 'ANY' ? '*' : method}${path.replace(/\{[^}]+\}/g, '*')}`;
+
+/** The statement id of one REST route's permission on `live`. */
+export const restPermissionSid = (method: string, path: string) => `${REST_API_PERMISSION_PREFIX}${shortHash(`${method} ${path}`)}`;
+
+/** A REST API's AWS_PROXY integration URI: Lambda's Invoke on the function's `live` alias. */
+export const restIntegrationUri = (region: string, accountId: string, name: string) =>
+  `arn:${partition(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${liveAliasArn(region, accountId, name)}/invocations`;
+
+/** The function a REST integration URI invokes (its `live` alias), or undefined for any other URI. */
+export const functionOfRestUri = (uri: string | undefined) => /:function:([^:/]+):live\/invocations$/.exec(uri ?? '')?.[1];
+
+/** A REST API stage's invoke URL. */
+export const restApiUrl = (apiId: string, region: string, stage: string) => `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
+
 /** Any stage, any route of one API. */
 export const apiSourceArn = (region: string, accountId: string, apiId: string) => `${executeApiArn(region, accountId, apiId)}/*/*`;
 

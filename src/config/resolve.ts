@@ -26,7 +26,18 @@ import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
 import { snsTopicArnOf } from './topic-ref.js';
-import type { AlarmSpec, Fleet, FunctionSpec, HandlerSpec, LayerSpec, ParamSpec, ParamUse, RouteSpec, TriggerSpec } from './types.js';
+import type {
+  AlarmSpec,
+  ApiSpec,
+  Fleet,
+  FunctionSpec,
+  HandlerSpec,
+  LayerSpec,
+  ParamSpec,
+  ParamUse,
+  RouteSpec,
+  TriggerSpec,
+} from './types.js';
 import { handlerCandidates, isPythonFile } from './validate.js';
 
 export interface ResolveOptions {
@@ -74,7 +85,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     readers: readers.get(name) ?? [],
   }));
   const hasRoutes = functions.some((f) => f.routes.length > 0);
-  const api = cfg.api !== false && hasRoutes ? { name: apiName(cfg.app, stage), cors: cfg.api ? cfg.api.cors : undefined } : undefined;
+  const api = cfg.api !== false && hasRoutes ? resolveApi(cfg.api, apiName(cfg.app, stage)) : undefined;
   return {
     app: cfg.app,
     stage,
@@ -320,6 +331,22 @@ function resolveHandler(fn: ParsedFunction, opts: ResolveOptions): HandlerSpec {
 }
 
 /** `GET /tasks/{id}` → `{ key, method: 'GET', path: '/tasks/{id}' }`; `$default` has method and path `*`. */
+/** The default stage of a REST API: the one SAM's and the seeds' REST APIs use. */
+export const REST_API_DEFAULT_STAGE = 'prod';
+
+/** `cors: true` allows any origin; the REST planner fills SAM's default headers and each resource's methods. */
+function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string): ApiSpec {
+  const cors = raw?.cors === true ? { allowOrigins: ['*'] } : raw?.cors;
+  if (raw?.type !== 'rest') return { name, cors };
+  return {
+    name,
+    ...(cors ? { cors } : {}),
+    type: 'rest',
+    stage: raw.stage ?? REST_API_DEFAULT_STAGE,
+    ...(raw.stageVariables ? { stageVariables: raw.stageVariables } : {}),
+  };
+}
+
 export function parseRoute(key: string): RouteSpec {
   if (key === '$default') return { key, method: '*', path: '*' };
   const [method, p] = key.split(' ');

@@ -92,23 +92,37 @@ export const fleetSchema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
+        /** 'http' (API Gateway v2, the default) or 'rest' (API Gateway v1: resources, methods, deployments to a named stage). */
+        type: z.enum(['http', 'rest']).optional(),
+        /** A REST API's stage (default 'prod'): its URL is https://{id}.execute-api.{region}.amazonaws.com/{stage}. */
+        stage: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a stage name is 1-128 letters, digits, hyphens or underscores')
+          .optional(),
+        /** A REST API's stage variables. */
+        stageVariables: z
+          .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'a stage variable name is letters, digits, underscores'), z.string())
+          .optional(),
         cors: z
-          .strictObject({
-            allowOrigins: z.array(z.string()).optional(),
-            allowMethods: z.array(z.string()).optional(),
-            allowHeaders: z.array(z.string()).optional(),
-            exposeHeaders: z.array(z.string()).optional(),
-            maxAge: z
-              .number()
-              .int()
-              .min(0)
-              .max(AWS_LIMITS.corsMaxAgeSeconds, {
-                error: (iss) =>
-                  `${count(Number(iss.input))} seconds, API Gateway allows at most ${count(AWS_LIMITS.corsMaxAgeSeconds)} (one day) for CORS maxAge`,
-              })
-              .optional(),
-            allowCredentials: z.boolean().optional(),
-          })
+          .union([
+            z.literal(true),
+            z.strictObject({
+              allowOrigins: z.array(z.string()).optional(),
+              allowMethods: z.array(z.string()).optional(),
+              allowHeaders: z.array(z.string()).optional(),
+              exposeHeaders: z.array(z.string()).optional(),
+              maxAge: z
+                .number()
+                .int()
+                .min(0)
+                .max(AWS_LIMITS.corsMaxAgeSeconds, {
+                  error: (iss) =>
+                    `${count(Number(iss.input))} seconds, API Gateway allows at most ${count(AWS_LIMITS.corsMaxAgeSeconds)} (one day) for CORS maxAge`,
+                })
+                .optional(),
+              allowCredentials: z.boolean().optional(),
+            }),
+          ])
           .optional(),
       }),
     ])

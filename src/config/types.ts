@@ -246,6 +246,18 @@ export interface CorsSpec {
   allowCredentials?: boolean;
 }
 
+/**
+ * The fleet's API. `type` is absent for an HTTP API (API Gateway v2, the default) and 'rest' for a REST API
+ * (API Gateway v1), which is deployed to the named `stage` ('prod' unless the config names another).
+ */
+export interface ApiSpec {
+  name: string;
+  cors?: CorsSpec;
+  type?: 'rest';
+  stage?: string;
+  stageVariables?: Record<string, string>;
+}
+
 /** The whole fleet resolved for one stage: the desired state. */
 export interface Fleet {
   app: string;
@@ -256,7 +268,7 @@ export interface Fleet {
   configPath: string;
   params: ParamSpec[];
   /** `undefined` when no function has routes or the config says `api: false`. */
-  api?: { name: string; cors?: CorsSpec };
+  api?: ApiSpec;
   functions: FunctionSpec[];
   /** The fleet's own tables, buckets, queues, topics and secrets (`resources`), by key. */
   resources: ResourceSpec[];

@@ -8,7 +8,7 @@ import type { ActualTable } from './table.js';
 import type { ActualTopics } from './topic.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
-export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources'>>;
+export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources' | 'api'>>;
 
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
@@ -178,6 +178,32 @@ export interface ActualApi {
   duplicates?: { id: string; endpoint: string }[];
 }
 
+/** A method of a REST API resource, and its integration (absent: none yet). */
+export interface ActualRestMethod {
+  authorizationType?: string;
+  integration?: {
+    type?: string;
+    httpMethod?: string;
+    uri?: string;
+    /** The `200` integration response's headers (a MOCK CORS integration's `Access-Control-Allow-*`). */
+    responseHeaders?: Record<string, string>;
+  };
+}
+
+/** The stage's REST API (API Gateway v1), found by its `ops:app` / `ops:stage` tags. */
+export interface ActualRestApi {
+  id: string;
+  name: string;
+  tags: Record<string, string>;
+  /** By path (`/`, `/approval`, `/users/{id}`); methods by HTTP method (`GET`, `ANY`, `OPTIONS`). */
+  resources: Record<string, { id: string; parentId?: string; methods: Record<string, ActualRestMethod> }>;
+  stages: { name: string; deploymentId?: string; variables?: Record<string, string> }[];
+  /** Oldest first. */
+  deployments: { id: string; createdDate?: number }[];
+  /** Newer owned REST APIs (a lost CreateRestApi answer, a race): the plan deletes them. */
+  duplicates?: string[];
+}
+
 /** Everything ops owns for one app and stage. Keys of the maps are physical names. */
 export interface Actual {
   accountId: string;
@@ -191,6 +217,8 @@ export interface Actual {
    */
   unownedLogGroups?: string[];
   api?: ActualApi;
+  /** The REST API (absent: none, or not read: read when the config wants one or a `live` alias names one). */
+  restApi?: ActualRestApi;
   /** EventBridge rules by name (absent: none). */
   rules?: Record<string, ActualRule>;
   /** SNS subscriptions of the functions' `live` aliases (absent: none). */

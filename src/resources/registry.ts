@@ -10,6 +10,7 @@ import type { KindChange, ResourceKind } from './kind.js';
 import { layer } from './layer/index.js';
 import { logGroup } from './log-group/index.js';
 import { queue } from './queue/index.js';
+import { restApi } from './rest-api/index.js';
 import { role } from './role/index.js';
 import { s3Notification } from './s3-notification/index.js';
 import { schedule } from './schedule/index.js';
@@ -38,6 +39,7 @@ const KINDS = [
   eventSource,
   alarm,
   httpApi,
+  restApi,
   functionUrl,
   s3Notification,
 ] as const;

@@ -1,3 +1,4 @@
+import { restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionUrlAuth } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Artifact } from '../package/index.js';
@@ -88,7 +89,10 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
     app: fleet.app,
     stage: fleet.stage,
     region: fleet.region,
-    url: actual.api?.endpoint || undefined,
+    url:
+      (fleet.api?.type === 'rest' && actual.restApi
+        ? restApiUrl(actual.restApi.id, actual.region, fleet.api.stage ?? 'prod')
+        : actual.api?.endpoint) || undefined,
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
   };

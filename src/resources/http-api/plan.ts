@@ -42,7 +42,8 @@ export function diffCors(from: CorsSpec | undefined, to: CorsSpec | undefined): 
 export function planApi(ctx: PlanContext): HttpApiChange[] {
   const { fleet, actual } = ctx;
   const have = actual.api;
-  const want = ctx.destroy && !ctx.scope ? undefined : fleet.api;
+  // A REST API (`api.type: 'rest'`) is the rest-api module's: an HTTP API left from before is deleted.
+  const want = (ctx.destroy && !ctx.scope) || fleet.api?.type === 'rest' ? undefined : fleet.api;
   if (!want) return have && !ctx.scope ? planApiDelete(ctx, have) : [];
   const routed = ctx.deploy.filter((f) => f.routes.length > 0);
   // A function deployed alone that names the API's URL or id needs it too.

@@ -1,0 +1,114 @@
+import type { ApplyRun } from '../../apply/run.js';
+import { addPermission, removePermissions } from '../../aws/lambda-alias.js';
+import {
+  createResource,
+  createRestApi,
+  deleteMethod,
+  deleteResource,
+  deleteRestApi,
+  deployStage,
+  pruneDeployments,
+  putCorsMethod,
+  putRouteMethod,
+  readRestApi,
+  updateStageVariables,
+} from '../../aws/rest-api.js';
+import { REST_API_PERMISSION_PREFIX, restRouteSourceArn } from '../../config/naming.js';
+import { functionsOf } from '../function/read.js';
+import { defineKind } from '../kind.js';
+import type { RestApiChange } from './changes.js';
+import { planRestApi } from './plan.js';
+
+/** What one apply run learns about the REST API: its id once created, the ids of resources created (by path). */
+interface RestRun {
+  apiId?: string;
+  resources: Map<string, string>;
+}
+const runs = new WeakMap<ApplyRun, RestRun>();
+function restRun(run: ApplyRun): RestRun {
+  let r = runs.get(run);
+  if (!r) {
+    const have = run.opts.actual.restApi;
+    r = { apiId: have?.id, resources: new Map(Object.entries(have?.resources ?? {}).map(([p, x]) => [p, x.id])) };
+    runs.set(run, r);
+  }
+  return r;
+}
+
+const apiOf = (run: ApplyRun, c: { apiId?: string }) => {
+  const id = c.apiId ?? restRun(run).apiId;
+  if (!id) throw new Error('the REST API does not exist (its creation failed or was skipped)');
+  return id;
+};
+const resourceOf = (run: ApplyRun, path: string, known?: string) => {
+  const id = known ?? restRun(run).resources.get(path);
+  if (!id) throw new Error(`the REST API has no resource ${path} (its creation failed or was skipped)`);
+  return id;
+};
+
+/** The stage's REST API (API Gateway v1, `api: { type: 'rest' }`): resources, methods, CORS, deployments, permissions. */
+export const restApi = defineKind<RestApiChange>({
+  kind: 'rest-api',
+  after: ['function'],
+  changes: [
+    'restapi.create',
+    'restapi.resource',
+    'restapi.method',
+    'restapi.cors',
+    'restapi.method.delete',
+    'restapi.resource.delete',
+    'restapi.deploy',
+    'restapi.stage',
+    'restapi.prune',
+    'restapi.permit',
+    'restapi.delete',
+  ],
+  async read(aws, scope, r) {
+    // Read when the config wants a REST API, or a `live` alias still lets one invoke it (the config moved
+    // away from it): a fleet with neither makes no API Gateway v1 call.
+    let wanted = scope.api?.type === 'rest';
+    if (!wanted) {
+      const { items } = await functionsOf(r);
+      wanted = Object.values(items).some((f) => f.aliasPolicy?.some((s) => s.Sid?.startsWith(REST_API_PERMISSION_PREFIX)));
+    }
+    if (!wanted) return {};
+    const { restApi: api, foreign } = await readRestApi(aws, scope);
+    return { actual: api ? { restApi: api } : {}, foreign };
+  },
+  plan: planRestApi,
+  apply: {
+    async 'restapi.create'(c, run) {
+      const made = await createRestApi(run.aws, { name: c.apiName, tags: c.tags });
+      const r = restRun(run);
+      r.apiId = made.apiId;
+      r.resources.set('/', made.rootId);
+      return made.apiId;
+    },
+    async 'restapi.resource'(c, run) {
+      const id = await createResource(run.aws, apiOf(run, c), resourceOf(run, c.parentPath, c.parentId), c.path);
+      restRun(run).resources.set(c.path, id);
+    },
+    'restapi.method': (c, run) => putRouteMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.method, c.uri),
+    'restapi.cors': (c, run) => putCorsMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.headers),
+    'restapi.method.delete': (c, run) => deleteMethod(run.aws, c.apiId, c.resourceId, c.method),
+    'restapi.resource.delete': (c, run) => deleteResource(run.aws, c.apiId, c.resourceId),
+    async 'restapi.deploy'(c, run) {
+      const { deploymentId } = await deployStage(run.aws, apiOf(run, c), { stage: c.stage, variables: c.variables });
+      return `deployment ${deploymentId}`;
+    },
+    'restapi.stage': (c, run) =>
+      updateStageVariables(run.aws, c.apiId, { stage: c.stage, variables: c.variables, haveVariables: c.haveVariables }),
+    'restapi.prune': (c, run) => pruneDeployments(run.aws, c.apiId),
+    async 'restapi.permit'(c, run) {
+      await removePermissions(run.aws, c.name, c.remove);
+      if (!c.add.length) return;
+      const apiId = apiOf(run, c);
+      const accountId = await run.aws.accountId();
+      for (const a of c.add) {
+        const sourceArn = restRouteSourceArn(run.aws.region, accountId, apiId, a.method, a.path);
+        await addPermission(run.aws, { name: c.name, statementId: a.sid, principal: 'apigateway.amazonaws.com', sourceArn });
+      }
+    },
+    'restapi.delete': (c, run) => deleteRestApi(run.aws, c.apiId),
+  },
+});

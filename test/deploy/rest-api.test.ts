@@ -1,0 +1,148 @@
+import {
+  APIGatewayClient,
+  GetDeploymentsCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+} from '@aws-sdk/client-api-gateway';
+import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { useEmulator } from '../support/emulator.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
+
+/**
+ * A REST API (API Gateway v1, `api: { type: 'rest' }`) through the resource registry (issue 15.1): one
+ * deploy of a two-function fleet read back with the SDK (resources, methods with AWS_PROXY integrations on
+ * `live`, the CORS preflight, the stage's deployment, the per-route permissions), a second plan empty,
+ * one changed route making exactly one new deployment, a removed route deleting its method and its empty
+ * resource, and destroy removing the API.
+ */
+describe('ops deploy: REST API', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('rest');
+  const stage = 'dev';
+  let dir: string;
+  const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  const apigw = () => new APIGatewayClient(emu.clientConfig);
+  const lambda = () => new LambdaClient(emu.clientConfig);
+  const ourApi = async () =>
+    ((await apigw().send(new GetRestApisCommand({ limit: 500 }))).items ?? []).filter(
+      (a) => a.tags?.['ops:app'] === app && a.tags?.['ops:stage'] === stage,
+    );
+  const resources = async (restApiId: string) =>
+    Object.fromEntries(
+      ((await apigw().send(new GetResourcesCommand({ restApiId, embed: ['methods'] }))).items ?? []).map((r) => [r.path, r]),
+    );
+  const deployments = async (restApiId: string) => (await apigw().send(new GetDeploymentsCommand({ restApiId }))).items ?? [];
+  const stageOf = (restApiId: string) => apigw().send(new GetStageCommand({ restApiId, stageName: 'prod' }));
+  const planIds = async () => {
+    const p = await ops(['plan', '--json']);
+    return (JSON.parse(p.stdout).changes as { id: string }[]).map((c) => c.id).sort();
+  };
+  const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
+  let apiId = '';
+
+  beforeAll(async () => {
+    dir = await fleetDir(
+      app,
+      { 'src/approval/handler.ts': handler, 'src/agents/handler.ts': handler },
+      `  api: { type: 'rest', cors: true },
+  functions: {
+    approval: { handler: 'src/approval/handler.ts', routes: ['POST /approval', 'GET /users/{id}'] },
+    agents: { handler: 'src/agents/handler.ts', routes: ['ANY /api/v1/agents/{proxy+}'] },
+  },`,
+    );
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    const apis = await ourApi();
+    expect(apis).toHaveLength(1);
+    apiId = apis[0].id!;
+    expect(d.stdout + d.stderr).toContain(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
+  }, 60_000);
+
+  it('builds resources and methods whose AWS_PROXY integrations invoke live, a CORS preflight, and the prod stage', async () => {
+    const r = await resources(apiId);
+    expect(Object.keys(r).sort()).toEqual(
+      ['/', '/api', '/api/v1', '/api/v1/agents', '/api/v1/agents/{proxy+}', '/approval', '/users', '/users/{id}'].sort(),
+    );
+    const post = r['/approval'].resourceMethods?.POST;
+    expect(post?.authorizationType).toBe('NONE');
+    expect(post?.methodIntegration).toMatchObject({
+      type: 'AWS_PROXY',
+      httpMethod: 'POST',
+      uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:${app}-${stage}-approval:live/invocations`,
+    });
+    expect(r['/api/v1/agents/{proxy+}'].resourceMethods?.ANY?.methodIntegration?.uri).toContain(`function:${app}-${stage}-agents:live/`);
+    const options = r['/approval'].resourceMethods?.OPTIONS?.methodIntegration;
+    expect(options?.type).toBe('MOCK');
+    expect(options?.integrationResponses?.['200']?.responseParameters).toMatchObject({
+      'method.response.header.Access-Control-Allow-Origin': "'*'",
+      'method.response.header.Access-Control-Allow-Methods': "'OPTIONS,POST'",
+    });
+    // Only resources with routes get a preflight (as SAM's Cors does).
+    expect(r['/api/v1'].resourceMethods?.OPTIONS).toBeUndefined();
+    const deps = await deployments(apiId);
+    expect(deps).toHaveLength(1);
+    expect((await stageOf(apiId)).deploymentId).toBe(deps[0].id);
+    const policy = await lambda().send(new GetPolicyCommand({ FunctionName: `${app}-${stage}-approval`, Qualifier: 'live' }));
+    const sources = (JSON.parse(policy.Policy ?? '{}').Statement as { Condition?: { ArnLike?: Record<string, string> } }[]).map(
+      (s) => s.Condition?.ArnLike?.['AWS:SourceArn'],
+    );
+    expect(sources.sort()).toEqual([
+      `arn:aws:execute-api:us-east-1:123456789012:${apiId}/*/GET/users/*`,
+      `arn:aws:execute-api:us-east-1:123456789012:${apiId}/*/POST/approval`,
+    ]);
+  });
+
+  it('plans nothing on a second run, and a second deploy makes no deployment', async () => {
+    expect(await planIds()).toEqual([]);
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(await deployments(apiId)).toHaveLength(1);
+  });
+
+  it('a changed route makes exactly one new deployment and moves the stage; the old one is pruned', async () => {
+    const before = (await stageOf(apiId)).deploymentId;
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace("'POST /approval'", "'PUT /approval'"));
+    const d = await ops(['deploy', '--yes', '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    const applied = (JSON.parse(d.stdout).applied as { id: string }[]).map((c) => c.id);
+    expect(applied.filter((id) => id.startsWith('restapi.deploy'))).toEqual(['restapi.deploy:prod']);
+    const deps = await deployments(apiId);
+    expect(deps).toHaveLength(1);
+    const after = (await stageOf(apiId)).deploymentId;
+    expect(after).toBe(deps[0].id);
+    expect(after).not.toBe(before);
+    const methods = Object.keys((await resources(apiId))['/approval'].resourceMethods ?? {}).sort();
+    expect(methods).toEqual(['OPTIONS', 'PUT']);
+    expect(await planIds()).toEqual([]);
+  });
+
+  it('a removed route deletes its method and the resources left empty', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace(", 'GET /users/{id}'", ''));
+    expect(await planIds()).toEqual(
+      [
+        'restapi.deploy:prod',
+        'restapi.method.delete:GET /users/{id}',
+        'restapi.method.delete:OPTIONS /users/{id}',
+        `restapi.permit:${app}-${stage}-approval`,
+        'restapi.resource.delete:/users',
+        'restapi.resource.delete:/users/{id}',
+      ].sort(),
+    );
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    const r = await resources(apiId);
+    expect(r['/users']).toBeUndefined();
+    expect(r['/users/{id}']).toBeUndefined();
+    expect(r['/approval'].resourceMethods?.PUT).toBeDefined();
+    expect(await planIds()).toEqual([]);
+  });
+
+  it('destroy removes the API', async () => {
+    const d = await ops(['destroy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(await ourApi()).toEqual([]);
+  });
+});
