@@ -7,8 +7,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createRestApi } from '../../src/aws/rest-api.js';
+import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -138,6 +141,20 @@ describe('ops deploy: REST API', () => {
     expect(r['/users/{id}']).toBeUndefined();
     expect(r['/approval'].resourceMethods?.PUT).toBeDefined();
     expect(await planIds()).toEqual([]);
+  });
+
+  it('CreateRestApi answer lost: sent once, the API it made is found by its tags; one API', async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const other = uniqueApp('lost');
+    const tags = { 'ops:app': other, 'ops:stage': stage };
+    proxy.addFault({ match: { service: 'apigateway', method: 'POST', path: '/restapis' }, times: 1, respond: faults.dropResponse() });
+    const made = await createRestApi(aws, { name: `${other}-${stage}`, tags });
+    const mine = ((await apigw().send(new GetRestApisCommand({ limit: 500 }))).items ?? []).filter((a) => a.tags?.['ops:app'] === other);
+    expect(mine.map((a) => a.id)).toEqual([made.apiId]);
+    expect(proxy.requests.filter((r) => r.method === 'POST' && r.path === '/restapis')).toHaveLength(1);
+    expect(made.rootId).toBe(((await resources(made.apiId))['/'] as { id?: string }).id);
+    aws.destroy();
   });
 
   it('destroy removes the API', async () => {
