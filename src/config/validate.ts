@@ -15,6 +15,7 @@ import {
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { resourceProblems } from './validate-resources.js';
+import { isRestApi, restApiProblems } from './validate-rest-api.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
 
@@ -131,9 +132,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
-  if (isObj(raw.api) && !isRestApi(raw))
-    for (const field of ['stage', 'stageVariables'].filter((f) => raw.api[f] !== undefined))
-      out.push({ path: `api.${field}`, message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" });
+  out.push(...restApiProblems(raw));
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
   if (defaults)
     out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));
@@ -207,11 +206,6 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
         out.push({ path: `${at}.routes`, message: 'routes need an HTTP API, but the config says api: false' });
       fn.routes.forEach((r: unknown, i: number) => {
         if (typeof r !== 'string') return;
-        if (r === '$default' && isRestApi(raw))
-          out.push({
-            path: `${at}.routes.${i}`,
-            message: "'$default' is an HTTP API route; a REST API (api.type 'rest') needs 'ANY /{proxy+}'",
-          });
         const norm = normalizeRouteKey(r);
         const owner = routeOwner.get(norm);
         if (owner) out.push({ path: `${at}.routes.${i}`, message: `'${r}' is already a route of '${owner}'` });
@@ -379,8 +373,6 @@ function layerProblems(fn: Record<string, any>, at: string, env: ValidateEnv, se
   });
   return out;
 }
-
-const isRestApi = (raw: any) => isObj(raw.api) && raw.api.type === 'rest';
 
 /** API Gateway treats `{id}` and `{taskId}` in the same place as the same route. */
 export function normalizeRouteKey(route: string): string {

@@ -236,4 +236,17 @@ describe('REST API config', () => {
       { path: 'api.stage', message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" },
     ]);
   });
+  it('refuses two origins on a REST preflight and sibling variable path parts, one line each', () => {
+    expect(validateFleet(cfg({ type: 'rest', cors: { allowOrigins: ['https://a.example', 'https://b.example'] } }), env).problems).toEqual([
+      { path: 'api.cors.allowOrigins', message: "a REST API's preflight answers one origin (as SAM's Cors does): give one, or '*'" },
+    ]);
+    expect(validateFleet(cfg({ type: 'rest' }, ['GET /users/{id}', 'GET /users/{userId}/posts']), env).problems).toEqual([
+      {
+        path: 'functions.api.routes.1',
+        message: "'{userId}' beside '{id}' under /users: a REST API allows one variable path part per resource",
+      },
+    ]);
+    // An HTTP API takes both (its routes are not a resource tree).
+    expect(validateFleet(cfg({}, ['GET /users/{id}', 'GET /users/{userId}/posts']), env).problems).toEqual([]);
+  });
 });
