@@ -306,6 +306,11 @@ export const RESOURCE_KEY_TAG = 'ops:resource';
  */
 export const REMOVAL_TAG = 'ops:removal';
 /**
+ * `true` on a resource ops took over (`adopt: true`) rather than created. Kinds that ops deletes when they leave the
+ * config (topics) keep an adopted one: someone else made it, and others may still publish to it or read from it.
+ */
+export const ADOPTED_TAG = 'ops:adopted';
+/**
  * On a declared topic: the subscriptions ops made on it (to email, sqs, https... endpoints), as short hashes of
  * protocol and endpoint. Subscriptions cannot be tagged: this is how ops removes only its own, never one made by
  * hand on an adopted topic. A tag value holds 256 characters: 28 subscriptions.

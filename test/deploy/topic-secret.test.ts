@@ -236,12 +236,23 @@ describe('ops deploy: topics and secrets', () => {
       const d = await ops(['deploy', '--yes']);
       expect(d.code, d.stderr).toBe(0);
       // ops's tags are added; the hand-made `owner` stays on both (the config does not name it).
-      expect(await topicTags(topicArn)).toEqual({ owner: 'bash', 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy' });
+      expect(await topicTags(topicArn)).toEqual({
+        owner: 'bash',
+        'ops:app': app,
+        'ops:stage': stage,
+        'ops:resource': 'legacy',
+        'ops:adopted': 'true',
+      });
       expect((await describeSecret(secret))?.ARN).toBe(secretArn);
       expect(await secretTags(secret)).toEqual({ owner: 'bash', 'ops:app': app, 'ops:stage': stage, 'ops:resource': 'legacy-creds' });
       expect((await sm().send(new GetSecretValueCommand({ SecretId: secret }))).SecretString).toBe('from-bash');
       const again = await ops(['plan']);
       expect(again.stdout + again.stderr).toContain('No changes');
+      // ops did not create the topic: destroy deletes it no more than it deletes the secret (topics it made, it does).
+      const gone = await ops(['destroy', '--yes']);
+      expect(gone.code, gone.stderr).toBe(0);
+      expect(gone.stdout + gone.stderr).toContain(`topic ${topic}: kept: ops adopted it, did not create it`);
+      expect((await topicTags(topicArn)).owner).toBe('bash');
     });
   });
 

@@ -1,4 +1,4 @@
-import { MAX_TOPIC_SUBSCRIPTIONS, subscriptionMark, TOPIC_SUBSCRIPTIONS_TAG, topicArn } from '../../config/naming.js';
+import { ADOPTED_TAG, MAX_TOPIC_SUBSCRIPTIONS, subscriptionMark, TOPIC_SUBSCRIPTIONS_TAG, topicArn } from '../../config/naming.js';
 import type { TopicSpec, TopicSubscriptionSpec } from '../../config/resources.js';
 import { UserError } from '../../errors.js';
 import { type ActualTopic, type ActualTopicSubscription, subscriptionKey } from '../../model/topic.js';
@@ -147,10 +147,12 @@ function planExisting(
       from: String(have.contentBasedDeduplication),
       to: String(spec.contentBasedDeduplication),
     });
-  const tags = keptTagEdit(have.tags, desiredTopicTags(ctx, spec));
+  const adopt = kind === 'topic.adopt';
+  // Once adopted, always adopted: the mark outlives the config entry, so the topic is kept when it leaves.
+  const adopted = adopt || have.tags[ADOPTED_TAG] === 'true';
+  const tags = keptTagEdit(have.tags, { ...desiredTopicTags(ctx, spec), ...(adopted ? { [ADOPTED_TAG]: 'true' } : {}) });
   fields.push(...tags.fields);
   if (!fields.length) return [];
-  const adopt = kind === 'topic.adopt';
   return [
     {
       kind,
@@ -205,7 +207,8 @@ function planTopic(ctx: PlanContext, spec: TopicSpec): TopicChange[] {
 /**
  * The fleet's SNS topics: created with their subscriptions to endpoints that are not functions, updated in place
  * (content-based deduplication, tags, subscriptions), adopted when the config says so; an existing topic not ours
- * stops the plan. Topics hold no data: one that leaves the config is deleted (subscriptions with it). A deploy or
+ * stops the plan. Topics hold no data: one that leaves the config is deleted (subscriptions with it), unless ops adopted
+ * it rather than created it (tagged `ops:adopted`: someone else made it, and may still use it). A deploy or
  * destroy of named functions leaves topics alone.
  */
 export function planTopics(ctx: PlanContext): TopicChange[] {
@@ -218,6 +221,12 @@ export function planTopics(ctx: PlanContext): TopicChange[] {
     .filter((t) => !desired.has(t.name))
     .sort((a, b) => compareStrings(a.name, b.name));
   for (const t of leaving) {
+    if (t.tags[ADOPTED_TAG] === 'true') {
+      ctx.warnings.push(
+        `topic ${t.name}: kept: ops adopted it, did not create it (its subscriptions stay; \`aws sns delete-topic\` removes it if it is not needed)`,
+      );
+      continue;
+    }
     const n = t.subscriptions.length;
     out.push({
       kind: 'topic.delete',

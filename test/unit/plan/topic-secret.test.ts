@@ -211,13 +211,23 @@ describe('topics', () => {
     const adopting = fleetWith([{ ...alerts, adopt: true }]);
     const p = plan(adopting, withResources(adopting, topicsOf([], [untagged])));
     const [adopt] = ofKind(p.changes, 'topic.adopt');
-    expect(adopt).toMatchObject({ arn: untagged.arn, addTags: { 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:resource': 'alerts' } });
+    expect(adopt).toMatchObject({
+      arn: untagged.arn,
+      addTags: { 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:resource': 'alerts', 'ops:adopted': 'true' },
+    });
     // A tag put on by hand is kept: never removed, and not a change of the next plan either.
     expect(adopt.removeTags).toEqual([]);
     const adopted = deployedTopic(alerts, { tags: { ...untagged.tags, ...adopt.addTags } });
     expect(ofKind(plan(adopting, withResources(adopting, topicsOf([adopted]))).changes, 'topic.update')).toEqual([]);
     expect(ofKind(p.changes, 'topic.create')).toEqual([]);
     expect(ofKind(p.changes, 'topic.subscribe').every((s) => s.dependsOn.includes(adopt.id))).toBe(true);
+    // Made by someone else: neither its leaving the config nor ops destroy deletes it; the plan says it is kept.
+    for (const opts of [{}, { destroy: true }]) {
+      const gone = fleetWith(opts.destroy ? [{ ...alerts, adopt: true }] : []);
+      const after = plan(gone, withResources(gone, topicsOf([adopted])), opts);
+      expect(ofKind(after.changes, 'topic.delete')).toEqual([]);
+      expect(after.warnings.join('\n')).toContain('topic tasks-dev-alerts: kept: ops adopted it, did not create it');
+    }
 
     const other = deployedTopic(alerts, { tags: { 'ops:app': 'tasks', 'ops:stage': 'prod' } });
     expect(userErrorOf(() => plan(adopting, withResources(adopting, topicsOf([], [other])))).message).toContain(
