@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRestApi } from '../../src/aws/rest-api.js';
+import { createResource, createRestApi } from '../../src/aws/rest-api.js';
 import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
@@ -98,8 +98,10 @@ describe('ops deploy: REST API', () => {
     ]);
   });
 
-  it('plans nothing on a second run, and a second deploy makes no deployment', async () => {
+  it('plans nothing on a second run, and a second deploy makes no deployment; status prints the stage URL', async () => {
     expect(await planIds()).toEqual([]);
+    const status = await ops(['status', '--json']);
+    expect(JSON.parse(status.stdout).url).toBe(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(await deployments(apiId)).toHaveLength(1);
@@ -154,6 +156,26 @@ describe('ops deploy: REST API', () => {
     expect(mine.map((a) => a.id)).toEqual([made.apiId]);
     expect(proxy.requests.filter((r) => r.method === 'POST' && r.path === '/restapis')).toHaveLength(1);
     expect(made.rootId).toBe(((await resources(made.apiId))['/'] as { id?: string }).id);
+
+    // CreateResource's answer lost: the SDK sends it again and AWS answers ConflictException for the path
+    // (moto would make a second resource; the proxy answers as AWS does): the one made is read back by path.
+    proxy.addFault({ match: { service: 'apigateway', method: 'POST', path: /\/resources\// }, times: 1, respond: faults.dropResponse() });
+    proxy.addFault({
+      match: { service: 'apigateway', method: 'POST', path: /\/resources\// },
+      times: 1,
+      respond: faults.awsError({
+        code: 'ConflictException',
+        message: 'Another resource with the same parent already has this name',
+        status: 409,
+      }),
+    });
+    const id = await createResource(aws, made.apiId, made.rootId, '/approval');
+    const all = ((await apigw().send(new GetResourcesCommand({ restApiId: made.apiId }))).items ?? []).filter(
+      (r) => r.path === '/approval',
+    );
+    expect(all.map((r) => r.id)).toEqual([id]);
+    // Both faults were met: the lost answer and the conflict of the resend.
+    expect(proxy.requests.filter((r) => r.method === 'POST' && /\/resources\//.test(r.path))).toHaveLength(2);
     aws.destroy();
   });
 

@@ -191,6 +191,26 @@ describe('REST API planner', () => {
     expect(find(p, 'api.create:tasks-dev').action).toBe('create');
   });
 
+  it("ops deploy <fn>: only that function's methods change; another's removed route waits for a full deploy", () => {
+    const f = restFleet();
+    const g = restFleet({ approval: ['PUT /approval', 'GET /users/{id}'], agents: [] });
+    const p = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: restActual(f), only: ['approval'] });
+    const ids = p.changes.map((c) => c.id).filter((id) => id.startsWith('restapi.'));
+    expect(ids).toContain('restapi.method:PUT /approval');
+    expect(ids).toContain('restapi.method.delete:POST /approval');
+    expect(ids.filter((id) => id.includes('/api/v1'))).toEqual([]);
+    expect(ids).not.toContain('restapi.permit:tasks-dev-agents');
+  });
+
+  it('a newer owned duplicate (a create retried by a race) is deleted after the kept API is set up', () => {
+    const f = restFleet();
+    const actual = restActual(f);
+    actual.restApi!.duplicates = ['dup9'];
+    const p = plan(f, actual);
+    expect(p.changes.map((c) => c.id)).toEqual(['restapi.delete:tasks-dev (dup9)']);
+    expect(find(p, 'restapi.delete:tasks-dev (dup9)')).toMatchObject({ apiId: 'dup9', action: 'delete' });
+  });
+
   it('CORS: ANY expands to every method, SAM default headers, explicit fields win', () => {
     expect(corsHeaders({ allowOrigins: ['*'] }, ['ANY'])).toEqual({
       'Access-Control-Allow-Headers': "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token'",
