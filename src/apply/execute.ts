@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Aws } from '../aws/clients.js';
 import type { Actual } from '../model/actual.js';
+import { sharedGroup } from '../plan/change.js';
 import type { Change, Plan } from '../plan/types.js';
 import { applyChange } from '../resources/registry.js';
 import { ApplyRun } from './run.js';
@@ -119,7 +120,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       if (running.size >= limit) break;
       pending.delete(id);
       progressed = true;
-      const item = change.fn ?? (change.resource.type === 'lambda layer' ? 'layers' : 'api');
+      const item = change.fn ?? sharedGroup(change);
       report.step(item, change.summary);
       opts.inFlight?.add(change);
       const t0 = Date.now();

@@ -37,3 +37,17 @@ export interface ChangeBase {
 
 /** `kind:resource-name`, the id format of every change. */
 export const changeId = (kind: string, name: string) => `${kind}:${name}`;
+
+/** The fleet's own resources (tables, buckets, queues, topics, secrets): their changes' resource types. */
+const RESOURCE_TYPES = new Set(['dynamodb table', 's3 bucket', 'sqs queue', 'sns topic', 'sns subscription', 'secret']);
+
+/**
+ * Where a change that belongs to no function is shown and reported: the layers, the fleet's own resources, the API's
+ * own changes, or the rest (shared).
+ */
+export function sharedGroup(ch: Pick<ChangeBase, 'resource'>): 'layers' | 'resources' | 'api' | 'shared' {
+  if (ch.resource.type === 'lambda layer') return 'layers';
+  if (RESOURCE_TYPES.has(ch.resource.type)) return 'resources';
+  if (/\bapi\b/.test(ch.resource.type)) return 'api';
+  return 'shared';
+}

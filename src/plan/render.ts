@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { sharedGroup } from './change.js';
 import { compareStrings, fieldAction, formatField, MASK } from './fields.js';
 import type { Action, Change, Plan } from './types.js';
 
@@ -36,11 +37,21 @@ function groups(plan: Plan): { title: string; changes: Change[] }[] {
   // Layers first: functions wait for their new versions.
   const out = layers.length ? [{ title: 'layers', changes: layers }] : [];
   out.push(...[...byFn.keys()].sort(compareStrings).map((fn) => ({ title: fn, changes: byFn.get(fn) ?? [] })));
-  if (rest.length) {
-    const api = rest.find((ch) => ch.resource.type === 'http api');
-    out.push({ title: api ? `http api ${api.resource.name}` : 'shared', changes: rest });
+  const titled = new Map<string, Change[]>();
+  for (const ch of rest) {
+    const title = sharedTitle(ch, rest);
+    titled.set(title, [...(titled.get(title) ?? []), ch]);
   }
+  out.push(...[...titled].map(([title, changes]) => ({ title, changes })));
   return out;
+}
+
+/** A shared change's group title: `resources`, `shared`, or the API by its type and name. */
+function sharedTitle(ch: Change, among: readonly Change[]): string {
+  const group = sharedGroup(ch);
+  if (group !== 'api') return group;
+  const api = among.find((c) => c.resource.type === 'http api' || c.resource.type === 'rest api');
+  return api ? `${api.resource.type} ${api.resource.name}` : 'api';
 }
 
 /**
