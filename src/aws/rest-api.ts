@@ -5,9 +5,20 @@ import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
-import { read } from './retry.js';
+import { read, withRetry } from './retry.js';
 
 /** The fleet's REST API (API Gateway v1): the API, its resources, methods and integrations, deployments and stage. */
+
+/** API Gateway's 409 for a write racing another on the same API: worth waiting for. */
+const isConcurrentModification = (error: unknown) =>
+  nameOf(error) === 'ConflictException' && /concurrent modification/i.test((error as { message?: string }).message ?? '');
+
+/** API Gateway's 409 for what is already there: a resource path part, a method. */
+const isConflict = (error: unknown) => nameOf(error) === 'ConflictException' && !isConcurrentModification(error);
+
+/** A write, waited for while another write to the API is in progress (a deploy writes several at once). */
+const write = <T>(aws: Aws, fn: () => Promise<T>): Promise<T> =>
+  withRetry(() => aws.write(fn), { retryable: isConcurrentModification, delaysMs: aws.retry.conflictDelaysMs, policy: aws.retry });
 
 /** Oldest first, then by id: every reader and every racing deploy agrees on which owned API is kept. */
 const compareRestApis = (a: RestApi, b: RestApi) =>
@@ -121,7 +132,7 @@ export async function createRestApi(
   const apiId = await createOnce(
     aws,
     async () =>
-      (await aws.write(() => api.createRestApi({ name: input.name, endpointConfiguration: { types: ['REGIONAL'] }, tags: input.tags })))
+      (await write(aws, () => api.createRestApi({ name: input.name, endpointConfiguration: { types: ['REGIONAL'] }, tags: input.tags })))
         .id!,
     async () => (await ownedRestApis(aws, app, stage))[0]?.id,
   );
@@ -130,15 +141,12 @@ export async function createRestApi(
   return { apiId, rootId: root.id };
 }
 
-/** API Gateway's 409: a resource path part or a method already there. */
-const isConflict = (error: unknown) => nameOf(error) === 'ConflictException';
-
 /** CreateResource; a path already there (a retry, a lost answer) is read back instead. */
 export async function createResource(aws: Aws, restApiId: string, parentId: string, path: string): Promise<string> {
   const api = await aws.apigwRest();
   const pathPart = path.slice(path.lastIndexOf('/') + 1);
   try {
-    return (await aws.write(() => api.createResource({ restApiId, parentId, pathPart }))).id!;
+    return (await write(aws, () => api.createResource({ restApiId, parentId, pathPart }))).id!;
   } catch (error) {
     if (!isConflict(error)) throw error;
     const found = (await resourcesOf(aws, api, restApiId)).find((r) => r.path === path);
@@ -150,16 +158,16 @@ export async function createResource(aws: Aws, restApiId: string, parentId: stri
 /** Deletes a resource (with what is still under it); one already gone is fine. */
 export async function deleteResource(aws: Aws, restApiId: string, resourceId: string): Promise<void> {
   const api = await aws.apigwRest();
-  await orNotFound(aws.write(() => api.deleteResource({ restApiId, resourceId })));
+  await orNotFound(write(aws, () => api.deleteResource({ restApiId, resourceId })));
 }
 
 /** PutMethod, or (when the method exists) its authorization set back to NONE. */
 async function putMethod(aws: Aws, api: APIGateway, restApiId: string, resourceId: string, httpMethod: string): Promise<void> {
   try {
-    await aws.write(() => api.putMethod({ restApiId, resourceId, httpMethod, authorizationType: 'NONE' }));
+    await write(aws, () => api.putMethod({ restApiId, resourceId, httpMethod, authorizationType: 'NONE' }));
   } catch (error) {
     if (!isConflict(error)) throw error;
-    await aws.write(() =>
+    await write(aws, () =>
       api.updateMethod({
         restApiId,
         resourceId,
@@ -175,12 +183,12 @@ export async function putRouteMethod(aws: Aws, restApiId: string, resourceId: st
   const api = await aws.apigwRest();
   await putMethod(aws, api, restApiId, resourceId, httpMethod);
   // PutIntegration replaces what is there: the same call creates and updates.
-  await aws.write(() => api.putIntegration({ restApiId, resourceId, httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
+  await write(aws, () => api.putIntegration({ restApiId, resourceId, httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
 }
 
 export async function deleteMethod(aws: Aws, restApiId: string, resourceId: string, httpMethod: string): Promise<void> {
   const api = await aws.apigwRest();
-  await orNotFound(aws.write(() => api.deleteMethod({ restApiId, resourceId, httpMethod })));
+  await orNotFound(write(aws, () => api.deleteMethod({ restApiId, resourceId, httpMethod })));
 }
 
 /**
@@ -191,13 +199,13 @@ export async function deleteMethod(aws: Aws, restApiId: string, resourceId: stri
 export async function putCorsMethod(aws: Aws, restApiId: string, resourceId: string, headers: Record<string, string>): Promise<void> {
   const api = await aws.apigwRest();
   const base = { restApiId, resourceId, httpMethod: 'OPTIONS' };
-  await orNotFound(aws.write(() => api.deleteMethod(base)));
-  await aws.write(() => api.putMethod({ ...base, authorizationType: 'NONE' }));
-  await aws.write(() => api.putIntegration({ ...base, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
+  await orNotFound(write(aws, () => api.deleteMethod(base)));
+  await write(aws, () => api.putMethod({ ...base, authorizationType: 'NONE' }));
+  await write(aws, () => api.putIntegration({ ...base, type: 'MOCK', requestTemplates: { 'application/json': '{"statusCode": 200}' } }));
   const declared = Object.fromEntries(Object.keys(headers).map((h) => [`method.response.header.${h}`, false]));
-  await aws.write(() => api.putMethodResponse({ ...base, statusCode: '200', responseParameters: declared }));
+  await write(aws, () => api.putMethodResponse({ ...base, statusCode: '200', responseParameters: declared }));
   const values = Object.fromEntries(Object.entries(headers).map(([h, v]) => [`method.response.header.${h}`, v]));
-  await aws.write(() =>
+  await write(aws, () =>
     api.putIntegrationResponse({ ...base, statusCode: '200', responseParameters: values, responseTemplates: { 'application/json': '' } }),
   );
 }
@@ -225,16 +233,16 @@ const variablePatches = (want: Record<string, string> = {}, have: Record<string,
  */
 export async function deployStage(aws: Aws, restApiId: string, input: StageInput): Promise<{ deploymentId: string }> {
   const api = await aws.apigwRest();
-  const deploymentId = (await aws.write(() => api.createDeployment({ restApiId, description: 'ops deploy' }))).id!;
+  const deploymentId = (await write(aws, () => api.createDeployment({ restApiId, description: 'ops deploy' }))).id!;
   const stage = await orNotFound(api.getStage({ restApiId, stageName: input.stage }));
   if (stage) {
     const patchOperations = [
       { op: 'replace' as const, path: '/deploymentId', value: deploymentId },
       ...variablePatches(input.variables, stage.variables),
     ];
-    await aws.write(() => api.updateStage({ restApiId, stageName: input.stage, patchOperations }));
+    await write(aws, () => api.updateStage({ restApiId, stageName: input.stage, patchOperations }));
   } else {
-    await aws.write(() =>
+    await write(aws, () =>
       api.createStage({ restApiId, stageName: input.stage, deploymentId, ...(input.variables ? { variables: input.variables } : {}) }),
     );
   }
@@ -246,7 +254,7 @@ export async function deployStage(aws: Aws, restApiId: string, input: StageInput
 export async function updateStageVariables(aws: Aws, restApiId: string, input: StageInput): Promise<void> {
   const api = await aws.apigwRest();
   const patchOperations = variablePatches(input.variables, input.haveVariables);
-  if (patchOperations.length) await aws.write(() => api.updateStage({ restApiId, stageName: input.stage, patchOperations }));
+  if (patchOperations.length) await write(aws, () => api.updateStage({ restApiId, stageName: input.stage, patchOperations }));
 }
 
 /** Deletes every deployment no stage points at (API Gateway refuses to delete one a stage uses). */
@@ -262,12 +270,12 @@ export async function pruneDeployments(aws: Aws, restApiId: string): Promise<num
   ]);
   const used = new Set((stages.item ?? []).map((s) => s.deploymentId));
   const stale = deployments.filter((d) => d.id && !used.has(d.id));
-  for (const d of stale) await orNotFound(aws.write(() => api.deleteDeployment({ restApiId, deploymentId: d.id! })));
+  for (const d of stale) await orNotFound(write(aws, () => api.deleteDeployment({ restApiId, deploymentId: d.id! })));
   return stale.length;
 }
 
 /** Deletes the REST API with its resources, stages and deployments. */
 export async function deleteRestApi(aws: Aws, restApiId: string): Promise<void> {
   const api = await aws.apigwRest();
-  await orNotFound(aws.write(() => api.deleteRestApi({ restApiId })));
+  await orNotFound(write(aws, () => api.deleteRestApi({ restApiId })));
 }

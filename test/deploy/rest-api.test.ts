@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createResource, createRestApi } from '../../src/aws/rest-api.js';
+import { createResource, createRestApi, putRouteMethod } from '../../src/aws/rest-api.js';
 import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
@@ -176,6 +176,21 @@ describe('ops deploy: REST API', () => {
     expect(all.map((r) => r.id)).toEqual([id]);
     // Both faults were met: the lost answer and the conflict of the resend.
     expect(proxy.requests.filter((r) => r.method === 'POST' && /\/resources\//.test(r.path))).toHaveLength(2);
+
+    // A write racing another on the API (AWS: ConflictException "concurrent modification") is waited for and
+    // sent again, never taken for "the method exists".
+    proxy.addFault({
+      match: { service: 'apigateway', method: 'PUT', path: /\/methods\/POST$/ },
+      times: 1,
+      respond: faults.awsError({
+        code: 'ConflictException',
+        message: 'Unable to complete operation due to concurrent modification. Please try again later.',
+        status: 409,
+      }),
+    });
+    await putRouteMethod(aws, made.apiId, id, 'POST', 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/x/invocations');
+    expect(proxy.requests.filter((r) => r.method === 'PUT' && /\/methods\/POST$/.test(r.path))).toHaveLength(2);
+    expect(proxy.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
     aws.destroy();
   });
 
