@@ -191,6 +191,19 @@ describe('REST API planner', () => {
     expect(find(p, 'api.create:tasks-dev').action).toBe('create');
   });
 
+  it('from an HTTP API to a REST API: the HTTP API and its permissions go, the REST API comes', () => {
+    const f = restFleet();
+    const http: Fleet = { ...f, api: { name: 'tasks-dev' } };
+    const p = plan(f, actualFrom(http));
+    expectTopological(p);
+    const ids = p.changes.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['api.delete:tasks-dev', 'restapi.create:tasks-dev', 'restapi.deploy:prod']));
+    expect(ids.filter((id) => id.startsWith('permission.delete'))).toEqual(
+      expect.arrayContaining(['permission.delete:tasks-dev-approval', 'permission.delete:tasks-dev-agents']),
+    );
+    expect(ids.filter((id) => /^(route|integration)\./.test(id))).toEqual([]);
+  });
+
   it("ops deploy <fn>: only that function's methods change; another's removed route waits for a full deploy", () => {
     const f = restFleet();
     const g = restFleet({ approval: ['PUT /approval', 'GET /users/{id}'], agents: [] });
