@@ -67,6 +67,36 @@ export const dynamodbTrigger = z.strictObject({
 });
 
 /** An EventBridge rule with an event pattern, on the default bus or a named one, that invokes `live`. */
+/**
+ * The fields every EventBridge rule trigger takes, schedules and patterns alike: the rule name's suffix, enabled, the
+ * target's input and a description.
+ */
+export function ruleFields(noun: 'schedule' | 'rule') {
+  return {
+    /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the expression, or of the bus and pattern. */
+    name: z
+      .string()
+      .max(20)
+      .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, `a ${noun} name is lowercase letters, digits and single dashes`)
+      .optional(),
+    /** Default true: false keeps the rule but disables it. */
+    enabled: z.boolean().optional(),
+    /** What the function receives (sent as JSON); default: EventBridge's scheduled event, or the matched event. */
+    input: z
+      .unknown()
+      .optional()
+      .superRefine((v, ctx) => {
+        const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
+        if (chars > AWS_LIMITS.scheduleInputChars)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input: send a smaller event (an id the function looks up)`,
+          });
+      }),
+    description: z.string().max(512).optional(),
+  };
+}
+
 export const eventPatternTrigger = z.strictObject({
   eventPattern: patternObject('eventPattern'),
   /** The event bus's name; default `default`. Ops does not create buses. */
@@ -75,27 +105,7 @@ export const eventPatternTrigger = z.strictObject({
     .max(256)
     .regex(/^[A-Za-z0-9._/-]+$/, 'a bus is named with letters, digits, ., -, _ and /')
     .optional(),
-  /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the bus and the pattern. */
-  name: z
-    .string()
-    .max(20)
-    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'a rule name is lowercase letters, digits and single dashes')
-    .optional(),
-  /** Default true: false keeps the rule but disables it. */
-  enabled: z.boolean().optional(),
-  /** What the function receives instead of the matched event (sent as JSON). */
-  input: z
-    .unknown()
-    .optional()
-    .superRefine((v, ctx) => {
-      const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
-      if (chars > AWS_LIMITS.scheduleInputChars)
-        ctx.addIssue({
-          code: 'custom',
-          message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input`,
-        });
-    }),
-  description: z.string().max(512).optional(),
+  ...ruleFields('rule'),
 });
 
 export type ParsedDynamodbTrigger = z.output<typeof dynamodbTrigger>;

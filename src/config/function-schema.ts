@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { dynamodbTrigger, eventPatternTrigger } from './event-triggers.js';
+import { routeAuthFields } from './authorizers.js';
+import { dynamodbTrigger, eventPatternTrigger, ruleFields } from './event-triggers.js';
 import {
   architecture,
   environment,
@@ -18,7 +19,6 @@ import {
 } from './field-schemas.js';
 import { functionUrlSchema } from './function-url.js';
 import { scheduleProblem } from './iam.js';
-import { AWS_LIMITS, count } from './limits.js';
 import { ACCOUNT_PART, FUNCTION_REF_FIELDS, REGION_PART } from './refs.js';
 import { usesSchema } from './resource-schema.js';
 
@@ -50,28 +50,7 @@ const scheduleTrigger = z.strictObject({
     const problem = scheduleProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
-  /** Suffix of the rule name (`{app}-{stage}-{fn}-{name}`); default: a hash of the expression. */
-  name: z
-    .string()
-    .max(20)
-    .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'a schedule name is lowercase letters, digits and single dashes')
-    .optional(),
-  /** Default true: false keeps the rule but disables it. */
-  enabled: z.boolean().optional(),
-  /** The event the function receives (sent as JSON); default: EventBridge's scheduled event. */
-  input: z
-    .unknown()
-    .optional()
-    .superRefine((v, ctx) => {
-      const chars = v === undefined ? 0 : (JSON.stringify(v)?.length ?? 0);
-      if (chars > AWS_LIMITS.scheduleInputChars) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${count(chars)} characters as JSON, EventBridge allows ${count(AWS_LIMITS.scheduleInputChars)} for a target's input: send a smaller event (an id the function looks up)`,
-        });
-      }
-    }),
-  description: z.string().max(512).optional(),
+  ...ruleFields('schedule'),
 });
 const snsTopicArn = z
   .string()
@@ -187,7 +166,8 @@ export const functionSchema = z.strictObject({
   ephemeralStorage: z.number().int().min(512).max(10240).optional(),
   environment: environment.optional(),
   tags: tags.optional(),
-  routes: z.array(route).optional(),
+  /** A route, or `{ route, auth, scopes }` to name its authorizer (src/config/authorizers.ts). */
+  routes: z.array(z.union([route, z.strictObject({ route, ...routeAuthFields })])).optional(),
   params: z.array(paramRef).optional(),
   /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
   invokes: z.array(invokeRef).optional(),

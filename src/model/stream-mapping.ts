@@ -1,19 +1,10 @@
-/** The settings of a DynamoDB stream's event source mapping that ops manages, as ListEventSourceMappings reports them. */
-export interface StreamMappingSettings {
-  /** Lambda cannot change it on a mapping: a new one replaces it. */
-  startingPosition: 'LATEST' | 'TRIM_HORIZON';
-  batchSize: number;
-  batchWindowSeconds: number;
-  /** FilterCriteria patterns, JSON with sorted keys, in the config's order. */
-  filters: string[];
-  bisectOnError: boolean;
-  /** -1: until the record expires. */
-  retryAttempts: number;
-  /** -1: no limit. */
-  maxRecordAgeSeconds: number;
-  /** DestinationConfig.OnFailure's ARN; absent: none. */
-  onFailure?: string;
-}
+import type { DynamoTriggerSpec } from '../config/types.js';
+
+/**
+ * The settings of a DynamoDB stream's event source mapping that ops manages, as ListEventSourceMappings reports them:
+ * the trigger's own fields, with `onFailure` always an ARN here (DestinationConfig.OnFailure; absent: none).
+ */
+export type StreamMappingSettings = Omit<DynamoTriggerSpec, 'kind' | 'table'>;
 
 /** An event source mapping from a table's stream to one of the stage's functions. */
 export interface ActualStreamMapping extends StreamMappingSettings {

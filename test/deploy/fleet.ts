@@ -34,8 +34,10 @@ export async function putRepoFleetParams(client: EmulatorClientConfig, app: stri
 }
 
 let counter = 0;
-/** A short unique app name (≤ 24 chars, physical names ≤ 64). */
-export const uniqueApp = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`;
+/** This worker's mark: test files run in parallel workers (vitest.config.ts), each with its own counter. */
+const worker = (process.pid % 1296).toString(36).padStart(2, '0');
+/** A short unique app name (≤ 24 chars, physical names ≤ 64), unique across the parallel workers too. */
+export const uniqueApp = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-4)}${worker}${(counter++).toString(36)}`;
 
 /**
  * A small fleet without params: two functions, one with routes, one invoked by the other.
