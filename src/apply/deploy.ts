@@ -269,7 +269,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     result.interrupted ? undefined : signal,
     'the changes were applied; their verification read was stopped (ops plan shows what is left)',
   ).finally(() => pc.aws.destroy());
-  const url = result.apiEndpoint ?? apiUrl(pc, result);
+  const url = pc.fleet.api?.type === 'rest' ? apiUrl(pc, result) : (result.apiEndpoint ?? apiUrl(pc));
   if (ctx.global.json) {
     ctx.outJson({
       ...planToJson(plan),

@@ -15,7 +15,7 @@ import {
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { resourceProblems } from './validate-resources.js';
-import { isRestApi, restApiProblems } from './validate-rest-api.js';
+import { restApiProblems } from './validate-rest-api.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
 
@@ -259,8 +259,6 @@ function refProblems(raw: Record<string, any>, environment: unknown, at: string)
     } else if (ref.kind === 'api' && !hasApi) {
       const why = raw.api === false ? 'the config says api: false' : 'no function has routes';
       out.push({ path, message: `this fleet has no HTTP API (${why})` });
-    } else if (ref.kind === 'api' && isRestApi(raw)) {
-      out.push({ path, message: "references to the API name the HTTP API; not yet available for api.type 'rest'" });
     }
   }
   return out;

@@ -1,9 +1,10 @@
 import { readApi } from '../aws/apigw.js';
 import { readLayers } from '../aws/layers.js';
+import { readRestApi } from '../aws/rest-api.js';
 import { layerName } from '../config/naming.js';
 import { type EnvRef, refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
-import { type RefSources, refValue } from '../plan/refs.js';
+import { apiRefOf, type RefSources, refValue } from '../plan/refs.js';
 import { hasAwsCredentials, withinBudget } from './local-layers.js';
 
 /**
@@ -43,7 +44,8 @@ type LocalSources = Partial<RefSources> & { layerVersions: Record<string, string
 /** Why a reference cannot be filled in from what was found, or `undefined` when it can. */
 function unknownPart(fleet: Fleet, src: LocalSources, ref: EnvRef): string | undefined {
   const why = src.why ? ` (${src.why})` : '';
-  if (ref.kind === 'api') return src.api ? undefined : `the stage has no HTTP API deployed${why}`;
+  if (ref.kind === 'api')
+    return src.api ? undefined : `the stage has no ${fleet.api?.type === 'rest' ? 'REST' : 'HTTP'} API deployed${why}`;
   if (ref.kind === 'layer') {
     return src.layerVersions[layerName(fleet.app, fleet.stage, ref.key)] ? undefined : `layer ${ref.key} is not deployed${why}`;
   }
@@ -63,16 +65,17 @@ async function deployedSources(fleet: Fleet, refs: EnvRef[], opts: LocalRefOptio
     const [accountId, api, layers] = await withinBudget(fleet.region, opts, opts.timeoutMs ?? 2000, (aws) =>
       Promise.all([
         needAccount ? aws.accountId() : undefined,
-        needApi ? readApi(aws, fleet) : undefined,
+        needApi ? (fleet.api?.type === 'rest' ? readRestApi(aws, fleet) : readApi(aws, fleet)) : undefined,
         needLayers ? readLayers(aws, fleet) : undefined,
       ]),
     );
+    const apiRef = api && apiRefOf(fleet, { region: fleet.region, ...api });
     const layerVersions: Record<string, string> = {};
     for (const l of Object.values(layers?.items ?? {})) layerVersions[l.name] = l.latestVersionArn;
     return {
       ...base,
       ...(accountId ? { accountId } : {}),
-      ...(api?.api ? { api: { id: api.api.id, url: api.api.endpoint } } : {}),
+      ...(apiRef ? { api: apiRef } : {}),
       layerVersions,
     };
   } catch (error) {

@@ -4,6 +4,7 @@ import { createContext, type PlanContext } from './context.js';
 import type { PlanDeployInput } from './input.js';
 import { assertWithinLimits } from './limits.js';
 import { orderChanges } from './order.js';
+import { apiRefOf } from './refs.js';
 import type { Change, Plan } from './types.js';
 
 /**
@@ -34,7 +35,7 @@ export function planDeploy(input: PlanDeployInput): Plan {
       accountId: ctx.accountId,
       paramValues: ctx.paramValues,
       layerVersions: { ...latestLayerVersions(actual), ...ctx.layerVersions },
-      ...(actual.api ? { api: { id: actual.api.id, url: actual.api.endpoint } } : {}),
+      api: apiRefOf(fleet, actual),
     });
   }
   return { app: fleet.app, stage: fleet.stage, region: fleet.region, changes: orderChanges(changes), warnings: ctx.warnings };

@@ -1,6 +1,16 @@
-import { functionArn, invokeTarget, layerArn, layerName, liveAliasArn, pendingLayerVersionArn, physicalName } from '../config/naming.js';
+import {
+  functionArn,
+  invokeTarget,
+  layerArn,
+  layerName,
+  liveAliasArn,
+  pendingLayerVersionArn,
+  physicalName,
+  restApiUrl,
+} from '../config/naming.js';
 import type { EnvRef } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
+import type { Actual } from '../model/actual.js';
 import { changeId } from './context.js';
 
 /** What the plan knows when it fills in a function's references (`envRefs`). */
@@ -10,6 +20,13 @@ export interface RefSources {
   api?: { id: string; url: string };
   /** Version ARN of each built layer, by layer name (a pending ARN when this plan publishes it). */
   layerVersions: Record<string, string>;
+}
+
+/** The fleet's API as references see it: the HTTP API's endpoint, or a REST API's stage URL; undefined while not created. */
+export function apiRefOf(fleet: Pick<Fleet, 'api'>, actual: Pick<Actual, 'api' | 'restApi' | 'region'>): RefSources['api'] {
+  if (fleet.api?.type !== 'rest') return actual.api && { id: actual.api.id, url: actual.api.endpoint };
+  const id = actual.restApi?.id;
+  return id ? { id, url: restApiUrl(id, actual.region, fleet.api.stage ?? 'prod') } : undefined;
 }
 
 /** What a reference to the API holds until the API exists: shown by the plan, filled in by the executor. */
@@ -53,7 +70,7 @@ function bareRefValue(fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, src: RefSo
 /** The changes a function's configuration waits for because it names what they create (narrowed to the plan's ids later). */
 export function refDependencies(fleet: Fleet, fn: FunctionSpec): string[] {
   return Object.values(fn.envRefs ?? {}).flatMap((ref) => {
-    if (ref.kind === 'api') return fleet.api ? [changeId('api.create', fleet.api.name)] : [];
+    if (ref.kind === 'api') return fleet.api ? [changeId(fleet.api.type === 'rest' ? 'restapi.create' : 'api.create', fleet.api.name)] : [];
     if (ref.kind === 'layer') return [changeId('layer.publish', layerName(fleet.app, fleet.stage, ref.key))];
     return [];
   });

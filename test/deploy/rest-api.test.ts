@@ -5,7 +5,7 @@ import {
   GetRestApisCommand,
   GetStageCommand,
 } from '@aws-sdk/client-api-gateway';
-import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createResource, createRestApi, putRouteMethod } from '../../src/aws/rest-api.js';
 import { awsFor } from '../aws/helpers.js';
@@ -53,7 +53,7 @@ describe('ops deploy: REST API', () => {
       `  api: { type: 'rest', cors: true },
   functions: {
     approval: { handler: 'src/approval/handler.ts', routes: ['POST /approval', 'GET /users/{id}'] },
-    agents: { handler: 'src/agents/handler.ts', routes: ['ANY /api/v1/agents/{proxy+}'] },
+    agents: { handler: 'src/agents/handler.ts', routes: ['ANY /api/v1/agents/{proxy+}'], environment: { API_URL: { ref: 'api.url' } } },
   },`,
     );
     const d = await ops(['deploy', '--yes']);
@@ -62,6 +62,9 @@ describe('ops deploy: REST API', () => {
     expect(apis).toHaveLength(1);
     apiId = apis[0].id!;
     expect(d.stdout + d.stderr).toContain(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
+    // A reference to the API made in the same run is filled in with the stage's URL.
+    const cfg = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: `${app}-${stage}-agents` }));
+    expect(cfg.Environment?.Variables?.API_URL).toBe(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
   }, 60_000);
 
   it('builds resources and methods whose AWS_PROXY integrations invoke live, a CORS preflight, and the prod stage', async () => {

@@ -15,7 +15,7 @@ import {
   userTags,
 } from '../../plan/fields.js';
 import type { ArtifactRef } from '../../plan/input.js';
-import { isPending, refDependencies, refValue } from '../../plan/refs.js';
+import { apiRefOf, isPending, refDependencies, refValue } from '../../plan/refs.js';
 import { functionTags } from '../function-settings/plan.js';
 import { latestLayerVersions } from '../layer/plan.js';
 import { resourceEnvironment } from '../links.js';
@@ -162,7 +162,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
   const { fleet, actual } = ctx;
   // A layer a reference names may be one no function deployed now attaches: its latest version then.
   const layerVersions = { ...latestLayerVersions(actual), ...ctx.layerVersions };
-  const api = actual.api && { id: actual.api.id, url: actual.api.endpoint };
+  const api = apiRefOf(fleet, actual);
   const config = desiredConfiguration(fleet, fn, ctx.accountId, ctx.paramValues, layerVersions, api);
   const artifact: ArtifactRef | undefined = ctx.artifacts[fn.key];
   const have = actual.functions[fn.name];

@@ -6,7 +6,8 @@ import type { ChangeBase } from '../../plan/change.js';
  * undefined and the executor takes it from that create (by path).
  */
 export type RestApiChange =
-  | (ChangeBase & { kind: 'restapi.create'; apiName: string; tags: Record<string, string> })
+  /** `stage`: the stage whose URL references to the API are filled in with. */
+  | (ChangeBase & { kind: 'restapi.create'; apiName: string; stage: string; tags: Record<string, string> })
   /** CreateResource under the resource at `parentPath`. */
   | (ChangeBase & { kind: 'restapi.resource'; path: string; parentPath: string; apiId?: string; parentId?: string })
   /** PutMethod (authorization NONE) and PutIntegration: AWS_PROXY, POST, `uri` = Invoke of the function's `live` alias. */

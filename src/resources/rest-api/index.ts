@@ -13,7 +13,7 @@ import {
   readRestApi,
   updateStageVariables,
 } from '../../aws/rest-api.js';
-import { REST_API_PERMISSION_PREFIX, restRouteSourceArn } from '../../config/naming.js';
+import { REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
 import type { RestApiChange } from './changes.js';
@@ -82,6 +82,9 @@ export const restApi = defineKind<RestApiChange>({
       const r = restRun(run);
       r.apiId = made.apiId;
       r.resources.set('/', made.rootId);
+      // What references to the API (`ref.api.url`, `ref.api.id`) planned as pending are filled in with.
+      run.apiId = made.apiId;
+      run.apiEndpoint = restApiUrl(made.apiId, run.aws.region, c.stage);
       return made.apiId;
     },
     async 'restapi.resource'(c, run) {

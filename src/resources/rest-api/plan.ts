@@ -288,6 +288,7 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
       fields: [],
       dependsOn: [],
       apiName: want.name,
+      stage: want.stage ?? 'prod',
       tags: ctx.fleet.tags,
     });
   }
