@@ -20,12 +20,12 @@ export function restApiProblems(raw: Record<string, any>): Problem[] {
       path: 'api.cors.allowOrigins',
       message: "a REST API's preflight answers one origin (as SAM's Cors does): give one, or '*'",
     });
-  out.push(...routeProblems(raw.functions));
+  out.push(...routeProblems(raw.functions, raw.api.cors !== undefined));
   return out;
 }
 
 /** `$default` is an HTTP API's; REST allows one variable path part among siblings (`{id}` beside `{userId}` is refused). */
-function routeProblems(fns: unknown): Problem[] {
+function routeProblems(fns: unknown, cors: boolean): Problem[] {
   const out: Problem[] = [];
   const variableAt = new Map<string, string>();
   for (const [key, fn] of Object.entries(isObj(fns) ? fns : {})) {
@@ -37,6 +37,11 @@ function routeProblems(fns: unknown): Problem[] {
         out.push({ path: at, message: "'$default' is an HTTP API route; a REST API (api.type 'rest') needs 'ANY /{proxy+}'" });
         return;
       }
+      if (cors && r.startsWith('OPTIONS '))
+        out.push({
+          path: at,
+          message: 'with api.cors the REST API answers OPTIONS itself (a preflight per resource): drop this route or cors',
+        });
       const parts = (r.split(' ')[1] ?? '').split('/').filter(Boolean);
       parts.forEach((part, j) => {
         if (!part.startsWith('{')) return;

@@ -163,7 +163,7 @@ function planDeletes(
   let kept = new Set<string>();
   for (const [path, r] of Object.entries(have.resources).sort(([a], [b]) => compareStrings(a, b))) {
     for (const method of Object.keys(r.methods).sort(compareStrings)) {
-      const wanted = method === 'OPTIONS' ? cors && want.has(path) : want.get(path)?.has(method);
+      const wanted = want.get(path)?.has(method) || (method === 'OPTIONS' && cors && want.has(path));
       const owner = functionOfRestUri(r.methods[method].integration?.uri);
       if (wanted || (ctx.scope && !(owner && inScope(ctx, owner)))) {
         kept.add(path);

@@ -215,6 +215,22 @@ describe('REST API planner', () => {
     expect(ids).not.toContain('restapi.permit:tasks-dev-agents');
   });
 
+  it('an OPTIONS route without cors is a method like any other: kept, not taken for a preflight', () => {
+    const f = restFleet({ approval: ['POST /approval', 'OPTIONS /approval'] }, { cors: undefined });
+    expect(restIds(f, restActual(f))).toEqual([]);
+    expect(
+      validateFleet(
+        { app: 'shop', api: { type: 'rest', cors: true }, functions: { a: { handler: 'src/a.ts', routes: ['OPTIONS /x'] } } },
+        { stage: 'dev', exists: () => true },
+      ).problems,
+    ).toEqual([
+      {
+        path: 'functions.a.routes.0',
+        message: 'with api.cors the REST API answers OPTIONS itself (a preflight per resource): drop this route or cors',
+      },
+    ]);
+  });
+
   it('a newer owned duplicate (a create retried by a race) is deleted after the kept API is set up', () => {
     const f = restFleet();
     const actual = restActual(f);
