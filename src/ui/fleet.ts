@@ -25,7 +25,11 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
   );
   const routes = fleet.functions.flatMap((f) => f.routes.map((r) => [r.key, f.key]));
   if (fleet.api && routes.length) {
-    lines.push('', `HTTP API ${c.bold(fleet.api.name)}`, ...renderTable(['route', 'function'], routes).map((l) => `  ${l}`));
+    const title =
+      fleet.api.type === 'rest'
+        ? `REST API ${c.bold(fleet.api.name)}, stage ${fleet.api.stage ?? 'prod'}`
+        : `HTTP API ${c.bold(fleet.api.name)}`;
+    lines.push('', title, ...renderTable(['route', 'function'], routes).map((l) => `  ${l}`));
   }
   if (fleet.params.length) {
     lines.push(

@@ -1,3 +1,4 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { restIntegrationUri, restPermissionSid, restRouteSourceArn } from '../../../src/config/naming.js';
 import type { Fleet } from '../../../src/config/types.js';
@@ -5,6 +6,7 @@ import { validateFleet } from '../../../src/config/validate.js';
 import type { Actual, ActualRestApi } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { corsHeaders, pathsOf } from '../../../src/resources/rest-api/plan.js';
+import { renderFleet } from '../../../src/ui/fleet.js';
 import { ACCOUNT, actualFrom, artifactsFor, expectTopological, find, fleet, fnSpec, REGION } from './builders.js';
 
 const REST_ID = 'rest123';
@@ -255,6 +257,10 @@ describe('REST API planner', () => {
       'Access-Control-Max-Age': "'300'",
       'Access-Control-Allow-Credentials': "'true'",
     });
+  });
+
+  it('ops config names the REST API and its stage', () => {
+    expect(renderFleet(restFleet(), new Chalk({ level: 0 }))).toContain('REST API tasks-dev, stage prod');
   });
 
   it('route permissions are scoped to method and path, path parameters as *', () => {
