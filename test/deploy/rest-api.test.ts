@@ -197,7 +197,21 @@ describe('ops deploy: REST API', () => {
     aws.destroy();
   });
 
-  it('destroy removes the API', async () => {
+  it('back to an HTTP API: the REST API (found through the REST statements on live) and its statements go', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace("api: { type: 'rest', cors: true },", ''));
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(await ourApi()).toEqual([]);
+    const policy = await lambda().send(new GetPolicyCommand({ FunctionName: `${app}-${stage}-approval`, Qualifier: 'live' }));
+    expect((JSON.parse(policy.Policy ?? '{}').Statement as { Sid: string }[]).map((s) => s.Sid)).toEqual(['ops-http-api']);
+    expect(await planIds()).toEqual([]);
+  });
+
+  it('to a REST API again, then destroy removes it', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace('  functions: {', "  api: { type: 'rest' },\n  functions: {"));
+    const back = await ops(['deploy', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await ourApi()).toHaveLength(1);
     const d = await ops(['destroy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(await ourApi()).toEqual([]);
