@@ -275,7 +275,9 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
   const have = ctx.actual.restApi;
   const want = !(ctx.destroy && !ctx.scope) && ctx.fleet.api?.type === 'rest' ? ctx.fleet.api : undefined;
   if (!want) return have && !ctx.scope ? planRestApiDelete(ctx, have) : [];
-  if (!have && ctx.scope && !ctx.deploy.some((f) => f.routes.length)) return [];
+  // A function deployed alone that has routes, or names the API's URL or id, needs the API.
+  const needed = ctx.deploy.some((f) => f.routes.length || Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
+  if (!have && ctx.scope && !needed) return [];
   const s: Scope = { want, have, apiId: have?.id, createId: changeId('restapi.create', want.name) };
   const out: RestApiChange[] = [];
   if (!have) {

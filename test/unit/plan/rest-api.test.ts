@@ -233,6 +233,17 @@ describe('REST API planner', () => {
     ]);
   });
 
+  it('ops deploy <fn> of a function that only names the API still creates it, and fills the reference after', () => {
+    const f = restFleet();
+    const g: Fleet = { ...f, functions: [...f.functions, fnSpec('worker', { envRefs: { API_URL: { kind: 'api', field: 'url' } } })] };
+    const actual = actualFrom(f);
+    delete actual.api;
+    const p = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual, only: ['worker'] });
+    expectTopological(p);
+    expect(find(p, 'restapi.create:tasks-dev').action).toBe('create');
+    expect(find(p, 'function.create:tasks-dev-worker').dependsOn).toContain('restapi.create:tasks-dev');
+  });
+
   it('a newer owned duplicate (a create retried by a race) is deleted after the kept API is set up', () => {
     const f = restFleet();
     const actual = restActual(f);
