@@ -32,6 +32,8 @@ export class ApplyRun {
   /** Integration ids created or updated in this run, by function name. */
   readonly integrations = new Map<string, string>();
   private integrationsByUri?: Map<string, string>;
+  /** HTTP API authorizer ids created in this run, by authorizer name. */
+  readonly authorizers = new Map<string, string>();
   /** Layer version ARNs published in this run, by layer name. */
   readonly layerVersions = new Map<string, string>();
 

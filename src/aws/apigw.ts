@@ -2,6 +2,7 @@ import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/clie
 import { executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { CorsSpec } from '../config/types.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
+import { type RouteAuthInput, readAuthorizers, routeAuthFields } from './apigw-authorizers.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { liveAliasArn } from './lambda.js';
@@ -168,7 +169,13 @@ export async function deleteIntegration(aws: Aws, apiId: string, integrationId: 
  * the answer was lost, or the key is taken (a retry, a concurrent deploy), the route with the key is
  * pointed at the integration and used.
  */
-export async function createRoute(aws: Aws, apiId: string, routeKey: string, integrationId: string): Promise<{ routeId: string }> {
+export async function createRoute(
+  aws: Aws,
+  apiId: string,
+  routeKey: string,
+  integrationId: string,
+  auth?: RouteAuthInput,
+): Promise<{ routeId: string }> {
   const apigw = await aws.apigw();
   const Target = `integrations/${integrationId}`;
   const existing = async () => {
@@ -179,13 +186,15 @@ export async function createRoute(aws: Aws, apiId: string, routeKey: string, int
     );
     const route = routes.find((r) => r.RouteKey === routeKey);
     if (!route) return undefined;
-    if (route.Target !== Target) await updateRoute(aws, apiId, route.RouteId!, integrationId);
+    if (route.Target !== Target || auth) await updateRoute(aws, apiId, route.RouteId!, integrationId, auth);
     return { routeId: route.RouteId! };
   };
   try {
     return await createOnce(
       aws,
-      async () => ({ routeId: (await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target }))).RouteId! }),
+      async () => ({
+        routeId: (await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target, ...routeAuthFields(auth) }))).RouteId!,
+      }),
       existing,
     );
   } catch (error) {
@@ -199,9 +208,12 @@ export async function createRoute(aws: Aws, apiId: string, routeKey: string, int
 /** API Gateway's 409: a route key or stage name already taken. */
 const isConflictException = (error: unknown) => nameOf(error) === 'ConflictException';
 
-export async function updateRoute(aws: Aws, apiId: string, routeId: string, integrationId: string): Promise<void> {
+/** Points the route at the integration; with `auth`, sets its authorization too (absent: left as it is). */
+export async function updateRoute(aws: Aws, apiId: string, routeId: string, integrationId: string, auth?: RouteAuthInput): Promise<void> {
   const apigw = await aws.apigw();
-  await aws.write(() => apigw.updateRoute({ ApiId: apiId, RouteId: routeId, Target: `integrations/${integrationId}` }));
+  await aws.write(() =>
+    apigw.updateRoute({ ApiId: apiId, RouteId: routeId, Target: `integrations/${integrationId}`, ...routeAuthFields(auth) }),
+  );
 }
 
 export async function deleteRoute(aws: Aws, apiId: string, routeId: string): Promise<void> {
@@ -254,6 +266,9 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
     aws.accountId(),
   ]);
   const cors = mapCors(api.CorsConfiguration);
+  // Authorizers are read only where some are wanted or a route still names one: an API without them makes no call.
+  const authorizers =
+    scope.api?.authorizers?.length || routes.some((r) => r.AuthorizerId) ? await readAuthorizers(aws, ApiId) : undefined;
   return {
     foreign,
     api: {
@@ -269,9 +284,23 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
         ...(i.PayloadFormatVersion ? { payloadFormatVersion: i.PayloadFormatVersion } : {}),
         ...(i.IntegrationType ? { type: i.IntegrationType } : {}),
       })),
-      routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}) })),
+      routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}), ...routeAuthOf(r) })),
+      ...(authorizers ? { authorizers } : {}),
       stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
       ...(duplicates.length ? { duplicates } : {}),
+    },
+  };
+}
+
+/** A route's authorization as read; nothing for NONE (so routes without auth read as they always did). */
+function routeAuthOf(r: Route): { auth?: { type: string; authorizerId?: string; scopes?: string[] } } {
+  const type = r.AuthorizationType ?? 'NONE';
+  if (type === 'NONE') return {};
+  return {
+    auth: {
+      type,
+      ...(r.AuthorizerId ? { authorizerId: r.AuthorizerId } : {}),
+      ...(r.AuthorizationScopes?.length ? { scopes: [...r.AuthorizationScopes] } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { resolveFunctionUrl } from './function-url.js';
@@ -85,7 +86,8 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     readers: readers.get(name) ?? [],
   }));
   const hasRoutes = functions.some((f) => f.routes.length > 0);
-  const api = cfg.api !== false && hasRoutes ? resolveApi(cfg.api, apiName(cfg.app, stage)) : undefined;
+  const api =
+    cfg.api !== false && hasRoutes ? resolveApi(cfg.api, apiName(cfg.app, stage), (k) => physicalName(cfg.app, stage, k)) : undefined;
   return {
     app: cfg.app,
     stage,
@@ -130,7 +132,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
   const invokes = (fn.invokes ?? []).map(invokeUse);
   for (const i of invokes) generated[i.env] = { ref: `function.${i.function}.${i.value}` };
   const { environment, envRefs } = splitEnvironment(cfg.app, opts.stage, { ...generated, ...d.environment, ...fn.environment });
-  const routes: RouteSpec[] = (fn.routes ?? []).map(parseRoute);
+  const routes: RouteSpec[] = (fn.routes ?? []).map((r) => resolveRoute(cfg, opts.stage, r));
   const region = fleetRegion(cfg, opts);
   const spec: FunctionSpec = {
     key,
@@ -335,9 +337,12 @@ function resolveHandler(fn: ParsedFunction, opts: ResolveOptions): HandlerSpec {
 export const REST_API_DEFAULT_STAGE = 'prod';
 
 /** `cors: true` allows any origin; the REST planner fills SAM's default headers and each resource's methods. */
-function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string): ApiSpec {
+function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string, physical: (key: string) => string): ApiSpec {
   const cors = raw?.cors === true ? { allowOrigins: ['*'] } : raw?.cors;
-  if (raw?.type !== 'rest') return { name, cors };
+  if (raw?.type !== 'rest') {
+    const authorizers = resolveAuthorizers(raw?.authorizers, physical);
+    return { name, cors, ...(authorizers.length ? { authorizers } : {}) };
+  }
   return {
     name,
     ...(cors ? { cors } : {}),
@@ -345,6 +350,15 @@ function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string): ApiS
     stage: raw.stage ?? REST_API_DEFAULT_STAGE,
     ...(raw.stageVariables ? { stageVariables: raw.stageVariables } : {}),
   };
+}
+
+/** A route entry with its authorization: its own `auth`, else the API's `defaultAuthorizer`, else none. */
+function resolveRoute(cfg: ParsedFleet, stage: string, entry: NonNullable<ParsedFunction['routes']>[number]): RouteSpec {
+  const { route, auth, scopes } = typeof entry === 'string' ? { route: entry, auth: undefined, scopes: undefined } : entry;
+  const api = cfg.api === false ? undefined : cfg.api;
+  const authorizers = resolveAuthorizers(api?.authorizers, (k) => physicalName(cfg.app, stage, k));
+  const resolved = routeAuth(authorizers, auth ?? api?.defaultAuthorizer, scopes);
+  return { ...parseRoute(route), ...(resolved ? { auth: resolved } : {}) };
 }
 
 export function parseRoute(key: string): RouteSpec {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authorizersSchema } from './authorizers.js';
 import {
   architecture,
   environment,
@@ -99,6 +100,9 @@ export const fleetSchema = z.strictObject({
           .string()
           .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a stage name is 1-128 letters, digits, hyphens or underscores')
           .optional(),
+        /** Named authorizers (jwt, iam, lambda) and the one routes use unless they say `auth` (src/config/authorizers.ts). */
+        authorizers: authorizersSchema.optional(),
+        defaultAuthorizer: z.string().optional(),
         /** A REST API's stage variables. */
         stageVariables: z
           .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'a stage variable name is letters, digits, underscores'), z.string())

@@ -1,8 +1,10 @@
+import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 import type { FunctionUrlSpec } from './function-url.js';
 import type { EnvRef } from './refs.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
 
+export type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
 export type * from './resources.js';
 
@@ -13,6 +15,8 @@ export interface RouteSpec {
   key: string;
   method: string;
   path: string;
+  /** How the route is authorized (its `auth`, else the API's default); absent: none. */
+  auth?: RouteAuth;
 }
 
 /** A parameter a function reads, resolved for the stage. */
@@ -256,6 +260,8 @@ export interface ApiSpec {
   type?: 'rest';
   stage?: string;
   stageVariables?: Record<string, string>;
+  /** An HTTP API's authorizers (`api.authorizers`), sorted by name; absent: none. */
+  authorizers?: AuthorizerSpec[];
 }
 
 /** The whole fleet resolved for one stage: the desired state. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
@@ -132,7 +133,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
-  out.push(...restApiProblems(raw));
+  out.push(...restApiProblems(raw), ...authorizerProblems(raw));
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
   if (defaults)
     out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));
@@ -204,8 +205,9 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     if (Array.isArray(fn.routes)) {
       if (raw.api === false && fn.routes.length)
         out.push({ path: `${at}.routes`, message: 'routes need an HTTP API, but the config says api: false' });
-      fn.routes.forEach((r: unknown, i: number) => {
-        if (typeof r !== 'string') return;
+      fn.routes.forEach((entry: unknown, i: number) => {
+        const r = routeKeyOf(entry);
+        if (r === undefined) return;
         const norm = normalizeRouteKey(r);
         const owner = routeOwner.get(norm);
         if (owner) out.push({ path: `${at}.routes.${i}`, message: `'${r}' is already a route of '${owner}'` });

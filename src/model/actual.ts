@@ -172,10 +172,28 @@ export interface ActualApi {
   cors?: CorsSpec;
   tags: Record<string, string>;
   integrations: { id: string; uri: string; payloadFormatVersion?: string; type?: string }[];
-  routes: { id: string; key: string; target?: string }[];
+  /** `auth` absent: AuthorizationType NONE. */
+  routes: { id: string; key: string; target?: string; auth?: { type: string; authorizerId?: string; scopes?: string[] } }[];
   stages: { name: string; autoDeploy: boolean }[];
+  /** Read only when the config wants authorizers or a route names one (undefined: not read). */
+  authorizers?: ActualAuthorizer[];
   /** Newer owned APIs with the same name (a lost CreateApi answer, a race): the plan deletes them. */
   duplicates?: { id: string; endpoint: string }[];
+}
+
+/** An HTTP API authorizer (JWT or Lambda REQUEST), as GetAuthorizers answers. */
+export interface ActualAuthorizer {
+  id: string;
+  name: string;
+  type: string;
+  identitySource: string[];
+  issuer?: string;
+  audience?: string[];
+  /** A REQUEST authorizer's `arn:aws:apigateway:{region}:lambda:path/…/functions/{arn}/invocations`. */
+  uri?: string;
+  ttl?: number;
+  payload?: string;
+  simpleResponses?: boolean;
 }
 
 /** A method of a REST API resource, and its integration (absent: none yet). */

@@ -1,3 +1,4 @@
+import type { AuthorizerInput } from '../../config/authorizers.js';
 import type { CorsSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
 
@@ -19,8 +20,28 @@ export type HttpApiChange =
   | (ChangeBase & { kind: 'integration.update'; name: string; integrationId: string; apiId?: string; uri?: string })
   | (ChangeBase & { kind: 'integration.delete'; integrationId: string; apiId?: string })
   /** Target: the integration of function `name` (`integrations/{id}`). */
-  | (ChangeBase & { kind: 'route.create'; routeKey: string; name: string; apiId?: string })
-  | (ChangeBase & { kind: 'route.update'; routeKey: string; routeId: string; name: string; apiId?: string })
+  /** `auth`: the route's authorization to set (absent: none, as before authorizers existed). */
+  | (ChangeBase & { kind: 'route.create'; routeKey: string; name: string; apiId?: string; auth?: PlannedRouteAuth })
+  | (ChangeBase & { kind: 'route.update'; routeKey: string; routeId: string; name: string; apiId?: string; auth?: PlannedRouteAuth })
+  /** JWT or Lambda REQUEST authorizer; the id of one created in this run is kept by name for the routes and the grant. */
+  | (ChangeBase & { kind: 'authorizer.create'; apiId?: string; authorizer: AuthorizerInput })
+  | (ChangeBase & { kind: 'authorizer.update'; apiId?: string; authorizerId: string; authorizer: AuthorizerInput })
+  /** After every route change: no route uses it by then. */
+  | (ChangeBase & { kind: 'authorizer.delete'; apiId?: string; authorizerId: string })
+  /**
+   * On the `live` alias of `name`: remove `statementId` when `replace`, then allow apigateway.amazonaws.com with
+   * SourceArn `{api}/authorizers/{id}` (`authorizerId`, or the one created in this run for `authorizer`).
+   */
+  | (ChangeBase & {
+      kind: 'authorizer.grant';
+      name: string;
+      statementId: string;
+      replace: boolean;
+      authorizer: string;
+      authorizerId?: string;
+      apiId?: string;
+    })
+  | (ChangeBase & { kind: 'authorizer.revoke'; name: string; statementIds: string[] })
   | (ChangeBase & { kind: 'route.delete'; routeKey: string; routeId: string; apiId?: string })
   /**
    * On the `live` alias of `name`: remove every id in `removeStatementIds` (ignore not-found),
@@ -38,3 +59,11 @@ export type HttpApiChange =
     })
   /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
   | (ChangeBase & { kind: 'permission.delete'; name: string; statementIds: string[] });
+
+/** A route's authorization as planned: `authorizer` names one of the config (its id found at apply when created in this run). */
+export interface PlannedRouteAuth {
+  type: 'NONE' | 'AWS_IAM' | 'JWT' | 'CUSTOM';
+  authorizer?: string;
+  authorizerId?: string;
+  scopes?: string[];
+}

@@ -1,3 +1,4 @@
+import type { ApplyRun } from '../../apply/run.js';
 import {
   createApi,
   createIntegration,
@@ -11,9 +12,11 @@ import {
   updateIntegration,
   updateRoute,
 } from '../../aws/apigw.js';
-import { removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
+import { createAuthorizer, deleteAuthorizer, type RouteAuthInput, updateAuthorizer } from '../../aws/apigw-authorizers.js';
+import { addPermission, removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
+import { executeApiArn } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
-import type { HttpApiChange } from './changes.js';
+import type { HttpApiChange, PlannedRouteAuth } from './changes.js';
 import { planApi } from './plan.js';
 
 /** The stage's HTTP API (API Gateway v2): its `$default` stage, an integration and routes per function, and their permissions. */
@@ -33,6 +36,11 @@ export const httpApi = defineKind<HttpApiChange>({
     'route.delete',
     'permission.set',
     'permission.delete',
+    'authorizer.create',
+    'authorizer.update',
+    'authorizer.delete',
+    'authorizer.grant',
+    'authorizer.revoke',
   ],
   async read(aws, scope) {
     const { api, foreign } = await readApi(aws, scope);
@@ -61,10 +69,10 @@ export const httpApi = defineKind<HttpApiChange>({
     },
     'integration.delete': (c, run) => deleteIntegration(run.aws, run.api(c), c.integrationId),
     async 'route.create'(c, run) {
-      await createRoute(run.aws, run.api(c), c.routeKey, await run.integrationFor(c.name));
+      await createRoute(run.aws, run.api(c), c.routeKey, await run.integrationFor(c.name), routeAuthInput(c.auth, run));
     },
     async 'route.update'(c, run) {
-      await updateRoute(run.aws, run.api(c), c.routeId, await run.integrationFor(c.name));
+      await updateRoute(run.aws, run.api(c), c.routeId, await run.integrationFor(c.name), routeAuthInput(c.auth, run));
     },
     'route.delete': (c, run) => deleteRoute(run.aws, run.api(c), c.routeId),
     async 'permission.set'(c, run) {
@@ -77,5 +85,35 @@ export const httpApi = defineKind<HttpApiChange>({
       });
     },
     'permission.delete': (c, run) => removePermissions(run.aws, c.name, c.statementIds),
+    async 'authorizer.create'(c, run) {
+      const { authorizerId } = await createAuthorizer(run.aws, run.api(c), c.authorizer);
+      run.authorizers.set(c.authorizer.name, authorizerId);
+      return authorizerId;
+    },
+    'authorizer.update': (c, run) => updateAuthorizer(run.aws, run.api(c), c.authorizerId, c.authorizer),
+    'authorizer.delete': (c, run) => deleteAuthorizer(run.aws, run.api(c), c.authorizerId),
+    async 'authorizer.grant'(c, run) {
+      const apiId = run.api(c);
+      const sourceArn = `${executeApiArn(run.aws.region, await run.aws.accountId(), apiId)}/authorizers/${authorizerIdOf(c.authorizer, c.authorizerId, run)}`;
+      if (c.replace) await removePermissions(run.aws, c.name, [c.statementId]);
+      await addPermission(run.aws, { name: c.name, statementId: c.statementId, principal: 'apigateway.amazonaws.com', sourceArn });
+    },
+    'authorizer.revoke': (c, run) => removePermissions(run.aws, c.name, c.statementIds),
   },
 });
+
+/** The id of an authorizer the plan knew, or of the one created in this run. */
+function authorizerIdOf(name: string, known: string | undefined, run: ApplyRun): string {
+  const id = known ?? run.authorizers.get(name);
+  if (!id) throw new Error(`authorizer ${name} does not exist (its creation failed or was skipped)`);
+  return id;
+}
+
+function routeAuthInput(auth: PlannedRouteAuth | undefined, run: ApplyRun): RouteAuthInput | undefined {
+  if (!auth) return undefined;
+  return {
+    type: auth.type,
+    ...(auth.authorizer ? { authorizerId: authorizerIdOf(auth.authorizer, auth.authorizerId, run) } : {}),
+    ...(auth.scopes ? { scopes: auth.scopes } : {}),
+  };
+}

@@ -5,6 +5,7 @@ import type { FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 import type { HttpApiChange } from './changes.js';
+import { plannedRouteAuth, routeAuthDiff } from './plan-authorizers.js';
 
 /** The integrations and routes of the stage's HTTP API: one AWS_PROXY integration per routed function, its routes. */
 
@@ -21,6 +22,8 @@ interface ApiScope {
   createId: string;
   /** The deployed functions with routes. */
   routed: FunctionSpec[];
+  /** Authorizer name → id (undefined: created by this plan); absent: no route has or wants authorization. */
+  authorizerIds?: Map<string, string | undefined>;
 }
 
 /** What the integrations are: in use by how many routes, whose function, and the one each function will use. */
@@ -103,7 +106,8 @@ function planIntegrations(ctx: PlanContext, { have, apiId, createId }: ApiScope,
   return { have: haveIntegrations, ownerOf, integrationOf };
 }
 
-function planRoutes(ctx: PlanContext, { have, apiId, createId, routed }: ApiScope, ints: Integrations, out: HttpApiChange[]): RouteOutcome {
+function planRoutes(ctx: PlanContext, scope: ApiScope, ints: Integrations, out: HttpApiChange[]): RouteOutcome {
+  const { have, apiId, createId, routed } = scope;
   const { ownerOf, integrationOf } = ints;
   // Routes. `leaving` collects, per integration id, the route changes that stop using it.
   const leaving = new Map<string, string[]>();
@@ -124,31 +128,39 @@ function planRoutes(ctx: PlanContext, { have, apiId, createId, routed }: ApiScop
     for (const r of fn.routes) {
       const route = haveRoutes.get(r.key);
       const base = { fn: fn.key, resource: { type: 'api route' as const, name: r.key }, routeKey: r.key, name: fn.name, apiId };
+      const auth = plannedRouteAuth(r, scope.authorizerIds ?? new Map());
+      const authDeps = auth.authorizer && !auth.authorizerId ? [changeId('authorizer.create', auth.authorizer)] : [];
       if (!route) {
         out.push({
           ...base,
           kind: 'route.create',
           id: changeId('route.create', r.key),
           action: 'create',
-          summary: `create route ${r.key} → ${fn.name}`,
+          summary: `create route ${r.key} → ${fn.name}${auth.type === 'NONE' ? '' : ` (auth ${auth.authorizer ?? 'iam'})`}`,
           fields: [],
-          dependsOn: [...deps],
+          dependsOn: [...deps, ...authDeps],
+          ...(auth.type === 'NONE' ? {} : { auth }),
         });
-      } else if (integration === undefined || integrationIdOf(route.target) !== integration) {
-        const id = changeId('route.update', r.key);
-        const from = nameOfTarget(route.target);
-        out.push({
-          ...base,
-          kind: 'route.update',
-          id,
-          action: 'update',
-          summary: `update route ${r.key} → ${fn.name} (was ${from})`,
-          fields: [{ field: 'target', from, to: fn.name }],
-          dependsOn: [...deps],
-          routeId: route.id,
-        });
-        leave(route.target, id);
+        continue;
       }
+      const moved = integration === undefined || integrationIdOf(route.target) !== integration;
+      const authField = routeAuthDiff(route, auth, (id) => have?.authorizers?.find((a) => a.id === id)?.name);
+      if (!moved && !authField) continue;
+      const id = changeId('route.update', r.key);
+      const from = nameOfTarget(route.target);
+      const fields: FieldDiff[] = [...(moved ? [{ field: 'target', from, to: fn.name }] : []), ...(authField ? [authField] : [])];
+      out.push({
+        ...base,
+        kind: 'route.update',
+        id,
+        action: 'update',
+        summary: moved ? `update route ${r.key} → ${fn.name} (was ${from})` : `update route ${r.key}: ${fieldsSummary(fields)}`,
+        fields,
+        dependsOn: [...deps, ...authDeps],
+        routeId: route.id,
+        ...(authField ? { auth } : {}),
+      });
+      if (moved) leave(route.target, id);
     }
   }
   const deleted = new Set<string>();

@@ -2,6 +2,7 @@ import type { CorsSpec } from '../../config/types.js';
 import type { ActualApi } from '../../model/actual.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { planAuthorizerGrants, planAuthorizers } from './plan-authorizers.js';
 import { opsStatementIds, permissionDelete, planPermissions } from './plan-permissions.js';
 import { planRoutesAndIntegrations } from './plan-routes.js';
 
@@ -100,7 +101,13 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
     });
   }
 
-  out.push(...planRoutesAndIntegrations(ctx, { have, apiId, createId, routed }));
+  const authorizers = planAuthorizers(ctx, have, apiId, createId);
+  out.push(...authorizers.changes);
+  out.push(...planRoutesAndIntegrations(ctx, { have, apiId, createId, routed, authorizerIds: authorizers.ids }));
+  // An authorizer goes once no route uses it: after every route change of the plan.
+  const routeChanges = out.filter((c) => c.kind.startsWith('route.')).map((c) => c.id);
+  out.push(...authorizers.deletes.map((c) => ({ ...c, dependsOn: routeChanges })));
+  out.push(...planAuthorizerGrants(ctx, apiId, authorizers.ids, false));
   out.push(...planPermissions(ctx, apiId, createId, out));
   if (have?.duplicates?.length && !ctx.scope) out.push(...planDuplicateApis(have, out));
   return out;
@@ -146,5 +153,6 @@ function planApiDelete(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
     const ours = opsStatementIds(ctx.actual.functions[fn.name]?.aliasPolicy);
     if (ours.length) out.push(permissionDelete(fn.key, fn.name, ours, [id]));
   }
+  out.push(...planAuthorizerGrants(ctx, undefined, new Map(), true).map((c) => ({ ...c, dependsOn: [id] })));
   return out;
 }

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { didYouMean } from './naming.js';
+
+/**
+ * Authorizers of the fleet's HTTP API (`api.authorizers`, `api.defaultAuthorizer`) and each route's `auth`:
+ * the schema, the resolved shapes and the rules that span fields (an authorizer's function, a route's
+ * authorizer), one line each, before anything is written.
+ */
+
+const IDENTITY_SOURCE = z
+  .array(
+    z
+      .string()
+      .regex(
+        /^\$(request|context|stageVariables)\./,
+        'an identity source is $request.header.Name, $request.querystring.name, $context.x or $stageVariables.x',
+      ),
+  )
+  .min(1);
+
+export const authorizerSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('jwt'),
+    /** The token's `iss`: for Cognito `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`. Checked in validate for a one-line message. */
+    issuer: z.string().optional(),
+    /** The token's `aud` (Cognito: the app client ids). */
+    audience: z.array(z.string()).optional(),
+    identitySource: IDENTITY_SOURCE.optional(),
+  }),
+  z.strictObject({ type: z.literal('iam') }),
+  z.strictObject({
+    type: z.literal('lambda'),
+    /** A function of this fleet (its key): invoked through its `live` alias. */
+    function: z.string(),
+    identitySource: IDENTITY_SOURCE.optional(),
+    /** Result caching, seconds (0: none, the default). */
+    ttl: z.number().int().min(0).max(3600).optional(),
+    /** '2.0' (the default) with simple responses `{ isAuthorized }`; '1.0' answers an IAM policy. */
+    payload: z.enum(['1.0', '2.0']).optional(),
+  }),
+]);
+
+const AUTHORIZER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const authorizersSchema = z.record(
+  z.string().regex(AUTHORIZER_NAME, 'an authorizer name is 1-64 letters, digits, hyphens or underscores'),
+  authorizerSchema,
+);
+
+/** Always understood by a route's `auth`: no authorization, and AWS_IAM (SigV4-signed callers). */
+export const BUILTIN_AUTH = ['none', 'iam'] as const;
+
+export const routeAuthFields = {
+  /** An authorizer of `api.authorizers`, 'iam' or 'none'; default `api.defaultAuthorizer`. */
+  auth: z.string().optional(),
+  /** JWT scopes the token must carry (one of them). */
+  scopes: z.array(z.string()).optional(),
+};
+
+export const DEFAULT_IDENTITY_SOURCE = ['$request.header.Authorization'];
+
+export type AuthorizerSpec =
+  | { name: string; type: 'jwt'; issuer: string; audience: string[]; identitySource: string[] }
+  | { name: string; type: 'iam' }
+  | {
+      name: string;
+      type: 'lambda';
+      /** Function key in the config, and its physical name. */
+      function: string;
+      functionName: string;
+      identitySource: string[];
+      ttl: number;
+      payload: '1.0' | '2.0';
+    };
+
+/** What an authorizer is made of as API Gateway takes it (the plan's want, the writer's input). */
+export type AuthorizerInput =
+  | { name: string; type: 'JWT'; issuer: string; audience: string[]; identitySource: string[] }
+  | { name: string; type: 'REQUEST'; functionName: string; identitySource: string[]; ttl: number; payload: '1.0' | '2.0' };
+
+/** How a route is authorized; absent on a RouteSpec: none. */
+export type RouteAuth = { type: 'iam' } | { type: 'jwt' | 'lambda'; authorizer: string; scopes?: string[] };
+
+type RawAuthorizers = z.infer<typeof authorizersSchema>;
+
+export function resolveAuthorizers(raw: RawAuthorizers | undefined, physicalName: (key: string) => string): AuthorizerSpec[] {
+  return Object.entries(raw ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, a]): AuthorizerSpec => {
+      if (a.type === 'iam') return { name, type: 'iam' };
+      if (a.type === 'jwt')
+        return {
+          name,
+          type: 'jwt',
+          issuer: a.issuer ?? '',
+          audience: a.audience ?? [],
+          identitySource: a.identitySource ?? DEFAULT_IDENTITY_SOURCE,
+        };
+      return {
+        name,
+        type: 'lambda',
+        function: a.function,
+        functionName: physicalName(a.function),
+        identitySource: a.identitySource ?? DEFAULT_IDENTITY_SOURCE,
+        ttl: a.ttl ?? 0,
+        payload: a.payload ?? '2.0',
+      };
+    });
+}
+
+/** A route's `auth` (or the default) resolved; undefined: none. */
+export function routeAuth(authorizers: AuthorizerSpec[], name: string | undefined, scopes: string[] | undefined): RouteAuth | undefined {
+  if (!name || name === 'none') return undefined;
+  const a = authorizers.find((x) => x.name === name);
+  if (!a || a.type === 'iam') return { type: 'iam' };
+  return { type: a.type, authorizer: a.name, ...(scopes?.length ? { scopes } : {}) };
+}
+
+const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface Problem {
+  path: string;
+  message: string;
+}
+
+/** The rules across fields: an authorizer's function, a JWT's issuer and audience, every route's (and the default's) authorizer. */
+export function authorizerProblems(raw: Record<string, any>): Problem[] {
+  const out: Problem[] = [];
+  const api = isObj(raw.api) ? raw.api : {};
+  const fns = isObj(raw.functions) ? raw.functions : {};
+  const declared = isObj(api.authorizers) ? api.authorizers : {};
+  for (const [name, a] of Object.entries(declared)) {
+    if (!isObj(a)) continue;
+    const at = `api.authorizers.${name}`;
+    if ((BUILTIN_AUTH as readonly string[]).includes(name) && !(name === 'iam' && a.type === 'iam'))
+      out.push({ path: at, message: `'${name}' is a built-in auth value of routes: name the authorizer otherwise` });
+    if (a.type === 'jwt' && (typeof a.issuer !== 'string' || !a.issuer || !Array.isArray(a.audience) || !a.audience.length))
+      out.push({
+        path: at,
+        message:
+          "a JWT authorizer needs issuer and audience, e.g. issuer: 'https://cognito-idp.{region}.amazonaws.com/{userPoolId}', audience: ['{appClientId}']",
+      });
+    if (a.type === 'lambda' && typeof a.function === 'string' && !(a.function in fns)) {
+      const guess = didYouMean(a.function, Object.keys(fns));
+      out.push({
+        path: `${at}.function`,
+        message: `no function '${a.function}' in this fleet${guess ? ` (did you mean '${guess}'?)` : ''}`,
+      });
+    }
+  }
+  const known = [...Object.keys(declared), ...BUILTIN_AUTH];
+  const unknown = (name: unknown, path: string) => {
+    if (typeof name !== 'string' || known.includes(name)) return;
+    const guess = didYouMean(name, known);
+    const list = Object.keys(declared).length ? `api.authorizers has ${Object.keys(declared).join(', ')}` : 'api.authorizers declares none';
+    out.push({ path, message: `no authorizer '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}: ${list}, or 'iam', 'none'` });
+  };
+  unknown(api.defaultAuthorizer, 'api.defaultAuthorizer');
+  for (const [key, fn] of Object.entries(fns)) {
+    if (!isObj(fn) || !Array.isArray(fn.routes)) continue;
+    fn.routes.forEach((r: unknown, i: number) => {
+      if (isObj(r)) unknown(r.auth, `functions.${key}.routes.${i}.auth`);
+    });
+  }
+  if (raw.api?.type === 'rest' && (Object.keys(declared).length || api.defaultAuthorizer))
+    out.push({
+      path: 'api.authorizers',
+      message: "authorizers are built for an HTTP API for now; a REST API (api.type 'rest') has none yet",
+    });
+  return out;
+}
+
+/** A route entry of the config: the string, or `{ route, auth?, scopes? }`. */
+export const routeKeyOf = (r: unknown): string | undefined =>
+  typeof r === 'string' ? r : isObj(r) && typeof r.route === 'string' ? r.route : undefined;
