@@ -9,6 +9,7 @@ import type { Actual } from '../model/actual.js';
 import { type Artifact, buildFleet, limitsFor } from '../package/index.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
 import type { ArtifactRef, Change, Plan } from '../plan/types.js';
+import { domainLine } from '../resources/domain/line.js';
 import { readActual, verificationRead } from '../resources/read.js';
 import { functionUrlsOf } from '../ui/function-urls.js';
 import { createProgress } from '../ui/progress.js';
@@ -289,12 +290,14 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       ...(remaining?.changes.length ? { remaining: (planToJson(remaining) as { changes: unknown[] }).changes } : {}),
       url: opts.destroy ? undefined : url,
       functionUrls: opts.destroy ? undefined : functionUrlsOf(pc.fleet, pc.actual),
+      domain: opts.destroy ? undefined : deployedDomain(pc, result),
       ms: Date.now() - started,
     });
   } else {
     for (const l of renderApplySummary(result, {
       url: opts.destroy ? undefined : url,
       functionUrls: opts.destroy ? [] : functionUrlsOf(pc.fleet, pc.actual),
+      domain: opts.destroy ? undefined : deployedDomain(pc, result),
       ms: Date.now() - started,
       color: ctx.color,
       destroy: opts.destroy,
@@ -368,6 +371,12 @@ function forcedStopLines(plan: Plan, inFlight: Change[], destroy?: boolean): str
     ...inFlight.map((c) => `  ? ${c.summary}`),
     `Run \`${command}\` again: the plan picks up from what is there. The stage lease stays until it expires (at most 2 minutes), or \`ops unlock --stage ${plan.stage}\`.`,
   ];
+}
+
+/** The custom domain and its DNS target: from this run's create when it made the domain, else as read. */
+function deployedDomain(pc: PlanContext, result: ApplyResult) {
+  const created = result.results.find((r) => r.change.kind === 'domain.create' && r.status === 'done')?.detail;
+  return domainLine(pc.fleet, pc.actual, created);
 }
 
 /** The HTTP API's endpoint, or a REST API's stage URL (its id from this run's create when it made one). */

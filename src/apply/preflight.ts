@@ -19,6 +19,7 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { pythonHandlerProblem } from '../package/python-handler.js';
 import type { Logger } from '../ui/logger.js';
+import { checkDomain, mergeChecks } from './preflight-domain.js';
 
 /**
  * Preflight of `ops deploy` and `ops plan`: everything the config refers to outside the fleet (an
@@ -338,7 +339,8 @@ export async function startPreflight(
   const started = performance.now();
   const handlers = await handlerProblems(fleet, fns);
   const bad = new Set(handlers.map((p) => p.fn));
-  const remote = withAccount(aws, fleet, fns).then((bound) => checkExternalRefs(aws, externalRefs(bound.fleet, bound.fns)));
+  const refs = withAccount(aws, fleet, fns).then((bound) => checkExternalRefs(aws, externalRefs(bound.fleet, bound.fns)));
+  const remote = Promise.all([refs, checkDomain(aws, fleet)]).then(mergeChecks);
   remote.catch(() => {}); // observed in passed(); this keeps an early throw elsewhere from making it "unhandled"
   return {
     buildable: fns.filter((f) => !bad.has(f.key)),

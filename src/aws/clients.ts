@@ -1,3 +1,4 @@
+import type { ACM } from '@aws-sdk/client-acm';
 import type { APIGateway } from '@aws-sdk/client-api-gateway';
 import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
 import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
@@ -7,6 +8,7 @@ import type { EC2 } from '@aws-sdk/client-ec2';
 import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
+import type { Route53 } from '@aws-sdk/client-route-53';
 import type { S3 } from '@aws-sdk/client-s3';
 import type { SecretsManager } from '@aws-sdk/client-secrets-manager';
 import type { SNS } from '@aws-sdk/client-sns';
@@ -81,6 +83,10 @@ export interface Aws {
   dynamodb(): Promise<DynamoDB>;
   /** The fleet's declared secrets (src/resources/secret, ops secrets). */
   secretsmanager(): Promise<SecretsManager>;
+  /** Custom API domains: the alias record in a hosted zone the config names (src/aws/domains.ts). */
+  route53(): Promise<Route53>;
+  /** Preflight only: the custom domain's certificate. */
+  acm(): Promise<ACM>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -183,6 +189,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
       'secretsmanager',
       async (cfg) => new (cjs(await import('@aws-sdk/client-secrets-manager')).SecretsManager)(cfg),
     ),
+    route53: lazy<Route53>('route53', async (cfg) => new (cjs(await import('@aws-sdk/client-route-53')).Route53)(cfg)),
+    acm: lazy<ACM>('acm', async (cfg) => new (cjs(await import('@aws-sdk/client-acm')).ACM)(cfg)),
     sts,
     accountId() {
       account ??= sts()

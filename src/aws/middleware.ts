@@ -37,7 +37,9 @@ export type ServiceName =
   | 'sqs'
   | 'sts'
   | 'dynamodb'
-  | 'secretsmanager';
+  | 'secretsmanager'
+  | 'route53'
+  | 'acm';
 
 /** The part of an SDK client the middlewares and the factory use. */
 export interface SdkClient {
@@ -62,6 +64,8 @@ export const SERVICE_LABEL: Record<ServiceName, string> = {
   sts: 'sts',
   dynamodb: 'dynamodb',
   secretsmanager: 'secretsmanager',
+  route53: 'route53',
+  acm: 'acm',
 };
 
 interface OpsContext {
@@ -88,6 +92,8 @@ const PROTOCOL: Record<ServiceName, Protocol> = {
   sts: 'query',
   dynamodb: 'json',
   secretsmanager: 'json',
+  route53: 'rest-xml',
+  acm: 'json',
 };
 
 /** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */

@@ -136,6 +136,9 @@ export const ASYNC_MARKER_TAG = 'ops:async';
 export const PROVISIONED_MARKER_TAG = 'ops:provisioned';
 /** On a function whose `live` has a Function URL ops made: the reader asks for the URL of marked functions only. */
 export const URL_MARKER_TAG = 'ops:url';
+/** On the HTTP API mapped to a custom domain ops made: its name, and the hosted zone of its alias record (when any). */
+export const DOMAIN_MARKER_TAG = 'ops:domain';
+export const DOMAIN_ZONE_TAG = 'ops:domain-zone';
 
 /** Tags every resource ops creates carries; ownership is decided by them. */
 export const OWNER_APP_TAG = 'ops:app';

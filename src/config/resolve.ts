@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
+import { resolveDomain } from './domain.js';
 import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { resolveFunctionUrl } from './function-url.js';
 import {
@@ -336,16 +337,22 @@ function resolveHandler(fn: ParsedFunction, opts: ResolveOptions): HandlerSpec {
 /** The default stage of a REST API: the one SAM's and the seeds' REST APIs use. */
 export const REST_API_DEFAULT_STAGE = 'prod';
 
+const domainOf = (raw: Exclude<ParsedFleet['api'], false>) => {
+  const domain = resolveDomain(raw?.domain);
+  return domain ? { domain } : {};
+};
+
 /** `cors: true` allows any origin; the REST planner fills SAM's default headers and each resource's methods. */
 function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string, physical: (key: string) => string): ApiSpec {
   const cors = raw?.cors === true ? { allowOrigins: ['*'] } : raw?.cors;
   if (raw?.type !== 'rest') {
     const authorizers = resolveAuthorizers(raw?.authorizers, physical);
-    return { name, cors, ...(authorizers.length ? { authorizers } : {}) };
+    return { name, cors, ...(authorizers.length ? { authorizers } : {}), ...domainOf(raw) };
   }
   return {
     name,
     ...(cors ? { cors } : {}),
+    ...domainOf(raw),
     type: 'rest',
     stage: raw.stage ?? REST_API_DEFAULT_STAGE,
     ...(raw.stageVariables ? { stageVariables: raw.stageVariables } : {}),

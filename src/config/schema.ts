@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorizersSchema } from './authorizers.js';
+import { domainSchema } from './domain.js';
 import {
   architecture,
   environment,
@@ -107,6 +108,8 @@ export const fleetSchema = z.strictObject({
         stageVariables: z
           .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'a stage variable name is letters, digits, underscores'), z.string())
           .optional(),
+        /** A custom domain for the API (API Gateway v2 DomainName, regional); src/config/domain.ts. */
+        domain: domainSchema.optional(),
         cors: z
           .union([
             z.literal(true),

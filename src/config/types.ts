@@ -1,4 +1,5 @@
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
+import type { DomainSpec } from './domain.js';
 import type { FunctionUrlSpec } from './function-url.js';
 import type { EnvRef } from './refs.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
@@ -262,6 +263,8 @@ export interface ApiSpec {
   stageVariables?: Record<string, string>;
   /** An HTTP API's authorizers (`api.authorizers`), sorted by name; absent: none. */
   authorizers?: AuthorizerSpec[];
+  /** `api.domain`: a custom domain mapped to the API's stage (src/resources/domain); absent: none. */
+  domain?: DomainSpec;
 }
 
 /** The whole fleet resolved for one stage: the desired state. */

@@ -1,5 +1,6 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
 import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
+import type { ActualDomains } from './domain.js';
 import type { ActualFunctionUrl } from './function-url.js';
 import type { ActualQueues } from './queue.js';
 import type { ActualSecrets } from './secret.js';
@@ -237,6 +238,8 @@ export interface Actual {
   api?: ActualApi;
   /** The REST API (absent: none, or not read: read when the config wants one or a `live` alias names one). */
   restApi?: ActualRestApi;
+  /** Custom domains (absent: not read: read only when the config names one or the HTTP API's marker tag does). */
+  domains?: ActualDomains;
   /** EventBridge rules by name (absent: none). */
   rules?: Record<string, ActualRule>;
   /** SNS subscriptions of the functions' `live` aliases (absent: none). */

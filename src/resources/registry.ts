@@ -1,6 +1,7 @@
 import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
 import { bucket } from './bucket/index.js';
+import { domain } from './domain/index.js';
 import { eventSource } from './event-source/index.js';
 import { lambdaFunction } from './function/index.js';
 import { functionSettings } from './function-settings/index.js';
@@ -40,6 +41,7 @@ const KINDS = [
   alarm,
   httpApi,
   restApi,
+  domain,
   functionUrl,
   s3Notification,
 ] as const;

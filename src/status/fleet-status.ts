@@ -3,6 +3,8 @@ import type { Fleet, FunctionUrlAuth } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Artifact } from '../package/index.js';
 import type { Change, Plan } from '../plan/index.js';
+import { domainLine } from '../resources/domain/line.js';
+import type { DomainLine } from '../ui/domain.js';
 
 /** One function's deployed state next to what the local build and config say. */
 export interface FunctionStatus {
@@ -29,9 +31,16 @@ export interface FleetStatus {
   stage: string;
   region: string;
   url?: string;
+  /** The custom domain (`api.domain`) and the DNS name its CNAME or alias record must point at. */
+  domain?: DomainLine;
   functions: FunctionStatus[];
   /** Owned functions no longer in the config (the next deploy removes them). */
   orphans: string[];
+}
+
+function domainOf(fleet: Fleet, actual: Actual): { domain?: DomainLine } {
+  const domain = domainLine(fleet, actual);
+  return domain ? { domain } : {};
 }
 
 function liveOf(fn: ActualFunction) {
@@ -93,6 +102,7 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
       (fleet.api?.type === 'rest' && actual.restApi
         ? restApiUrl(actual.restApi.id, actual.region, fleet.api.stage ?? 'prod')
         : actual.api?.endpoint) || undefined,
+    ...domainOf(fleet, actual),
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
   };

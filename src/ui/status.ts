@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { FleetStatus } from '../status/fleet-status.js';
+import { renderDomain } from './domain.js';
 import { renderFunctionUrls } from './function-urls.js';
 import { renderTable } from './table.js';
 
@@ -23,6 +24,7 @@ export function renderStatus(s: FleetStatus, c: ChalkInstance): string[] {
     ...renderTable(['function', 'live', 'last deploy', 'local vs live', 'state', 'last hour'], rows),
   ];
   if (s.url) lines.push('', `API: ${c.cyan(s.url)}`);
+  if (s.domain) lines.push(...renderDomain(s.domain, c));
   const urls = s.functions.flatMap((f) => (f.url ? [{ function: f.function, ...f.url }] : []));
   if (urls.length) lines.push(...(s.url ? [] : ['']), ...renderFunctionUrls(urls, c));
   if (s.orphans.length) lines.push('', c.yellow(`not in the config any more (the next deploy removes them): ${s.orphans.join(', ')}`));

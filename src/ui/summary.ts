@@ -1,12 +1,21 @@
 import type { ChalkInstance } from 'chalk';
 import type { ApplyResult, ChangeResult } from '../apply/execute.js';
+import { type DomainLine, renderDomain } from './domain.js';
 import { type FunctionUrlLine, renderFunctionUrls } from './function-urls.js';
 import { formatDuration } from './table.js';
 
 /** The end of a deploy: what changed, what failed and why, versions, the API URL and Function URLs, the time. Pure. */
 export function renderApplySummary(
   r: ApplyResult,
-  opts: { url?: string; functionUrls?: readonly FunctionUrlLine[]; ms: number; color: ChalkInstance; destroy?: boolean },
+  opts: {
+    url?: string;
+    functionUrls?: readonly FunctionUrlLine[];
+    /** The custom domain and its DNS target (`api.domain`). */
+    domain?: DomainLine;
+    ms: number;
+    color: ChalkInstance;
+    destroy?: boolean;
+  },
 ): string[] {
   const c = opts.color;
   const done = r.results.filter((x) => x.status === 'done').length;
@@ -30,6 +39,7 @@ export function renderApplySummary(
   const versions = Object.entries(r.versions).sort(([a], [b]) => a.localeCompare(b));
   if (versions.length) lines.push(`live: ${versions.map(([name, v]) => `${name} → ${v}`).join(', ')}`);
   if (opts.url) lines.push(`API: ${c.cyan(opts.url)}`);
+  lines.push(...renderDomain(opts.domain, c));
   lines.push(...renderFunctionUrls(opts.functionUrls ?? [], c));
   return lines;
 }

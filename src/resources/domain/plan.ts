@@ -1,0 +1,222 @@
+import type { DomainSpec } from '../../config/domain.js';
+import { DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/naming.js';
+import type { ActualDomain, ActualDomainRecord } from '../../model/domain.js';
+import type { ChangeBase } from '../../plan/change.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
+
+/** The stage an HTTP API's mapping points at: the one stage ops gives it. */
+export const HTTP_API_STAGE = '$default';
+
+type Base = ChangeBase & { domain: string };
+interface Mapping {
+  id: string;
+  key: string;
+}
+
+export type DomainChange =
+  /** CreateDomainName (regional, the certificate, TLS 1.2, the stage's tags). */
+  | (Base & { kind: 'domain.create'; certificate: string; tags: Record<string, string> })
+  /** A domain of that name without the stage's tags, taken over (`adopt: true`): tagged, never recreated. */
+  | (Base & { kind: 'domain.adopt'; tags: Record<string, string> })
+  /** UpdateDomainName: another certificate, in place (the target DNS name stays). */
+  | (Base & { kind: 'domain.update'; certificate: string })
+  /** CreateApiMapping to the API's stage under `key`; the domain's other mappings are deleted (one with the same key first). */
+  | (Base & { kind: 'domain.map'; apiId?: string; stage: string; key: string; replaces: Mapping[] })
+  /** The marker tags on the HTTP API (`ops:domain`, `ops:domain-zone`): set, or removed (`remove`). */
+  | (Base & { kind: 'domain.mark'; apiId?: string; tags: Record<string, string>; remove: string[] })
+  /** UPSERT of the Route 53 alias A record: name → the domain's target (from the read, or from this run's create). */
+  | (Base & { kind: 'domain.record'; zoneId: string; target?: string; targetZoneId?: string })
+  /** DELETE of the alias record ops wrote (the zone and name its marker names), as it is. */
+  | (Base & { kind: 'domain.unrecord'; record: Required<ActualDomainRecord> })
+  /** DeleteApiMapping of each mapping, then DeleteDomainName. */
+  | (Base & { kind: 'domain.delete'; mappings: string[] });
+
+const resource = (name: string) => ({ type: 'api domain', name });
+const keyText = (key: string) => (key ? `/${key}` : '/ (root)');
+
+/** The domain the config wants for this plan: none on destroy, none for a REST API (the preflight refuses that). */
+function wanted(ctx: PlanContext): DomainSpec | undefined {
+  const api = ctx.fleet.api;
+  return ctx.destroy || api?.type === 'rest' ? undefined : api?.domain;
+}
+
+function planDomainItself(ctx: PlanContext, want: DomainSpec, have: ActualDomain | undefined): DomainChange[] {
+  const base = { domain: want.name, resource: resource(want.name), dependsOn: [] as string[] };
+  if (!have) {
+    return [
+      {
+        ...base,
+        kind: 'domain.create',
+        id: changeId('domain.create', want.name),
+        action: 'create',
+        summary: `create the custom domain ${want.name} (regional, TLS 1.2)`,
+        fields: [{ field: 'certificate', to: want.certificate }],
+        certificate: want.certificate,
+        tags: ctx.fleet.tags,
+      },
+    ];
+  }
+  const out: DomainChange[] = [];
+  if (!have.owned) {
+    out.push({
+      ...base,
+      kind: 'domain.adopt',
+      id: changeId('domain.adopt', want.name),
+      action: 'update',
+      summary: `adopt the custom domain ${want.name} (tag it for ${ctx.fleet.app}/${ctx.fleet.stage}; adopt: true)`,
+      fields: [{ field: 'tags', to: 'ops:app, ops:stage' }],
+      tags: ctx.fleet.tags,
+    });
+  }
+  if (have.certificate !== want.certificate) {
+    out.push({
+      ...base,
+      kind: 'domain.update',
+      id: changeId('domain.update', want.name),
+      action: 'update',
+      summary: `update the certificate of the custom domain ${want.name}`,
+      fields: [{ field: 'certificate', ...(have.certificate ? { from: have.certificate } : {}), to: want.certificate }],
+      certificate: want.certificate,
+    });
+  }
+  if (have.endpointType && have.endpointType !== 'REGIONAL')
+    ctx.warnings.push(`custom domain ${want.name} has a ${have.endpointType} endpoint: ops maps it as it is (it creates REGIONAL ones)`);
+  return out;
+}
+
+function planMapping(ctx: PlanContext, want: DomainSpec, have: ActualDomain | undefined): DomainChange[] {
+  const api = ctx.fleet.api!;
+  const apiId = ctx.actual.api?.id;
+  const mappings = have?.mappings ?? [];
+  const keep = mappings.find((m) => apiId && m.apiId === apiId && m.stage === HTTP_API_STAGE && m.key === want.basePath);
+  const replaces = mappings.filter((m) => m !== keep).map((m) => ({ id: m.id, key: m.key }));
+  if (keep && !replaces.length) return [];
+  const from = mappings.map((m) => keyText(m.key)).join(', ');
+  return [
+    {
+      domain: want.name,
+      resource: resource(want.name),
+      kind: 'domain.map',
+      id: changeId('domain.map', want.name),
+      action: mappings.length ? 'update' : 'create',
+      summary: `map ${want.name}${keyText(want.basePath)} to the API's ${HTTP_API_STAGE} stage`,
+      fields: [{ field: 'mapping', ...(from ? { from } : {}), to: keyText(want.basePath) }],
+      // The API and its stage come first when this run makes them; a new domain too.
+      dependsOn: [
+        changeId('api.create', api.name),
+        changeId('api.stage', api.name),
+        changeId('domain.create', want.name),
+        changeId('domain.adopt', want.name),
+      ],
+      ...(apiId ? { apiId } : {}),
+      stage: HTTP_API_STAGE,
+      key: want.basePath,
+      replaces,
+    },
+  ];
+}
+
+/** The marker tags the HTTP API should carry, and those it carries now. */
+function planMarker(ctx: PlanContext, want: DomainSpec | undefined): DomainChange[] {
+  const api = ctx.actual.api;
+  const name = ctx.fleet.api?.name;
+  // Destroy, `api: false`, a move to REST: the HTTP API goes, and its tags with it.
+  if (ctx.destroy || !name || ctx.fleet.api?.type === 'rest') return [];
+  const tags: Record<string, string> = want
+    ? { [DOMAIN_MARKER_TAG]: want.name, ...(want.hostedZoneId ? { [DOMAIN_ZONE_TAG]: want.hostedZoneId } : {}) }
+    : {};
+  const have = api?.tags ?? {};
+  const remove = [DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG].filter((k) => have[k] !== undefined && tags[k] === undefined);
+  const differs = Object.entries(tags).some(([k, v]) => have[k] !== v);
+  if (!differs && !remove.length) return [];
+  const target = want?.name ?? have[DOMAIN_MARKER_TAG] ?? '';
+  return [
+    {
+      domain: target,
+      resource: { type: 'http api', name },
+      kind: 'domain.mark',
+      id: changeId('domain.mark', name),
+      action: 'update',
+      summary: want ? `tag the HTTP API ${name} with its custom domain ${want.name}` : `untag the custom domain from the HTTP API ${name}`,
+      fields: [
+        { field: DOMAIN_MARKER_TAG, ...(have[DOMAIN_MARKER_TAG] ? { from: have[DOMAIN_MARKER_TAG] } : {}), to: want?.name ?? '(none)' },
+      ],
+      dependsOn: [changeId('api.create', name), changeId('domain.map', target), changeId('domain.delete', target)],
+      ...(api?.id ? { apiId: api.id } : {}),
+      tags,
+      remove,
+    },
+  ];
+}
+
+function planRecords(ctx: PlanContext, want: DomainSpec | undefined, have: ActualDomain | undefined): DomainChange[] {
+  const out: DomainChange[] = [];
+  const records = ctx.actual.domains?.records ?? [];
+  const zone = want?.hostedZoneId;
+  if (want && zone) {
+    const rec = records.find((r) => r.zoneId === zone && r.name === want.name);
+    const target = have?.target?.toLowerCase();
+    if (have && !target) {
+      ctx.warnings.push(`custom domain ${want.name}: AWS gave no target DNS name, so the alias record in ${zone} is not written`);
+    } else if (!rec || !target || rec.aliasTarget !== target || rec.aliasZoneId !== have?.targetZoneId) {
+      out.push({
+        domain: want.name,
+        resource: resource(want.name),
+        kind: 'domain.record',
+        id: changeId('domain.record', want.name),
+        action: rec ? 'update' : 'create',
+        summary: `point the Route 53 record ${want.name} (A, alias) in ${zone} at the custom domain`,
+        fields: [{ field: 'alias', ...(rec?.aliasTarget ? { from: rec.aliasTarget } : {}), to: target ?? '(the new domain)' }],
+        dependsOn: [changeId('domain.create', want.name)],
+        zoneId: zone,
+        ...(target ? { target } : {}),
+        ...(have?.targetZoneId ? { targetZoneId: have.targetZoneId } : {}),
+      });
+    }
+  }
+  // The record ops wrote (named by the API's marker) goes when its domain or zone is no longer wanted.
+  const markTags = ctx.actual.api?.tags ?? {};
+  const [oldName, oldZone] = [markTags[DOMAIN_MARKER_TAG], markTags[DOMAIN_ZONE_TAG]];
+  const old = records.find((r) => r.zoneId === oldZone && r.name === oldName);
+  if (old?.aliasTarget && old.aliasZoneId && !(want?.name === oldName && zone === oldZone)) {
+    out.push({
+      domain: old.name,
+      resource: resource(old.name),
+      kind: 'domain.unrecord',
+      id: changeId('domain.unrecord', `${old.zoneId} ${old.name}`),
+      action: 'delete',
+      summary: `delete the Route 53 record ${old.name} (A, alias) in ${old.zoneId}`,
+      fields: [{ field: 'alias', from: old.aliasTarget }],
+      dependsOn: [],
+      record: old as Required<ActualDomainRecord>,
+    });
+  }
+  return out;
+}
+
+/** The custom domain of the fleet's HTTP API: the domain, its mapping, the API's marker, the alias record; what is no longer wanted goes. */
+export function planDomains(ctx: PlanContext): DomainChange[] {
+  const want = wanted(ctx);
+  const domains = ctx.actual.domains?.domains ?? {};
+  const have = want ? domains[want.name] : undefined;
+  const out: DomainChange[] = [];
+  if (want) out.push(...planDomainItself(ctx, want, have), ...planMapping(ctx, want, have));
+  out.push(...planRecords(ctx, want, have), ...planMarker(ctx, want));
+  const unrecords = out.filter((c) => c.kind === 'domain.unrecord').map((c) => c.id);
+  for (const d of Object.values(domains)) {
+    if (!d.owned || d.name === want?.name) continue;
+    out.push({
+      domain: d.name,
+      resource: resource(d.name),
+      kind: 'domain.delete',
+      id: changeId('domain.delete', d.name),
+      action: 'delete',
+      summary: `delete the custom domain ${d.name}${d.mappings.length ? ` and its ${d.mappings.length === 1 ? 'mapping' : `${d.mappings.length} mappings`}` : ''}`,
+      fields: d.target ? [{ field: 'target', from: d.target }] : [],
+      // DNS first: no record is left pointing at a deleted domain.
+      dependsOn: unrecords,
+      mappings: d.mappings.map((m) => m.id),
+    });
+  }
+  return out;
+}
