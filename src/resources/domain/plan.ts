@@ -200,6 +200,11 @@ export function planDomains(ctx: PlanContext): DomainChange[] {
   const domains = ctx.actual.domains?.domains ?? {};
   const have = want ? domains[want.name] : undefined;
   const out: DomainChange[] = [];
+  // A domain of that name that is not ours (the read reports it as not managed by ops) is left alone.
+  if (want && !have && ctx.actual.foreign.some((f) => f.type === 'custom domain' && f.name === want.name)) {
+    ctx.warnings.push(`custom domain ${want.name} exists but is not managed by ops: nothing is mapped (adopt: true takes it over)`);
+    return [];
+  }
   if (want) out.push(...planDomainItself(ctx, want, have), ...planMapping(ctx, want, have));
   out.push(...planRecords(ctx, want, have), ...planMarker(ctx, want));
   const unrecords = out.filter((c) => c.kind === 'domain.unrecord').map((c) => c.id);
