@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The same deploys with two builds of ops, alternating, on one moto: `node bench/ab.mjs <base-dir> [runs]`.
+// The same deploys with two builds of ops, alternating, on one moto: `node bench/ab.mjs <base-dir> [runs] [--fleet base|head]`.
 // <base-dir> is another checkout of ops with its dist/ built, e.g. the commit before a change:
 //   git worktree add /tmp/ops-base <commit> && ln -s "$PWD/node_modules" /tmp/ops-base/node_modules
 //   (cd /tmp/ops-base && node scripts/build.mjs) && node bench/ab.mjs /tmp/ops-base 9
@@ -21,6 +21,13 @@ if (!base) {
 }
 const roots = { base: path.resolve(base), head: here };
 const runs = Number(process.argv[3] ?? 5);
+// `--fleet base`: both builds deploy the base checkout's fleet (its ops.config.ts and src/functions), so a change
+// of the repo's fleet between the two commits (issue 14 declared its table) does not count as a change of speed.
+const fleetOf = process.argv.includes('--fleet') ? process.argv[process.argv.indexOf('--fleet') + 1] : undefined;
+if (fleetOf && !(fleetOf in roots)) {
+  console.error('usage: --fleet base|head');
+  process.exit(2);
+}
 const { moto, env } = await startBenchEmulator();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const res = { base: { cold: [], noop: [], code: [], build: [] }, head: { cold: [], noop: [], code: [], build: [] } };
@@ -30,8 +37,9 @@ try {
       const root = roots[which];
       const app = `ab${which[0]}${i}${Date.now().toString(36).slice(-3)}`;
       const dir = mkdtempSync(path.join(tmpdir(), 'ops-ab-'));
-      cpSync(path.join(root, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
-      const config = readFileSync(path.join(root, 'ops.config.ts'), 'utf8')
+      const fleet = roots[fleetOf ?? which];
+      cpSync(path.join(fleet, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
+      const config = readFileSync(path.join(fleet, 'ops.config.ts'), 'utf8')
         .replace(/app: '[^']+'/, `app: '${app}'`)
         .replace(/from '\.\/src\/config\/define(\.js)?'/, `from '${root}/src/config/define.ts'`);
       writeFileSync(path.join(dir, 'ops.config.ts'), config);
