@@ -302,6 +302,35 @@ describe('REST API config', () => {
       { path: 'api.stage', message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" },
     ]);
   });
+  it('refuses an authorizer on a REST API (its methods would deploy open), one line each', () => {
+    const raw = {
+      app: 'shop',
+      api: { type: 'rest', authorizers: { users: { type: 'iam' } } },
+      functions: {
+        a: {
+          handler: 'src/a.ts',
+          routes: [
+            { route: 'GET /x', auth: 'iam' },
+            { route: 'GET /y', auth: 'none' },
+          ],
+        },
+      },
+    };
+    expect(validateFleet(raw, env).problems).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'api.authorizers',
+          message: "authorizers are not yet available on a REST API (api.type 'rest'): its methods would be open",
+        },
+        {
+          path: 'functions.a.routes.0.auth',
+          message: "authorizers are not yet available on a REST API (api.type 'rest'): this route would be open",
+        },
+      ]),
+    );
+    expect(validateFleet(raw, env).problems.filter((p) => p.path.startsWith('functions.a.routes.1'))).toEqual([]);
+  });
+
   it('refuses two origins on a REST preflight and sibling variable path parts, one line each', () => {
     expect(validateFleet(cfg({ type: 'rest', cors: { allowOrigins: ['https://a.example', 'https://b.example'] } }), env).problems).toEqual([
       { path: 'api.cors.allowOrigins', message: "a REST API's preflight answers one origin (as SAM's Cors does): give one, or '*'" },
