@@ -268,7 +268,7 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
   const cors = mapCors(api.CorsConfiguration);
   // Authorizers are read only where some are wanted or a route still names one: an API without them makes no call.
   const authorizers =
-    scope.api?.authorizers?.length || routes.some((r) => r.AuthorizerId) ? await readAuthorizers(aws, ApiId) : undefined;
+    scope.api?.authorizers?.length || routes.some(usesAuthorizer) ? await readAuthorizers(aws, ApiId) : undefined;
   return {
     foreign,
     api: {
@@ -291,6 +291,9 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
     },
   };
 }
+
+/** JWT and CUSTOM routes name an authorizer (a NONE route may keep a stale AuthorizerId: moto does). */
+const usesAuthorizer = (r: Route) => (r.AuthorizationType === 'JWT' || r.AuthorizationType === 'CUSTOM') && !!r.AuthorizerId;
 
 /** A route's authorization as read; nothing for NONE (so routes without auth read as they always did). */
 function routeAuthOf(r: Route): { auth?: { type: string; authorizerId?: string; scopes?: string[] } } {
