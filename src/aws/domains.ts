@@ -1,9 +1,9 @@
 import type { DomainName } from '@aws-sdk/client-apigatewayv2';
-import { notOwnedReason } from '../config/naming.js';
+import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { ReadScope } from '../model/actual.js';
 import type { ActualDomain, ActualDomainRecord, ActualDomains } from '../model/domain.js';
 import type { Aws } from './clients.js';
-import { orNotFound } from './errors.js';
+import { nameOf, orNotFound } from './errors.js';
 import { allPages } from './pool.js';
 import type { Lookup } from './preflight.js';
 import { read } from './retry.js';
@@ -84,19 +84,31 @@ export async function readDomains(
   return { domains: { domains, records }, foreign };
 }
 
-/** CreateDomainName: regional endpoint, the certificate, TLS 1.2, the stage's tags. */
+const isConflict = (e: unknown) => nameOf(e) === 'ConflictException';
+
+/**
+ * CreateDomainName: regional endpoint, the certificate, TLS 1.2, the stage's tags. A resend after a lost
+ * answer meets ConflictException (the name exists): a domain with the stage's tags is the one just made.
+ */
 export async function createDomain(
   aws: Aws,
   input: { name: string; certificate: string; tags: Record<string, string> },
 ): Promise<DomainTarget> {
   const apigw = await aws.apigw();
-  const made = await aws.write(() =>
-    apigw.createDomainName({
-      DomainName: input.name,
-      DomainNameConfigurations: [{ CertificateArn: input.certificate, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
-      Tags: input.tags,
-    }),
-  );
+  const made = await aws
+    .write(() =>
+      apigw.createDomainName({
+        DomainName: input.name,
+        DomainNameConfigurations: [{ CertificateArn: input.certificate, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+        Tags: input.tags,
+      }),
+    )
+    .catch(async (error: unknown) => {
+      if (!isConflict(error)) throw error;
+      const found = await read(aws, () => apigw.getDomainName({ DomainName: input.name }));
+      if (notOwnedReason(found.Tags, input.tags[OWNER_APP_TAG] ?? '', input.tags[OWNER_STAGE_TAG] ?? '')) throw error;
+      return found;
+    });
   const { target, targetZoneId } = toActual({ ...made, DomainName: input.name }, true);
   return { target, targetZoneId };
 }
@@ -125,10 +137,19 @@ export async function deleteDomain(aws: Aws, name: string): Promise<void> {
 
 export async function createMapping(aws: Aws, domain: string, m: { apiId: string; stage: string; key: string }): Promise<string> {
   const apigw = await aws.apigw();
-  const made = await aws.write(() =>
-    apigw.createApiMapping({ DomainName: domain, ApiId: m.apiId, Stage: m.stage, ...(m.key ? { ApiMappingKey: m.key } : {}) }),
-  );
-  return made.ApiMappingId ?? '';
+  try {
+    const made = await aws.write(() =>
+      apigw.createApiMapping({ DomainName: domain, ApiId: m.apiId, Stage: m.stage, ...(m.key ? { ApiMappingKey: m.key } : {}) }),
+    );
+    return made.ApiMappingId ?? '';
+  } catch (error) {
+    // A resend after a lost answer meets ConflictException (the key is taken): the mapping it made is read back.
+    if (!isConflict(error)) throw error;
+    const all = (await read(aws, () => apigw.getApiMappings({ DomainName: domain }))).Items ?? [];
+    const same = all.find((x) => x.ApiId === m.apiId && x.Stage === m.stage && (x.ApiMappingKey ?? '') === m.key);
+    if (!same?.ApiMappingId) throw error;
+    return same.ApiMappingId;
+  }
 }
 
 export async function deleteMapping(aws: Aws, domain: string, id: string): Promise<void> {

@@ -11,8 +11,11 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import { CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createDomain, createMapping, deleteDomain } from '../../src/aws/domains.js';
+import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -153,5 +156,29 @@ describe('ops deploy: custom domain', () => {
     expect(await aRecord()).toBeUndefined();
     expect(await apiId()).toBeDefined(); // the API stays
     expect(await planIds()).toEqual([]);
+  });
+
+  it('a lost CreateDomainName or CreateApiMapping answer: the resend meets ConflictException, what was made is read back', async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const lost = `lost.${app}.example.com`;
+    const domainPosts = () => proxy.requests.filter((r) => r.method === 'POST' && r.path === '/v2/domainnames');
+    proxy.addFault({ match: { service: 'apigateway', method: 'POST', path: '/v2/domainnames' }, times: 1, respond: faults.dropResponse() });
+    await createDomain(aws, { name: lost, certificate, tags: { 'ops:app': app, 'ops:stage': stage } });
+    expect(domainPosts()).toHaveLength(2); // the resend met moto's ConflictException, as AWS answers
+    // moto takes a second mapping with the same key (it overwrites); AWS refuses it: the proxy answers as AWS does.
+    const mappingPath = `/v2/domainnames/${lost}/apimappings`;
+    proxy.addFault({ match: { service: 'apigateway', method: 'POST', path: mappingPath }, times: 1, respond: faults.dropResponse() });
+    proxy.addFault({
+      match: { service: 'apigateway', method: 'POST', path: mappingPath },
+      times: 1,
+      respond: faults.awsError({ code: 'ConflictException', message: 'ApiMapping key already exists for this domain name', status: 409 }),
+    });
+    const id = await createMapping(aws, lost, { apiId: (await apiId())!, stage: '$default', key: 'x' });
+    const all = (await apigw().send(new GetApiMappingsCommand({ DomainName: lost }))).Items ?? [];
+    expect(all.map((m) => m.ApiMappingId)).toEqual([id]);
+    expect(proxy.requests.filter((r) => r.method === 'POST' && r.path === mappingPath)).toHaveLength(2);
+    await deleteDomain(aws, lost);
+    aws.destroy();
   });
 });
