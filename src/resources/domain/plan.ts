@@ -89,9 +89,17 @@ function planMapping(ctx: PlanContext, want: DomainSpec, have: ActualDomain | un
   const apiId = ctx.actual.api?.id;
   const mappings = have?.mappings ?? [];
   const keep = mappings.find((m) => apiId && m.apiId === apiId && m.stage === HTTP_API_STAGE && m.key === want.basePath);
-  const replaces = mappings.filter((m) => m !== keep).map((m) => ({ id: m.id, key: m.key }));
+  // A mapping is ops's through the API it maps (or it holds the wanted key, which must be freed): one of
+  // another API on an adopted domain stays, and is said so.
+  const ours = mappings.filter((m) => m !== keep && (m.key === want.basePath || m.apiId === apiId));
+  const others = mappings.filter((m) => m !== keep && !ours.includes(m));
+  if (others.length)
+    ctx.warnings.push(
+      `custom domain ${want.name}: kept the mappings of other APIs (${others.map((m) => `${keyText(m.key)} → ${m.apiId}`).join(', ')})`,
+    );
+  const replaces = ours.map((m) => ({ id: m.id, key: m.key }));
   if (keep && !replaces.length) return [];
-  const from = mappings.map((m) => keyText(m.key)).join(', ');
+  const from = [...(keep ? [keep] : []), ...ours].map((m) => keyText(m.key)).join(', ');
   return [
     {
       domain: want.name,

@@ -84,6 +84,26 @@ describe('domain planner', () => {
     ]);
   });
 
+  it("another API's mapping on the domain is kept (and said so); one holding the wanted key is replaced", () => {
+    const other = { id: 'm9', apiId: 'other1', stage: 'prod', key: 'legacy' };
+    const taken = { id: 'm8', apiId: 'other2', stage: 'prod', key: 'v2' };
+    const p = plan(
+      withDomain({ basePath: 'v2' }),
+      actualWith(withDomain(), deployedDomain({ mappings: [{ id: 'm1', apiId: API_ID, stage: '$default', key: 'v1' }, other, taken] })),
+    );
+    expect(domainChanges(p)).toEqual([
+      expect.objectContaining({
+        kind: 'domain.map',
+        key: 'v2',
+        replaces: [
+          { id: 'm1', key: 'v1' },
+          { id: 'm8', key: 'v2' },
+        ],
+      }),
+    ]);
+    expect(p.warnings.join('\n')).toContain('kept the mappings of other APIs (/legacy → other1)');
+  });
+
   it('an untagged domain: left alone unless adopt, then tagged (never created)', () => {
     const f = withDomain();
     const foreign = actualWith(f);
