@@ -1,4 +1,4 @@
-import type { FunctionSpec } from '../config/types.js';
+import type { FunctionSpec, RouteAuth } from '../config/types.js';
 
 /**
  * HTTP API route matching, as API Gateway selects a route (pure):
@@ -24,6 +24,8 @@ export interface DevRoute {
   kind: RouteKind;
   /** The function serving it (its config key). */
   fn: string;
+  /** Its authorization (absent: none). */
+  auth?: RouteAuth;
 }
 
 export interface RouteMatch {
@@ -50,10 +52,11 @@ function parseSegments(routePath: string): Segment[] {
 export function compileRoutes(fns: Pick<FunctionSpec, 'key' | 'routes'>[]): DevRoute[] {
   const routes = fns.flatMap((fn) =>
     fn.routes.map((r): DevRoute => {
-      if (r.key === '$default') return { key: r.key, method: '*', segments: [], kind: 'default', fn: fn.key };
+      const auth = r.auth ? { auth: r.auth } : {};
+      if (r.key === '$default') return { key: r.key, method: '*', segments: [], kind: 'default', fn: fn.key, ...auth };
       const segments = parseSegments(r.path);
       const kind = segments.some((s) => 'greedy' in s) ? 'greedy' : segments.some((s) => 'param' in s) ? 'param' : 'exact';
-      return { key: r.key, method: r.method.toUpperCase(), segments, kind, fn: fn.key };
+      return { key: r.key, method: r.method.toUpperCase(), segments, kind, fn: fn.key, ...auth };
     }),
   );
   return routes.sort(compareRoutes);

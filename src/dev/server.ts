@@ -8,6 +8,7 @@ import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { LocalInvokeResult, LocalWorkerOptions } from '../invoke/local/index.js';
 import { prepareLocalFunction } from '../invoke/local-run.js';
+import { authorize } from './authorizers.js';
 import { buildHttpEvent, type DevRequest, gatewayHeaders } from './event.js';
 import { buildFunctionUrlEvent, devCors, localFunctionUrl, matchFunctionUrl } from './function-url.js';
 import { WorkerPool } from './pool.js';
@@ -93,7 +94,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       given.warn?.(msg);
     },
   };
-  const fns = fleet.functions.filter((f) => f.routes.length > 0 || f.url);
+  // A Lambda authorizer's function is served too (it runs before the routes it guards).
+  const authorizerFns = new Set((fleet.api?.authorizers ?? []).flatMap((a) => (a.type === 'lambda' ? [a.function] : [])));
+  const fns = fleet.functions.filter((f) => f.routes.length > 0 || f.url || authorizerFns.has(f.key));
   if (fns.length === 0) {
     throw new UserError(`no function of ${fleet.app} has routes or a url: there is no HTTP endpoint to serve`, {
       hint: "add routes to a function in ops.config.ts, e.g. routes: ['GET /hello'], or url: true",
@@ -210,6 +213,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       port,
       traceId: traceId(now),
     });
+    const invoke = (key: string, e: unknown) => invokeWithin(served.get(key)!.pool, e, integrationTimeoutMs);
+    const auth = { auth: match.route.auth, authorizers: fleet.api?.authorizers, region: fleet.region, now, invoke };
+    const verdict = await authorize({ ...auth, event, note: (m) => hooks.warn?.(m) });
+    if ('response' in verdict) return withCors(verdict.response, fleet.api?.cors, headers.origin);
     const result = await invokeWithin(target.pool, event, integrationTimeoutMs);
     return withCors(toResponse(result, record), fleet.api?.cors, headers.origin);
   }
