@@ -156,6 +156,12 @@ describe('ops deploy: custom domain', () => {
     expect(await aRecord()).toBeUndefined();
     expect(await apiId()).toBeDefined(); // the API stays
     expect(await planIds()).toEqual([]);
+    // The marker went with the domain: a fleet without a domain asks API Gateway, Route 53 and ACM nothing about one.
+    const proxy = await emu.proxy();
+    const plain = await runCli(['plan'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(proxy.requests.filter((r) => /domainnames/.test(r.path) || ['route53', 'acm'].includes(r.service))).toEqual([]);
+    expect(proxy.requests.length).toBeGreaterThan(0);
   });
 
   it('a lost CreateDomainName or CreateApiMapping answer: the resend meets ConflictException, what was made is read back', async () => {
