@@ -193,7 +193,8 @@ export async function createRoute(
     return await createOnce(
       aws,
       async () => ({
-        routeId: (await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target, ...routeAuthFields(auth) }))).RouteId!,
+        routeId: (await aws.write(() => apigw.createRoute({ ApiId: apiId, RouteKey: routeKey, Target, ...routeAuthFields(auth) })))
+          .RouteId!,
       }),
       existing,
     );
@@ -267,8 +268,7 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
   ]);
   const cors = mapCors(api.CorsConfiguration);
   // Authorizers are read only where some are wanted or a route still names one: an API without them makes no call.
-  const authorizers =
-    scope.api?.authorizers?.length || routes.some(usesAuthorizer) ? await readAuthorizers(aws, ApiId) : undefined;
+  const authorizers = scope.api?.authorizers?.length || routes.some(usesAuthorizer) ? await readAuthorizers(aws, ApiId) : undefined;
   return {
     foreign,
     api: {
