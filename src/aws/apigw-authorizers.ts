@@ -87,14 +87,14 @@ export interface RouteAuthInput {
 }
 
 /**
- * The request fields. NONE and AWS_IAM send no AuthorizerId (API Gateway drops the route's authorizer
- * with the type); scopes go with JWT only.
+ * The request fields; scopes go with JWT only. On an update (`clear`), NONE and AWS_IAM send an empty
+ * AuthorizerId so the route lets go of its old authorizer (which the plan then deletes), as Terraform does.
  */
-export function routeAuthFields(auth: RouteAuthInput | undefined) {
+export function routeAuthFields(auth: RouteAuthInput | undefined, opts: { clear?: boolean } = {}) {
   if (!auth) return {};
   return {
     AuthorizationType: auth.type,
-    ...(auth.authorizerId ? { AuthorizerId: auth.authorizerId } : {}),
+    ...(auth.authorizerId ? { AuthorizerId: auth.authorizerId } : opts.clear ? { AuthorizerId: '' } : {}),
     ...(auth.type === 'JWT' ? { AuthorizationScopes: auth.scopes ?? [] } : {}),
   };
 }

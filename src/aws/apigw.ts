@@ -213,7 +213,12 @@ const isConflictException = (error: unknown) => nameOf(error) === 'ConflictExcep
 export async function updateRoute(aws: Aws, apiId: string, routeId: string, integrationId: string, auth?: RouteAuthInput): Promise<void> {
   const apigw = await aws.apigw();
   await aws.write(() =>
-    apigw.updateRoute({ ApiId: apiId, RouteId: routeId, Target: `integrations/${integrationId}`, ...routeAuthFields(auth) }),
+    apigw.updateRoute({
+      ApiId: apiId,
+      RouteId: routeId,
+      Target: `integrations/${integrationId}`,
+      ...routeAuthFields(auth, { clear: true }),
+    }),
   );
 }
 

@@ -195,7 +195,9 @@ describe('ops deploy: HTTP API authorizers', () => {
     expect(await changeIds()).toEqual([`authorizer.delete:${id}`, `authorizer.revoke:${authz}`, 'route.update:GET /custom']);
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stdout + d.stderr).toBe(0);
-    expect((await routes())['GET /custom'].AuthorizationType).toBe('NONE');
+    const detached = (await routes())['GET /custom'];
+    expect(detached.AuthorizationType).toBe('NONE');
+    expect(detached.AuthorizerId ?? '').toBe('');
     expect(await authorizer(id)).toBeUndefined();
     expect((await statements()).map((s) => s.Sid)).not.toContain('ops-authorizer-custom');
     expect((await routes())['GET /me'].AuthorizationType).toBe('JWT');
