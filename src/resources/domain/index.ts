@@ -102,7 +102,7 @@ export const domain = defineKind<DomainChange>({
       }),
     async 'domain.delete'(c, run) {
       for (const id of c.mappings) await deleteMapping(run.aws, c.domain, id);
-      await deleteDomain(run.aws, c.domain);
+      if (!c.keepDomain) await deleteDomain(run.aws, c.domain);
     },
   },
 });

@@ -1,5 +1,5 @@
 import type { DomainSpec } from '../../config/domain.js';
-import { DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/naming.js';
+import { ADOPTED_TAG, DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/naming.js';
 import type { ActualDomain, ActualDomainRecord } from '../../model/domain.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
@@ -28,8 +28,8 @@ export type DomainChange =
   | (Base & { kind: 'domain.record'; zoneId: string; target?: string; targetZoneId?: string })
   /** DELETE of the alias record ops wrote (the zone and name its marker names), as it is. */
   | (Base & { kind: 'domain.unrecord'; record: Required<ActualDomainRecord> })
-  /** DeleteApiMapping of each mapping, then DeleteDomainName. */
-  | (Base & { kind: 'domain.delete'; mappings: string[] });
+  /** DeleteApiMapping of each mapping, then DeleteDomainName (not when `keepDomain`: ops adopted it, did not create it). */
+  | (Base & { kind: 'domain.delete'; mappings: string[]; keepDomain?: boolean });
 
 const resource = (name: string) => ({ type: 'api domain', name });
 const keyText = (key: string) => (key ? `/${key}` : '/ (root)');
@@ -64,8 +64,9 @@ function planDomainItself(ctx: PlanContext, want: DomainSpec, have: ActualDomain
       id: changeId('domain.adopt', want.name),
       action: 'update',
       summary: `adopt the custom domain ${want.name} (tag it for ${ctx.fleet.app}/${ctx.fleet.stage}; adopt: true)`,
-      fields: [{ field: 'tags', to: 'ops:app, ops:stage' }],
-      tags: ctx.fleet.tags,
+      fields: [{ field: 'tags', to: `ops:app, ops:stage, ${ADOPTED_TAG}` }],
+      // Marked adopted for good: when it leaves the config, ops removes its own mapping and keeps the domain.
+      tags: { ...ctx.fleet.tags, [ADOPTED_TAG]: 'true' },
     });
   }
   if (have.certificate !== want.certificate) {
@@ -218,17 +219,27 @@ export function planDomains(ctx: PlanContext): DomainChange[] {
   const unrecords = out.filter((c) => c.kind === 'domain.unrecord').map((c) => c.id);
   for (const d of Object.values(domains)) {
     if (!d.owned || d.name === want?.name) continue;
+    // Someone else made it (ops adopted it): only this stage's mapping goes, the domain and other mappings stay.
+    const adopted = d.tags[ADOPTED_TAG] === 'true';
+    const mappings = adopted ? d.mappings.filter((m) => m.apiId === ctx.actual.api?.id) : d.mappings;
+    if (adopted)
+      ctx.warnings.push(`custom domain ${d.name}: kept: ops adopted it, did not create it (only this stage's mapping is removed)`);
+    if (adopted && !mappings.length) continue;
+    const n = mappings.length;
     out.push({
       domain: d.name,
       resource: resource(d.name),
       kind: 'domain.delete',
       id: changeId('domain.delete', d.name),
       action: 'delete',
-      summary: `delete the custom domain ${d.name}${d.mappings.length ? ` and its ${d.mappings.length === 1 ? 'mapping' : `${d.mappings.length} mappings`}` : ''}`,
-      fields: d.target ? [{ field: 'target', from: d.target }] : [],
+      summary: adopted
+        ? `remove this stage's mapping from the custom domain ${d.name} (adopted: the domain stays)`
+        : `delete the custom domain ${d.name}${n ? ` and its ${n === 1 ? 'mapping' : `${n} mappings`}` : ''}`,
+      fields: d.target && !adopted ? [{ field: 'target', from: d.target }] : [],
       // DNS first: no record is left pointing at a deleted domain.
       dependsOn: unrecords,
-      mappings: d.mappings.map((m) => m.id),
+      mappings: mappings.map((m) => m.id),
+      ...(adopted ? { keepDomain: true } : {}),
     });
   }
   return out;

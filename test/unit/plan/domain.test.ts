@@ -114,6 +114,26 @@ describe('domain planner', () => {
     const adopted = withDomain({ adopt: true });
     const kinds = domainChanges(plan(adopted, actualWith(adopted, deployedDomain({ owned: false, tags: {} })))).map((c) => c.kind);
     expect(kinds).toEqual(['domain.adopt']);
+    const [adopt] = domainChanges(plan(adopted, actualWith(adopted, deployedDomain({ owned: false, tags: {} }))));
+    expect(adopt).toMatchObject({ tags: { 'ops:adopted': 'true' } });
+  });
+
+  it("an adopted domain that leaves the config (or meets destroy): only this stage's mapping goes, the domain stays", () => {
+    const f = sampleFleet();
+    const adopted = deployedDomain({
+      tags: { 'ops:app': 'tasks', 'ops:stage': 'dev', 'ops:adopted': 'true', team: 'web' },
+      mappings: [
+        { id: 'm1', apiId: API_ID, stage: '$default', key: 'v1' },
+        { id: 'm9', apiId: 'other1', stage: 'prod', key: 'legacy' },
+      ],
+    });
+    for (const destroy of [false, true]) {
+      const p = plan(f, actualWith(f, adopted), destroy);
+      const del = domainChanges(p).find((c) => c.kind === 'domain.delete');
+      expect(del).toMatchObject({ mappings: ['m1'], keepDomain: true });
+      expect(del?.summary).toBe(`remove this stage's mapping from the custom domain ${NAME} (adopted: the domain stays)`);
+      expect(p.warnings.join('\n')).toContain(`custom domain ${NAME}: kept: ops adopted it, did not create it`);
+    }
   });
 
   it('removed from the config: the record, then mappings and domain, and the marker goes', () => {
