@@ -133,6 +133,11 @@ export function authorizerProblems(raw: Record<string, any>): Problem[] {
     const at = `api.authorizers.${name}`;
     if ((BUILTIN_AUTH as readonly string[]).includes(name) && !(name === 'iam' && a.type === 'iam'))
       out.push({ path: at, message: `'${name}' is a built-in auth value of routes: name the authorizer otherwise` });
+    if (a.type === 'jwt' && typeof a.issuer === 'string' && a.issuer && !a.issuer.startsWith('https://'))
+      out.push({
+        path: `${at}.issuer`,
+        message: "a JWT issuer is an https:// URL (the token's iss), e.g. https://cognito-idp.{region}.amazonaws.com/{userPoolId}",
+      });
     if (a.type === 'jwt' && (typeof a.issuer !== 'string' || !a.issuer || !Array.isArray(a.audience) || !a.audience.length))
       out.push({
         path: at,
@@ -158,7 +163,15 @@ export function authorizerProblems(raw: Record<string, any>): Problem[] {
   for (const [key, fn] of Object.entries(fns)) {
     if (!isObj(fn) || !Array.isArray(fn.routes)) continue;
     fn.routes.forEach((r: unknown, i: number) => {
-      if (isObj(r)) unknown(r.auth, `functions.${key}.routes.${i}.auth`);
+      if (!isObj(r)) return;
+      unknown(r.auth, `functions.${key}.routes.${i}.auth`);
+      // API Gateway takes AuthorizationScopes on JWT routes only.
+      const name = r.auth ?? api.defaultAuthorizer;
+      if (Array.isArray(r.scopes) && r.scopes.length && !(isObj(declared[name]) && declared[name].type === 'jwt'))
+        out.push({
+          path: `functions.${key}.routes.${i}.scopes`,
+          message: `scopes need a JWT authorizer; this route's auth is '${name ?? 'none'}'`,
+        });
     });
   }
   if (raw.api?.type === 'rest' && (Object.keys(declared).length || api.defaultAuthorizer))

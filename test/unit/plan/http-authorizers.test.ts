@@ -200,5 +200,15 @@ describe('http api authorizers: config', () => {
       /^api\.authorizers\.cognito: a JWT authorizer needs issuer and audience, e\.g\. issuer: 'https:\/\/cognito-idp/,
     );
     expect(problemsOf(config({ authorizers: { cognito: { type: 'jwt', issuer: ISSUER } } }))).toHaveLength(1);
+    expect(problemsOf(config({ authorizers: { cognito: { type: 'jwt', issuer: 'cognito-idp.example', audience: ['c'] } } }))).toEqual([
+      "api.authorizers.cognito.issuer: a JWT issuer is an https:// URL (the token's iss), e.g. https://cognito-idp.{region}.amazonaws.com/{userPoolId}",
+    ]);
+  });
+
+  it('scopes on a route that is not behind a JWT authorizer: one line', () => {
+    const cfg = config({ authorizers: { custom: { type: 'lambda', function: 'authz' } } }, [
+      { route: 'GET /a', auth: 'custom', scopes: ['x'] },
+    ]);
+    expect(problemsOf(cfg)).toEqual(["functions.api.routes.0.scopes: scopes need a JWT authorizer; this route's auth is 'custom'"]);
   });
 });
