@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { refText } from '../config/refs.js';
-import type { Fleet, FunctionSpec } from '../config/types.js';
+import type { Fleet, FunctionSpec, RouteSpec } from '../config/types.js';
 import { renderTable } from './table.js';
 
 /** Human view of a resolved fleet (`ops config`). Pure: returns lines. */
@@ -23,13 +23,16 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
       ]),
     ),
   );
-  const routes = fleet.functions.flatMap((f) => f.routes.map((r) => [r.key, f.key]));
+  // An `auth` column only when some route has one: fleets without authorizers print as before.
+  const withAuth = fleet.functions.some((f) => f.routes.some((r) => r.auth));
+  const authOf = (a: RouteSpec['auth']) => (!a ? 'none' : a.type === 'iam' ? 'iam' : `${a.authorizer} (${a.type})`);
+  const routes = fleet.functions.flatMap((f) => f.routes.map((r) => [r.key, f.key, ...(withAuth ? [authOf(r.auth)] : [])]));
   if (fleet.api && routes.length) {
     const title =
       fleet.api.type === 'rest'
         ? `REST API ${c.bold(fleet.api.name)}, stage ${fleet.api.stage ?? 'prod'}`
         : `HTTP API ${c.bold(fleet.api.name)}`;
-    lines.push('', title, ...renderTable(['route', 'function'], routes).map((l) => `  ${l}`));
+    lines.push('', title, ...renderTable(['route', 'function', ...(withAuth ? ['auth'] : [])], routes).map((l) => `  ${l}`));
   }
   if (fleet.params.length) {
     lines.push(

@@ -212,3 +212,17 @@ describe('http api authorizers: config', () => {
     expect(problemsOf(cfg)).toEqual(["functions.api.routes.0.scopes: scopes need a JWT authorizer; this route's auth is 'custom'"]);
   });
 });
+
+describe('http api authorizers: ops config', () => {
+  it("shows each route's auth in a column, only when some route has one", async () => {
+    const { renderFleet } = await import('../../../src/ui/fleet.js');
+    const { Chalk } = await import('chalk');
+    const plain = new Chalk({ level: 0 });
+    const text = renderFleet(withAuth(), plain).join('\n');
+    expect(text).toMatch(/route\s+function\s+auth/);
+    expect(text).toMatch(/GET \/tasks\s+api\s+cognito \(jwt\)/);
+    expect(text).toMatch(/POST \/flights\/search\s+search\s+custom \(lambda\)/);
+    expect(text).toMatch(/POST \/tasks\s+api\s+none/);
+    expect(renderFleet(base, plain).join('\n')).not.toMatch(/function\s+auth/);
+  });
+});
