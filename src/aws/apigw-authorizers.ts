@@ -4,6 +4,7 @@ import { restIntegrationUri } from '../config/naming.js';
 import type { ActualAuthorizer } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
+import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { read } from './retry.js';
 
@@ -57,14 +58,21 @@ async function request(aws: Aws, input: AuthorizerInput): Promise<Omit<CreateAut
 }
 
 /**
- * CreateAuthorizer. Not made idempotent: a lost answer retried leaves a second authorizer with the
- * name, which the next plan finds and deletes (the planner keeps one per name).
+ * CreateAuthorizer, sent once (API Gateway takes a second one with the name): when the answer is lost,
+ * an authorizer with the name already on the API is taken as the one just made. A duplicate left by a
+ * race anyway is found by the next plan, which keeps one per name and deletes the others.
  */
 export async function createAuthorizer(aws: Aws, apiId: string, input: AuthorizerInput): Promise<{ authorizerId: string }> {
   const apigw = await aws.apigw();
   const body = await request(aws, input);
-  const out = await aws.write(() => apigw.createAuthorizer({ ApiId: apiId, ...body }));
-  return { authorizerId: out.AuthorizerId! };
+  return createOnce(
+    aws,
+    async () => ({ authorizerId: (await aws.write(() => apigw.createAuthorizer({ ApiId: apiId, ...body }))).AuthorizerId! }),
+    async () => {
+      const found = (await readAuthorizers(aws, apiId)).find((a) => a.name === input.name);
+      return found ? { authorizerId: found.id } : undefined;
+    },
+  );
 }
 
 export async function updateAuthorizer(aws: Aws, apiId: string, authorizerId: string, input: AuthorizerInput): Promise<void> {

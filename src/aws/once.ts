@@ -12,6 +12,7 @@ export const NOT_IDEMPOTENT = new Set([
   'CreateRouteCommand',
   'AddPermissionCommand',
   'CreateRestApiCommand',
+  'CreateAuthorizerCommand',
 ]);
 
 /** Connection failures after which the request may have reached AWS. ECONNREFUSED and DNS failures never sent it. */

@@ -5,6 +5,7 @@ import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -201,6 +202,36 @@ describe('ops deploy: HTTP API authorizers', () => {
     expect(await authorizer(id)).toBeUndefined();
     expect((await statements()).map((s) => s.Sid)).not.toContain('ops-authorizer-custom');
     expect((await routes())['GET /me'].AuthorizationType).toBe('JWT');
+    expect(await changeIds()).toEqual([]);
+  });
+
+  it('a lost CreateAuthorizer answer is read back by name: one authorizer, attached', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) =>
+      t
+        .replace(
+          "cognito: { type: 'jwt',",
+          "partner: { type: 'jwt', issuer: 'https://partner.example.com', audience: ['p'] },\n      cognito: { type: 'jwt',",
+        )
+        .replace("{ route: 'GET /public', auth: 'none' }", "{ route: 'GET /public', auth: 'partner' }"),
+    );
+    const faults = await startFaultProxy({ target: proxyUrl });
+    try {
+      const lost = faults.addFault({
+        match: { method: 'POST', path: /^\/v2\/apis\/[^/]+\/authorizers$/ },
+        times: 1,
+        respond: { label: 'answer lost', action: () => ({ kind: 'drop', when: 'response' }) },
+      });
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: emulatorEnv(faults.url) as NodeJS.ProcessEnv });
+      expect(d.code, d.stdout + d.stderr).toBe(0);
+      expect(lost.hits).toBe(1);
+    } finally {
+      await faults.close();
+    }
+    const names = await Promise.all([...(created.get(apiId) ?? [])].map(async (id) => (await authorizer(id))?.Name));
+    expect(names.filter((n) => n === 'partner')).toHaveLength(1);
+    const route = (await routes())['GET /public'];
+    expect(route.AuthorizationType).toBe('JWT');
+    expect((await authorizer(route.AuthorizerId!))?.Name).toBe('partner');
     expect(await changeIds()).toEqual([]);
   });
 });
