@@ -174,11 +174,7 @@ export function authorizerProblems(raw: Record<string, any>): Problem[] {
         });
     });
   }
-  if (raw.api?.type === 'rest' && (Object.keys(declared).length || api.defaultAuthorizer))
-    out.push({
-      path: 'api.authorizers',
-      message: "authorizers are built for an HTTP API for now; a REST API (api.type 'rest') has none yet",
-    });
+  // A REST API with authorizers is refused in validate-rest-api.ts (one line per field and route).
   return out;
 }
 
