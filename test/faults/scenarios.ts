@@ -625,10 +625,10 @@ export async function runTrial(
       steps.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   };
+  // The runs after the faulted one are a user's re-run, plan and destroy: with the default AWS timeout, not the
+  // scenario's short one (4 s for the silent endpoints), which a loaded moto listing every test's roles can exceed.
   const ops = (args: string[], via = t.direct) =>
-    timed(args.join(' '), () =>
-      env.ops([...args, '--stage', stage], { cwd: dir, env: { ...via, ...t.opsEnv }, timeoutMs: env.spawnTimeoutMs }),
-    );
+    timed(args.join(' '), () => env.ops([...args, '--stage', stage], { cwd: dir, env: { ...via }, timeoutMs: env.spawnTimeoutMs }));
   const lookalikes = await createLookalikes(env.motoUrl, app, stage);
   let outcome: Outcome = 'did not converge';
   let error: string | undefined;
