@@ -1,6 +1,7 @@
 import type { AuthorizerInput, AuthorizerSpec } from '../../config/authorizers.js';
 import { executeApiArn, restIntegrationUri } from '../../config/naming.js';
 import type { RouteSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
 import type { ActualApi, ActualAuthorizer } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, type PlanContext } from '../../plan/context.js';
@@ -173,7 +174,15 @@ export function planAuthorizerGrants(
   const out: HttpApiChange[] = [];
   const wanted = new Map<string, Set<string>>();
   for (const a of gone ? [] : (ctx.fleet.api?.authorizers ?? [])) {
-    if (a.type !== 'lambda' || !inScope(ctx, a.functionName)) continue;
+    if (a.type !== 'lambda') continue;
+    // A deploy of named functions creates a missing authorizer (its routes need it), so its function's grant comes
+    // with it, in scope or not: without it every call through the authorizer fails until a full deploy.
+    const outside = !inScope(ctx, a.functionName);
+    if (outside && !(ids.has(a.name) && ids.get(a.name) === undefined)) continue;
+    if (outside && !ctx.actual.functions[a.functionName])
+      throw new UserError(`authorizer ${a.name} runs function ${a.function}, which is not deployed yet and not in this run`, {
+        hint: `deploy it in the same run (ops deploy ${a.function} ...) or run a full ops deploy`,
+      });
     const sid = `${AUTHORIZER_SID_PREFIX}${a.name}`;
     wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), sid]));
     const id = ids.get(a.name);

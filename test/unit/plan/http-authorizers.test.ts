@@ -116,6 +116,18 @@ describe('http api authorizers: plan', () => {
     expectTopological(p);
   });
 
+  it('ops deploy <fn>: a Lambda authorizer it creates gets its grant, though its function is not in the run', () => {
+    const p = planDeploy({ fleet: withAuth(), artifacts, actual: actualFrom(base), only: ['search'] });
+    expect(ids(p)).toContain('authorizer.create:custom');
+    expect(find(p, 'authorizer.grant:custom')).toMatchObject({ name: 'tasks-dev-worker', statementId: 'ops-authorizer-custom' });
+    // Its function never deployed: nothing to grant on, so the run stops before any write.
+    const bare = actualFrom(base);
+    delete bare.functions['tasks-dev-worker'];
+    expect(() => planDeploy({ fleet: withAuth(), artifacts, actual: bare, only: ['search'] })).toThrow(
+      'authorizer custom runs function worker, which is not deployed yet and not in this run',
+    );
+  });
+
   it('converged: nothing to do', () => {
     expect(planDeploy({ fleet: withAuth(), artifacts, actual: converged() }).changes).toEqual([]);
   });
