@@ -1,7 +1,7 @@
 import { type Aws, createAws } from '../aws/clients.js';
 import { timeoutsFrom } from '../aws/transport.js';
+import { didYouMean } from '../config/did-you-mean.js';
 import { loadFleet } from '../config/load.js';
-import { didYouMean } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { assertWithinLimits } from '../plan/limits.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { didYouMean } from './naming.js';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * Authorizers of the fleet's HTTP API (`api.authorizers`, `api.defaultAuthorizer`) and each route's `auth`:

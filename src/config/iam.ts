@@ -1,4 +1,4 @@
-import { didYouMean } from './naming.js';
+import { didYouMean } from './did-you-mean.js';
 
 /** IAM policy grammar, checked before any call: what IAM would refuse, reported with the field path. */
 

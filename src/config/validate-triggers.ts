@@ -1,4 +1,4 @@
-import { didYouMean } from './naming.js';
+import { didYouMean } from './did-you-mean.js';
 
 /*
  * A dynamodb trigger names a declared table that has a stream, and its onFailure a declared queue or topic:

@@ -1,18 +1,10 @@
 import type { z } from 'zod';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
+import { didYouMean } from './did-you-mean.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
-import {
-  didYouMean,
-  layerKeyOf,
-  MAX_NAME_LENGTH,
-  MAX_RULE_NAME_LENGTH,
-  patternRuleSuffix,
-  physicalName,
-  ruleName,
-  shortHash,
-} from './naming.js';
+import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { resourceProblems } from './validate-resources.js';

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BuildFailure, BuildOptions, Message } from 'esbuild';
-import { didYouMean } from '../config/naming.js';
+import { didYouMean } from '../config/did-you-mean.js';
 import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { toPosix } from './files.js';

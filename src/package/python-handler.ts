@@ -1,4 +1,4 @@
-import { didYouMean } from '../config/naming.js';
+import { didYouMean } from '../config/did-you-mean.js';
 
 /*
  * Whether a Python handler's function exists, read from the module's text alone (pure: no files, no

@@ -1,5 +1,6 @@
 import type { StoredParam } from '../aws/ssm.js';
-import { didYouMean, paramPath, upperSnake } from '../config/naming.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { paramPath, upperSnake } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { paramSetHint } from './check.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, physicalName, upperSnake } from '../../../src/config/naming.js';
+import { didYouMean } from '../../../src/config/did-you-mean.js';
+import { physicalName, upperSnake } from '../../../src/config/naming.js';
 import { validateFleet } from '../../../src/config/validate.js';
 
 const files = new Set(['src/a/handler.ts', 'src/b/lambda_function.py', 'src/c/index.mjs']);
