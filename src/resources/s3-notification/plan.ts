@@ -92,7 +92,11 @@ export function overlapping(
 
 function planBucketNotification(ctx: PlanContext, bucket: string, permitIds: string[]): S3NotificationChange | undefined {
   const prefix = s3NotificationPrefix(ctx.fleet.app, ctx.fleet.stage);
-  const have = (ctx.actual.bucketNotifications?.[bucket] ?? []).filter((n) => n.id.startsWith(prefix));
+  // Ours: our id prefix AND a target among this stage's functions (read by their tags). The prefix alone is not
+  // enough: stage dev's `ops-tasks-dev-` also starts stage dev-x's ids on a bucket both stages trigger from.
+  const have = (ctx.actual.bucketNotifications?.[bucket] ?? []).filter(
+    (n) => n.id.startsWith(prefix) && (functionNameOfArn(n.functionArn) ?? '') in ctx.actual.functions,
+  );
   const want = wantedEntries(ctx, bucket, have);
   const clash = overlapping(want);
   if (clash)

@@ -160,6 +160,13 @@ describe('S3 notification planner', () => {
     expect(p.changes.map((c) => c.kind).sort()).toEqual(['s3notify.put', 's3notify.unpermit']);
     expect(p.changes.find((c) => c.kind === 's3notify.put')).toMatchObject({ ours: [], remove: [t.notificationId] });
     expect(p.changes.find((c) => c.kind === 's3notify.unpermit')?.dependsOn).toContain('s3notify.put:tasks-dev-reports');
+
+    // Stage dev-x's entry on the same bucket starts with dev's id prefix too: it targets none of dev's functions, so
+    // it is not dev's to prune.
+    const devX = { id: 'ops-tasks-dev-x-api-1234abcd', functionArn: arn.replace('tasks-dev-api', 'tasks-dev-x-api'), events: t.events };
+    const shared = { ...actual, bucketNotifications: { 'tasks-dev-reports': [foreign, entry, devX] } };
+    const q = planDeploy({ fleet: bare, artifacts: artifactsFor(bare), actual: shared });
+    expect(q.changes.find((c) => c.kind === 's3notify.put')).toMatchObject({ ours: [], remove: [t.notificationId] });
   });
 
   it('two triggers an object event could match both (S3 refuses them) stop the plan in one line', () => {
