@@ -60,7 +60,7 @@ describe('bin/ops: the stage lease and Ctrl-C as real processes', () => {
   };
   const destroy = (dir: string) => runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
 
-  it('two `ops deploy --yes` of one fresh stage at once: one waits, one API, one integration, one permission, plan exit 0', async () => {
+  it('two `ops deploy --yes` of one fresh stage at once: the later one waits (or reads after), one API, one integration, one permission, plan exit 0', async () => {
     // `node bench/faults.mjs --trials 10 --only concurrent` runs the 10-trial version of this.
     for (let trial = 0; trial < 2; trial++) {
       const app = uniqueApp('lc');
@@ -68,13 +68,15 @@ describe('bin/ops: the stage lease and Ctrl-C as real processes', () => {
       const runs = [startOps(['deploy', '--yes'], dir, emu.env), startOps(['deploy', '--yes'], dir, emu.env)];
       const ends = await Promise.all(runs.map((r) => r.exited));
       for (const [i, end] of ends.entries()) expect(end.code, runs[i].err()).toBe(0);
-      // The lease made one of them wait; it then planned from what the other had written.
-      expect(runs.filter((r) => r.err().includes('waiting up to'))).toHaveLength(1);
+      // The lease made one of them wait, or (two test files at a time on a loaded machine) the second started reading
+      // only after the first had released it: either way it planned from what the other had written.
+      expect(runs.filter((r) => r.err().includes('waiting up to')).length).toBeLessThanOrEqual(1);
       const gw = new ApiGatewayV2Client(emu.clientConfig);
       const apis = ((await gw.send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Name === `${app}-dev`);
       expect(apis, `trial ${trial}`).toHaveLength(1);
-      // The waiter read the stage only after the first run had released it: it found nothing to do.
-      const waiter = runs.find((r) => r.err().includes('waiting up to'))!;
+      // The later run read the stage only after the first had released it: it found nothing to do.
+      const waiter = runs.find((r) => r.err().includes('No changes'))!;
+      expect(waiter, runs.map((r) => r.err()).join('\n---\n')).toBeDefined();
       const first = runs.find((r) => r !== waiter)!;
       expect(waiter.err()).toContain('No changes');
       expect(first.err()).toContain(`API: ${apis[0].ApiEndpoint}`);
