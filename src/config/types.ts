@@ -18,6 +18,8 @@ export interface RouteSpec {
   path: string;
   /** How the route is authorized (its `auth`, else the API's default); absent: none. */
   auth?: RouteAuth;
+  /** A REST API route that needs an API key (`x-api-key`, API Gateway's apiKeyRequired); absent: none. */
+  apiKey?: boolean;
 }
 
 /** A parameter a function reads, resolved for the stage. */
