@@ -79,6 +79,7 @@ export async function devCommand(ctx: Context, opts: DevOptions): Promise<number
   if (server.routes.length) for (const line of renderDevRoutes(server.routes, server.url)) ctx.log.info(line);
   const urls = server.functionUrls.map((u) => ({ function: u.fn, url: u.url, auth: u.auth }));
   for (const line of renderFunctionUrls(urls, c)) ctx.log.info(line);
+  for (const note of server.notes) ctx.log.info(c.dim(note));
   const watching = server.watchMode ? `watching ${server.watchMode === 'poll' ? 'by polling' : 'for changes'}` : 'not watching';
   ctx.log.info(c.dim(`serving on ${server.url} · ${watching} · Ctrl-C stops`));
   const signal = await interrupted();

@@ -13,6 +13,8 @@ import { buildHttpEvent, type DevRequest, gatewayHeaders } from './event.js';
 import { buildFunctionUrlEvent, devCors, localFunctionUrl, matchFunctionUrl } from './function-url.js';
 import { WorkerPool } from './pool.js';
 import { corsPreflight, type DevResponse, gatewayResponses, MAX_REQUEST_BYTES, mapResult, withCors } from './response.js';
+import { type RestDevApi, restDevApi } from './rest.js';
+import { REST_INTEGRATION_TIMEOUT_MS } from './rest-response.js';
 import { compileRoutes, type DevRoute, matchRoute } from './routes.js';
 import { affectedFunctions, layerWatchTargets, needsLayerRebuild, type TreeWatcher, watchTree } from './watch.js';
 
@@ -60,9 +62,12 @@ export interface DevServerOptions {
 }
 
 export interface DevServer {
+  /** The API's URL: the server's root, or `{root}/{stage}` for a REST API (as its invoke URL has the stage). */
   url: string;
   port: number;
   routes: DevRoute[];
+  /** For the banner: how a REST API is served (its stage in the URL, API keys); empty for an HTTP API. */
+  notes: string[];
   /** Each function with a `url`, served under `/_url/<function>/` (src/dev/function-url.ts). */
   functionUrls: { fn: string; url: string; auth: 'AWS_IAM' | 'NONE' }[];
   /** How the sources are watched, when they are. */
@@ -105,7 +110,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const urlFns = new Set(fns.filter((f) => f.url).map((f) => f.key));
   const routes = compileRoutes(fns);
   const served = new Map<string, Served>();
-  const integrationTimeoutMs = opts.integrationTimeoutMs ?? 30_000;
+  const rest = fleet.api?.type === 'rest';
+  const integrationTimeoutMs = opts.integrationTimeoutMs ?? (rest ? REST_INTEGRATION_TIMEOUT_MS : 30_000);
   const server = http.createServer({ keepAlive: true }, (req, res) => {
     void handle(req, res);
   });
@@ -123,11 +129,26 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = server.address() as AddressInfo;
   const port = address.port;
   const baseUrl = `http://${address.address}:${port}`;
+  // A REST API is served under its stage (src/dev/rest.ts), so its URL (and ref.api.url) is the invoke URL's shape.
+  const restApi: RestDevApi | undefined =
+    rest && fleet.api
+      ? restDevApi({
+          api: fleet.api,
+          fns,
+          region: fleet.region,
+          accountId: ACCOUNT_ID,
+          port,
+          env: opts.env,
+          invoke: (key, event) => invokeWithin(served.get(key)!.pool, event, integrationTimeoutMs),
+          warn: (m) => hooks.warn?.(m),
+        })
+      : undefined;
+  const apiUrl = restApi ? `${baseUrl}/${restApi.stage}` : baseUrl;
   const prepare = async (fn: FunctionSpec) => {
     const { worker, params, uses } = await prepareLocalFunction(fleet, fn, {
       env: opts.env,
       endpointUrl: opts.endpointUrl,
-      apiUrl: baseUrl,
+      apiUrl,
       log: hooks.debug,
       onLog: (chunk) => hooks.functionLog?.(fn.key, chunk),
       onWarning: hooks.warn,
@@ -196,6 +217,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const viaUrl = matchFunctionUrl(url, urlFns);
     if (viaUrl)
       return answerUrl(served.get(viaUrl.fn)!, { ...request(req, method, url, body), rawPath: viaUrl.rawPath }, requestId, record);
+    if (restApi) return restApi.answer(request(req, method, url, body), requestId, record);
     const preflight = corsPreflight(fleet.api?.cors, method, headers);
     if (preflight) return preflight;
     const q = url.indexOf('?');
@@ -325,9 +347,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 
   return {
-    url: baseUrl,
+    url: apiUrl,
     port,
-    routes,
+    routes: restApi?.routes ?? routes,
+    notes: restApi?.notes ?? [],
     functionUrls: fns.filter((f) => f.url).map((f) => ({ fn: f.key, url: localFunctionUrl(baseUrl, f), auth: f.url!.auth })),
     watchMode: watcher?.mode,
     rebuild,
