@@ -2,6 +2,7 @@ import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/clie
 import { executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { CorsSpec } from '../config/types.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
+import { httpStageSettings } from './api-stage.js';
 import { type RouteAuthInput, readAuthorizers, routeAuthFields } from './apigw-authorizers.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
@@ -292,6 +293,7 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
       routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}), ...routeAuthOf(r) })),
       ...(authorizers ? { authorizers } : {}),
       stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
+      ...httpStageSettings(stages),
       ...(duplicates.length ? { duplicates } : {}),
     },
   };

@@ -1,6 +1,7 @@
 import type { APIGateway, Method, Resource, RestApi } from '@aws-sdk/client-api-gateway';
 import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { Actual, ActualRestApi, ActualRestMethod, ReadScope } from '../model/actual.js';
+import { restStageSettings } from './api-stage.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { createOnce } from './once.js';
@@ -110,6 +111,7 @@ export async function readRestApi(aws: Aws, scope: ReadScope): Promise<{ restApi
       ...(s.deploymentId ? { deploymentId: s.deploymentId } : {}),
       ...(s.variables && Object.keys(s.variables).length ? { variables: { ...s.variables } } : {}),
     })),
+    ...restStageSettings(stages.item ?? []),
     deployments: deployments
       .map((d) => ({ id: d.id!, ...(d.createdDate ? { createdDate: d.createdDate.getTime() } : {}) }))
       .sort((a, b) => (a.createdDate ?? 0) - (b.createdDate ?? 0) || (a.id < b.id ? -1 : 1)),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveStageSettings } from './api-stage.js';
 import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { resolveDomain } from './domain.js';
@@ -88,7 +89,9 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
   }));
   const hasRoutes = functions.some((f) => f.routes.length > 0);
   const api =
-    cfg.api !== false && hasRoutes ? resolveApi(cfg.api, apiName(cfg.app, stage), (k) => physicalName(cfg.app, stage, k)) : undefined;
+    cfg.api !== false && hasRoutes
+      ? resolveApi(cfg.api, apiName(cfg.app, stage), (k) => physicalName(cfg.app, stage, k), cfg.defaults?.logRetentionDays)
+      : undefined;
   return {
     app: cfg.app,
     stage,
@@ -343,11 +346,17 @@ const domainOf = (raw: Exclude<ParsedFleet['api'], false>) => {
 };
 
 /** `cors: true` allows any origin; the REST planner fills SAM's default headers and each resource's methods. */
-function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string, physical: (key: string) => string): ApiSpec {
+function resolveApi(
+  raw: Exclude<ParsedFleet['api'], false>,
+  name: string,
+  physical: (key: string) => string,
+  logRetentionDays: number = DEFAULTS.logRetentionDays,
+): ApiSpec {
   const cors = raw?.cors === true ? { allowOrigins: ['*'] } : raw?.cors;
+  const stageSettings = resolveStageSettings(raw || undefined, name, logRetentionDays);
   if (raw?.type !== 'rest') {
     const authorizers = resolveAuthorizers(raw?.authorizers, physical);
-    return { name, cors, ...(authorizers.length ? { authorizers } : {}), ...domainOf(raw) };
+    return { name, cors, ...(authorizers.length ? { authorizers } : {}), ...domainOf(raw), ...stageSettings };
   }
   return {
     name,
@@ -356,6 +365,7 @@ function resolveApi(raw: Exclude<ParsedFleet['api'], false>, name: string, physi
     type: 'rest',
     stage: raw.stage ?? REST_API_DEFAULT_STAGE,
     ...(raw.stageVariables ? { stageVariables: raw.stageVariables } : {}),
+    ...stageSettings,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accessLogSchema, throttleSchema } from './api-stage.js';
 import { authorizersSchema } from './authorizers.js';
 import { domainSchema } from './domain.js';
 import {
@@ -110,6 +111,9 @@ export const fleetSchema = z.strictObject({
           .optional(),
         /** A custom domain for the API (API Gateway v2 DomainName, regional); src/config/domain.ts. */
         domain: domainSchema.optional(),
+        /** The stage's default route throttling and access logs (src/config/api-stage.ts). */
+        throttle: throttleSchema.optional(),
+        accessLog: accessLogSchema.optional(),
         cors: z
           .union([
             z.literal(true),

@@ -1,3 +1,4 @@
+import type { AccessLogSpec, ThrottleSpec } from './api-stage.js';
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 import type { DomainSpec } from './domain.js';
 import type { FunctionUrlSpec } from './function-url.js';
@@ -267,6 +268,10 @@ export interface ApiSpec {
   authorizers?: AuthorizerSpec[];
   /** `api.domain`: a custom domain mapped to the API's stage (src/resources/domain); absent: none. */
   domain?: DomainSpec;
+  /** `api.throttle`: the stage's default route throttling (src/resources/api-stage); absent: not managed (AWS's defaults). */
+  throttle?: ThrottleSpec;
+  /** `api.accessLog`: the stage's access logs to a log group ops creates; absent: none. */
+  accessLog?: AccessLogSpec;
 }
 
 /** The whole fleet resolved for one stage: the desired state. */

@@ -1,4 +1,5 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
+import type { ActualStageSettings } from './api-stage.js';
 import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
 import type { ActualDomains } from './domain.js';
 import type { ActualFunctionUrl } from './function-url.js';
@@ -176,6 +177,8 @@ export interface ActualApi {
   /** `auth` absent: AuthorizationType NONE. */
   routes: { id: string; key: string; target?: string; auth?: { type: string; authorizerId?: string; scopes?: string[] } }[];
   stages: { name: string; autoDeploy: boolean }[];
+  /** Throttling and access logs by stage name (src/resources/api-stage); a stage with none set is absent. */
+  stageSettings?: Record<string, ActualStageSettings>;
   /** Read only when the config wants authorizers or a route names one (undefined: not read). */
   authorizers?: ActualAuthorizer[];
   /** Newer owned APIs with the same name (a lost CreateApi answer, a race): the plan deletes them. */
@@ -219,6 +222,8 @@ export interface ActualRestApi {
   stages: { name: string; deploymentId?: string; variables?: Record<string, string> }[];
   /** Oldest first. */
   deployments: { id: string; createdDate?: number }[];
+  /** Throttling and access logs by stage name (src/resources/api-stage); a stage with none set is absent. */
+  stageSettings?: Record<string, ActualStageSettings>;
   /** Newer owned REST APIs (a lost CreateRestApi answer, a race): the plan deletes them. */
   duplicates?: string[];
 }
@@ -238,6 +243,8 @@ export interface Actual {
   api?: ActualApi;
   /** The REST API (absent: none, or not read: read when the config wants one or a `live` alias names one). */
   restApi?: ActualRestApi;
+  /** The APIs' access log groups, by name (absent: not read: no API wants access logs or writes to one). */
+  apiLogGroups?: Record<string, ActualLogGroup>;
   /** Custom domains (absent: not read: read only when the config names one or the HTTP API's marker tag does). */
   domains?: ActualDomains;
   /** EventBridge rules by name (absent: none). */

@@ -1,5 +1,6 @@
 import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
+import { apiStage } from './api-stage/index.js';
 import { bucket } from './bucket/index.js';
 import { domain } from './domain/index.js';
 import { eventSource } from './event-source/index.js';
@@ -41,6 +42,7 @@ const KINDS = [
   alarm,
   httpApi,
   restApi,
+  apiStage,
   domain,
   functionUrl,
   s3Notification,

@@ -1,0 +1,165 @@
+import type { Stage as RestStage } from '@aws-sdk/client-api-gateway';
+import type { Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
+import { logGroupArn } from '../config/naming.js';
+import { UserError } from '../errors.js';
+import type { ActualLogGroup } from '../model/actual.js';
+import type { ActualStageSettings } from '../model/api-stage.js';
+import type { Aws } from './clients.js';
+import { nameOf, orNotFound } from './errors.js';
+import { read, withRetry } from './retry.js';
+
+/** An API stage's throttling and access logs: mapping what GetStages answers, and the writes (API Gateway v2 and v1). */
+
+const ALL_METHODS = '*/*';
+
+/** A stage's settings as the plan compares them; `undefined` when none is set. */
+function settingsOf(s: ActualStageSettings): ActualStageSettings | undefined {
+  return s.throttle || s.accessLog || s.detailedMetrics ? s : undefined;
+}
+
+function throttleOf(rateLimit: number | undefined, burstLimit: number | undefined): ActualStageSettings['throttle'] {
+  return rateLimit === undefined && burstLimit === undefined
+    ? undefined
+    : { ...(rateLimit !== undefined ? { rateLimit } : {}), ...(burstLimit !== undefined ? { burstLimit } : {}) };
+}
+
+/** The settings of an HTTP API's stages (GetStages' items), by stage name: for ActualApi.stageSettings. */
+export function httpStageSettings(stages: HttpStage[]): { stageSettings?: Record<string, ActualStageSettings> } {
+  const out: Record<string, ActualStageSettings> = {};
+  for (const s of stages) {
+    const d = s.DefaultRouteSettings;
+    const log = s.AccessLogSettings;
+    const settings = settingsOf({
+      ...(throttleOf(d?.ThrottlingRateLimit, d?.ThrottlingBurstLimit)
+        ? { throttle: throttleOf(d?.ThrottlingRateLimit, d?.ThrottlingBurstLimit) }
+        : {}),
+      ...(log?.DestinationArn ? { accessLog: { destinationArn: log.DestinationArn, ...(log.Format ? { format: log.Format } : {}) } } : {}),
+      ...(d?.DetailedMetricsEnabled ? { detailedMetrics: true } : {}),
+    });
+    if (settings && s.StageName) out[s.StageName] = settings;
+  }
+  return Object.keys(out).length ? { stageSettings: out } : {};
+}
+
+/** The settings of a REST API's stages (the `*\/*` method setting and accessLogSettings), by stage name. */
+export function restStageSettings(stages: RestStage[]): { stageSettings?: Record<string, ActualStageSettings> } {
+  const out: Record<string, ActualStageSettings> = {};
+  for (const s of stages) {
+    const all = s.methodSettings?.[ALL_METHODS];
+    const log = s.accessLogSettings;
+    const throttle = throttleOf(all?.throttlingRateLimit, all?.throttlingBurstLimit);
+    const settings = settingsOf({
+      ...(throttle ? { throttle } : {}),
+      ...(log?.destinationArn ? { accessLog: { destinationArn: log.destinationArn, ...(log.format ? { format: log.format } : {}) } } : {}),
+    });
+    if (settings && s.stageName) out[s.stageName] = settings;
+  }
+  return Object.keys(out).length ? { stageSettings: out } : {};
+}
+
+/** What one stage update sets: `accessLog: null` turns access logging off; an absent field is left as it is. */
+export interface StageSettingsInput {
+  stage: string;
+  throttle?: { rateLimit: number; burstLimit: number };
+  accessLog?: { destinationArn: string; format: string } | null;
+  /** v2: DetailedMetricsEnabled as read (DefaultRouteSettings is written whole). */
+  detailedMetrics?: boolean;
+}
+
+/**
+ * UpdateStage of an HTTP API. DefaultRouteSettings is sent only with both limits: a limit left out is 0 on
+ * AWS, and a stage with 0 answers 429 to every request. Access logging is turned off with DeleteAccessLogSettings.
+ */
+export async function putHttpStageSettings(aws: Aws, apiId: string, input: StageSettingsInput): Promise<void> {
+  const apigw = await aws.apigw();
+  const StageName = input.stage;
+  const log = input.accessLog;
+  if (input.throttle || log) {
+    await aws.write(() =>
+      apigw.updateStage({
+        ApiId: apiId,
+        StageName,
+        ...(input.throttle
+          ? {
+              DefaultRouteSettings: {
+                DetailedMetricsEnabled: input.detailedMetrics ?? false,
+                ThrottlingRateLimit: input.throttle.rateLimit,
+                ThrottlingBurstLimit: input.throttle.burstLimit,
+              },
+            }
+          : {}),
+        ...(log ? { AccessLogSettings: { DestinationArn: log.destinationArn, Format: log.format } } : {}),
+      }),
+    );
+  }
+  if (log === null) await orNotFound(aws.write(() => apigw.deleteAccessLogSettings({ ApiId: apiId, StageName })));
+}
+
+/** The v1 patch operations of a stage update (exported for the unit test of their paths). */
+export function restStagePatches(input: StageSettingsInput): { op: 'replace' | 'remove'; path: string; value?: string }[] {
+  const out: { op: 'replace' | 'remove'; path: string; value?: string }[] = [];
+  if (input.throttle) {
+    out.push({ op: 'replace', path: `/${ALL_METHODS}/throttling/rateLimit`, value: String(input.throttle.rateLimit) });
+    out.push({ op: 'replace', path: `/${ALL_METHODS}/throttling/burstLimit`, value: String(input.throttle.burstLimit) });
+  }
+  if (input.accessLog) {
+    out.push({ op: 'replace', path: '/accessLogSettings/destinationArn', value: input.accessLog.destinationArn });
+    out.push({ op: 'replace', path: '/accessLogSettings/format', value: input.accessLog.format });
+  } else if (input.accessLog === null) out.push({ op: 'remove', path: '/accessLogSettings' });
+  return out;
+}
+
+/** API Gateway v1 writes access logs through the account's CloudWatch role: without one, UpdateStage says so. */
+const isMissingLogRole = (error: unknown) =>
+  nameOf(error) === 'BadRequestException' && /CloudWatch Logs role ARN must be set/i.test((error as Error).message ?? '');
+
+const isConcurrentModification = (error: unknown) =>
+  nameOf(error) === 'ConflictException' && /concurrent modification/i.test((error as Error).message ?? '');
+
+/** UpdateStage of a REST API with the patches of `input`. */
+export async function putRestStageSettings(aws: Aws, restApiId: string, input: StageSettingsInput): Promise<void> {
+  const api = await aws.apigwRest();
+  const patchOperations = restStagePatches(input);
+  if (!patchOperations.length) return;
+  try {
+    await withRetry(() => aws.write(() => api.updateStage({ restApiId, stageName: input.stage, patchOperations })), {
+      retryable: isConcurrentModification,
+      delaysMs: aws.retry.conflictDelaysMs,
+      policy: aws.retry,
+    });
+  } catch (error) {
+    if (!isMissingLogRole(error)) throw error;
+    throw new UserError(`REST API access logs need the account's API Gateway CloudWatch Logs role (stage ${input.stage})`, {
+      hint: 'set it once per account and region: aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role arn> (a role apigateway.amazonaws.com may assume, with AmazonAPIGatewayPushToCloudWatchLogs)',
+      cause: error,
+    });
+  }
+}
+
+/** The access log group ARN API Gateway takes (no `:*`). */
+export const accessLogDestination = (aws: Aws, accountId: string, name: string) => logGroupArn(aws.region, accountId, name);
+
+/**
+ * The log groups of `names` that exist, with their retention and tags (DescribeLogGroups by each name as a
+ * prefix, exact matches kept; ListTagsForResource each): whether one is ours is the plan's to say, by its tags.
+ */
+export async function readApiLogGroups(aws: Aws, names: readonly string[]): Promise<Record<string, ActualLogGroup>> {
+  const logs = await aws.logs();
+  const out: Record<string, ActualLogGroup> = {};
+  await Promise.all(
+    names.map(async (name) => {
+      const page = await read(aws, () => logs.describeLogGroups({ logGroupNamePrefix: name, limit: 50 }));
+      const g = (page.logGroups ?? []).find((x) => x.logGroupName === name);
+      if (!g) return;
+      const resourceArn = (g.logGroupArn ?? g.arn ?? logGroupArn(aws.region, await aws.accountId(), name)).replace(/:\*$/, '');
+      const tags = await orNotFound(read(aws, () => logs.listTagsForResource({ resourceArn })));
+      if (!tags) return; // deleted while we looked
+      out[name] = {
+        name,
+        ...(g.retentionInDays !== undefined ? { retentionDays: g.retentionInDays } : {}),
+        tags: { ...(tags.tags ?? {}) },
+      };
+    }),
+  );
+  return out;
+}

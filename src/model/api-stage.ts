@@ -1,0 +1,9 @@
+/** An API stage's throttling and access logs as read (API Gateway v2 GetStages, v1 GetStages' `*\/*` method settings). */
+export interface ActualStageSettings {
+  /** The default route throttling (v1: the `*\/*` method setting); absent: none set. */
+  throttle?: { rateLimit?: number; burstLimit?: number };
+  /** Absent: access logging off. */
+  accessLog?: { destinationArn: string; format?: string };
+  /** v2 DefaultRouteSettings.DetailedMetricsEnabled: kept as it is when the throttle is set. */
+  detailedMetrics?: boolean;
+}

@@ -1,0 +1,189 @@
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../config/api-stage.js';
+import { logGroupArn, notOwnedReason } from '../../config/naming.js';
+import type { ApiSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import type { ActualStageSettings } from '../../model/api-stage.js';
+import type { ChangeBase, FieldDiff } from '../../plan/change.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
+import { compareStrings, fieldsSummary } from '../../plan/fields.js';
+
+/** The stage settings of an API (throttling, access logs) and the access log group ops makes for them. */
+export type ApiStageChange =
+  | (ChangeBase & { kind: 'apilog.create'; logGroup: string; retentionDays: number; tags: Record<string, string> })
+  | (ChangeBase & { kind: 'apilog.retention'; logGroup: string; retentionDays: number })
+  /** Only planned by `destroy`: a deploy keeps the access lines when `accessLog` leaves the config, as it keeps a removed function's. */
+  | (ChangeBase & { kind: 'apilog.delete'; logGroup: string })
+  /**
+   * One UpdateStage (v1: its patches; v2: plus DeleteAccessLogSettings to turn logging off). `apiId` undefined:
+   * the API is created in this run. `accessLog: null` turns access logging off; an absent field is left alone.
+   */
+  | (ChangeBase & {
+      kind: 'apistage.update';
+      apiType: 'http' | 'rest';
+      apiId?: string;
+      stage: string;
+      throttle?: { rateLimit: number; burstLimit: number };
+      accessLog?: { destinationArn: string; format: string } | null;
+      detailedMetrics?: boolean;
+    });
+
+/**
+ * What API Gateway applies when a stage sets no throttle (the account's default quota). A v2 stage's default
+ * throttle cannot be unset (a limit left out is 0, which refuses every request), so a throttle that leaves
+ * the config goes back to these, on both kinds of API.
+ */
+export const ACCOUNT_THROTTLE = { rateLimit: 10000, burstLimit: 5000 };
+
+/** What the plan knows of one API: its id and stage settings as read (absent: not created yet). */
+export interface HaveApiStage {
+  id: string;
+  stageSettings?: Record<string, ActualStageSettings>;
+}
+
+/** The default formats are long JSON templates: the plan names them instead of printing them. */
+const formatText = (f: string | undefined) =>
+  f === undefined ? undefined : Object.values(DEFAULT_ACCESS_LOG_FORMAT).includes(f) ? '(default JSON)' : f;
+const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d} days`);
+const groupOfArn = (arn: string | undefined) => arn?.replace(/:\*$/, '').split(':log-group:')[1];
+
+/** The stage an API serves: a REST API's named one ('prod' unless named), an HTTP API's `$default` unless named. */
+export const stageOf = (api: ApiSpec) => api.stage ?? (api.type === 'rest' ? 'prod' : '$default');
+
+/** The default API's stage settings and access log group; `destroy` deletes the stage's owned access log groups. */
+export function planApiStages(ctx: PlanContext): ApiStageChange[] {
+  const out: ApiStageChange[] = [];
+  const want = ctx.destroy ? undefined : ctx.fleet.api;
+  // API-level settings move in full deploys only (as CORS does): `ops deploy <fn>` leaves them.
+  if (want && !ctx.scope) {
+    const have = want.type === 'rest' ? ctx.actual.restApi : ctx.actual.api;
+    out.push(...planApiStage(ctx, want, have));
+  }
+  if (ctx.destroy && !ctx.scope) out.push(...planApiLogDeletes(ctx));
+  return out;
+}
+
+/** One API's stage settings and its access log group: a function of the API, callable once per API. */
+export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage | undefined): ApiStageChange[] {
+  const out: ApiStageChange[] = [];
+  const log = want.accessLog;
+  const logCreate = log ? changeId('apilog.create', log.logGroup) : undefined;
+  if (log) out.push(...planLogGroup(ctx, log.logGroup, log.retentionDays));
+  const stage = stageOf(want);
+  const current = have?.stageSettings?.[stage];
+  const rest = want.type === 'rest';
+  const fields: FieldDiff[] = [];
+  const throttle = want.throttle ?? (current?.throttle ? ACCOUNT_THROTTLE : undefined);
+  const throttleMoves =
+    throttle && (current?.throttle?.rateLimit !== throttle.rateLimit || current?.throttle?.burstLimit !== throttle.burstLimit);
+  if (throttle && throttleMoves) {
+    const note = want.throttle ? '' : ' (account default)';
+    fields.push({
+      field: 'throttle.rateLimit',
+      from: String(current?.throttle?.rateLimit ?? '(none)'),
+      to: `${throttle.rateLimit}${note}`,
+    });
+    fields.push({
+      field: 'throttle.burstLimit',
+      from: String(current?.throttle?.burstLimit ?? '(none)'),
+      to: `${throttle.burstLimit}${note}`,
+    });
+  }
+  let accessLog: { destinationArn: string; format: string } | null | undefined;
+  const haveGroup = groupOfArn(current?.accessLog?.destinationArn);
+  if (log) {
+    const destinationArn = logGroupArn(ctx.region, ctx.accountId, log.logGroup);
+    if (haveGroup !== log.logGroup) fields.push({ field: 'accessLog.destination', from: haveGroup ?? '(off)', to: log.logGroup });
+    if (current?.accessLog?.format !== log.format)
+      fields.push({ field: 'accessLog.format', from: formatText(current?.accessLog?.format), to: formatText(log.format) });
+    if (haveGroup !== log.logGroup || current?.accessLog?.format !== log.format) accessLog = { destinationArn, format: log.format };
+  } else if (current?.accessLog) {
+    fields.push({ field: 'accessLog.destination', from: haveGroup ?? current.accessLog.destinationArn, to: '(off)' });
+    accessLog = null;
+  }
+  if (!fields.length) return out;
+  const createId = changeId(rest ? 'restapi.create' : 'api.create', want.name);
+  const stageId = rest ? changeId('restapi.deploy', stage) : changeId('api.stage', want.name);
+  out.push({
+    kind: 'apistage.update',
+    id: changeId('apistage.update', `${want.name} ${stage}`),
+    action: 'update',
+    resource: { type: 'api stage', name: `${want.name} ${stage}` },
+    summary: `update stage ${stage} of ${want.name}: ${fieldsSummary(fields)}`,
+    fields,
+    // The log group first: API Gateway checks the destination exists.
+    dependsOn: [createId, stageId, ...(logCreate && accessLog ? [logCreate] : [])],
+    apiType: rest ? 'rest' : 'http',
+    ...(have ? { apiId: have.id } : {}),
+    stage,
+    ...(throttle && throttleMoves ? { throttle } : {}),
+    ...(accessLog !== undefined ? { accessLog } : {}),
+    ...(current?.detailedMetrics ? { detailedMetrics: true } : {}),
+  });
+  return out;
+}
+
+/** The access log group: created tagged with its retention, its retention kept; one not the stage's is refused. */
+function planLogGroup(ctx: PlanContext, name: string, retentionDays: number): ApiStageChange[] {
+  const have = ctx.actual.apiLogGroups?.[name];
+  const resource = { type: 'log group', name };
+  if (!have) {
+    return [
+      {
+        kind: 'apilog.create',
+        id: changeId('apilog.create', name),
+        action: 'create',
+        resource,
+        summary: `create log group ${name} for the API's access logs (${days(retentionDays)})`,
+        fields: [],
+        dependsOn: [],
+        logGroup: name,
+        retentionDays,
+        tags: ctx.fleet.tags,
+      },
+    ];
+  }
+  const reason = notOwnedReason(have.tags, ctx.fleet.app, ctx.fleet.stage);
+  if (reason)
+    throw new UserError(`log group ${name} exists and is not this stage's (${reason}): ops does not write the API's access logs into it`, {
+      hint: 'delete or rename that log group, or drop api.accessLog',
+    });
+  if (have.retentionDays === retentionDays) return [];
+  const fields = [{ field: 'retention', from: days(have.retentionDays), to: days(retentionDays) }];
+  return [
+    {
+      kind: 'apilog.retention',
+      id: changeId('apilog.retention', name),
+      action: 'update',
+      resource,
+      summary: `set retention of ${name}: ${fieldsSummary(fields)}`,
+      fields,
+      dependsOn: [],
+      logGroup: name,
+      retentionDays,
+    },
+  ];
+}
+
+/** `destroy`: the access log groups read that are the stage's by their tags. */
+function planApiLogDeletes(ctx: PlanContext): ApiStageChange[] {
+  const { api, restApi } = ctx.actual;
+  const apiDeletes = [
+    ...(api ? [changeId('api.delete', api.name)] : []),
+    ...(restApi ? [changeId('restapi.delete', `${restApi.name} (${restApi.id})`)] : []),
+  ];
+  const groups = Object.values(ctx.actual.apiLogGroups ?? {}).filter((g) => !notOwnedReason(g.tags, ctx.fleet.app, ctx.fleet.stage));
+  return groups
+    .map((g) => g.name)
+    .sort(compareStrings)
+    .map((name) => ({
+      kind: 'apilog.delete' as const,
+      id: changeId('apilog.delete', name),
+      action: 'delete' as const,
+      resource: { type: 'log group', name },
+      summary: `delete log group ${name} (the API's access logs)`,
+      fields: [],
+      // After the API that writes to it.
+      dependsOn: apiDeletes,
+      logGroup: name,
+    }));
+}
