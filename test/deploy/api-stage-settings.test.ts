@@ -1,0 +1,240 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand as GetRestStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  ApiGatewayV2Client,
+  CreateStageCommand,
+  DeleteStageCommand,
+  GetApisCommand,
+  GetStageCommand,
+  type Stage,
+} from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/api-stage.js';
+import { runCli } from '../support/cli.js';
+import { emulatorEnv, useEmulator } from '../support/emulator.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
+
+/**
+ * Throttling and access logs on the API's stage (issue 15 item 7), on moto: an HTTP API and a REST API deployed
+ * with `throttle` and `accessLog`, read back with the SDK (the stage's settings, the access log group with its
+ * retention and tags), planned again empty; a rate change is one in-place stage update; removing `accessLog`
+ * turns the stage's logging off and keeps the group.
+ *
+ * Where moto differs from AWS: moto 5.2.1 has no API Gateway v2 UpdateStage nor DeleteAccessLogSettings (it
+ * answers them with an error page), though its CreateStage keeps DefaultRouteSettings and AccessLogSettings.
+ * A small proxy in front of moto answers those two as AWS does, on moto's own state: the stage read, deleted and
+ * created again with the update merged in (UpdateStage's DefaultRouteSettings replaces the object, as on AWS,
+ * where a limit left out reads 0). Everything else, REST (v1) UpdateStage included, goes to moto untouched.
+ */
+describe('ops deploy: API stage throttling and access logs', () => {
+  const emu = useEmulator();
+  let proxy: http.Server;
+  let proxyUrl = '';
+  /** The DefaultRouteSettings of every v2 UpdateStage ops sent (wire form). */
+  const routeSettingsSent: Record<string, unknown>[] = [];
+  const v2 = () => new ApiGatewayV2Client(emu.clientConfig);
+  const v1 = () => new APIGatewayClient(emu.clientConfig);
+  const logs = () => new CloudWatchLogsClient(emu.clientConfig);
+  const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
+
+  /** The stage again with `update` merged in (moto has no UpdateStage): what AWS holds after the call. */
+  async function replaceStage(ApiId: string, StageName: string, update: (s: Stage) => Partial<Stage>): Promise<void> {
+    const cur = await v2().send(new GetStageCommand({ ApiId, StageName }));
+    const next = { ...cur, ...update(cur) };
+    await v2().send(new DeleteStageCommand({ ApiId, StageName }));
+    await v2().send(
+      new CreateStageCommand({
+        ApiId,
+        StageName,
+        AutoDeploy: next.AutoDeploy,
+        ...(next.DefaultRouteSettings ? { DefaultRouteSettings: next.DefaultRouteSettings } : {}),
+        ...(next.AccessLogSettings ? { AccessLogSettings: next.AccessLogSettings } : {}),
+      }),
+    );
+  }
+
+  async function emulate(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<boolean> {
+    const stage = /^\/v2\/apis\/([^/?]+)\/stages\/([^/?]+)(\/accesslogsettings)?$/.exec(req.url ?? '');
+    if (!stage) return false;
+    const [, apiId, name, logSettings] = stage;
+    const stageName = decodeURIComponent(name);
+    if (req.method === 'PATCH' && !logSettings) {
+      const u = JSON.parse(body || '{}') as {
+        defaultRouteSettings?: Record<string, unknown>;
+        accessLogSettings?: { destinationArn?: string; format?: string };
+      };
+      if (u.defaultRouteSettings) routeSettingsSent.push(u.defaultRouteSettings);
+      const d = u.defaultRouteSettings;
+      await replaceStage(apiId, stageName, () => ({
+        ...(d
+          ? {
+              DefaultRouteSettings: {
+                DetailedMetricsEnabled: Boolean(d.detailedMetricsEnabled),
+                ThrottlingRateLimit: Number(d.throttlingRateLimit ?? 0),
+                ThrottlingBurstLimit: Number(d.throttlingBurstLimit ?? 0),
+              },
+            }
+          : {}),
+        ...(u.accessLogSettings
+          ? { AccessLogSettings: { DestinationArn: u.accessLogSettings.destinationArn, Format: u.accessLogSettings.format } }
+          : {}),
+      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ stageName }));
+      return true;
+    }
+    if (req.method === 'DELETE' && logSettings) {
+      await replaceStage(apiId, stageName, () => ({ AccessLogSettings: undefined }));
+      res.writeHead(204).end();
+      return true;
+    }
+    return false;
+  }
+
+  function startProxy(): Promise<http.Server> {
+    const target = new URL(emu.url);
+    const server = http.createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks);
+      try {
+        if (await emulate(req, res, body.toString())) return;
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+        return;
+      }
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  }
+
+  const logGroup = async (name: string) => {
+    const g = (await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups?.find(
+      (x) => x.logGroupName === name,
+    );
+    if (!g) return undefined;
+    const arn = (g.arn ?? '').replace(/:\*$/, '');
+    return { retention: g.retentionInDays, tags: (await logs().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {} };
+  };
+
+  beforeAll(async () => {
+    proxy = await startProxy();
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve())));
+
+  describe('HTTP API', () => {
+    const app = uniqueApp('stg');
+    const group = `/aws/apigateway/${app}-dev`;
+    let dir: string;
+    let apiId = '';
+    const ops = (args: string[]) => runCli(args, { cwd: dir, env: emulatorEnv(proxyUrl) as NodeJS.ProcessEnv });
+    const stage = () => v2().send(new GetStageCommand({ ApiId: apiId, StageName: '$default' }));
+    const plan = async () => {
+      const p = await ops(['plan', '--json']);
+      expect([0, 2], p.stderr).toContain(p.code);
+      return JSON.parse(p.stdout).changes as { id: string; kind: string; fields: { field: string; from?: string; to?: string }[] }[];
+    };
+
+    beforeAll(async () => {
+      dir = await fleetDir(
+        app,
+        { 'src/api/handler.ts': handler },
+        `  defaults: { logRetentionDays: 14 },
+  api: { throttle: { rateLimit: 50, burstLimit: 100 }, accessLog: true },
+  functions: { api: { handler: 'src/api/handler.ts', routes: ['GET /items'] } },`,
+      );
+      const d = await ops(['deploy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      apiId = ((await v2().send(new GetApisCommand({}))).Items ?? []).find((a) => a.Name === `${app}-dev`)?.ApiId ?? '';
+      expect(apiId).not.toBe('');
+    });
+
+    it('sets the $default stage throttle and access logs, to a log group ops made with the fleet retention and its tags', async () => {
+      const s = await stage();
+      expect(s.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+      expect(s.AccessLogSettings?.DestinationArn).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${group}`);
+      expect(s.AccessLogSettings?.Format).toBe(DEFAULT_ACCESS_LOG_FORMAT.http);
+      expect(await logGroup(group)).toEqual({ retention: 14, tags: expect.objectContaining({ 'ops:app': app, 'ops:stage': 'dev' }) });
+      // AWS reads a limit left out of DefaultRouteSettings as 0 (every request refused): ops always sends both.
+      expect(routeSettingsSent.length).toBeGreaterThan(0);
+      for (const r of routeSettingsSent)
+        expect(r).toMatchObject({ throttlingRateLimit: expect.any(Number), throttlingBurstLimit: expect.any(Number) });
+      expect(await plan()).toEqual([]);
+    });
+
+    it('a rate change is one in-place stage update; removing accessLog turns logging off and keeps the group', async () => {
+      await edit(`${dir}/ops.config.ts`, (t) => t.replace('rateLimit: 50', 'rateLimit: 75'));
+      const changes = await plan();
+      expect(changes.map((c) => c.id)).toEqual([`apistage.update:${app}-dev $default`]);
+      expect(changes[0].fields).toEqual([
+        { field: 'throttle.rateLimit', from: '50', to: '75' },
+        { field: 'throttle.burstLimit', from: '100', to: '100' },
+      ]);
+      await edit(`${dir}/ops.config.ts`, (t) => t.replace(', accessLog: true', ''));
+      const d = await ops(['deploy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      const s = await stage();
+      expect(s.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 75, ThrottlingBurstLimit: 100 });
+      expect(s.AccessLogSettings).toBeUndefined();
+      expect(await logGroup(group)).toMatchObject({ retention: 14 });
+      expect(await plan()).toEqual([]);
+    });
+  });
+
+  describe('REST API', () => {
+    const app = uniqueApp('stgr');
+    const group = `/aws/apigateway/${app}-dev`;
+    let dir: string;
+    let restApiId = '';
+    const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    const stage = () => v1().send(new GetRestStageCommand({ restApiId, stageName: 'prod' }));
+
+    beforeAll(async () => {
+      dir = await fleetDir(
+        app,
+        { 'src/api/handler.ts': handler },
+        `  api: { type: 'rest', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 } },
+  functions: { api: { handler: 'src/api/handler.ts', routes: ['POST /approval'] } },`,
+      );
+      const d = await ops(['deploy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      restApiId =
+        ((await v1().send(new GetRestApisCommand({ limit: 500 }))).items ?? []).find((a) => a.tags?.['ops:app'] === app)?.id ?? '';
+      expect(restApiId).not.toBe('');
+    });
+
+    it("sets the prod stage's '*/*' throttling and access logs; a second plan is empty; removing both leaves account defaults and no logging", async () => {
+      const s = await stage();
+      expect(s.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 20, throttlingBurstLimit: 40 });
+      expect(s.accessLogSettings).toEqual({
+        destinationArn: `arn:aws:logs:us-east-1:123456789012:log-group:${group}`,
+        format: DEFAULT_ACCESS_LOG_FORMAT.rest,
+      });
+      expect(await logGroup(group)).toEqual({ retention: 7, tags: expect.objectContaining({ 'ops:app': app, 'ops:stage': 'dev' }) });
+      const p = await ops(['plan', '--json']);
+      expect(p.code, p.stdout).toBe(0);
+
+      await edit(`${dir}/ops.config.ts`, (t) =>
+        t.replace(', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 }', ''),
+      );
+      const d = await ops(['deploy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      const after = await stage();
+      expect(after.accessLogSettings?.destinationArn).toBeUndefined();
+      expect(after.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 10000, throttlingBurstLimit: 5000 });
+      expect(await logGroup(group)).toMatchObject({ retention: 7 });
+      const again = await ops(['plan', '--json']);
+      expect(again.code, again.stdout).toBe(0);
+    });
+  });
+});
