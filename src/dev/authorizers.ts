@@ -41,7 +41,7 @@ export type JwtCheck = { ok: true; claims: Record<string, unknown>; scopes: stri
 
 /**
  * A bearer token against a JWT authorizer, as API Gateway checks it (minus the signature): `iss` equal to
- * the issuer, `aud` (or a Cognito access token's `client_id`) among the audience, `exp` in the future,
+ * the issuer, `aud` (or a Cognito access token's `client_id`) among the audience when one is given, `exp` in the future,
  * `nbf` past; the route's scopes, when it names some, in `scope` / `scp`.
  */
 export function checkJwt(
@@ -58,7 +58,8 @@ export function checkJwt(
   if (!claims) return fail('the token is not a JWT');
   if (claims.iss !== a.issuer) return fail(`the token's issuer is not ${a.issuer}`);
   const audiences = [claims.aud, claims.client_id].flat().filter((x): x is string => typeof x === 'string');
-  if (!audiences.some((x) => a.audience.includes(x))) return fail('the token does not match the audience');
+  // No audience: a REST API's Cognito authorizer, which takes a token of any app client of the pool.
+  if (a.audience.length && !audiences.some((x) => a.audience.includes(x))) return fail('the token does not match the audience');
   const seconds = now.getTime() / 1000;
   if (typeof claims.exp !== 'number' || claims.exp <= seconds) return fail('the token has expired');
   if (typeof claims.nbf === 'number' && claims.nbf > seconds) return fail('the token is not valid yet');

@@ -98,9 +98,15 @@ export async function authorizeRest(input: RestAuthorizeInput): Promise<RestVerd
       ? { ok: false, response: restResponses.unauthorized(), ...(why ? { note: why } : {}) }
       : { ok: false, response: check.response, note: "the token lacks the route's scopes" };
   }
-  if (!identity) return { ok: false, response: restResponses.unauthorized(), note: 'an identity source is missing' };
+  // A TOKEN authorizer (functionPayloadType 'TOKEN') gets the one header's value, a REQUEST one the request.
+  const token = 'token' in a && a.token === true;
+  if (!identity || (token && !identity[0]))
+    return { ok: false, response: restResponses.unauthorized(), note: 'an identity source is missing' };
   const { body: _body, isBase64Encoded: _b64, ...request } = event;
-  const out = await input.invoke(a.function, { type: 'REQUEST', methodArn: input.methodArn, ...request });
+  const authorizerEvent = token
+    ? { type: 'TOKEN', authorizationToken: identity[0], methodArn: input.methodArn }
+    : { type: 'REQUEST', methodArn: input.methodArn, ...request };
+  const out = await input.invoke(a.function, authorizerEvent);
   if (typeof out === 'string') return { ok: false, response: restResponses.authorizerError(), note: out };
   // The authorizer's way to say 401: throw (Node) or raise (Python) 'Unauthorized'.
   if (!out.ok && out.errorMessage === 'Unauthorized') return { ok: false, response: restResponses.unauthorized() };

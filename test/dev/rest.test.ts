@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFleet } from '../../src/config/load.js';
-import type { Fleet, RouteSpec } from '../../src/config/types.js';
+import type { AuthorizerSpec, Fleet, RouteSpec } from '../../src/config/types.js';
+import { checkApiKey, restPolicyVerdict } from '../../src/dev/rest-auth.js';
+import { mapRestResult } from '../../src/dev/rest-response.js';
 import { type AccessRecord, type DevServer, startDevServer } from '../../src/dev/server.js';
 
 /**
@@ -21,13 +23,13 @@ const handler = (name: string) => `export const handler = async (event: any) =>
     : { statusCode: 201, headers: { 'X-Fn': '${name}' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify(event) };\n`;
 // A REQUEST authorizer as API Gateway v1 calls it: its verdict is an IAM policy on the method ARN.
 const AUTHZ = `export const handler = async (event: any) => {
-  const t = Object.entries(event.headers).find(([k]) => k.toLowerCase() === 'x-token')?.[1];
+  const t = event.type === 'TOKEN' ? event.authorizationToken : Object.entries(event.headers).find(([k]) => k.toLowerCase() === 'x-token')?.[1];
   if (t === 'nobody') throw new Error('Unauthorized');
   const effect = t === 'allow' ? 'Allow' : 'Deny';
   return {
     principalId: 'user-1',
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: event.methodArn }] },
-    context: { who: 'tester', type: event.type, path: event.path },
+    context: { who: 'tester', type: event.type, path: event.path ?? null },
   };
 };\n`;
 
@@ -44,11 +46,26 @@ function protect(fleet: Fleet): void {
       ttl: 0,
       payload: '1.0',
     },
+    // As a REST API's config resolves a Cognito authorizer: no audience (it takes any app client of the pool).
+    { name: 'pool', type: 'jwt', issuer: ISSUER, audience: [], identitySource: ['$request.header.Authorization'] },
+    // functionPayloadType 'TOKEN' (resolved as `token: true`): the function gets the header's value only.
+    {
+      name: 'tok',
+      type: 'lambda',
+      function: 'authz',
+      functionName: 'restdev-dev-authz',
+      identitySource: ['$request.header.X-Token'],
+      ttl: 0,
+      payload: '2.0',
+      token: true,
+    } as AuthorizerSpec,
   ];
   const route = (key: string): RouteSpec => fleet.functions.flatMap((f) => f.routes).find((r) => r.key === key)!;
   route('GET /keyed').apiKey = true;
   route('GET /guarded').auth = { type: 'lambda', authorizer: 'custom' };
   route('GET /me').auth = { type: 'jwt', authorizer: 'cognito' };
+  route('GET /pool').auth = { type: 'jwt', authorizer: 'pool' };
+  route('GET /tokened').auth = { type: 'lambda', authorizer: 'tok' };
 }
 
 describe('ops dev: a REST API', () => {
@@ -69,7 +86,7 @@ describe('ops dev: a REST API', () => {
   region: 'us-east-1',
   api: { type: 'rest', stage: 'prod', stageVariables: { color: 'blue' }, cors: true },
   functions: {
-    echo: { handler: 'src/echo/handler.ts', routes: ['GET /items/{id}', 'GET /{x}/b', 'GET /bad', 'GET /keyed', 'GET /guarded', 'GET /me'] },
+    echo: { handler: 'src/echo/handler.ts', routes: ['GET /items/{id}', 'GET /{x}/b', 'GET /bad', 'GET /keyed', 'GET /guarded', 'GET /me', 'GET /pool', 'GET /tokened'] },
     other: { handler: 'src/other/handler.ts', routes: ['GET /items/special', 'ANY /items/{id}', 'ANY /a/{proxy+}'] },
     authz: { handler: 'src/authz/handler.ts' },
   },
@@ -201,5 +218,64 @@ describe('ops dev: a REST API', () => {
     expect(access.at(-1)?.note).toContain('expired');
     expect((await call('/me', bearer({ iss: ISSUER, aud: 'someone-else', exp: inAnHour }))).status).toBe(401);
     expect((await call('/me', bearer({ iss: 'https://elsewhere', aud: 'client-1', exp: inAnHour }))).status).toBe(401);
+  });
+
+  it('a Cognito authorizer without audience takes a token of any app client of the pool (issuer and expiry still checked)', async () => {
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    const auth = (claims: Record<string, unknown>) => ({ headers: { authorization: token(claims) } });
+    expect((await call('/pool', auth({ iss: ISSUER, aud: 'any-client', exp: inAnHour }))).status).toBe(201);
+    expect((await call('/pool', auth({ iss: ISSUER, aud: 'any-client', exp: inAnHour - 7200 }))).status).toBe(401);
+    expect((await call('/pool', auth({ iss: 'https://elsewhere', aud: 'any-client', exp: inAnHour }))).status).toBe(401);
+  });
+
+  it('a TOKEN authorizer gets { type, authorizationToken, methodArn } and is read as a REQUEST one is', async () => {
+    const ok = await call('/tokened?q=1', { headers: { 'x-token': 'allow' } });
+    expect(ok.status).toBe(201);
+    expect(ok.json.requestContext.authorizer).toMatchObject({ principalId: 'user-1', type: 'TOKEN', path: null });
+    expect((await call('/tokened', { headers: { 'x-token': 'deny' } })).status).toBe(403);
+    expect((await call('/tokened')).status).toBe(401);
+  });
+});
+
+describe('ops dev: how a REST API reads answers, policies and keys (pure)', () => {
+  const arn = 'arn:aws:execute-api:us-east-1:000000000000:local/prod/GET/items/7';
+  const policy = (Effect: string, Resource: string | string[], extra: Record<string, unknown> = {}) => ({
+    principalId: 'p',
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect, Resource }] },
+    ...extra,
+  });
+
+  it("an authorizer's policy: wildcards match the method ARN; no Allow for it is an implicit deny; isAuthorized or an object in context is a 500", () => {
+    expect(restPolicyVerdict(policy('Allow', 'arn:aws:execute-api:us-east-1:000000000000:local/*/GET/*'), arn)).toMatchObject({ ok: true });
+    const implicit = restPolicyVerdict(policy('Allow', 'arn:aws:execute-api:us-east-1:000000000000:local/*/POST/*'), arn);
+    expect(implicit.ok || [implicit.response.status, JSON.parse(implicit.response.body.toString())]).toEqual([
+      403,
+      { message: 'User is not authorized to access this resource' },
+    ]);
+    const simple = restPolicyVerdict({ isAuthorized: true }, arn);
+    expect(simple.ok || [simple.response.status, simple.note]).toEqual([500, expect.stringContaining('IAM policy')]);
+    const nested = restPolicyVerdict(policy('Allow', '*', { context: { user: { id: 1 } } }), arn);
+    expect(nested.ok || nested.response.status).toBe(500);
+  });
+
+  it('a proxy answer: multiValueHeaders win over headers of the same name; no statusCode or a body that is not a string is malformed', () => {
+    const mapped = mapRestResult({
+      statusCode: 200,
+      headers: { 'Set-Cookie': 'x=0' },
+      multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+    });
+    expect('response' in mapped && mapped.response.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(mapRestResult({ body: 'x' })).toHaveProperty('invalid');
+    expect(mapRestResult({ statusCode: 200, body: { a: 1 } })).toHaveProperty('invalid');
+    expect(mapRestResult({ message: 'hi' })).toHaveProperty('invalid');
+    const b64 = mapRestResult({ statusCode: 200, body: Buffer.from('hé').toString('base64'), isBase64Encoded: true });
+    expect('response' in b64 && b64.response.body.toString()).toBe('hé');
+  });
+
+  it('API keys: any non-empty x-api-key, or exactly OPS_DEV_API_KEY when set', () => {
+    expect(checkApiKey({ 'X-Api-Key': 'k1' }, {})).toBe('k1');
+    expect(checkApiKey({ 'x-api-key': '' }, {})).toBeUndefined();
+    expect(checkApiKey({ 'x-api-key': 'k1' }, { value: 'secret' })).toBeUndefined();
+    expect(checkApiKey({ 'x-api-key': 'secret' }, { value: 'secret' })).toBe('secret');
   });
 });
