@@ -6,8 +6,8 @@ import { compileRoutes, type DevRoute, matchRoute, type RouteMatch } from './rou
  * REST API (API Gateway v1) route matching for `ops dev` (pure). API Gateway v1 walks its resource
  * tree: at each path segment a literal child beats a `{param}` child, which beats a `{proxy+}` child;
  * on the chosen resource an explicit method beats `ANY`. Sorting the routes segment by segment that
- * way and taking the first whose method and path match gives the same answer (`/a/{proxy+}` beats
- * `/{x}/b` for `/a/b`, where an HTTP API picks `/{x}/b`: no greedy variable).
+ * way, the first whose path matches is the resource (`/a/{proxy+}` beats `/{x}/b` for `/a/b`, where an
+ * HTTP API picks `/{x}/b`: no greedy variable), and the method is then looked for on it only.
  */
 
 export interface RestRoute extends DevRoute {
@@ -66,9 +66,21 @@ export function compileRestRoutes(api: ApiSpec, all: Pick<FunctionSpec, 'key' | 
   return routes.sort(compareRestRoutes);
 }
 
-/** The route serving `method path` (the path after the stage, no query), or undefined: API Gateway's 403. */
+/**
+ * The route serving `method path` (the path after the stage, no query), or undefined: API Gateway's 403.
+ * v1 picks the resource first, then the method on it: a resource that matches the path but has neither
+ * the request's method nor ANY is a 403, not a fall back to a less specific resource (`POST /items/special`
+ * with only `GET /items/special` and `ANY /items/{id}`).
+ */
 export function matchRestRoute(routes: RestRoute[], method: string, resourcePath: string): RestMatch | undefined {
-  return matchRoute(routes, method, resourcePath) as RestMatch | undefined;
+  const resource = matchRoute(
+    routes.map((r) => ({ ...r, method: 'ANY' })),
+    method,
+    resourcePath,
+  );
+  if (!resource) return undefined;
+  const onIt = routes.filter((r) => resourceOf(r) === resourceOf(resource.route));
+  return matchRoute(onIt, method, resourcePath) as RestMatch | undefined;
 }
 
 /** `/prod/tasks/1` → `/tasks/1` for stage `prod` (`/prod` → `/`); undefined when the path is not under the stage. */

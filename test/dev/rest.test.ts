@@ -165,6 +165,9 @@ describe('ops dev: a REST API', () => {
     const greedy = await call('/a/b');
     expect([greedy.headers.get('x-fn'), greedy.json.pathParameters]).toEqual(['other', { proxy: 'b' }]);
     expect((await call('/c/b')).json.pathParameters).toEqual({ x: 'c' });
+    // v1 picks the resource, then the method: /items/special has GET only, so POST is no fall back to ANY /items/{id}.
+    const post = await call('/items/special', { method: 'POST' });
+    expect([post.status, post.json]).toEqual([403, { message: 'Missing Authentication Token' }]);
     const none = await call('/nowhere');
     expect([none.status, none.json]).toEqual([403, { message: 'Missing Authentication Token' }]);
   });
