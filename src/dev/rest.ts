@@ -57,6 +57,13 @@ export function restDevApi(opts: RestDevApiOptions): RestDevApi {
   ];
 
   async function answer(req: DevRequest, extendedRequestId: string, record: RestRecord): Promise<DevResponse> {
+    const requestId = randomUUID();
+    const response = await respond(req, { requestId, extendedRequestId }, record);
+    // A REST API's request id headers: the same id the function saw in requestContext.requestId.
+    return { ...response, headers: { ...response.headers, 'x-amzn-requestid': [requestId], 'x-amz-apigw-id': [extendedRequestId] } };
+  }
+
+  async function respond(req: DevRequest, ids: { requestId: string; extendedRequestId: string }, record: RestRecord): Promise<DevResponse> {
     const q = req.url.indexOf('?');
     const rawPath = q < 0 ? req.url : req.url.slice(0, q);
     const resourcePath = underStage(stage, rawPath);
@@ -73,8 +80,7 @@ export function restDevApi(opts: RestDevApiOptions): RestDevApi {
     const key = route.apiKey ? checkApiKey(restHeaders(req.rawHeaders).headers, keys) : undefined;
     const domainName = headerHost(req) ?? `127.0.0.1:${opts.port}`;
     const event = buildRestEvent(req, resourcePath, match, {
-      requestId: randomUUID(),
-      extendedRequestId,
+      ...ids,
       now,
       accountId: opts.accountId,
       apiId: 'local',

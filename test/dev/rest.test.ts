@@ -148,6 +148,7 @@ describe('ops dev: a REST API', () => {
       requestContext: { resourcePath: '/items/{id}', stage: 'prod', httpMethod: 'GET', path: '/prod/items/42', apiId: 'local' },
     });
     expect(e.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-amzn-requestid')).toBe(e.requestContext.requestId);
     expect(e.requestContext.identity).toMatchObject({ sourceIp: '127.0.0.1', apiKey: null });
     expect(Object.entries(e.headers).find(([k]) => k.toLowerCase() === 'x-custom')?.[1]).toBe('v');
     expect(e.headers['X-Forwarded-Proto']).toBe('http');
