@@ -6,6 +6,7 @@ import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import { apiAccessGroups } from './access-line.js';
 import { createFormatter, toRecord } from './format.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_RATE } from './poll.js';
 import { type TailOptions, tailLogs } from './tail.js';
@@ -23,6 +24,8 @@ export interface LogsTailOptions {
   pollInterval?: string;
   /** `--no-live-tail`: poll even where Live Tail works. */
   liveTail?: boolean;
+  /** `--api`: the API's access lines too, beside the functions' (labelled with the API's name). */
+  api?: boolean;
 }
 
 /** What tests (and embedders) can pass that a command line cannot. */
@@ -68,6 +71,7 @@ export function labelsFor(fleet: Fleet, names: string[] | undefined): Map<string
 export async function logsTailCommand(ctx: Context, names: string[] | undefined, opts: LogsTailOptions, hooks: LogsTailHooks = {}) {
   const fleet = await loadFleetFor(ctx);
   const labels = labelsFor(fleet, names);
+  if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
   const started = Date.now();
   const plan = planTail(opts, { json: ctx.global.json, stdoutTTY: Boolean(ctx.io.stdout.isTTY), now: started });
   const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';

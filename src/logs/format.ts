@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { parseAccessLine } from './access-line.js';
 import { isContinuation, type Level, type LineKind, type ParsedLine, parseLambdaLine, type ReportSummary } from './lambda-line.js';
 import type { GroupLabel, TailEvent } from './types.js';
 
@@ -19,6 +20,8 @@ export interface TailRecord {
   timestamp: number;
   function: string;
   functionName?: string;
+  /** The API whose access line this is (`--api`): `function` is its name too. */
+  api?: string;
   group: string;
   stream: string;
   id?: string;
@@ -83,6 +86,11 @@ export function createFormatter(options: FormatOptions) {
       const follows = previous !== undefined && previous.group === event.group && previous.stream === event.stream;
       previous = { group: event.group, stream: event.stream };
       const name = prefixOf(event.group);
+      if (labels.get(event.group)?.api) {
+        const a = parseAccessLine(event.message);
+        const rid = a.requestId ? c.dim(a.requestId.slice(0, SHORT_ID).padEnd(SHORT_ID)) : noRequest;
+        return [`${c.dim(timeOf(event.timestamp))} ${name} ${rid} ${levelTag(a.level)} ${a.level === 'ERROR' ? c.red(a.text) : a.text}`];
+      }
       if (follows && isContinuation(event.message)) {
         return event.message
           .replace(/\s+$/, '')
@@ -109,8 +117,9 @@ export function createFormatter(options: FormatOptions) {
 
 /** `--json`: the event with what formatting understood of it. */
 export function toRecord(event: TailEvent, labels: ReadonlyMap<string, GroupLabel>): TailRecord {
-  const parsed: ParsedLine = parseLambdaLine(event.message);
   const label = labels.get(event.group);
+  if (label?.api) return accessRecord(event, label);
+  const parsed: ParsedLine = parseLambdaLine(event.message);
   const message = parsed.detail ? [parsed.text, ...parsed.detail].join('\n') : parsed.text;
   return {
     time: new Date(event.timestamp).toISOString(),
@@ -128,6 +137,26 @@ export function toRecord(event: TailEvent, labels: ReadonlyMap<string, GroupLabe
     ...(parsed.report ? { report: parsed.report } : {}),
     ...(parsed.timeout ? { timeout: true as const } : {}),
     ...(parsed.report?.initDurationMs !== undefined ? { coldStart: true as const } : {}),
+    raw: event.message,
+  };
+}
+
+/** `--json` for an API's access line: its request id, a level from the status, the fields of a JSON format. */
+function accessRecord(event: TailEvent, label: GroupLabel): TailRecord {
+  const a = parseAccessLine(event.message);
+  return {
+    time: new Date(event.timestamp).toISOString(),
+    timestamp: event.timestamp,
+    function: label.key,
+    api: label.name,
+    group: event.group,
+    stream: event.stream,
+    ...(event.id ? { id: event.id } : {}),
+    kind: 'log',
+    ...(a.requestId ? { requestId: a.requestId } : {}),
+    ...(a.level ? { level: a.level } : {}),
+    message: a.text,
+    ...(a.data ? { data: a.data } : {}),
     raw: event.message,
   };
 }

@@ -15,8 +15,10 @@ export interface TailEvent {
 export interface GroupLabel {
   /** The function's key in the config (`tasks-api`): the line prefix. */
   key: string;
-  /** Physical Lambda name. */
+  /** Physical Lambda name (an API's name for its access log group). */
   name: string;
+  /** An API's access log group (`ops logs tail --api`): its lines are API Gateway access lines. */
+  api?: true;
 }
 
 /** Orders by time, then group and stream, keeping arrival order otherwise (lines of one invocation stay together). */

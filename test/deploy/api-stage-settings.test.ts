@@ -12,6 +12,7 @@ import {
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/api-stage.js';
+import { LogWriter } from '../logs/support.js';
 import { runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
@@ -40,7 +41,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
   const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 
   /** The stage again with `update` merged in (moto has no UpdateStage): what AWS holds after the call. */
-  async function replaceStage(ApiId: string, StageName: string, update: (s: Stage) => Partial<Stage>): Promise<void> {
+  async function replaceStage(ApiId: string, StageName: string, update: (s: Partial<Stage>) => Partial<Stage>): Promise<void> {
     const cur = await v2().send(new GetStageCommand({ ApiId, StageName }));
     const next = { ...cur, ...update(cur) };
     await v2().send(new DeleteStageCommand({ ApiId, StageName }));
@@ -170,6 +171,54 @@ describe('ops deploy: API stage throttling and access logs', () => {
       for (const r of routeSettingsSent)
         expect(r).toMatchObject({ throttlingRateLimit: expect.any(Number), throttlingBurstLimit: expect.any(Number) });
       expect(await plan()).toEqual([]);
+    });
+
+    it('ops logs tail --api shows the access lines beside the function lines, labelled with the API name, in time order', async () => {
+      const writer = new LogWriter(emu.clientConfig);
+      const t = Date.now() - 60_000;
+      const rid = '70c0ffee-1111-2222-3333-444455556666';
+      try {
+        await writer.put(`/aws/lambda/${app}-dev-api`, [
+          { timestamp: t, message: `${new Date(t).toISOString()}\t${rid}\tINFO\tlisting items\n` },
+        ]);
+        await writer.put(group, [
+          {
+            timestamp: t + 5,
+            message: JSON.stringify({
+              requestId: 'Qx1',
+              httpMethod: 'GET',
+              routeKey: 'GET /items',
+              status: '200',
+              integrationLatency: '8',
+            }),
+          },
+          {
+            timestamp: t + 9,
+            message: JSON.stringify({
+              requestId: 'Qx2',
+              httpMethod: 'GET',
+              routeKey: 'GET /items',
+              status: '503',
+              integrationLatency: '30',
+            }),
+          },
+        ]);
+      } finally {
+        writer.destroy();
+      }
+      const r = await ops(['logs', 'tail', '--api', '--format', 'text', '--utc', '--since', '5m']);
+      expect(r.code, r.stderr).toBe(0);
+      const name = `${app}-dev`;
+      expect(
+        r.stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.replace(/^\d\d:\d\d:\d\d\.\d{3} /, '')),
+      ).toEqual([
+        `${'api'.padEnd(name.length)} 70c0ffee INFO  listing items`,
+        `${name} Qx1      INFO  GET /items 200 · 8 ms`,
+        `${name} Qx2      ERROR GET /items 503 · 30 ms`,
+      ]);
     });
 
     it('a rate change is one in-place stage update; removing accessLog turns logging off and keeps the group', async () => {
