@@ -18,18 +18,13 @@ const covers = (certName: string, domain: string) =>
   certName === domain || (certName.startsWith('*.') && domain.split('.').slice(1).join('.') === certName.slice(2));
 
 /**
- * `api.domain`: a REST API is not mapped yet; the certificate must be of the stage's region (a regional
- * endpoint takes only one of its own region), exist, be usable and name the domain. No call without a domain.
+ * `api.domain` (an HTTP or a REST API's): the certificate must be of the stage's region (a regional endpoint
+ * takes only one of its own region), exist, be usable and name the domain. No call without a domain.
  */
 export async function checkDomain(aws: Aws, fleet: Fleet): Promise<Checks> {
   const domain = fleet.api?.domain;
   if (!domain) return { problems: [], warnings: [] };
   const at = 'api.domain';
-  if (fleet.api?.type === 'rest')
-    return {
-      problems: [{ path: at, message: "custom domains map the HTTP API for now; a REST API (api.type 'rest') is not mapped yet" }],
-      warnings: [],
-    };
   const arn = domain.certificate;
   const region = certificateRegion(arn);
   if (region !== fleet.region) {

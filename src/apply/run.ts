@@ -28,6 +28,8 @@ export interface RunOptions {
 export class ApplyRun {
   apiId?: string;
   apiEndpoint?: string;
+  /** The REST API's id: read, or created in this run (the custom domain maps it). */
+  restApiId?: string;
   readonly versions: Record<string, string> = {};
   /** Integration ids created or updated in this run, by function name. */
   readonly integrations = new Map<string, string>();
@@ -40,6 +42,7 @@ export class ApplyRun {
   constructor(readonly opts: RunOptions) {
     this.apiId = opts.actual.api?.id;
     this.apiEndpoint = opts.actual.api?.endpoint;
+    this.restApiId = opts.actual.restApi?.id;
   }
 
   get aws(): Aws {
@@ -50,6 +53,13 @@ export class ApplyRun {
   api(change: { apiId?: string }): string {
     const id = change.apiId ?? this.apiId;
     if (!id) throw new Error('the HTTP API does not exist (its creation failed or was skipped)');
+    return id;
+  }
+
+  /** The change's REST API id, or the one created in this run. */
+  restApi(change: { apiId?: string }): string {
+    const id = change.apiId ?? this.restApiId;
+    if (!id) throw new Error('the REST API does not exist (its creation failed or was skipped)');
     return id;
   }
 

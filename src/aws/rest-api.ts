@@ -56,6 +56,8 @@ function mapMethod(m: Method): ActualRestMethod {
   const headers = i?.integrationResponses?.['200']?.responseParameters;
   return {
     ...(m.authorizationType ? { authorizationType: m.authorizationType } : {}),
+    ...(m.authorizerId ? { authorizerId: m.authorizerId } : {}),
+    ...(m.authorizationScopes?.length ? { authorizationScopes: [...m.authorizationScopes] } : {}),
     ...(i
       ? {
           integration: {
@@ -110,6 +112,7 @@ export async function readRestApi(aws: Aws, scope: ReadScope): Promise<{ restApi
       name: s.stageName!,
       ...(s.deploymentId ? { deploymentId: s.deploymentId } : {}),
       ...(s.variables && Object.keys(s.variables).length ? { variables: { ...s.variables } } : {}),
+      ...(s.tags && Object.keys(s.tags).length ? { tags: { ...s.tags } } : {}),
     })),
     ...restStageSettings(stages.item ?? []),
     deployments: deployments
@@ -163,27 +166,58 @@ export async function deleteResource(aws: Aws, restApiId: string, resourceId: st
   await orNotFound(write(aws, () => api.deleteResource({ restApiId, resourceId })));
 }
 
-/** PutMethod, or (when the method exists) its authorization set back to NONE. */
-async function putMethod(aws: Aws, api: APIGateway, restApiId: string, resourceId: string, httpMethod: string): Promise<void> {
+/** A method's authorization as PutMethod takes it (src/resources/rest-api/plan-authorizers.ts plans it). */
+export interface RestMethodAuth {
+  type: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS' | 'CUSTOM';
+  authorizerId?: string;
+  scopes?: string[];
+}
+
+/** PutMethod with its authorization, or (when the method exists) its authorization patched to it (`have`: what it holds). */
+async function putMethod(
+  aws: Aws,
+  api: APIGateway,
+  at: { restApiId: string; resourceId: string; httpMethod: string },
+  auth: RestMethodAuth,
+  have: { authorizerId?: string; scopes?: string[] },
+): Promise<void> {
   try {
-    await write(aws, () => api.putMethod({ restApiId, resourceId, httpMethod, authorizationType: 'NONE' }));
-  } catch (error) {
-    if (!isConflict(error)) throw error;
     await write(aws, () =>
-      api.updateMethod({
-        restApiId,
-        resourceId,
-        httpMethod,
-        patchOperations: [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+      api.putMethod({
+        ...at,
+        authorizationType: auth.type,
+        ...(auth.authorizerId ? { authorizerId: auth.authorizerId } : {}),
+        ...(auth.scopes?.length ? { authorizationScopes: auth.scopes } : {}),
       }),
     );
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+    const [want, had] = [auth.scopes ?? [], have.scopes ?? []];
+    const patchOperations = [
+      { op: 'replace' as const, path: '/authorizationType', value: auth.type },
+      // Sent only when it moves: a method without an authorizer keeps the one patch it always had.
+      ...((auth.authorizerId ?? '') !== (have.authorizerId ?? '')
+        ? [{ op: 'replace' as const, path: '/authorizerId', value: auth.authorizerId ?? '' }]
+        : []),
+      ...want.filter((x) => !had.includes(x)).map((value) => ({ op: 'add' as const, path: '/authorizationScopes', value })),
+      ...had.filter((x) => !want.includes(x)).map((value) => ({ op: 'remove' as const, path: '/authorizationScopes', value })),
+    ];
+    await write(aws, () => api.updateMethod({ ...at, patchOperations }));
   }
 }
 
-/** A route: the method (no authorization) and its AWS_PROXY integration (POST to Lambda's Invoke, payload 1.0). */
-export async function putRouteMethod(aws: Aws, restApiId: string, resourceId: string, httpMethod: string, uri: string): Promise<void> {
+/** A route: the method with its authorization (default none) and its AWS_PROXY integration (POST to Lambda's Invoke, payload 1.0). */
+export async function putRouteMethod(
+  aws: Aws,
+  restApiId: string,
+  resourceId: string,
+  httpMethod: string,
+  uri: string,
+  auth: RestMethodAuth = { type: 'NONE' },
+  have: { authorizerId?: string; scopes?: string[] } = {},
+): Promise<void> {
   const api = await aws.apigwRest();
-  await putMethod(aws, api, restApiId, resourceId, httpMethod);
+  await putMethod(aws, api, { restApiId, resourceId, httpMethod }, auth, have);
   // PutIntegration replaces what is there: the same call creates and updates.
   await write(aws, () => api.putIntegration({ restApiId, resourceId, httpMethod, type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
 }

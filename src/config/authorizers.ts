@@ -37,6 +37,8 @@ export const authorizerSchema = z.discriminatedUnion('type', [
     ttl: z.number().int().min(0).max(3600).optional(),
     /** '2.0' (the default) with simple responses `{ isAuthorized }`; '1.0' answers an IAM policy. */
     payload: z.enum(['1.0', '2.0']).optional(),
+    /** REST APIs only, as SAM's `FunctionPayloadType`: 'TOKEN' passes one header's value; 'REQUEST' (the default) the request. */
+    functionPayloadType: z.enum(['REQUEST', 'TOKEN']).optional(),
   }),
 ]);
 
@@ -70,6 +72,8 @@ export type AuthorizerSpec =
       identitySource: string[];
       ttl: number;
       payload: '1.0' | '2.0';
+      /** A REST API's TOKEN authorizer (`functionPayloadType: 'TOKEN'`); absent: REQUEST. */
+      token?: true;
     };
 
 /** What an authorizer is made of as API Gateway takes it (the plan's want, the writer's input). */
@@ -103,6 +107,7 @@ export function resolveAuthorizers(raw: RawAuthorizers | undefined, physicalName
         identitySource: a.identitySource ?? DEFAULT_IDENTITY_SOURCE,
         ttl: a.ttl ?? 0,
         payload: a.payload ?? '2.0',
+        ...(a.functionPayloadType === 'TOKEN' ? { token: true as const } : {}),
       };
     });
 }
@@ -138,7 +143,9 @@ export function authorizerProblems(raw: Record<string, any>): Problem[] {
         path: `${at}.issuer`,
         message: "a JWT issuer is an https:// URL (the token's iss), e.g. https://cognito-idp.{region}.amazonaws.com/{userPoolId}",
       });
-    if (a.type === 'jwt' && (typeof a.issuer !== 'string' || !a.issuer || !Array.isArray(a.audience) || !a.audience.length))
+    // A REST API's Cognito authorizer takes no audience (validate-rest-api.ts says so): the issuer is enough there.
+    const audienceMissing = !isObj(raw.api) || raw.api.type !== 'rest' ? !Array.isArray(a.audience) || !a.audience.length : false;
+    if (a.type === 'jwt' && (typeof a.issuer !== 'string' || !a.issuer || audienceMissing))
       out.push({
         path: at,
         message:
@@ -174,7 +181,7 @@ export function authorizerProblems(raw: Record<string, any>): Problem[] {
         });
     });
   }
-  // A REST API with authorizers is refused in validate-rest-api.ts (one line per field and route).
+  // What a REST API cannot do with these (a non-Cognito JWT issuer, TOKEN on HTTP, ...) is in validate-rest-api.ts.
   return out;
 }
 

@@ -358,9 +358,11 @@ function resolveApi(
     const authorizers = resolveAuthorizers(raw?.authorizers, physical);
     return { name, cors, ...(authorizers.length ? { authorizers } : {}), ...domainOf(raw), ...stageSettings };
   }
+  const authorizers = resolveAuthorizers(raw.authorizers, physical);
   return {
     name,
     ...(cors ? { cors } : {}),
+    ...(authorizers.length ? { authorizers } : {}),
     ...domainOf(raw),
     type: 'rest',
     stage: raw.stage ?? REST_API_DEFAULT_STAGE,

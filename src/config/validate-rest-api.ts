@@ -1,4 +1,5 @@
 import { routeKeyOf } from './authorizers.js';
+import { restAuthorizerProblems } from './rest-authorizers.js';
 import type { Problem } from './validate.js';
 
 /** The config rules of a REST API (`api.type: 'rest'`), and of the REST-only fields on an HTTP API. */
@@ -10,17 +11,12 @@ export const isRestApi = (raw: Record<string, any>) => isObj(raw.api) && raw.api
 export function restApiProblems(raw: Record<string, any>): Problem[] {
   const out: Problem[] = [];
   if (!isObj(raw.api)) return out;
+  out.push(...restAuthorizerProblems(raw.api, 'api'));
   if (!isRestApi(raw)) {
     for (const field of ['stage', 'stageVariables'].filter((f) => raw.api[f] !== undefined))
       out.push({ path: `api.${field}`, message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" });
     return out;
   }
-  // Until REST authorizers exist, a route asking for one must not deploy unprotected.
-  for (const field of ['authorizers', 'defaultAuthorizer'].filter((f) => raw.api[f] !== undefined))
-    out.push({
-      path: `api.${field}`,
-      message: "authorizers are not yet available on a REST API (api.type 'rest'): its methods would be open",
-    });
   const origins = isObj(raw.api.cors) ? raw.api.cors.allowOrigins : undefined;
   if (Array.isArray(origins) && origins.length > 1)
     out.push({
@@ -41,11 +37,6 @@ function routeProblems(fns: unknown, cors: boolean): Problem[] {
       const r = routeKeyOf(entry);
       if (r === undefined) return;
       const at = `functions.${key}.routes.${i}`;
-      if (isObj(entry) && entry.auth !== undefined && entry.auth !== 'none')
-        out.push({
-          path: `${at}.auth`,
-          message: "authorizers are not yet available on a REST API (api.type 'rest'): this route would be open",
-        });
       if (r === '$default') {
         out.push({ path: at, message: "'$default' is an HTTP API route; a REST API (api.type 'rest') needs 'ANY /{proxy+}'" });
         return;

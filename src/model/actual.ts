@@ -203,6 +203,9 @@ export interface ActualAuthorizer {
 /** A method of a REST API resource, and its integration (absent: none yet). */
 export interface ActualRestMethod {
   authorizationType?: string;
+  authorizerId?: string;
+  /** A COGNITO_USER_POOLS method's scopes (absent: none). */
+  authorizationScopes?: string[];
   integration?: {
     type?: string;
     httpMethod?: string;
@@ -212,6 +215,18 @@ export interface ActualRestMethod {
   };
 }
 
+/** A REST API authorizer (COGNITO_USER_POOLS, REQUEST or TOKEN), as GetAuthorizers answers. */
+export interface ActualRestAuthorizer {
+  id: string;
+  name: string;
+  type: string;
+  /** As v1 holds it: `method.request.header.Authorization` (comma-separated when several). */
+  identitySource?: string;
+  providerArns?: string[];
+  uri?: string;
+  ttl?: number;
+}
+
 /** The stage's REST API (API Gateway v1), found by its `ops:app` / `ops:stage` tags. */
 export interface ActualRestApi {
   id: string;
@@ -219,9 +234,12 @@ export interface ActualRestApi {
   tags: Record<string, string>;
   /** By path (`/`, `/approval`, `/users/{id}`); methods by HTTP method (`GET`, `ANY`, `OPTIONS`). */
   resources: Record<string, { id: string; parentId?: string; methods: Record<string, ActualRestMethod> }>;
-  stages: { name: string; deploymentId?: string; variables?: Record<string, string> }[];
+  /** `tags`: the stage's own (the custom domain's marker, `ops:domain`, is one). */
+  stages: { name: string; deploymentId?: string; variables?: Record<string, string>; tags?: Record<string, string> }[];
   /** Oldest first. */
   deployments: { id: string; createdDate?: number }[];
+  /** Read only when the config wants authorizers or a method names one (undefined: not read). */
+  authorizers?: ActualRestAuthorizer[];
   /** Throttling and access logs by stage name (src/resources/api-stage); a stage with none set is absent. */
   stageSettings?: Record<string, ActualStageSettings>;
   /** Newer owned REST APIs (a lost CreateRestApi answer, a race): the plan deletes them. */

@@ -13,9 +13,11 @@ import {
   updateDomainCertificate,
   upsertAliasRecord,
 } from '../../aws/domains.js';
+import { tagRestStage, untagRestStage } from '../../aws/rest-authorizers.js';
 import { DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
 import { type DomainChange, planDomains } from './plan.js';
+import { markedRestStage } from './target.js';
 
 /** The targets of the domains this run created, by name (the record that follows points at them). */
 const created = new WeakMap<ApplyRun, Map<string, DomainTarget>>();
@@ -25,10 +27,13 @@ const targetsOf = (run: ApplyRun) => {
   return m;
 };
 
-/** A custom domain of the fleet's HTTP API (`api.domain`): the domain, its API mapping, the Route 53 alias record. */
+/** The API a change maps or marks: the REST API's (read, or made in this run) or the HTTP API's. */
+const apiOf = (c: DomainChange & { apiId?: string }, run: ApplyRun, rest: boolean) => (rest ? run.restApi(c) : run.api(c));
+
+/** A custom domain of the fleet's API (`api.domain`): the domain, its API mapping, the Route 53 alias record. */
 export const domain = defineKind<DomainChange>({
   kind: 'domain',
-  after: ['http-api'],
+  after: ['http-api', 'rest-api'],
   changes: [
     'domain.create',
     'domain.adopt',
@@ -40,10 +45,12 @@ export const domain = defineKind<DomainChange>({
     'domain.delete',
   ],
   async read(aws, scope, r) {
-    // Read only when the config names a domain or the HTTP API's marker names one ops made (the config
-    // dropped it): a fleet with neither makes no call.
-    const want = scope.api?.type === 'rest' ? undefined : scope.api?.domain;
-    const tags = (await r.read('http-api')).actual?.api?.tags ?? {};
+    // Read only when the config names a domain or the API's marker names one ops made (the config
+    // dropped it): a fleet with neither makes no call. A REST API's marker is on its mapped stage.
+    const want = scope.api?.domain;
+    const [http, rest] = await Promise.all([r.read('http-api'), r.read('rest-api')]);
+    const restMarked = markedRestStage(rest.actual?.restApi)?.tags;
+    const tags = (scope.api?.type === 'rest' ? restMarked : http.actual?.api?.tags) ?? http.actual?.api?.tags ?? restMarked ?? {};
     const marked = tags[DOMAIN_MARKER_TAG];
     if (!want && !marked) return {};
     const names = [
@@ -63,7 +70,7 @@ export const domain = defineKind<DomainChange>({
   link(_ctx, changes) {
     // An API goes only once no domain maps it.
     const deletes = changes.filter((c) => c.kind === 'domain.delete').map((c) => c.id);
-    for (const c of changes) if (c.kind === 'api.delete') c.dependsOn.push(...deletes);
+    for (const c of changes) if (c.kind === 'api.delete' || c.kind === 'restapi.delete') c.dependsOn.push(...deletes);
   },
   apply: {
     async 'domain.create'(c, run) {
@@ -78,10 +85,16 @@ export const domain = defineKind<DomainChange>({
       // others go after it, so the old path serves until the new one does.
       const [sameKey, others] = [c.replaces.filter((m) => m.key === c.key), c.replaces.filter((m) => m.key !== c.key)];
       for (const m of sameKey) await deleteMapping(run.aws, c.domain, m.id);
-      await createMapping(run.aws, c.domain, { apiId: run.api(c), stage: c.stage, key: c.key });
+      await createMapping(run.aws, c.domain, { apiId: apiOf(c, run, c.rest === true), stage: c.stage, key: c.key });
       for (const m of others) await deleteMapping(run.aws, c.domain, m.id);
     },
     async 'domain.mark'(c, run) {
+      if (c.rest) {
+        const apiId = run.restApi(c);
+        await untagRestStage(run.aws, apiId, c.rest.removeFrom ?? c.rest.stage, c.remove);
+        if (Object.keys(c.tags).length) await tagRestStage(run.aws, apiId, c.rest.stage, c.tags);
+        return;
+      }
       await untagApi(run.aws, run.api(c), c.remove);
       if (Object.keys(c.tags).length) await tagApi(run.aws, run.api(c), c.tags);
     },

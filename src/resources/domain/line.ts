@@ -7,7 +7,7 @@ import type { DomainLine } from '../../ui/domain.js';
  * read, or (`created`) from the detail of this run's `domain.create` (`target d-...`). Pure.
  */
 export function domainLine(fleet: Fleet, actual: Pick<Actual, 'domains'>, created?: string): DomainLine | undefined {
-  const want = fleet.api?.type === 'rest' ? undefined : fleet.api?.domain;
+  const want = fleet.api?.domain;
   if (!want) return undefined;
   const target = created?.replace(/^target /, '') || actual.domains?.domains[want.name]?.target;
   return { url: `https://${want.name}${want.basePath ? `/${want.basePath}` : ''}`, ...(target ? { target } : {}) };

@@ -3,9 +3,9 @@ import { ADOPTED_TAG, DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/na
 import type { ActualDomain, ActualDomainRecord } from '../../model/domain.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
+import { type MappedApi, mappedApi } from './target.js';
 
-/** The stage an HTTP API's mapping points at: the one stage ops gives it. */
-export const HTTP_API_STAGE = '$default';
+export { HTTP_API_STAGE } from './target.js';
 
 type Base = ChangeBase & { domain: string };
 interface Mapping {
@@ -20,10 +20,22 @@ export type DomainChange =
   | (Base & { kind: 'domain.adopt'; tags: Record<string, string> })
   /** UpdateDomainName: another certificate, in place (the target DNS name stays). */
   | (Base & { kind: 'domain.update'; certificate: string })
-  /** CreateApiMapping to the API's stage under `key`; the domain's other mappings are deleted (one with the same key first). */
-  | (Base & { kind: 'domain.map'; apiId?: string; stage: string; key: string; replaces: Mapping[] })
-  /** The marker tags on the HTTP API (`ops:domain`, `ops:domain-zone`): set, or removed (`remove`). */
-  | (Base & { kind: 'domain.mark'; apiId?: string; tags: Record<string, string>; remove: string[] })
+  /**
+   * CreateApiMapping to the API's stage under `key` (`rest`: the REST API's); the domain's other mappings are
+   * deleted (one with the same key first).
+   */
+  | (Base & { kind: 'domain.map'; apiId?: string; stage: string; key: string; replaces: Mapping[]; rest?: true })
+  /**
+   * The marker tags (`ops:domain`, `ops:domain-zone`): set, or removed (`remove`), on the HTTP API, or with
+   * `rest` on the REST API's stage `rest.stage` (removed from `rest.removeFrom`, the stage that holds them now).
+   */
+  | (Base & {
+      kind: 'domain.mark';
+      apiId?: string;
+      tags: Record<string, string>;
+      remove: string[];
+      rest?: { stage: string; removeFrom?: string };
+    })
   /** UPSERT of the Route 53 alias A record: name → the domain's target (from the read, or from this run's create). */
   | (Base & { kind: 'domain.record'; zoneId: string; target?: string; targetZoneId?: string })
   /** DELETE of the alias record ops wrote (the zone and name its marker names), as it is. */
@@ -34,10 +46,9 @@ export type DomainChange =
 const resource = (name: string) => ({ type: 'api domain', name });
 const keyText = (key: string) => (key ? `/${key}` : '/ (root)');
 
-/** The domain the config wants for this plan: none on destroy, none for a REST API (the preflight refuses that). */
+/** The domain the config wants for this plan: none on destroy. */
 function wanted(ctx: PlanContext): DomainSpec | undefined {
-  const api = ctx.fleet.api;
-  return ctx.destroy || api?.type === 'rest' ? undefined : api?.domain;
+  return ctx.destroy ? undefined : ctx.fleet.api?.domain;
 }
 
 function planDomainItself(ctx: PlanContext, want: DomainSpec, have: ActualDomain | undefined): DomainChange[] {
@@ -85,11 +96,10 @@ function planDomainItself(ctx: PlanContext, want: DomainSpec, have: ActualDomain
   return out;
 }
 
-function planMapping(ctx: PlanContext, want: DomainSpec, have: ActualDomain | undefined): DomainChange[] {
-  const api = ctx.fleet.api!;
-  const apiId = ctx.actual.api?.id;
+function planMapping(want: DomainSpec, have: ActualDomain | undefined, target: MappedApi, ctx: PlanContext): DomainChange[] {
+  const { apiId, stage } = target;
   const mappings = have?.mappings ?? [];
-  const keep = mappings.find((m) => apiId && m.apiId === apiId && m.stage === HTTP_API_STAGE && m.key === want.basePath);
+  const keep = mappings.find((m) => apiId && m.apiId === apiId && m.stage === stage && m.key === want.basePath);
   // A mapping is ops's through the API it maps (or it holds the wanted key, which must be freed): one of
   // another API on an adopted domain stays, and is said so.
   const ours = mappings.filter((m) => m !== keep && (m.key === want.basePath || m.apiId === apiId));
@@ -108,57 +118,60 @@ function planMapping(ctx: PlanContext, want: DomainSpec, have: ActualDomain | un
       kind: 'domain.map',
       id: changeId('domain.map', want.name),
       action: mappings.length ? 'update' : 'create',
-      summary: `map ${want.name}${keyText(want.basePath)} to the API's ${HTTP_API_STAGE} stage`,
+      summary: `map ${want.name}${keyText(want.basePath)} to the ${target.rest ? 'REST ' : ''}API's ${stage} stage`,
       fields: [{ field: 'mapping', ...(from ? { from } : {}), to: keyText(want.basePath) }],
       // The API and its stage come first when this run makes them; a new domain too.
-      dependsOn: [
-        changeId('api.create', api.name),
-        changeId('api.stage', api.name),
-        changeId('domain.create', want.name),
-        changeId('domain.adopt', want.name),
-      ],
+      dependsOn: [...target.dependsOn, changeId('domain.create', want.name), changeId('domain.adopt', want.name)],
       ...(apiId ? { apiId } : {}),
-      stage: HTTP_API_STAGE,
+      stage,
+      ...(target.rest ? { rest: true as const } : {}),
       key: want.basePath,
       replaces,
     },
   ];
 }
 
-/** The marker tags the HTTP API should carry, and those it carries now. */
-function planMarker(ctx: PlanContext, want: DomainSpec | undefined): DomainChange[] {
-  const api = ctx.actual.api;
+/** The marker tags the API (an HTTP API, or a REST API's stage) should carry, and those it carries now. */
+function planMarker(ctx: PlanContext, want: DomainSpec | undefined, target: MappedApi): DomainChange[] {
   const name = ctx.fleet.api?.name;
-  // Destroy, `api: false`, a move to REST: the HTTP API goes, and its tags with it.
-  if (ctx.destroy || !name || ctx.fleet.api?.type === 'rest') return [];
+  // Destroy, `api: false`: the API goes, and its tags with it.
+  if (ctx.destroy || !name) return [];
   const tags: Record<string, string> = want
     ? { [DOMAIN_MARKER_TAG]: want.name, ...(want.hostedZoneId ? { [DOMAIN_ZONE_TAG]: want.hostedZoneId } : {}) }
     : {};
-  const have = api?.tags ?? {};
-  const remove = [DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG].filter((k) => have[k] !== undefined && tags[k] === undefined);
-  const differs = Object.entries(tags).some(([k, v]) => have[k] !== v);
+  const have = target.markerTags;
+  const moved = target.rest && target.markerStage !== undefined && target.markerStage !== target.stage;
+  const remove = [DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG].filter((k) => have[k] !== undefined && (moved || tags[k] === undefined));
+  const differs = Object.entries(tags).some(([k, v]) => moved || have[k] !== v);
   if (!differs && !remove.length) return [];
-  const target = want?.name ?? have[DOMAIN_MARKER_TAG] ?? '';
+  const domainName = want?.name ?? have[DOMAIN_MARKER_TAG] ?? '';
+  const what = target.rest ? `REST API ${name}'s stage ${target.stage}` : `HTTP API ${name}`;
   return [
     {
-      domain: target,
-      resource: { type: 'http api', name },
+      domain: domainName,
+      resource: { type: target.rest ? 'rest api stage' : 'http api', name: target.rest ? `${name} ${target.stage}` : name },
       kind: 'domain.mark',
       id: changeId('domain.mark', name),
       action: 'update',
-      summary: want ? `tag the HTTP API ${name} with its custom domain ${want.name}` : `untag the custom domain from the HTTP API ${name}`,
+      summary: want ? `tag the ${what} with its custom domain ${want.name}` : `untag the custom domain from the ${what}`,
       fields: [
         { field: DOMAIN_MARKER_TAG, ...(have[DOMAIN_MARKER_TAG] ? { from: have[DOMAIN_MARKER_TAG] } : {}), to: want?.name ?? '(none)' },
       ],
-      dependsOn: [changeId('api.create', name), changeId('domain.map', target), changeId('domain.delete', target)],
-      ...(api?.id ? { apiId: api.id } : {}),
+      dependsOn: [...target.dependsOn, changeId('domain.map', domainName), changeId('domain.delete', domainName)],
+      ...(target.apiId ? { apiId: target.apiId } : {}),
       tags,
       remove,
+      ...(target.rest ? { rest: { stage: target.stage, ...(moved ? { removeFrom: target.markerStage } : {}) } } : {}),
     },
   ];
 }
 
-function planRecords(ctx: PlanContext, want: DomainSpec | undefined, have: ActualDomain | undefined): DomainChange[] {
+function planRecords(
+  ctx: PlanContext,
+  want: DomainSpec | undefined,
+  have: ActualDomain | undefined,
+  markTags: Record<string, string>,
+): DomainChange[] {
   const out: DomainChange[] = [];
   const records = ctx.actual.domains?.records ?? [];
   const zone = want?.hostedZoneId;
@@ -184,7 +197,6 @@ function planRecords(ctx: PlanContext, want: DomainSpec | undefined, have: Actua
     }
   }
   // The record ops wrote (named by the API's marker) goes when its domain or zone is no longer wanted.
-  const markTags = ctx.actual.api?.tags ?? {};
   const [oldName, oldZone] = [markTags[DOMAIN_MARKER_TAG], markTags[DOMAIN_ZONE_TAG]];
   const old = records.find((r) => r.zoneId === oldZone && r.name === oldName);
   if (old?.aliasTarget && old.aliasZoneId && !(want?.name === oldName && zone === oldZone)) {
@@ -214,14 +226,15 @@ export function planDomains(ctx: PlanContext): DomainChange[] {
     ctx.warnings.push(`custom domain ${want.name} exists but is not managed by ops: nothing is mapped (adopt: true takes it over)`);
     return [];
   }
-  if (want) out.push(...planDomainItself(ctx, want, have), ...planMapping(ctx, want, have));
-  out.push(...planRecords(ctx, want, have), ...planMarker(ctx, want));
+  const target = mappedApi(ctx);
+  if (want) out.push(...planDomainItself(ctx, want, have), ...planMapping(want, have, target, ctx));
+  out.push(...planRecords(ctx, want, have, target.markerTags), ...planMarker(ctx, want, target));
   const unrecords = out.filter((c) => c.kind === 'domain.unrecord').map((c) => c.id);
   for (const d of Object.values(domains)) {
     if (!d.owned || d.name === want?.name) continue;
     // Someone else made it (ops adopted it): only this stage's mapping goes, the domain and other mappings stay.
     const adopted = d.tags[ADOPTED_TAG] === 'true';
-    const mappings = adopted ? d.mappings.filter((m) => m.apiId === ctx.actual.api?.id) : d.mappings;
+    const mappings = adopted ? d.mappings.filter((m) => m.apiId === target.apiId) : d.mappings;
     if (adopted)
       ctx.warnings.push(`custom domain ${d.name}: kept: ops adopted it, did not create it (only this stage's mapping is removed)`);
     if (adopted && !mappings.length) continue;

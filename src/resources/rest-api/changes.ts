@@ -1,4 +1,5 @@
 import type { ChangeBase } from '../../plan/change.js';
+import type { PlannedRestAuth, RestAuthorizerChange } from './changes-authorizers.js';
 
 /**
  * The changes of the fleet's REST API. Where the API is created in the same plan `apiId` is undefined and
@@ -10,8 +11,21 @@ export type RestApiChange =
   | (ChangeBase & { kind: 'restapi.create'; apiName: string; stage: string; tags: Record<string, string> })
   /** CreateResource under the resource at `parentPath`. */
   | (ChangeBase & { kind: 'restapi.resource'; path: string; parentPath: string; apiId?: string; parentId?: string })
-  /** PutMethod (authorization NONE) and PutIntegration: AWS_PROXY, POST, `uri` = Invoke of the function's `live` alias. */
-  | (ChangeBase & { kind: 'restapi.method'; path: string; method: string; name: string; uri: string; apiId?: string; resourceId?: string })
+  /**
+   * PutMethod (its authorization: `auth`, absent NONE; `haveAuth` what an existing method holds) and
+   * PutIntegration: AWS_PROXY, POST, `uri` = Invoke of the function's `live` alias.
+   */
+  | (ChangeBase & {
+      kind: 'restapi.method';
+      path: string;
+      method: string;
+      name: string;
+      uri: string;
+      apiId?: string;
+      resourceId?: string;
+      auth?: PlannedRestAuth;
+      haveAuth?: { authorizerId?: string; scopes?: string[] };
+    })
   /** The resource's OPTIONS method: a MOCK integration answering with `headers` (name → quoted value). */
   | (ChangeBase & { kind: 'restapi.cors'; path: string; headers: Record<string, string>; apiId?: string; resourceId?: string })
   | (ChangeBase & { kind: 'restapi.method.delete'; path: string; method: string; apiId: string; resourceId: string })
@@ -34,6 +48,7 @@ export type RestApiChange =
    * On the `live` alias of `name`: remove `remove` (ids not there are fine), then add one statement per
    * route in `add` (principal apigateway.amazonaws.com, SourceArn of the route on the API).
    */
+  | RestAuthorizerChange
   | (ChangeBase & {
       kind: 'restapi.permit';
       name: string;

@@ -13,11 +13,22 @@ import {
   readRestApi,
   updateStageVariables,
 } from '../../aws/rest-api.js';
+import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
 import { REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
+import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
+import {
+  applyAuthorizerCreate,
+  applyAuthorizerDelete,
+  applyAuthorizerGrant,
+  applyAuthorizerRevoke,
+  applyAuthorizerUpdate,
+  methodAuth,
+} from './apply-authorizers.js';
 import type { RestApiChange } from './changes.js';
 import { planRestApi } from './plan.js';
+import { REST_AUTHORIZER_SID_PREFIX } from './plan-authorizers.js';
 
 /** What one apply run learns about the REST API: its id once created, the ids of resources created (by path). */
 interface RestRun {
@@ -46,12 +57,18 @@ const resourceOf = (run: ApplyRun, path: string, known?: string) => {
   return id;
 };
 
+/** The config declares authorizers, or a route names one (a REST fleet without them makes no GetAuthorizers call). */
+const wantsAuthorizers = (scope: ReadScope) =>
+  Boolean(scope.api?.authorizers?.length) || Boolean(scope.functions?.some((f) => f.routes.some((r) => r.auth && r.auth.type !== 'iam')));
+
 /** The stage's REST API (API Gateway v1, `api: { type: 'rest' }`): resources, methods, CORS, deployments, permissions. */
 export const restApi = defineKind<RestApiChange>({
   kind: 'rest-api',
   after: ['function'],
   changes: [
     'restapi.create',
+    'restapi.authorizer.create',
+    'restapi.authorizer.update',
     'restapi.resource',
     'restapi.method',
     'restapi.cors',
@@ -60,6 +77,9 @@ export const restApi = defineKind<RestApiChange>({
     'restapi.deploy',
     'restapi.stage',
     'restapi.prune',
+    'restapi.authorizer.delete',
+    'restapi.authorizer.grant',
+    'restapi.authorizer.revoke',
     'restapi.permit',
     'restapi.delete',
   ],
@@ -69,10 +89,14 @@ export const restApi = defineKind<RestApiChange>({
     let wanted = scope.api?.type === 'rest';
     if (!wanted) {
       const { items } = await functionsOf(r);
-      wanted = Object.values(items).some((f) => f.aliasPolicy?.some((s) => s.Sid?.startsWith(REST_API_PERMISSION_PREFIX)));
+      const ours = (sid?: string) => sid?.startsWith(REST_API_PERMISSION_PREFIX) || sid?.startsWith(REST_AUTHORIZER_SID_PREFIX);
+      wanted = Object.values(items).some((f) => f.aliasPolicy?.some((s) => ours(s.Sid)));
     }
     if (!wanted) return {};
     const { restApi: api, foreign } = await readRestApi(aws, scope);
+    // Authorizers only when the config wants some or a method still names one (so they can be let go of).
+    const named = api && Object.values(api.resources).some((r) => Object.values(r.methods).some((m) => m.authorizerId));
+    if (api && (wantsAuthorizers(scope) || named)) api.authorizers = await readRestAuthorizers(aws, api.id);
     return { actual: api ? { restApi: api } : {}, foreign };
   },
   plan: planRestApi,
@@ -84,6 +108,7 @@ export const restApi = defineKind<RestApiChange>({
       r.resources.set('/', made.rootId);
       // What references to the API (`ref.api.url`, `ref.api.id`) planned as pending are filled in with.
       run.apiId = made.apiId;
+      run.restApiId = made.apiId;
       run.apiEndpoint = restApiUrl(made.apiId, run.aws.region, c.stage);
       return made.apiId;
     },
@@ -91,7 +116,13 @@ export const restApi = defineKind<RestApiChange>({
       const id = await createResource(run.aws, apiOf(run, c), resourceOf(run, c.parentPath, c.parentId), c.path);
       restRun(run).resources.set(c.path, id);
     },
-    'restapi.method': (c, run) => putRouteMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.method, c.uri),
+    'restapi.method': (c, run) =>
+      putRouteMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.method, c.uri, methodAuth(run, c.auth), c.haveAuth),
+    'restapi.authorizer.create': (c, run) => applyAuthorizerCreate(c, run, apiOf(run, c)),
+    'restapi.authorizer.update': applyAuthorizerUpdate,
+    'restapi.authorizer.delete': applyAuthorizerDelete,
+    'restapi.authorizer.grant': (c, run) => applyAuthorizerGrant(c, run, apiOf(run, c)),
+    'restapi.authorizer.revoke': applyAuthorizerRevoke,
     'restapi.cors': (c, run) => putCorsMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.headers),
     'restapi.method.delete': (c, run) => deleteMethod(run.aws, c.apiId, c.resourceId, c.method),
     'restapi.resource.delete': (c, run) => deleteResource(run.aws, c.apiId, c.resourceId),

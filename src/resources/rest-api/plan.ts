@@ -5,6 +5,7 @@ import type { FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 import type { RestApiChange } from './changes.js';
+import { plannedRestAuth, planRestAuthorizerGrants, planRestAuthorizers, restAuthDiff } from './plan-authorizers.js';
 import { planRestPermissions } from './plan-permissions.js';
 
 export type { RestApiChange };
@@ -60,10 +61,9 @@ function diffHeaders(from: Record<string, string> | undefined, to: Record<string
   return keys.filter((k) => from?.[k] !== to[k]).map((k) => ({ field: `cors.${k}`, from: from?.[k], to: to[k] }));
 }
 
-function diffMethod(have: ActualRestMethod, uri: string): FieldDiff[] {
+function diffMethod(have: ActualRestMethod, uri: string, auth: FieldDiff | undefined): FieldDiff[] {
   const i = have.integration;
-  const out: FieldDiff[] = [];
-  if ((have.authorizationType ?? 'NONE') !== 'NONE') out.push({ field: 'authorization', from: have.authorizationType, to: 'NONE' });
+  const out: FieldDiff[] = auth ? [auth] : [];
   if (i?.type !== 'AWS_PROXY') out.push({ field: 'integration', from: i?.type ?? '(none)', to: 'AWS_PROXY' });
   if (i?.httpMethod !== 'POST') out.push({ field: 'integration.method', from: i?.httpMethod ?? '(none)', to: 'POST' });
   if (i?.uri !== uri) out.push({ field: 'target', from: functionOfRestUri(i?.uri) ?? i?.uri ?? '(none)', to: functionOfRestUri(uri) });
@@ -75,6 +75,8 @@ interface Scope {
   have?: ActualRestApi;
   apiId?: string;
   createId: string;
+  /** Authorizer name → id (undefined: created by this plan). */
+  authorizers: Map<string, string | undefined>;
 }
 
 /** Resources the routes need and lack, parents first. */
@@ -110,7 +112,10 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
       if (!inScope(ctx, fn.name)) continue;
       const uri = restIntegrationUri(ctx.region, ctx.accountId, fn.name);
       const current = have?.resources[path]?.methods[method];
-      const fields = current ? diffMethod(current, uri) : [];
+      const route = fn.routes.find((r) => r.path === path && r.method === method);
+      const auth = route ? plannedRestAuth(route, s.authorizers) : { type: 'NONE' as const };
+      const nameOfId = (id: string) => have?.authorizers?.find((a) => a.id === id)?.name;
+      const fields = current ? diffMethod(current, uri, restAuthDiff(current, auth, nameOfId)) : [];
       if (current && !fields.length) continue;
       out.push({
         kind: 'restapi.method',
@@ -122,12 +127,16 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
           ? `update method ${method} ${path}: ${fieldsSummary(fields)}`
           : `create method ${method} ${path} → ${fn.name}:live (AWS_PROXY)`,
         fields,
-        dependsOn: [...deps, changeId('alias.publish', fn.name)],
+        dependsOn: [...deps, changeId('alias.publish', fn.name), ...(auth.authorizer ? [authorizerCreate(auth.authorizer)] : [])],
         path,
         method,
         name: fn.name,
         uri,
         ...ids(path),
+        ...(auth.type !== 'NONE' ? { auth } : {}),
+        ...(current?.authorizerId || current?.authorizationScopes
+          ? { haveAuth: { authorizerId: current.authorizerId, scopes: current.authorizationScopes } }
+          : {}),
       });
     }
     if (!s.want.cors) continue;
@@ -268,7 +277,18 @@ function planStage(s: Scope, routeChanges: RestApiChange[], out: RestApiChange[]
   }
 }
 
-const ROUTE_KINDS = new Set(['restapi.resource', 'restapi.method', 'restapi.cors', 'restapi.method.delete', 'restapi.resource.delete']);
+const authorizerCreate = (name: string) => changeId('restapi.authorizer.create', name);
+
+/** What the stage's deployment holds: a change to any of these needs a new one. */
+const ROUTE_KINDS = new Set([
+  'restapi.resource',
+  'restapi.method',
+  'restapi.cors',
+  'restapi.method.delete',
+  'restapi.resource.delete',
+  'restapi.authorizer.create',
+  'restapi.authorizer.update',
+]);
 
 /** The stage's REST API when the config asks for one (`api.type: 'rest'`); deleted when it no longer does. */
 export function planRestApi(ctx: PlanContext): RestApiChange[] {
@@ -278,7 +298,9 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
   // A function deployed alone that has routes, or names the API's URL or id, needs the API.
   const needed = ctx.deploy.some((f) => f.routes.length || Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
   if (!have && ctx.scope && !needed) return [];
-  const s: Scope = { want, have, apiId: have?.id, createId: changeId('restapi.create', want.name) };
+  const createId = changeId('restapi.create', want.name);
+  const authorizers = planRestAuthorizers(ctx, want, have, createId);
+  const s: Scope = { want, have, apiId: have?.id, createId, authorizers: authorizers.ids };
   const out: RestApiChange[] = [];
   if (!have) {
     out.push({
@@ -296,6 +318,7 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
   }
   const methods = wantedMethods(ctx);
   const paths = [...new Set([...methods.keys()].flatMap(pathsOf))].sort((a, b) => a.length - b.length || compareStrings(a, b));
+  out.push(...authorizers.changes);
   planResources(s, paths, out);
   planMethods(ctx, s, methods, out);
   planStage(
@@ -303,6 +326,10 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
     out.filter((c) => ROUTE_KINDS.has(c.kind)),
     out,
   );
+  // An authorizer goes once no method (nor the stage's deployment) names it.
+  const users = out.filter((c) => c.kind === 'restapi.method' || c.kind === 'restapi.method.delete' || c.kind === 'restapi.deploy');
+  out.push(...authorizers.deletes.map((c) => ({ ...c, dependsOn: users.map((u) => u.id) })));
+  out.push(...planRestAuthorizerGrants(ctx, want, s.apiId, authorizers.ids));
   out.push(...planRestPermissions(ctx, true, s.apiId, [s.createId]));
   for (const dup of ctx.scope ? [] : (have?.duplicates ?? []))
     out.push(
@@ -335,5 +362,6 @@ function planRestApiDelete(ctx: PlanContext, have: ActualRestApi): RestApiChange
     main,
     ...(have.duplicates ?? []).map((d) => deleteChange(`${have.name} (${d})`, d, [])),
     ...planRestPermissions(ctx, false, have.id, [main.id]),
+    ...planRestAuthorizerGrants(ctx, undefined, undefined, new Map()).map((c) => ({ ...c, dependsOn: [main.id] })),
   ];
 }

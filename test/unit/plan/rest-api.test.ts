@@ -302,7 +302,7 @@ describe('REST API config', () => {
       { path: 'api.stage', message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" },
     ]);
   });
-  it('refuses an authorizer on a REST API (its methods would deploy open), one line each', () => {
+  it('takes authorizers on a REST API (issue 15.3: test/unit/plan/rest-authorizers.test.ts has their rules)', () => {
     const raw = {
       app: 'shop',
       api: { type: 'rest', authorizers: { users: { type: 'iam' } } },
@@ -316,19 +316,7 @@ describe('REST API config', () => {
         },
       },
     };
-    expect(validateFleet(raw, env).problems).toEqual(
-      expect.arrayContaining([
-        {
-          path: 'api.authorizers',
-          message: "authorizers are not yet available on a REST API (api.type 'rest'): its methods would be open",
-        },
-        {
-          path: 'functions.a.routes.0.auth',
-          message: "authorizers are not yet available on a REST API (api.type 'rest'): this route would be open",
-        },
-      ]),
-    );
-    expect(validateFleet(raw, env).problems.filter((p) => p.path.startsWith('functions.a.routes.1'))).toEqual([]);
+    expect(validateFleet(raw, env).problems).toEqual([]);
   });
 
   it('refuses two origins on a REST preflight and sibling variable path parts, one line each', () => {
