@@ -15,6 +15,7 @@ import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/api-stage.js';
 import { LogWriter } from '../logs/support.js';
 import { runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';
+import { faults, startFaultProxy } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -127,9 +128,12 @@ describe('ops deploy: API stage throttling and access logs', () => {
     return { retention: g.retentionInDays, tags: (await logs().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? {} };
   };
 
+  /** Each API's first deploys, registered by its block: run at once (two fleets, one moto) to keep the file short. */
+  const setups: (() => Promise<void>)[] = [];
   beforeAll(async () => {
     proxy = await startProxy();
     proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    await Promise.all(setups.map((f) => f()));
   });
   afterAll(() => new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve())));
 
@@ -146,7 +150,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
       return JSON.parse(p.stdout).changes as { id: string; kind: string; fields: { field: string; from?: string; to?: string }[] }[];
     };
 
-    beforeAll(async () => {
+    setups.push(async () => {
       dir = await fleetDir(
         app,
         { 'src/api/handler.ts': handler },
@@ -248,18 +252,43 @@ describe('ops deploy: API stage throttling and access logs', () => {
     const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
     const stage = () => v1().send(new GetRestStageCommand({ restApiId, stageName: 'prod' }));
 
-    beforeAll(async () => {
+    let faulted: { code: number; stderr: string };
+
+    setups.push(async () => {
       dir = await fleetDir(
         app,
         { 'src/api/handler.ts': handler },
         `  api: { type: 'rest', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 } },
   functions: { api: { handler: 'src/api/handler.ts', routes: ['POST /approval'] } },`,
       );
+      // AWS refuses a REST stage's access logs while the account has no API Gateway CloudWatch role; moto does
+      // not check it, so the first deploy meets AWS's answer through the fault proxy (the stage's only PATCH).
+      const fp = await startFaultProxy({ target: emu.url });
+      try {
+        fp.addFault({
+          match: { service: 'apigateway', method: 'PATCH', path: /^\/restapis\/[^/]+\/stages\// },
+          times: 1,
+          respond: faults.awsError({
+            code: 'BadRequestException',
+            message: 'CloudWatch Logs role ARN must be set in account settings to enable logging',
+          }),
+        });
+        faulted = await runCli(['deploy', '--yes'], { cwd: dir, env: emulatorEnv(fp.url) as NodeJS.ProcessEnv });
+      } finally {
+        await fp.close();
+      }
       const d = await ops(['deploy', '--yes']);
       expect(d.code, d.stderr).toBe(0);
       restApiId =
         ((await v1().send(new GetRestApisCommand({ limit: 500 }))).items ?? []).find((a) => a.tags?.['ops:app'] === app)?.id ?? '';
       expect(restApiId).not.toBe('');
+    });
+
+    it("without the account's CloudWatch role (AWS's answer, through the fault proxy) the stage update is one line and a hint", () => {
+      expect(faulted.code).toBe(1);
+      expect(faulted.stderr).toContain("REST API access logs need the account's API Gateway CloudWatch Logs role (stage prod)");
+      expect(faulted.stderr).toContain('aws apigateway update-account');
+      expect(faulted.stderr).not.toMatch(/\n\s+at /);
     });
 
     it("sets the prod stage's '*/*' throttling and access logs; a second plan is empty; removing both leaves account defaults and no logging", async () => {
