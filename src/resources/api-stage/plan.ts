@@ -46,6 +46,12 @@ const formatText = (f: string | undefined) =>
 const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d} days`);
 const groupOfArn = (arn: string | undefined) => arn?.replace(/:\*$/, '').split(':log-group:')[1];
 
+/** A log group read and tagged for this stage (the access log group ops made). */
+const ownsGroup = (ctx: PlanContext, name: string | undefined) => {
+  const g = name ? ctx.actual.apiLogGroups?.[name] : undefined;
+  return !!g && !notOwnedReason(g.tags, ctx.fleet.app, ctx.fleet.stage);
+};
+
 /** The stage an API serves: a REST API's named one ('prod' unless named), an HTTP API's `$default` unless named. */
 export const stageOf = (api: ApiSpec) => api.stage ?? (api.type === 'rest' ? 'prod' : '$default');
 
@@ -96,7 +102,8 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
     if (current?.accessLog?.format !== log.format)
       fields.push({ field: 'accessLog.format', from: formatText(current?.accessLog?.format), to: formatText(log.format) });
     if (haveGroup !== log.logGroup || current?.accessLog?.format !== log.format) accessLog = { destinationArn, format: log.format };
-  } else if (current?.accessLog) {
+  } else if (current?.accessLog && ownsGroup(ctx, haveGroup)) {
+    // Only logging ops pointed at its own group is turned off: a destination set by hand is left as it is.
     fields.push({ field: 'accessLog.destination', from: haveGroup ?? current.accessLog.destinationArn, to: '(off)' });
     accessLog = null;
   }

@@ -96,6 +96,17 @@ describe('api stage settings: HTTP API', () => {
     expect(changes[0]).not.toHaveProperty('throttle');
   });
 
+  it('access logging set by hand (to a group that is not the stage’s own) is left alone when the config has no accessLog', () => {
+    const f = stageFleet({});
+    const actual = actualFrom(f);
+    actual.api!.stageSettings = { $default: { accessLog: { destinationArn: logGroupArn(REGION, ACCOUNT, 'team-access-logs') } } };
+    expect(stageChanges(plan(f, actual).changes)).toEqual([]);
+    // The same for a group under ops' prefix that is not tagged for the stage.
+    actual.api!.stageSettings = { $default: { accessLog: { destinationArn: ARN } } };
+    actual.apiLogGroups = { [GROUP]: { name: GROUP, tags: {} } };
+    expect(stageChanges(plan(f, actual).changes)).toEqual([]);
+  });
+
   it('removing throttle sets the account default limits (a v2 limit left out is 0: every request refused)', () => {
     const f = stageFleet({ throttle: THROTTLE });
     const changes = stageChanges(plan(stageFleet({}), converged(f)).changes);
