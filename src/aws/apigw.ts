@@ -1,5 +1,5 @@
 import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
-import { executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
+import { API_KEY_TAG, executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { CorsSpec } from '../config/types.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
 import { httpStageSettings } from './api-stage.js';
@@ -234,13 +234,28 @@ export async function deleteApi(aws: Aws, apiId: string): Promise<void> {
   await orNotFound(aws.write(() => apigw.deleteApi({ ApiId: apiId })));
 }
 
-export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: ActualApi; foreign: Actual['foreign'] }> {
+/** Which API to read: the default one (no `key`), or a named one (`apis.<key>`: its name and `ops:api` tag). */
+export interface ReadApiOptions {
+  key?: string;
+  name?: string;
+  /** GetApis already listed (one listing for every API of the stage). */
+  listed?: Api[];
+  /** A named API's: it wants authorizers. */
+  authorizers?: boolean;
+}
+
+export async function readApi(
+  aws: Aws,
+  scope: ReadScope,
+  opts: ReadApiOptions = {},
+): Promise<{ api?: ActualApi; foreign: Actual['foreign'] }> {
   const apigw = await aws.apigw();
-  const name = `${scope.app}-${scope.stage}`;
-  const apis = await listApis(aws);
+  const name = opts.name ?? `${scope.app}-${scope.stage}`;
+  const apis = opts.listed ?? (await listApis(aws));
   const foreign: Actual['foreign'] = [];
   const owned = apis
-    .filter((a) => a.Name === name)
+    // A named API is the one tagged with its key (the default API carries no key); untagged ones are foreign.
+    .filter((a) => a.Name === name && (a.Tags?.[API_KEY_TAG] === opts.key || !a.Tags?.[OWNER_STAGE_TAG]))
     .filter((a) => {
       const reason = notOwnedReason(a.Tags, scope.app, scope.stage);
       if (reason) foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason });
@@ -274,7 +289,8 @@ export async function readApi(aws: Aws, scope: ReadScope): Promise<{ api?: Actua
   ]);
   const cors = mapCors(api.CorsConfiguration);
   // Authorizers are read only where some are wanted or a route still names one: an API without them makes no call.
-  const authorizers = scope.api?.authorizers?.length || routes.some(usesAuthorizer) ? await readAuthorizers(aws, ApiId) : undefined;
+  const wantsAuthorizers = opts.key ? opts.authorizers : scope.api?.authorizers?.length;
+  const authorizers = wantsAuthorizers || routes.some(usesAuthorizer) ? await readAuthorizers(aws, ApiId) : undefined;
   return {
     foreign,
     api: {

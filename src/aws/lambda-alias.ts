@@ -97,6 +97,8 @@ export interface ApiPermissionInput {
   statementId?: string;
   /** Other statement ids to remove first (stale ones the plan found). */
   removeStatementIds?: string[];
+  /** An HTTP API's named stage: the built SourceArn allows it only. */
+  stage?: string;
 }
 
 /**
@@ -107,10 +109,12 @@ export interface ApiPermissionInput {
 export async function setApiPermission(aws: Aws, input: ApiPermissionInput): Promise<{ changed: boolean }> {
   const sid = input.statementId ?? API_PERMISSION_SID;
   if (!input.sourceArn && !input.apiId) throw new Error('setApiPermission needs sourceArn or apiId');
-  const sourceArn = input.sourceArn ?? apiSourceArn(aws.region, await aws.accountId(), input.apiId!);
+  const sourceArn = input.sourceArn ?? apiSourceArn(aws.region, await aws.accountId(), input.apiId!, input.stage);
   const statements = await getAliasPolicy(aws, input.name);
   const stale = new Set([sid, ...(input.removeStatementIds ?? [])]);
-  const ours = statements.filter((s) => s.Sid !== undefined && (stale.has(s.Sid) || s.Sid.startsWith(API_PERMISSION_SID)));
+  // The default API's stale variants (`ops-http-api-*`) are its own; a named API's statement (`ops-api-{key}`) leaves them.
+  const mine = (id: string) => stale.has(id) || (sid === API_PERMISSION_SID && id.startsWith(API_PERMISSION_SID));
+  const ours = statements.filter((s) => s.Sid !== undefined && mine(s.Sid));
   if (ours.length === 1 && ours[0].Sid === sid && statementSourceArn(ours[0]) === sourceArn && isApiGatewayPrincipal(ours[0].Principal)) {
     return { changed: false };
   }

@@ -1,5 +1,5 @@
 import type { APIGateway, Method, Resource, RestApi } from '@aws-sdk/client-api-gateway';
-import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
+import { API_KEY_TAG, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { Actual, ActualRestApi, ActualRestMethod, ReadScope } from '../model/actual.js';
 import { restStageSettings } from './api-stage.js';
 import type { Aws } from './clients.js';
@@ -27,7 +27,7 @@ const compareRestApis = (a: RestApi, b: RestApi) =>
   ((a.id ?? '') < (b.id ?? '') ? -1 : (a.id ?? '') > (b.id ?? '') ? 1 : 0);
 
 /** Every REST API of the account (GetRestApis has no filter by tag): one listing, 500 a page. */
-async function listRestApis(aws: Aws): Promise<RestApi[]> {
+export async function listRestApis(aws: Aws): Promise<RestApi[]> {
   const api = await aws.apigwRest();
   return allPages(
     (position) => read(aws, () => api.getRestApis({ limit: 500, ...(position ? { position } : {}) })),
@@ -37,9 +37,10 @@ async function listRestApis(aws: Aws): Promise<RestApi[]> {
 }
 
 /** The REST APIs tagged for the app and stage, oldest first: ownership is by tags, never by name. */
-async function ownedRestApis(aws: Aws, app: string, stage: string): Promise<RestApi[]> {
-  return (await listRestApis(aws))
-    .filter((a) => a.tags?.[OWNER_APP_TAG] === app && a.tags?.[OWNER_STAGE_TAG] === stage)
+/** The stage's REST APIs of one key (`ops:api`; none: the default API), oldest first. */
+async function ownedRestApis(aws: Aws, app: string, stage: string, key?: string, listed?: RestApi[]): Promise<RestApi[]> {
+  return (listed ?? (await listRestApis(aws)))
+    .filter((a) => a.tags?.[OWNER_APP_TAG] === app && a.tags?.[OWNER_STAGE_TAG] === stage && a.tags?.[API_KEY_TAG] === key)
     .sort(compareRestApis);
 }
 
@@ -72,16 +73,21 @@ function mapMethod(m: Method): ActualRestMethod {
 }
 
 /** The stage's REST API: the oldest tagged `ops:app` / `ops:stage`, with its resources, stages and deployments. */
-export async function readRestApi(aws: Aws, scope: ReadScope): Promise<{ restApi?: ActualRestApi; foreign: Actual['foreign'] }> {
+export async function readRestApi(
+  aws: Aws,
+  scope: ReadScope,
+  opts: { key?: string; name?: string; listed?: RestApi[] } = {},
+): Promise<{ restApi?: ActualRestApi; foreign: Actual['foreign'] }> {
   const api = await aws.apigwRest();
-  const name = `${scope.app}-${scope.stage}`;
-  const all = await listRestApis(aws);
+  const name = opts.name ?? `${scope.app}-${scope.stage}`;
+  const all = opts.listed ?? (await listRestApis(aws));
   const foreign: Actual['foreign'] = [];
   for (const a of all.filter((x) => x.name === name)) {
     const reason = notOwnedReason(a.tags, scope.app, scope.stage);
     if (reason) foreign.push({ type: 'rest api', name: `${name} (${a.id})`, reason });
   }
-  const owned = all.filter((a) => a.tags?.[OWNER_APP_TAG] === scope.app && a.tags?.[OWNER_STAGE_TAG] === scope.stage).sort(compareRestApis);
+  // A named API is owned by its `ops:api` tag too; the default one has none (as the previous version made it).
+  const owned = await ownedRestApis(aws, scope.app, scope.stage, opts.key, all);
   const first = owned[0];
   if (!first?.id) return { foreign };
   const restApiId = first.id;
@@ -139,7 +145,7 @@ export async function createRestApi(
     async () =>
       (await write(aws, () => api.createRestApi({ name: input.name, endpointConfiguration: { types: ['REGIONAL'] }, tags: input.tags })))
         .id!,
-    async () => (await ownedRestApis(aws, app, stage))[0]?.id,
+    async () => (await ownedRestApis(aws, app, stage, input.tags[API_KEY_TAG]))[0]?.id,
   );
   const root = (await resourcesOf(aws, api, apiId)).find((r) => r.path === '/');
   if (!root?.id) throw new Error(`REST API ${apiId} has no root resource`);

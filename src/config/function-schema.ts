@@ -166,8 +166,8 @@ export const functionSchema = z.strictObject({
   ephemeralStorage: z.number().int().min(512).max(10240).optional(),
   environment: environment.optional(),
   tags: tags.optional(),
-  /** A route, or `{ route, auth, scopes }` to name its authorizer (src/config/authorizers.ts). */
-  routes: z.array(z.union([route, z.strictObject({ route, ...routeAuthFields })])).optional(),
+  /** A route, or `{ route, auth, scopes, api }` to name its authorizer (src/config/authorizers.ts) or its API (a key of `apis`). */
+  routes: z.array(z.union([route, z.strictObject({ route, ...routeAuthFields, api: z.string().optional() })])).optional(),
   params: z.array(paramRef).optional(),
   /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
   invokes: z.array(invokeRef).optional(),

@@ -13,6 +13,9 @@ export const paramPath = (app: string, stage: string, name: string) => `/${app}/
 export const paramPrefix = (app: string, stage: string) => `/${app}/${stage}/`;
 export const logGroupName = (functionName: string) => `/aws/lambda/${functionName}`;
 export const apiName = (app: string, stage: string) => `${app}-${stage}`;
+/** A named API's (`apis.<key>`) physical name; it also carries the tag `ops:api` = key (the default API has none). */
+export const namedApiName = (app: string, stage: string, key: string) => `${app}-${stage}-${key}`;
+export const API_KEY_TAG = 'ops:api';
 /**
  * The stage lease (an SSM parameter). `_` cannot start an app name, so no fleet's params
  * (`/{app}/{stage}/...`) can ever sit at or under it; `/{app}/{stage}` ends the name, so `dev` is never `dev-x`.
@@ -78,6 +81,12 @@ export const layerArtifactKey = (key: string) => `layer:${key}`;
 
 /** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
+/**
+ * A named API's statements on `live`: `ops-api-{key}` (HTTP) and `ops-api-{key}.{hash of METHOD /path}` (REST);
+ * API keys never hold a dot, and neither id starts like the default API's (`ops-http-api`, `ops-rest-api-`).
+ */
+export const NAMED_API_SID_PREFIX = 'ops-api-';
+export const apiPermissionSid = (key?: string) => (key ? `${NAMED_API_SID_PREFIX}${key}` : API_PERMISSION_SID);
 /** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */
 export const RULE_SID_PREFIX = 'ops-rule-';
 export const SNS_SID_PREFIX = 'ops-sns-';
@@ -257,7 +266,9 @@ export const restRouteSourceArn = (region: string, accountId: string, apiId: str
   `${executeApiArn(region, accountId, apiId)}/*/${method === 'ANY' ? '*' : method}${path.replace(/\{[^}]+\}/g, '*')}`;
 
 /** The statement id of one REST route's permission on `live`. */
-export const restPermissionSid = (method: string, path: string) => `${REST_API_PERMISSION_PREFIX}${shortHash(`${method} ${path}`)}`;
+export const restPermissionSid = (method: string, path: string, key?: string) =>
+  `${restPermissionPrefix(key)}${shortHash(`${method} ${path}`)}`;
+export const restPermissionPrefix = (key?: string) => (key ? `${NAMED_API_SID_PREFIX}${key}.` : REST_API_PERMISSION_PREFIX);
 
 /** A REST API's AWS_PROXY integration URI: Lambda's Invoke on the function's `live` alias. */
 export const restIntegrationUri = (region: string, accountId: string, name: string) =>
@@ -269,8 +280,9 @@ export const functionOfRestUri = (uri: string | undefined) => /:function:([^:/]+
 /** A REST API stage's invoke URL. */
 export const restApiUrl = (apiId: string, region: string, stage: string) => `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
 
-/** Any stage, any route of one API. */
-export const apiSourceArn = (region: string, accountId: string, apiId: string) => `${executeApiArn(region, accountId, apiId)}/*/*`;
+/** Any route of one API, on its named stage (an HTTP API's `api.stage`) or any stage. */
+export const apiSourceArn = (region: string, accountId: string, apiId: string, stage = '*') =>
+  `${executeApiArn(region, accountId, apiId)}/${stage}/*`;
 
 /** On each of the fleet's own resources (tables, buckets, ...): its key in the config's `resources`. */
 export const RESOURCE_KEY_TAG = 'ops:resource';

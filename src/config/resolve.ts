@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { resolveStageSettings } from './api-stage.js';
+import { resolveNamedApis } from './apis.js';
 import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { resolveDomain } from './domain.js';
@@ -87,11 +88,12 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     plaintextEnv: p.plaintextEnv ?? false,
     readers: readers.get(name) ?? [],
   }));
-  const hasRoutes = functions.some((f) => f.routes.length > 0);
+  const hasRoutes = functions.some((f) => f.routes.some((r) => !r.api));
   const api =
     cfg.api !== false && hasRoutes
       ? resolveApi(cfg.api, apiName(cfg.app, stage), (k) => physicalName(cfg.app, stage, k), cfg.defaults?.logRetentionDays)
       : undefined;
+  const apis = resolveNamedApis(cfg, stage, functions, resolveApi);
   return {
     app: cfg.app,
     stage,
@@ -101,6 +103,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     params,
     resources: resolveResources(cfg, stage),
     api,
+    ...(apis.length ? { apis } : {}),
     functions,
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
     concurrency: cfg.deploy?.concurrency ?? DEFAULTS.concurrency,
@@ -346,7 +349,7 @@ const domainOf = (raw: Exclude<ParsedFleet['api'], false>) => {
 };
 
 /** `cors: true` allows any origin; the REST planner fills SAM's default headers and each resource's methods. */
-function resolveApi(
+export function resolveApi(
   raw: Exclude<ParsedFleet['api'], false>,
   name: string,
   physical: (key: string) => string,
@@ -356,7 +359,14 @@ function resolveApi(
   const stageSettings = resolveStageSettings(raw || undefined, name, logRetentionDays);
   if (raw?.type !== 'rest') {
     const authorizers = resolveAuthorizers(raw?.authorizers, physical);
-    return { name, cors, ...(authorizers.length ? { authorizers } : {}), ...domainOf(raw), ...stageSettings };
+    return {
+      name,
+      cors,
+      ...(authorizers.length ? { authorizers } : {}),
+      ...domainOf(raw),
+      ...(raw?.stage ? { stage: raw.stage } : {}),
+      ...stageSettings,
+    };
   }
   const authorizers = resolveAuthorizers(raw.authorizers, physical);
   return {
@@ -373,11 +383,16 @@ function resolveApi(
 
 /** A route entry with its authorization: its own `auth`, else the API's `defaultAuthorizer`, else none. */
 function resolveRoute(cfg: ParsedFleet, stage: string, entry: NonNullable<ParsedFunction['routes']>[number]): RouteSpec {
-  const { route, auth, scopes } = typeof entry === 'string' ? { route: entry, auth: undefined, scopes: undefined } : entry;
-  const api = cfg.api === false ? undefined : cfg.api;
+  const {
+    route,
+    auth,
+    scopes,
+    api: key,
+  } = typeof entry === 'string' ? { route: entry, auth: undefined, scopes: undefined, api: undefined } : entry;
+  const api = key ? cfg.apis?.[key] : cfg.api === false ? undefined : cfg.api;
   const authorizers = resolveAuthorizers(api?.authorizers, (k) => physicalName(cfg.app, stage, k));
   const resolved = routeAuth(authorizers, auth ?? api?.defaultAuthorizer, scopes);
-  return { ...parseRoute(route), ...(resolved ? { auth: resolved } : {}) };
+  return { ...parseRoute(route), ...(resolved ? { auth: resolved } : {}), ...(key ? { api: key } : {}) };
 }
 
 export function parseRoute(key: string): RouteSpec {

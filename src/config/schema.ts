@@ -42,6 +42,53 @@ const name = (what: string, max: number) =>
     .max(max, `${what} must be at most ${max} characters`)
     .regex(/^[a-z](?:-?[a-z0-9])*$/, `${what} must be lowercase letters, digits and single dashes, starting with a letter`);
 
+/** One API's fields: the default API's (`api`) and each named one's (`apis.<key>`). */
+const apiObjectSchema = z.strictObject({
+  /** 'http' (API Gateway v2, the default) or 'rest' (API Gateway v1: resources, methods, deployments to a named stage). */
+  type: z.enum(['http', 'rest']).optional(),
+  /**
+   * The stage (REST: default 'prod'; HTTP: default `$default`, else a named auto-deploy stage): the URL is
+   * https://{id}.execute-api.{region}.amazonaws.com/{stage}.
+   */
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a stage name is 1-128 letters, digits, hyphens or underscores')
+    .optional(),
+  /** Named authorizers (jwt, iam, lambda) and the one routes use unless they say `auth` (src/config/authorizers.ts). */
+  authorizers: authorizersSchema.optional(),
+  defaultAuthorizer: z.string().optional(),
+  /** A REST API's stage variables. */
+  stageVariables: z
+    .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'a stage variable name is letters, digits, underscores'), z.string())
+    .optional(),
+  /** A custom domain for the API (API Gateway v2 DomainName, regional); src/config/domain.ts. */
+  domain: domainSchema.optional(),
+  /** The stage's default route throttling and access logs (src/config/api-stage.ts). */
+  throttle: throttleSchema.optional(),
+  accessLog: accessLogSchema.optional(),
+  cors: z
+    .union([
+      z.literal(true),
+      z.strictObject({
+        allowOrigins: z.array(z.string()).optional(),
+        allowMethods: z.array(z.string()).optional(),
+        allowHeaders: z.array(z.string()).optional(),
+        exposeHeaders: z.array(z.string()).optional(),
+        maxAge: z
+          .number()
+          .int()
+          .min(0)
+          .max(AWS_LIMITS.corsMaxAgeSeconds, {
+            error: (iss) =>
+              `${count(Number(iss.input))} seconds, API Gateway allows at most ${count(AWS_LIMITS.corsMaxAgeSeconds)} (one day) for CORS maxAge`,
+          })
+          .optional(),
+        allowCredentials: z.boolean().optional(),
+      }),
+    ])
+    .optional(),
+});
+
 export const fleetSchema = z.strictObject({
   app: name('app', 24),
   region: z
@@ -91,53 +138,9 @@ export const fleetSchema = z.strictObject({
       }),
     )
     .optional(),
-  api: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        /** 'http' (API Gateway v2, the default) or 'rest' (API Gateway v1: resources, methods, deployments to a named stage). */
-        type: z.enum(['http', 'rest']).optional(),
-        /** A REST API's stage (default 'prod'): its URL is https://{id}.execute-api.{region}.amazonaws.com/{stage}. */
-        stage: z
-          .string()
-          .regex(/^[A-Za-z0-9_-]{1,128}$/, 'a stage name is 1-128 letters, digits, hyphens or underscores')
-          .optional(),
-        /** Named authorizers (jwt, iam, lambda) and the one routes use unless they say `auth` (src/config/authorizers.ts). */
-        authorizers: authorizersSchema.optional(),
-        defaultAuthorizer: z.string().optional(),
-        /** A REST API's stage variables. */
-        stageVariables: z
-          .record(z.string().regex(/^[A-Za-z0-9_]+$/, 'a stage variable name is letters, digits, underscores'), z.string())
-          .optional(),
-        /** A custom domain for the API (API Gateway v2 DomainName, regional); src/config/domain.ts. */
-        domain: domainSchema.optional(),
-        /** The stage's default route throttling and access logs (src/config/api-stage.ts). */
-        throttle: throttleSchema.optional(),
-        accessLog: accessLogSchema.optional(),
-        cors: z
-          .union([
-            z.literal(true),
-            z.strictObject({
-              allowOrigins: z.array(z.string()).optional(),
-              allowMethods: z.array(z.string()).optional(),
-              allowHeaders: z.array(z.string()).optional(),
-              exposeHeaders: z.array(z.string()).optional(),
-              maxAge: z
-                .number()
-                .int()
-                .min(0)
-                .max(AWS_LIMITS.corsMaxAgeSeconds, {
-                  error: (iss) =>
-                    `${count(Number(iss.input))} seconds, API Gateway allows at most ${count(AWS_LIMITS.corsMaxAgeSeconds)} (one day) for CORS maxAge`,
-                })
-                .optional(),
-              allowCredentials: z.boolean().optional(),
-            }),
-          ])
-          .optional(),
-      }),
-    ])
-    .optional(),
+  api: z.union([z.literal(false), apiObjectSchema]).optional(),
+  /** More APIs beside the default one, by key: physical name `{app}-{stage}-{key}`; a route picks one with `api: '<key>'`. */
+  apis: z.record(name('api key', 20), apiObjectSchema).optional(),
   deploy: z
     .strictObject({
       keepVersions: z.number().int().min(1).max(100).optional(),

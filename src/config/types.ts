@@ -21,6 +21,8 @@ export interface RouteSpec {
   auth?: RouteAuth;
   /** A REST API route that needs an API key (`x-api-key`, API Gateway's apiKeyRequired); absent: none. */
   apiKey?: boolean;
+  /** The key of the named API (`apis.<key>`) it belongs to; absent: the default API (`api`). */
+  api?: string;
 }
 
 /** A parameter a function reads, resolved for the stage. */
@@ -255,10 +257,13 @@ export interface CorsSpec {
 }
 
 /**
- * The fleet's API. `type` is absent for an HTTP API (API Gateway v2, the default) and 'rest' for a REST API
- * (API Gateway v1), which is deployed to the named `stage` ('prod' unless the config names another).
+ * One API of the fleet. `type` is absent for an HTTP API (API Gateway v2, the default) and 'rest' for a REST API
+ * (API Gateway v1), which is deployed to the named `stage` ('prod' unless the config names another). An HTTP
+ * API with `stage` serves it as a named auto-deploy stage instead of `$default`.
  */
 export interface ApiSpec {
+  /** The key of a named API (`apis.<key>`, tagged `ops:api`); absent: the default API (`api`, untagged as before). */
+  key?: string;
   name: string;
   cors?: CorsSpec;
   type?: 'rest';
@@ -283,8 +288,13 @@ export interface Fleet {
   root: string;
   configPath: string;
   params: ParamSpec[];
-  /** `undefined` when no function has routes or the config says `api: false`. */
+  /** The default API; `undefined` when no function has routes on it or the config says `api: false`. */
   api?: ApiSpec;
+  /**
+   * The named APIs (`apis`) that some route uses, sorted by key; absent when there are none. Kept beside
+   * `api` (rather than one list) so that every reader of the default API is unchanged: see src/config/apis.ts.
+   */
+  apis?: ApiSpec[];
   functions: FunctionSpec[];
   /** The fleet's own tables, buckets, queues, topics and secrets (`resources`), by key. */
   resources: ResourceSpec[];

@@ -13,8 +13,9 @@ export function restApiProblems(raw: Record<string, any>): Problem[] {
   if (!isObj(raw.api)) return out;
   out.push(...restAuthorizerProblems(raw.api, 'api'));
   if (!isRestApi(raw)) {
-    for (const field of ['stage', 'stageVariables'].filter((f) => raw.api[f] !== undefined))
-      out.push({ path: `api.${field}`, message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" });
+    // An HTTP API may name its stage (auto-deploy, instead of $default); stage variables stay REST's.
+    if (raw.api.stageVariables !== undefined)
+      out.push({ path: 'api.stageVariables', message: "stage variables are a REST API's (api.type 'rest')" });
     return out;
   }
   const origins = isObj(raw.api.cors) ? raw.api.cors.allowOrigins : undefined;

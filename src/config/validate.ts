@@ -8,6 +8,7 @@ import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, p
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { resourceProblems } from './validate-resources.js';
+import { apisProblems, perApiProblems, routeApiKey } from './validate-apis.js';
 import { restApiProblems } from './validate-rest-api.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
@@ -125,7 +126,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
-  out.push(...restApiProblems(raw), ...authorizerProblems(raw));
+  out.push(...perApiProblems(raw, (view) => [...restApiProblems(view), ...authorizerProblems(view)]), ...apisProblems(raw));
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
   if (defaults)
     out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));
@@ -195,12 +196,13 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
       });
     }
     if (Array.isArray(fn.routes)) {
-      if (raw.api === false && fn.routes.length)
+      if (raw.api === false && fn.routes.some((r: unknown) => !routeApiKey(r)))
         out.push({ path: `${at}.routes`, message: 'routes need an HTTP API, but the config says api: false' });
       fn.routes.forEach((entry: unknown, i: number) => {
         const r = routeKeyOf(entry);
         if (r === undefined) return;
-        const norm = normalizeRouteKey(r);
+        // One route key per API: the same route on two APIs is fine.
+        const norm = `${routeApiKey(entry)} ${normalizeRouteKey(r)}`;
         const owner = routeOwner.get(norm);
         if (owner) out.push({ path: `${at}.routes.${i}`, message: `'${r}' is already a route of '${owner}'` });
         else routeOwner.set(norm, key);

@@ -10,7 +10,7 @@ import type { ActualTable } from './table.js';
 import type { ActualTopics } from './topic.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
-export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources' | 'api'>>;
+export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources' | 'api' | 'apis'>>;
 
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
@@ -261,6 +261,10 @@ export interface Actual {
   api?: ActualApi;
   /** The REST API (absent: none, or not read: read when the config wants one or a `live` alias names one). */
   restApi?: ActualRestApi;
+  /** The named HTTP APIs (`apis`, tagged `ops:api`) by key (absent: none). */
+  apis?: Record<string, ActualApi>;
+  /** The named REST APIs by key (absent: none, or not read: as `restApi`). */
+  restApis?: Record<string, ActualRestApi>;
   /** The APIs' access log groups, by name (absent: not read: no API wants access logs or writes to one). */
   apiLogGroups?: Record<string, ActualLogGroup>;
   /** Custom domains (absent: not read: read only when the config names one or the HTTP API's marker tag does). */

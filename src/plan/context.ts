@@ -28,6 +28,8 @@ export interface PlanContext {
   warnings: string[];
   /** Version ARN of each built layer the desired configurations name, by layer name (set by planLayers). */
   layerVersions: Record<string, string>;
+  /** Set on the view of one named API (`apis.<key>`, src/resources/plan-api-views.ts); absent: the default API. */
+  namedApi?: string;
 }
 
 export function createContext(input: PlanDeployInput): PlanContext {

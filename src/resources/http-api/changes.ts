@@ -7,7 +7,11 @@ import type { ChangeBase } from '../../plan/change.js';
  * `api.create` result; where an integration is created in the same plan, route changes name the function
  * (`name`) and the executor finds the integration id from it.
  */
-export type HttpApiChange =
+export type HttpApiChange = HttpApiChangeOfOne & {
+  /** The named API (`apis.<key>`) the change is for; absent: the default API. */
+  namedApi?: string;
+};
+type HttpApiChangeOfOne =
   | (ChangeBase & { kind: 'api.create'; apiName: string; cors?: CorsSpec; tags: Record<string, string> })
   /** `cors` undefined: remove the CORS configuration. */
   | (ChangeBase & { kind: 'api.update'; apiId: string; cors?: CorsSpec })
@@ -56,6 +60,8 @@ export type HttpApiChange =
       removeStatementIds: string[];
       apiId?: string;
       sourceArn?: string;
+      /** The HTTP API's named stage: the source ARN built at apply allows it only (absent: any stage). */
+      stage?: string;
     })
   /** Remove statements from the `live` alias policy of `name` (the API is gone or the function has no routes). */
   | (ChangeBase & { kind: 'permission.delete'; name: string; statementIds: string[] });

@@ -173,6 +173,8 @@ export function planAuthorizerGrants(
 ): HttpApiChange[] {
   const out: HttpApiChange[] = [];
   const wanted = new Map<string, Set<string>>();
+  // A named API's grants are `ops-authorizer-{key}.{name}` (authorizer names hold no dot): the default API's leave them.
+  const prefix = ctx.namedApi ? `${AUTHORIZER_SID_PREFIX}${ctx.namedApi}.` : AUTHORIZER_SID_PREFIX;
   for (const a of gone ? [] : (ctx.fleet.api?.authorizers ?? [])) {
     if (a.type !== 'lambda') continue;
     // A deploy of named functions creates a missing authorizer (its routes need it), so its function's grant comes
@@ -183,7 +185,7 @@ export function planAuthorizerGrants(
       throw new UserError(`authorizer ${a.name} runs function ${a.function}, which is not deployed yet and not in this run`, {
         hint: `deploy it in the same run (ops deploy ${a.function} ...) or run a full ops deploy`,
       });
-    const sid = `${AUTHORIZER_SID_PREFIX}${a.name}`;
+    const sid = `${prefix}${a.name}`;
     wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), sid]));
     const id = ids.get(a.name);
     const policy = ctx.actual.functions[a.functionName]?.aliasPolicy ?? [];
@@ -211,7 +213,7 @@ export function planAuthorizerGrants(
   for (const fn of ctx.deploy) {
     const stale = (ctx.actual.functions[fn.name]?.aliasPolicy ?? [])
       .map((s) => s.Sid ?? '')
-      .filter((sid) => sid.startsWith(AUTHORIZER_SID_PREFIX) && !wanted.get(fn.name)?.has(sid));
+      .filter((sid) => sid.startsWith(prefix) && (ctx.namedApi || !sid.includes('.')) && !wanted.get(fn.name)?.has(sid));
     if (!stale.length) continue;
     out.push({
       kind: 'authorizer.revoke',

@@ -1,4 +1,4 @@
-import { API_PERMISSION_SID, apiSourceArn, liveAliasArn } from '../../config/naming.js';
+import { API_PERMISSION_SID, apiPermissionSid, apiSourceArn, liveAliasArn } from '../../config/naming.js';
 import type { PolicyStatement } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
@@ -9,14 +9,20 @@ import type { HttpApiChange } from './changes.js';
 /** The permissions on each function's `live` alias that let the fleet's HTTP API invoke it. */
 
 /** The statement on a function's `live` alias that lets the fleet's API invoke it. */
-export function desiredApiPermission(region: string, accountId: string, functionName: string, apiId: string): PolicyStatement {
+export function desiredApiPermission(
+  region: string,
+  accountId: string,
+  functionName: string,
+  apiId: string,
+  opts: { sid?: string; stage?: string } = {},
+): PolicyStatement {
   return {
-    Sid: API_PERMISSION_SID,
+    Sid: opts.sid ?? API_PERMISSION_SID,
     Effect: 'Allow',
     Principal: { Service: 'apigateway.amazonaws.com' },
     Action: 'lambda:InvokeFunction',
     Resource: liveAliasArn(region, accountId, functionName),
-    Condition: { ArnLike: { 'AWS:SourceArn': apiSourceArn(region, accountId, apiId) } },
+    Condition: { ArnLike: { 'AWS:SourceArn': apiSourceArn(region, accountId, apiId, opts.stage) } },
   };
 }
 
@@ -25,10 +31,12 @@ export function desiredApiPermission(region: string, accountId: string, function
  * `ops-http-api-*` variants; a set replaces all of them. The triggers' `ops-rule-*` / `ops-sns-*`
  * statements are not the API's (triggers.ts owns them).
  */
-export const opsStatementIds = (policy: PolicyStatement[] | undefined) =>
+export const opsStatementIds = (policy: PolicyStatement[] | undefined, namedApi?: string) =>
   (policy ?? [])
     .map((s) => s.Sid ?? '')
-    .filter((sid) => sid === API_PERMISSION_SID || sid.startsWith(`${API_PERMISSION_SID}-`))
+    .filter((sid) =>
+      namedApi ? sid === apiPermissionSid(namedApi) : sid === API_PERMISSION_SID || sid.startsWith(`${API_PERMISSION_SID}-`),
+    )
     .sort(compareStrings);
 
 const sourceOf = (s: PolicyStatement) => {
@@ -38,17 +46,20 @@ const sourceOf = (s: PolicyStatement) => {
 
 export function planPermissions(ctx: PlanContext, apiId: string | undefined, createId: string, planned: HttpApiChange[]): HttpApiChange[] {
   const out: HttpApiChange[] = [];
+  // A named API's statement is its own (`ops-api-{key}`); an HTTP API with a named stage allows that stage only.
+  const sid = apiPermissionSid(ctx.namedApi);
+  const stage = ctx.fleet.api?.type !== 'rest' ? ctx.fleet.api?.stage : undefined;
   for (const fn of ctx.deploy) {
     const policy = ctx.actual.functions[fn.name]?.aliasPolicy ?? [];
-    const ours = opsStatementIds(policy);
+    const ours = opsStatementIds(policy, ctx.namedApi);
     const resource = { type: 'lambda permission' as const, name: `${fn.name}:live` };
     if (fn.routes.length) {
-      const want = apiId ? desiredApiPermission(ctx.region, ctx.accountId, fn.name, apiId) : undefined;
-      const current = policy.find((s) => s.Sid === API_PERMISSION_SID);
+      const want = apiId ? desiredApiPermission(ctx.region, ctx.accountId, fn.name, apiId, { sid, stage }) : undefined;
+      const current = policy.find((s) => s.Sid === sid);
       const same = want && current && JSON.stringify(normalizeStatement(want)) === JSON.stringify(normalizeStatement(current));
       if (same && ours.length === 1) continue;
-      const sourceArn = apiId ? apiSourceArn(ctx.region, ctx.accountId, apiId) : undefined;
-      const fields: FieldDiff[] = ours.filter((sid) => sid !== API_PERMISSION_SID).map((sid) => ({ field: 'statement', from: sid }));
+      const sourceArn = apiId ? apiSourceArn(ctx.region, ctx.accountId, apiId, stage) : undefined;
+      const fields: FieldDiff[] = ours.filter((s) => s !== sid).map((s) => ({ field: 'statement', from: s }));
       if (current && !same) fields.unshift({ field: 'source', from: sourceOf(current) ?? '(none)', to: sourceArn ?? 'the new http api' });
       out.push({
         kind: 'permission.set',
@@ -60,10 +71,11 @@ export function planPermissions(ctx: PlanContext, apiId: string | undefined, cre
         fields,
         dependsOn: [createId, changeId('alias.publish', fn.name)],
         name: fn.name,
-        statementId: API_PERMISSION_SID,
+        statementId: sid,
         removeStatementIds: ours,
         apiId,
         sourceArn,
+        ...(stage ? { stage } : {}),
       });
     } else if (ours.length) {
       out.push(

@@ -150,7 +150,7 @@ function planApiDelete(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
     ...planDuplicateApis(have, []),
   ];
   for (const fn of ctx.deploy) {
-    const ours = opsStatementIds(ctx.actual.functions[fn.name]?.aliasPolicy);
+    const ours = opsStatementIds(ctx.actual.functions[fn.name]?.aliasPolicy, ctx.namedApi);
     if (ours.length) out.push(permissionDelete(fn.key, fn.name, ours, [id]));
   }
   out.push(...planAuthorizerGrants(ctx, undefined, new Map(), true).map((c) => ({ ...c, dependsOn: [id] })));

@@ -6,7 +6,11 @@ import type { PlannedRestAuth, RestAuthorizerChange } from './changes-authorizer
  * the executor takes it from the create; where a resource is created in the same plan `resourceId` is
  * undefined and the executor takes it from that create (by path).
  */
-export type RestApiChange =
+export type RestApiChange = RestApiChangeOfOne & {
+  /** The named API (`apis.<key>`) the change is for; absent: the default API. */
+  namedApi?: string;
+};
+type RestApiChangeOfOne =
   /** `stage`: the stage whose URL references to the API are filled in with. */
   | (ChangeBase & { kind: 'restapi.create'; apiName: string; stage: string; tags: Record<string, string> })
   /** CreateResource under the resource at `parentPath`. */

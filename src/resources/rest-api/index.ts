@@ -10,14 +10,15 @@ import {
   pruneDeployments,
   putCorsMethod,
   putRouteMethod,
-  readRestApi,
   updateStageVariables,
 } from '../../aws/rest-api.js';
 import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
-import { REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
+import { readRestApis } from '../../aws/rest-api-named.js';
+import { NAMED_API_SID_PREFIX, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
 import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
+import { planPerApi } from '../plan-api-views.js';
 import {
   applyAuthorizerCreate,
   applyAuthorizerDelete,
@@ -35,24 +36,27 @@ interface RestRun {
   apiId?: string;
   resources: Map<string, string>;
 }
-const runs = new WeakMap<ApplyRun, RestRun>();
-function restRun(run: ApplyRun): RestRun {
-  let r = runs.get(run);
+/** One per API of the run: the default one (key '') and each named one (`apis.<key>`). */
+const runs = new WeakMap<ApplyRun, Map<string, RestRun>>();
+function restRun(run: ApplyRun, key?: string): RestRun {
+  let byKey = runs.get(run);
+  if (!byKey) runs.set(run, (byKey = new Map()));
+  let r = byKey.get(key ?? '');
   if (!r) {
-    const have = run.opts.actual.restApi;
+    const have = key ? run.opts.actual.restApis?.[key] : run.opts.actual.restApi;
     r = { apiId: have?.id, resources: new Map(Object.entries(have?.resources ?? {}).map(([p, x]) => [p, x.id])) };
-    runs.set(run, r);
+    byKey.set(key ?? '', r);
   }
   return r;
 }
 
-const apiOf = (run: ApplyRun, c: { apiId?: string }) => {
-  const id = c.apiId ?? restRun(run).apiId;
+const apiOf = (run: ApplyRun, c: { apiId?: string; namedApi?: string }) => {
+  const id = c.apiId ?? restRun(run, c.namedApi).apiId;
   if (!id) throw new Error('the REST API does not exist (its creation failed or was skipped)');
   return id;
 };
-const resourceOf = (run: ApplyRun, path: string, known?: string) => {
-  const id = known ?? restRun(run).resources.get(path);
+const resourceOf = (run: ApplyRun, path: string, known?: string, key?: string) => {
+  const id = known ?? restRun(run, key).resources.get(path);
   if (!id) throw new Error(`the REST API has no resource ${path} (its creation failed or was skipped)`);
   return id;
 };
@@ -61,51 +65,59 @@ const resourceOf = (run: ApplyRun, path: string, known?: string) => {
 const wantsAuthorizers = (scope: ReadScope) =>
   Boolean(scope.api?.authorizers?.length) || Boolean(scope.functions?.some((f) => f.routes.some((r) => r.auth && r.auth.type !== 'iam')));
 
+const REST_API_CHANGES: RestApiChange['kind'][] = [
+  'restapi.create',
+  'restapi.authorizer.create',
+  'restapi.authorizer.update',
+  'restapi.resource',
+  'restapi.method',
+  'restapi.cors',
+  'restapi.method.delete',
+  'restapi.resource.delete',
+  'restapi.deploy',
+  'restapi.stage',
+  'restapi.prune',
+  'restapi.authorizer.delete',
+  'restapi.authorizer.grant',
+  'restapi.authorizer.revoke',
+  'restapi.permit',
+  'restapi.delete',
+];
+
 /** The stage's REST API (API Gateway v1, `api: { type: 'rest' }`): resources, methods, CORS, deployments, permissions. */
 export const restApi = defineKind<RestApiChange>({
   kind: 'rest-api',
   after: ['function'],
-  changes: [
-    'restapi.create',
-    'restapi.authorizer.create',
-    'restapi.authorizer.update',
-    'restapi.resource',
-    'restapi.method',
-    'restapi.cors',
-    'restapi.method.delete',
-    'restapi.resource.delete',
-    'restapi.deploy',
-    'restapi.stage',
-    'restapi.prune',
-    'restapi.authorizer.delete',
-    'restapi.authorizer.grant',
-    'restapi.authorizer.revoke',
-    'restapi.permit',
-    'restapi.delete',
-  ],
+  changes: REST_API_CHANGES,
   async read(aws, scope, r) {
     // Read when the config wants a REST API, or a `live` alias still lets one invoke it (the config moved
     // away from it): a fleet with neither makes no API Gateway v1 call.
-    let wanted = scope.api?.type === 'rest';
+    let wanted = scope.api?.type === 'rest' || Boolean(scope.apis?.some((a) => a.type === 'rest'));
     if (!wanted) {
       const { items } = await functionsOf(r);
-      const ours = (sid?: string) => sid?.startsWith(REST_API_PERMISSION_PREFIX) || sid?.startsWith(REST_AUTHORIZER_SID_PREFIX);
+      // A named REST API's statements are `ops-api-{key}.{hash}`.
+      const ours = (sid?: string) =>
+        sid?.startsWith(REST_API_PERMISSION_PREFIX) ||
+        sid?.startsWith(REST_AUTHORIZER_SID_PREFIX) ||
+        (sid?.startsWith(NAMED_API_SID_PREFIX) && sid.includes('.'));
       wanted = Object.values(items).some((f) => f.aliasPolicy?.some((s) => ours(s.Sid)));
     }
     if (!wanted) return {};
-    const { restApi: api, foreign } = await readRestApi(aws, scope);
+    const { restApi: api, restApis, foreign } = await readRestApis(aws, scope);
     // Authorizers only when the config wants some or a method still names one (so they can be let go of).
     const named = api && Object.values(api.resources).some((r) => Object.values(r.methods).some((m) => m.authorizerId));
     if (api && (wantsAuthorizers(scope) || named)) api.authorizers = await readRestAuthorizers(aws, api.id);
-    return { actual: api ? { restApi: api } : {}, foreign };
+    return { actual: { ...(api ? { restApi: api } : {}), ...(restApis ? { restApis } : {}) }, foreign };
   },
-  plan: planRestApi,
+  // Once per API (the default one and each of `apis`), each on a view holding its routes only.
+  plan: (ctx) => planPerApi(ctx, REST_API_CHANGES, planRestApi),
   apply: {
     async 'restapi.create'(c, run) {
       const made = await createRestApi(run.aws, { name: c.apiName, tags: c.tags });
-      const r = restRun(run);
+      const r = restRun(run, c.namedApi);
       r.apiId = made.apiId;
       r.resources.set('/', made.rootId);
+      if (c.namedApi) return made.apiId;
       // What references to the API (`ref.api.url`, `ref.api.id`) planned as pending are filled in with.
       run.apiId = made.apiId;
       run.restApiId = made.apiId;
@@ -113,17 +125,25 @@ export const restApi = defineKind<RestApiChange>({
       return made.apiId;
     },
     async 'restapi.resource'(c, run) {
-      const id = await createResource(run.aws, apiOf(run, c), resourceOf(run, c.parentPath, c.parentId), c.path);
-      restRun(run).resources.set(c.path, id);
+      const id = await createResource(run.aws, apiOf(run, c), resourceOf(run, c.parentPath, c.parentId, c.namedApi), c.path);
+      restRun(run, c.namedApi).resources.set(c.path, id);
     },
     'restapi.method': (c, run) =>
-      putRouteMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.method, c.uri, methodAuth(run, c.auth), c.haveAuth),
+      putRouteMethod(
+        run.aws,
+        apiOf(run, c),
+        resourceOf(run, c.path, c.resourceId, c.namedApi),
+        c.method,
+        c.uri,
+        methodAuth(run, c.auth),
+        c.haveAuth,
+      ),
     'restapi.authorizer.create': (c, run) => applyAuthorizerCreate(c, run, apiOf(run, c)),
     'restapi.authorizer.update': applyAuthorizerUpdate,
     'restapi.authorizer.delete': applyAuthorizerDelete,
     'restapi.authorizer.grant': (c, run) => applyAuthorizerGrant(c, run, apiOf(run, c)),
     'restapi.authorizer.revoke': applyAuthorizerRevoke,
-    'restapi.cors': (c, run) => putCorsMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId), c.headers),
+    'restapi.cors': (c, run) => putCorsMethod(run.aws, apiOf(run, c), resourceOf(run, c.path, c.resourceId, c.namedApi), c.headers),
     'restapi.method.delete': (c, run) => deleteMethod(run.aws, c.apiId, c.resourceId, c.method),
     'restapi.resource.delete': (c, run) => deleteResource(run.aws, c.apiId, c.resourceId),
     async 'restapi.deploy'(c, run) {

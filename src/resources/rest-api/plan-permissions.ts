@@ -1,4 +1,4 @@
-import { REST_API_PERMISSION_PREFIX, restPermissionSid, restRouteSourceArn } from '../../config/naming.js';
+import { restPermissionPrefix, restPermissionSid, restRouteSourceArn } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { PolicyStatement } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
@@ -21,9 +21,10 @@ const principalOf = (s: PolicyStatement) =>
   typeof s.Principal === 'object' && s.Principal !== null ? (s.Principal as { Service?: unknown }).Service : s.Principal;
 
 /** The REST statements on a function's `live` alias, by sid. */
-export function restStatements(policy: PolicyStatement[] | undefined): Map<string, PolicyStatement[]> {
+export function restStatements(policy: PolicyStatement[] | undefined, namedApi?: string): Map<string, PolicyStatement[]> {
   const out = new Map<string, PolicyStatement[]>();
-  for (const s of policy ?? []) if (s.Sid?.startsWith(REST_API_PERMISSION_PREFIX)) out.set(s.Sid, [...(out.get(s.Sid) ?? []), s]);
+  const prefix = restPermissionPrefix(namedApi);
+  for (const s of policy ?? []) if (s.Sid?.startsWith(prefix)) out.set(s.Sid, [...(out.get(s.Sid) ?? []), s]);
   return out;
 }
 
@@ -44,12 +45,12 @@ function permitChange(
   apiId: string | undefined,
   after: string[],
 ): RestApiChange | undefined {
-  const have = restStatements(ctx.actual.functions[fn.name]?.aliasPolicy);
+  const have = restStatements(ctx.actual.functions[fn.name]?.aliasPolicy, ctx.namedApi);
   const add: { sid: string; method: string; path: string }[] = [];
   const remove: string[] = [];
   const wanted = new Set<string>();
   for (const r of routes) {
-    const sid = restPermissionSid(r.method, r.path);
+    const sid = restPermissionSid(r.method, r.path, ctx.namedApi);
     wanted.add(sid);
     const current = have.get(sid) ?? [];
     const source = apiId ? restRouteSourceArn(ctx.region, ctx.accountId, apiId, r.method, r.path) : undefined;

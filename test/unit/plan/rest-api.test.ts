@@ -294,12 +294,13 @@ describe('REST API config', () => {
   it("accepts type 'rest' with a stage, variables and cors: true", () => {
     expect(validateFleet(cfg({ type: 'rest', stage: 'production', stageVariables: { table: 't' }, cors: true }), env).problems).toEqual([]);
   });
-  it("refuses '$default' on a REST API and a named stage on an HTTP API, one line each", () => {
+  it("refuses '$default' on a REST API and stage variables on an HTTP API, one line each; an HTTP API may name its stage", () => {
     expect(validateFleet(cfg({ type: 'rest' }, ['$default']), env).problems).toEqual([
       { path: 'functions.api.routes.0', message: "'$default' is an HTTP API route; a REST API (api.type 'rest') needs 'ANY /{proxy+}'" },
     ]);
-    expect(validateFleet(cfg({ stage: 'prod' }), env).problems).toEqual([
-      { path: 'api.stage', message: "a named stage is a REST API's (api.type 'rest'); an HTTP API serves its $default stage" },
+    expect(validateFleet(cfg({ stage: 'prod' }), env).problems).toEqual([]);
+    expect(validateFleet(cfg({ stage: 'prod', stageVariables: { a: 'b' } }), env).problems).toEqual([
+      { path: 'api.stageVariables', message: "stage variables are a REST API's (api.type 'rest')" },
     ]);
   });
   it('takes authorizers on a REST API (issue 15.3: test/unit/plan/rest-authorizers.test.ts has their rules)', () => {
