@@ -11,6 +11,8 @@ import {
 import { ApiGatewayV2Client, GetApiMappingsCommand, GetDomainNameCommand } from '@aws-sdk/client-apigatewayv2';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putRouteMethod } from '../../src/aws/rest-api.js';
+import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { clientConfigFor, emulatorEnv, useEmulator } from '../support/emulator.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
@@ -42,6 +44,8 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
   /** The mappings of `domainName` as AWS would hold them, and the bodies of the CreateApiMapping calls. */
   const mappings = new Map<string, { apiMappingId: string; apiId: string; stage: string; apiMappingKey?: string }>();
   const sent: Record<string, string>[] = [];
+  /** With `conflict` set, PutMethod answers as AWS does for a method that exists (moto replaces it), and UpdateMethod's body is kept. */
+  const methodCalls = { conflict: false, patches: [] as { op: string; path: string; value?: string }[][] };
   const ops = (args: string[]) => runCli(args, { cwd: dir, env: emulatorEnv(proxyUrl) as NodeJS.ProcessEnv });
   const v1 = () => new APIGatewayClient(emu.clientConfig);
   const changeIds = async () => {
@@ -73,6 +77,18 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
           return json(204);
         }
         return json(200, { items: [...mappings.values()] });
+      }
+      if (methodCalls.conflict && /^\/restapis\/[^/]+\/resources\/[^/]+\/methods\/[A-Z]+$/.test(url) && req.method !== 'GET') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        if (req.method === 'PUT') {
+          const error = { __type: 'ConflictException', message: 'Method already exists for this resource' };
+          return res
+            .writeHead(409, { 'content-type': 'application/json', 'x-amzn-errortype': 'ConflictException' })
+            .end(JSON.stringify(error));
+        }
+        methodCalls.patches.push((JSON.parse(Buffer.concat(chunks).toString()) as { patchOperations: never[] }).patchOperations);
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       }
       const upstream = http.request(
         { host: target.hostname, port: target.port, path: url, method: req.method, headers: req.headers },
@@ -179,6 +195,38 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
 
   it('plans nothing on a second run', async () => {
     expect(await changeIds()).toEqual([]);
+  });
+
+  it('on AWS, a method that exists is patched to its new authorization (moto replaces it on PutMethod: the proxy answers as AWS)', async () => {
+    const aws = awsFor(emulatorEnv(proxyUrl));
+    const resources = (await v1().send(new GetResourcesCommand({ restApiId: apiId, embed: ['methods'] }))).items ?? [];
+    const orders = resources.find((r) => r.path === '/orders')!;
+    const uri = orders.resourceMethods?.GET?.methodIntegration?.uri ?? '';
+    methodCalls.conflict = true;
+    try {
+      await putRouteMethod(
+        aws,
+        apiId,
+        orders.id!,
+        'GET',
+        uri,
+        { type: 'CUSTOM', authorizerId: 'au-new' },
+        { authorizerId: 'au-old', scopes: ['orders/read'] },
+      );
+      await putRouteMethod(aws, apiId, orders.id!, 'GET', uri);
+    } finally {
+      methodCalls.conflict = false;
+      aws.destroy();
+    }
+    expect(methodCalls.patches).toEqual([
+      [
+        { op: 'replace', path: '/authorizationType', value: 'CUSTOM' },
+        { op: 'replace', path: '/authorizerId', value: 'au-new' },
+        { op: 'remove', path: '/authorizationScopes', value: 'orders/read' },
+      ],
+      // A method without an authorizer gets the one patch it always had.
+      [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+    ]);
   });
 
   it('a TTL change is one authorizer update and one new deployment; then converged', async () => {
