@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, UserError } from '../errors.js';
+import { writeFileAtomic } from '../package/files.js';
 import { resolveFleet } from './resolve.js';
 import type { Fleet } from './types.js';
 import { validateFleet } from './validate.js';
@@ -135,16 +136,10 @@ async function compileConfig(configPath: string): Promise<string> {
     inputs[abs] = sha(await readFile(abs));
   }
   // Atomic writes: another ops process may be reading these right now.
-  if (!existsSync(file)) await writeAtomic(file, code);
-  await writeAtomic(manifestPath, JSON.stringify({ config: configPath, file, inputs } satisfies CompiledManifest));
+  if (!existsSync(file)) await writeFileAtomic(file, code);
+  await writeFileAtomic(manifestPath, JSON.stringify({ config: configPath, file, inputs } satisfies CompiledManifest));
   await pruneOld(dir, path.basename(file));
   return file;
-}
-
-async function writeAtomic(file: string, data: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }
 
 /** Bundles a TypeScript/JavaScript config with esbuild (or reuses the last build) and imports it. */

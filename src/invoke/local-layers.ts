@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Aws, createAws } from '../aws/clients.js';
 import { downloadLayerVersion } from '../aws/layers.js';
 import { fillAccount, needsAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec, LayerSpec } from '../config/types.js';
+import { writeFileAtomic } from '../package/files.js';
 import { buildLayer, layersOf } from '../package/layers.js';
 import { prepareLayersDir } from './local/index.js';
 
@@ -114,13 +115,10 @@ async function arnLayerZip(fleet: Fleet, arn: string, opts: LocalLayersOptions):
     const resolved = needsAccount(arn) ? fillAccount(arn, await aws.accountId()) : arn;
     const zip = await downloadLayerVersion(aws, resolved, { signal: AbortSignal.timeout(opts.fetchTimeoutMs ?? 60_000) });
     await mkdir(path.dirname(cached), { recursive: true });
-    const temporary = `${cached}.${process.pid}.tmp`;
-    await writeFile(temporary, zip);
-    await rename(temporary, cached);
+    await writeFileAtomic(cached, zip);
     opts.log?.(`layer ${arn}: fetched (${zip.length} bytes) into ${path.relative(fleet.root, cached)}`);
     return cached;
   } catch (error) {
-    await rm(`${cached}.${process.pid}.tmp`, { force: true });
     return skip(`cannot fetch it: ${firstLine(error)}`);
   } finally {
     aws.destroy();

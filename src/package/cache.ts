@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { readIfExists, sha256Hex } from './files.js';
+import { readIfExists, sha256Hex, writeFileAtomic } from './files.js';
 
 /** Bumped whenever the build output for the same inputs changes (zip layout, pip flags, banner...). */
 export const BUILD_FORMAT = 1;
@@ -51,10 +51,7 @@ export async function readManifest(dir: string): Promise<BuildManifest | undefin
 
 export async function writeManifest(dir: string, manifest: BuildManifest): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, 'manifest.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time, results in order. */

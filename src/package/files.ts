@@ -1,6 +1,19 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+/**
+ * A temporary name beside `file`, unique to this call: two runs in one directory (two processes, or two
+ * in one process as the tests run them) never write the same temporary file.
+ */
+export const temporaryBeside = (file: string) => `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+
+/** Writes `file` whole or not at all: a temporary file renamed into place. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = temporaryBeside(file);
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
 
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');

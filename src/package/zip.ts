@@ -4,6 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { temporaryBeside } from './files.js';
 
 /** One file of a zip: a forward-slash path relative to the zip root. */
 export interface ZipEntry {
@@ -67,7 +68,7 @@ export function unzippedSize(entries: readonly ZipEntry[]): number {
 export async function writeDeterministicZip(entries: readonly ZipEntry[], zipPath: string): Promise<ZipResult> {
   const sorted = normalizeEntries(entries);
   await mkdir(path.dirname(zipPath), { recursive: true });
-  const tmp = `${zipPath}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = temporaryBeside(zipPath);
 
   const hash = createHash('sha256');
   let size = 0;
