@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
-import { restApiUrl } from '../config/naming.js';
+import { httpApiUrl, restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
 import type { Actual } from '../model/actual.js';
@@ -62,11 +62,12 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
-  // The look at the lease first: the read waits for it, and each client's module takes its turn to load.
+  // The look at the lease goes first, and the read right beside it (not after it: one round trip less).
   const look = opts.gate?.peek(aws, fleet);
-  warmUp(aws);
-  const early = (look ?? Promise.resolve(undefined)).then((l) => (l?.held ? undefined : readActual(aws, fleet)));
+  const readFrom = Date.now();
+  const early = readActual(aws, fleet);
   early.catch(() => {}); // awaited after the preflight, whose problems come first
+  look?.catch(() => {});
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
@@ -84,14 +85,16 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
   const planFrom = (actual: Actual) =>
     planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy, allowDataLoss: opts.allowDataLoss });
-  let actual = await early;
+  const seen = await look;
+  // Somebody holds the lease: what was read may be half of their writes; read again under the lease.
+  let actual = seen?.held ? undefined : await early;
   let plan = actual && planFrom(actual);
   // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
   if (opts.gate && (!plan || plan.changes.length)) {
-    const seen = await look;
     const epoch = await opts.gate.take(fleet);
-    if (plan && epoch !== (seen?.epoch ?? Number.NaN) + 1) {
-      ctx.log.debug(`lease epoch ${seen?.epoch} -> ${epoch}: another run took the stage lease while this one read; reading again`);
+    const why = plan && seen && staleRead(seen, epoch, aws.clock.atLeast(readFrom));
+    if (why) {
+      ctx.log.debug(`${why}; reading AWS again under the lease`);
       plan = undefined;
     }
   }
@@ -106,13 +109,24 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   return pc;
 }
 
+/** Slack for a date that AWS rounds down to the second (the epoch's LastModifiedDate may be). */
+const DATE_SLACK_MS = 1_000;
+
 /**
- * The read waits for the look at the lease; meanwhile the clients it uses are loaded and built (about
- * 100 ms each, from disk; nothing is sent). Failures surface in the read itself.
+ * Why a read made beside the look at the lease cannot be planned from, now that this run holds the
+ * lease at `epoch`; `undefined` when it can. It can when no run took the lease after the look (the epoch
+ * moved on by this run's take only) and the last run before the look had released it before the read
+ * began: every run moves the epoch as it takes and as it releases the lease, after its last write, so
+ * the epoch's date (AWS's clock) older than the read's start (AWS's clock, a lower bound from the
+ * answers' dates) says that no write of another run landed during the read.
  */
-function warmUp(aws: Aws): void {
-  const clients = [aws.lambda(), aws.iam(), aws.logs(), aws.apigw(), aws.events(), aws.cloudwatch(), aws.sts()];
-  for (const c of clients) (c as Promise<unknown>).catch(() => {});
+export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined): string | undefined {
+  if (epoch !== seen.epoch + 1) return `lease epoch ${seen.epoch} -> ${epoch}: another run took the stage lease while this one read`;
+  // No run took the lease yet, or a destroy forgot the stage (as it finished): nothing dates the last writes.
+  if (seen.epochMovedAt === undefined) return seen.epoch ? 'the lease epoch has no date' : 'the stage has no lease epoch yet';
+  if (readFromAws === undefined) return 'AWS answered without a date';
+  if (seen.epochMovedAt + DATE_SLACK_MS >= readFromAws) return 'another run released the stage lease as this one began to read';
+  return undefined;
 }
 
 /** Params preflight: fail before any write when a function reads a param that is not set for the stage. */
@@ -270,7 +284,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     result.interrupted ? undefined : signal,
     'the changes were applied; their verification read was stopped (ops plan shows what is left)',
   ).finally(() => pc.aws.destroy());
-  const url = pc.fleet.api?.type === 'rest' ? apiUrl(pc, result) : (result.apiEndpoint ?? apiUrl(pc));
+  const url = pc.fleet.api?.type === 'rest' || pc.fleet.api?.stage ? apiUrl(pc, result) : (result.apiEndpoint ?? apiUrl(pc));
   if (ctx.global.json) {
     ctx.outJson({
       ...planToJson(plan),
@@ -385,8 +399,11 @@ function apiUrl(
   result?: { results: { change: { kind: string }; status: string; detail?: string }[] },
 ): string | undefined {
   const api = pc.fleet.api;
-  if (api?.type !== 'rest') return pc.actual.api?.endpoint || undefined;
-  const created = result?.results.find((r) => r.change.kind === 'restapi.create' && r.status === 'done')?.detail;
+  // The default API's create, not a named one's (`apis`).
+  const createdBy = (kind: string) =>
+    result?.results.find((r) => r.change.kind === kind && r.status === 'done' && !(r.change as { namedApi?: string }).namedApi)?.detail;
+  if (api?.type !== 'rest') return httpApiUrl(createdBy('api.create') ?? pc.actual.api?.endpoint, api?.stage) || undefined;
+  const created = createdBy('restapi.create');
   const id = created ?? pc.actual.restApi?.id;
   return id ? restApiUrl(id, pc.aws.region, api.stage ?? 'prod') : undefined;
 }

@@ -80,13 +80,20 @@ export interface LeasePeek {
   held: boolean;
   holder?: LeaseHolder;
   epoch: number;
+  /** When the epoch last moved (AWS's clock, ms): a run took or released the lease then. */
+  epochMovedAt?: number;
 }
 
 /** One read of the lease and its epoch (no write): lets a run read AWS before it takes the lease. */
 export async function peekLease(aws: Aws, scope: LeaseScope): Promise<LeasePeek> {
   const found = await peekLeaseParameters(aws, leaseParamName(scope.app, scope.stage), leaseEpochParamName(scope.app, scope.stage));
   const holder = parseHolder(found.lease?.value);
-  return { held: found.lease !== undefined, ...(holder ? { holder } : {}), epoch: found.epoch };
+  return {
+    held: found.lease !== undefined,
+    ...(holder ? { holder } : {}),
+    epoch: found.epoch,
+    ...(found.epochMovedAt !== undefined ? { epochMovedAt: found.epochMovedAt } : {}),
+  };
 }
 
 /** Not longer than the default wait: a re-run after a killed one outwaits the dead run's lease. */
@@ -145,10 +152,11 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
       if (await takeOver(aws, name, mine, tags, opts)) return held(mine);
       continue;
     }
-    if (now() >= deadline) throw heldError(scope, holder, opts.waitMs);
+    // Said before the deadline is checked: on a slow endpoint the first look may already end the wait.
     const key = holder?.token ?? current.value;
-    if (key !== shown) opts.onWait?.(holder, opts.waitMs);
+    if (key !== shown && opts.waitMs > 0) opts.onWait?.(holder, opts.waitMs);
     shown = key;
+    if (now() >= deadline) throw heldError(scope, holder, opts.waitMs);
     try {
       await sleep(Math.max(1, Math.min(opts.pollMs ?? 2_000, deadline - now())), undefined, { signal: opts.signal });
     } catch {
@@ -175,13 +183,20 @@ function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope)
     lost: lease.lost,
     epoch,
     async release(opts) {
-      if (opts?.forget) await deleteLeaseParameter(aws, leaseEpochParamName(scope.app, scope.stage)).catch(() => false);
-      await lease.release();
+      const epochName = leaseEpochParamName(scope.app, scope.stage);
+      if (opts?.forget) {
+        await deleteLeaseParameter(aws, epochName).catch(() => false);
+        return lease.release();
+      }
+      // The epoch moves on as the lease goes too, so that its date tells a run that read AWS before its
+      // look at the lease whether this run's writes could have landed during that read (preparePlan).
+      // Should the move fail, the lease stays until it expires: safer than a date that says nothing.
+      await lease.release(() => bumpEpochParameter(aws, epochName, lease.holder.token, ownershipTags(scope.app, scope.stage)));
     },
   };
 }
 
-type HeldLease = Omit<Lease, 'epoch' | 'release'> & { release(): Promise<void> };
+type HeldLease = Omit<Lease, 'epoch' | 'release'> & { release(beforeDelete?: () => Promise<unknown>): Promise<void> };
 
 function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opts: AcquireLeaseOptions, now: () => number): HeldLease {
   const lost = new AbortController();
@@ -220,14 +235,17 @@ function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opt
       return holder;
     },
     lost: lost.signal,
-    release() {
+    release(beforeDelete) {
       released ??= (async () => {
         clearInterval(timer);
         // A renewal landing after the delete would put the lease back.
         await renewing;
         try {
           const current = parseHolder((await readLeaseParameter(aws, name))?.value);
-          if (current?.token === held.token) await deleteLeaseParameter(aws, name);
+          if (current?.token === held.token) {
+            await beforeDelete?.();
+            await deleteLeaseParameter(aws, name);
+          }
         } catch (error) {
           opts.onLost?.(
             `could not release the stage lease ${name} (${(error as Error).message}); it expires at ${holder.expires}, or run ops unlock`,

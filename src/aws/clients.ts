@@ -20,7 +20,7 @@ import type { RetryStrategyV2 } from '@smithy/types';
 import { partition } from '../config/naming.js';
 import type { ErrorContext } from './errors.js';
 import { DEFAULT_LIMITS, type LimiterOptions, PER_OPERATION_QUOTAS, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
-import { instrument, type SdkClient, SERVICE_LABEL, type ServiceName } from './middleware.js';
+import { instrument, type SdkClient, SERVICE_LABEL, ServerClock, type ServiceName } from './middleware.js';
 import { guardLostResponses } from './once.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
 import { createRequestHandler, createRetryStrategy, type Timeouts, timeoutsFrom } from './transport.js';
@@ -94,6 +94,8 @@ export interface Aws {
   write<T>(fn: () => Promise<T>): Promise<T>;
   /** Closes the clients' sockets. */
   destroy(): void;
+  /** AWS's clock as far as the answers so far show it (src/aws/middleware.ts). */
+  readonly clock: ServerClock;
 }
 
 export function createAws(opts: CreateAwsOptions): Aws {
@@ -126,6 +128,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const built = new Map<ServiceName, Promise<SdkClient>>();
   // Endpoints that let a whole call go unanswered: later calls fail at once instead of waiting again.
   const silentOrigins = new Set<string>();
+  const clock = new ServerClock();
   const live: SdkClient[] = [];
 
   const config = (requestHandler: Awaited<ReturnType<typeof createRequestHandler>>, retryStrategy: RetryStrategyV2) => ({
@@ -147,7 +150,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
           await silenceNodeVersionWarning();
           const [handler, strategy] = await Promise.all([createRequestHandler(timeouts), createRetryStrategy(opts.maxAttempts ?? 5)]);
           const c = (await make(config(handler, strategy))) as unknown as SdkClient;
-          instrument(c, service, { limiterFor, debug: opts.debug, errorContext, timeouts, silentOrigins });
+          instrument(c, service, { limiterFor, debug: opts.debug, errorContext, timeouts, silentOrigins, clock });
           guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);
           return c;
@@ -168,6 +171,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
     endpointUrl,
     limiter,
     retry,
+    clock,
     lambda: lazy<Lambda>('lambda', async (cfg) => new (cjs(await import('@aws-sdk/client-lambda')).Lambda)(cfg)),
     iam: lazy<IAM>('iam', async (cfg) => new (cjs(await import('@aws-sdk/client-iam')).IAM)(cfg)),
     ssm: lazy<SSM>('ssm', async (cfg) => new (cjs(await import('@aws-sdk/client-ssm')).SSM)(cfg)),

@@ -50,13 +50,22 @@ export function deleteLeaseParameter(aws: Aws, name: string): Promise<boolean> {
   return deleteParameter(aws, name);
 }
 
-/** The lease and the epoch parameter in one read: who holds the lease (if anyone) and the epoch's version (0: none yet). */
-export async function peekLeaseParameters(aws: Aws, leaseName: string, epochName: string): Promise<{ lease?: StoredLease; epoch: number }> {
+/**
+ * The lease and the epoch parameter in one read: who holds the lease (if anyone), the epoch's version
+ * (0: none yet) and when it last moved (AWS's clock).
+ */
+export async function peekLeaseParameters(
+  aws: Aws,
+  leaseName: string,
+  epochName: string,
+): Promise<{ lease?: StoredLease; epoch: number; epochMovedAt?: number }> {
   const found = await getParameters(aws, [leaseName, epochName]);
   const lease = found.get(leaseName);
+  const epoch = found.get(epochName);
   return {
     ...(lease?.value !== undefined ? { lease: { value: lease.value, version: lease.version } } : {}),
-    epoch: found.get(epochName)?.version ?? 0,
+    epoch: epoch?.version ?? 0,
+    ...(epoch?.lastModified ? { epochMovedAt: epoch.lastModified.getTime() } : {}),
   };
 }
 

@@ -118,6 +118,8 @@ export function instrument(
     errorContext: ErrorContext;
     timeouts: Timeouts;
     silentOrigins: Set<string>;
+    /** Told the `Date` header of each answer and when it arrived (local clock): see `ServerClock`. */
+    clock?: ServerClock;
   },
 ): void {
   const label = SERVICE_LABEL[service];
@@ -202,6 +204,7 @@ export function instrument(
           throw error;
         }
         hooks.silentOrigins.delete(target);
+        const arrived = Date.now();
         const why = await notAwsAnswer(PROTOCOL[service], label, operation, args.request.method, result.response);
         if (why) {
           (result.response.body as { destroy?: () => void } | undefined)?.destroy?.();
@@ -209,8 +212,30 @@ export function instrument(
           // Code that branches on the status (metrics' fallback on an emulator's 500) still can.
           throw Object.assign(error, { $metadata: { httpStatusCode: result.response.statusCode } });
         }
+        hooks.clock?.note(result.response.headers?.date, arrived);
         return result;
       },
     { step: 'deserialize', name: 'opsAnswerMiddleware', priority: 'low' },
   );
+}
+
+/**
+ * What the answers' `Date` headers tell about AWS's clock. An answer dated D (whole seconds, truncated)
+ * was made before it arrived at local time r, so AWS's clock runs at least D - r ahead of ours; the
+ * largest such figure over the answers so far is a lower bound, without trusting the local clock.
+ */
+export class ServerClock {
+  #aheadAtLeastMs: number | undefined;
+
+  note(dateHeader: string | undefined, receivedAt: number): void {
+    const d = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+    if (Number.isNaN(d)) return;
+    const ahead = d - receivedAt;
+    if (this.#aheadAtLeastMs === undefined || ahead > this.#aheadAtLeastMs) this.#aheadAtLeastMs = ahead;
+  }
+
+  /** AWS's time at local time `local` is at least this; `undefined` before any dated answer. */
+  atLeast(local: number): number | undefined {
+    return this.#aheadAtLeastMs === undefined ? undefined : local + this.#aheadAtLeastMs;
+  }
 }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   DeleteParameterCommand,
@@ -201,7 +203,10 @@ describe('the stage lease', () => {
         .split('\n')
         .filter((l) => l.startsWith('error:')),
     ).toHaveLength(1);
-    expect(proxy.operations().filter((op) => !op.startsWith('ssm.'))).toEqual([]); // did not even read the fleet
+    // The fleet is read beside the look at the lease (a read only); nothing is written but the lease's create, refused.
+    const writes = proxy.operations().filter((op) => !/\.(Get|List|Describe)[A-Z]/.test(op));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes)).toEqual(new Set(['ssm.PutParameter']));
     expect(proxy.operations()).not.toContain('ssm.DeleteParameter'); // someone else's lease stays
   });
 
@@ -232,14 +237,16 @@ describe('the stage lease', () => {
     const deployed = await ops(['deploy', '--yes']);
     expect(deployed.code, deployed.stderr).toBe(0);
     // The check below can fail: a deploy does call SSM, for its lease. A look at the lease and its epoch
-    // before reading AWS; the lease created and its epoch moved on (created, so tagged) once there is
-    // something to write; the lease read back and deleted at the end.
+    // beside the first read of AWS; the lease created and its epoch moved on (created, so tagged) once
+    // there is something to write; at the end the lease read back, the epoch moved on again (dating the
+    // release), the lease deleted.
     expect(proxy.operations({ service: 'ssm' })).toEqual([
       'ssm.GetParameters',
       'ssm.PutParameter',
       'ssm.PutParameter',
       'ssm.AddTagsToResource',
       'ssm.GetParameter',
+      'ssm.PutParameter',
       'ssm.DeleteParameter',
     ]);
     // The verification read after the apply only reads: the lease goes as it starts, not after it (and not
@@ -302,12 +309,13 @@ describe('the stage lease', () => {
     const r = await runCli(['rollback', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Nothing to roll back');
-    // Taken, its epoch moved on (the first time for this stage: created, then tagged), released.
+    // Taken, its epoch moved on (the first time for this stage: created, then tagged), moved on again and released.
     expect(proxy.operations({ service: 'ssm' })).toEqual([
       'ssm.PutParameter',
       'ssm.PutParameter',
       'ssm.AddTagsToResource',
       'ssm.GetParameter',
+      'ssm.PutParameter',
       'ssm.DeleteParameter',
     ]);
     expect(await holderOf(app, 'dev')).toBeUndefined();
@@ -326,9 +334,47 @@ describe('the stage lease', () => {
     const r = await a;
     expect(r.code, r.stderr).toBe(0);
     // A's first read saw an empty stage; without the epoch it would apply that plan over B's deploy.
-    expect(r.stderr).toContain('another run took the stage lease while this one read; reading again');
+    expect(r.stderr).toContain('another run took the stage lease while this one read; reading AWS again under the lease');
     expect(r.stderr).toContain('No changes');
     expect(proxy.operations().filter((op) => /^lambda\.(Create|Update|Publish)/.test(op))).toEqual([]);
+    await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  }, 90_000);
+
+  it('a deploy whose read began as another run released the lease (the epoch moved once, but dated after the read began) reads again', async () => {
+    const app = unique('ls');
+    const dir = await smallFleet(app);
+    const proxy = await emu.proxy();
+    // A's look at the lease is held back until B has deployed the stage and released the lease, straight to
+    // moto; A's read of the (then empty) stage goes on meanwhile. A's take moves the epoch by one from what its
+    // look saw: only the epoch's date tells that B's writes could have landed during A's read.
+    let letGo = () => {};
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    proxy.addFault({ match: { service: 'ssm', operation: 'GetParameters' }, times: 1, respond: faults.hold(held) });
+    // A long budget: the held look must not time out and go again before B is done, on a loaded machine.
+    const a = runCli(['deploy', '--yes', '--debug', '--timeout', '300'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    await until(() => proxy.operations().includes('lambda.ListFunctions'));
+    const b = await runCli(['deploy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(b.code, b.stderr).toBe(0);
+    letGo();
+    const r = await a;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('another run released the stage lease as this one began to read; reading AWS again under the lease');
+    expect(r.stderr).toContain('No changes');
+    // Without the date A would apply the plan of the empty stage over B's deploy.
+    expect(proxy.operations().filter((op) => /^lambda\.(Create|Update|Publish)/.test(op))).toEqual([]);
+
+    // A deploy long after the last release plans from the read it made beside its look: AWS is read once.
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    const handler = path.join(dir, 'src/worker/handler.ts');
+    await writeFile(handler, (await readFile(handler, 'utf8')).replace("v: 'one'", "v: 'two'"));
+    proxy.clearLog();
+    const c = await runCli(['deploy', '--yes', '--debug'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toContain('lambda.UpdateFunctionCode');
+    expect(c.stderr).not.toContain('reading AWS again');
+    // One listing of the functions: a read again under the lease would list them a second time (the
+    // verification read after the apply reads only what changed).
+    expect(proxy.operations().filter((op) => op === 'lambda.ListFunctions')).toHaveLength(1);
     await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
   }, 90_000);
 
@@ -339,8 +385,9 @@ describe('the stage lease', () => {
     proxy.addFault({ match: { service: 'ssm', operation: 'PutParameter' }, times: 1, respond: faults.dropResponse() });
     const r = await runCli(['deploy', '--yes', '--wait', '0'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     expect(r.code, r.stderr).toBe(0);
-    // The lease create twice (the SDK's retry finds it taken, and reads back our own token), then its epoch once.
-    expect(proxy.operations({ service: 'ssm' }).filter((op) => op === 'ssm.PutParameter')).toHaveLength(3);
+    // The lease create twice (the SDK's retry finds it taken, and reads back our own token), then its epoch
+    // once as the lease is taken and once as it is released.
+    expect(proxy.operations({ service: 'ssm' }).filter((op) => op === 'ssm.PutParameter')).toHaveLength(4);
     expect(await holderOf(app, 'dev')).toBeUndefined();
     await runCli(['destroy', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
   }, 60_000);

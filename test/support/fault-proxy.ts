@@ -60,6 +60,8 @@ export type FaultAction =
   | { kind: 'drop'; when: 'request' | 'response' }
   /** Waits, then forwards. */
   | { kind: 'delay'; ms: number }
+  /** Waits until the promise settles, then forwards. */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** Accepts the request and never answers (the socket stays open until the client or `close()` ends it). */
   | { kind: 'silent' };
 
@@ -142,6 +144,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     }
     const action = fault?.spec.respond.action(info);
     if (action?.kind === 'delay') await sleep(action.ms);
+    if (action?.kind === 'hold') await action.until.catch(() => {});
     if (action?.kind === 'drop' && action.when === 'request') return void req.socket.destroy();
     if (action?.kind === 'silent') return void (body || req.resume());
     if (action?.kind === 'respond') {
@@ -352,6 +355,8 @@ export const faults = {
   dropResponse: (): Responder => ({ label: 'dropResponse', action: () => ({ kind: 'drop', when: 'response' }) }),
   /** Waits, then forwards normally. */
   delay: (ms: number): Responder => ({ label: `delay(${ms})`, action: () => ({ kind: 'delay', ms }) }),
+  /** Holds the call until `until` settles (the test decides when), then forwards it. */
+  hold: (until: Promise<unknown>): Responder => ({ label: 'hold', action: () => ({ kind: 'hold', until }) }),
   /** An endpoint that accepts connections and requests and never answers: only a client timeout ends the call. */
   silent: (): Responder => ({ label: 'silent', action: () => ({ kind: 'silent' }) }),
   /** What a captive portal or a misrouted proxy answers: `200 text/html`, a page that is not any AWS protocol. */

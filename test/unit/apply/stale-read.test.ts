@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { staleRead } from '../../../src/apply/deploy.js';
+import { ServerClock } from '../../../src/aws/middleware.js';
+
+describe('AWS clock from the answers: a lower bound', () => {
+  it('is unknown before a dated answer, then the largest (Date - arrival) seen', () => {
+    const clock = new ServerClock();
+    expect(clock.atLeast(1_000)).toBeUndefined();
+    clock.note(undefined, 5_000);
+    clock.note('not a date', 5_000);
+    expect(clock.atLeast(1_000)).toBeUndefined();
+    // Dated 12:00:10 (AWS truncates to the second), arrived at local 12:00:05.500: AWS is at least 4.5 s ahead.
+    const t = Date.parse('2026-12-06T12:00:05.500Z');
+    clock.note('Sun, 06 Dec 2026 12:00:10 GMT', t);
+    expect(clock.atLeast(t)).toBe(t + 4_500);
+    // A later answer dated the same second arriving later says less: the bound stays.
+    clock.note('Sun, 06 Dec 2026 12:00:10 GMT', t + 400);
+    expect(clock.atLeast(t)).toBe(t + 4_500);
+    clock.note('Sun, 06 Dec 2026 12:00:11 GMT', t + 100);
+    expect(clock.atLeast(t)).toBe(t + 5_400);
+  });
+});
+
+describe('a read made beside the look at the lease', () => {
+  const look = { held: false, epoch: 4, epochMovedAt: 100_000 };
+  it('is planned from when only this run took the lease since the look and the last release predates the read', () => {
+    expect(staleRead(look, 5, 101_001)).toBeUndefined();
+  });
+  it('is read again when another run took the lease after the look', () => {
+    expect(staleRead(look, 7, 200_000)).toMatch(/another run took the stage lease while this one read/);
+  });
+  it('is read again when the last release may have come after the read began (one second of slack for rounding)', () => {
+    expect(staleRead(look, 5, 101_000)).toMatch(/released the stage lease as this one began to read/);
+    expect(staleRead(look, 5, 99_000)).toMatch(/released the stage lease/);
+  });
+  it('is read again when nothing dates the last writes: no epoch (new stage, or forgotten by a destroy), or no dated answer', () => {
+    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000)).toMatch(/no lease epoch yet/);
+    expect(staleRead({ held: false, epoch: 3 }, 4, 500_000)).toMatch(/no date/);
+    expect(staleRead(look, 5, undefined)).toMatch(/without a date/);
+  });
+});
