@@ -13,6 +13,8 @@ export const NOT_IDEMPOTENT = new Set([
   'AddPermissionCommand',
   'CreateRestApiCommand',
   'CreateAuthorizerCommand',
+  'CreateApiKeyCommand',
+  'CreateUsagePlanCommand',
 ]);
 
 /** Connection failures after which the request may have reached AWS. ECONNREFUSED and DNS failures never sent it. */

@@ -58,6 +58,7 @@ function mapMethod(m: Method): ActualRestMethod {
   return {
     ...(m.authorizationType ? { authorizationType: m.authorizationType } : {}),
     ...(m.authorizerId ? { authorizerId: m.authorizerId } : {}),
+    ...(m.apiKeyRequired ? { apiKeyRequired: true } : {}),
     ...(m.authorizationScopes?.length ? { authorizationScopes: [...m.authorizationScopes] } : {}),
     ...(i
       ? {
@@ -177,6 +178,8 @@ export interface RestMethodAuth {
   type: 'NONE' | 'AWS_IAM' | 'COGNITO_USER_POOLS' | 'CUSTOM';
   authorizerId?: string;
   scopes?: string[];
+  /** apiKeyRequired: callers send an API key of a usage plan (src/resources/api-keys). */
+  apiKey?: boolean;
 }
 
 /** PutMethod with its authorization, or (when the method exists) its authorization patched to it (`have`: what it holds). */
@@ -185,13 +188,14 @@ async function putMethod(
   api: APIGateway,
   at: { restApiId: string; resourceId: string; httpMethod: string },
   auth: RestMethodAuth,
-  have: { authorizerId?: string; scopes?: string[] },
+  have: { authorizerId?: string; scopes?: string[]; apiKey?: boolean },
 ): Promise<void> {
   try {
     await write(aws, () =>
       api.putMethod({
         ...at,
         authorizationType: auth.type,
+        ...(auth.apiKey ? { apiKeyRequired: true } : {}),
         ...(auth.authorizerId ? { authorizerId: auth.authorizerId } : {}),
         ...(auth.scopes?.length ? { authorizationScopes: auth.scopes } : {}),
       }),
@@ -204,6 +208,9 @@ async function putMethod(
       // Sent only when it moves: a method without an authorizer keeps the one patch it always had.
       ...((auth.authorizerId ?? '') !== (have.authorizerId ?? '')
         ? [{ op: 'replace' as const, path: '/authorizerId', value: auth.authorizerId ?? '' }]
+        : []),
+      ...(Boolean(auth.apiKey) !== Boolean(have.apiKey)
+        ? [{ op: 'replace' as const, path: '/apiKeyRequired', value: String(Boolean(auth.apiKey)) }]
         : []),
       ...want.filter((x) => !had.includes(x)).map((value) => ({ op: 'add' as const, path: '/authorizationScopes', value })),
       ...had.filter((x) => !want.includes(x)).map((value) => ({ op: 'remove' as const, path: '/authorizationScopes', value })),
@@ -220,7 +227,7 @@ export async function putRouteMethod(
   httpMethod: string,
   uri: string,
   auth: RestMethodAuth = { type: 'NONE' },
-  have: { authorizerId?: string; scopes?: string[] } = {},
+  have: { authorizerId?: string; scopes?: string[]; apiKey?: boolean } = {},
 ): Promise<void> {
   const api = await aws.apigwRest();
   await putMethod(aws, api, { restApiId, resourceId, httpMethod }, auth, have);

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../cli/command.js';
+import apiKey from './api-key.js';
 import config from './config.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
@@ -37,6 +38,7 @@ export const commands: CommandSpec<any>[] = [
   dev,
   params,
   secrets,
+  apiKey,
   logs,
   metrics,
 ];

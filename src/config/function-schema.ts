@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeKeyFields } from './api-keys.js';
 import { routeAuthFields } from './authorizers.js';
 import { dynamodbTrigger, eventPatternTrigger, ruleFields } from './event-triggers.js';
 import {
@@ -167,7 +168,9 @@ export const functionSchema = z.strictObject({
   environment: environment.optional(),
   tags: tags.optional(),
   /** A route, or `{ route, auth, scopes, api }` to name its authorizer (src/config/authorizers.ts) or its API (a key of `apis`). */
-  routes: z.array(z.union([route, z.strictObject({ route, ...routeAuthFields, api: z.string().optional() })])).optional(),
+  routes: z
+    .array(z.union([route, z.strictObject({ route, ...routeAuthFields, ...routeKeyFields, api: z.string().optional() })]))
+    .optional(),
   params: z.array(paramRef).optional(),
   /** Functions of the fleet this one invokes: a name, or `{ function, env, value }` to choose the variable and what it holds. */
   invokes: z.array(invokeRef).optional(),

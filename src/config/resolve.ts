@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { resolveApiKeys } from './api-keys.js';
 import { resolveStageSettings } from './api-stage.js';
 import { resolveNamedApis } from './apis.js';
 import { resolveAuthorizers, routeAuth } from './authorizers.js';
@@ -377,6 +378,7 @@ export function resolveApi(
     type: 'rest',
     stage: raw.stage ?? REST_API_DEFAULT_STAGE,
     ...(raw.stageVariables ? { stageVariables: raw.stageVariables } : {}),
+    ...resolveApiKeys(raw, name),
     ...stageSettings,
   };
 }
@@ -392,7 +394,9 @@ function resolveRoute(cfg: ParsedFleet, stage: string, entry: NonNullable<Parsed
   const api = key ? cfg.apis?.[key] : cfg.api === false ? undefined : cfg.api;
   const authorizers = resolveAuthorizers(api?.authorizers, (k) => physicalName(cfg.app, stage, k));
   const resolved = routeAuth(authorizers, auth ?? api?.defaultAuthorizer, scopes);
-  return { ...parseRoute(route), ...(resolved ? { auth: resolved } : {}), ...(key ? { api: key } : {}) };
+  // Keys exist on REST APIs only (validate refuses them elsewhere): `apiKey: false` opts a route out of the default.
+  const apiKey = api?.type === 'rest' && ((typeof entry === 'string' ? undefined : entry.apiKey) ?? api.apiKeyRequired) === true;
+  return { ...parseRoute(route), ...(resolved ? { auth: resolved } : {}), ...(key ? { api: key } : {}), ...(apiKey ? { apiKey } : {}) };
 }
 
 export function parseRoute(key: string): RouteSpec {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeysSchema, usagePlansSchema } from './api-keys.js';
 import { accessLogSchema, throttleSchema } from './api-stage.js';
 import { authorizersSchema } from './authorizers.js';
 import { domainSchema } from './domain.js';
@@ -66,6 +67,10 @@ const apiObjectSchema = z.strictObject({
   /** The stage's default route throttling and access logs (src/config/api-stage.ts). */
   throttle: throttleSchema.optional(),
   accessLog: accessLogSchema.optional(),
+  /** REST: every route requires an API key unless it says `apiKey: false`; keys and usage plans in src/config/api-keys.ts. */
+  apiKeyRequired: z.boolean().optional(),
+  keys: apiKeysSchema.optional(),
+  usagePlans: usagePlansSchema.optional(),
   cors: z
     .union([
       z.literal(true),

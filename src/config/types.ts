@@ -1,3 +1,4 @@
+import type { ApiKeySpec, UsagePlanSpec } from './api-keys.js';
 import type { AccessLogSpec, ThrottleSpec } from './api-stage.js';
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 import type { DomainSpec } from './domain.js';
@@ -277,6 +278,10 @@ export interface ApiSpec {
   throttle?: ThrottleSpec;
   /** `api.accessLog`: the stage's access logs to a log group ops creates; absent: none. */
   accessLog?: AccessLogSpec;
+  /** A REST API's keys (`api.keys`), sorted by name; absent: none (src/config/api-keys.ts). */
+  keys?: ApiKeySpec[];
+  /** A REST API's usage plans (`api.usagePlans`), attached to its stage, sorted by name; absent: none. */
+  usagePlans?: UsagePlanSpec[];
 }
 
 /** The whole fleet resolved for one stage: the desired state. */

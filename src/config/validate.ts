@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { apiKeyProblems } from './api-keys.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
@@ -7,8 +8,8 @@ import { alarmRangeProblem } from './limits.js';
 import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
-import { resourceProblems } from './validate-resources.js';
 import { apisProblems, perApiProblems, routeApiKey } from './validate-apis.js';
+import { resourceProblems } from './validate-resources.js';
 import { restApiProblems } from './validate-rest-api.js';
 
 type ParsedDefaults = NonNullable<ParsedFleet['defaults']>;
@@ -126,7 +127,10 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const app = typeof raw.app === 'string' ? raw.app : '';
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
-  out.push(...perApiProblems(raw, (view) => [...restApiProblems(view), ...authorizerProblems(view)]), ...apisProblems(raw));
+  out.push(
+    ...perApiProblems(raw, (view) => [...restApiProblems(view), ...authorizerProblems(view), ...apiKeyProblems(view)]),
+    ...apisProblems(raw),
+  );
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
   if (defaults)
     out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));

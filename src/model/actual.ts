@@ -1,4 +1,5 @@
 import type { CorsSpec, Fleet } from '../config/types.js';
+import type { ActualApiKeys } from './api-keys.js';
 import type { ActualStageSettings } from './api-stage.js';
 import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
 import type { ActualDomains } from './domain.js';
@@ -203,6 +204,8 @@ export interface ActualAuthorizer {
 /** A method of a REST API resource, and its integration (absent: none yet). */
 export interface ActualRestMethod {
   authorizationType?: string;
+  /** Callers must send an API key of a usage plan (absent: not required). */
+  apiKeyRequired?: boolean;
   authorizerId?: string;
   /** A COGNITO_USER_POOLS method's scopes (absent: none). */
   authorizationScopes?: string[];
@@ -267,6 +270,8 @@ export interface Actual {
   restApis?: Record<string, ActualRestApi>;
   /** The APIs' access log groups, by name (absent: not read: no API wants access logs or writes to one). */
   apiLogGroups?: Record<string, ActualLogGroup>;
+  /** A REST API's keys and usage plans (absent: not read: read only when the config or a key-required method asks). */
+  apiKeys?: ActualApiKeys;
   /** Custom domains (absent: not read: read only when the config names one or the HTTP API's marker tag does). */
   domains?: ActualDomains;
   /** EventBridge rules by name (absent: none). */

@@ -1,5 +1,6 @@
 import type { ApplyRun, ChangeWait } from '../apply/run.js';
 import { alarm } from './alarm/index.js';
+import { apiKeys } from './api-keys/index.js';
 import { apiStage } from './api-stage/index.js';
 import { bucket } from './bucket/index.js';
 import { domain } from './domain/index.js';
@@ -42,6 +43,7 @@ const KINDS = [
   alarm,
   httpApi,
   restApi,
+  apiKeys,
   apiStage,
   domain,
   functionUrl,

@@ -50,10 +50,23 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** The value from stdin, a file or a masked prompt: never from argv (shell history and `ps` keep it). */
-async function readSecretValue(ctx: Context, fleet: Fleet, spec: SecretSpec, value: string | undefined, opts: SecretsSetOptions) {
-  const pipe = `pipe it with \`… | ${setHint(fleet, spec.key)}\` or pass --from-file <path>`;
+function readSecretValue(ctx: Context, fleet: Fleet, spec: SecretSpec, value: string | undefined, opts: SecretsSetOptions) {
+  return readSecretInput(ctx, { what: `secret ${spec.key}`, stage: fleet.stage, command: setHint(fleet, spec.key) }, value, opts);
+}
+
+/**
+ * A secret value (a secret's, an API key's) from stdin, a file or a masked prompt; one given in argv is
+ * refused without being repeated. `command` is the `--stdin` form of the command, for the hint.
+ */
+export async function readSecretInput(
+  ctx: Context,
+  target: { what: string; stage: string; command: string },
+  value: string | undefined,
+  opts: SecretsSetOptions,
+): Promise<string> {
+  const pipe = `pipe it with \`… | ${target.command}\` or pass --from-file <path>`;
   if (value !== undefined) {
-    throw new UsageError(`refusing the value of secret ${spec.key} from the command line (shell history and ps keep it)`, { hint: pipe });
+    throw new UsageError(`refusing the value of ${target.what} from the command line (shell history and ps keep it)`, { hint: pipe });
   }
   if (opts.stdin && opts.fromFile !== undefined) throw new UsageError('give the value one way, not --stdin and --from-file');
   if (opts.stdin) return chompNewline(await readAll(ctx.io.stdin));
@@ -65,7 +78,7 @@ async function readSecretValue(ctx: Context, fleet: Fleet, spec: SecretSpec, val
       throw new UserError(`cannot read ${opts.fromFile}${code ? ` (${code})` : ''}`, { hint: 'check the path given to --from-file' });
     }
   }
-  return askSecret(ctx, `Value of secret ${spec.key} (${fleet.stage})`, pipe);
+  return askSecret(ctx, `Value of ${target.what} (${target.stage})`, pipe);
 }
 
 /** The secret on AWS, ours (or adopted by the config); else why no value may be put into it. */

@@ -29,6 +29,9 @@ type RestApiChangeOfOne =
       resourceId?: string;
       auth?: PlannedRestAuth;
       haveAuth?: { authorizerId?: string; scopes?: string[] };
+      /** apiKeyRequired (absent: false), and what the existing method holds. */
+      keyRequired?: true;
+      haveKeyRequired?: true;
     })
   /** The resource's OPTIONS method: a MOCK integration answering with `headers` (name → quoted value). */
   | (ChangeBase & { kind: 'restapi.cors'; path: string; headers: Record<string, string>; apiId?: string; resourceId?: string })

@@ -6,6 +6,7 @@ import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/conte
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 import type { RestApiChange } from './changes.js';
 import { plannedRestAuth, planRestAuthorizerGrants, planRestAuthorizers, restAuthDiff } from './plan-authorizers.js';
+import { apiKeyDiff, methodKeyFields } from './plan-keys.js';
 import { planRestPermissions } from './plan-permissions.js';
 
 export type { RestApiChange };
@@ -115,7 +116,7 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
       const route = fn.routes.find((r) => r.path === path && r.method === method);
       const auth = route ? plannedRestAuth(route, s.authorizers) : { type: 'NONE' as const };
       const nameOfId = (id: string) => have?.authorizers?.find((a) => a.id === id)?.name;
-      const fields = current ? diffMethod(current, uri, restAuthDiff(current, auth, nameOfId)) : [];
+      const fields = current ? [...diffMethod(current, uri, restAuthDiff(current, auth, nameOfId)), ...apiKeyDiff(current, route)] : [];
       if (current && !fields.length) continue;
       out.push({
         kind: 'restapi.method',
@@ -125,7 +126,7 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
         resource: { type: METHOD, name: `${method} ${path}` },
         summary: current
           ? `update method ${method} ${path}: ${fieldsSummary(fields)}`
-          : `create method ${method} ${path} → ${fn.name}:live (AWS_PROXY)`,
+          : `create method ${method} ${path} → ${fn.name}:live (AWS_PROXY)${route?.apiKey ? ', api key required' : ''}`,
         fields,
         dependsOn: [...deps, changeId('alias.publish', fn.name), ...(auth.authorizer ? [authorizerCreate(auth.authorizer)] : [])],
         path,
@@ -137,6 +138,7 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
         ...(current?.authorizerId || current?.authorizationScopes
           ? { haveAuth: { authorizerId: current.authorizerId, scopes: current.authorizationScopes } }
           : {}),
+        ...methodKeyFields(current, route),
       });
     }
     if (!s.want.cors) continue;

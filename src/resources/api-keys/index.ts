@@ -1,0 +1,99 @@
+import type { ApplyRun } from '../../apply/run.js';
+import {
+  attachKey,
+  createApiKey,
+  createUsagePlan,
+  deleteApiKey,
+  deleteUsagePlan,
+  detachKey,
+  readApiKeys,
+  updateApiKey,
+  updateUsagePlan,
+  usagePlanPatch,
+} from '../../aws/api-keys.js';
+import type { ActualRestApi } from '../../model/actual.js';
+import { defineKind } from '../kind.js';
+import type { ApiKeyChange } from './changes.js';
+import { planApiKeys } from './plan.js';
+
+/** Ids of the keys and plans created in one apply run, by physical name. */
+const created = new WeakMap<ApplyRun, Map<string, string>>();
+const createdIn = (run: ApplyRun) => {
+  let m = created.get(run);
+  if (!m) created.set(run, (m = new Map()));
+  return m;
+};
+
+const apiOf = (run: ApplyRun, c: { apiId?: string }) => {
+  // A REST API created in this run: `restapi.create` leaves its id on the run (this change waits for it).
+  const id = c.apiId ?? run.apiId;
+  if (!id) throw new Error('the REST API does not exist (its creation failed or was skipped)');
+  return id;
+};
+
+/** A key-required method is the marker that keys may exist: a fleet dropping them all still has its plans read once. */
+const requiresKeys = (api: ActualRestApi | undefined) =>
+  Object.values(api?.resources ?? {}).some((r) => Object.values(r.methods).some((m) => m.apiKeyRequired));
+
+/** A REST API's API keys and usage plans (`api.keys`, `api.usagePlans`), attached to its stage. */
+export const apiKeys = defineKind<ApiKeyChange>({
+  kind: 'api-keys',
+  after: ['rest-api'],
+  changes: [
+    'apikey.create',
+    'apikey.update',
+    'usageplan.create',
+    'usageplan.update',
+    'usageplan.keys',
+    'usageplan.delete',
+    'apikey.delete',
+  ],
+  async read(aws, scope, r) {
+    // Read when the config declares keys or plans, or the REST API read shows they may be there (a key-required
+    // method, or an API the config no longer wants): a fleet with neither makes no call for them.
+    const declared = scope.api?.type === 'rest' && Boolean(scope.api.keys?.length || scope.api.usagePlans?.length);
+    let wanted = declared;
+    if (!wanted) {
+      const restApi = (await r.read('rest-api')).actual?.restApi;
+      wanted = Boolean(restApi && (scope.api?.type !== 'rest' || requiresKeys(restApi)));
+    }
+    if (!wanted) return {};
+    return { actual: { apiKeys: await readApiKeys(aws, scope) } };
+  },
+  plan: planApiKeys,
+  link(_ctx, changes) {
+    // API Gateway refuses to delete an API whose stage a usage plan still holds: the plans let go first.
+    const detaching = changes.filter((c) => c.kind === 'usageplan.delete' || c.kind === 'usageplan.update').map((c) => c.id);
+    for (const c of changes) if (c.kind === 'restapi.delete') c.dependsOn.push(...detaching);
+  },
+  apply: {
+    async 'apikey.create'(c, run) {
+      const id = await createApiKey(run.aws, { name: c.name, enabled: c.enabled, description: c.description, tags: c.tags });
+      createdIn(run).set(c.name, id);
+      return `id ${id}`;
+    },
+    'apikey.update': (c, run) => updateApiKey(run.aws, c.keyId, { enabled: c.enabled, description: c.description }),
+    'apikey.delete': (c, run) => deleteApiKey(run.aws, c.keyId),
+    async 'usageplan.create'(c, run) {
+      const id = await createUsagePlan(run.aws, { ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] });
+      createdIn(run).set(c.want.name, id);
+      return `id ${id}`;
+    },
+    async 'usageplan.update'(c, run) {
+      const have = run.opts.actual.apiKeys?.plans.find((p) => p.id === c.planId);
+      if (!have) throw new Error(`usage plan ${c.want.name} was not read`);
+      await updateUsagePlan(run.aws, c.planId, usagePlanPatch({ ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] }, have));
+    },
+    async 'usageplan.keys'(c, run) {
+      const planId = c.planId ?? createdIn(run).get(c.plan);
+      if (!planId) throw new Error(`usage plan ${c.plan} does not exist (its creation failed or was skipped)`);
+      for (const k of c.add) {
+        const keyId = k.keyId ?? createdIn(run).get(k.name);
+        if (!keyId) throw new Error(`api key ${k.name} does not exist (its creation failed or was skipped)`);
+        await attachKey(run.aws, planId, keyId);
+      }
+      for (const id of c.remove) await detachKey(run.aws, planId, id);
+    },
+    'usageplan.delete': (c, run) => deleteUsagePlan(run.aws, c.planId, c.stages),
+  },
+});
