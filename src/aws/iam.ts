@@ -142,16 +142,28 @@ export async function readRoles(
   opts: ReadRolesOptions = {},
 ): Promise<{ items: Record<string, ActualRole>; foreign: Foreign }> {
   const iam = await aws.iam();
+  const batchFrom = opts.batchFrom ?? BATCH_ROLE_READS_FROM;
+  // The roles the config names are read while the listing runs (one round trip less on every read of a
+  // stage); the listing still decides which are candidates, and a few roles only: many go in one batch.
+  const configured = [...new Set((scope.functions ?? []).flatMap((f) => (f.role ? [] : [f.roleName])))];
+  const early = new Map<string, Promise<ActualRole | undefined>>(
+    configured.length < batchFrom ? configured.map((name) => [name, readRole(aws, name)]) : [],
+  );
+  for (const p of early.values()) p.catch(() => {});
   const listed = await allPages(
     (Marker) => read(aws, () => iam.listRoles({ PathPrefix: rolePath(scope), ...(Marker ? { Marker } : {}) })),
     (page) => page.Roles,
     (page) => (page.IsTruncated ? page.Marker : undefined),
-  );
+  ).catch(async (error) => {
+    await Promise.allSettled(early.values());
+    throw error;
+  });
   const items: Record<string, ActualRole> = {};
   const foreign: Foreign = [];
   const names = listed.map((r) => r.RoleName!);
-  const batch = names.length >= (opts.batchFrom ?? BATCH_ROLE_READS_FROM) ? await readRolesInBatch(aws, names) : undefined;
-  const roles = batch ?? (await mapLimit(names, 8, (name) => readRole(aws, name)));
+  const batch = names.length >= batchFrom ? await readRolesInBatch(aws, names) : undefined;
+  const roles = batch ?? (await mapLimit(names, 8, (name) => early.get(name) ?? readRole(aws, name)));
+  await Promise.allSettled(early.values());
   for (const role of roles) {
     if (!role) continue;
     // The path only finds candidates: a hand-made role under /ops/{app}/{stage}/ is not ours, whatever its path.

@@ -34,14 +34,14 @@ export async function readFunctions(
     (page) => page.NextMarker,
   );
   const reads = new Map<string, Promise<FunctionRead>>();
-  const start = (name: string) => {
+  const start = (name: string, configured = false) => {
     if (reads.has(name)) return;
-    const pending = limit(() => readFunctionCore(aws, name, scope));
+    const pending = limit(() => readFunctionCore(aws, name, scope, configured));
     // Observed at once: a read may fail while the listing still pages, before anything awaits it.
     pending.catch(() => {});
     reads.set(name, pending);
   };
-  for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name);
+  for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name, true);
   // A failed listing must not leave the reads started above unobserved.
   const listed = await listing.catch(async (err) => {
     await Promise.allSettled(reads.values());
@@ -126,19 +126,28 @@ function withVersions(r: Omit<ActualFunction, 'versions'>, versions: SdkFunction
   };
 }
 
-/** GetFunction, then (for a function of ours) GetAlias and GetPolicy of `live` together. */
-async function readFunctionCore(aws: Aws, name: string, scope: Scope): Promise<FunctionRead> {
+/**
+ * GetFunction and, for a function of ours, GetAlias and GetPolicy of `live`. For a function the config
+ * names (`together`), all three go at once: it is almost always ours, and the chain of two round trips
+ * was on the longest path of a no-op deploy; the alias and policy of one that turns out not to be ours
+ * are dropped unread (errors included). A name only the listing found waits for its tags first.
+ */
+async function readFunctionCore(aws: Aws, name: string, scope: Scope, together = false): Promise<FunctionRead> {
   const lambda = await aws.lambda();
+  const liveParts = () =>
+    Promise.all([
+      orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
+      orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
+    ]);
+  const early = together ? liveParts() : undefined;
+  early?.catch(() => {});
   const got = await orNotFound(read(aws, () => lambda.getFunction({ FunctionName: name })));
   if (!got?.Configuration) return undefined;
   const tags = { ...(got.Tags ?? {}) };
   const reason = notOwnedReason(tags, scope.app, scope.stage);
   if (reason) return { name, reason, tags };
 
-  const [alias, policy] = await Promise.all([
-    orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }))),
-    orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }))),
-  ]);
+  const [alias, policy] = await (early ?? liveParts());
   const c = got.Configuration;
   return {
     name,
