@@ -1,4 +1,5 @@
 import type { ApplyRun } from '../../apply/run.js';
+import type { Aws } from '../../aws/clients.js';
 import { addPermission, removePermissions } from '../../aws/lambda-alias.js';
 import {
   createResource,
@@ -15,7 +16,8 @@ import {
 import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
 import { readRestApis } from '../../aws/rest-api-named.js';
 import { NAMED_API_SID_PREFIX, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
-import type { ReadScope } from '../../model/actual.js';
+import type { ApiSpec } from '../../config/types.js';
+import type { ActualRestApi, ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
 import { planPerApi } from '../plan-api-views.js';
@@ -61,9 +63,17 @@ const resourceOf = (run: ApplyRun, path: string, known?: string, key?: string) =
   return id;
 };
 
-/** The config declares authorizers, or a route names one (a REST fleet without them makes no GetAuthorizers call). */
-const wantsAuthorizers = (scope: ReadScope) =>
-  Boolean(scope.api?.authorizers?.length) || Boolean(scope.functions?.some((f) => f.routes.some((r) => r.auth && r.auth.type !== 'iam')));
+/** The API's config declares authorizers, or one of its routes names one (a REST fleet without them makes no GetAuthorizers call). */
+const wantsAuthorizers = (scope: ReadScope, spec: ApiSpec | undefined, key: string | undefined) =>
+  Boolean(spec?.authorizers?.length) ||
+  Boolean(scope.functions?.some((f) => f.routes.some((r) => r.api === key && r.auth && r.auth.type !== 'iam')));
+
+/** An API's authorizers, read only when its config wants some or one of its methods still names one (so they can be let go of). */
+async function readAuthorizersOf(aws: Aws, scope: ReadScope, api: ActualRestApi, key?: string): Promise<void> {
+  const spec = key ? scope.apis?.find((a) => a.key === key) : scope.api;
+  const named = Object.values(api.resources).some((r) => Object.values(r.methods).some((m) => m.authorizerId));
+  if (wantsAuthorizers(scope, spec, key) || named) api.authorizers = await readRestAuthorizers(aws, api.id);
+}
 
 const REST_API_CHANGES: RestApiChange['kind'][] = [
   'restapi.create',
@@ -104,9 +114,10 @@ export const restApi = defineKind<RestApiChange>({
     }
     if (!wanted) return {};
     const { restApi: api, restApis, foreign } = await readRestApis(aws, scope);
-    // Authorizers only when the config wants some or a method still names one (so they can be let go of).
-    const named = api && Object.values(api.resources).some((r) => Object.values(r.methods).some((m) => m.authorizerId));
-    if (api && (wantsAuthorizers(scope) || named)) api.authorizers = await readRestAuthorizers(aws, api.id);
+    await Promise.all([
+      ...(api ? [readAuthorizersOf(aws, scope, api)] : []),
+      ...Object.entries(restApis ?? {}).map(([key, a]) => readAuthorizersOf(aws, scope, a, key)),
+    ]);
     return { actual: { ...(api ? { restApi: api } : {}), ...(restApis ? { restApis } : {}) }, foreign };
   },
   // Once per API (the default one and each of `apis`), each on a view holding its routes only.

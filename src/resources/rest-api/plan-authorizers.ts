@@ -19,6 +19,14 @@ import type { PlannedRestAuth, RestAuthorizerChange } from './changes-authorizer
 /** On the authorizer function's `live` alias: one statement per REST Lambda authorizer (not the HTTP API's `ops-authorizer-`). */
 export const REST_AUTHORIZER_SID_PREFIX = 'ops-rest-authorizer-';
 
+/**
+ * An authorizer's statement id: `ops-rest-authorizer-{name}` on the default API, `ops-rest-authorizer-{key}.{name}`
+ * on a named one (names have no dot), so that each API's planner revokes only its own.
+ */
+export const restAuthorizerSid = (key: string | undefined, name: string) => `${REST_AUTHORIZER_SID_PREFIX}${key ? `${key}.` : ''}${name}`;
+const isOwnSid = (key: string | undefined, sid: string) =>
+  key ? sid.startsWith(`${REST_AUTHORIZER_SID_PREFIX}${key}.`) : sid.startsWith(REST_AUTHORIZER_SID_PREFIX) && !sid.includes('.');
+
 const sorted = (l: readonly string[] | undefined) => [...(l ?? [])].sort(compareStrings);
 /** v1 holds identity sources comma-separated: compared as a sorted list. */
 const sourcesText = (s: string | undefined) =>
@@ -179,8 +187,9 @@ function grantChange(
   a: Extract<AuthorizerSpec, { type: 'lambda' }>,
   apiId: string | undefined,
   id: string | undefined,
+  key: string | undefined,
 ): RestAuthorizerChange | undefined {
-  const sid = `${REST_AUTHORIZER_SID_PREFIX}${a.name}`;
+  const sid = restAuthorizerSid(key, a.name);
   const current = (ctx.actual.functions[a.functionName]?.aliasPolicy ?? []).find((s) => s.Sid === sid);
   const source = id && apiId ? `${executeApiArn(ctx.region, ctx.accountId, apiId)}/authorizers/${id}` : undefined;
   const currentSource = current?.Condition?.ArnLike?.['AWS:SourceArn'] ?? current?.Condition?.ArnLike?.['aws:SourceArn'];
@@ -203,12 +212,16 @@ function grantChange(
   };
 }
 
-/** The Lambda authorizers' statements on their functions' `live` aliases (`api` undefined: none wanted, all revoked). */
+/**
+ * The Lambda authorizers' statements on their functions' `live` aliases for one API (`key`: a named API's;
+ * `api` undefined: none wanted, that API's all revoked).
+ */
 export function planRestAuthorizerGrants(
   ctx: PlanContext,
   api: ApiSpec | undefined,
   apiId: string | undefined,
   ids: Map<string, string | undefined>,
+  key: string | undefined = api?.key,
 ): RestAuthorizerChange[] {
   const out: RestAuthorizerChange[] = [];
   const wanted = new Map<string, Set<string>>();
@@ -221,14 +234,14 @@ export function planRestAuthorizerGrants(
       throw new UserError(`authorizer ${a.name} runs function ${a.function}, which is not deployed yet and not in this run`, {
         hint: `deploy it in the same run (ops deploy ${a.function} ...) or run a full ops deploy`,
       });
-    wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), `${REST_AUTHORIZER_SID_PREFIX}${a.name}`]));
-    const change = grantChange(ctx, a, apiId, ids.get(a.name));
+    wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), restAuthorizerSid(key, a.name)]));
+    const change = grantChange(ctx, a, apiId, ids.get(a.name), key);
     if (change) out.push(change);
   }
   for (const fn of ctx.deploy) {
     const stale = (ctx.actual.functions[fn.name]?.aliasPolicy ?? [])
       .map((s) => s.Sid ?? '')
-      .filter((sid) => sid.startsWith(REST_AUTHORIZER_SID_PREFIX) && !wanted.get(fn.name)?.has(sid));
+      .filter((sid) => isOwnSid(key, sid) && !wanted.get(fn.name)?.has(sid));
     if (!stale.length) continue;
     out.push({
       kind: 'restapi.authorizer.revoke',

@@ -1,4 +1,4 @@
-import { functionOfRestUri, restIntegrationUri } from '../../config/naming.js';
+import { API_KEY_TAG, functionOfRestUri, restIntegrationUri } from '../../config/naming.js';
 import type { ApiSpec, CorsSpec, FunctionSpec } from '../../config/types.js';
 import type { ActualRestApi, ActualRestMethod } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
@@ -364,6 +364,6 @@ function planRestApiDelete(ctx: PlanContext, have: ActualRestApi): RestApiChange
     main,
     ...(have.duplicates ?? []).map((d) => deleteChange(`${have.name} (${d})`, d, [])),
     ...planRestPermissions(ctx, false, have.id, [main.id]),
-    ...planRestAuthorizerGrants(ctx, undefined, undefined, new Map()).map((c) => ({ ...c, dependsOn: [main.id] })),
+    ...planRestAuthorizerGrants(ctx, undefined, undefined, new Map(), have.tags[API_KEY_TAG]).map((c) => ({ ...c, dependsOn: [main.id] })),
   ];
 }

@@ -5,8 +5,10 @@ import { v1IdentitySource } from '../../../src/config/rest-authorizers.js';
 import type { Fleet, RouteSpec } from '../../../src/config/types.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';
 import type { Actual, ActualRestApi } from '../../../src/model/actual.js';
+import { createContext } from '../../../src/plan/context.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { pathsOf } from '../../../src/resources/rest-api/plan.js';
+import { planRestAuthorizerGrants, restAuthorizerSid } from '../../../src/resources/rest-api/plan-authorizers.js';
 import { ACCOUNT, actualFrom, artifactsFor, emptyActual, expectTopological, find, fleet, fnSpec, REGION } from './builders.js';
 
 /**
@@ -200,6 +202,21 @@ describe('REST API authorizers: planner', () => {
       expect.arrayContaining(['restapi.method:POST /approval', 'restapi.deploy:prod']),
     );
     expect(find(p, 'restapi.authorizer.revoke:tasks-dev-authz')).toMatchObject({ statementIds: ['ops-rest-authorizer-gate'] });
+  });
+
+  it("each API revokes only its own authorizer statements: the default API's and a named API's (apis.<key>) live side by side", () => {
+    const actual = converged();
+    const policy = actual.functions['tasks-dev-authz'].aliasPolicy!;
+    policy.push({ ...policy[0], Sid: restAuthorizerSid('partners', 'gate') });
+    const f = restFleet();
+    const ctx = createContext({ fleet: f, artifacts: artifactsFor(f), actual });
+    // The default API still wants its gate: nothing to do; the named API's statement is not its business.
+    expect(planRestAuthorizerGrants(ctx, f.api, REST_ID, new Map([['gate', 'au-gate']]))).toEqual([]);
+    // The named API no longer has authorizers: only its own statement goes.
+    const partners = { name: 'tasks-dev-partners', key: 'partners', type: 'rest' as const, stage: 'prod' };
+    expect(planRestAuthorizerGrants(ctx, partners, 'rest456', new Map())).toEqual([
+      expect.objectContaining({ kind: 'restapi.authorizer.revoke', statementIds: ['ops-rest-authorizer-partners.gate'] }),
+    ]);
   });
 
   it('a TOKEN authorizer, and identity sources in v1 syntax', () => {
