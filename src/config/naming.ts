@@ -23,9 +23,10 @@ export const API_KEY_TAG = 'ops:api';
 export const leaseParamName = (app: string, stage: string) => `/_ops/lease/${app}/${stage}`;
 
 /**
- * The stage's lease epoch: an SSM parameter whose version goes up by one each time a run takes the lease.
- * A run that saw the lease free and the epoch at version v before reading, and gets v + 1 when it takes
- * the lease, knows that no run held the lease (so none wrote) while it read.
+ * The stage's lease epoch: an SSM parameter whose version goes up by one each time a run takes the lease
+ * and again as it releases it. A run that read AWS beside a look that found the lease free and the epoch at
+ * version v, dated before the read began, and that gets v + 1 when it takes the lease, knows that no run
+ * wrote while it read (src/apply/deploy.ts staleRead).
  */
 export const leaseEpochParamName = (app: string, stage: string) => `/_ops/lease-epoch/${app}/${stage}`;
 
@@ -82,11 +83,16 @@ export const layerArtifactKey = (key: string) => `layer:${key}`;
 /** Sid of the statement that lets the fleet's HTTP API invoke a function's `live` alias. */
 export const API_PERMISSION_SID = 'ops-http-api';
 /**
- * A named API's statements on `live`: `ops-api-{key}` (HTTP) and `ops-api-{key}.{hash of METHOD /path}` (REST);
- * API keys never hold a dot, and neither id starts like the default API's (`ops-http-api`, `ops-rest-api-`).
+ * A named API's statements on `live`: `ops-api-{key}` (HTTP), `ops-api-{key}_m{hash of METHOD /path}` (REST), and
+ * its Lambda authorizers' grants `ops-api-{key}_ha_{name}` (HTTP). API keys hold no `_`, Lambda takes statement
+ * ids of [A-Za-z0-9_-] only (no dot), and none starts like the default API's (`ops-http-api`, `ops-rest-api-`).
  */
 export const NAMED_API_SID_PREFIX = 'ops-api-';
 export const apiPermissionSid = (key?: string) => (key ? `${NAMED_API_SID_PREFIX}${key}` : API_PERMISSION_SID);
+/** A named API's statements of one sort (`m`: REST methods, `ha`/`ra`: HTTP/REST authorizer grants). */
+export const namedApiSidPrefix = (key: string, sort: 'm' | 'ha' | 'ra') => `${NAMED_API_SID_PREFIX}${key}_${sort === 'm' ? 'm' : `${sort}_`}`;
+/** A named REST API's method statement (what makes the REST kind read API Gateway v1). */
+export const isNamedRestSid = (sid: string | undefined) => /^ops-api-[a-z0-9-]+_m/.test(sid ?? '');
 /** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */
 export const RULE_SID_PREFIX = 'ops-rule-';
 export const SNS_SID_PREFIX = 'ops-sns-';
@@ -268,7 +274,7 @@ export const restRouteSourceArn = (region: string, accountId: string, apiId: str
 /** The statement id of one REST route's permission on `live`. */
 export const restPermissionSid = (method: string, path: string, key?: string) =>
   `${restPermissionPrefix(key)}${shortHash(`${method} ${path}`)}`;
-export const restPermissionPrefix = (key?: string) => (key ? `${NAMED_API_SID_PREFIX}${key}.` : REST_API_PERMISSION_PREFIX);
+export const restPermissionPrefix = (key?: string) => (key ? namedApiSidPrefix(key, 'm') : REST_API_PERMISSION_PREFIX);
 
 /** A REST API's AWS_PROXY integration URI: Lambda's Invoke on the function's `live` alias. */
 export const restIntegrationUri = (region: string, accountId: string, name: string) =>
@@ -276,6 +282,9 @@ export const restIntegrationUri = (region: string, accountId: string, name: stri
 
 /** The function a REST integration URI invokes (its `live` alias), or undefined for any other URI. */
 export const functionOfRestUri = (uri: string | undefined) => /:function:([^:/]+):live\/invocations$/.exec(uri ?? '')?.[1];
+
+/** An HTTP API's URL: its endpoint, under its named stage when it has one (`$default` serves the root). */
+export const httpApiUrl = (endpoint: string | undefined, stage?: string) => (endpoint && stage ? `${endpoint}/${stage}` : endpoint);
 
 /** A REST API stage's invoke URL. */
 export const restApiUrl = (apiId: string, region: string, stage: string) => `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
