@@ -1,5 +1,6 @@
 import type { Stage as RestStage } from '@aws-sdk/client-api-gateway';
 import type { Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
+import { THROTTLE_MARKER_TAG } from '../config/api-stage.js';
 import { logGroupArn } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { ActualLogGroup } from '../model/actual.js';
@@ -24,8 +25,12 @@ function throttleOf(rateLimit: number | undefined, burstLimit: number | undefine
 }
 
 /** The settings of an HTTP API's stages (GetStages' items), by stage name: for ActualApi.stageSettings. */
-export function httpStageSettings(stages: HttpStage[]): { stageSettings?: Record<string, ActualStageSettings> } {
+export function httpStageSettings(
+  stages: HttpStage[],
+  apiTags: Record<string, string> | undefined,
+): { stageSettings?: Record<string, ActualStageSettings> } {
   const out: Record<string, ActualStageSettings> = {};
+  const managed = apiTags?.[THROTTLE_MARKER_TAG] !== undefined;
   for (const s of stages) {
     const d = s.DefaultRouteSettings;
     const log = s.AccessLogSettings;
@@ -35,6 +40,7 @@ export function httpStageSettings(stages: HttpStage[]): { stageSettings?: Record
         : {}),
       ...(log?.DestinationArn ? { accessLog: { destinationArn: log.DestinationArn, ...(log.Format ? { format: log.Format } : {}) } } : {}),
       ...(d?.DetailedMetricsEnabled ? { detailedMetrics: true } : {}),
+      ...(managed ? { throttleManaged: true } : {}),
     });
     if (settings && s.StageName) out[s.StageName] = settings;
   }
@@ -51,6 +57,7 @@ export function restStageSettings(stages: RestStage[]): { stageSettings?: Record
     const settings = settingsOf({
       ...(throttle ? { throttle } : {}),
       ...(log?.destinationArn ? { accessLog: { destinationArn: log.destinationArn, ...(log.format ? { format: log.format } : {}) } } : {}),
+      ...(s.tags?.[THROTTLE_MARKER_TAG] !== undefined ? { throttleManaged: true } : {}),
     });
     if (settings && s.stageName) out[s.stageName] = settings;
   }
@@ -64,6 +71,8 @@ export interface StageSettingsInput {
   accessLog?: { destinationArn: string; format: string } | null;
   /** v2: DetailedMetricsEnabled as read (DefaultRouteSettings is written whole). */
   detailedMetrics?: boolean;
+  /** THROTTLE_MARKER_TAG added (the throttle is the config's) or removed (it went back to the account defaults). */
+  mark?: 'add' | 'remove';
 }
 
 /**
@@ -93,6 +102,9 @@ export async function putHttpStageSettings(aws: Aws, apiId: string, input: Stage
     );
   }
   if (log === null) await orNotFound(aws.write(() => apigw.deleteAccessLogSettings({ ApiId: apiId, StageName })));
+  const ResourceArn = `arn:${aws.partition}:apigateway:${aws.region}::/apis/${apiId}`;
+  if (input.mark === 'add') await aws.write(() => apigw.tagResource({ ResourceArn, Tags: { [THROTTLE_MARKER_TAG]: 'true' } }));
+  if (input.mark === 'remove') await aws.write(() => apigw.untagResource({ ResourceArn, TagKeys: [THROTTLE_MARKER_TAG] }));
 }
 
 /** The v1 patch operations of a stage update (exported for the unit test of their paths). */
@@ -120,13 +132,13 @@ const isConcurrentModification = (error: unknown) =>
 export async function putRestStageSettings(aws: Aws, restApiId: string, input: StageSettingsInput): Promise<void> {
   const api = await aws.apigwRest();
   const patchOperations = restStagePatches(input);
-  if (!patchOperations.length) return;
+  const write = <T>(fn: () => Promise<T>) =>
+    withRetry(() => aws.write(fn), { retryable: isConcurrentModification, delaysMs: aws.retry.conflictDelaysMs, policy: aws.retry });
+  const resourceArn = `arn:${aws.partition}:apigateway:${aws.region}::/restapis/${restApiId}/stages/${input.stage}`;
   try {
-    await withRetry(() => aws.write(() => api.updateStage({ restApiId, stageName: input.stage, patchOperations })), {
-      retryable: isConcurrentModification,
-      delaysMs: aws.retry.conflictDelaysMs,
-      policy: aws.retry,
-    });
+    if (patchOperations.length) await write(() => api.updateStage({ restApiId, stageName: input.stage, patchOperations }));
+    if (input.mark === 'add') await write(() => api.tagResource({ resourceArn, tags: { [THROTTLE_MARKER_TAG]: 'true' } }));
+    if (input.mark === 'remove') await write(() => api.untagResource({ resourceArn, tagKeys: [THROTTLE_MARKER_TAG] }));
   } catch (error) {
     if (!isMissingLogRole(error)) throw error;
     throw new UserError(`REST API access logs need the account's API Gateway CloudWatch Logs role (stage ${input.stage})`, {

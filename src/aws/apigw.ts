@@ -309,7 +309,7 @@ export async function readApi(
       routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}), ...routeAuthOf(r) })),
       ...(authorizers ? { authorizers } : {}),
       stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
-      ...httpStageSettings(stages),
+      ...httpStageSettings(stages, api.Tags),
       ...(duplicates.length ? { duplicates } : {}),
     },
   };

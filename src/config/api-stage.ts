@@ -76,6 +76,12 @@ export const DEFAULT_ACCESS_LOG_FORMAT = {
   }),
 };
 
+/**
+ * Marks a stage's throttle as set by ops (a tag on the HTTP API, on a REST API's stage): a throttle set by hand
+ * is left alone when the config has none.
+ */
+export const THROTTLE_MARKER_TAG = 'ops:throttle';
+
 /** The access log group of an API: `/aws/apigateway/{api name}` (`/aws/apigateway/tasks-prod`). */
 export const apiAccessLogGroupName = (apiName: string) => `/aws/apigateway/${apiName}`;
 

@@ -4,6 +4,8 @@ export interface ActualStageSettings {
   throttle?: { rateLimit?: number; burstLimit?: number };
   /** Absent: access logging off. */
   accessLog?: { destinationArn: string; format?: string };
+  /** The throttle is ops' own (THROTTLE_MARKER_TAG on the HTTP API, on the REST API's stage): only then does its removal reset it. */
+  throttleManaged?: boolean;
   /** v2 DefaultRouteSettings.DetailedMetricsEnabled: kept as it is when the throttle is set. */
   detailedMetrics?: boolean;
 }

@@ -169,6 +169,9 @@ describe('ops deploy: API stage throttling and access logs', () => {
       expect(s.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
       expect(s.AccessLogSettings?.DestinationArn).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${group}`);
       expect(s.AccessLogSettings?.Format).toBe(DEFAULT_ACCESS_LOG_FORMAT.http);
+      // The throttle is marked as ops' own on the API: only then does its removal reset it.
+      const api = ((await v2().send(new GetApisCommand({}))).Items ?? []).find((a) => a.ApiId === apiId);
+      expect(api?.Tags?.['ops:throttle']).toBe('true');
       expect(await logGroup(group)).toEqual({ retention: 14, tags: expect.objectContaining({ 'ops:app': app, 'ops:stage': 'dev' }) });
       // AWS reads a limit left out of DefaultRouteSettings as 0 (every request refused): ops always sends both.
       expect(routeSettingsSent.length).toBeGreaterThan(0);
@@ -294,6 +297,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
     it("sets the prod stage's '*/*' throttling and access logs; a second plan is empty; removing both leaves account defaults and no logging", async () => {
       const s = await stage();
       expect(s.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 20, throttlingBurstLimit: 40 });
+      expect(s.tags?.['ops:throttle']).toBe('true');
       expect(s.accessLogSettings).toEqual({
         destinationArn: `arn:aws:logs:us-east-1:123456789012:log-group:${group}`,
         format: DEFAULT_ACCESS_LOG_FORMAT.rest,
@@ -310,6 +314,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
       const after = await stage();
       expect(after.accessLogSettings?.destinationArn).toBeUndefined();
       expect(after.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 10000, throttlingBurstLimit: 5000 });
+      expect(after.tags?.['ops:throttle']).toBeUndefined();
       expect(await logGroup(group)).toMatchObject({ retention: 7 });
       const again = await ops(['plan', '--json']);
       expect(again.code, again.stdout).toBe(0);

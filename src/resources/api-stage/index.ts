@@ -47,6 +47,7 @@ export const apiStage = defineKind<ApiStageChange>({
         ...(c.throttle ? { throttle: c.throttle } : {}),
         ...(c.accessLog !== undefined ? { accessLog: c.accessLog } : {}),
         ...(c.detailedMetrics ? { detailedMetrics: true } : {}),
+        ...(c.mark ? { mark: c.mark } : {}),
       };
       await (c.apiType === 'rest' ? putRestStageSettings(run.aws, apiId, input) : putHttpStageSettings(run.aws, apiId, input));
     },

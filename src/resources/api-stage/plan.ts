@@ -25,6 +25,8 @@ export type ApiStageChange =
       throttle?: { rateLimit: number; burstLimit: number };
       accessLog?: { destinationArn: string; format: string } | null;
       detailedMetrics?: boolean;
+      /** The throttle marker (THROTTLE_MARKER_TAG) added or removed after the update. */
+      mark?: 'add' | 'remove';
     });
 
 /**
@@ -78,22 +80,8 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
   const current = have?.stageSettings?.[stage];
   const rest = want.type === 'rest';
   const fields: FieldDiff[] = [];
-  const throttle = want.throttle ?? (current?.throttle ? ACCOUNT_THROTTLE : undefined);
-  const throttleMoves =
-    throttle && (current?.throttle?.rateLimit !== throttle.rateLimit || current?.throttle?.burstLimit !== throttle.burstLimit);
-  if (throttle && throttleMoves) {
-    const note = want.throttle ? '' : ' (account default)';
-    fields.push({
-      field: 'throttle.rateLimit',
-      from: String(current?.throttle?.rateLimit ?? '(none)'),
-      to: `${throttle.rateLimit}${note}`,
-    });
-    fields.push({
-      field: 'throttle.burstLimit',
-      from: String(current?.throttle?.burstLimit ?? '(none)'),
-      to: `${throttle.burstLimit}${note}`,
-    });
-  }
+  const t = planThrottle(want, current);
+  fields.push(...t.fields);
   let accessLog: { destinationArn: string; format: string } | null | undefined;
   const haveGroup = groupOfArn(current?.accessLog?.destinationArn);
   if (log) {
@@ -122,11 +110,34 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
     apiType: rest ? 'rest' : 'http',
     ...(have ? { apiId: have.id } : {}),
     stage,
-    ...(throttle && throttleMoves ? { throttle } : {}),
+    ...(t.throttle ? { throttle: t.throttle } : {}),
     ...(accessLog !== undefined ? { accessLog } : {}),
+    ...(t.mark ? { mark: t.mark } : {}),
     ...(current?.detailedMetrics ? { detailedMetrics: true } : {}),
   });
   return out;
+}
+
+/**
+ * The stage's throttle: the config's, marked as ops' own; without one in the config, a throttle ops set goes back
+ * to the account defaults (unmarked), and one set by hand is left alone.
+ */
+function planThrottle(
+  want: ApiSpec,
+  current: ActualStageSettings | undefined,
+): { fields: FieldDiff[]; throttle?: { rateLimit: number; burstLimit: number }; mark?: 'add' | 'remove' } {
+  const managed = current?.throttleManaged ?? false;
+  const throttle = want.throttle ?? (current?.throttle && managed ? ACCOUNT_THROTTLE : undefined);
+  if (!throttle) return { fields: [] };
+  const mark = want.throttle ? (managed ? undefined : 'add') : 'remove';
+  const note = want.throttle ? '' : ' (account default)';
+  const fields: FieldDiff[] = [];
+  const have = current?.throttle;
+  if (have?.rateLimit !== throttle.rateLimit || have?.burstLimit !== throttle.burstLimit) {
+    fields.push({ field: 'throttle.rateLimit', from: String(have?.rateLimit ?? '(none)'), to: `${throttle.rateLimit}${note}` });
+    fields.push({ field: 'throttle.burstLimit', from: String(have?.burstLimit ?? '(none)'), to: `${throttle.burstLimit}${note}` });
+  } else if (mark) fields.push({ field: 'throttle.owner', from: managed ? 'ops' : 'hand', to: managed ? 'hand' : 'ops' });
+  return { fields, ...(fields.length ? { throttle } : {}), ...(fields.length && mark ? { mark } : {}) };
 }
 
 /** The access log group: created tagged with its retention, its retention kept; one not the stage's is refused. */

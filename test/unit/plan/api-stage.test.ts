@@ -30,7 +30,7 @@ function converged(f: Fleet): Actual {
   const api = f.api!;
   actual.api!.stageSettings = {
     $default: {
-      ...(api.throttle ? { throttle: { ...api.throttle } } : {}),
+      ...(api.throttle ? { throttle: { ...api.throttle }, throttleManaged: true } : {}),
       ...(api.accessLog ? { accessLog: { destinationArn: ARN, format: api.accessLog.format } } : {}),
     },
   };
@@ -56,6 +56,7 @@ describe('api stage settings: HTTP API', () => {
       stage: '$default',
       throttle: THROTTLE,
       accessLog: { destinationArn: ARN, format: DEFAULT_ACCESS_LOG_FORMAT.http },
+      mark: 'add',
     });
     expect(update.dependsOn).toContain(create.id);
     expect(update.fields.map((x) => x.field)).toEqual([
@@ -107,12 +108,22 @@ describe('api stage settings: HTTP API', () => {
     expect(stageChanges(plan(f, actual).changes)).toEqual([]);
   });
 
+  it('a throttle set by hand is left alone without one in the config; the same values in the config only mark it as ops’', () => {
+    const bare = stageFleet({});
+    const actual = actualFrom(bare);
+    actual.api!.stageSettings = { $default: { throttle: { ...THROTTLE } } };
+    expect(stageChanges(plan(bare, actual).changes)).toEqual([]);
+    const changes = stageChanges(plan(stageFleet({ throttle: THROTTLE }), actual).changes);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ mark: 'add', fields: [{ field: 'throttle.owner', from: 'hand', to: 'ops' }] });
+  });
+
   it('removing throttle sets the account default limits (a v2 limit left out is 0: every request refused)', () => {
     const f = stageFleet({ throttle: THROTTLE });
     const changes = stageChanges(plan(stageFleet({}), converged(f)).changes);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ throttle: { rateLimit: 10000, burstLimit: 5000 } });
-    // Once there, the plan is empty.
+    expect(changes[0]).toMatchObject({ throttle: { rateLimit: 10000, burstLimit: 5000 }, mark: 'remove' });
+    // Once there (and unmarked), the plan is empty.
     const after = converged(f);
     after.api!.stageSettings = { $default: { throttle: { rateLimit: 10000, burstLimit: 5000 } } };
     expect(stageChanges(plan(stageFleet({}), after).changes)).toEqual([]);
@@ -176,7 +187,7 @@ describe('api stage settings: REST API', () => {
 
   it('converged when the prod stage holds them', () => {
     const f = restFleet({ throttle: THROTTLE });
-    expect(stageChanges(plan(f, restActual(f, { prod: { throttle: { ...THROTTLE } } })).changes)).toEqual([]);
+    expect(stageChanges(plan(f, restActual(f, { prod: { throttle: { ...THROTTLE }, throttleManaged: true } })).changes)).toEqual([]);
   });
 
   it("writes the '*/*' method setting and accessLogSettings as UpdateStage patches", () => {
