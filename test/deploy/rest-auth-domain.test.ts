@@ -138,6 +138,7 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
     );
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(d.stdout + d.stderr).toContain(`Domain: https://${domainName}/v1`);
     const apis = (await v1().send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
     apiId = apis.find((a) => a.tags?.['ops:app'] === app && a.tags?.['ops:stage'] === stage)?.id ?? '';
     expect(apiId).not.toBe('');

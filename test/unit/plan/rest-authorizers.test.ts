@@ -276,6 +276,10 @@ describe('custom domain on a REST API: planner', () => {
     const without = restFleet();
     expect(restIds(without, actual)).toEqual(['domain.delete:api.example.com', 'domain.mark:tasks-dev']);
     expect(find(plan(without, actual), 'domain.mark:tasks-dev')).toMatchObject({ rest: { stage: 'prod' }, remove: ['ops:domain'] });
+    // Destroy: the mapping and the domain go before the REST API (API Gateway keeps an API a domain maps).
+    const destroy = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual, destroy: true });
+    expectTopological(destroy);
+    expect(find(destroy, 'restapi.delete:tasks-dev (rest123)').dependsOn).toContain('domain.delete:api.example.com');
   });
 });
 
