@@ -13,8 +13,8 @@ import {
   putRouteMethod,
   updateStageVariables,
 } from '../../aws/rest-api.js';
-import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
 import { readRestApis } from '../../aws/rest-api-named.js';
+import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
 import { NAMED_API_SID_PREFIX, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
 import type { ApiSpec } from '../../config/types.js';
 import type { ActualRestApi, ReadScope } from '../../model/actual.js';
