@@ -43,13 +43,15 @@ const singleHeader = (sources: unknown) =>
 function oneAuthorizer(a: Record<string, any>, at: string): Problem[] {
   const out: Problem[] = [];
   if (a.type === 'jwt') {
-    if (typeof a.issuer === 'string' && a.issuer.startsWith('https://') && !cognitoPoolOf(a.issuer))
+    const foreignIssuer = typeof a.issuer === 'string' && a.issuer.startsWith('https://') && !cognitoPoolOf(a.issuer);
+    if (foreignIssuer)
       out.push({
         path: `${at}.issuer`,
         message:
           "a REST API verifies JWTs only through a Cognito user pool (issuer https://cognito-idp.{region}.amazonaws.com/{poolId}) or a Lambda authorizer (type 'lambda')",
       });
-    if (a.audience !== undefined)
+    // With another issuer the one line above says what to do; the audience is moot then.
+    if (a.audience !== undefined && !foreignIssuer)
       out.push({
         path: `${at}.audience`,
         message:

@@ -311,16 +311,19 @@ describe('REST API authorizers: config, one line each', () => {
 
   it('a JWT issuer that is not a Cognito user pool, an audience, a payload, TOKEN on an HTTP API', () => {
     const p = (api: Record<string, unknown>) => validateFleet(raw(api), env).problems;
+    // An HTTP API's JWT config moved to a REST API as it is: one line, the issuer's.
     expect(p({ authorizers: { users: { type: 'jwt', issuer: 'https://auth.example.com/', audience: ['x'] } } })).toEqual([
-      {
-        path: 'api.authorizers.users.audience',
-        message:
-          "a REST API's Cognito authorizer takes tokens of every app client of the pool: audience cannot be checked there (drop it, or use a Lambda authorizer)",
-      },
       {
         path: 'api.authorizers.users.issuer',
         message:
           "a REST API verifies JWTs only through a Cognito user pool (issuer https://cognito-idp.{region}.amazonaws.com/{poolId}) or a Lambda authorizer (type 'lambda')",
+      },
+    ]);
+    expect(p({ authorizers: { users: { type: 'jwt', issuer: ISSUER, audience: ['client-1'] } } })).toEqual([
+      {
+        path: 'api.authorizers.users.audience',
+        message:
+          "a REST API's Cognito authorizer takes tokens of every app client of the pool: audience cannot be checked there (drop it, or use a Lambda authorizer)",
       },
     ]);
     expect(p({ authorizers: { users: { type: 'lambda', function: 'authz', payload: '2.0' } } })).toEqual([
