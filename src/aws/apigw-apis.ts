@@ -2,6 +2,7 @@ import { API_KEY_TAG, namedApiName, notOwnedReason } from '../config/naming.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
 import { listApis, readApi } from './apigw.js';
 import type { Aws } from './clients.js';
+import { orNotFound } from './errors.js';
 
 /**
  * Every HTTP API of the stage from one GetApis listing: the default one (untagged by key, as the previous
@@ -36,4 +37,10 @@ export async function readApis(
     ...(Object.keys(apis).length ? { apis } : {}),
     foreign: [...main.foreign, ...named.flatMap((r) => r.foreign)],
   };
+}
+
+/** Deletes a stage of an HTTP API (its name changed): its URL stops answering. Gone already is fine. */
+export async function deleteStage(aws: Aws, apiId: string, stage: string): Promise<void> {
+  const apigw = await aws.apigw();
+  await orNotFound(aws.write(() => apigw.deleteStage({ ApiId: apiId, StageName: stage })));
 }

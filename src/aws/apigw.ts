@@ -90,24 +90,29 @@ export async function updateApiCors(aws: Aws, apiId: string, cors: CorsSpec | un
 }
 
 /**
- * The `$default` stage with auto-deploy, so every route change is live without CreateDeployment.
- * Nothing is written when it is already so.
+ * The `$default` stage (or the named `stage`, tagged `tags`) with auto-deploy, so every route change is live
+ * without CreateDeployment. Nothing is written when it is already so.
  */
-export async function ensureDefaultStage(aws: Aws, apiId: string): Promise<{ changed: boolean }> {
+export async function ensureDefaultStage(
+  aws: Aws,
+  apiId: string,
+  named?: { stage: string; tags?: Record<string, string> },
+): Promise<{ changed: boolean }> {
   const apigw = await aws.apigw();
-  const stage = await orNotFound(apigw.getStage({ ApiId: apiId, StageName: DEFAULT_STAGE }));
+  const StageName = named?.stage ?? DEFAULT_STAGE;
+  const stage = await orNotFound(apigw.getStage({ ApiId: apiId, StageName }));
   if (!stage) {
     try {
-      await aws.write(() => apigw.createStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
+      await aws.write(() => apigw.createStage({ ApiId: apiId, StageName, AutoDeploy: true, ...(named?.tags ? { Tags: named.tags } : {}) }));
       return { changed: true };
     } catch (error) {
       // A retry of a create whose answer was lost (or a concurrent deploy): the stage is there; check it.
       if (!isConflictException(error)) throw error;
-      return ensureDefaultStage(aws, apiId);
+      return ensureDefaultStage(aws, apiId, named);
     }
   }
   if (stage.AutoDeploy) return { changed: false };
-  await aws.write(() => apigw.updateStage({ ApiId: apiId, StageName: DEFAULT_STAGE, AutoDeploy: true }));
+  await aws.write(() => apigw.updateStage({ ApiId: apiId, StageName, AutoDeploy: true }));
   return { changed: true };
 }
 
@@ -308,7 +313,11 @@ export async function readApi(
       })),
       routes: routes.map((r) => ({ id: r.RouteId!, key: r.RouteKey!, ...(r.Target ? { target: r.Target } : {}), ...routeAuthOf(r) })),
       ...(authorizers ? { authorizers } : {}),
-      stages: stages.map((s) => ({ name: s.StageName!, autoDeploy: s.AutoDeploy ?? false })),
+      stages: stages.map((s) => ({
+        name: s.StageName!,
+        autoDeploy: s.AutoDeploy ?? false,
+        ...(s.Tags && Object.keys(s.Tags).length ? { tags: { ...s.Tags } } : {}),
+      })),
       ...httpStageSettings(stages, api.Tags),
       ...(duplicates.length ? { duplicates } : {}),
     },

@@ -90,7 +90,8 @@ export const API_PERMISSION_SID = 'ops-http-api';
 export const NAMED_API_SID_PREFIX = 'ops-api-';
 export const apiPermissionSid = (key?: string) => (key ? `${NAMED_API_SID_PREFIX}${key}` : API_PERMISSION_SID);
 /** A named API's statements of one sort (`m`: REST methods, `ha`/`ra`: HTTP/REST authorizer grants). */
-export const namedApiSidPrefix = (key: string, sort: 'm' | 'ha' | 'ra') => `${NAMED_API_SID_PREFIX}${key}_${sort === 'm' ? 'm' : `${sort}_`}`;
+export const namedApiSidPrefix = (key: string, sort: 'm' | 'ha' | 'ra') =>
+  `${NAMED_API_SID_PREFIX}${key}_${sort === 'm' ? 'm' : `${sort}_`}`;
 /** A named REST API's method statement (what makes the REST kind read API Gateway v1). */
 export const isNamedRestSid = (sid: string | undefined) => /^ops-api-[a-z0-9-]+_m/.test(sid ?? '');
 /** Statements on `live` that let a schedule rule or an SNS topic invoke it: `ops-rule-{rule}`, `ops-sns-{hash of the topic}`. */

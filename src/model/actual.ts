@@ -177,7 +177,8 @@ export interface ActualApi {
   integrations: { id: string; uri: string; payloadFormatVersion?: string; type?: string }[];
   /** `auth` absent: AuthorizationType NONE. */
   routes: { id: string; key: string; target?: string; auth?: { type: string; authorizerId?: string; scopes?: string[] } }[];
-  stages: { name: string; autoDeploy: boolean }[];
+  /** `tags`: a named stage's (ops tags the stages it names, so it knows which to delete when the name changes). */
+  stages: { name: string; autoDeploy: boolean; tags?: Record<string, string> }[];
   /** Throttling and access logs by stage name (src/resources/api-stage); a stage with none set is absent. */
   stageSettings?: Record<string, ActualStageSettings>;
   /** Read only when the config wants authorizers or a route names one (undefined: not read). */
@@ -241,10 +242,10 @@ export interface ActualRestApi {
   stages: { name: string; deploymentId?: string; variables?: Record<string, string>; tags?: Record<string, string> }[];
   /** Oldest first. */
   deployments: { id: string; createdDate?: number }[];
-  /** Read only when the config wants authorizers or a method names one (undefined: not read). */
-  authorizers?: ActualRestAuthorizer[];
   /** Throttling and access logs by stage name (src/resources/api-stage); a stage with none set is absent. */
   stageSettings?: Record<string, ActualStageSettings>;
+  /** Read only when the config wants authorizers or a method names one (undefined: not read). */
+  authorizers?: ActualRestAuthorizer[];
   /** Newer owned REST APIs (a lost CreateRestApi answer, a race): the plan deletes them. */
   duplicates?: string[];
 }

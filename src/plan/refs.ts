@@ -1,5 +1,6 @@
 import {
   functionArn,
+  httpApiUrl,
   invokeTarget,
   layerArn,
   layerName,
@@ -24,7 +25,7 @@ export interface RefSources {
 
 /** The fleet's API as references see it: the HTTP API's endpoint, or a REST API's stage URL; undefined while not created. */
 export function apiRefOf(fleet: Pick<Fleet, 'api'>, actual: Pick<Actual, 'api' | 'restApi' | 'region'>): RefSources['api'] {
-  if (fleet.api?.type !== 'rest') return actual.api && { id: actual.api.id, url: actual.api.endpoint };
+  if (fleet.api?.type !== 'rest') return actual.api && { id: actual.api.id, url: httpApiUrl(actual.api.endpoint, fleet.api?.stage) ?? '' };
   const id = actual.restApi?.id;
   return id ? { id, url: restApiUrl(id, actual.region, fleet.api.stage ?? 'prod') } : undefined;
 }

@@ -1,4 +1,4 @@
-import { restApiUrl } from '../config/naming.js';
+import { httpApiUrl, restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionUrlAuth } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
 import type { Artifact } from '../package/index.js';
@@ -101,7 +101,7 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
     url:
       (fleet.api?.type === 'rest' && actual.restApi
         ? restApiUrl(actual.restApi.id, actual.region, fleet.api.stage ?? 'prod')
-        : actual.api?.endpoint) || undefined,
+        : httpApiUrl(actual.api?.endpoint, fleet.api?.stage)) || undefined,
     ...domainOf(fleet, actual),
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),

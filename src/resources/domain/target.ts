@@ -45,7 +45,7 @@ export function mappedApi(ctx: PlanContext): MappedApi {
   return {
     rest: false,
     ...(ctx.actual.api ? { apiId: ctx.actual.api.id } : {}),
-    stage: HTTP_API_STAGE,
+    stage: api?.stage ?? HTTP_API_STAGE,
     markerTags: ctx.actual.api?.tags ?? {},
     dependsOn: api ? [changeId('api.create', api.name), changeId('api.stage', api.name)] : [],
   };

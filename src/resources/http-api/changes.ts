@@ -12,11 +12,14 @@ export type HttpApiChange = HttpApiChangeOfOne & {
   namedApi?: string;
 };
 type HttpApiChangeOfOne =
-  | (ChangeBase & { kind: 'api.create'; apiName: string; cors?: CorsSpec; tags: Record<string, string> })
+  /** `stage`: the API's named stage (absent: `$default`), whose URL references to the API get. */
+  | (ChangeBase & { kind: 'api.create'; apiName: string; cors?: CorsSpec; tags: Record<string, string>; stage?: string })
   /** `cors` undefined: remove the CORS configuration. */
   | (ChangeBase & { kind: 'api.update'; apiId: string; cors?: CorsSpec })
-  /** Create the `$default` stage with auto-deploy (or turn auto-deploy on: action `update`). */
-  | (ChangeBase & { kind: 'api.stage'; apiName: string; apiId?: string })
+  /** Create the `$default` stage, or the named `stage` (tagged `tags`), with auto-deploy (or turn auto-deploy on: action `update`). */
+  | (ChangeBase & { kind: 'api.stage'; apiName: string; apiId?: string; stage?: string; tags?: Record<string, string> })
+  /** Deletes a stage the API no longer serves (its name changed): its URL stops answering. */
+  | (ChangeBase & { kind: 'api.unstage'; apiId: string; stage: string })
   /** Deletes the API with its stages, routes and integrations. */
   | (ChangeBase & { kind: 'api.delete'; apiId: string })
   /** AWS_PROXY integration, payload format 2.0, `uri` = the function's `live` alias ARN. */

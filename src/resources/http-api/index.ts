@@ -1,4 +1,3 @@
-import type { ApplyRun } from '../../apply/run.js';
 import {
   createApi,
   createIntegration,
@@ -11,10 +10,10 @@ import {
   updateIntegration,
   updateRoute,
 } from '../../aws/apigw.js';
-import { readApis } from '../../aws/apigw-apis.js';
+import { deleteStage, readApis } from '../../aws/apigw-apis.js';
 import { createAuthorizer, deleteAuthorizer, type RouteAuthInput, updateAuthorizer } from '../../aws/apigw-authorizers.js';
 import { addPermission, removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
-import { executeApiArn } from '../../config/naming.js';
+import { executeApiArn, httpApiUrl } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
 import { planPerApi } from '../plan-api-views.js';
 import { type ApiRunState, apiRun } from './api-run.js';
@@ -39,6 +38,7 @@ const HTTP_API_CHANGES: HttpApiChange['kind'][] = [
   'authorizer.delete',
   'authorizer.grant',
   'authorizer.revoke',
+  'api.unstage',
 ];
 
 /** The stage's HTTP API (API Gateway v2): its `$default` stage, an integration and routes per function, and their permissions. */
@@ -57,12 +57,16 @@ export const httpApi = defineKind<HttpApiChange>({
       const api = await createApi(run.aws, { name: c.apiName, cors: c.cors, tags: c.tags });
       const state = apiRun(run, c);
       state.apiId = api.apiId;
-      state.apiEndpoint = api.endpoint;
+      // What references to the API's URL get: under its named stage when it has one.
+      state.apiEndpoint = httpApiUrl(api.endpoint, c.stage);
       return api.endpoint || undefined;
     },
     'api.update': (c, run) => updateApiCors(run.aws, c.apiId, c.cors),
     async 'api.stage'(c, run) {
-      await ensureDefaultStage(run.aws, apiRun(run, c).api(c));
+      await ensureDefaultStage(run.aws, apiRun(run, c).api(c), c.stage ? { stage: c.stage, tags: c.tags } : undefined);
+    },
+    async 'api.unstage'(c, run) {
+      await deleteStage(run.aws, c.apiId, c.stage);
     },
     'api.delete': (c, run) => deleteApi(run.aws, c.apiId),
     async 'integration.create'(c, run) {

@@ -1,5 +1,5 @@
 import type { AuthorizerInput, AuthorizerSpec } from '../../config/authorizers.js';
-import { executeApiArn, restIntegrationUri } from '../../config/naming.js';
+import { executeApiArn, namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
 import type { RouteSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { ActualApi, ActualAuthorizer } from '../../model/actual.js';
@@ -173,8 +173,8 @@ export function planAuthorizerGrants(
 ): HttpApiChange[] {
   const out: HttpApiChange[] = [];
   const wanted = new Map<string, Set<string>>();
-  // A named API's grants are `ops-authorizer-{key}.{name}` (authorizer names hold no dot): the default API's leave them.
-  const prefix = ctx.namedApi ? `${AUTHORIZER_SID_PREFIX}${ctx.namedApi}.` : AUTHORIZER_SID_PREFIX;
+  // A named API's grants are `ops-api-{key}_ha_{name}`: the default API's (`ops-authorizer-*`) leave them.
+  const prefix = ctx.namedApi ? namedApiSidPrefix(ctx.namedApi, 'ha') : AUTHORIZER_SID_PREFIX;
   for (const a of gone ? [] : (ctx.fleet.api?.authorizers ?? [])) {
     if (a.type !== 'lambda') continue;
     // A deploy of named functions creates a missing authorizer (its routes need it), so its function's grant comes
@@ -213,7 +213,7 @@ export function planAuthorizerGrants(
   for (const fn of ctx.deploy) {
     const stale = (ctx.actual.functions[fn.name]?.aliasPolicy ?? [])
       .map((s) => s.Sid ?? '')
-      .filter((sid) => sid.startsWith(prefix) && (ctx.namedApi || !sid.includes('.')) && !wanted.get(fn.name)?.has(sid));
+      .filter((sid) => sid.startsWith(prefix) && !wanted.get(fn.name)?.has(sid));
     if (!stale.length) continue;
     out.push({
       kind: 'authorizer.revoke',

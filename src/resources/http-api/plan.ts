@@ -5,6 +5,7 @@ import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
 import { planAuthorizerGrants, planAuthorizers } from './plan-authorizers.js';
 import { opsStatementIds, permissionDelete, planPermissions } from './plan-permissions.js';
 import { planRoutesAndIntegrations } from './plan-routes.js';
+import { planStages } from './plan-stages.js';
 
 export { desiredApiPermission } from './plan-permissions.js';
 
@@ -67,6 +68,7 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
       apiName: want.name,
       cors: want.cors,
       tags: fleet.tags,
+      ...(want.stage ? { stage: want.stage } : {}),
     });
   } else if (!ctx.scope) {
     const fields = diffCors(have.cors, want.cors);
@@ -84,22 +86,7 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
       });
     }
   }
-  const stage = have?.stages.find((s) => s.name === '$default');
-  if (!stage?.autoDeploy) {
-    out.push({
-      kind: 'api.stage',
-      id: changeId('api.stage', want.name),
-      action: stage ? 'update' : 'create',
-      resource: { type: 'api stage', name: `${want.name} $default` },
-      summary: stage
-        ? `turn on auto-deploy of the $default stage of ${want.name}`
-        : `create the $default stage of ${want.name} (auto-deploy)`,
-      fields: [],
-      dependsOn: [createId],
-      apiName: want.name,
-      apiId,
-    });
-  }
+  out.push(...planStages(ctx, want, have, createId));
 
   const authorizers = planAuthorizers(ctx, have, apiId, createId);
   out.push(...authorizers.changes);

@@ -15,7 +15,7 @@ import {
 } from '../../aws/rest-api.js';
 import { readRestApis } from '../../aws/rest-api-named.js';
 import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
-import { NAMED_API_SID_PREFIX, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
+import { isNamedRestSid, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
 import type { ApiSpec } from '../../config/types.js';
 import type { ActualRestApi, ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
@@ -107,9 +107,7 @@ export const restApi = defineKind<RestApiChange>({
       const { items } = await functionsOf(r);
       // A named REST API's statements are `ops-api-{key}.{hash}`.
       const ours = (sid?: string) =>
-        sid?.startsWith(REST_API_PERMISSION_PREFIX) ||
-        sid?.startsWith(REST_AUTHORIZER_SID_PREFIX) ||
-        (sid?.startsWith(NAMED_API_SID_PREFIX) && sid.includes('.'));
+        sid?.startsWith(REST_API_PERMISSION_PREFIX) || sid?.startsWith(REST_AUTHORIZER_SID_PREFIX) || isNamedRestSid(sid);
       wanted = Object.values(items).some((f) => f.aliasPolicy?.some((s) => ours(s.Sid)));
     }
     if (!wanted) return {};

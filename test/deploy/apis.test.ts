@@ -1,0 +1,106 @@
+import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand, GetRoutesCommand, GetStagesCommand as GetV2StagesCommand } from '@aws-sdk/client-apigatewayv2';
+import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { useEmulator } from '../support/emulator.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
+
+/**
+ * Several APIs per stage and a named stage on an HTTP API (issue 15 items 4 and 5) on moto: the default HTTP
+ * API serves stage `production` (not `$default`), a named REST API `approval` (`apis.approval`) sits beside
+ * it with its own route; read back with the SDK (each API's name, tags, stages, routes or methods, and the
+ * functions' statements scoped to the right API and stage), an empty second plan, and removing the REST API
+ * from the config deletes it and its statements and leaves the HTTP API as it was.
+ */
+describe('ops deploy: a named HTTP stage and a second, named API', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('apis');
+  const stage = 'dev';
+  let dir: string;
+  const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  const v1 = () => new APIGatewayClient(emu.clientConfig);
+  const v2 = () => new ApiGatewayV2Client(emu.clientConfig);
+  const httpApis = async () => ((await v2().send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Tags?.['ops:app'] === app);
+  const restApis = async () => ((await v1().send(new GetRestApisCommand({}))).items ?? []).filter((a) => a.tags?.['ops:app'] === app);
+  const statements = async (fn: string) => {
+    const p = await new LambdaClient(emu.clientConfig).send(
+      new GetPolicyCommand({ FunctionName: `${app}-${stage}-${fn}`, Qualifier: 'live' }),
+    );
+    const list = (JSON.parse(p.Policy ?? '{}') as { Statement?: { Sid: string; Condition?: { ArnLike?: Record<string, string> } }[] })
+      .Statement;
+    return Object.fromEntries((list ?? []).map((s) => [s.Sid, s.Condition?.ArnLike?.['AWS:SourceArn']]));
+  };
+  const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
+
+  beforeAll(async () => {
+    dir = await fleetDir(
+      app,
+      { 'src/tasks/handler.ts': handler, 'src/approve/handler.ts': handler },
+      `  api: { stage: 'production' },
+  apis: { approval: { type: 'rest', stage: 'prod' } },
+  functions: {
+    tasks: { handler: 'src/tasks/handler.ts', routes: ['GET /tasks', { route: 'POST /approval', api: 'approval' }] },
+    approve: { handler: 'src/approve/handler.ts', routes: ['POST /approve', { route: 'POST /approval/{id}', api: 'approval' }] },
+  },`,
+    );
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+  });
+
+  it('deploys the default HTTP API on its named stage and the REST API beside it, each with its own routes', async () => {
+    const [http] = await httpApis();
+    expect(http).toMatchObject({ Name: `${app}-${stage}` });
+    expect(http.Tags?.['ops:api']).toBeUndefined();
+    const stages = (await v2().send(new GetV2StagesCommand({ ApiId: http.ApiId }))).Items ?? [];
+    expect(stages.map((s) => [s.StageName, s.AutoDeploy])).toEqual([['production', true]]);
+    const routes = ((await v2().send(new GetRoutesCommand({ ApiId: http.ApiId }))).Items ?? []).map((r) => r.RouteKey).sort();
+    expect(routes).toEqual(['GET /tasks', 'POST /approve']);
+
+    const rest = await restApis();
+    expect(rest.map((a) => [a.name, a.tags?.['ops:api']])).toEqual([[`${app}-${stage}-approval`, 'approval']]);
+    const restId = rest[0].id!;
+    const resources = (await v1().send(new GetResourcesCommand({ restApiId: restId, embed: ['methods'] }))).items ?? [];
+    const methods = resources.flatMap((r) => Object.keys(r.resourceMethods ?? {}).map((m) => `${m} ${r.path}`)).sort();
+    expect(methods).toEqual(['POST /approval', 'POST /approval/{id}']);
+    expect(((await v1().send(new GetStagesCommand({ restApiId: restId }))).item ?? []).map((s) => s.stageName)).toEqual(['prod']);
+
+    // Each function is allowed by each API it serves, and only on that API (the HTTP one on its stage only).
+    const arn = (id: string) => `arn:aws:execute-api:us-east-1:123456789012:${id}`;
+    const tasks = await statements('tasks');
+    expect(tasks['ops-http-api']).toBe(`${arn(http.ApiId!)}/production/*`);
+    const restSids = Object.keys(tasks).filter((s) => s.startsWith('ops-api-approval_m'));
+    expect(restSids).toHaveLength(1);
+    expect(tasks[restSids[0]]).toBe(`${arn(restId)}/*/POST/approval`);
+    const approve = await statements('approve');
+    expect(approve['ops-http-api']).toBe(`${arn(http.ApiId!)}/production/*`);
+    expect(Object.entries(approve).filter(([s]) => s.startsWith('ops-api-approval_m'))).toEqual([
+      [expect.any(String), `${arn(restId)}/*/POST/approval/*`],
+    ]);
+
+    const again = await ops(['plan']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain('No changes');
+    const status = await ops(['status', '--json']);
+    expect(JSON.parse(status.stdout).url).toBe(`${http.ApiEndpoint}/production`);
+  });
+
+  it('removing the second API deletes it and its statements, and leaves the HTTP API as it was', async () => {
+    const [before] = await httpApis();
+    await edit(`${dir}/ops.config.ts`, (t) =>
+      t.replace(", { route: 'POST /approval', api: 'approval' }", '').replace(", { route: 'POST /approval/{id}', api: 'approval' }", ''),
+    );
+    const plan = await ops(['plan', '--json']);
+    const changes = JSON.parse(plan.stdout).changes as { id: string; summary: string }[];
+    expect(changes.map((c) => c.id.split(':')[0]).sort()).toEqual(['restapi.delete', 'restapi.permit', 'restapi.permit']);
+    expect(changes.find((c) => c.id.startsWith('restapi.delete'))?.summary).toContain(`${app}-${stage}-approval`);
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(await restApis()).toEqual([]);
+    const [after] = await httpApis();
+    expect(after.ApiId).toBe(before.ApiId);
+    expect(Object.keys(await statements('tasks'))).toEqual(['ops-http-api']);
+    expect(Object.keys(await statements('approve'))).toEqual(['ops-http-api']);
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+});

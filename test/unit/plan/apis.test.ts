@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { validateFleet } from '../../../src/config/validate.js';
+import { planDeploy } from '../../../src/plan/plan.js';
+import { actualFrom, artifactsFor, expectTopological, find, fleet, fnSpec } from './builders.js';
+
+/** Several APIs per stage and named HTTP stages (issue 15 items 4 and 5): the config's lines and the pure planner. */
+
+const files = new Set(['src/a/handler.ts', 'src/b/handler.ts']);
+const env = { stage: 'dev', exists: (p: string) => files.has(p) };
+const cfg = (over: Record<string, unknown>, routes: { a?: unknown[]; b?: unknown[] } = {}) => ({
+  app: 'shop',
+  ...over,
+  functions: {
+    a: { handler: 'src/a/handler.ts', routes: routes.a ?? ['GET /items'] },
+    b: { handler: 'src/b/handler.ts', routes: routes.b ?? [] },
+  },
+});
+
+describe('config: apis', () => {
+  it('accepts named APIs, the same route on two APIs, and a named stage on an HTTP API', () => {
+    const raw = cfg(
+      { api: { stage: 'production' }, apis: { approval: { type: 'rest', stage: 'prod' } } },
+      { b: ['GET /other', { route: 'GET /items', api: 'approval' }] },
+    );
+    const r = validateFleet(raw, env);
+    expect(r.problems, JSON.stringify(r.problems)).toEqual([]);
+    // The same key on one API is still refused.
+    expect(validateFleet(cfg({}, { b: ['GET /items'] }), env).problems.map((p) => p.path)).toEqual(['functions.b.routes.0']);
+  });
+
+  it('an unknown api on a route is one line with did-you-mean', () => {
+    const raw = cfg({ apis: { approval: { type: 'rest' } } }, { b: [{ route: 'POST /x', api: 'aproval' }] });
+    expect(validateFleet(raw, env).problems).toEqual([
+      { path: 'functions.b.routes.0.api', message: "no api 'aproval' (did you mean 'approval'?): apis has approval" },
+    ]);
+  });
+
+  it('two APIs claiming one base path of one domain name is one line', () => {
+    const cert = 'arn:aws:acm:us-east-1:123456789012:certificate/abc';
+    const raw = cfg(
+      {
+        api: { domain: { name: 'api.example.com', certificate: cert, basePath: 'v1' } },
+        apis: { agents: { domain: { name: 'api.example.com', certificate: cert, basePath: 'v1' } } },
+      },
+      { b: [{ route: 'POST /x', api: 'agents' }] },
+    );
+    expect(validateFleet(raw, env).problems).toEqual([
+      { path: 'apis.agents.domain', message: "base path 'v1' of api.example.com is already api's: give one of them another basePath" },
+    ]);
+    // Another base path on the same name is fine.
+    const ok = cfg(
+      {
+        api: { domain: { name: 'api.example.com', certificate: cert, basePath: 'v1' } },
+        apis: { agents: { domain: { name: 'api.example.com', certificate: cert, basePath: 'agents' } } },
+      },
+      { b: [{ route: 'POST /x', api: 'agents' }] },
+    );
+    expect(validateFleet(ok, env).problems).toEqual([]);
+  });
+
+  it("each API's own rules run with paths under apis.<key>; the default API's routes are not held to a named REST API's", () => {
+    const raw = cfg(
+      { apis: { approval: { type: 'rest', stageVariables: { t: 'x' } } } },
+      { a: ['$default'], b: [{ route: '$default', api: 'approval' }] },
+    );
+    expect(validateFleet(raw, env).problems).toEqual([
+      { path: 'functions.b.routes.0', message: "'$default' is an HTTP API route; a REST API (api.type 'rest') needs 'ANY /{proxy+}'" },
+    ]);
+    const http = cfg({ apis: { agents: { stageVariables: { t: 'x' } } } }, { b: [{ route: 'GET /x', api: 'agents' }] });
+    expect(validateFleet(http, env).problems).toEqual([
+      { path: 'apis.agents.stageVariables', message: "stage variables are a REST API's (api.type 'rest')" },
+    ]);
+  });
+});
+
+describe('plan: a named stage on an HTTP API', () => {
+  it('renaming the stage creates the new one, moves the permissions to it, then deletes the old one saying who breaks', () => {
+    const before = fleet([fnSpec('api', { routes: ['GET /tasks'] })]);
+    const after = { ...before, api: { ...before.api!, stage: 'production' } };
+    const p = planDeploy({ fleet: after, artifacts: artifactsFor(after), actual: actualFrom(before) });
+    expectTopological(p);
+    const ids = p.changes.map((c) => c.id).sort();
+    expect(ids).toEqual(['api.stage:tasks-dev', 'api.unstage:tasks-dev $default', 'permission.set:tasks-dev-api']);
+    const unstage = find(p, 'api.unstage:tasks-dev $default');
+    expect(unstage.summary).toMatch(/clients of https:\/\/.+\.execute-api\.[^ ]+ break \(the API now serves production\)/);
+    expect(unstage.dependsOn).toEqual(expect.arrayContaining(['api.stage:tasks-dev', 'permission.set:tasks-dev-api']));
+    const permission = find(p, 'permission.set:tasks-dev-api');
+    expect(permission.fields[0]).toMatchObject({ field: 'source', to: expect.stringMatching(/\/production\/\*$/) });
+  });
+
+  it('a fleet without apis and without a stage plans nothing new', () => {
+    const f = fleet([fnSpec('api', { routes: ['GET /tasks'] })]);
+    expect(planDeploy({ fleet: f, artifacts: artifactsFor(f), actual: actualFrom(f) }).changes).toEqual([]);
+  });
+});
