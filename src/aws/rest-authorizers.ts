@@ -82,8 +82,11 @@ export async function updateRestAuthorizer(
   ];
   if (input.type === 'COGNITO_USER_POOLS') {
     const had = have.providerArns ?? [];
-    ops.push(...input.providerArns.filter((a) => !had.includes(a)).map((a) => ({ op: 'add' as const, path: `/providerARNs/${a}` })));
-    ops.push(...had.filter((a) => !input.providerArns.includes(a)).map((a) => ({ op: 'remove' as const, path: `/providerARNs/${a}` })));
+    // As Terraform sends them: the ARN as the value; added first, as the list may never be empty.
+    ops.push(...input.providerArns.filter((a) => !had.includes(a)).map((value) => ({ op: 'add' as const, path: '/providerARNs', value })));
+    ops.push(
+      ...had.filter((a) => !input.providerArns.includes(a)).map((value) => ({ op: 'remove' as const, path: '/providerARNs', value })),
+    );
   } else {
     ops.push({ op: 'replace', path: '/authorizerUri', value: await uriOf(aws, input.functionName) });
     ops.push({ op: 'replace', path: '/authorizerResultTtlInSeconds', value: String(input.ttl) });

@@ -12,6 +12,7 @@ import { ApiGatewayV2Client, GetApiMappingsCommand, GetDomainNameCommand } from 
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putRouteMethod } from '../../src/aws/rest-api.js';
+import { updateRestAuthorizer } from '../../src/aws/rest-authorizers.js';
 import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { clientConfigFor, emulatorEnv, useEmulator } from '../support/emulator.js';
@@ -44,7 +45,10 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
   /** The mappings of `domainName` as AWS would hold them, and the bodies of the CreateApiMapping calls. */
   const mappings = new Map<string, { apiMappingId: string; apiId: string; stage: string; apiMappingKey?: string }>();
   const sent: Record<string, string>[] = [];
-  /** With `conflict` set, PutMethod answers as AWS does for a method that exists (moto replaces it), and UpdateMethod's body is kept. */
+  /**
+   * With `conflict` set, PutMethod answers as AWS does for a method that exists (moto replaces it), and the
+   * operations of UpdateMethod and UpdateAuthorizer (moto has no UpdateMethod, nor a `/providerARNs` patch) are kept.
+   */
   const methodCalls = { conflict: false, patches: [] as { op: string; path: string; value?: string }[][] };
   const ops = (args: string[]) => runCli(args, { cwd: dir, env: emulatorEnv(proxyUrl) as NodeJS.ProcessEnv });
   const v1 = () => new APIGatewayClient(emu.clientConfig);
@@ -78,7 +82,8 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
         }
         return json(200, { items: [...mappings.values()] });
       }
-      if (methodCalls.conflict && /^\/restapis\/[^/]+\/resources\/[^/]+\/methods\/[A-Z]+$/.test(url) && req.method !== 'GET') {
+      const patched = /^\/restapis\/[^/]+\/(resources\/[^/]+\/methods\/[A-Z]+|authorizers\/[^/]+)$/.test(url);
+      if (methodCalls.conflict && patched && req.method !== 'GET') {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         if (req.method === 'PUT') {
@@ -198,7 +203,7 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
     expect(await changeIds()).toEqual([]);
   });
 
-  it('on AWS, a method that exists is patched to its new authorization (moto replaces it on PutMethod: the proxy answers as AWS)', async () => {
+  it('on AWS, a method that exists is patched to its new authorization, and an authorizer to another pool (the proxy answers as AWS)', async () => {
     const aws = awsFor(emulatorEnv(proxyUrl));
     const resources = (await v1().send(new GetResourcesCommand({ restApiId: apiId, embed: ['methods'] }))).items ?? [];
     const orders = resources.find((r) => r.path === '/orders')!;
@@ -215,6 +220,19 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
         { authorizerId: 'au-old', scopes: ['orders/read'] },
       );
       await putRouteMethod(aws, apiId, orders.id!, 'GET', uri);
+      const pool = (id: string) => `arn:aws:cognito-idp:us-east-1:123456789012:userpool/${id}`;
+      await updateRestAuthorizer(
+        aws,
+        apiId,
+        'au-users',
+        {
+          name: 'users',
+          type: 'COGNITO_USER_POOLS',
+          providerArns: [pool('us-east-1_New')],
+          identitySource: 'method.request.header.Authorization',
+        },
+        { id: 'au-users', name: 'users', type: 'COGNITO_USER_POOLS', providerArns: [pool('us-east-1_Example')] },
+      );
     } finally {
       methodCalls.conflict = false;
       aws.destroy();
@@ -227,6 +245,12 @@ describe('ops deploy: REST API authorizers and custom domain', () => {
       ],
       // A method without an authorizer gets the one patch it always had.
       [{ op: 'replace', path: '/authorizationType', value: 'NONE' }],
+      // Another user pool: the new ARN added before the old one goes (the list may never be empty).
+      [
+        { op: 'replace', path: '/identitySource', value: 'method.request.header.Authorization' },
+        { op: 'add', path: '/providerARNs', value: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_New' },
+        { op: 'remove', path: '/providerARNs', value: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Example' },
+      ],
     ]);
   });
 
