@@ -32,7 +32,7 @@ const errorsAlarm = (phase: string, topicArn: string) =>
  */
 const seedName = (stage: string, name: string) => (stage === 'prod' ? { name, adopt: true } : {});
 
-// Seed 003 (AWS CloudOps Agent): detection on a schedule, approval behind an HTTP route, execution
+// Seed 003 (AWS CloudOps Agent): detection on a schedule, approval behind a REST API route, execution
 // on an SNS topic. The table, the bucket, both topics and the Cognito credentials' secret are the
 // fleet's `resources`; Cognito itself, the agent and the webhooks stay outside ops.
 export default ({ stage }: { stage: string }) => {
@@ -43,6 +43,15 @@ export default ({ stage }: { stage: string }) => {
     app: 'cloudops',
     region: 'us-east-1',
     defaults: { runtime: 'python3.12', logRetentionDays: 30 },
+    // Seed 003's approval API: a REST API deployed to `prod` (`create-rest-api`, `create-deployment --stage-name
+    // prod`), with the API key and the usage plan on that stage of its security step 2. The key's value is
+    // API Gateway's: `ops api-key show approval --reveal` prints it.
+    api: {
+      type: 'rest',
+      stage: 'prod',
+      keys: { approval: { description: 'Callers of the approval API (the seed: cloudops-approval-key)' } },
+      usagePlans: { approval: { description: 'The approval API (the seed: cloudops-approval-plan)', keys: ['approval'] } },
+    },
     params: {
       'teams-webhook-url': { secure: true, description: "Teams incoming webhook URL, or 'none'" },
       'slack-webhook-url': { secure: true, description: "Slack incoming webhook URL, or 'none'" },
@@ -100,6 +109,8 @@ export default ({ stage }: { stage: string }) => {
         description: 'Phase 2: approve or reject an alert; approval triggers execution over SNS',
         memory: 256,
         timeout: 30,
+        // As the seed's `put-method --authorization-type NONE`: no key required yet, because the Teams buttons post
+        // without `x-api-key`. Once every caller sends it: `{ route: 'POST /approval', apiKey: true }`.
         routes: ['POST /approval'],
         params: ['teams-webhook-url', 'slack-webhook-url'],
         uses: { alerts: 'readwrite', 'execution-trigger': 'publish', notifications: 'publish' },

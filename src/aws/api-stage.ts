@@ -1,12 +1,14 @@
 import type { Stage as RestStage } from '@aws-sdk/client-api-gateway';
 import type { Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
 import { THROTTLE_MARKER_TAG } from '../config/api-stage.js';
-import { logGroupArn } from '../config/naming.js';
+import { logGroupArn, notOwnedReason } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { ActualLogGroup } from '../model/actual.js';
 import type { ActualStageSettings } from '../model/api-stage.js';
+import { listApis } from './apigw.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
+import { allPages } from './pool.js';
 import { read, withRetry } from './retry.js';
 
 /** An API stage's throttling and access logs: mapping what GetStages answers, and the writes (API Gateway v2 and v1). */
@@ -146,6 +148,32 @@ export async function putRestStageSettings(aws: Aws, restApiId: string, input: S
       cause: error,
     });
   }
+}
+
+/**
+ * The id of the stage's API named `name` (oldest owned one, as the API modules keep): for a stage update
+ * planned before the API existed. One listing, only on the deploy that creates the API.
+ */
+export async function findApiId(
+  aws: Aws,
+  type: 'http' | 'rest',
+  name: string,
+  owner: { app: string; stage: string },
+): Promise<string | undefined> {
+  const oldest = <T>(items: T[], date: (x: T) => Date | undefined) =>
+    [...items].sort((a, b) => (date(a)?.getTime() ?? 0) - (date(b)?.getTime() ?? 0))[0];
+  if (type === 'http') {
+    const owned = (await listApis(aws)).filter((a) => a.Name === name && !notOwnedReason(a.Tags, owner.app, owner.stage));
+    return oldest(owned, (a) => a.CreatedDate)?.ApiId;
+  }
+  const api = await aws.apigwRest();
+  const all = await allPages(
+    (position) => read(aws, () => api.getRestApis({ limit: 500, ...(position ? { position } : {}) })),
+    (page) => page.items,
+    (page) => page.position,
+  );
+  const owned = all.filter((a) => a.name === name && !notOwnedReason(a.tags, owner.app, owner.stage));
+  return oldest(owned, (a) => a.createdDate)?.id;
 }
 
 /** The access log group ARN API Gateway takes (no `:*`). */

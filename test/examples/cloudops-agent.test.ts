@@ -1,3 +1,4 @@
+import { APIGatewayClient, GetRestApisCommand, GetUsagePlanKeysCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -241,10 +242,11 @@ describe('examples/cloudops-agent (seed 003)', () => {
       ];
       expect(kindsFor(plan, 'invoke-agent-analysis')).toEqual([...common, 'schedule.create eventbridge rule'].sort());
       expect(kindsFor(plan, 'execution-handler')).toEqual([...common, 'subscription.create sns subscription'].sort());
+      // Seed 003's approval API is a REST API: a method on /approval (AWS_PROXY to live) and its invoke permission.
       expect(kindsFor(plan, 'approval-handler')).toEqual(
-        expect.arrayContaining([...common, 'integration.create api integration', 'route.create api route']),
+        expect.arrayContaining([...common, 'restapi.method rest api method', 'restapi.permit lambda permission']),
       );
-      expect(plan.changes.find((c) => c.kind === 'route.create')?.resource.name).toBe('POST /approval');
+      expect(plan.changes.find((c) => c.kind === 'restapi.method')?.resource.name).toBe('POST /approval');
       // Each role's inline policy: ops's own, the grants of its `uses` and the seed's agent (and remediation) statements.
       for (const fn of FUNCTIONS) {
         const role = plan.changes.find((c) => c.kind === 'role.create' && c.fn === fn);
@@ -358,6 +360,17 @@ describe('examples/cloudops-agent (seed 003)', () => {
         expect(grants.sort(), fn).toEqual([...resourceGrants(stage)[fn], ...seed].sort());
       }
       iam.destroy();
+
+      // The seed's security step 2: an API key and a usage plan on the approval API's prod stage, the key in the plan.
+      const apigw = new APIGatewayClient(emu.clientConfig);
+      const ours = <T extends { tags?: Record<string, string> }>(items: T[] = []) =>
+        items.filter((x) => x.tags?.['ops:app'] === 'cloudops' && x.tags?.['ops:stage'] === stage);
+      const [restApi] = ours((await apigw.send(new GetRestApisCommand({ limit: 500 }))).items);
+      const [usagePlan] = ours((await apigw.send(new GetUsagePlansCommand({ limit: 500 }))).items);
+      expect([usagePlan?.name, usagePlan?.apiStages]).toEqual([name('approval'), [{ apiId: restApi?.id, stage: 'prod' }]]);
+      const planKeys = (await apigw.send(new GetUsagePlanKeysCommand({ usagePlanId: usagePlan.id! }))).items ?? [];
+      expect(planKeys.map((k) => k.name)).toEqual([name('approval')]);
+      apigw.destroy();
     });
 
     it('a second ops plan is empty, and a second deploy writes nothing', async () => {

@@ -11,6 +11,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { APIGatewayClient, GetApiKeysCommand, GetRestApisCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetApisCommand, GetIntegrationsCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -216,6 +217,23 @@ async function apiIds(client: EmulatorClientConfig, apiName: string): Promise<Ra
   return ids;
 }
 
+/** The ids moto gave the stage's REST API, its API keys and usage plans (named by their names). */
+async function restIds(client: EmulatorClientConfig, apiName: string): Promise<RandomIds> {
+  const apigw = new APIGatewayClient(client);
+  const ids: RandomIds = new Map();
+  try {
+    for (const a of (await apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? [])
+      if (a.name === apiName && a.id) ids.set(a.id, `<rest-api-id ${apiName}>`);
+    for (const k of (await apigw.send(new GetApiKeysCommand({ limit: 500 }))).items ?? [])
+      if (k.name?.startsWith(`${apiName}-`) && k.id) ids.set(k.id, `<api-key-id ${k.name}>`);
+    for (const p of (await apigw.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [])
+      if (p.name?.startsWith(`${apiName}-`) && p.id) ids.set(p.id, `<usage-plan-id ${p.name}>`);
+  } finally {
+    apigw.destroy();
+  }
+  return ids;
+}
+
 /**
  * What differs between two runs, and nothing else: the temp copy's directory and the ids moto makes
  * up (VPC ids made in `outside`, the HTTP API's and its integrations'), each replaced exactly.
@@ -250,7 +268,8 @@ describe('plan snapshots (issue 13: the restructure changes no plan)', () => {
       const snap = async (args: string[], file: string, code: number) => {
         const r = await ops(args);
         expect(r.code, r.stderr).toBe(code);
-        const ids = new Map([...outsideIds, ...(await apiIds(client, `${fleet.app}-${STAGE}`))]);
+        const apiName = `${fleet.app}-${STAGE}`;
+        const ids = new Map([...outsideIds, ...(await apiIds(client, apiName)), ...(await restIds(client, apiName))]);
         await expect(normalise(shown(r), dir, ids)).toMatchFileSnapshot(`__snapshots__/${fleet.name}-${file}.txt`);
       };
 

@@ -16,7 +16,7 @@ import { defineKind } from '../kind.js';
 import type { ApiKeyChange } from './changes.js';
 import { planApiKeys } from './plan.js';
 
-/** Ids of the keys and plans created in one apply run, by physical name. */
+/** Ids of the keys and plans created in one apply run, by `key <name>` / `plan <name>` (a key and a plan may share a name). */
 const created = new WeakMap<ApplyRun, Map<string, string>>();
 const createdIn = (run: ApplyRun) => {
   let m = created.get(run);
@@ -69,14 +69,14 @@ export const apiKeys = defineKind<ApiKeyChange>({
   apply: {
     async 'apikey.create'(c, run) {
       const id = await createApiKey(run.aws, { name: c.name, enabled: c.enabled, description: c.description, tags: c.tags });
-      createdIn(run).set(c.name, id);
+      createdIn(run).set(`key ${c.name}`, id);
       return `id ${id}`;
     },
     'apikey.update': (c, run) => updateApiKey(run.aws, c.keyId, { enabled: c.enabled, description: c.description }),
     'apikey.delete': (c, run) => deleteApiKey(run.aws, c.keyId),
     async 'usageplan.create'(c, run) {
       const id = await createUsagePlan(run.aws, { ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] });
-      createdIn(run).set(c.want.name, id);
+      createdIn(run).set(`plan ${c.want.name}`, id);
       return `id ${id}`;
     },
     async 'usageplan.update'(c, run) {
@@ -85,10 +85,10 @@ export const apiKeys = defineKind<ApiKeyChange>({
       await updateUsagePlan(run.aws, c.planId, usagePlanPatch({ ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] }, have));
     },
     async 'usageplan.keys'(c, run) {
-      const planId = c.planId ?? createdIn(run).get(c.plan);
+      const planId = c.planId ?? createdIn(run).get(`plan ${c.plan}`);
       if (!planId) throw new Error(`usage plan ${c.plan} does not exist (its creation failed or was skipped)`);
       for (const k of c.add) {
-        const keyId = k.keyId ?? createdIn(run).get(k.name);
+        const keyId = k.keyId ?? createdIn(run).get(`key ${k.name}`);
         if (!keyId) throw new Error(`api key ${k.name} does not exist (its creation failed or was skipped)`);
         await attachKey(run.aws, planId, keyId);
       }

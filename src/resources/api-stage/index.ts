@@ -1,19 +1,26 @@
-import { putHttpStageSettings, putRestStageSettings, readApiLogGroups } from '../../aws/api-stage.js';
+import { findApiId, putHttpStageSettings, putRestStageSettings, readApiLogGroups } from '../../aws/api-stage.js';
 import { createLogGroup, deleteLogGroup, putRetention } from '../../aws/logs.js';
 import type { ActualStageSettings } from '../../model/api-stage.js';
 import { defineKind, type KindRead } from '../kind.js';
+import { planPerApi } from '../plan-api-views.js';
 import { type ApiStageChange, planApiStages } from './plan.js';
 
 export type { ApiStageChange };
 
 const ACCESS_LOG_PREFIX = '/aws/apigateway/';
+const API_STAGE_CHANGES = ['apilog.create', 'apilog.retention', 'apistage.update', 'apilog.delete'] as const;
+/** The API modules' changes a stage update or a log group delete waits for: a named API's are scoped ids. */
+const API_CHANGES_WAITED_FOR = ['api.create', 'api.stage', 'api.delete', 'restapi.create', 'restapi.deploy', 'restapi.delete'];
 
 /** The log groups the stages write their access lines to (only ours are ever named `/aws/apigateway/…`). */
 function destinations(...reads: KindRead[]): string[] {
-  const settings: ActualStageSettings[] = reads.flatMap((r) => [
-    ...Object.values(r.actual?.api?.stageSettings ?? {}),
-    ...Object.values(r.actual?.restApi?.stageSettings ?? {}),
+  const apis = reads.flatMap((r) => [
+    r.actual?.api,
+    r.actual?.restApi,
+    ...Object.values(r.actual?.apis ?? {}),
+    ...Object.values(r.actual?.restApis ?? {}),
   ]);
+  const settings: ActualStageSettings[] = apis.flatMap((a) => Object.values(a?.stageSettings ?? {}));
   return settings
     .map((s) => s.accessLog?.destinationArn.replace(/:\*$/, '').split(':log-group:')[1])
     .filter((g): g is string => !!g?.startsWith(ACCESS_LOG_PREFIX));
@@ -27,21 +34,22 @@ function destinations(...reads: KindRead[]): string[] {
 export const apiStage = defineKind<ApiStageChange>({
   kind: 'api-stage',
   after: ['http-api', 'rest-api'],
-  changes: ['apilog.create', 'apilog.retention', 'apistage.update', 'apilog.delete'],
+  changes: API_STAGE_CHANGES,
   async read(aws, scope, r) {
-    const wanted = scope.api?.accessLog ? [scope.api.accessLog.logGroup] : [];
+    const wanted = [scope.api, ...(scope.apis ?? [])].flatMap((a) => (a?.accessLog ? [a.accessLog.logGroup] : []));
     const names = [...new Set([...wanted, ...destinations(await r.read('http-api'), await r.read('rest-api'))])];
     if (!names.length) return {};
     return { actual: { apiLogGroups: await readApiLogGroups(aws, names) } };
   },
-  plan: planApiStages,
+  // Once per API (the default one and each of \`apis\`), ids scoped as the API modules scope theirs.
+  plan: (ctx) => planPerApi(ctx, [...API_STAGE_CHANGES, ...API_CHANGES_WAITED_FOR], planApiStages),
   apply: {
     'apilog.create': (c, run) => createLogGroup(run.aws, c.logGroup, c.retentionDays, c.tags),
     'apilog.retention': (c, run) => putRetention(run.aws, c.logGroup, c.retentionDays),
     'apilog.delete': (c, run) => deleteLogGroup(run.aws, c.logGroup),
     async 'apistage.update'(c, run) {
-      const apiId = c.apiId ?? run.apiId;
-      if (!apiId) throw new Error('the API does not exist (its creation failed or was skipped)');
+      const apiId = c.apiId ?? (c.owner ? await findApiId(run.aws, c.apiType, c.apiName, c.owner) : undefined);
+      if (!apiId) throw new Error(`the API ${c.apiName} does not exist (its creation failed or was skipped)`);
       const input = {
         stage: c.stage,
         ...(c.throttle ? { throttle: c.throttle } : {}),

@@ -1,4 +1,4 @@
-import { DEFAULT_ACCESS_LOG_FORMAT } from '../../config/api-stage.js';
+import { apiAccessLogGroupName, DEFAULT_ACCESS_LOG_FORMAT } from '../../config/api-stage.js';
 import { logGroupArn, notOwnedReason } from '../../config/naming.js';
 import type { ApiSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
@@ -20,7 +20,13 @@ export type ApiStageChange =
   | (ChangeBase & {
       kind: 'apistage.update';
       apiType: 'http' | 'rest';
+      /** Read back by name when the API is created in this run (`apiId` undefined). */
+      apiName: string;
       apiId?: string;
+      /** A named API's key (set by planPerApi). */
+      namedApi?: string;
+      /** Whose API to find when `apiId` is undefined (ownership is by tags, never by name alone). */
+      owner?: { app: string; stage: string };
       stage: string;
       throttle?: { rateLimit: number; burstLimit: number };
       accessLog?: { destinationArn: string; format: string } | null;
@@ -108,7 +114,8 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
     // The log group first: API Gateway checks the destination exists.
     dependsOn: [createId, stageId, ...(logCreate && accessLog ? [logCreate] : [])],
     apiType: rest ? 'rest' : 'http',
-    ...(have ? { apiId: have.id } : {}),
+    apiName: want.name,
+    ...(have ? { apiId: have.id } : { owner: { app: ctx.fleet.app, stage: ctx.fleet.stage } }),
     stage,
     ...(t.throttle ? { throttle: t.throttle } : {}),
     ...(accessLog !== undefined ? { accessLog } : {}),
@@ -185,11 +192,20 @@ function planLogGroup(ctx: PlanContext, name: string, retentionDays: number): Ap
 /** `destroy`: the access log groups read that are the stage's by their tags. */
 function planApiLogDeletes(ctx: PlanContext): ApiStageChange[] {
   const { api, restApi } = ctx.actual;
+  // Planned per API (src/resources/plan-api-views.ts): a named API's view deletes its own group; the default
+  // view every other group of the stage (the default API's, and those of APIs gone from AWS).
+  const named = [...Object.values(ctx.actual.apis ?? {}), ...Object.values(ctx.actual.restApis ?? {})].map((a) =>
+    apiAccessLogGroupName(a.name),
+  );
+  const own = [ctx.fleet.api?.name, api?.name, restApi?.name].filter((n): n is string => !!n).map(apiAccessLogGroupName);
+  const mine = (name: string) => (ctx.namedApi ? own.includes(name) : !named.includes(name) || own.includes(name));
   const apiDeletes = [
     ...(api ? [changeId('api.delete', api.name)] : []),
     ...(restApi ? [changeId('restapi.delete', `${restApi.name} (${restApi.id})`)] : []),
   ];
-  const groups = Object.values(ctx.actual.apiLogGroups ?? {}).filter((g) => !notOwnedReason(g.tags, ctx.fleet.app, ctx.fleet.stage));
+  const groups = Object.values(ctx.actual.apiLogGroups ?? {}).filter(
+    (g) => mine(g.name) && !notOwnedReason(g.tags, ctx.fleet.app, ctx.fleet.stage),
+  );
   return groups
     .map((g) => g.name)
     .sort(compareStrings)

@@ -203,6 +203,47 @@ describe('api stage settings: REST API', () => {
   });
 });
 
+describe('api stage settings: several APIs', () => {
+  it('plans each API’s stage on its own (a named API’s changes carry its key), and destroy deletes each group once', () => {
+    const partnerGroup = apiAccessLogGroupName('tasks-dev-partner');
+    const f = fleet([fnSpec('api', { routes: ['GET /tasks'] })], {
+      api: { name: 'tasks-dev', throttle: THROTTLE },
+      apis: [
+        {
+          key: 'partner',
+          name: 'tasks-dev-partner',
+          type: 'rest',
+          stage: 'prod',
+          accessLog: { logGroup: partnerGroup, format: DEFAULT_ACCESS_LOG_FORMAT.rest, retentionDays: 30 },
+        },
+      ],
+    });
+    const actual = actualFrom(f);
+    actual.restApis = {
+      partner: {
+        id: 'rest9',
+        name: 'tasks-dev-partner',
+        tags: f.tags,
+        resources: {},
+        stages: [{ name: 'prod', deploymentId: 'd1' }],
+        deployments: [],
+      },
+    };
+    const changes = stageChanges(plan(f, actual).changes);
+    const updates = changes.filter((c) => c.kind === 'apistage.update');
+    expect(updates.map((c) => [c.id, (c as { apiId?: string }).apiId, (c as { namedApi?: string }).namedApi])).toEqual([
+      ['apistage.update:tasks-dev $default', 'abc123', undefined],
+      ['apistage.update:tasks-dev-partner prod', 'rest9', 'partner'],
+    ]);
+    expect(changes.find((c) => c.kind === 'apilog.create')).toMatchObject({ logGroup: partnerGroup });
+
+    const owned = { tags: { ...f.tags } };
+    actual.apiLogGroups = { [GROUP]: { name: GROUP, ...owned }, [partnerGroup]: { name: partnerGroup, ...owned } };
+    const deletes = stageChanges(plan(f, actual, { destroy: true }).changes).filter((c) => c.kind === 'apilog.delete');
+    expect(deletes.map((c) => c.resource.name).sort()).toEqual([GROUP, partnerGroup]);
+  });
+});
+
 describe('api stage settings: config', () => {
   const raw = (api: Record<string, unknown>) => ({
     app: 'tasks',

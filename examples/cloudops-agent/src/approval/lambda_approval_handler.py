@@ -1,6 +1,6 @@
 """Phase 2, approval: ``POST /approval?alert_id=...&action=approve|reject&approved_by=...&comment=...``.
 
-Behind the HTTP API (payload 2.0; the fields may also come as a JSON body), or invoked directly
+Behind the REST API (payload 1.0, or an HTTP API's 2.0; the fields may also come as a JSON body), or invoked directly
 with the same fields as the event (the seed's test payload). Moves a ``pending`` alert to
 ``approved`` or ``rejected`` exactly once (a conditional update), publishes ``{"alert_id"}`` to the
 ``EXECUTION_TRIGGER_TOPIC_ARN`` topic when approved, and sends a confirmation.
@@ -59,7 +59,7 @@ def lambda_handler(event, context):
 
 
 def request_fields(event):
-    """Query string and JSON body of an HTTP API event, or the event itself for a direct invoke."""
+    """Query string and JSON body of an API Gateway event (REST or HTTP API), or the event itself for a direct invoke."""
     if "requestContext" not in event:
         return {k: v for k, v in event.items() if isinstance(v, str)}
     fields = dict(event.get("queryStringParameters") or {})
