@@ -1,5 +1,5 @@
 import type { AuthorizerSpec } from '../../config/authorizers.js';
-import { executeApiArn, restIntegrationUri } from '../../config/naming.js';
+import { executeApiArn, namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
 import { type RestAuthorizerInput, userPoolArn, v1IdentitySource } from '../../config/rest-authorizers.js';
 import type { ApiSpec, RouteSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
@@ -20,12 +20,12 @@ import type { PlannedRestAuth, RestAuthorizerChange } from './changes-authorizer
 export const REST_AUTHORIZER_SID_PREFIX = 'ops-rest-authorizer-';
 
 /**
- * An authorizer's statement id: `ops-rest-authorizer-{name}` on the default API, `ops-rest-authorizer-{key}.{name}`
- * on a named one (names have no dot), so that each API's planner revokes only its own.
+ * An authorizer's statement id: `ops-rest-authorizer-{name}` on the default API, `ops-api-{key}_ra_{name}` on a
+ * named one (Lambda takes [A-Za-z0-9_-] only), so that each API's planner revokes only its own.
  */
-export const restAuthorizerSid = (key: string | undefined, name: string) => `${REST_AUTHORIZER_SID_PREFIX}${key ? `${key}.` : ''}${name}`;
-const isOwnSid = (key: string | undefined, sid: string) =>
-  key ? sid.startsWith(`${REST_AUTHORIZER_SID_PREFIX}${key}.`) : sid.startsWith(REST_AUTHORIZER_SID_PREFIX) && !sid.includes('.');
+export const restAuthorizerSid = (key: string | undefined, name: string) =>
+  key ? `${namedApiSidPrefix(key, 'ra')}${name}` : `${REST_AUTHORIZER_SID_PREFIX}${name}`;
+const isOwnSid = (key: string | undefined, sid: string) => sid.startsWith(key ? namedApiSidPrefix(key, 'ra') : REST_AUTHORIZER_SID_PREFIX);
 
 const sorted = (l: readonly string[] | undefined) => [...(l ?? [])].sort(compareStrings);
 /** v1 holds identity sources comma-separated: compared as a sorted list. */

@@ -215,7 +215,7 @@ describe('REST API authorizers: planner', () => {
     // The named API no longer has authorizers: only its own statement goes.
     const partners = { name: 'tasks-dev-partners', key: 'partners', type: 'rest' as const, stage: 'prod' };
     expect(planRestAuthorizerGrants(ctx, partners, 'rest456', new Map())).toEqual([
-      expect.objectContaining({ kind: 'restapi.authorizer.revoke', statementIds: ['ops-rest-authorizer-partners.gate'] }),
+      expect.objectContaining({ kind: 'restapi.authorizer.revoke', statementIds: ['ops-api-partners_ra_gate'] }),
     ]);
   });
 
