@@ -81,7 +81,12 @@ function domainClaims(raw: Record<string, any>, keys: string[]): Problem[] {
         path: `${at}.domain`,
         message: `${base ? `base path '${base}'` : 'the root'} of ${d.name} is already ${first}'s: give one of them another basePath`,
       });
-    else claimed.set(claim, at);
+    else {
+      claimed.set(claim, at);
+      // The domain kind maps the default API only: a named API's domain would be silently left out.
+      if (at !== 'api')
+        out.push({ path: `${at}.domain`, message: 'a custom domain on a named API is not deployed yet: give it to the default api' });
+    }
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface FleetStatus {
   stage: string;
   region: string;
   url?: string;
+  /** The named APIs' URLs (`apis`), by key; absent when the fleet has none deployed. */
+  apis?: Record<string, string>;
   /** The custom domain (`api.domain`) and the DNS name its CNAME or alias record must point at. */
   domain?: DomainLine;
   functions: FunctionStatus[];
@@ -102,8 +104,23 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
       (fleet.api?.type === 'rest' && actual.restApi
         ? restApiUrl(actual.restApi.id, actual.region, fleet.api.stage ?? 'prod')
         : httpApiUrl(actual.api?.endpoint, fleet.api?.stage)) || undefined,
+    ...namedApiUrls(fleet, actual),
     ...domainOf(fleet, actual),
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
   };
+}
+
+/** Each named API's URL: a REST API's stage URL, an HTTP API's endpoint (under its named stage). */
+function namedApiUrls(fleet: Fleet, actual: Actual): { apis?: Record<string, string> } {
+  const urls: Record<string, string> = {};
+  for (const api of fleet.apis ?? []) {
+    const key = api.key as string;
+    const rest = actual.restApis?.[key];
+    const http = actual.apis?.[key];
+    const url =
+      api.type === 'rest' ? rest && restApiUrl(rest.id, actual.region, api.stage ?? 'prod') : httpApiUrl(http?.endpoint, api.stage);
+    if (url) urls[key] = url;
+  }
+  return Object.keys(urls).length ? { apis: urls } : {};
 }

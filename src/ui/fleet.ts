@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { allApis } from '../config/apis.js';
 import { refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec, RouteSpec } from '../config/types.js';
 import { renderTable } from './table.js';
@@ -26,12 +27,15 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
   // An `auth` column only when some route has one: fleets without authorizers print as before.
   const withAuth = fleet.functions.some((f) => f.routes.some((r) => r.auth));
   const authOf = (a: RouteSpec['auth']) => (!a ? 'none' : a.type === 'iam' ? 'iam' : `${a.authorizer} (${a.type})`);
-  const routes = fleet.functions.flatMap((f) => f.routes.map((r) => [r.key, f.key, ...(withAuth ? [authOf(r.auth)] : [])]));
-  if (fleet.api && routes.length) {
+  // One table per API: the default one, then each of `apis` (its key beside its name).
+  for (const api of allApis(fleet)) {
+    const routes = fleet.functions.flatMap((f) =>
+      f.routes.filter((r) => r.api === api.key).map((r) => [r.key, f.key, ...(withAuth ? [authOf(r.auth)] : [])]),
+    );
+    if (!routes.length) continue;
+    const name = `${c.bold(api.name)}${api.key ? ` (apis.${api.key})` : ''}`;
     const title =
-      fleet.api.type === 'rest'
-        ? `REST API ${c.bold(fleet.api.name)}, stage ${fleet.api.stage ?? 'prod'}`
-        : `HTTP API ${c.bold(fleet.api.name)}`;
+      api.type === 'rest' ? `REST API ${name}, stage ${api.stage ?? 'prod'}` : `HTTP API ${name}${api.stage ? `, stage ${api.stage}` : ''}`;
     lines.push('', title, ...renderTable(['route', 'function', ...(withAuth ? ['auth'] : [])], routes).map((l) => `  ${l}`));
   }
   if (fleet.params.length) {

@@ -24,6 +24,8 @@ export function renderStatus(s: FleetStatus, c: ChalkInstance): string[] {
     ...renderTable(['function', 'live', 'last deploy', 'local vs live', 'state', 'last hour'], rows),
   ];
   if (s.url) lines.push('', `API: ${c.cyan(s.url)}`);
+  const named = Object.entries(s.apis ?? {}).map(([key, url]) => `API ${key}: ${c.cyan(url)}`);
+  if (named.length) lines.push(...(s.url ? [] : ['']), ...named);
   if (s.domain) lines.push(...renderDomain(s.domain, c));
   const urls = s.functions.flatMap((f) => (f.url ? [{ function: f.function, ...f.url }] : []));
   if (urls.length) lines.push(...(s.url ? [] : ['']), ...renderFunctionUrls(urls, c));

@@ -82,7 +82,13 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('No changes');
     const status = await ops(['status', '--json']);
-    expect(JSON.parse(status.stdout).url).toBe(`${http.ApiEndpoint}/production`);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      url: `${http.ApiEndpoint}/production`,
+      apis: { approval: `https://${restId}.execute-api.us-east-1.amazonaws.com/prod` },
+    });
+    const config = await ops(['config']);
+    expect(config.stdout).toContain(`REST API ${app}-${stage}-approval (apis.approval), stage prod`);
+    expect(config.stdout).toContain(`HTTP API ${app}-${stage}, stage production`);
   });
 
   it('removing the second API deletes it and its statements, and leaves the HTTP API as it was', async () => {

@@ -47,7 +47,7 @@ describe('config: apis', () => {
     expect(validateFleet(raw, env).problems).toEqual([
       { path: 'apis.agents.domain', message: "base path 'v1' of api.example.com is already api's: give one of them another basePath" },
     ]);
-    // Another base path on the same name is fine.
+    // Another base path on the same name is no conflict; a named API's domain is refused until the domain kind maps it.
     const ok = cfg(
       {
         api: { domain: { name: 'api.example.com', certificate: cert, basePath: 'v1' } },
@@ -55,7 +55,9 @@ describe('config: apis', () => {
       },
       { b: [{ route: 'POST /x', api: 'agents' }] },
     );
-    expect(validateFleet(ok, env).problems).toEqual([]);
+    expect(validateFleet(ok, env).problems).toEqual([
+      { path: 'apis.agents.domain', message: 'a custom domain on a named API is not deployed yet: give it to the default api' },
+    ]);
   });
 
   it("each API's own rules run with paths under apis.<key>; the default API's routes are not held to a named REST API's", () => {
