@@ -109,4 +109,17 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     expect(Object.keys(await statements('approve'))).toEqual(['ops-http-api']);
     expect((await ops(['plan'])).stdout).toContain('No changes');
   });
+
+  it('renaming the HTTP stage makes the new one, moves the permissions, and deletes the old one', async () => {
+    const [http] = await httpApis();
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace("api: { stage: 'production' }", "api: { stage: 'v2' }"));
+    const plan = await ops(['plan']);
+    expect(plan.stdout).toContain(`delete the production stage of ${app}-${stage}: clients of ${http.ApiEndpoint}/production break`);
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    const stages = (await v2().send(new GetV2StagesCommand({ ApiId: http.ApiId }))).Items ?? [];
+    expect(stages.map((s) => [s.StageName, s.AutoDeploy])).toEqual([['v2', true]]);
+    expect((await statements('tasks'))['ops-http-api']).toBe(`arn:aws:execute-api:us-east-1:123456789012:${http.ApiId}/v2/*`);
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
 });
