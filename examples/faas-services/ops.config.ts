@@ -6,9 +6,10 @@ const sdkLayer = { path: 'layers/motadata-ai-sdk', requirements: 'layers/motadat
 /** Connection URLs carry passwords: read at runtime from secure params, never put in the environment. */
 const connections = ['database-url', 'redis-url'];
 
-// Seed 001 (FaaS services, `service: motadata-ai-services`): three Python services behind one HTTP
-// API, each on its own `{proxy+}` prefix, sharing a layer. The seed's `${env:...}` inputs are
-// params: connection URLs secure, the services' own URLs plain and resolved at deploy time.
+// Seed 001 (FaaS services, `service: motadata-ai-services`): three Python services behind one REST
+// API (API Gateway v1, as serverless.yml's `http` events and SAM's `AWS::Serverless::Api` build),
+// stage `prod`, each service on its own `{proxy+}` prefix, sharing a layer. The seed's `${env:...}`
+// inputs are params: connection URLs secure, the services' own URLs plain and resolved at deploy time.
 export default defineFleet({
   app: 'motadata-ai-services',
   region: 'us-east-1',
@@ -23,12 +24,14 @@ export default defineFleet({
     'database-url': { secure: true, description: 'DATABASE_URL: postgresql://user:password@host:5432/db' },
     'redis-url': { secure: true, description: 'REDIS_URL: rediss://:password@host:6379/0' },
     'llm/api-key': { secure: true, description: "The LLM provider's API key, used by gateway-service" },
+    // On this fleet's own API the base URL ends with the stage: https://{id}.execute-api.us-east-1.amazonaws.com/prod
     'gateway-service-url': { description: 'GATEWAY_SERVICE_URL: base URL the other services reach gateway-service at' },
     'rag-service-url': { description: 'RAG_SERVICE_URL: base URL agent-service reaches rag-service at' },
     'cache-service-url': { description: 'CACHE_SERVICE_URL: base URL of the cache service' },
   },
-  // serverless.yml `cors: true` / SAM `Cors: '*'` on every route.
-  api: { cors: { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] } },
+  // SAM's `StageName: prod`: clients keep https://{id}.execute-api.us-east-1.amazonaws.com/prod/api/v1/...
+  // Its `Cors` (AllowMethods, AllowHeaders, AllowOrigin all '*'): an OPTIONS preflight per route's resource.
+  api: { type: 'rest', stage: 'prod', cors: { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'] } },
   functions: {
     'agent-service': {
       handler: 'services/agent_service/lambda_handler.handler',

@@ -1,5 +1,15 @@
+import {
+  APIGatewayClient,
+  GetDeploymentsCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+  type Resource,
+} from '@aws-sdk/client-api-gateway';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadFleet } from '../../src/config/load.js';
+import { startDevServer } from '../../src/dev/server.js';
 import type { Moto } from '../../src/emulator/moto.js';
 import { startLayerMoto } from '../deploy/layer-moto.js';
 import { type Stub, startStub } from '../functions/support/helpers.js';
@@ -23,7 +33,7 @@ import {
 
 const SERVICES = ['agent-service', 'rag-service', 'gateway-service'] as const;
 
-/** Seed 001: three Python services on their {proxy+} prefixes of one HTTP API, sharing a layer. */
+/** Seed 001: three Python services on their {proxy+} prefixes of one REST API (stage prod), sharing a layer. */
 describe('examples/faas-services (seed 001)', () => {
   const emu = useEmulator();
   const stage = uniqueStage();
@@ -160,18 +170,52 @@ describe('examples/faas-services (seed 001)', () => {
     });
   });
 
+  it("ops dev serves the REST API under /prod: a payload 1.0 event reaches the service, OPTIONS is the API's preflight", async () => {
+    const fleet = await loadFleet({ cwd: dir, stage, env: {} });
+    const server = await startDevServer({ fleet, port: 0, env: { ...process.env, ...emu.env }, watch: false });
+    try {
+      expect(server.url).toMatch(/\/prod$/);
+      const models = await fetch(`${server.url}/api/v1/gateway/models`);
+      expect([models.status, await models.json()]).toEqual([200, { models: ['gpt-4o-mini', 'gpt-4o'], default: 'gpt-4o-mini' }]);
+      const health = await (await fetch(`${server.url}/api/v1/agents/health`)).json();
+      expect(health).toMatchObject({ service: 'agent-service', status: 'ok' });
+      const preflight = await fetch(`${server.url}/api/v1/rag/query`, { method: 'OPTIONS' });
+      expect([preflight.status, preflight.headers.get('access-control-allow-methods')]).toEqual([200, '*']);
+      // Without the stage, as the invoke URL answers.
+      expect((await fetch(`${server.url.replace(/\/prod$/, '')}/api/v1/gateway/models`)).status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
   /** On a moto of its own: the shared one cannot attach layers to functions (see startLayerMoto). */
   describe('against the emulator', () => {
     let moto: Moto;
     let remote: Ops;
+    let apigw: APIGatewayClient;
+    let apiId = '';
+    const resources = async (): Promise<Record<string, Resource>> =>
+      Object.fromEntries(
+        ((await apigw.send(new GetResourcesCommand({ restApiId: apiId, embed: ['methods'], limit: 500 }))).items ?? []).map((r) => [
+          r.path,
+          r,
+        ]),
+      );
+    const deploymentIds = async () =>
+      ((await apigw.send(new GetDeploymentsCommand({ restApiId: apiId }))).items ?? []).map((d) => d.id).sort();
     beforeAll(async () => {
       moto = await startLayerMoto();
       remote = opsFor(dir, stage, emulatorEnv(moto.url));
+      apigw = new APIGatewayClient(clientConfigFor(moto.url));
     });
-    afterAll(() => moto?.stop());
+    afterAll(async () => {
+      apigw?.destroy();
+      await moto?.stop();
+    });
 
     it('sets the connection URLs and the provider key as SecureStrings through stdin, the service URLs plain', async () => {
-      const api = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com';
+      // The REST API's base URL ends with its stage (as the seed's clients have it).
+      const api = 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod';
       await setParams(remote, {
         'database-url': {
           value: 'postgresql://motadata:s3cret@motadata-db.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com:5432/motadata',
@@ -185,19 +229,24 @@ describe('examples/faas-services (seed 001)', () => {
       });
     });
 
-    it('ops plan on an empty emulator: the layer once, three functions on it, three {proxy+} routes', async () => {
+    it('ops plan on an empty emulator: the layer once, three functions on it, three {proxy+} methods of the REST API', async () => {
       const plan = await planJson(remote);
       const layers = plan.changes.filter((c) => c.kind === 'layer.publish');
       expect(layers.map((c) => c.resource)).toEqual([{ type: 'lambda layer', name: `motadata-ai-services-${stage}-motadata-ai-sdk` }]);
       for (const fn of SERVICES) {
         expect(kindsFor(plan, fn)).toEqual(
-          expect.arrayContaining(['role.create iam role', 'function.create lambda function', 'route.create api route']),
+          expect.arrayContaining([
+            'role.create iam role',
+            'function.create lambda function',
+            'restapi.method rest api method',
+            'restapi.permit lambda permission',
+          ]),
         );
       }
       expect(planResources(plan, stage)).toMatchSnapshot();
     });
 
-    it('ops deploy --yes: every function runs on the published layer', async () => {
+    it('ops deploy --yes: every function runs on the published layer; the REST API prints its prod URL', async () => {
       const r = await remote(['deploy', '--yes']);
       expect(r.code, r.stderr).toBe(0);
       await expectNoDrift(remote);
@@ -209,11 +258,55 @@ describe('examples/faas-services (seed 001)', () => {
         ]);
       }
       lambda.destroy();
+      const ours = ((await apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? []).filter(
+        (a) => a.tags?.['ops:app'] === 'motadata-ai-services' && a.tags?.['ops:stage'] === stage,
+      );
+      expect(ours.map((a) => a.name)).toEqual([`motadata-ai-services-${stage}`]);
+      apiId = ours[0]?.id ?? '';
+      // The seed's client URLs: https://{id}.execute-api.us-east-1.amazonaws.com/prod/api/v1/...
+      expect(r.stdout + r.stderr).toContain(`https://${apiId}.execute-api.us-east-1.amazonaws.com/prod`);
     });
 
-    it('a second ops plan is empty', async () => {
+    it("the REST API as SAM builds it: each service's ANY {proxy+} method on live, a '*' CORS preflight, stage prod on the one deployment", async () => {
+      const byPath = await resources();
+      expect(Object.keys(byPath).sort()).toEqual(
+        ['/', '/api', '/api/v1', ...['agents', 'gateway', 'rag'].flatMap((p) => [`/api/v1/${p}`, `/api/v1/${p}/{proxy+}`])].sort(),
+      );
+      for (const [prefix, fn] of [
+        ['agents', 'agent-service'],
+        ['rag', 'rag-service'],
+        ['gateway', 'gateway-service'],
+      ]) {
+        const methods = byPath[`/api/v1/${prefix}/{proxy+}`]?.resourceMethods ?? {};
+        expect(Object.keys(methods).sort(), prefix).toEqual(['ANY', 'OPTIONS']);
+        expect(methods.ANY?.authorizationType).toBe('NONE');
+        expect(methods.ANY?.methodIntegration).toMatchObject({
+          type: 'AWS_PROXY',
+          httpMethod: 'POST',
+          uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:motadata-ai-services-${stage}-${fn}:live/invocations`,
+        });
+        // SAM's Cors: AllowMethods, AllowHeaders and AllowOrigin all "'*'".
+        expect(methods.OPTIONS?.methodIntegration?.type).toBe('MOCK');
+        expect(methods.OPTIONS?.methodIntegration?.integrationResponses?.['200']?.responseParameters).toEqual({
+          'method.response.header.Access-Control-Allow-Headers': "'*'",
+          'method.response.header.Access-Control-Allow-Methods': "'*'",
+          'method.response.header.Access-Control-Allow-Origin': "'*'",
+        });
+      }
+      // Only the routes' resources answer: the prefixes have no methods.
+      expect(byPath['/api/v1/agents']?.resourceMethods).toBeUndefined();
+      const deployments = await deploymentIds();
+      expect(deployments).toHaveLength(1);
+      expect((await apigw.send(new GetStageCommand({ restApiId: apiId, stageName: 'prod' }))).deploymentId).toBe(deployments[0]);
+    });
+
+    it('a second ops plan is empty, and a second deploy makes no deployment', async () => {
       const r = await remote(['plan']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
+      const before = await deploymentIds();
+      const d = await remote(['deploy', '--yes']);
+      expect(d.code, d.stderr).toBe(0);
+      expect(await deploymentIds()).toEqual(before);
     });
   });
 });

@@ -11,7 +11,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { APIGatewayClient, GetApiKeysCommand, GetRestApisCommand, GetUsagePlansCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetApiKeysCommand,
+  GetDeploymentsCommand,
+  GetRestApisCommand,
+  GetUsagePlansCommand,
+} from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetApisCommand, GetIntegrationsCommand } from '@aws-sdk/client-apigatewayv2';
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -222,8 +228,14 @@ async function restIds(client: EmulatorClientConfig, apiName: string): Promise<R
   const apigw = new APIGatewayClient(client);
   const ids: RandomIds = new Map();
   try {
-    for (const a of (await apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? [])
-      if (a.name === apiName && a.id) ids.set(a.id, `<rest-api-id ${apiName}>`);
+    for (const a of (await apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? []) {
+      if (a.name !== apiName || !a.id) continue;
+      ids.set(a.id, `<rest-api-id ${apiName}>`);
+      // The stage's deployment (an update plan names the one it replaces), in the order they were made.
+      const deployments = (await apigw.send(new GetDeploymentsCommand({ restApiId: a.id, limit: 500 }))).items ?? [];
+      deployments.sort((x, y) => (x.createdDate?.getTime() ?? 0) - (y.createdDate?.getTime() ?? 0));
+      for (const [i, d] of deployments.entries()) if (d.id) ids.set(d.id, `<deployment-id ${apiName} #${i + 1}>`);
+    }
     for (const k of (await apigw.send(new GetApiKeysCommand({ limit: 500 }))).items ?? [])
       if (k.name?.startsWith(`${apiName}-`) && k.id) ids.set(k.id, `<api-key-id ${k.name}>`);
     for (const p of (await apigw.send(new GetUsagePlansCommand({ limit: 500 }))).items ?? [])

@@ -1,9 +1,11 @@
 """A small service framework: routes, the API Gateway event adapter, JSON responses, health.
 
 It plays the part FastAPI plus Mangum play in the seed: a service declares its routes under its
-prefix (``/api/v1/agents``), and ``service.handler`` turns an HTTP API (payload 2.0) event into a
-call to the matching route and its result into the proxy response. ``GET <prefix>/health`` is
-built in.
+prefix (``/api/v1/agents``), and ``service.handler`` turns the API's event into a call to the
+matching route and its result into the proxy response. ``GET <prefix>/health`` is built in.
+
+The services sit behind a REST API (payload 1.0: ``httpMethod``, ``path`` without the stage, so the
+routes need not know it); as Mangum does, an HTTP API's payload 2.0 event is read too.
 """
 
 import base64
@@ -48,9 +50,7 @@ class Service:
         return register
 
     def handler(self, event, context):
-        http = (event.get("requestContext") or {}).get("http") or {}
-        method = http.get("method", "GET")
-        path = event.get("rawPath") or http.get("path") or "/"
+        method, path = _method_and_path(event)
         body = event.get("body")
         if body and event.get("isBase64Encoded"):
             body = base64.b64decode(body).decode("utf-8")
@@ -72,6 +72,14 @@ class Service:
         if allowed:
             return respond(405, {"error": f"{method} not allowed; use {', '.join(sorted(set(allowed)))}"})
         return respond(404, {"error": f"no route for {method} {path}"})
+
+
+def _method_and_path(event):
+    """Payload 1.0 (REST API) first, else 2.0 (HTTP API)."""
+    if event.get("httpMethod"):
+        return event["httpMethod"], event.get("path") or "/"
+    http = (event.get("requestContext") or {}).get("http") or {}
+    return http.get("method", "GET"), event.get("rawPath") or http.get("path") or "/"
 
 
 def respond(status, payload):
