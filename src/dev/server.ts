@@ -101,7 +101,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
   // A Lambda authorizer's function is served too (it runs before the routes it guards).
   const authorizerFns = new Set((fleet.api?.authorizers ?? []).flatMap((a) => (a.type === 'lambda' ? [a.function] : [])));
-  const fns = fleet.functions.filter((f) => f.routes.length > 0 || f.url || authorizerFns.has(f.key));
+  // The default API is served; a named API's routes (`apis`) are not (said once), so that one route on two APIs never collides.
+  const named = (fleet.apis ?? []).map((a) => a.key);
+  if (named.length) hooks.warn?.(`ops dev serves the default API only: the routes of apis ${named.join(', ')} are not served`);
+  const fns = fleet.functions
+    .map((f) => (named.length ? { ...f, routes: f.routes.filter((r) => !r.api) } : f))
+    .filter((f) => f.routes.length > 0 || f.url || authorizerFns.has(f.key));
   if (fns.length === 0) {
     throw new UserError(`no function of ${fleet.app} has routes or a url: there is no HTTP endpoint to serve`, {
       hint: "add routes to a function in ops.config.ts, e.g. routes: ['GET /hello'], or url: true",
