@@ -60,6 +60,8 @@ export function restStageSettings(stages: RestStage[]): { stageSettings?: Record
       ...(throttle ? { throttle } : {}),
       ...(log?.destinationArn ? { accessLog: { destinationArn: log.destinationArn, ...(log.format ? { format: log.format } : {}) } } : {}),
       ...(s.tags?.[THROTTLE_MARKER_TAG] !== undefined ? { throttleManaged: true } : {}),
+      ...(all?.metricsEnabled ? { detailedMetrics: true } : {}),
+      ...(all?.loggingLevel && all.loggingLevel !== 'OFF' ? { loggingLevel: all.loggingLevel } : {}),
     });
     if (settings && s.stageName) out[s.stageName] = settings;
   }
@@ -73,6 +75,10 @@ export interface StageSettingsInput {
   accessLog?: { destinationArn: string; format: string } | null;
   /** v2: DetailedMetricsEnabled as read (DefaultRouteSettings is written whole). */
   detailedMetrics?: boolean;
+  /** Detailed metrics to set (v2: with `throttle`, which the plan always gives then). */
+  metrics?: boolean;
+  /** v1 execution logging (`*\/*` logging/loglevel). */
+  loggingLevel?: string;
   /** THROTTLE_MARKER_TAG added (the throttle is the config's) or removed (it went back to the account defaults). */
   mark?: 'add' | 'remove';
 }
@@ -85,7 +91,7 @@ export async function putHttpStageSettings(aws: Aws, apiId: string, input: Stage
   const apigw = await aws.apigw();
   const StageName = input.stage;
   const log = input.accessLog;
-  if (input.throttle || log) {
+  if (input.throttle || input.metrics !== undefined || log) {
     await aws.write(() =>
       apigw.updateStage({
         ApiId: apiId,
@@ -93,7 +99,7 @@ export async function putHttpStageSettings(aws: Aws, apiId: string, input: Stage
         ...(input.throttle
           ? {
               DefaultRouteSettings: {
-                DetailedMetricsEnabled: input.detailedMetrics ?? false,
+                DetailedMetricsEnabled: input.metrics ?? input.detailedMetrics ?? false,
                 ThrottlingRateLimit: input.throttle.rateLimit,
                 ThrottlingBurstLimit: input.throttle.burstLimit,
               },
@@ -116,6 +122,8 @@ export function restStagePatches(input: StageSettingsInput): { op: 'replace' | '
     out.push({ op: 'replace', path: `/${ALL_METHODS}/throttling/rateLimit`, value: String(input.throttle.rateLimit) });
     out.push({ op: 'replace', path: `/${ALL_METHODS}/throttling/burstLimit`, value: String(input.throttle.burstLimit) });
   }
+  if (input.metrics !== undefined) out.push({ op: 'replace', path: `/${ALL_METHODS}/metrics/enabled`, value: String(input.metrics) });
+  if (input.loggingLevel) out.push({ op: 'replace', path: `/${ALL_METHODS}/logging/loglevel`, value: input.loggingLevel });
   if (input.accessLog) {
     out.push({ op: 'replace', path: '/accessLogSettings/destinationArn', value: input.accessLog.destinationArn });
     out.push({ op: 'replace', path: '/accessLogSettings/format', value: input.accessLog.format });
@@ -143,7 +151,8 @@ export async function putRestStageSettings(aws: Aws, restApiId: string, input: S
     if (input.mark === 'remove') await write(() => api.untagResource({ resourceArn, tagKeys: [THROTTLE_MARKER_TAG] }));
   } catch (error) {
     if (!isMissingLogRole(error)) throw error;
-    throw new UserError(`REST API access logs need the account's API Gateway CloudWatch Logs role (stage ${input.stage})`, {
+    const what = input.accessLog ? 'access logs' : 'execution logs';
+    throw new UserError(`REST API ${what} need the account's API Gateway CloudWatch Logs role (stage ${input.stage})`, {
       hint: 'set it once per account and region: aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role arn> (a role apigateway.amazonaws.com may assume, with AmazonAPIGatewayPushToCloudWatchLogs)',
       cause: error,
     });

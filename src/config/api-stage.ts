@@ -20,10 +20,17 @@ export interface AccessLogSpec {
   retentionDays: number;
 }
 
+/** A REST stage's execution logging (`loggingLevel` of its `*\/*` method settings). */
+export type ExecutionLogLevel = 'OFF' | 'ERROR' | 'INFO';
+
 /** What the stage settings add to an ApiSpec. */
 export interface StageSettingsSpec {
   throttle?: ThrottleSpec;
   accessLog?: AccessLogSpec;
+  /** Detailed (per route or method) CloudWatch metrics; absent: left as the stage has them. */
+  metrics?: boolean;
+  /** REST only; absent: left as the stage has it. */
+  executionLogs?: ExecutionLogLevel;
 }
 
 export const throttleSchema = z.strictObject({
@@ -31,6 +38,11 @@ export const throttleSchema = z.strictObject({
   rateLimit: z.number().positive('must be above 0 requests per second (0 refuses every request)'),
   burstLimit: z.number().int('the burst limit is a whole number of requests').positive('must be at least 1 request'),
 });
+
+/** Detailed CloudWatch metrics per route (v2 DetailedMetricsEnabled) or method (v1 `*\/*` metrics/enabled). */
+export const metricsSchema = z.boolean();
+/** A REST API's execution logs: written through the account's API Gateway CloudWatch role, so never a default. */
+export const executionLogsSchema = z.enum(['OFF', 'ERROR', 'INFO']);
 
 const REQUEST_ID = /\$context\.(requestId|extendedRequestId)\b/;
 
@@ -89,12 +101,16 @@ export interface RawStageSettings {
   type?: 'http' | 'rest';
   throttle?: z.output<typeof throttleSchema>;
   accessLog?: z.output<typeof accessLogSchema>;
+  metrics?: boolean;
+  executionLogs?: ExecutionLogLevel;
 }
 
 /** `throttle` and `accessLog` of one API, resolved: the log group's name, format and retention filled in. */
 export function resolveStageSettings(raw: RawStageSettings | undefined, apiName: string, retentionDays: number): StageSettingsSpec {
   const out: StageSettingsSpec = {};
   if (raw?.throttle) out.throttle = { rateLimit: raw.throttle.rateLimit, burstLimit: raw.throttle.burstLimit };
+  if (raw?.metrics !== undefined) out.metrics = raw.metrics;
+  if (raw?.executionLogs !== undefined) out.executionLogs = raw.executionLogs;
   const log = raw?.accessLog;
   if (log) {
     const own = log === true ? {} : log;
@@ -105,4 +121,16 @@ export function resolveStageSettings(raw: RawStageSettings | undefined, apiName:
     };
   }
   return out;
+}
+
+/** `executionLogs` is a REST API's: an HTTP API has access logs only. Run on every API (perApiProblems). */
+export function stageSettingsProblems(raw: Record<string, any>): { path: string; message: string }[] {
+  const api = raw.api;
+  if (typeof api !== 'object' || api === null || api.executionLogs === undefined || api.type === 'rest') return [];
+  return [
+    {
+      path: 'api.executionLogs',
+      message: "execution logs are a REST API's (api.type 'rest'): an HTTP API has access logs (api.accessLog)",
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiKeysSchema, usagePlansSchema } from './api-keys.js';
-import { accessLogSchema, throttleSchema } from './api-stage.js';
+import { accessLogSchema, executionLogsSchema, metricsSchema, throttleSchema } from './api-stage.js';
 import { authorizersSchema } from './authorizers.js';
 import { domainSchema } from './domain.js';
 import {
@@ -67,6 +67,8 @@ const apiObjectSchema = z.strictObject({
   /** The stage's default route throttling and access logs (src/config/api-stage.ts). */
   throttle: throttleSchema.optional(),
   accessLog: accessLogSchema.optional(),
+  metrics: metricsSchema.optional(),
+  executionLogs: executionLogsSchema.optional(),
   /** REST: every route requires an API key unless it says `apiKey: false`; keys and usage plans in src/config/api-keys.ts. */
   apiKeyRequired: z.boolean().optional(),
   keys: apiKeysSchema.optional(),

@@ -1,5 +1,5 @@
 import type { ApiKeySpec, UsagePlanSpec } from './api-keys.js';
-import type { AccessLogSpec, ThrottleSpec } from './api-stage.js';
+import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './api-stage.js';
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 import type { DomainSpec } from './domain.js';
 import type { FunctionUrlSpec } from './function-url.js';
@@ -278,6 +278,10 @@ export interface ApiSpec {
   throttle?: ThrottleSpec;
   /** `api.accessLog`: the stage's access logs to a log group ops creates; absent: none. */
   accessLog?: AccessLogSpec;
+  /** `api.metrics`: detailed CloudWatch metrics of the stage; absent: left as the stage has them. */
+  metrics?: boolean;
+  /** `api.executionLogs` (REST only): the stage's execution logging level; absent: left as the stage has it. */
+  executionLogs?: ExecutionLogLevel;
   /** A REST API's keys (`api.keys`), sorted by name; absent: none (src/config/api-keys.ts). */
   keys?: ApiKeySpec[];
   /** A REST API's usage plans (`api.usagePlans`), attached to its stage, sorted by name; absent: none. */

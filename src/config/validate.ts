@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { apiKeyProblems } from './api-keys.js';
+import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
@@ -128,7 +129,12 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   const layerPaths = new Map<string, { path: string; at: string }>();
   const rules = new Map<string, { key: string; i: number }>();
   out.push(
-    ...perApiProblems(raw, (view) => [...restApiProblems(view), ...authorizerProblems(view), ...apiKeyProblems(view)]),
+    ...perApiProblems(raw, (view) => [
+      ...restApiProblems(view),
+      ...authorizerProblems(view),
+      ...apiKeyProblems(view),
+      ...stageSettingsProblems(view),
+    ]),
     ...apisProblems(raw),
   );
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;

@@ -6,6 +6,8 @@ export interface ActualStageSettings {
   accessLog?: { destinationArn: string; format?: string };
   /** The throttle is ops' own (THROTTLE_MARKER_TAG on the HTTP API, on the REST API's stage): only then does its removal reset it. */
   throttleManaged?: boolean;
-  /** v2 DefaultRouteSettings.DetailedMetricsEnabled: kept as it is when the throttle is set. */
+  /** Detailed metrics: v2 DefaultRouteSettings.DetailedMetricsEnabled, v1 `*\/*` metricsEnabled. */
   detailedMetrics?: boolean;
+  /** v1 `*\/*` loggingLevel (execution logs), when not OFF. */
+  loggingLevel?: string;
 }

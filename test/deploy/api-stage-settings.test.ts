@@ -155,7 +155,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
         app,
         { 'src/api/handler.ts': handler },
         `  defaults: { logRetentionDays: 14 },
-  api: { throttle: { rateLimit: 50, burstLimit: 100 }, accessLog: true },
+  api: { throttle: { rateLimit: 50, burstLimit: 100 }, accessLog: true, metrics: true },
   functions: { api: { handler: 'src/api/handler.ts', routes: ['GET /items'] } },`,
       );
       const d = await ops(['deploy', '--yes']);
@@ -166,7 +166,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
 
     it('sets the $default stage throttle and access logs, to a log group ops made with the fleet retention and its tags', async () => {
       const s = await stage();
-      expect(s.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+      expect(s.DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: true, ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
       expect(s.AccessLogSettings?.DestinationArn).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${group}`);
       expect(s.AccessLogSettings?.Format).toBe(DEFAULT_ACCESS_LOG_FORMAT.http);
       // The throttle is marked as ops' own on the API: only then does its removal reset it.
@@ -240,7 +240,8 @@ describe('ops deploy: API stage throttling and access logs', () => {
       const d = await ops(['deploy', '--yes']);
       expect(d.code, d.stderr).toBe(0);
       const s = await stage();
-      expect(s.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 75, ThrottlingBurstLimit: 100 });
+      // The metrics stay on: the route settings are written whole.
+      expect(s.DefaultRouteSettings).toEqual({ DetailedMetricsEnabled: true, ThrottlingRateLimit: 75, ThrottlingBurstLimit: 100 });
       expect(s.AccessLogSettings).toBeUndefined();
       expect(await logGroup(group)).toMatchObject({ retention: 14 });
       expect(await plan()).toEqual([]);
@@ -261,7 +262,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
       dir = await fleetDir(
         app,
         { 'src/api/handler.ts': handler },
-        `  api: { type: 'rest', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 } },
+        `  api: { type: 'rest', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 }, metrics: true, executionLogs: 'ERROR' },
   functions: { api: { handler: 'src/api/handler.ts', routes: ['POST /approval'] } },`,
       );
       // AWS refuses a REST stage's access logs while the account has no API Gateway CloudWatch role; moto does
@@ -296,7 +297,12 @@ describe('ops deploy: API stage throttling and access logs', () => {
 
     it("sets the prod stage's '*/*' throttling and access logs; a second plan is empty; removing both leaves account defaults and no logging", async () => {
       const s = await stage();
-      expect(s.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 20, throttlingBurstLimit: 40 });
+      expect(s.methodSettings?.['*/*']).toMatchObject({
+        throttlingRateLimit: 20,
+        throttlingBurstLimit: 40,
+        metricsEnabled: true,
+        loggingLevel: 'ERROR',
+      });
       expect(s.tags?.['ops:throttle']).toBe('true');
       expect(s.accessLogSettings).toEqual({
         destinationArn: `arn:aws:logs:us-east-1:123456789012:log-group:${group}`,
@@ -313,7 +319,7 @@ describe('ops deploy: API stage throttling and access logs', () => {
       expect(d.code, d.stderr).toBe(0);
       const after = await stage();
       expect(after.accessLogSettings?.destinationArn).toBeUndefined();
-      expect(after.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 10000, throttlingBurstLimit: 5000 });
+      expect(after.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 10000, throttlingBurstLimit: 5000, metricsEnabled: true });
       expect(after.tags?.['ops:throttle']).toBeUndefined();
       expect(await logGroup(group)).toMatchObject({ retention: 7 });
       const again = await ops(['plan', '--json']);

@@ -56,6 +56,8 @@ export const apiStage = defineKind<ApiStageChange>({
         ...(c.accessLog !== undefined ? { accessLog: c.accessLog } : {}),
         ...(c.detailedMetrics ? { detailedMetrics: true } : {}),
         ...(c.mark ? { mark: c.mark } : {}),
+        ...(c.metrics !== undefined ? { metrics: c.metrics } : {}),
+        ...(c.loggingLevel ? { loggingLevel: c.loggingLevel } : {}),
       };
       await (c.apiType === 'rest' ? putRestStageSettings(run.aws, apiId, input) : putHttpStageSettings(run.aws, apiId, input));
     },

@@ -31,6 +31,10 @@ export type ApiStageChange =
       throttle?: { rateLimit: number; burstLimit: number };
       accessLog?: { destinationArn: string; format: string } | null;
       detailedMetrics?: boolean;
+      /** Detailed metrics to set; v2 writes them with the route settings, `throttle` then always given. */
+      metrics?: boolean;
+      /** REST execution logging level to set. */
+      loggingLevel?: string;
       /** The throttle marker (THROTTLE_MARKER_TAG) added or removed after the update. */
       mark?: 'add' | 'remove';
     });
@@ -87,7 +91,9 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
   const rest = want.type === 'rest';
   const fields: FieldDiff[] = [];
   const t = planThrottle(want, current);
-  fields.push(...t.fields);
+  const m = planMonitoring(want, current, t.throttle);
+  fields.push(...t.fields, ...m.fields);
+  const throttle = t.throttle ?? m.throttle;
   let accessLog: { destinationArn: string; format: string } | null | undefined;
   const haveGroup = groupOfArn(current?.accessLog?.destinationArn);
   if (log) {
@@ -117,7 +123,9 @@ export function planApiStage(ctx: PlanContext, want: ApiSpec, have: HaveApiStage
     apiName: want.name,
     ...(have ? { apiId: have.id } : { owner: { app: ctx.fleet.app, stage: ctx.fleet.stage } }),
     stage,
-    ...(t.throttle ? { throttle: t.throttle } : {}),
+    ...(throttle ? { throttle } : {}),
+    ...(m.metrics !== undefined ? { metrics: m.metrics } : {}),
+    ...(m.loggingLevel ? { loggingLevel: m.loggingLevel } : {}),
     ...(accessLog !== undefined ? { accessLog } : {}),
     ...(t.mark ? { mark: t.mark } : {}),
     ...(current?.detailedMetrics ? { detailedMetrics: true } : {}),
@@ -145,6 +153,36 @@ function planThrottle(
     fields.push({ field: 'throttle.burstLimit', from: String(have?.burstLimit ?? '(none)'), to: `${throttle.burstLimit}${note}` });
   } else if (mark) fields.push({ field: 'throttle.owner', from: managed ? 'ops' : 'hand', to: managed ? 'hand' : 'ops' });
   return { fields, ...(fields.length ? { throttle } : {}), ...(fields.length && mark ? { mark } : {}) };
+}
+
+/**
+ * Detailed metrics and (REST) execution logs, each only when the config names it. An HTTP API writes metrics inside
+ * DefaultRouteSettings, where a limit left out is 0: the throttle goes with them, as the stage has it, else the
+ * account defaults (said in the plan).
+ */
+function planMonitoring(
+  want: ApiSpec,
+  current: ActualStageSettings | undefined,
+  throttle: { rateLimit: number; burstLimit: number } | undefined,
+): { fields: FieldDiff[]; metrics?: boolean; loggingLevel?: string; throttle?: { rateLimit: number; burstLimit: number } } {
+  const fields: FieldDiff[] = [];
+  const out: { metrics?: boolean; loggingLevel?: string; throttle?: { rateLimit: number; burstLimit: number } } = {};
+  const on = (b: boolean | undefined) => (b ? 'on' : 'off');
+  if (want.metrics !== undefined && want.metrics !== (current?.detailedMetrics ?? false)) {
+    fields.push({ field: 'metrics', from: on(current?.detailedMetrics), to: on(want.metrics) });
+    out.metrics = want.metrics;
+    const have = current?.throttle;
+    if (want.type !== 'rest' && !throttle) {
+      const whole = have?.rateLimit !== undefined && have.burstLimit !== undefined;
+      out.throttle = whole ? { rateLimit: have.rateLimit!, burstLimit: have.burstLimit! } : ACCOUNT_THROTTLE;
+      if (!whole) fields.push({ field: 'throttle', from: '(none)', to: '10000/5000 (account default, written with the metrics)' });
+    }
+  }
+  if (want.type === 'rest' && want.executionLogs && want.executionLogs !== (current?.loggingLevel ?? 'OFF')) {
+    fields.push({ field: 'executionLogs', from: current?.loggingLevel ?? 'OFF', to: want.executionLogs });
+    out.loggingLevel = want.executionLogs;
+  }
+  return { fields, ...out };
 }
 
 /** The access log group: created tagged with its retention, its retention kept; one not the stage's is refused. */

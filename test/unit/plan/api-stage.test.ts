@@ -203,6 +203,45 @@ describe('api stage settings: REST API', () => {
   });
 });
 
+describe('api stage settings: metrics and execution logs', () => {
+  it('HTTP: metrics go in the route settings with a whole throttle (the account defaults when the stage has none)', () => {
+    const f = stageFleet({ metrics: true });
+    const [update] = stageChanges(plan(f, actualFrom(f)).changes);
+    expect(update).toMatchObject({ kind: 'apistage.update', metrics: true, throttle: { rateLimit: 10000, burstLimit: 5000 } });
+    expect(update).not.toHaveProperty('mark');
+    expect(update.fields.map((x) => x.field)).toEqual(['metrics', 'throttle']);
+    const after = actualFrom(f);
+    after.api!.stageSettings = { $default: { detailedMetrics: true, throttle: { rateLimit: 10000, burstLimit: 5000 } } };
+    expect(stageChanges(plan(f, after).changes)).toEqual([]);
+    // Absent from the config: left as the stage has them.
+    expect(stageChanges(plan(stageFleet({}), after).changes)).toEqual([]);
+  });
+
+  it('REST: metrics and execution logs are the `*/*` method settings; absent, the stage keeps what it has', () => {
+    const f = stageFleet({ type: 'rest', stage: 'prod', metrics: true, executionLogs: 'ERROR' });
+    const actual = actualFrom(f);
+    delete actual.api;
+    actual.restApi = {
+      id: 'r1',
+      name: 'tasks-dev',
+      tags: f.tags,
+      resources: {},
+      stages: [{ name: 'prod', deploymentId: 'd' }],
+      deployments: [],
+    };
+    const [update] = stageChanges(plan(f, actual).changes);
+    expect(update).toMatchObject({ metrics: true, loggingLevel: 'ERROR' });
+    expect(update).not.toHaveProperty('throttle');
+    expect(restStagePatches({ stage: 'prod', metrics: true, loggingLevel: 'ERROR' })).toEqual([
+      { op: 'replace', path: '/*/*/metrics/enabled', value: 'true' },
+      { op: 'replace', path: '/*/*/logging/loglevel', value: 'ERROR' },
+    ]);
+    actual.restApi.stageSettings = { prod: { detailedMetrics: true, loggingLevel: 'ERROR' } };
+    expect(stageChanges(plan(f, actual).changes)).toEqual([]);
+    expect(stageChanges(plan(stageFleet({ type: 'rest', stage: 'prod' }), actual).changes)).toEqual([]);
+  });
+});
+
 describe('api stage settings: several APIs', () => {
   it('plans each API’s stage on its own (a named API’s changes carry its key), and destroy deletes each group once', () => {
     const partnerGroup = apiAccessLogGroupName('tasks-dev-partner');
@@ -280,5 +319,9 @@ describe('api stage settings: config', () => {
     ]);
     expect(problems({ throttle: { rateLimit: 10, burstLimit: 0 } })).toEqual(['api.throttle.burstLimit: must be at least 1 request']);
     expect(problems({ throttle: THROTTLE, accessLog: true })).toEqual([]);
+    expect(problems({ executionLogs: 'INFO' })).toEqual([
+      "api.executionLogs: execution logs are a REST API's (api.type 'rest'): an HTTP API has access logs (api.accessLog)",
+    ]);
+    expect(problems({ type: 'rest', executionLogs: 'INFO', metrics: true })).toEqual([]);
   });
 });
