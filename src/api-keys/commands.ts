@@ -24,10 +24,11 @@ const MAX_VALUE = 128;
 
 const setHint = (fleet: Fleet, name: string) => `ops api-key set ${name} --stdin --stage ${fleet.stage}`;
 
-/** The declared key of that name, or one line naming the declared ones. */
+/** The declared key of that name (or physical name), or one line naming the declared ones. */
 export function findKeySpec(fleet: Fleet, name: string): ApiKeySpec {
-  const all = fleet.api?.type === 'rest' ? (fleet.api.keys ?? []) : [];
-  const found = all.find((k) => k.name === name || k.physicalName === name);
+  // Every REST API's keys, the default API's first: a name two APIs share is that one's (the physical name picks either).
+  const all = [fleet.api, ...(fleet.apis ?? [])].flatMap((a) => (a?.type === 'rest' ? (a.keys ?? []) : []));
+  const found = all.find((k) => k.physicalName === name) ?? all.find((k) => k.name === name);
   if (found) return found;
   const guess = didYouMean(
     name,

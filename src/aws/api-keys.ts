@@ -1,10 +1,11 @@
 import type { APIGateway, ApiKey, PatchOperation, UsagePlan } from '@aws-sdk/client-api-gateway';
-import { OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
+import { API_KEY_TAG, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { ActualApiKey, ActualApiKeys, ActualUsagePlan } from '../model/api-keys.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
+import { listRestApis } from './rest-api.js';
 import { read, withRetry } from './retry.js';
 
 /**
@@ -225,6 +226,12 @@ export async function attachKey(aws: Aws, usagePlanId: string, keyId: string): P
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
+}
+
+/** The id of the stage's named REST API (`ops:api` = key) made earlier in the run, by its tags. */
+export async function findNamedRestApi(aws: Aws, tags: Record<string, string>, key: string): Promise<string | undefined> {
+  return (await listRestApis(aws)).find((a) => owned(a.tags, tags[OWNER_APP_TAG], tags[OWNER_STAGE_TAG]) && a.tags?.[API_KEY_TAG] === key)
+    ?.id;
 }
 
 export async function detachKey(aws: Aws, usagePlanId: string, keyId: string): Promise<void> {

@@ -28,7 +28,8 @@ describe('ops deploy: REST API keys and usage plans', () => {
   const apigw = () => new APIGatewayClient(emu.clientConfig);
   const ours = <T extends { tags?: Record<string, string> }>(items: T[] | undefined) =>
     (items ?? []).filter((x) => x.tags?.['ops:app'] === app && x.tags?.['ops:stage'] === stage);
-  const plans = async () => ours((await apigw().send(new GetUsagePlansCommand({ limit: 500 }))).items);
+  const plans = async (name = 'partner') =>
+    ours((await apigw().send(new GetUsagePlansCommand({ limit: 500 }))).items).filter((p) => p.name === `${app}-${stage}-${name}`);
   const keys = async () => ours((await apigw().send(new GetApiKeysCommand({ limit: 500, includeValues: false }))).items);
   const planIds = async () => {
     const p = await ops(['plan', '--json']);
@@ -36,6 +37,7 @@ describe('ops deploy: REST API keys and usage plans', () => {
   };
   const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
   let apiId = '';
+  let partnersId = '';
   /** Everything the deploy, plan and status printed: no key value may be in it. */
   const outputs: string[] = [];
 
@@ -52,8 +54,13 @@ describe('ops deploy: REST API keys and usage plans', () => {
       partner: { throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 1000, period: 'MONTH' }, keys: ['partner', 'given'] },
     },
   },
+  // A second REST API of the stage (apis), with its own key and plan: created in the same run as its plan.
+  apis: { partners: { type: 'rest', keys: { ext: {} }, usagePlans: { ext: { keys: ['ext'] } } } },
   functions: {
-    approval: { handler: 'src/approval/handler.ts', routes: ['POST /approval', { route: 'GET /health', apiKey: false }] },
+    approval: {
+      handler: 'src/approval/handler.ts',
+      routes: ['POST /approval', { route: 'GET /health', apiKey: false }, { route: 'GET /orders', api: 'partners', apiKey: true }],
+    },
   },`,
     );
     // A key whose value is the user's is never generated: the plan stops, naming the command, before any write.
@@ -69,8 +76,9 @@ describe('ops deploy: REST API keys and usage plans', () => {
     expect(d.stderr).toContain('aws apigateway.CreateApiKey');
     outputs.push(d.stdout, d.stderr);
     const apis = ours((await apigw().send(new GetRestApisCommand({ limit: 500 }))).items);
-    expect(apis).toHaveLength(1);
-    apiId = apis[0].id!;
+    expect(apis).toHaveLength(2);
+    apiId = apis.find((a) => !a.tags?.['ops:api'])!.id!;
+    partnersId = apis.find((a) => a.tags?.['ops:api'] === 'partners')!.id!;
   }, 90_000);
 
   it('attaches a usage plan with its throttle and quota to the stage, with both keys; methods require a key as configured', async () => {
@@ -94,6 +102,15 @@ describe('ops deploy: REST API keys and usage plans', () => {
     );
     expect(r['/approval'].resourceMethods?.POST?.apiKeyRequired).toBe(true);
     expect(r['/health'].resourceMethods?.GET?.apiKeyRequired ?? false).toBe(false);
+  });
+
+  it('a named REST API gets its own plan on its own stage, with its own key', async () => {
+    const [plan] = await plans('partners-ext');
+    expect(plan?.apiStages).toEqual([{ apiId: partnersId, stage: 'prod' }]);
+    const attached = ((await apigw().send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id! }))).items ?? []).map((k) => k.name);
+    expect(attached).toEqual([`${app}-${stage}-partners-ext`]);
+    const r = (await apigw().send(new GetResourcesCommand({ restApiId: partnersId, embed: ['methods'] }))).items ?? [];
+    expect(r.find((x) => x.path === '/orders')?.resourceMethods?.GET?.apiKeyRequired).toBe(true);
   });
 
   it('plans nothing on a second run', async () => {

@@ -12,10 +12,10 @@ export type ApiKeyChange =
   | (ChangeBase & { kind: 'apikey.update'; keyId: string; enabled: boolean; description: string })
   /** DeleteApiKey: clients still sending it get 403. */
   | (ChangeBase & { kind: 'apikey.delete'; keyId: string })
-  /** CreateUsagePlan attached to `{apiId}:{stage}`. */
-  | (ChangeBase & { kind: 'usageplan.create'; want: UsagePlanWant; stage: string; apiId?: string })
+  /** CreateUsagePlan attached to `{apiId}:{stage}`; `namedApi`: the key of a named API (`apis`), absent for the default one. */
+  | (ChangeBase & { kind: 'usageplan.create'; want: UsagePlanWant; stage: string; apiId?: string; namedApi?: string })
   /** UpdateUsagePlan's patch from `haveId`'s read state to `want` (attached to `{apiId}:{stage}` only). */
-  | (ChangeBase & { kind: 'usageplan.update'; planId: string; want: UsagePlanWant; stage: string; apiId?: string })
+  | (ChangeBase & { kind: 'usageplan.update'; planId: string; want: UsagePlanWant; stage: string; apiId?: string; namedApi?: string })
   /** CreateUsagePlanKey of each key in `add` (physical names, ids when they exist), DeleteUsagePlanKey of `remove` (ids). */
   | (ChangeBase & {
       kind: 'usageplan.keys';

@@ -6,6 +6,7 @@ import {
   deleteApiKey,
   deleteUsagePlan,
   detachKey,
+  findNamedRestApi,
   readApiKeys,
   updateApiKey,
   updateUsagePlan,
@@ -24,9 +25,10 @@ const createdIn = (run: ApplyRun) => {
   return m;
 };
 
-const apiOf = (run: ApplyRun, c: { apiId?: string }) => {
-  // A REST API created in this run: `restapi.create` leaves its id on the run (this change waits for it).
-  const id = c.apiId ?? run.apiId;
+const apiOf = async (run: ApplyRun, c: { apiId?: string; namedApi?: string; want: { tags: Record<string, string> } }) => {
+  // A REST API created in this run (this change waits for it): the default one leaves its id on the run; a
+  // named one is found by its tags.
+  const id = c.apiId ?? (c.namedApi ? await findNamedRestApi(run.aws, c.want.tags, c.namedApi) : run.apiId);
   if (!id) throw new Error('the REST API does not exist (its creation failed or was skipped)');
   return id;
 };
@@ -51,11 +53,14 @@ export const apiKeys = defineKind<ApiKeyChange>({
   async read(aws, scope, r) {
     // Read when the config declares keys or plans, or the REST API read shows they may be there (a key-required
     // method, or an API the config no longer wants): a fleet with neither makes no call for them.
-    const declared = scope.api?.type === 'rest' && Boolean(scope.api.keys?.length || scope.api.usagePlans?.length);
-    let wanted = declared;
+    const specs = [scope.api, ...(scope.apis ?? [])].filter((a) => a?.type === 'rest');
+    let wanted = specs.some((a) => Boolean(a?.keys?.length || a?.usagePlans?.length));
     if (!wanted) {
-      const restApi = (await r.read('rest-api')).actual?.restApi;
-      wanted = Boolean(restApi && (scope.api?.type !== 'rest' || requiresKeys(restApi)));
+      const read = (await r.read('rest-api')).actual;
+      const apis = [read?.restApi, ...Object.values(read?.restApis ?? {})].filter((a): a is ActualRestApi => Boolean(a));
+      // A REST API the config no longer wants (its plans go with it), or one with a key-required method.
+      const gone = Object.keys(read?.restApis ?? {}).some((key) => !specs.some((a) => a?.key === key));
+      wanted = Boolean(read?.restApi && scope.api?.type !== 'rest') || gone || apis.some(requiresKeys);
     }
     if (!wanted) return {};
     return { actual: { apiKeys: await readApiKeys(aws, scope) } };
@@ -75,14 +80,14 @@ export const apiKeys = defineKind<ApiKeyChange>({
     'apikey.update': (c, run) => updateApiKey(run.aws, c.keyId, { enabled: c.enabled, description: c.description }),
     'apikey.delete': (c, run) => deleteApiKey(run.aws, c.keyId),
     async 'usageplan.create'(c, run) {
-      const id = await createUsagePlan(run.aws, { ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] });
+      const id = await createUsagePlan(run.aws, { ...c.want, stages: [`${await apiOf(run, c)}:${c.stage}`] });
       createdIn(run).set(`plan ${c.want.name}`, id);
       return `id ${id}`;
     },
     async 'usageplan.update'(c, run) {
       const have = run.opts.actual.apiKeys?.plans.find((p) => p.id === c.planId);
       if (!have) throw new Error(`usage plan ${c.want.name} was not read`);
-      await updateUsagePlan(run.aws, c.planId, usagePlanPatch({ ...c.want, stages: [`${apiOf(run, c)}:${c.stage}`] }, have));
+      await updateUsagePlan(run.aws, c.planId, usagePlanPatch({ ...c.want, stages: [`${await apiOf(run, c)}:${c.stage}`] }, have));
     },
     async 'usageplan.keys'(c, run) {
       const planId = c.planId ?? createdIn(run).get(`plan ${c.plan}`);

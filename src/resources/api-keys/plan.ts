@@ -6,6 +6,7 @@ import type { ActualApiKey, ActualApiKeys, ActualUsagePlan, UsagePlanWant } from
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
+import { apiScopedId } from '../plan-api-views.js';
 import type { ApiKeyChange } from './changes.js';
 
 export type { ApiKeyChange };
@@ -109,7 +110,7 @@ function planUsagePlan(ctx: PlanContext, t: KeyTarget, spec: UsagePlanSpec, have
   const want = planWant(ctx, spec);
   const stage = t.api.stage ?? 'prod';
   const resource = { type: PLAN, name: spec.physicalName };
-  const at = { stage, ...(t.apiId ? { apiId: t.apiId } : {}) };
+  const at = { stage, ...(t.apiId ? { apiId: t.apiId } : {}), ...(t.api.key ? { namedApi: t.api.key } : {}) };
   if (!have)
     return [
       {
@@ -239,19 +240,16 @@ function planOrphans(have: ActualApiKeys, targets: KeyTarget[]): ApiKeyChange[] 
   ];
 }
 
-/** The REST APIs whose keys this plan manages: the fleet's API when it is a REST API that stays. */
+/** The REST APIs whose keys this plan manages: the default API and the named ones (`apis`) that are REST APIs and stay. */
 export function keyTargets(ctx: PlanContext): KeyTarget[] {
-  const api = ctx.fleet.api;
   if (ctx.destroy && !ctx.scope) return [];
-  if (api?.type !== 'rest') return [];
-  const stage = api.stage ?? 'prod';
-  return [
-    {
-      api,
-      ...(ctx.actual.restApi ? { apiId: ctx.actual.restApi.id } : {}),
-      after: [changeId('restapi.create', api.name), changeId('restapi.deploy', stage)],
-    },
-  ];
+  const specs = [ctx.fleet.api, ...(ctx.fleet.apis ?? [])].filter((a): a is ApiSpec => a?.type === 'rest');
+  return specs.map((api) => {
+    const have = api.key ? ctx.actual.restApis?.[api.key] : ctx.actual.restApi;
+    // A named API's changes carry its key in their ids (src/resources/plan-api-views.ts).
+    const deploy = apiScopedId(changeId('restapi.deploy', api.stage ?? 'prod'), api.key, api.name);
+    return { api, ...(have ? { apiId: have.id } : {}), after: [changeId('restapi.create', api.name), deploy] };
+  });
 }
 
 /** Every target's keys and plans; deletes only on a whole-fleet plan (a deploy of some functions keeps the rest). */

@@ -171,6 +171,27 @@ describe('API keys and usage plans planner', () => {
     expect(() => plan(f, actual)).toThrow(/takes its value from stdin/);
   });
 
+  it('a named REST API (apis) has its own keys and plan, attached after its own deploy', () => {
+    const fn = fnSpec('approval', { routes: ['POST /approval'] });
+    Object.assign(fn.routes[0], { api: 'partners', apiKey: true });
+    const f = fleet([fn], {
+      api: null,
+      apis: [{ key: 'partners', name: 'tasks-dev-partners', type: 'rest', stage: 'prod', ...resolveApiKeys(raw, 'tasks-dev-partners') }],
+    });
+    const actual = actualFrom(f);
+    delete actual.api;
+    actual.apiKeys = { keys: [], plans: [] };
+    const p = plan(f, actual);
+    expectTopological(p);
+    expect(find(p, 'restapi.deploy:prod@partners')).toBeDefined();
+    expect(find(p, 'apikey.create:tasks-dev-partners-partner')).toBeDefined();
+    expect(find(p, 'usageplan.create:tasks-dev-partners-basic')).toMatchObject({
+      namedApi: 'partners',
+      dependsOn: expect.arrayContaining(['restapi.create:tasks-dev-partners', 'restapi.deploy:prod@partners']),
+    });
+    expect(find(p, 'restapi.method:POST /approval@partners')).toMatchObject({ keyRequired: true });
+  });
+
   it('a fleet without keys reads none and plans none', () => {
     const f = fleet([fnSpec('approval', { routes: ['POST /approval'] })], {
       api: { name: 'tasks-dev', type: 'rest', stage: 'prod' },
