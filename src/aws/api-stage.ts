@@ -5,7 +5,6 @@ import { logGroupArn, notOwnedReason } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { ActualLogGroup } from '../model/actual.js';
 import type { ActualStageSettings } from '../model/api-stage.js';
-import { listApis } from './apigw.js';
 import type { Aws } from './clients.js';
 import { nameOf, orNotFound } from './errors.js';
 import { allPages } from './pool.js';
@@ -172,7 +171,14 @@ export async function findApiId(
   const oldest = <T>(items: T[], date: (x: T) => Date | undefined) =>
     [...items].sort((a, b) => (date(a)?.getTime() ?? 0) - (date(b)?.getTime() ?? 0))[0];
   if (type === 'http') {
-    const owned = (await listApis(aws)).filter((a) => a.Name === name && !notOwnedReason(a.Tags, owner.app, owner.stage));
+    // Its own listing: src/aws/apigw.ts imports this module's mapping (no cycle back).
+    const apigw = await aws.apigw();
+    const listed = await allPages(
+      (NextToken) => read(aws, () => apigw.getApis({ ...(NextToken ? { NextToken } : {}) })),
+      (page) => page.Items,
+      (page) => page.NextToken,
+    );
+    const owned = listed.filter((a) => a.Name === name && !notOwnedReason(a.Tags, owner.app, owner.stage));
     return oldest(owned, (a) => a.CreatedDate)?.ApiId;
   }
   const api = await aws.apigwRest();
