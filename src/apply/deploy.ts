@@ -12,6 +12,7 @@ import type { ArtifactRef, Change, Plan } from '../plan/types.js';
 import { domainLine } from '../resources/domain/line.js';
 import { readActual, verificationRead } from '../resources/read.js';
 import { functionUrlsOf } from '../ui/function-urls.js';
+import { namedApiUrls } from './named-api-urls.js';
 import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
@@ -285,6 +286,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
     'the changes were applied; their verification read was stopped (ops plan shows what is left)',
   ).finally(() => pc.aws.destroy());
   const url = pc.fleet.api?.type === 'rest' || pc.fleet.api?.stage ? apiUrl(pc, result) : (result.apiEndpoint ?? apiUrl(pc));
+  const namedUrls = namedApiUrls(pc.fleet, pc.actual, result.results);
   if (ctx.global.json) {
     ctx.outJson({
       ...planToJson(plan),
@@ -303,6 +305,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       versions: result.versions,
       ...(remaining?.changes.length ? { remaining: (planToJson(remaining) as { changes: unknown[] }).changes } : {}),
       url: opts.destroy ? undefined : url,
+      apis: opts.destroy ? undefined : namedUrls,
       functionUrls: opts.destroy ? undefined : functionUrlsOf(pc.fleet, pc.actual),
       domain: opts.destroy ? undefined : deployedDomain(pc, result),
       ms: Date.now() - started,
@@ -310,6 +313,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
   } else {
     for (const l of renderApplySummary(result, {
       url: opts.destroy ? undefined : url,
+      apis: opts.destroy ? undefined : namedUrls,
       functionUrls: opts.destroy ? [] : functionUrlsOf(pc.fleet, pc.actual),
       domain: opts.destroy ? undefined : deployedDomain(pc, result),
       ms: Date.now() - started,

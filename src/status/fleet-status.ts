@@ -1,3 +1,4 @@
+import { namedApiUrls } from '../apply/named-api-urls.js';
 import { httpApiUrl, restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionUrlAuth } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
@@ -104,23 +105,14 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
       (fleet.api?.type === 'rest' && actual.restApi
         ? restApiUrl(actual.restApi.id, actual.region, fleet.api.stage ?? 'prod')
         : httpApiUrl(actual.api?.endpoint, fleet.api?.stage)) || undefined,
-    ...namedApiUrls(fleet, actual),
+    ...apisOf(fleet, actual),
     ...domainOf(fleet, actual),
     functions,
     orphans: Object.keys(actual.functions).filter((n) => !known.has(n)),
   };
 }
 
-/** Each named API's URL: a REST API's stage URL, an HTTP API's endpoint (under its named stage). */
-function namedApiUrls(fleet: Fleet, actual: Actual): { apis?: Record<string, string> } {
-  const urls: Record<string, string> = {};
-  for (const api of fleet.apis ?? []) {
-    const key = api.key as string;
-    const rest = actual.restApis?.[key];
-    const http = actual.apis?.[key];
-    const url =
-      api.type === 'rest' ? rest && restApiUrl(rest.id, actual.region, api.stage ?? 'prod') : httpApiUrl(http?.endpoint, api.stage);
-    if (url) urls[key] = url;
-  }
-  return Object.keys(urls).length ? { apis: urls } : {};
-}
+const apisOf = (fleet: Fleet, actual: Actual) => {
+  const apis = namedApiUrls(fleet, actual);
+  return apis ? { apis } : {};
+};

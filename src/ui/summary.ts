@@ -9,6 +9,8 @@ export function renderApplySummary(
   r: ApplyResult,
   opts: {
     url?: string;
+    /** The named APIs' URLs (`apis`), by key. */
+    apis?: Record<string, string>;
     functionUrls?: readonly FunctionUrlLine[];
     /** The custom domain and its DNS target (`api.domain`). */
     domain?: DomainLine;
@@ -39,6 +41,7 @@ export function renderApplySummary(
   const versions = Object.entries(r.versions).sort(([a], [b]) => a.localeCompare(b));
   if (versions.length) lines.push(`live: ${versions.map(([name, v]) => `${name} → ${v}`).join(', ')}`);
   if (opts.url) lines.push(`API: ${c.cyan(opts.url)}`);
+  for (const [key, url] of Object.entries(opts.apis ?? {})) lines.push(`API ${key}: ${c.cyan(url)}`);
   lines.push(...renderDomain(opts.domain, c));
   lines.push(...renderFunctionUrls(opts.functionUrls ?? [], c));
   return lines;

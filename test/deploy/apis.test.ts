@@ -18,6 +18,7 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
   const app = uniqueApp('apis');
   const stage = 'dev';
   let dir: string;
+  let deployed = '';
   const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
   const v1 = () => new APIGatewayClient(emu.clientConfig);
   const v2 = () => new ApiGatewayV2Client(emu.clientConfig);
@@ -46,6 +47,7 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     );
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stdout + d.stderr).toBe(0);
+    deployed = d.stdout + d.stderr;
   });
 
   it('deploys the default HTTP API on its named stage and the REST API beside it, each with its own routes', async () => {
@@ -86,6 +88,9 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
       url: `${http.ApiEndpoint}/production`,
       apis: { approval: `https://${restId}.execute-api.us-east-1.amazonaws.com/prod` },
     });
+    // The first deploy created both: its summary gives each URL.
+    expect(deployed).toContain(`API: ${http.ApiEndpoint}/production`);
+    expect(deployed).toContain(`API approval: https://${restId}.execute-api.us-east-1.amazonaws.com/prod`);
     const config = await ops(['config']);
     expect(config.stdout).toContain(`REST API ${app}-${stage}-approval (apis.approval), stage prod`);
     expect(config.stdout).toContain(`HTTP API ${app}-${stage}, stage production`);
