@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { useEmulator } from '../support/emulator.js';
+import { emulatorEnv, useEmulator } from '../support/emulator.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -133,6 +134,33 @@ describe('ops deploy: REST API keys and usage plans', () => {
     expect(after[0].id).toBe(before.id);
     // moto answers a patched limit as a string ("5000"); AWS as a number.
     expect({ ...after[0].quota, limit: Number(after[0].quota?.limit) }).toMatchObject({ limit: 5000, period: 'WEEK' });
+    expect((await planIds()).ids).toEqual([]);
+  });
+
+  it('a lost CreateApiKey answer is read back by name (through the fault proxy): one key, attached', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) =>
+      t
+        .replace("given: { value: 'stdin' } }", "given: { value: 'stdin' }, late: {} }")
+        .replace("keys: ['partner', 'given']", "keys: ['partner', 'given', 'late']"),
+    );
+    const faults = await startFaultProxy({ target: emu.url });
+    try {
+      const lost = faults.addFault({
+        match: { method: 'POST', path: /^\/apikeys$/ },
+        times: 1,
+        respond: { label: 'answer lost', action: () => ({ kind: 'drop', when: 'response' }) },
+      });
+      const d = await runCli(['deploy', '--yes'], { cwd: dir, env: emulatorEnv(faults.url) as NodeJS.ProcessEnv });
+      expect(d.code, d.stdout + d.stderr).toBe(0);
+      expect(lost.hits).toBe(1);
+    } finally {
+      await faults.close();
+    }
+    const late = (await keys()).filter((k) => k.name === `${app}-${stage}-late`);
+    expect(late).toHaveLength(1);
+    const [plan] = await plans();
+    const attached = ((await apigw().send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id! }))).items ?? []).map((k) => k.id);
+    expect(attached).toContain(late[0].id);
     expect((await planIds()).ids).toEqual([]);
   });
 
