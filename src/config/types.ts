@@ -274,7 +274,7 @@ export interface ApiSpec {
   authorizers?: AuthorizerSpec[];
   /** `api.domain`: a custom domain mapped to the API's stage (src/resources/domain); absent: none. */
   domain?: DomainSpec;
-  /** `api.throttle`: the stage's default route throttling (src/resources/api-stage); absent: not managed (AWS's defaults). */
+  /** `api.throttle`: the stage's default route throttling (src/resources/api-stage); absent: one ops set goes back to AWS's defaults. */
   throttle?: ThrottleSpec;
   /** `api.accessLog`: the stage's access logs to a log group ops creates; absent: none. */
   accessLog?: AccessLogSpec;

@@ -67,7 +67,10 @@ const ownsGroup = (ctx: PlanContext, name: string | undefined) => {
 /** The stage an API serves: a REST API's named one ('prod' unless named), an HTTP API's `$default` unless named. */
 export const stageOf = (api: ApiSpec) => api.stage ?? (api.type === 'rest' ? 'prod' : '$default');
 
-/** The default API's stage settings and access log group; `destroy` deletes the stage's owned access log groups. */
+/**
+ * The stage settings and access log group of the API of `ctx` (planned once per API: src/resources/plan-api-views.ts);
+ * `destroy` deletes the API's owned access log groups.
+ */
 export function planApiStages(ctx: PlanContext): ApiStageChange[] {
   const out: ApiStageChange[] = [];
   const want = ctx.destroy ? undefined : ctx.fleet.api;
