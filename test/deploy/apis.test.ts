@@ -13,7 +13,7 @@ import { edit, fleetDir, uniqueApp } from './fleet.js';
  * functions' statements scoped to the right API and stage), an empty second plan, and removing the REST API
  * from the config deletes it and its statements and leaves the HTTP API as it was.
  */
-describe('ops deploy: a named HTTP stage and a second, named API', () => {
+describe('ops deploy: a named HTTP stage and second, named APIs', () => {
   const emu = useEmulator();
   const app = uniqueApp('apis');
   const stage = 'dev';
@@ -23,6 +23,12 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
   const v1 = () => new APIGatewayClient(emu.clientConfig);
   const v2 = () => new ApiGatewayV2Client(emu.clientConfig);
   const httpApis = async () => ((await v2().send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Tags?.['ops:app'] === app);
+  /** The default HTTP API: the one without an `ops:api` tag. */
+  const defaultApi = async () => {
+    const found = (await httpApis()).find((a) => !a.Tags?.['ops:api']);
+    if (!found) throw new Error('no default HTTP API');
+    return found;
+  };
   const restApis = async () => ((await v1().send(new GetRestApisCommand({}))).items ?? []).filter((a) => a.tags?.['ops:app'] === app);
   const statements = async (fn: string) => {
     const p = await new LambdaClient(emu.clientConfig).send(
@@ -39,9 +45,12 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
       app,
       { 'src/tasks/handler.ts': handler, 'src/approve/handler.ts': handler },
       `  api: { stage: 'production' },
-  apis: { approval: { type: 'rest', stage: 'prod' } },
+  apis: { approval: { type: 'rest', stage: 'prod' }, partner: {} },
   functions: {
-    tasks: { handler: 'src/tasks/handler.ts', routes: ['GET /tasks', { route: 'POST /approval', api: 'approval' }] },
+    tasks: {
+      handler: 'src/tasks/handler.ts',
+      routes: ['GET /tasks', { route: 'POST /approval', api: 'approval' }, { route: 'GET /tasks', api: 'partner' }],
+    },
     approve: { handler: 'src/approve/handler.ts', routes: ['POST /approve', { route: 'POST /approval/{id}', api: 'approval' }] },
   },`,
     );
@@ -51,13 +60,21 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
   });
 
   it('deploys the default HTTP API on its named stage and the REST API beside it, each with its own routes', async () => {
-    const [http] = await httpApis();
+    const http = await defaultApi();
     expect(http).toMatchObject({ Name: `${app}-${stage}` });
     expect(http.Tags?.['ops:api']).toBeUndefined();
     const stages = (await v2().send(new GetV2StagesCommand({ ApiId: http.ApiId }))).Items ?? [];
     expect(stages.map((s) => [s.StageName, s.AutoDeploy])).toEqual([['production', true]]);
     const routes = ((await v2().send(new GetRoutesCommand({ ApiId: http.ApiId }))).Items ?? []).map((r) => r.RouteKey).sort();
     expect(routes).toEqual(['GET /tasks', 'POST /approve']);
+    // A second HTTP API (apis.partner) with the same route: its own API, name and tag, stage $default.
+    const partner = (await httpApis()).find((a) => a.Tags?.['ops:api'] === 'partner');
+    expect(partner?.Name).toBe(`${app}-${stage}-partner`);
+    const partnerRoutes = ((await v2().send(new GetRoutesCommand({ ApiId: partner?.ApiId }))).Items ?? []).map((r) => r.RouteKey);
+    expect(partnerRoutes).toEqual(['GET /tasks']);
+    expect(((await v2().send(new GetV2StagesCommand({ ApiId: partner?.ApiId }))).Items ?? []).map((s) => s.StageName)).toEqual([
+      '$default',
+    ]);
 
     const rest = await restApis();
     expect(rest.map((a) => [a.name, a.tags?.['ops:api']])).toEqual([[`${app}-${stage}-approval`, 'approval']]);
@@ -71,6 +88,7 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     const arn = (id: string) => `arn:aws:execute-api:us-east-1:123456789012:${id}`;
     const tasks = await statements('tasks');
     expect(tasks['ops-http-api']).toBe(`${arn(http.ApiId!)}/production/*`);
+    expect(tasks['ops-api-partner']).toBe(`${arn(partner?.ApiId ?? '')}/*/*`);
     const restSids = Object.keys(tasks).filter((s) => s.startsWith('ops-api-approval_m'));
     expect(restSids).toHaveLength(1);
     expect(tasks[restSids[0]]).toBe(`${arn(restId)}/*/POST/approval`);
@@ -86,7 +104,7 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     const status = await ops(['status', '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({
       url: `${http.ApiEndpoint}/production`,
-      apis: { approval: `https://${restId}.execute-api.us-east-1.amazonaws.com/prod` },
+      apis: { approval: `https://${restId}.execute-api.us-east-1.amazonaws.com/prod`, partner: partner?.ApiEndpoint },
     });
     // The first deploy created both: its summary gives each URL.
     expect(deployed).toContain(`API: ${http.ApiEndpoint}/production`);
@@ -97,7 +115,7 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
   });
 
   it('removing the second API deletes it and its statements, and leaves the HTTP API as it was', async () => {
-    const [before] = await httpApis();
+    const before = await defaultApi();
     await edit(`${dir}/ops.config.ts`, (t) =>
       t.replace(", { route: 'POST /approval', api: 'approval' }", '').replace(", { route: 'POST /approval/{id}', api: 'approval' }", ''),
     );
@@ -108,15 +126,15 @@ describe('ops deploy: a named HTTP stage and a second, named API', () => {
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stdout + d.stderr).toBe(0);
     expect(await restApis()).toEqual([]);
-    const [after] = await httpApis();
+    const after = await defaultApi();
     expect(after.ApiId).toBe(before.ApiId);
-    expect(Object.keys(await statements('tasks'))).toEqual(['ops-http-api']);
+    expect(Object.keys(await statements('tasks')).sort()).toEqual(['ops-api-partner', 'ops-http-api']);
     expect(Object.keys(await statements('approve'))).toEqual(['ops-http-api']);
     expect((await ops(['plan'])).stdout).toContain('No changes');
   });
 
   it('renaming the HTTP stage makes the new one, moves the permissions, and deletes the old one', async () => {
-    const [http] = await httpApis();
+    const http = await defaultApi();
     await edit(`${dir}/ops.config.ts`, (t) => t.replace("api: { stage: 'production' }", "api: { stage: 'v2' }"));
     const plan = await ops(['plan']);
     expect(plan.stdout).toContain(`delete the production stage of ${app}-${stage}: clients of ${http.ApiEndpoint}/production break`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validateFleet } from '../../../src/config/validate.js';
 import { planDeploy } from '../../../src/plan/plan.js';
-import { actualFrom, artifactsFor, expectTopological, find, fleet, fnSpec } from './builders.js';
+import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
+import { actualFrom, artifactsFor, emptyActual, expectTopological, find, fleet, fnSpec } from './builders.js';
 
 /** Several APIs per stage and named HTTP stages (issue 15 items 4 and 5): the config's lines and the pure planner. */
 
@@ -93,5 +94,92 @@ describe('plan: a named stage on an HTTP API', () => {
   it('a fleet without apis and without a stage plans nothing new', () => {
     const f = fleet([fnSpec('api', { routes: ['GET /tasks'] })]);
     expect(planDeploy({ fleet: f, artifacts: artifactsFor(f), actual: actualFrom(f) }).changes).toEqual([]);
+  });
+});
+
+describe('plan: two HTTP APIs with authorizers of one name', () => {
+  const gate: AuthorizerSpec = {
+    name: 'gate',
+    type: 'lambda',
+    function: 'auth',
+    functionName: 'tasks-dev-auth',
+    identitySource: ['$request.header.Authorization'],
+    ttl: 0,
+    payload: '2.0',
+  };
+  const auth = { type: 'lambda' as const, authorizer: 'gate' };
+  const f = fleet([fnSpec('api', { routes: ['GET /tasks'] }), fnSpec('auth')], {
+    api: { name: 'tasks-dev', authorizers: [gate] },
+    apis: [{ key: 'partner', name: 'tasks-dev-partner', authorizers: [gate] }],
+  });
+  f.functions[0].routes = [
+    { key: 'GET /tasks', method: 'GET', path: '/tasks', auth },
+    { key: 'GET /tasks', method: 'GET', path: '/tasks', auth, api: 'partner' },
+  ];
+
+  it("fresh: each API's changes are its own (ids, tags, statements), none depends on the other's", () => {
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual: emptyActual() });
+    expectTopological(p);
+    const ids = p.changes.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const named = p.changes.filter((c) => (c as { namedApi?: string }).namedApi === 'partner');
+    expect(named.map((c) => c.id).sort()).toEqual([
+      'api.create:tasks-dev-partner',
+      'api.stage:tasks-dev-partner',
+      'authorizer.create:gate@partner',
+      'authorizer.grant:gate@partner',
+      'integration.create:tasks-dev-api@partner',
+      'permission.set:tasks-dev-api@partner',
+      'route.create:GET /tasks@partner',
+    ]);
+    expect(find(p, 'api.create:tasks-dev-partner')).toMatchObject({ tags: { 'ops:api': 'partner' } });
+    expect(find(p, 'api.create:tasks-dev')).not.toMatchObject({ tags: { 'ops:api': expect.anything() } });
+    expect(find(p, 'permission.set:tasks-dev-api')).toMatchObject({ statementId: 'ops-http-api' });
+    expect(find(p, 'permission.set:tasks-dev-api@partner')).toMatchObject({ statementId: 'ops-api-partner' });
+    expect(find(p, 'authorizer.grant:gate')).toMatchObject({ statementId: 'ops-authorizer-gate' });
+    expect(find(p, 'authorizer.grant:gate@partner')).toMatchObject({ statementId: 'ops-api-partner_ha_gate' });
+    expect(find(p, 'route.create:GET /tasks@partner').dependsOn).toEqual(
+      expect.arrayContaining([
+        'api.create:tasks-dev-partner',
+        'integration.create:tasks-dev-api@partner',
+        'authorizer.create:gate@partner',
+      ]),
+    );
+    // The default API's changes never wait on the named API's, nor the other way round.
+    for (const c of p.changes) {
+      const mine = (c as { namedApi?: string }).namedApi === 'partner';
+      for (const d of c.dependsOn.filter((x) => ids.includes(x))) {
+        const dep = find(p, d) as { namedApi?: string; kind: string };
+        if (['api.create', 'route.create', 'authorizer.create', 'integration.create'].includes(dep.kind))
+          expect(dep.namedApi === 'partner', `${c.id} -> ${d}`).toBe(mine);
+      }
+    }
+  });
+
+  it("the default API's plan leaves the named API's statements alone, and the other way round", () => {
+    const actual = actualFrom(fleet([fnSpec('api', { routes: ['GET /tasks'] }), fnSpec('auth')]));
+    const policy = actual.functions['tasks-dev-api'].aliasPolicy ?? [];
+    actual.functions['tasks-dev-api'].aliasPolicy = [
+      ...policy,
+      { Sid: 'ops-api-partner', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'lambda:InvokeFunction' },
+    ];
+    actual.functions['tasks-dev-auth'].aliasPolicy = [
+      ...(actual.functions['tasks-dev-auth'].aliasPolicy ?? []),
+      {
+        Sid: 'ops-api-partner_ha_gate',
+        Effect: 'Allow',
+        Principal: { Service: 'apigateway.amazonaws.com' },
+        Action: 'lambda:InvokeFunction',
+      },
+    ];
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual });
+    const removed = p.changes.flatMap((c) => [
+      ...((c as { removeStatementIds?: string[] }).removeStatementIds ?? []),
+      ...((c as { statementIds?: string[] }).statementIds ?? []),
+    ]);
+    expect(removed.filter((sid) => sid.startsWith('ops-api-partner') && !['ops-api-partner'].includes(sid))).toEqual([]);
+    expect(find(p, 'permission.set:tasks-dev-api@partner')).toMatchObject({ removeStatementIds: ['ops-api-partner'] });
+    // The default API is converged: nothing of its own to set, so nothing that could take the named API's statement.
+    expect(p.changes.find((c) => c.id === 'permission.set:tasks-dev-api')).toBeUndefined();
   });
 });
