@@ -93,8 +93,10 @@ function issueToProblems(issue: z.core.$ZodIssue, raw: unknown, base: string[] =
   if (issue.code === 'invalid_union') {
     // Report the branch that got furthest rather than "invalid input".
     const here = valueAt(raw, issue.path);
-    // A branch refused for its type alone (`true | {...}` given an object) got nowhere: a branch that looked inside wins.
-    const typeOnly = (errs: z.core.$ZodIssue[]) => errs.every((e) => e.code === 'invalid_type' && e.path.length === 0);
+    // A branch refused for its type or value alone (`true | {...}` or `false | {...}` given an object) got nowhere:
+    // a branch that looked inside wins.
+    const typeOnly = (errs: z.core.$ZodIssue[]) =>
+      errs.every((e) => (e.code === 'invalid_type' || e.code === 'invalid_value') && e.path.length === 0);
     const inside = issue.errors.filter((errs) => !typeOnly(errs));
     const tried = isObj(here) && inside.length ? inside : issue.errors;
     const branches = tried.map((errs) => errs.flatMap((e) => issueToProblems(e, here, [...base, ...issue.path.map(String)])));

@@ -146,3 +146,14 @@ describe('validateFleet: what was expected, not "is required", when a value has 
     expect(problems).toContainEqual({ path: 'functions.api.handler', message: 'is required' });
   });
 });
+
+describe('validateFleet: problems inside `api` (false | { ... })', () => {
+  it('names the fields inside the object, not "expected false", when it has two problems', () => {
+    const cfg: any = base();
+    cfg.api = { type: 'rest', stage: 'has space', cors: 'yes' };
+    const r = validateFleet(cfg, env);
+    const paths = r.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['api.stage', 'api.cors']));
+    expect(r.problems.map((p) => p.message).join('\n')).not.toMatch(/expected false/);
+  });
+});
