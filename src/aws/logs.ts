@@ -15,7 +15,12 @@ type Foreign = Actual['foreign'];
  * first invocation) is tagged and taken over when it is untagged or ours; one tagged for another
  * app or stage is refused, never changed.
  */
-export async function createLogGroup(aws: Aws, name: string, retentionDays: number, tags: Record<string, string> = {}): Promise<void> {
+export async function createLogGroup(
+  aws: Aws,
+  name: string,
+  retentionDays: number | undefined,
+  tags: Record<string, string> = {},
+): Promise<void> {
   const logs = await aws.logs();
   try {
     await aws.write(() => logs.createLogGroup({ logGroupName: name, ...(Object.keys(tags).length > 0 ? { tags } : {}) }));
@@ -23,7 +28,7 @@ export async function createLogGroup(aws: Aws, name: string, retentionDays: numb
     if (!isAlreadyExists(error)) throw error;
     await adoptLogGroup(aws, name, tags, error);
   }
-  await putRetention(aws, name, retentionDays);
+  await setRetention(aws, name, retentionDays);
 }
 
 async function adoptLogGroup(aws: Aws, name: string, tags: Record<string, string>, cause: unknown): Promise<void> {
@@ -45,6 +50,18 @@ async function adoptLogGroup(aws: Aws, name: string, tags: Record<string, string
 export async function putRetention(aws: Aws, name: string, retentionDays: number): Promise<void> {
   const logs = await aws.logs();
   await aws.write(() => logs.putRetentionPolicy({ logGroupName: name, retentionInDays: retentionDays }));
+}
+
+/** Days, or undefined: no retention policy (logs never expire), deleting the one there is (none there is fine). */
+export async function setRetention(aws: Aws, name: string, retentionDays: number | undefined): Promise<void> {
+  if (retentionDays !== undefined) return putRetention(aws, name, retentionDays);
+  const logs = await aws.logs();
+  try {
+    await aws.write(() => logs.deleteRetentionPolicy({ logGroupName: name }));
+  } catch (error) {
+    // A group that has no policy answers ResourceNotFoundException on some endpoints: already what we want.
+    if (!isNotFound(error)) throw error;
+  }
 }
 
 /** Deletes a log group and its logs (`destroy` only). One already gone is fine. */

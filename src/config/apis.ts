@@ -1,3 +1,4 @@
+import { retentionDaysOf } from './log-retention.js';
 import { namedApiName, physicalName } from './naming.js';
 import type { ParsedFleet } from './schema.js';
 import type { ApiSpec, Fleet, FunctionSpec } from './types.js';
@@ -19,7 +20,12 @@ export function resolveNamedApis(cfg: ParsedFleet, stage: string, functions: Fun
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, raw]) => ({
       key,
-      ...resolveOne(raw, namedApiName(cfg.app, stage, key), (k) => physicalName(cfg.app, stage, k), cfg.defaults?.logRetentionDays),
+      ...resolveOne(
+        raw,
+        namedApiName(cfg.app, stage, key),
+        (k) => physicalName(cfg.app, stage, k),
+        retentionDaysOf(cfg.defaults?.logRetentionDays),
+      ),
     }));
 }
 

@@ -10,7 +10,6 @@ import {
   layer,
   memory,
   paramRef,
-  retention,
   roleRef,
   runtime,
   statementSchema,
@@ -20,6 +19,7 @@ import {
 } from './field-schemas.js';
 import { functionUrlSchema } from './function-url.js';
 import { scheduleProblem } from './iam.js';
+import { functionRetention } from './log-retention.js';
 import { ACCOUNT_PART, FUNCTION_REF_FIELDS, REGION_PART } from './refs.js';
 import { usesSchema } from './resource-schema.js';
 
@@ -178,7 +178,7 @@ export const functionSchema = z.strictObject({
   /** The fleet's resources this function uses and how (`{ alerts: 'readwrite' }`): its grants and variables follow. */
   uses: usesSchema.optional(),
   role: roleRef.optional(),
-  logRetentionDays: retention.optional(),
+  logRetentionDays: functionRetention.optional(),
   triggers: z.array(trigger).optional(),
   vpc: vpc.optional(),
   layers: z.array(layer).max(5, 'a function can use at most 5 layers').optional(),

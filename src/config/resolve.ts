@@ -7,6 +7,7 @@ import { withDefaults } from './defaults.js';
 import { resolveDomain } from './domain.js';
 import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { resolveFunctionUrl } from './function-url.js';
+import { retentionDaysOf } from './log-retention.js';
 import {
   alarmName,
   apiName,
@@ -18,7 +19,6 @@ import {
   logGroupName,
   ownershipTags,
   paramEnvName,
-  paramPath,
   paramValueEnvName,
   physicalName,
   ruleName,
@@ -26,6 +26,7 @@ import {
   shortHash,
   snsStatementId,
 } from './naming.js';
+import { isSharedPath, paramPathFor } from './param-paths.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
@@ -83,7 +84,8 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
   });
   const params: ParamSpec[] = Object.entries(declared).map(([name, p]) => ({
     name,
-    path: paramPath(cfg.app, stage, name),
+    path: paramPathFor(cfg.app, stage, name, p.path),
+    ...(isSharedPath(p.path) ? { shared: true } : {}),
     secure: p.secure ?? false,
     description: p.description,
     plaintextEnv: p.plaintextEnv ?? false,
@@ -92,7 +94,12 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
   const hasRoutes = functions.some((f) => f.routes.some((r) => !r.api));
   const api =
     cfg.api !== false && hasRoutes
-      ? resolveApi(cfg.api, apiName(cfg.app, stage), (k) => physicalName(cfg.app, stage, k), cfg.defaults?.logRetentionDays)
+      ? resolveApi(
+          cfg.api,
+          apiName(cfg.app, stage),
+          (k) => physicalName(cfg.app, stage, k),
+          retentionDaysOf(cfg.defaults?.logRetentionDays),
+        )
       : undefined;
   const apis = resolveNamedApis(cfg, stage, functions, resolveApi);
   return {
@@ -128,7 +135,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     const decl = cfg.params?.[r.name] ?? {};
     return {
       name: r.name,
-      path: paramPath(cfg.app, opts.stage, r.name),
+      path: paramPathFor(cfg.app, opts.stage, r.name, decl.path),
       // A resolved value goes where the fleet's params helper looks for values first.
       env: r.env ?? (r.resolve ? paramValueEnvName(r.name) : paramEnvName(r.name)),
       resolve: r.resolve ?? false,

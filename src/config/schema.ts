@@ -10,7 +10,6 @@ import {
   layer,
   memory,
   paramRef,
-  retention,
   roleRef,
   runtime,
   statementSchema,
@@ -20,6 +19,8 @@ import {
 } from './field-schemas.js';
 import { functionSchema } from './function-schema.js';
 import { AWS_LIMITS, count } from './limits.js';
+import { functionRetention } from './log-retention.js';
+import { paramPathSchema } from './param-paths.js';
 import { resourcesSchema } from './resource-schema.js';
 
 // The config schema's one entry point: the fleet is defined here, its functions and fields beside it.
@@ -110,7 +111,7 @@ export const fleetSchema = z.strictObject({
       memory: memory.optional(),
       timeout: timeout.optional(),
       architecture: architecture.optional(),
-      logRetentionDays: retention.optional(),
+      logRetentionDays: functionRetention.optional(),
       environment: environment.optional(),
       tags: tags.optional(),
       /** Added to every function's own (a function's entry for the same param wins). */
@@ -133,6 +134,8 @@ export const fleetSchema = z.strictObject({
       z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'param names are letters, digits, _ . - separated by /'),
       z.strictObject({
         secure: z.boolean().optional(),
+        /** The full SSM name (`/spool/openai-api-key`); with `{stage}` one per stage, without it shared by all stages. */
+        path: paramPathSchema.optional(),
         description: z
           .string()
           .max(AWS_LIMITS.paramDescriptionChars, {

@@ -29,7 +29,7 @@ export interface RouteSpec {
 /** A parameter a function reads, resolved for the stage. */
 export interface ParamUse {
   name: string;
-  /** Full SSM name: `/{app}/{stage}/{name}`. */
+  /** Full SSM name: `/{app}/{stage}/{name}`, or the declared `path` with `{stage}` filled in. */
   path: string;
   /** Environment variable the function receives. */
   env: string;
@@ -40,7 +40,10 @@ export interface ParamUse {
 
 export interface ParamSpec {
   name: string;
+  /** Full SSM name: `/{app}/{stage}/{name}`, or the declared `path` with `{stage}` filled in. */
   path: string;
+  /** A declared path without `{stage}`: one parameter shared by every stage (ops never deletes it). */
+  shared?: boolean;
   secure: boolean;
   description?: string;
   plaintextEnv: boolean;
@@ -227,7 +230,8 @@ export interface FunctionSpec {
   /** Role name ops manages when `role` is not given. */
   roleName: string;
   logGroup: string;
-  logRetentionDays: number;
+  /** Days, or 'never': no retention policy on the group. */
+  logRetentionDays: number | 'never';
   triggers: TriggerSpec[];
   vpc?: { subnetIds: string[]; securityGroupIds: string[] };
   layers: LayerSpec[];

@@ -7,6 +7,7 @@ import { didYouMean } from './did-you-mean.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
 import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
+import { paramPathConfigProblems } from './param-paths.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { apisProblems, perApiProblems, routeApiKey } from './validate-apis.js';
@@ -37,7 +38,7 @@ const PY_EXT = ['.py'];
 export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedFleet; problems: Problem[] } {
   const parsed = fleetSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, raw));
-  problems.push(...crossFieldProblems(raw, env), ...resourceProblems(raw, env.stage));
+  problems.push(...crossFieldProblems(raw, env), ...resourceProblems(raw, env.stage), ...paramPathConfigProblems(raw));
   const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
   return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };
 }

@@ -1,24 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Aws } from '../aws/clients.js';
-import {
-  deleteParameter,
-  getParameter,
-  getParameterKeyId,
-  getParameters,
-  listParametersByPath,
-  putParameter,
-  type StoredParam,
-} from '../aws/ssm.js';
+import { deleteParameter, getParameter, getParameterKeyId, getParameters, putParameter, type StoredParam } from '../aws/ssm.js';
 import type { Context } from '../cli/context.js';
 import { loadFleetFor, selectFunctions, withAws } from '../cli/setup.js';
-import { ownershipTags, paramPrefix } from '../config/naming.js';
+import { paramPrefix } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError, UserError } from '../errors.js';
 import { confirm } from '../ui/prompt.js';
 import { missingParams, paramSetHint } from './check.js';
 import { findParam, type ImportEntry, outcomeOf, type ParamTarget, planImport, type WriteOutcome } from './declared.js';
 import { parseDotenvLines } from './dotenv.js';
+import { paramTags, pathNotes, refuseSharedUnset, storedParams } from './paths.js';
 import {
   importSummary,
   listNotes,
@@ -95,7 +88,7 @@ async function write(aws: Aws, fleet: Fleet, target: ParamTarget, value: string,
     kmsKeyId,
     description: target.description,
     overwrite: current !== undefined,
-    tags: ownershipTags(fleet.app, fleet.stage),
+    tags: paramTags(fleet, target),
   });
 }
 
@@ -145,7 +138,7 @@ export async function paramsGet(ctx: Context, name: string, opts: ParamsGetOptio
 export async function paramsList(ctx: Context): Promise<number> {
   return withFleetAws(ctx, async (fleet, aws) => {
     const prefix = paramPrefix(fleet.app, fleet.stage);
-    const rows = paramRows(fleet, await listParametersByPath(aws, prefix));
+    const rows = paramRows(fleet, await storedParams(aws, fleet, prefix));
     if (ctx.global.json) {
       ctx.outJson({ app: fleet.app, stage: fleet.stage, path: prefix, params: rows });
       return 0;
@@ -153,6 +146,7 @@ export async function paramsList(ctx: Context): Promise<number> {
     const { warnings, summary } = listNotes(fleet, rows);
     if (rows.length) for (const line of renderParamList(rows, ctx.color)) ctx.out(line);
     for (const w of warnings) ctx.log.warn(w);
+    for (const note of pathNotes(fleet)) ctx.log.info(ctx.color.dim(note));
     ctx.log.info(ctx.color.dim(summary));
     return 0;
   });
@@ -162,6 +156,7 @@ export async function paramsList(ctx: Context): Promise<number> {
 export async function paramsUnset(ctx: Context, name: string, opts: ParamsForceOptions): Promise<number> {
   return withFleetAws(ctx, async (fleet, aws) => {
     const target = findParam(fleet, name, { force: opts.force });
+    refuseSharedUnset(target);
     const stored = await getParameter(aws, target.path);
     if (!stored) {
       ctx.log.info(`${target.name} is not set for stage ${fleet.stage}: nothing to delete`);

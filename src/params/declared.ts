@@ -12,8 +12,10 @@ const validName = (name: string) => PARAM_NAME.test(name) && !name.split('/').so
 /** A param a command acts on: declared in the config, or (with `--force`) not. */
 export interface ParamTarget {
   name: string;
-  /** Full SSM name: `/{app}/{stage}/{name}`. */
+  /** Full SSM name: `/{app}/{stage}/{name}`, or the declared `path`. */
   path: string;
+  /** Shared by every stage (a declared path without `{stage}`): never deleted by ops. */
+  shared?: boolean;
   secure: boolean;
   description?: string;
   declared: boolean;

@@ -13,6 +13,8 @@ export interface ParamRow {
   /** `undeclared`: found under the stage's path but not in the config. */
   status: 'set' | 'missing' | 'undeclared';
   declared: boolean;
+  /** Declared at a path without `{stage}`: one value for every stage. */
+  shared?: boolean;
   /** As declared (`false` for an undeclared one). */
   secure: boolean;
   /** As stored; `undefined` when missing. */
@@ -37,6 +39,7 @@ export function paramRows(fleet: Fleet, stored: StoredParam[]): ParamRow[] {
       path: spec.path,
       status: found ? 'set' : 'missing',
       declared: true,
+      ...(spec.shared ? { shared: true } : {}),
       secure: spec.secure,
       ...meta(found),
       readers: [...spec.readers],

@@ -1,4 +1,4 @@
-import { createLogGroup, deleteLogGroup, putRetention, readLogGroups } from '../../aws/logs.js';
+import { createLogGroup, deleteLogGroup, readLogGroups, setRetention } from '../../aws/logs.js';
 import { logGroupName } from '../../config/naming.js';
 import { changeId } from '../../plan/change.js';
 import { functionsOf } from '../function/read.js';
@@ -24,7 +24,7 @@ export const logGroup = defineKind<LogGroupChange>({
   },
   apply: {
     'loggroup.create': (c, run) => createLogGroup(run.aws, c.logGroup, c.retentionDays, c.tags),
-    'loggroup.retention': (c, run) => putRetention(run.aws, c.logGroup, c.retentionDays),
+    'loggroup.retention': (c, run) => setRetention(run.aws, c.logGroup, c.retentionDays),
     'loggroup.delete': (c, run) => deleteLogGroup(run.aws, c.logGroup),
   },
 });

@@ -1,3 +1,4 @@
+import { retentionDaysOf } from '../../config/log-retention.js';
 import { logGroupName } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
@@ -5,8 +6,9 @@ import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/conte
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 
 export type LogGroupChange =
-  | (ChangeBase & { kind: 'loggroup.create'; logGroup: string; retentionDays: number; tags: Record<string, string> })
-  | (ChangeBase & { kind: 'loggroup.retention'; logGroup: string; retentionDays: number })
+  /** `retentionDays` absent: the group never expires (no retention policy; an existing one is deleted). */
+  | (ChangeBase & { kind: 'loggroup.create'; logGroup: string; retentionDays?: number; tags: Record<string, string> })
+  | (ChangeBase & { kind: 'loggroup.retention'; logGroup: string; retentionDays?: number })
   /** Only planned by `destroy`: a deploy keeps the logs of functions it removes. */
   | (ChangeBase & { kind: 'loggroup.delete'; logGroup: string });
 
@@ -25,6 +27,8 @@ const days = (d: number | undefined) => (d === undefined ? 'never expire' : `${d
 
 function planLogGroup(ctx: PlanContext, fn: FunctionSpec): LogGroupChange[] {
   const have = ctx.actual.logGroups[fn.logGroup];
+  const want = retentionDaysOf(fn.logRetentionDays);
+  const keep = want === undefined ? {} : { retentionDays: want };
   const base = { fn: fn.key, resource: { type: 'log group' as const, name: fn.logGroup }, dependsOn: [], logGroup: fn.logGroup };
   if (!have) {
     return [
@@ -36,24 +40,28 @@ function planLogGroup(ctx: PlanContext, fn: FunctionSpec): LogGroupChange[] {
         kind: 'loggroup.create',
         id: changeId('loggroup.create', fn.logGroup),
         action: 'create',
-        summary: `create log group ${fn.logGroup} (${days(fn.logRetentionDays)})`,
+        summary: `create log group ${fn.logGroup} (${days(want)})`,
         fields: [],
-        retentionDays: fn.logRetentionDays,
+        ...keep,
         tags: fn.tags,
       },
     ];
   }
-  if (have.retentionDays === fn.logRetentionDays) return [];
-  const fields = [{ field: 'retention', from: days(have.retentionDays), to: days(fn.logRetentionDays) }];
+  if (have.retentionDays === want) return [];
+  const fields = [{ field: 'retention', from: days(have.retentionDays), to: days(want) }];
   return [
     {
       ...base,
       kind: 'loggroup.retention',
       id: changeId('loggroup.retention', fn.logGroup),
       action: 'update',
-      summary: `set retention of ${fn.logGroup}: ${fieldsSummary(fields)}`,
+      // Removing the policy reads as the config says it: "retention never (was 30 days)".
+      summary:
+        want === undefined
+          ? `remove retention of ${fn.logGroup}: retention never (was ${days(have.retentionDays)})`
+          : `set retention of ${fn.logGroup}: ${fieldsSummary(fields)}`,
       fields,
-      retentionDays: fn.logRetentionDays,
+      ...keep,
     },
   ];
 }

@@ -128,15 +128,19 @@ describe('validateFleet: what was expected, not "is required", when a value has 
     expect(problems).toEqual([{ path: 'functions.api.description', message: "must be a string, not the number 8080; write '8080'" }]);
   });
 
-  it("a retention of 'never' or null says a number of days is expected, with the allowed values", () => {
-    for (const value of ['never', null]) {
+  it("a retention of 'forever' or null says a number of days or 'never' is expected, with the allowed values ('never' is one: issue 16)", () => {
+    for (const value of ['forever', null]) {
       const problems = problemsOf((cfg) => {
         cfg.functions.api.logRetentionDays = value;
       });
       expect(problems).toHaveLength(1);
       expect(problems[0].path).toBe('functions.api.logRetentionDays');
-      expect(problems[0].message).toMatch(/^log retention is a number of days, one of 1, 3, 5, .* \(got (the string 'never'|null)\)$/);
+      expect(problems[0].message).toMatch(/^log retention is a number of days, one of 1, 3, 5, .*, or 'never' \(got (the string 'forever'|null)\)$/);
     }
+    expect(problemsOf((cfg) => (cfg.functions.api.logRetentionDays = 'never'))).toEqual([]);
+    expect(problemsOf((cfg) => (cfg.functions.api.logRetentionDays = 31))).toEqual([
+      { path: 'functions.api.logRetentionDays', message: expect.stringMatching(/^log retention must be one of 1, .*, or 'never' \(got 31\)$/) },
+    ]);
   });
 
   it('a missing required field is still "is required"', () => {

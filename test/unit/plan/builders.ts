@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { retentionDaysOf } from '../../../src/config/log-retention.js';
 import { functionArn, layerArn, layerArtifactKey, liveAliasArn, RULE_TARGET_ID, roleArn } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
@@ -199,7 +200,7 @@ export function actualFrom(f: Fleet, opts: ActualOptions = {}): Actual {
         [al.name]: { ...al, arn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${al.name}`, tags: { ...fn.tags } },
       };
     }
-    actual.logGroups[fn.logGroup] = { name: fn.logGroup, retentionDays: fn.logRetentionDays, tags: { ...fn.tags } };
+    actual.logGroups[fn.logGroup] = { name: fn.logGroup, retentionDays: retentionDaysOf(fn.logRetentionDays), tags: { ...fn.tags } };
   }
   if (f.api) actual.api = apiFrom(f);
   return actual;
