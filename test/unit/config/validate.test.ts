@@ -135,11 +135,16 @@ describe('validateFleet: what was expected, not "is required", when a value has 
       });
       expect(problems).toHaveLength(1);
       expect(problems[0].path).toBe('functions.api.logRetentionDays');
-      expect(problems[0].message).toMatch(/^log retention is a number of days, one of 1, 3, 5, .*, or 'never' \(got (the string 'forever'|null)\)$/);
+      expect(problems[0].message).toMatch(
+        /^log retention is a number of days, one of 1, 3, 5, .*, or 'never' \(got (the string 'forever'|null)\)$/,
+      );
     }
     expect(problemsOf((cfg) => (cfg.functions.api.logRetentionDays = 'never'))).toEqual([]);
     expect(problemsOf((cfg) => (cfg.functions.api.logRetentionDays = 31))).toEqual([
-      { path: 'functions.api.logRetentionDays', message: expect.stringMatching(/^log retention must be one of 1, .*, or 'never' \(got 31\)$/) },
+      {
+        path: 'functions.api.logRetentionDays',
+        message: expect.stringMatching(/^log retention must be one of 1, .*, or 'never' \(got 31\)$/),
+      },
     ]);
   });
 
