@@ -61,31 +61,7 @@ export function apisProblems(raw: Record<string, any>): Problem[] {
       });
     });
   }
-  out.push(...domainClaims(raw, keys), ...notYetNamed(raw, keys));
-  return out;
-}
-
-/** What only the default API deploys so far: on a named API it would be silently left out, so it is refused. */
-const DEFAULT_ONLY = ['throttle', 'accessLog', 'apiKeyRequired', 'keys', 'usagePlans'];
-
-function notYetNamed(raw: Record<string, any>, keys: string[]): Problem[] {
-  const out: Problem[] = [];
-  for (const key of keys) {
-    const api = raw.apis[key];
-    if (!isObj(api)) continue;
-    for (const field of DEFAULT_ONLY.filter((f) => api[f] !== undefined))
-      out.push({ path: `apis.${key}.${field}`, message: `${field} on a named API is not deployed yet: give it to the default api` });
-  }
-  for (const [fnKey, fn] of Object.entries(isObj(raw.functions) ? raw.functions : {})) {
-    if (!isObj(fn) || !Array.isArray(fn.routes)) continue;
-    fn.routes.forEach((r: unknown, i: number) => {
-      if (apiOf(r) !== undefined && isObj(r) && r.apiKey !== undefined)
-        out.push({
-          path: `functions.${fnKey}.routes.${i}.apiKey`,
-          message: 'API keys on a named API are not deployed yet: use the default api',
-        });
-    });
-  }
+  out.push(...domainClaims(raw, keys));
   return out;
 }
 

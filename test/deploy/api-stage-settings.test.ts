@@ -263,7 +263,8 @@ describe('ops deploy: API stage throttling and access logs', () => {
         app,
         { 'src/api/handler.ts': handler },
         `  api: { type: 'rest', throttle: { rateLimit: 20, burstLimit: 40 }, accessLog: { retentionDays: 7 }, metrics: true, executionLogs: 'ERROR' },
-  functions: { api: { handler: 'src/api/handler.ts', routes: ['POST /approval'] } },`,
+  apis: { partner: { type: 'rest', throttle: { rateLimit: 5, burstLimit: 10 }, accessLog: true } },
+  functions: { api: { handler: 'src/api/handler.ts', routes: ['POST /approval', { route: 'GET /partner', api: 'partner' }] } },`,
       );
       // AWS refuses a REST stage's access logs while the account has no API Gateway CloudWatch role; moto does
       // not check it, so the first deploy meets AWS's answer through the fault proxy (the stage's only PATCH).
@@ -293,6 +294,18 @@ describe('ops deploy: API stage throttling and access logs', () => {
       expect(faulted.stderr).toContain("REST API access logs need the account's API Gateway CloudWatch Logs role (stage prod)");
       expect(faulted.stderr).toContain('aws apigateway update-account');
       expect(faulted.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('a named REST API (apis.partner) gets its own stage throttle and access log group', async () => {
+      const partnerId =
+        ((await v1().send(new GetRestApisCommand({ limit: 500 }))).items ?? []).find(
+          (a) => a.tags?.['ops:app'] === app && a.tags?.['ops:api'] === 'partner',
+        )?.id ?? '';
+      expect(partnerId).not.toBe('');
+      const s = await v1().send(new GetRestStageCommand({ restApiId: partnerId, stageName: 'prod' }));
+      expect(s.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 5, throttlingBurstLimit: 10 });
+      expect(s.accessLogSettings?.destinationArn).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${group}-partner`);
+      expect(await logGroup(`${group}-partner`)).toMatchObject({ tags: expect.objectContaining({ 'ops:app': app, 'ops:stage': 'dev' }) });
     });
 
     it("sets the prod stage's '*/*' throttling and access logs; a second plan is empty; removing both leaves account defaults and no logging", async () => {
