@@ -54,8 +54,8 @@ export function paramPathFor(app: string, stage: string, name: string, declaredP
 export const isSharedPath = (declaredPath?: string) => declaredPath !== undefined && !declaredPath.includes('{stage}');
 
 /**
- * The config lines a param's `path` gives beyond its own shape: a fixed path inside one of this app's stage trees
- * (`/{app}/prod/x` declared for every stage). `raw` is the unvalidated config. Pure.
+ * The config lines a param's `path` gives beyond its own shape: `path` beside `secret` (two sources), a fixed path
+ * inside one of this app's stage trees (`/{app}/prod/x` declared for every stage). `raw` is the unvalidated config.
  */
 export function paramPathConfigProblems(raw: unknown): { path: string; message: string }[] {
   if (typeof raw !== 'object' || raw === null) return [];
@@ -64,6 +64,10 @@ export function paramPathConfigProblems(raw: unknown): { path: string; message: 
   const out: { path: string; message: string }[] = [];
   for (const [name, p] of Object.entries(params as Record<string, unknown>)) {
     const path = (p as { path?: unknown } | null)?.path;
+    if (typeof path === 'string' && (p as { secret?: unknown }).secret !== undefined) {
+      out.push({ path: `params.${name}.path`, message: 'a param is read from an SSM path or from a secret, not both: keep one' });
+      continue;
+    }
     if (typeof path !== 'string' || paramPathProblem(path) || !underOwnStageTree(app, path)) continue;
     const stage = path.split('/')[2];
     out.push({

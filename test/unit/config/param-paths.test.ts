@@ -78,6 +78,9 @@ describe('params at a path of their own (issue 16 item 4)', () => {
     expect(problemsOf({ k: { path: '/spool/prod/openai-api-key' } })).toEqual({
       'params.k.path': expect.stringMatching(/^\/spool\/prod\/openai-api-key is in stage prod's tree of spool \(\/spool\/prod\/\)/),
     });
+    expect(problemsOf({ k: { path: '/spool/key', secret: 'spool/key' } })['params.k.path']).toBe(
+      'a param is read from an SSM path or from a secret, not both: keep one',
+    );
     // Another app's names, and this app's own {stage} tree, are fine.
     expect(problemsOf({ k: { path: '/spool/{stage}/openai-api-key' }, j: { path: '/other/prod/x' } })).toEqual({});
   });
