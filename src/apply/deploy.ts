@@ -136,9 +136,9 @@ async function checkParams(aws: Aws, fleet: Fleet, fns: FunctionSpec[], opts: Pr
   const { missingParams, paramSetHint, resolveParamValues } = await import('../params/check.js');
   const missing = await missingParams(aws, fleet, fns);
   if (missing.length) {
-    const list = missing.map((m) => `${m.name} (read by ${m.readers.join(', ')})`).join(', ');
+    const list = missing.map((m) => `${m.name} (${m.secret ? `${m.secret.problem}; ` : ''}read by ${m.readers.join(', ')})`).join(', ');
     throw new UserError(`${missing.length} param${missing.length === 1 ? ' is' : 's are'} not set for stage ${fleet.stage}: ${list}`, {
-      hint: missing.map((m) => paramSetHint(fleet, m.name)).join('; '),
+      hint: missing.map((m) => m.secret?.hint ?? paramSetHint(fleet, m.name)).join('; '),
     });
   }
   return resolveParamValues(aws, fleet, fns);

@@ -166,3 +166,11 @@ export async function putSecretValue(aws: Aws, name: string, value: string): Pro
   const out = await aws.write(() => sm.putSecretValue({ SecretId: name, SecretString: value }));
   return out.VersionId ?? '';
 }
+
+/** The current value (AWSCURRENT) of a secret by name or ARN; undefined when it has none or does not exist. Never logged. */
+export async function getSecretValue(aws: Aws, id: string): Promise<string | undefined> {
+  const sm = await aws.secretsmanager();
+  const out = await orNotFound(read(aws, () => sm.getSecretValue({ SecretId: id })));
+  if (!out) return undefined;
+  return out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : undefined);
+}

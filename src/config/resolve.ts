@@ -27,6 +27,7 @@ import {
   snsStatementId,
 } from './naming.js';
 import { isSharedPath, paramPathFor } from './param-paths.js';
+import { secretParamRef, withParamSecret } from './param-secrets.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
@@ -90,6 +91,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     description: p.description,
     plaintextEnv: p.plaintextEnv ?? false,
     readers: readers.get(name) ?? [],
+    ...withParamSecret(p),
   }));
   const hasRoutes = functions.some((f) => f.routes.some((r) => !r.api));
   const api =
@@ -140,10 +142,12 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
       env: r.env ?? (r.resolve ? paramValueEnvName(r.name) : paramEnvName(r.name)),
       resolve: r.resolve ?? false,
       secure: decl.secure ?? false,
+      ...withParamSecret(decl),
     };
   });
   const generated: Record<string, EnvValue> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
-  for (const p of params) if (!p.resolve) generated[p.env] = p.path;
+  // A Secrets Manager param: the secret's id and key, never its value.
+  for (const p of params) if (!p.resolve) generated[p.env] = p.secret ? secretParamRef(p.secret) : p.path;
   const invokes = (fn.invokes ?? []).map(invokeUse);
   for (const i of invokes) generated[i.env] = { ref: `function.${i.function}.${i.value}` };
   const { environment, envRefs } = splitEnvironment(cfg.app, opts.stage, { ...generated, ...d.environment, ...fn.environment });

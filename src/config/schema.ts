@@ -21,6 +21,7 @@ import { functionSchema } from './function-schema.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { functionRetention } from './log-retention.js';
 import { paramPathSchema } from './param-paths.js';
+import { paramSecretFields, paramSecretProblems } from './param-secrets.js';
 import { resourcesSchema } from './resource-schema.js';
 
 // The config schema's one entry point: the fleet is defined here, its functions and fields beside it.
@@ -132,20 +133,25 @@ export const fleetSchema = z.strictObject({
   params: z
     .record(
       z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'param names are letters, digits, _ . - separated by /'),
-      z.strictObject({
-        secure: z.boolean().optional(),
-        /** The full SSM name (`/spool/openai-api-key`); with `{stage}` one per stage, without it shared by all stages. */
-        path: paramPathSchema.optional(),
-        description: z
-          .string()
-          .max(AWS_LIMITS.paramDescriptionChars, {
-            error: (iss) =>
-              `${count(String(iss.input ?? '').length)} characters, SSM allows ${count(AWS_LIMITS.paramDescriptionChars)} for a parameter's description`,
-          })
-          .optional(),
-        /** Allow a secure value to be put into a function's environment in plain text (warned about). */
-        plaintextEnv: z.boolean().optional(),
-      }),
+      z
+        .strictObject({
+          secure: z.boolean().optional(),
+          /** The full SSM name (`/spool/openai-api-key`); with `{stage}` one per stage, without it shared by all stages. */
+          path: paramPathSchema.optional(),
+          description: z
+            .string()
+            .max(AWS_LIMITS.paramDescriptionChars, {
+              error: (iss) =>
+                `${count(String(iss.input ?? '').length)} characters, SSM allows ${count(AWS_LIMITS.paramDescriptionChars)} for a parameter's description`,
+            })
+            .optional(),
+          /** Allow a secure value to be put into a function's environment in plain text (warned about). */
+          plaintextEnv: z.boolean().optional(),
+          ...paramSecretFields,
+        })
+        .superRefine((p, ctx) => {
+          for (const [field, message] of paramSecretProblems(p)) ctx.addIssue({ code: 'custom', path: [field], message });
+        }),
     )
     .optional(),
   api: z.union([z.literal(false), apiObjectSchema]).optional(),

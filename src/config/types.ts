@@ -3,6 +3,7 @@ import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './api-stage
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
 import type { DomainSpec } from './domain.js';
 import type { FunctionUrlSpec } from './function-url.js';
+import type { ParamSecret } from './param-secrets.js';
 import type { EnvRef } from './refs.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
@@ -36,6 +37,8 @@ export interface ParamUse {
   /** Resolve the value into the environment at deploy time (plain params, or secure with plaintextEnv). */
   resolve: boolean;
   secure: boolean;
+  /** Read from Secrets Manager instead of SSM (`path` is then unused by SSM calls). */
+  secret?: ParamSecret;
 }
 
 export interface ParamSpec {
@@ -49,6 +52,8 @@ export interface ParamSpec {
   plaintextEnv: boolean;
   /** Function keys that read it. */
   readers: string[];
+  /** Read from Secrets Manager instead of SSM. */
+  secret?: ParamSecret;
 }
 
 export interface HandlerSpec {

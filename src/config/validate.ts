@@ -8,6 +8,7 @@ import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
 import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
 import { paramPathConfigProblems } from './param-paths.js';
+import { resolvedSecretUses } from './param-secrets.js';
 import { ACCOUNT_PART, parseRef, REF_HELP, REGION_PART } from './refs.js';
 import { fleetSchema, type ParsedFleet, type ParsedFunction } from './schema.js';
 import { apisProblems, perApiProblems, routeApiKey } from './validate-apis.js';
@@ -142,7 +143,11 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   );
   const defaults = isObj(raw.defaults) ? raw.defaults : undefined;
   if (defaults)
-    out.push(...undeclaredParams(defaults.params, 'defaults', declared), ...layerProblems(defaults, 'defaults', env, layerPaths));
+    out.push(
+      ...undeclaredParams(defaults.params, 'defaults', declared),
+      ...resolvedSecretUses(defaults.params, 'defaults', raw.params),
+      ...layerProblems(defaults, 'defaults', env, layerPaths),
+    );
   for (const [key, fn] of Object.entries(fns)) {
     if (!isObj(fn)) continue;
     const at = `functions.${key}`;
@@ -195,7 +200,7 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
     if (typeof fn.requirements === 'string' && !env.exists(fn.requirements)) {
       out.push({ path: `${at}.requirements`, message: `file not found: ${fn.requirements}` });
     }
-    out.push(...undeclaredParams(fn.params, at, declared));
+    out.push(...undeclaredParams(fn.params, at, declared), ...resolvedSecretUses(fn.params, at, raw.params));
     if (Array.isArray(fn.invokes)) {
       fn.invokes.forEach((entry: unknown, i: number) => {
         const target = isObj(entry) ? entry.function : entry;

@@ -11,6 +11,7 @@ import { prepareCodeDir, provideAwsSdk } from './local/index.js';
 import type { LocalWorkerOptions } from './local/types.js';
 import { hasAwsCredentials, prepareLocalLayers, withinBudget } from './local-layers.js';
 import { localRefValues } from './local-refs.js';
+import { readableSecretParams } from './local-secrets.js';
 import { localResourceEnv } from './local-uses.js';
 
 // What a local function may inherit from the caller to reach AWS (or an emulator) as the caller does.
@@ -56,13 +57,18 @@ export interface LocalParamsOptions {
 export async function localParams(fleet: Fleet, fn: FunctionSpec, opts: LocalParamsOptions = {}): Promise<LocalParams> {
   const file = path.join(fleet.root, `.env.${fleet.stage}`);
   const values = existsSync(file) ? parseDotenv(await readFile(file, 'utf8')) : {};
-  const stored = await fromStore(fleet, fn, opts);
+  const [stored, fromSecrets] = await Promise.all([fromStore(fleet, fn, opts), readableSecretParams(fleet, fn, opts)]);
   const env: Record<string, string> = {};
   const missing: string[] = [];
   const used = new Set<string>();
   const prefix = paramPrefix(fleet.app, fleet.stage);
   for (const p of fn.params) {
-    const fromSsm = stored?.get(p.path);
+    // Its secret is there: the helper reads it from Secrets Manager as on Lambda (OPS_PARAM_<NAME> holds the id).
+    if (p.secret && fromSecrets?.has(p.name)) {
+      used.add('Secrets Manager');
+      continue;
+    }
+    const fromSsm = p.secret ? undefined : stored?.get(p.path);
     const v = fromSsm ?? values[p.name] ?? values[upperSnake(p.name)];
     if (v === undefined) {
       missing.push(p.name);

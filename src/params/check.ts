@@ -1,6 +1,7 @@
 import type { Aws } from '../aws/clients.js';
 import { getParameters } from '../aws/ssm.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
+import { missingSecretParams, secretSources } from './secret-check.js';
 
 /** A declared param with no value for the stage. */
 export interface MissingParam {
@@ -9,6 +10,8 @@ export interface MissingParam {
   path: string;
   /** Function keys that read it (of the functions asked about). */
   readers: string[];
+  /** A Secrets Manager param: what is missing about its secret and what to do (instead of `ops params set`). */
+  secret?: { problem: string; hint: string };
 }
 
 /**
@@ -18,11 +21,27 @@ export interface MissingParam {
 export async function missingParams(aws: Aws, fleet: Fleet, fns?: FunctionSpec[]): Promise<MissingParam[]> {
   const wanted = paramsReadBy(fleet, fns);
   if (wanted.length === 0) return [];
-  const found = await getParameters(
-    aws,
-    wanted.map((p) => p.path),
-  );
-  return wanted.filter((p) => !found.has(p.path));
+  const sources = secretSources(fleet, fns);
+  const fromSsm = wanted.filter((p) => !sources.has(p.name));
+  const [found, secrets] = await Promise.all([
+    fromSsm.length
+      ? getParameters(
+          aws,
+          fromSsm.map((p) => p.path),
+        )
+      : new Map(),
+    missingSecretParams(
+      aws,
+      fleet,
+      wanted.filter((p) => sources.has(p.name)).map((p) => p.name),
+      sources,
+    ),
+  ]);
+  return wanted.flatMap((p) => {
+    if (!sources.has(p.name)) return found.has(p.path) ? [] : [p];
+    const secret = secrets.get(p.name);
+    return secret ? [{ ...p, secret }] : [];
+  });
 }
 
 /** The exact command that sets a param for the fleet's stage: `ops params set amadeus/client-secret --stage prod`. */

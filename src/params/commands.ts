@@ -23,6 +23,7 @@ import {
   renderMissing,
   renderParamList,
 } from './render.js';
+import { getSecretParam, refuseUnsetSecretParam, secretOfParam, setSecretParam } from './secret-param.js';
 import { readParamValue } from './value.js';
 
 /** Flags of `ops params set`. */
@@ -64,6 +65,8 @@ export async function paramsSet(ctx: Context, name: string, value: string | unde
   }
   // The value is read (and a secure one in argv refused) before any call to AWS.
   const input = await readParamValue(ctx, fleet, target, { value, stdin: opts.stdin, fromFile: opts.fromFile });
+  const fromSecret = secretOfParam(fleet, target.name);
+  if (fromSecret) return withAws(ctx, fleet, (aws) => setSecretParam(ctx, aws, target.name, fromSecret, input));
   return withAws(ctx, fleet, async (aws) => {
     const current = await getParameter(aws, target.path, { decrypt: true });
     let outcome = outcomeOf(current, input, target.secure);
@@ -107,6 +110,8 @@ async function confirmOverwrite(ctx: Context, targets: ParamTarget[], current?: 
 export async function paramsGet(ctx: Context, name: string, opts: ParamsGetOptions): Promise<number> {
   return withFleetAws(ctx, async (fleet, aws) => {
     const target = findParam(fleet, name, { force: opts.force });
+    const fromSecret = secretOfParam(fleet, target.name);
+    if (fromSecret) return getSecretParam(ctx, fleet, aws, target.name, fromSecret, Boolean(opts.reveal));
     // Decrypt only when the value will be printed.
     const stored = await getParameter(aws, target.path, { decrypt: Boolean(opts.reveal) });
     if (!stored) {
@@ -156,6 +161,8 @@ export async function paramsList(ctx: Context): Promise<number> {
 export async function paramsUnset(ctx: Context, name: string, opts: ParamsForceOptions): Promise<number> {
   return withFleetAws(ctx, async (fleet, aws) => {
     const target = findParam(fleet, name, { force: opts.force });
+    const fromSecret = secretOfParam(fleet, target.name);
+    if (fromSecret) refuseUnsetSecretParam(target.name, fromSecret);
     refuseSharedUnset(target);
     const stored = await getParameter(aws, target.path);
     if (!stored) {

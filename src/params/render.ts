@@ -101,7 +101,7 @@ export function listNotes(fleet: Fleet, rows: ParamRow[]): { warnings: string[];
 export function renderMissing(fleet: Fleet, missing: MissingParam[], c: ChalkInstance): string[] {
   return renderTable(
     ['MISSING', 'READ BY', 'SET WITH'],
-    missing.map((m) => [m.name, m.readers.length ? m.readers.join(', ') : c.dim('-'), paramSetHint(fleet, m.name)]),
+    missing.map((m) => [m.name, m.readers.length ? m.readers.join(', ') : c.dim('-'), m.secret?.hint ?? paramSetHint(fleet, m.name)]),
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { allApis } from '../config/apis.js';
+import { secretParamLabel, secretParamRef } from '../config/param-secrets.js';
 import { refText } from '../config/refs.js';
 import type { Fleet, FunctionSpec, RouteSpec } from '../config/types.js';
 import { renderTable } from './table.js';
@@ -44,7 +45,12 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
       'params',
       ...renderTable(
         ['name', 'path', 'type', 'read by'],
-        fleet.params.map((p) => [p.name, p.path, p.secure ? 'SecureString' : 'String', p.readers.join(', ') || c.dim('nobody')]),
+        fleet.params.map((p) => [
+          p.name,
+          p.secret ? secretParamLabel(p.secret) : p.path,
+          p.secret ? 'Secrets Manager' : p.secure ? 'SecureString' : 'String',
+          p.readers.join(', ') || c.dim('nobody'),
+        ]),
       ).map((l) => `  ${l}`),
     );
   }
@@ -95,7 +101,7 @@ export function environmentSources(fleet: Fleet, fn: FunctionSpec): EnvSource[] 
   for (const [name, ref] of Object.entries(fn.envRefs ?? {})) out.set(name, { name, from: 'ref', ref: refText(ref) });
   for (const p of fn.params) {
     // A config environment entry of the same name wins over the param's, as in resolveFleet.
-    if (!p.resolve && fn.environment[p.env] !== p.path) continue;
+    if (!p.resolve && fn.environment[p.env] !== (p.secret ? secretParamRef(p.secret) : p.path)) continue;
     out.set(p.env, {
       name: p.env,
       from: 'param',

@@ -1,4 +1,5 @@
 import { functionArn, logGroupArn, paramArn, physicalName, ROLE_POLICY_NAME, roleArn, rolePath } from '../../config/naming.js';
+import { paramSecretStatements, secretsReadAtRunTime } from '../../config/param-secrets.js';
 import type { Fleet, FunctionSpec } from '../../config/types.js';
 import type { PolicyDocument, PolicyStatement } from '../../model/actual.js';
 import type { RoleSpec } from '../../model/specs.js';
@@ -64,7 +65,7 @@ export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string
     },
   ];
   // A param resolved into the environment at deploy time is never read at run time: no grant for it.
-  const readAtRunTime = fn.params.filter((p) => !p.resolve);
+  const readAtRunTime = fn.params.filter((p) => !p.resolve && !p.secret);
   if (readAtRunTime.length) {
     statements.push({
       Sid: 'OpsParams',
@@ -73,6 +74,8 @@ export function expectedGrants(fleet: Fleet, fn: FunctionSpec, accountId: string
       Resource: readAtRunTime.map((p) => paramArn(region, accountId, p.path)),
     });
   }
+  // Secrets Manager params: GetSecretValue on exactly those secrets (and kms:Decrypt on a key the config names).
+  statements.push(...paramSecretStatements(secretsReadAtRunTime(fn), region, accountId));
   if (fn.invokes.length) {
     statements.push({
       Sid: 'OpsInvoke',

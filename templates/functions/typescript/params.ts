@@ -7,6 +7,8 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
  * `OPS_PARAM_<UPPER_SNAKE>` (`tasks-table` → `OPS_PARAM_TASKS_TABLE=/tasks/dev/tasks-table`);
  * values are read here, decrypted, in one batched call per cold start and cached for a TTL.
  * A local run without SSM sets the value itself in `OPS_PARAM_VALUE_<UPPER_SNAKE>`.
+ * A param declared with `secret` (Secrets Manager) gets `secretsmanager:<name or ARN>[#<json key>]` instead:
+ * its value is read with GetSecretValue, cached the same way, and the JSON key picked here.
  *
  * Secrets Manager secrets the fleet declares (`resources: { creds: { type: 'secret' } }`) and a function uses
  * (`uses: { creds: 'read' }`) arrive as their *name* in `<KEY>_SECRET_NAME`; `secret('creds')` reads the value
@@ -59,6 +61,7 @@ export async function getParams<const K extends string>(names: readonly K[]): Pr
   const now = Date.now();
   const out = {} as Record<K, string>;
   const ssmNameOf = new Map<K, string>();
+  const secretRefOf = new Map<K, string>();
   const missing: string[] = [];
 
   for (const name of names) {
@@ -72,6 +75,10 @@ export async function getParams<const K extends string>(names: readonly K[]): Pr
       throw new ParamsError(
         `param "${name}": neither ${paramNameEnv(name)} nor ${paramValueEnv(name)} is set (is it listed under the function's params?)`,
       );
+    }
+    if (ssmName.startsWith(SECRET_REF_PREFIX)) {
+      secretRefOf.set(name, ssmName);
+      continue;
     }
     ssmNameOf.set(name, ssmName);
     const hit = cache.get(ssmName);
@@ -87,7 +94,33 @@ export async function getParams<const K extends string>(names: readonly K[]): Pr
       if (!(name in out)) out[name] = fetched.get(ssmName) as string;
     }
   }
+  for (const [name, ref] of secretRefOf) out[name] = await secretParamValue(name, ref);
   return out;
+}
+
+const SECRET_REF_PREFIX = 'secretsmanager:';
+
+/** A Secrets Manager param's value: `secretsmanager:<id>[#<key>]`, the whole value cached by id, the JSON key picked. */
+async function secretParamValue(name: string, ref: string): Promise<string> {
+  const rest = ref.slice(SECRET_REF_PREFIX.length);
+  // Secret names and ARNs cannot hold '#': the first one starts the JSON key.
+  const hash = rest.indexOf('#');
+  const id = hash < 0 ? rest : rest.slice(0, hash);
+  const key = hash < 0 ? undefined : rest.slice(hash + 1);
+  const whole = await secretValueOf(
+    id,
+    `param "${name}" (secret ${id}) has no value (or does not exist): set it with \`ops params set ${name} --stdin\``,
+  );
+  if (key === undefined) return whole;
+  let json: unknown;
+  try {
+    json = JSON.parse(whole);
+  } catch {
+    throw new ParamsError(`param "${name}": secret ${id} is not JSON, so it has no key ${key}`);
+  }
+  const v = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)[key] : undefined;
+  if (v === undefined || v === null) throw new ParamsError(`param "${name}": secret ${id} has no key ${key}`);
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** One param's value; see {@link getParams}. */
@@ -142,6 +175,12 @@ export async function secret(key: string): Promise<string> {
       `secret "${key}": neither ${secretNameEnv(key)} nor ${secretValueEnv(key)} is set (does the function list it under uses?)`,
     );
   }
+  return secretValueOf(name, `secret "${key}" (${name}) has no value (or does not exist): set it with \`ops secrets set ${key} --stdin\``);
+}
+
+/** A secret's current value by name or ARN, cached for the TTL; `notFound` is the error's message when there is none. */
+async function secretValueOf(name: string, notFound: string): Promise<string> {
+  const env = process.env;
   const hit = secretCache.get(name);
   if (hit && hit.expiresAt > Date.now()) return hit.value;
   const sm = await secretsManager();
@@ -150,9 +189,7 @@ export async function secret(key: string): Promise<string> {
   try {
     res = await sm.client.send(sm.command(name));
   } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-      throw new ParamsError(`secret "${key}" (${name}) has no value (or does not exist): set it with \`ops secrets set ${key} --stdin\``);
-    }
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') throw new ParamsError(notFound);
     throw error;
   }
   const value = res.SecretString ?? (res.SecretBinary ? Buffer.from(res.SecretBinary).toString('utf8') : '');

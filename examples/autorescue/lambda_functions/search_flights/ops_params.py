@@ -4,7 +4,9 @@
 (``amadeus/client-id`` -> ``OPS_PARAM_AMADEUS_CLIENT_ID=/tasks/dev/amadeus/client-id``).
 Values are read in one batched, decrypted ``GetParameters`` call on a cold start and cached
 for ``OPS_PARAMS_TTL_SECONDS`` (default 300). A local run without SSM puts the value itself
-in ``OPS_PARAM_VALUE_<UPPER_SNAKE>``.
+in ``OPS_PARAM_VALUE_<UPPER_SNAKE>``. A param declared with ``secret`` (Secrets Manager) gets
+``secretsmanager:<name or ARN>[#<json key>]`` instead: its value is read with ``GetSecretValue``,
+cached the same way, and the JSON key picked here.
 
 Secrets Manager secrets the fleet declares (``resources: { creds: { type: 'secret' } }``) and a function
 uses (``uses: { creds: 'read' }``) arrive as their *name* in ``<KEY>_SECRET_NAME``; ``secret('creds')``
@@ -12,6 +14,7 @@ reads the value (one ``GetSecretValue``, cached like params). A local run may pu
 ``OPS_SECRET_VALUE_<KEY>``.
 """
 
+import json
 import os
 import re
 import time
@@ -68,6 +71,7 @@ def get_params(names):
     """Values of the given logical params, as a dict; everything not cached is fetched together."""
     out = {}
     ssm_name_of = {}
+    secret_ref_of = {}
     missing = []
     now = time.monotonic()
     for name in names:
@@ -81,6 +85,9 @@ def get_params(names):
                 f'param "{name}": neither {name_env(name)} nor {value_env(name)} is set '
                 "(is it listed under the function's params?)"
             )
+        if ssm_name.startswith(SECRET_REF_PREFIX):
+            secret_ref_of[name] = ssm_name
+            continue
         ssm_name_of[name] = ssm_name
         hit = _cache.get(ssm_name)
         if hit and hit[1] > now:
@@ -95,7 +102,33 @@ def get_params(names):
             _cache[ssm_name] = (value, expires_at)
         for name, ssm_name in ssm_name_of.items():
             out.setdefault(name, fetched.get(ssm_name))
+    for name, ref in secret_ref_of.items():
+        out[name] = _secret_param_value(name, ref)
     return out
+
+
+SECRET_REF_PREFIX = "secretsmanager:"
+
+
+def _secret_param_value(name, ref):
+    """A Secrets Manager param's value: ``secretsmanager:<id>[#<key>]``, cached by id, the JSON key picked."""
+    # Secret names and ARNs cannot hold '#': the first one starts the JSON key.
+    secret_id, _, key = ref[len(SECRET_REF_PREFIX) :].partition("#")
+    whole = _secret_value_of(
+        secret_id,
+        f'param "{name}" (secret {secret_id}) has no value (or does not exist): '
+        f"set it with `ops params set {name} --stdin`",
+    )
+    if "#" not in ref:
+        return whole
+    try:
+        data = json.loads(whole)
+    except ValueError as error:
+        raise ParamsError(f'param "{name}": secret {secret_id} is not JSON, so it has no key {key}') from error
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None:
+        raise ParamsError(f'param "{name}": secret {secret_id} has no key {key}')
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def get_param(name):
@@ -148,6 +181,13 @@ def secret(key):
             f'secret "{key}": neither {secret_name_env(key)} nor {secret_value_env(key)} is set '
             "(does the function list it under uses?)"
         )
+    return _secret_value_of(
+        name, f'secret "{key}" ({name}) has no value (or does not exist): set it with `ops secrets set {key} --stdin`'
+    )
+
+
+def _secret_value_of(name, not_found):
+    """A secret's current value by name or ARN, cached for the TTL; ``not_found`` is the error when it has none."""
     hit = _secret_cache.get(name)
     if hit and hit[1] > time.monotonic():
         return hit[0]
@@ -157,9 +197,7 @@ def secret(key):
     except Exception as error:  # botocore's ClientError, without importing botocore here
         code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
         if code == "ResourceNotFoundException":
-            raise ParamsError(
-                f'secret "{key}" ({name}) has no value (or does not exist): set it with `ops secrets set {key} --stdin`'
-            ) from error
+            raise ParamsError(not_found) from error
         raise
     value = res.get("SecretString")
     if value is None:
