@@ -1,11 +1,11 @@
 import type { AuthorizerInput, AuthorizerSpec } from '../../config/authorizers.js';
-import { executeApiArn, namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
+import { namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
 import type { RouteSpec } from '../../config/types.js';
-import { UserError } from '../../errors.js';
 import type { ActualApi, ActualAuthorizer } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
-import { changeId, inScope, type PlanContext } from '../../plan/context.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { planLambdaAuthorizerGrants } from '../plan-authorizer-grants.js';
 import type { HttpApiChange, PlannedRouteAuth } from './changes.js';
 
 /**
@@ -171,62 +171,16 @@ export function planAuthorizerGrants(
   ids: Map<string, string | undefined>,
   gone: boolean,
 ): HttpApiChange[] {
-  const out: HttpApiChange[] = [];
-  const wanted = new Map<string, Set<string>>();
   // A named API's grants are `ops-api-{key}_ha_{name}`: the default API's (`ops-authorizer-*`) leave them.
   const prefix = ctx.namedApi ? namedApiSidPrefix(ctx.namedApi, 'ha') : AUTHORIZER_SID_PREFIX;
-  for (const a of gone ? [] : (ctx.fleet.api?.authorizers ?? [])) {
-    if (a.type !== 'lambda') continue;
-    // A deploy of named functions creates a missing authorizer (its routes need it), so its function's grant comes
-    // with it, in scope or not: without it every call through the authorizer fails until a full deploy.
-    const outside = !inScope(ctx, a.functionName);
-    if (outside && !(ids.has(a.name) && ids.get(a.name) === undefined)) continue;
-    if (outside && !ctx.actual.functions[a.functionName])
-      throw new UserError(`authorizer ${a.name} runs function ${a.function}, which is not deployed yet and not in this run`, {
-        hint: `deploy it in the same run (ops deploy ${a.function} ...) or run a full ops deploy`,
-      });
-    const sid = `${prefix}${a.name}`;
-    wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), sid]));
-    const id = ids.get(a.name);
-    const policy = ctx.actual.functions[a.functionName]?.aliasPolicy ?? [];
-    const current = policy.find((s) => s.Sid === sid);
-    const source = id && apiId ? `${executeApiArn(ctx.region, ctx.accountId, apiId)}/authorizers/${id}` : undefined;
-    const currentSource = current?.Condition?.ArnLike?.['AWS:SourceArn'];
-    if (current && source && currentSource === source) continue;
-    out.push({
-      kind: 'authorizer.grant',
-      id: changeId('authorizer.grant', a.name),
-      action: current ? 'update' : 'create',
-      fn: a.function,
-      resource: { type: 'lambda permission', name: `${a.functionName}:live` },
-      summary: `allow authorizer ${a.name} of the http api to invoke ${a.functionName}:live`,
-      fields: current ? [{ field: 'source', from: String(currentSource ?? '(none)'), to: source ?? 'the new authorizer' }] : [],
-      dependsOn: [changeId('authorizer.create', a.name), changeId('alias.publish', a.functionName)],
-      name: a.functionName,
-      statementId: sid,
-      replace: current !== undefined,
-      authorizer: a.name,
-      ...(id ? { authorizerId: id } : {}),
-      apiId,
-    });
-  }
-  for (const fn of ctx.deploy) {
-    const stale = (ctx.actual.functions[fn.name]?.aliasPolicy ?? [])
-      .map((s) => s.Sid ?? '')
-      .filter((sid) => sid.startsWith(prefix) && !wanted.get(fn.name)?.has(sid));
-    if (!stale.length) continue;
-    out.push({
-      kind: 'authorizer.revoke',
-      id: changeId('authorizer.revoke', fn.name),
-      action: 'delete',
-      fn: fn.key,
-      resource: { type: 'lambda permission', name: `${fn.name}:live` },
-      summary: `remove the http api authorizer permission from ${fn.name}:live`,
-      fields: stale.map((sid) => ({ field: 'statement', from: sid })),
-      dependsOn: [],
-      name: fn.name,
-      statementIds: [...new Set(stale)].sort(compareStrings),
-    });
-  }
-  return out;
+  const { grants, revokes } = planLambdaAuthorizerGrants(ctx, {
+    authorizers: gone ? [] : (ctx.fleet.api?.authorizers ?? []),
+    apiId,
+    ids,
+    sid: (name) => `${prefix}${name}`,
+    owns: (sid) => sid.startsWith(prefix),
+    kinds: { grant: 'authorizer.grant', create: 'authorizer.create', revoke: 'authorizer.revoke' },
+    label: 'http api',
+  });
+  return [...grants, ...revokes];
 }

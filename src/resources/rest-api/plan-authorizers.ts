@@ -1,12 +1,13 @@
 import type { AuthorizerSpec } from '../../config/authorizers.js';
-import { executeApiArn, namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
+import { namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
 import { type RestAuthorizerInput, userPoolArn, v1IdentitySource } from '../../config/rest-authorizers.js';
 import type { ApiSpec, RouteSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { ActualRestApi, ActualRestAuthorizer, ActualRestMethod } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
-import { changeId, inScope, type PlanContext } from '../../plan/context.js';
+import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { planLambdaAuthorizerGrants } from '../plan-authorizer-grants.js';
 import type { PlannedRestAuth, RestAuthorizerChange } from './changes-authorizers.js';
 
 /**
@@ -181,37 +182,6 @@ export function restAuthDiff(
   return same ? undefined : { field: 'auth', from, to: from === to ? `${to} (new authorizer)` : to };
 }
 
-/** One Lambda authorizer's statement: kept, added, or moved to the authorizer's new id. */
-function grantChange(
-  ctx: PlanContext,
-  a: Extract<AuthorizerSpec, { type: 'lambda' }>,
-  apiId: string | undefined,
-  id: string | undefined,
-  key: string | undefined,
-): RestAuthorizerChange | undefined {
-  const sid = restAuthorizerSid(key, a.name);
-  const current = (ctx.actual.functions[a.functionName]?.aliasPolicy ?? []).find((s) => s.Sid === sid);
-  const source = id && apiId ? `${executeApiArn(ctx.region, ctx.accountId, apiId)}/authorizers/${id}` : undefined;
-  const currentSource = current?.Condition?.ArnLike?.['AWS:SourceArn'] ?? current?.Condition?.ArnLike?.['aws:SourceArn'];
-  if (current && source && currentSource === source) return undefined;
-  return {
-    kind: 'restapi.authorizer.grant',
-    id: changeId('restapi.authorizer.grant', a.name),
-    action: current ? 'update' : 'create',
-    fn: a.function,
-    resource: { type: 'lambda permission', name: `${a.functionName}:live` },
-    summary: `allow authorizer ${a.name} of the rest api to invoke ${a.functionName}:live`,
-    fields: current ? [{ field: 'source', from: String(currentSource ?? '(none)'), to: source ?? 'the new authorizer' }] : [],
-    dependsOn: [changeId('restapi.authorizer.create', a.name), changeId('alias.publish', a.functionName)],
-    name: a.functionName,
-    statementId: sid,
-    replace: current !== undefined,
-    authorizer: a.name,
-    ...(id ? { authorizerId: id } : {}),
-    ...(apiId ? { apiId } : {}),
-  };
-}
-
 /**
  * The Lambda authorizers' statements on their functions' `live` aliases for one API (`key`: a named API's;
  * `api` undefined: none wanted, that API's all revoked).
@@ -223,38 +193,14 @@ export function planRestAuthorizerGrants(
   ids: Map<string, string | undefined>,
   key: string | undefined = api?.key,
 ): RestAuthorizerChange[] {
-  const out: RestAuthorizerChange[] = [];
-  const wanted = new Map<string, Set<string>>();
-  for (const a of api?.authorizers ?? []) {
-    if (a.type !== 'lambda') continue;
-    // A deploy of named functions that creates a missing authorizer grants its function too, in scope or not.
-    const outside = !inScope(ctx, a.functionName);
-    if (outside && !(ids.has(a.name) && ids.get(a.name) === undefined)) continue;
-    if (outside && !ctx.actual.functions[a.functionName])
-      throw new UserError(`authorizer ${a.name} runs function ${a.function}, which is not deployed yet and not in this run`, {
-        hint: `deploy it in the same run (ops deploy ${a.function} ...) or run a full ops deploy`,
-      });
-    wanted.set(a.functionName, new Set([...(wanted.get(a.functionName) ?? []), restAuthorizerSid(key, a.name)]));
-    const change = grantChange(ctx, a, apiId, ids.get(a.name), key);
-    if (change) out.push(change);
-  }
-  for (const fn of ctx.deploy) {
-    const stale = (ctx.actual.functions[fn.name]?.aliasPolicy ?? [])
-      .map((s) => s.Sid ?? '')
-      .filter((sid) => isOwnSid(key, sid) && !wanted.get(fn.name)?.has(sid));
-    if (!stale.length) continue;
-    out.push({
-      kind: 'restapi.authorizer.revoke',
-      id: changeId('restapi.authorizer.revoke', fn.name),
-      action: 'delete',
-      fn: fn.key,
-      resource: { type: 'lambda permission', name: `${fn.name}:live` },
-      summary: `remove the rest api authorizer permission from ${fn.name}:live`,
-      fields: stale.map((sid) => ({ field: 'statement', from: sid })),
-      dependsOn: [],
-      name: fn.name,
-      statementIds: [...new Set(stale)].sort(compareStrings),
-    });
-  }
-  return out;
+  const { grants, revokes } = planLambdaAuthorizerGrants(ctx, {
+    authorizers: api?.authorizers ?? [],
+    apiId,
+    ids,
+    sid: (name) => restAuthorizerSid(key, name),
+    owns: (sid) => isOwnSid(key, sid),
+    kinds: { grant: 'restapi.authorizer.grant', create: 'restapi.authorizer.create', revoke: 'restapi.authorizer.revoke' },
+    label: 'rest api',
+  });
+  return [...grants, ...revokes];
 }
