@@ -10,12 +10,14 @@ export default defineCommand<DevOptions>({
     { flags: '--poll', description: 'watch by polling (for file systems without change events)' },
     { flags: '--max-workers <n>', description: 'warm workers per function at most; more concurrent requests wait', default: '4' },
     { flags: '--env <KEY=VALUE...>', description: 'set or override environment variables of every function' },
+    { flags: '--api <key>', description: 'serve a named API of `apis` instead of the default API (one API per server)' },
   ],
   examples: [
     'ops dev',
     'ops dev --port 0',
     'curl -s localhost:3000/api/health',
     'ops dev --stage test --env AMADEUS_BASE_URL=http://localhost:8080',
+    'ops dev --api approval --port 3001',
   ],
   async run(ctx, _args, opts) {
     const { devCommand } = await import('../dev/command.js');

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { parseEnvPairs } from '../invoke/command.js';
 import { renderAccessLine, renderDevRoutes } from '../ui/dev.js';
 import { renderFunctionUrls } from '../ui/function-urls.js';
+import { devApiView } from './api-view.js';
 import { startDevServer } from './server.js';
 
 /** Flags of `ops dev`. */
@@ -13,6 +14,8 @@ export interface DevOptions {
   env?: string[];
   poll?: boolean;
   maxWorkers: string;
+  /** `--api <key>`: serve a named API of `apis` instead of the default one. */
+  api?: string;
 }
 
 function intOption(flag: string, raw: string, min: number, max: number): number {
@@ -49,7 +52,7 @@ export async function devCommand(ctx: Context, opts: DevOptions): Promise<number
   const port = intOption('--port', opts.port, 0, 65535);
   const maxWorkers = intOption('--max-workers', opts.maxWorkers, 1, 64);
   const envOverrides = parseEnvPairs(opts.env ?? []);
-  const fleet = await loadFleetFor(ctx);
+  const fleet = devApiView(await loadFleetFor(ctx), opts.api);
   const c = ctx.color;
   ctx.log.info(
     c.dim(`ops dev: building ${fleet.functions.filter((f) => f.routes.length || f.url).length} functions of ${fleet.app}/${fleet.stage}…`),

@@ -103,7 +103,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const authorizerFns = new Set((fleet.api?.authorizers ?? []).flatMap((a) => (a.type === 'lambda' ? [a.function] : [])));
   // The default API is served; a named API's routes (`apis`) are not (said once), so that one route on two APIs never collides.
   const named = (fleet.apis ?? []).map((a) => a.key);
-  if (named.length) hooks.warn?.(`ops dev serves the default API only: the routes of apis ${named.join(', ')} are not served`);
+  if (named.length)
+    hooks.warn?.(
+      `ops dev serves the default API: the routes of apis ${named.join(', ')} are not served here (ops dev --api ${named[0]} --port <another> serves one)`,
+    );
   const fns = fleet.functions
     .map((f) => (named.length ? { ...f, routes: f.routes.filter((r) => !r.api) } : f))
     .filter((f) => f.routes.length > 0 || f.url || authorizerFns.has(f.key));
