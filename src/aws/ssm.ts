@@ -83,6 +83,13 @@ export async function listParametersByPath(aws: Aws, path: string): Promise<Stor
   return params.map((p) => mapParameter(p, false));
 }
 
+/** A parameter's tags (never its value). */
+export async function getParameterTags(aws: Aws, name: string): Promise<Record<string, string>> {
+  const ssm = await aws.ssm();
+  const res = await read(aws, () => ssm.listTagsForResource({ ResourceType: 'Parameter', ResourceId: name }));
+  return Object.fromEntries((res.TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
 /** The KMS key a SecureString is encrypted with, as DescribeParameters reports it (`alias/aws/ssm` by default). */
 export async function getParameterKeyId(aws: Aws, name: string): Promise<string | undefined> {
   const ssm = await aws.ssm();

@@ -11,7 +11,7 @@ import { confirm } from '../ui/prompt.js';
 import { missingParams, paramSetHint } from './check.js';
 import { findParam, type ImportEntry, outcomeOf, type ParamTarget, planImport, type WriteOutcome } from './declared.js';
 import { parseDotenvLines } from './dotenv.js';
-import { paramTags, pathNotes, refuseSharedUnset, storedParams } from './paths.js';
+import { paramTags, pathNotes, refuseForeignParam, refuseSharedUnset, storedParams } from './paths.js';
 import {
   importSummary,
   listNotes,
@@ -69,6 +69,7 @@ export async function paramsSet(ctx: Context, name: string, value: string | unde
   if (fromSecret) return withAws(ctx, fleet, (aws) => setSecretParam(ctx, aws, target.name, fromSecret, input));
   return withAws(ctx, fleet, async (aws) => {
     const current = await getParameter(aws, target.path, { decrypt: true });
+    if (current) await refuseForeignParam(aws, fleet, target);
     let outcome = outcomeOf(current, input, target.secure);
     if (outcome === 'unchanged' && opts.kmsKey !== undefined && (await getParameterKeyId(aws, target.path)) !== opts.kmsKey) {
       outcome = 'updated';
@@ -217,6 +218,7 @@ export async function paramsImport(ctx: Context, file: string, opts: ParamsForce
       plan.entries.map((e) => e.target.path),
       { decrypt: true },
     );
+    for (const e of plan.entries) if (current.has(e.target.path)) await refuseForeignParam(aws, fleet, e.target);
     const decided = plan.entries.map((e) => ({ ...e, outcome: outcomeOf(current.get(e.target.path), e.value, e.target.secure) }));
     const overwrites = decided.filter((e) => e.outcome === 'updated').map((e) => e.target);
     if (overwrites.length && !(await confirmOverwrite(ctx, overwrites))) return 1;

@@ -1,6 +1,6 @@
 import type { Aws } from '../aws/clients.js';
-import { getParameters, listParametersByPath, type StoredParam } from '../aws/ssm.js';
-import { OWNER_APP_TAG, ownershipTags } from '../config/naming.js';
+import { getParameters, getParameterTags, listParametersByPath, type StoredParam } from '../aws/ssm.js';
+import { OWNER_APP_TAG, ownerOf, ownershipTags, paramPrefix } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import type { ParamTarget } from './declared.js';
@@ -39,4 +39,18 @@ export function pathNotes(fleet: Fleet): string[] {
   return fleet.params
     .filter((p) => p.shared || !p.path.startsWith(`/${fleet.app}/${fleet.stage}/`))
     .map((p) => `${p.name} is ${p.path}${p.shared ? ', shared by all stages' : ''}`);
+}
+
+/**
+ * Before writing a param at a path of its own that exists: one another ops app owns (its `ops:app` tag) is refused,
+ * never overwritten. Ownership is by tags: a path outside `/{app}/` may well be another fleet's. Only params outside
+ * the stage's tree pay the extra read.
+ */
+export async function refuseForeignParam(aws: Aws, fleet: Fleet, target: ParamTarget): Promise<void> {
+  if (target.path.startsWith(paramPrefix(fleet.app, fleet.stage))) return;
+  const owner = ownerOf(await getParameterTags(aws, target.path)).app;
+  if (owner === undefined || owner === fleet.app) return;
+  throw new UserError(`${target.path} belongs to app ${owner} (tag ops:app): ${fleet.app} does not write it`, {
+    hint: `read it without writing it (declare it and set it from ${owner}), or give ${target.name} another path`,
+  });
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetParameterCommand, ListTagsForResourceCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_POLICY_NAME } from '../../src/config/naming.js';
 import { getParam, resetParams } from '../../src/functions/_shared/params.js';
@@ -90,6 +90,21 @@ export const handler = async () => ({ key: await getParam('openai-api-key') });
     expect(unset.stderr).toContain('shared by every stage: ops does not delete it');
     expect((await ssm.send(new GetParameterCommand({ Name: paramName }))).Parameter?.Name).toBe(paramName);
     expect((await ops(['params', 'check'])).code).toBe(0);
+  });
+
+  it("a declared path that another ops app's tag owns is never overwritten: one line, the value kept", async () => {
+    const other = `/${app}-b/shared-token`;
+    const ssm = new SSMClient(emu.clientConfig);
+    await ssm.send(
+      new PutParameterCommand({ Name: other, Value: 'theirs', Type: 'String', Tags: [{ Key: 'ops:app', Value: `${app}-b` }] }),
+    );
+    const config = `${dir}/ops.config.ts`;
+    await edit(config, (t) => t.replace('params: {', `params: { token: { path: '${other}' },`));
+    const set = await ops(['params', 'set', 'token', '--stdin', '--yes'], 'mine\n');
+    await edit(config, (t) => t.replace(`token: { path: '${other}' },`, ''));
+    expect(set.code).not.toBe(0);
+    expect(set.stderr).toContain(`${other} belongs to app ${app}-b (tag ops:app): ${app} does not write it`);
+    expect((await ssm.send(new GetParameterCommand({ Name: other }))).Parameter?.Value).toBe('theirs');
   });
 
   it('deploys: the function gets the name, the role reads exactly that ARN, the log group has no retention', async () => {
