@@ -23,7 +23,14 @@ import {
   renderMissing,
   renderParamList,
 } from './render.js';
-import { getSecretParam, refuseUnsetSecretParam, secretOfParam, setSecretParam } from './secret-param.js';
+import {
+  dropSecretEntries,
+  getSecretParam,
+  refuseUnsetSecretParam,
+  secretOfParam,
+  setSecretParam,
+  withSecretStatus,
+} from './secret-param.js';
 import { readParamValue } from './value.js';
 
 /** Flags of `ops params set`. */
@@ -60,6 +67,9 @@ async function withFleetAws<T>(ctx: Context, fn: (fleet: Fleet, aws: Aws) => Pro
 export async function paramsSet(ctx: Context, name: string, value: string | undefined, opts: ParamsSetOptions): Promise<number> {
   const fleet = await loadFleetFor(ctx);
   const target = findParam(fleet, name, { force: opts.force });
+  if (opts.kmsKey !== undefined && secretOfParam(fleet, target.name)) {
+    throw new UsageError(`--kms-key applies to SSM params; ${target.name} comes from Secrets Manager (its own key)`);
+  }
   if (opts.kmsKey !== undefined && !target.secure) {
     throw new UsageError(`--kms-key applies to secure params only; ${target.name} is plain`);
   }
@@ -144,7 +154,7 @@ export async function paramsGet(ctx: Context, name: string, opts: ParamsGetOptio
 export async function paramsList(ctx: Context): Promise<number> {
   return withFleetAws(ctx, async (fleet, aws) => {
     const prefix = paramPrefix(fleet.app, fleet.stage);
-    const rows = paramRows(fleet, await storedParams(aws, fleet, prefix));
+    const rows = await withSecretStatus(aws, fleet, paramRows(fleet, await storedParams(aws, fleet, prefix)));
     if (ctx.global.json) {
       ctx.outJson({ app: fleet.app, stage: fleet.stage, path: prefix, params: rows });
       return 0;
@@ -211,7 +221,8 @@ export async function paramsImport(ctx: Context, file: string, opts: ParamsForce
     ctx.log.warn(`skipped ${u.key}: not a declared param${u.guess ? ` (did you mean '${u.guess}'?)` : ''}; --force sets it anyway`);
   }
   for (const key of plan.empty) ctx.log.warn(`skipped ${key}: empty value`);
-  const skipped = [...plan.undeclared.map((u) => u.key), ...plan.empty];
+  const viaSecret = dropSecretEntries(ctx, fleet, plan);
+  const skipped = [...plan.undeclared.map((u) => u.key), ...plan.empty, ...viaSecret];
   return withAws(ctx, fleet, async (aws) => {
     const current = await getParameters(
       aws,

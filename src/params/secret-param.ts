@@ -5,7 +5,8 @@ import { type ParamSecret, secretParamLabel } from '../config/param-secrets.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { confirm } from '../ui/prompt.js';
-import { MASK } from './render.js';
+import type { ImportPlan } from './declared.js';
+import { MASK, type ParamRow } from './render.js';
 import { secretParamHint, secretParamProblem } from './secret-check.js';
 
 /*
@@ -102,4 +103,27 @@ export function refuseUnsetSecretParam(name: string, s: ParamSecret): never {
   throw new UserError(`${name} comes from secret ${s.id}, which ops did not create: ops never deletes it`, {
     hint: `delete it yourself if you mean to: aws secretsmanager delete-secret --secret-id ${s.id}`,
   });
+}
+
+/** `ops params import`: a Secrets Manager param is not written from a dotenv file (it would land in SSM); its keys, skipped. */
+export function dropSecretEntries(ctx: Context, fleet: Fleet, plan: ImportPlan): string[] {
+  const skipped = plan.entries.filter((e) => secretOfParam(fleet, e.target.name));
+  for (const e of skipped) {
+    ctx.log.warn(`skipped ${e.key}: ${e.target.name} comes from Secrets Manager; set it with \`ops params set ${e.target.name} --stdin\``);
+  }
+  plan.entries = plan.entries.filter((e) => !secretOfParam(fleet, e.target.name));
+  return skipped.map((e) => e.key);
+}
+
+/** `ops params list`: a Secrets Manager param's row names its secret, and is set when the secret has a value (DescribeSecret). */
+export async function withSecretStatus(aws: Aws, fleet: Fleet, rows: ParamRow[]): Promise<ParamRow[]> {
+  return Promise.all(
+    rows.map(async (r) => {
+      const s = r.declared ? secretOfParam(fleet, r.name) : undefined;
+      if (!s) return r;
+      const problem = await secretParamProblem(aws, s);
+      const { type: _type, version: _version, lastModified: _at, ...rest } = r;
+      return { ...rest, path: secretParamLabel(s), status: problem ? 'missing' : 'set' };
+    }),
+  );
 }

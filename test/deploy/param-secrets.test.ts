@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLE_POLICY_NAME } from '../../src/config/naming.js';
 import { runCli } from '../support/cli.js';
@@ -86,6 +87,23 @@ def lambda_handler(event, context):
     expect(unset.stderr).toContain('ops never deletes it');
     expect((await sm().send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString).toContain(VALUE);
     expect((await ops(['params', 'check'])).code).toBe(0);
+  });
+
+  it('ops params list names the secret and says it is set; import never writes it to SSM', async () => {
+    const list = await ops(['params', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^cognito\s+set\s/m);
+    const rows = JSON.parse((await ops(['params', 'list', '--json'])).stdout).params as { name: string; path: string; status: string }[];
+    expect(rows.find((r) => r.name === 'cognito')).toMatchObject({ path: `secret ${secretName}#client_secret`, status: 'set' });
+    await writeFile(path.join(dir, 'imp.env'), 'cognito=from-dotenv\n');
+    const imp = await ops(['params', 'import', 'imp.env', '--yes']);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stderr).toContain('skipped cognito: cognito comes from Secrets Manager');
+    const ssm = await new SSMClient(emu.clientConfig)
+      .send(new GetParameterCommand({ Name: `/${app}/${stage}/cognito` }))
+      .catch((e: Error) => e.name);
+    expect(ssm).toBe('ParameterNotFound');
+    expect((await sm().send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString).toContain(VALUE);
   });
 
   it('deploys: the value is in no plan, no --debug output, no environment; the role reads exactly that secret', async () => {
