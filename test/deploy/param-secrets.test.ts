@@ -34,8 +34,12 @@ describe('ops deploy: params from Secrets Manager', () => {
       app,
       {
         'src/functions/_shared/params.ts': helperTs,
-        'src/functions/node/handler.ts': `import { getParams } from '../_shared/params';
-export const handler = async () => getParams(['cognito', 'whole']);
+        'src/functions/node/handler.ts': `import { getParams, secretsStats } from '../_shared/params';
+export const handler = async () => {
+  const values = await getParams(['cognito', 'whole']);
+  await getParams(['cognito']);
+  return { ...values, calls: secretsStats.getSecretValueCalls };
+};
 `,
         'src/functions/py/ops_params.py': helperPy,
         'src/functions/py/lambda_function.py': `import ops_params
@@ -141,8 +145,10 @@ def lambda_handler(event, context):
   it('the Node and the Python helper read it from Secrets Manager in a local run (the JSON key picked)', async () => {
     const node = await ops(['invoke', 'node', '--local']);
     expect(node.code, node.stderr).toBe(0);
-    const out = JSON.parse(node.stdout) as { cognito: string; whole: string };
+    const out = JSON.parse(node.stdout) as { cognito: string; whole: string; calls: number };
     expect(out.cognito).toBe(VALUE);
+    // Two params of one secret, read twice: one GetSecretValue (the value is cached by the secret's id).
+    expect(out.calls).toBe(1);
     expect(JSON.parse(out.whole)).toEqual({ client_id: 'cid-1', client_secret: VALUE });
     expect(node.stderr).toContain('Secrets Manager');
     const py = await ops(['invoke', 'py', '--local']);
