@@ -1,25 +1,37 @@
 import { defineFleet } from 'ops';
 
 // Seed 002 (Spool exercise service): one Python function in the VPC's private subnets, next to
-// RDS PostgreSQL, behind an HTTP API. The seed's /spool/... Parameter Store keys are declared
-// params (stored at /spool/<stage>/...); the VPC, subnets, security group, RDS, Pinecone and
-// OpenAI exist outside ops. Deploy with `--stage production` for the seed's names and tags.
-export default ({ stage }: { stage: string }) =>
-  defineFleet({
+// RDS PostgreSQL, behind an HTTP API. Stage `production` reads the seed's Parameter Store keys where
+// they are (/spool/openai-api-key, ...) and serves the seed's URL (the API's `production` stage);
+// any other stage has its own params at /spool/<stage>/... and the API's $default stage. The VPC,
+// subnets, security group, RDS, Pinecone and OpenAI exist outside ops.
+export default ({ stage }: { stage: string }) => {
+  const production = stage === 'production';
+  // The seed's keys, in place, for production only: a test stage never reads production's secrets.
+  const seedKey = (name: string) => (production ? { path: `/spool/${name}` } : {});
+  return defineFleet({
     app: 'spool',
     region: 'us-east-1',
     // "All resources are tagged with Environment and Service."
     tags: { Environment: stage, Service: 'exercise-service' },
     defaults: { runtime: 'python3.12', logRetentionDays: 30 },
     params: {
-      'openai-api-key': { secure: true, description: 'OpenAI API key' },
-      'pinecone-api-key': { secure: true, description: 'Pinecone API key' },
-      'postgres-url': { secure: true, description: 'postgresql://user:password@host:5432/db of the RDS instance' },
+      'openai-api-key': { secure: true, description: 'OpenAI API key', ...seedKey('openai-api-key') },
+      'pinecone-api-key': { secure: true, description: 'Pinecone API key', ...seedKey('pinecone-api-key') },
+      'postgres-url': {
+        secure: true,
+        description: 'postgresql://user:password@host:5432/db of the RDS instance',
+        ...seedKey('postgres-url'),
+      },
       environment: { description: "Environment setting: 'production' turns on the database health check" },
       'pinecone-index-name': { description: 'Pinecone index holding the course material' },
       'cors-origins': { description: 'JSON list of origins the service answers CORS for, e.g. ["*"]' },
     },
-    api: { cors: { allowOrigins: ['*'], allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['content-type', 'authorization'] } },
+    // The seed's base URL is https://<api-id>.execute-api.us-east-1.amazonaws.com/production.
+    api: {
+      ...(production ? { stage: 'production' } : {}),
+      cors: { allowOrigins: ['*'], allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['content-type', 'authorization'] },
+    },
     functions: {
       'exercise-service': {
         handler: 'exercise_service/lambda_function.lambda_handler',
@@ -43,3 +55,4 @@ export default ({ stage }: { stage: string }) =>
       },
     },
   });
+};

@@ -12,12 +12,12 @@ import type { ArtifactRef, Change, Plan } from '../plan/types.js';
 import { domainLine } from '../resources/domain/line.js';
 import { readActual, verificationRead } from '../resources/read.js';
 import { functionUrlsOf } from '../ui/function-urls.js';
-import { namedApiUrls } from './named-api-urls.js';
 import { createProgress } from '../ui/progress.js';
 import { confirm, confirmByTyping } from '../ui/prompt.js';
 import { renderApplySummary } from '../ui/summary.js';
 import { type ApplyResult, applyPlan, DEFAULT_INTERRUPT_GRACE_MS } from './execute.js';
 import { type Lease, type LeasePeek, peekLease, takeStageLease } from './lease.js';
+import { namedApiUrls } from './named-api-urls.js';
 import { startPreflight } from './preflight.js';
 
 export interface PlanContext {

@@ -89,7 +89,7 @@ describe('bin/ops: the stage lease and Ctrl-C as real processes', () => {
       );
       expect(fromApi).toHaveLength(1);
       const plan = await runCli(['plan'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
-      expect(plan.code, plan.stdout).toBe(0);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       expect(await leaseExists(app)).toBe(false);
       expect((await destroy(dir)).code).toBe(0);
     }

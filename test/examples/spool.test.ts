@@ -108,6 +108,21 @@ describe('examples/spool (seed 002)', () => {
   });
   afterAll(() => stub?.close());
 
+  it("stage production reads the seed's keys where they are and serves the seed's /production URL; another stage has its own", async () => {
+    const prod = await resolvedConfig(opsFor(dir, 'production', emu.env));
+    expect(prod.params.filter((p) => p.secure).map((p) => p.path)).toEqual([
+      '/spool/openai-api-key',
+      '/spool/pinecone-api-key',
+      '/spool/postgres-url',
+    ]);
+    expect(prod.api?.stage).toBe('production');
+    const other = await resolvedConfig(ops);
+    expect(other.params.filter((p) => p.secure).map((p) => p.path)).toEqual(
+      ['openai-api-key', 'pinecone-api-key', 'postgres-url'].map((n) => `/spool/${stage}/${n}`),
+    );
+    expect(other.api?.stage).toBeUndefined();
+  });
+
   it('ops config --json: the function in the VPC, the routes, the /spool params declared and read', async () => {
     const fleet = await resolvedConfig(ops);
     expect(settingsOf(fleet)).toEqual({

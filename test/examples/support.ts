@@ -40,8 +40,8 @@ export function opsFor(dir: string, stage: string, env: Record<string, string | 
 export interface ResolvedFleet {
   app: string;
   stage: string;
-  params: { name: string; secure: boolean; readers: string[] }[];
-  api?: { name: string };
+  params: { name: string; secure: boolean; readers: string[]; path?: string }[];
+  api?: { name: string; stage?: string };
   resources: { key: string; type: string; physicalName: string; adopt: boolean }[];
   functions: {
     key: string;

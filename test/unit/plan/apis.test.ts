@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import { planDeploy } from '../../../src/plan/plan.js';
-import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
 import { actualFrom, artifactsFor, emptyActual, expectTopological, find, fleet, fnSpec } from './builders.js';
 
 /** Several APIs per stage and named HTTP stages (issue 15 items 4 and 5): the config's lines and the pure planner. */
