@@ -93,7 +93,7 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
   if (opts.gate && (!plan || plan.changes.length)) {
     const epoch = await opts.gate.take(fleet);
-    const why = plan && seen && staleRead(seen, epoch, aws.clock.atLeast(readFrom));
+    const why = plan && seen && actual && staleRead(seen, epoch, aws.clock.atLeast(readFrom), nothingOfTheStage(actual));
     if (why) {
       ctx.log.debug(`${why}; reading AWS again under the lease`);
       plan = undefined;
@@ -110,6 +110,10 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   return pc;
 }
 
+/** The read found none of the stage's functions, roles, log groups or APIs: a new stage (or one destroyed whole). */
+const nothingOfTheStage = (a: Actual) =>
+  ![a.functions, a.roles, a.logGroups, a.apis ?? {}, a.restApis ?? {}].some((m) => Object.keys(m).length) && !a.api && !a.restApi;
+
 /** Slack for a date that AWS rounds down to the second (the epoch's LastModifiedDate may be). */
 const DATE_SLACK_MS = 1_000;
 
@@ -121,10 +125,15 @@ const DATE_SLACK_MS = 1_000;
  * the epoch's date (AWS's clock) older than the read's start (AWS's clock, a lower bound from the
  * answers' dates) says that no write of another run landed during the read.
  */
-export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined): string | undefined {
+export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined, emptyStage = false): string | undefined {
   if (epoch !== seen.epoch + 1) return `lease epoch ${seen.epoch} -> ${epoch}: another run took the stage lease while this one read`;
-  // No run took the lease yet, or a destroy forgot the stage (as it finished): nothing dates the last writes.
-  if (seen.epochMovedAt === undefined) return seen.epoch ? 'the lease epoch has no date' : 'the stage has no lease epoch yet';
+  // No epoch: no run ever took the lease (a new stage), or a destroy forgot the stage as it finished. A read
+  // that found nothing of the stage is the same either way (a destroy leaves nothing to plan from); one that
+  // found something may have seen a destroy half-way: nothing dates its last writes.
+  if (seen.epochMovedAt === undefined) {
+    if (seen.epoch) return 'the lease epoch has no date';
+    return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
+  }
   if (readFromAws === undefined) return 'AWS answered without a date';
   if (seen.epochMovedAt + DATE_SLACK_MS >= readFromAws) return 'another run released the stage lease as this one began to read';
   return undefined;

@@ -34,7 +34,10 @@ describe('a read made beside the look at the lease', () => {
     expect(staleRead(look, 5, 99_000)).toMatch(/released the stage lease/);
   });
   it('is read again when nothing dates the last writes: no epoch (new stage, or forgotten by a destroy), or no dated answer', () => {
-    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000)).toMatch(/no lease epoch yet/);
+    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000)).toMatch(/no lease epoch yet, and the read found some of it/);
+    // A new stage: nothing read, nothing a destroy could have been half-way through.
+    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000, true)).toBeUndefined();
+    expect(staleRead({ held: false, epoch: 0 }, 3, 500_000, true)).toMatch(/another run took/);
     expect(staleRead({ held: false, epoch: 3 }, 4, 500_000)).toMatch(/no date/);
     expect(staleRead(look, 5, undefined)).toMatch(/without a date/);
   });
