@@ -114,8 +114,11 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
 const nothingOfTheStage = (a: Actual) =>
   ![a.functions, a.roles, a.logGroups, a.apis ?? {}, a.restApis ?? {}].some((m) => Object.keys(m).length) && !a.api && !a.restApi;
 
-/** Slack for a date that AWS rounds down to the second (the epoch's LastModifiedDate may be). */
-const DATE_SLACK_MS = 1_000;
+/**
+ * Slack for the epoch's date: a whole second may be one rounded down (a second of slack); a date with its
+ * milliseconds (AWS's and moto's LastModifiedDate have them) needs only a little.
+ */
+const slackFor = (date: number) => (date % 1_000 === 0 ? 1_000 : 50);
 
 /**
  * Why a read made beside the look at the lease cannot be planned from, now that this run holds the
@@ -135,7 +138,7 @@ export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | 
     return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
   }
   if (readFromAws === undefined) return 'AWS answered without a date';
-  if (seen.epochMovedAt + DATE_SLACK_MS >= readFromAws) return 'another run released the stage lease as this one began to read';
+  if (seen.epochMovedAt + slackFor(seen.epochMovedAt) >= readFromAws) return 'another run released the stage lease as this one began to read';
   return undefined;
 }
 

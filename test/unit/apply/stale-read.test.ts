@@ -32,6 +32,10 @@ describe('a read made beside the look at the lease', () => {
   it('is read again when the last release may have come after the read began (one second of slack for rounding)', () => {
     expect(staleRead(look, 5, 101_000)).toMatch(/released the stage lease as this one began to read/);
     expect(staleRead(look, 5, 99_000)).toMatch(/released the stage lease/);
+    // A date with its milliseconds was not rounded: 50 ms of slack.
+    const precise = { ...look, epochMovedAt: 100_250 };
+    expect(staleRead(precise, 5, 100_301)).toBeUndefined();
+    expect(staleRead(precise, 5, 100_300)).toMatch(/released the stage lease/);
   });
   it('is read again when nothing dates the last writes: no epoch (new stage, or forgotten by a destroy), or no dated answer', () => {
     expect(staleRead({ held: false, epoch: 0 }, 1, 500_000)).toMatch(/no lease epoch yet, and the read found some of it/);
