@@ -138,7 +138,8 @@ export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | 
     return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
   }
   if (readFromAws === undefined) return 'AWS answered without a date';
-  if (seen.epochMovedAt + slackFor(seen.epochMovedAt) >= readFromAws) return 'another run released the stage lease as this one began to read';
+  if (seen.epochMovedAt + slackFor(seen.epochMovedAt) >= readFromAws)
+    return 'another run released the stage lease as this one began to read';
   return undefined;
 }
 
