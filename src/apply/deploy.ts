@@ -68,7 +68,17 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const readFrom = Date.now();
   const early = readActual(aws, fleet);
   early.catch(() => {}); // awaited after the preflight, whose problems come first
-  look?.catch(() => {});
+  // As soon as the look answers: a lease held means read under it later; an epoch that moved as this read began
+  // (a run released the lease just now: back-to-back deploys) means read again at once, after the look, which
+  // the epoch check at the take then covers (the early read goes on, unused).
+  const reading = (look ?? Promise.resolve(undefined)).then((seen): ChosenRead => {
+    if (seen?.held) return { afterLook: true };
+    const doubt = seen && earlyReadDoubt(seen, aws.clock.atLeast(readFrom));
+    if (!doubt) return { actual: early, afterLook: false };
+    ctx.log.debug(`${doubt}; reading AWS again now`);
+    return { actual: readActual(aws, fleet), afterLook: true };
+  });
+  reading.then((r) => r.actual?.catch(() => {})).catch(() => {});
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy
@@ -87,13 +97,18 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const planFrom = (actual: Actual) =>
     planDeploy({ fleet, artifacts: refs, actual, only, paramValues, destroy: opts.destroy, allowDataLoss: opts.allowDataLoss });
   const seen = await look;
+  const chosen = await reading;
   // Somebody holds the lease: what was read may be half of their writes; read again under the lease.
-  let actual = seen?.held ? undefined : await early;
+  let actual = await chosen.actual;
   let plan = actual && planFrom(actual);
   // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
   if (opts.gate && (!plan || plan.changes.length)) {
     const epoch = await opts.gate.take(fleet);
-    const why = plan && seen && actual && staleRead(seen, epoch, aws.clock.atLeast(readFrom), nothingOfTheStage(actual));
+    const why =
+      plan &&
+      seen &&
+      actual &&
+      (chosen.afterLook ? epochMoved(seen, epoch) : staleRead(seen, epoch, aws.clock.atLeast(readFrom), nothingOfTheStage(actual)));
     if (why) {
       ctx.log.debug(`${why}; reading AWS again under the lease`);
       plan = undefined;
@@ -128,19 +143,37 @@ const slackFor = (date: number) => (date % 1_000 === 0 ? 1_000 : 50);
  * the epoch's date (AWS's clock) older than the read's start (AWS's clock, a lower bound from the
  * answers' dates) says that no write of another run landed during the read.
  */
-export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined, emptyStage = false): string | undefined {
-  if (epoch !== seen.epoch + 1) return `lease epoch ${seen.epoch} -> ${epoch}: another run took the stage lease while this one read`;
-  // No epoch: no run ever took the lease (a new stage), or a destroy forgot the stage as it finished. A read
-  // that found nothing of the stage is the same either way (a destroy leaves nothing to plan from); one that
-  // found something may have seen a destroy half-way: nothing dates its last writes.
-  if (seen.epochMovedAt === undefined) {
-    if (seen.epoch) return 'the lease epoch has no date';
-    return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
-  }
+/** The read to plan from: the one made beside the look, or one made after it (`afterLook`); none while the lease is held. */
+interface ChosenRead {
+  actual?: Promise<Actual>;
+  afterLook: boolean;
+}
+
+/** Another run took the lease after the look: the epoch moved by more than this run's take. */
+const epochMoved = (seen: LeasePeek, epoch: number) =>
+  epoch !== seen.epoch + 1 ? `lease epoch ${seen.epoch} -> ${epoch}: another run took the stage lease while this one read` : undefined;
+
+/**
+ * What the look alone tells against the read made beside it (see `staleRead`, which adds the epoch at the
+ * take and the new-stage case): the epoch undated, or dated after the read began.
+ */
+export function earlyReadDoubt(seen: LeasePeek, readFromAws: number | undefined): string | undefined {
+  if (seen.epochMovedAt === undefined) return seen.epoch ? 'the lease epoch has no date' : undefined;
   if (readFromAws === undefined) return 'AWS answered without a date';
   if (seen.epochMovedAt + slackFor(seen.epochMovedAt) >= readFromAws)
     return 'another run released the stage lease as this one began to read';
   return undefined;
+}
+
+export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined, emptyStage = false): string | undefined {
+  const moved = epochMoved(seen, epoch);
+  if (moved) return moved;
+  // No epoch: no run ever took the lease (a new stage), or a destroy forgot the stage as it finished. A read
+  // that found nothing of the stage is the same either way (a destroy leaves nothing to plan from); one that
+  // found something may have seen a destroy half-way: nothing dates its last writes.
+  if (seen.epochMovedAt === undefined && !seen.epoch)
+    return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
+  return earlyReadDoubt(seen, readFromAws);
 }
 
 /** Params preflight: fail before any write when a function reads a param that is not set for the stage. */
