@@ -25,6 +25,10 @@ export interface GrantPlanning<G extends string, R extends string> {
   label: string;
 }
 
+/**
+ * On the `live` alias of `name`: remove `statementId` when `replace`, then allow apigateway.amazonaws.com with
+ * SourceArn `{api}/authorizers/{id}` (`authorizerId`, or the one created in this run for `authorizer`).
+ */
 export type GrantChange<G extends string> = ChangeBase & {
   kind: G;
   name: string;
@@ -35,6 +39,7 @@ export type GrantChange<G extends string> = ChangeBase & {
   apiId?: string;
 };
 
+/** On the `live` alias of `name`: the API's authorizer statements no authorizer wants any more, removed. */
 export type RevokeChange<R extends string> = ChangeBase & { kind: R; name: string; statementIds: string[] };
 
 export function planLambdaAuthorizerGrants<G extends string, R extends string>(

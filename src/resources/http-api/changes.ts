@@ -1,6 +1,7 @@
 import type { AuthorizerInput } from '../../config/authorizers.js';
 import type { CorsSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
+import type { GrantChange, RevokeChange } from '../plan-authorizer-grants.js';
 
 /**
  * Where an HTTP API is created in the same plan, `apiId` is undefined and the executor takes it from the
@@ -39,16 +40,8 @@ type HttpApiChangeOfOne =
    * On the `live` alias of `name`: remove `statementId` when `replace`, then allow apigateway.amazonaws.com with
    * SourceArn `{api}/authorizers/{id}` (`authorizerId`, or the one created in this run for `authorizer`).
    */
-  | (ChangeBase & {
-      kind: 'authorizer.grant';
-      name: string;
-      statementId: string;
-      replace: boolean;
-      authorizer: string;
-      authorizerId?: string;
-      apiId?: string;
-    })
-  | (ChangeBase & { kind: 'authorizer.revoke'; name: string; statementIds: string[] })
+  | GrantChange<'authorizer.grant'>
+  | RevokeChange<'authorizer.revoke'>
   | (ChangeBase & { kind: 'route.delete'; routeKey: string; routeId: string; apiId?: string })
   /**
    * On the `live` alias of `name`: remove every id in `removeStatementIds` (ignore not-found),

@@ -1,6 +1,7 @@
 import type { RestAuthorizerInput } from '../../config/rest-authorizers.js';
 import type { ActualRestAuthorizer } from '../../model/actual.js';
 import type { ChangeBase } from '../../plan/change.js';
+import type { GrantChange, RevokeChange } from '../plan-authorizer-grants.js';
 
 /**
  * The REST API's authorizers and their Lambda grants (src/resources/rest-api/plan-authorizers.ts). Where the
@@ -22,16 +23,8 @@ export type RestAuthorizerChange =
    * On the `live` alias of the authorizer's function: statement `statementId` letting API Gateway invoke it
    * from `{api}/authorizers/{id}` (`replace`: the old one with the id removed first).
    */
-  | (ChangeBase & {
-      kind: 'restapi.authorizer.grant';
-      name: string;
-      statementId: string;
-      replace: boolean;
-      authorizer: string;
-      authorizerId?: string;
-      apiId?: string;
-    })
-  | (ChangeBase & { kind: 'restapi.authorizer.revoke'; name: string; statementIds: string[] });
+  | GrantChange<'restapi.authorizer.grant'>
+  | RevokeChange<'restapi.authorizer.revoke'>;
 
 /** A method's authorization as planned: `authorizer` is the name (its id absent when this plan creates it). */
 export interface PlannedRestAuth {
