@@ -15,6 +15,7 @@ import { awsFor } from '../cli/setup.js';
 import { leaseEpochParamName, leaseParamName, ownershipTags } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { Interrupted, UsageError, UserError } from '../errors.js';
+import { inventoryParamName, parseInventory, type StageInventory } from '../model/inventory.js';
 
 /** What the lease parameter holds: who runs what on the stage, since when, until when unless renewed. */
 export interface LeaseHolder {
@@ -82,14 +83,22 @@ export interface LeasePeek {
   epoch: number;
   /** When the epoch last moved (AWS's clock, ms): a run took or released the lease then. */
   epochMovedAt?: number;
+  /** The stage inventory (src/model/inventory.ts), read in the same call (empty when there is none). */
+  inventory?: StageInventory;
 }
 
 /** One read of the lease and its epoch (no write): lets a run read AWS before it takes the lease. */
 export async function peekLease(aws: Aws, scope: LeaseScope): Promise<LeasePeek> {
-  const found = await peekLeaseParameters(aws, leaseParamName(scope.app, scope.stage), leaseEpochParamName(scope.app, scope.stage));
+  const found = await peekLeaseParameters(
+    aws,
+    leaseParamName(scope.app, scope.stage),
+    leaseEpochParamName(scope.app, scope.stage),
+    inventoryParamName(scope.app, scope.stage),
+  );
   const holder = parseHolder(found.lease?.value);
   return {
     held: found.lease !== undefined,
+    inventory: parseInventory(found.inventory),
     ...(holder ? { holder } : {}),
     epoch: found.epoch,
     ...(found.epochMovedAt !== undefined ? { epochMovedAt: found.epochMovedAt } : {}),

@@ -52,18 +52,22 @@ export function deleteLeaseParameter(aws: Aws, name: string): Promise<boolean> {
 
 /**
  * The lease and the epoch parameter in one read: who holds the lease (if anyone), the epoch's version
- * (0: none yet) and when it last moved (AWS's clock).
+ * (0: none yet) and when it last moved (AWS's clock). `inventoryName`: the stage inventory's parameter, read in
+ * the same call (no round trip of its own); its text when it exists.
  */
 export async function peekLeaseParameters(
   aws: Aws,
   leaseName: string,
   epochName: string,
-): Promise<{ lease?: StoredLease; epoch: number; epochMovedAt?: number }> {
-  const found = await getParameters(aws, [leaseName, epochName]);
+  inventoryName?: string,
+): Promise<{ lease?: StoredLease; epoch: number; epochMovedAt?: number; inventory?: string }> {
+  const found = await getParameters(aws, [leaseName, epochName, ...(inventoryName ? [inventoryName] : [])]);
   const lease = found.get(leaseName);
   const epoch = found.get(epochName);
+  const inventory = inventoryName ? found.get(inventoryName)?.value : undefined;
   return {
     ...(lease?.value !== undefined ? { lease: { value: lease.value, version: lease.version } } : {}),
+    ...(inventory !== undefined ? { inventory } : {}),
     epoch: epoch?.version ?? 0,
     ...(epoch?.lastModified ? { epochMovedAt: epoch.lastModified.getTime() } : {}),
   };
