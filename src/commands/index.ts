@@ -4,6 +4,7 @@ import config from './config.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
 import dev from './dev.js';
+import importCommand from './import.js';
 import init from './init.js';
 import invoke from './invoke.js';
 import logs from './logs.js';
@@ -25,6 +26,7 @@ import unlock from './unlock.js';
 export const commands: CommandSpec<any>[] = [
   init,
   newCommand,
+  importCommand,
   config,
   packageCommand,
   plan,

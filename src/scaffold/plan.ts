@@ -12,7 +12,8 @@ export interface FileToWrite {
 export const EVENT_KINDS = ['http', 'sns', 'schedule', 'direct', 'sqs', 'dynamodb', 's3', 'eventbridge'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-const EVENT_FILES: Record<EventKind, string> = {
+/** The sample each event kind gets under `events/` (also `ops import`'s samples). */
+export const EVENT_FILES: Record<EventKind, string> = {
   http: 'http-api.json',
   sns: 'sns.json',
   schedule: 'schedule.json',
