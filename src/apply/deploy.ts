@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
+import { overrideStrategy } from '../config/deploy-strategy.js';
 import { httpApiUrl, restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
@@ -38,6 +39,8 @@ export interface PrepareOptions {
   allowDataLoss?: boolean;
   /** The stage's lease, for commands that write: looked at before AWS is read, taken once the plan has changes. */
   gate?: LeaseGate;
+  /** `--strategy`: every function's traffic-shifting strategy for this run. */
+  strategy?: string;
 }
 
 /** How `preparePlan` uses the stage's lease (`deployCommand` holds the lease itself, to release it). */
@@ -60,6 +63,7 @@ export interface LeaseGate {
 export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<PlanContext> {
   preloadDeployClients();
   const fleet = await loadFleetFor(ctx);
+  if (opts.strategy) overrideStrategy(fleet.functions, opts.strategy);
   const fns = selectFunctions(fleet, opts.functions);
   const only = opts.functions?.length ? fns.map((f) => f.key) : undefined;
   const aws = awsFor(ctx, fleet);
@@ -201,6 +205,8 @@ export interface DeployCommandOptions {
   beforeAliasMove?: (pc: PlanContext) => (name: string, version: string) => Promise<boolean>;
   /** `--wait <seconds>`: how long to wait for the stage's lease (default: the fleet's `deploy.leaseWaitSeconds`). */
   wait?: string;
+  /** `--strategy`: see PrepareOptions.strategy. */
+  strategy?: string;
 }
 
 /** What a run that writes gets from `deployCommand`: Ctrl-C, and the stage lease. */
@@ -255,7 +261,13 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
   const started = Date.now();
   const signal = guarded?.signal;
   const pc = await untilAborted(
-    preparePlan(ctx, { functions: opts.functions, destroy: opts.destroy, allowDataLoss: opts.allowDataLoss, gate: guarded?.gate }),
+    preparePlan(ctx, {
+      functions: opts.functions,
+      destroy: opts.destroy,
+      allowDataLoss: opts.allowDataLoss,
+      gate: guarded?.gate,
+      strategy: opts.strategy,
+    }),
     signal,
   );
   const { plan } = pc;

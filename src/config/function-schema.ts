@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { routeKeyFields } from './api-keys.js';
 import { routeAuthFields } from './authorizers.js';
+import { functionDeploySchema } from './deploy-strategy.js';
 import { dynamodbTrigger, eventPatternTrigger, ruleFields } from './event-triggers.js';
 import {
   architecture,
@@ -196,6 +197,8 @@ export const functionSchema = z.strictObject({
   alarms: z.array(alarm).optional(),
   /** A Function URL on `live`: `true` (AWS_IAM auth) or `{ auth, cors, invokeMode }` (src/config/function-url.ts). */
   url: functionUrlSchema.optional(),
+  /** How `live` moves to a new version: strategy, alarms, thresholds (src/config/deploy-strategy.ts). */
+  deploy: functionDeploySchema.optional(),
   bundle: bundle.optional(),
   /** Python only: directory whose contents become the zip root (default: the handler's directory). */
   root: z.string().optional(),

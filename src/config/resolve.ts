@@ -3,6 +3,7 @@ import { resolveApiKeys } from './api-keys.js';
 import { resolveStageSettings } from './api-stage.js';
 import { resolveNamedApis } from './apis.js';
 import { resolveAuthorizers, routeAuth } from './authorizers.js';
+import { shiftOf } from './deploy-strategy.js';
 import { withDefaults } from './defaults.js';
 import { resolveDomain } from './domain.js';
 import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
@@ -198,6 +199,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     },
     alarms: resolveAlarms(cfg.app, opts.stage, key, fn),
     ...(fn.url ? { url: resolveFunctionUrl(fn.url) } : {}),
+    ...shiftOf(cfg, opts.stage, key, own),
     ...(python && (fn.include?.length || fn.exclude?.length) ? { include: fn.include ?? [], exclude: fn.exclude ?? [] } : {}),
     bundle: {
       sourcemap: fn.bundle?.sourcemap ?? false,

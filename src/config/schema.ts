@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { apiKeysSchema, usagePlansSchema } from './api-keys.js';
 import { accessLogSchema, executionLogsSchema, metricsSchema, throttleSchema } from './api-stage.js';
 import { authorizersSchema } from './authorizers.js';
+import { functionDeploySchema, protectedStagesSchema } from './deploy-strategy.js';
 import { domainSchema } from './domain.js';
 import {
   architecture,
@@ -128,6 +129,8 @@ export const fleetSchema = z.strictObject({
       /** Added to every Python function's own globs. */
       include: globs.optional(),
       exclude: globs.optional(),
+      /** Every function's `deploy` (strategy, alarms, thresholds) unless it says its own (src/config/deploy-strategy.ts). */
+      deploy: functionDeploySchema.optional(),
     })
     .optional(),
   params: z
@@ -163,6 +166,8 @@ export const fleetSchema = z.strictObject({
       concurrency: z.number().int().min(1).max(64).optional(),
       /** How long deploy, rollback and destroy wait while another run holds the stage's lease (`--wait` wins). */
       leaseWaitSeconds: z.number().int().min(0).max(3600).optional(),
+      /** Stages where `live` must shift gradually (a function's deploy.strategy or --strategy), never all at once. */
+      protectedStages: protectedStagesSchema,
       /**
        * An existing S3 bucket to stage code through (`ops/{app}/{stage}/{fn}/{sha256}.zip`): zips are
        * then limited only by Lambda's 250 MB unzipped quota, not the 50 MB of a direct upload.

@@ -1,6 +1,7 @@
 import type { ApiKeySpec, UsagePlanSpec } from './api-keys.js';
 import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './api-stage.js';
 import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
+import type { ShiftSpec } from './deploy-strategy.js';
 import type { DomainSpec } from './domain.js';
 import type { FunctionUrlSpec } from './function-url.js';
 import type { ParamSecret } from './param-secrets.js';
@@ -248,6 +249,8 @@ export interface FunctionSpec {
   alarms: AlarmSpec[];
   /** A Function URL on the `live` alias (`url` in the config); absent: none, and any URL ops made is removed. */
   url?: FunctionUrlSpec;
+  /** `deploy`: how `live` moves to a new version (src/config/deploy-strategy.ts); absent: all at once. */
+  shift?: ShiftSpec;
   /** The fleet's resources this function uses (`uses`): its grants and environment variables follow. */
   uses: ResourceUse[];
   /** Python: globs (relative to the root) packaged although the default rules leave them out. */

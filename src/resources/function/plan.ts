@@ -16,6 +16,7 @@ import {
 } from '../../plan/fields.js';
 import type { ArtifactRef } from '../../plan/input.js';
 import { apiRefOf, isPending, refDependencies, refValue } from '../../plan/refs.js';
+import { shiftWords } from '../../shift/plan-words.js';
 import { functionTags } from '../function-settings/plan.js';
 import { latestLayerVersions } from '../layer/plan.js';
 import { resourceEnvironment } from '../links.js';
@@ -212,7 +213,7 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
       id,
       action: liveNow ? 'update' : 'create',
       resource: { type: 'lambda alias', name: `${fn.name}:live` },
-      summary: `publish a version of ${fn.name} and point live at it${reason && reason !== 'new function' ? ` (${reason})` : ''}`,
+      summary: `publish a version of ${fn.name} and ${shiftWords(fn, liveNow)}${reason && reason !== 'new function' ? ` (${reason})` : ''}`,
       fields: liveNow ? [{ field: 'live', from: `version ${liveNow}`, to: 'new version' }] : [],
       dependsOn: writes,
       name: fn.name,
