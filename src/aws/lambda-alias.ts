@@ -4,6 +4,7 @@ import type { PolicyStatement } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
 import { liveAliasArn, type WriteOptions } from './lambda.js';
+import { routingOf } from './lambda-shift.js';
 import { createOnce } from './once.js';
 import { waitForFunctionReady, withConflictRetry, withRetry } from './retry.js';
 
@@ -64,9 +65,11 @@ export async function publishVersionAndMoveAlias(
       if (!isAlreadyExists(error) && nameOf(error) !== 'ConflictException') throw error;
       await aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version }));
     }
-  } else if (alias.FunctionVersion !== version) {
+  } else if (alias.FunctionVersion !== version || routingOf(alias).weights) {
+    // A split left by an interrupted shift goes too: UpdateAlias without RoutingConfig would keep it.
+    const unsplit = routingOf(alias).weights ? { RoutingConfig: { AdditionalVersionWeights: {} } } : {};
     await withConflictRetry(
-      () => aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version })),
+      () => aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version, ...unsplit })),
       opts.onWait,
       aws.retry,
     );

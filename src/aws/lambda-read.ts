@@ -3,6 +3,7 @@ import { isOtherStagesOwn, LIVE_ALIAS, notOwnedReason, ownerOf } from '../config
 import type { Actual, ActualFunction, PolicyStatement, ReadScope } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
+import { routingOf } from './lambda-shift.js';
 import { byVersionNumber, mapFunctionConfiguration } from './map.js';
 import { allPages, createLimiter } from './pool.js';
 import { read } from './retry.js';
@@ -159,7 +160,7 @@ async function readFunctionCore(aws: Aws, name: string, scope: Scope, together =
     ...(c.LastModified ? { lastModified: c.LastModified } : {}),
     tags,
     ...(alias?.FunctionVersion
-      ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}) } }
+      ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}), ...routingOf(alias) } }
       : {}),
     aliasPolicy: alias && policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [],
     ...(got.Concurrency?.ReservedConcurrentExecutions !== undefined

@@ -73,7 +73,8 @@ export interface ActualFunction {
   lastModified?: string;
   tags: Record<string, string>;
   /** The `live` alias, when it exists. */
-  alias?: { version: string; revisionId?: string };
+  /** `weights`: a shift in progress (or interrupted): AdditionalVersionWeights, version → share (src/shift/recover.ts). */
+  alias?: { version: string; revisionId?: string; weights?: Record<string, number> };
   /**
    * Published versions (not $LATEST), oldest first, each with the configuration it was
    * published with: an interrupted deploy (code updated, never published) shows up as

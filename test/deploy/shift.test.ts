@@ -1,0 +1,128 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { useEmulator } from '../support/emulator.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
+
+/**
+ * Traffic shifting through `live`'s weighted routing (issue 17) on moto. A minute of the schedule is
+ * scaled down with the test knob OPS_TEST_SHIFT_MS_PER_MINUTE; the alias is read back with the SDK while
+ * the deploy runs (polled: each step lasts a scaled minute, far longer than a poll). Errors of the new
+ * version are put into CloudWatch by the test with Lambda's dimensions (FunctionName, Resource =
+ * `<fn>:live`, ExecutedVersion), as Lambda publishes them: moto runs no handler code, so it publishes none.
+ */
+describe('ops deploy: gradual traffic shifting', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('shift');
+  const fn = `${app}-dev-api`;
+  let dir: string;
+  let code = 1;
+  const ops = (args: string[], msPerMinute = 1500) =>
+    runCli(args, { cwd: dir, env: { ...(emu.env as NodeJS.ProcessEnv), OPS_TEST_SHIFT_MS_PER_MINUTE: String(msPerMinute) } });
+  const lambda = new LambdaClient(emu.clientConfig);
+  const alias = async () => {
+    const a = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }));
+    const weights = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {}).filter(([, w]) => w > 0);
+    return weights.length ? `${a.FunctionVersion}+${weights.map(([v, w]) => `${v}@${w}`).join(',')}` : `${a.FunctionVersion}`;
+  };
+  /** Runs `run` while reading `live` every 25 ms; returns its result and each distinct state seen, in order. */
+  async function watched<T>(run: Promise<T>, onSplit?: (state: string) => Promise<void>) {
+    const seen: string[] = [];
+    let done = false;
+    const result = run.finally(() => void (done = true));
+    while (!done) {
+      const s = await alias();
+      if (seen.at(-1) !== s) {
+        seen.push(s);
+        if (s.includes('+')) await onSplit?.(s);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const last = await alias();
+    if (seen.at(-1) !== last) seen.push(last);
+    return { result: await result, seen };
+  }
+  const newCode = () => edit(`${dir}/src/api/handler.ts`, (t) => t.replace(/v: \d+/, `v: ${++code}`));
+  const putErrors = (version: string) =>
+    new CloudWatchClient(emu.clientConfig).send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/Lambda',
+        MetricData: [
+          {
+            MetricName: 'Errors',
+            Value: 3,
+            Timestamp: new Date(),
+            Dimensions: [
+              { Name: 'FunctionName', Value: fn },
+              { Name: 'Resource', Value: `${fn}:live` },
+              { Name: 'ExecutedVersion', Value: version },
+            ],
+          },
+        ],
+      }),
+    );
+
+  beforeAll(async () => {
+    dir = await fleetDir(
+      app,
+      { 'src/api/handler.ts': 'export const handler = async () => ({ v: 1 });\n' },
+      `  functions: {
+    api: { handler: 'src/api/handler.ts', deploy: { strategy: 'Canary10Percent3Minutes' } },
+  },`,
+    );
+    const first = await ops(['deploy', '--yes']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await alias()).toBe('1'); // a new function has nothing to shift from: live at once
+  });
+
+  it('errors of the new version during the bake move live back to 100 % old, say the signal, exit 1', async () => {
+    await newCode();
+    const plan = await ops(['plan']);
+    expect(plan.stdout).toContain('shift live to it from version 1: 10% for 3 min, then 100% (3 min in all)');
+    const { result, seen } = await watched(ops(['deploy', '--yes']), async () => void (await putErrors('2')));
+    expect(result.code, result.stderr).toBe(1);
+    expect(seen).toEqual(['1', '1+2@0.1', '1']);
+    expect(result.stderr).toContain('Errors: 3 errors of the new version (allowed 0) at 10%: live is back on version 1');
+    expect(result.stderr).toMatch(/api\s+Canary10Percent3Minutes\s+1 → 2\s+rolled-back/);
+  });
+
+  it('without a breach live goes step by step to 100 % new, and the next plan is empty', async () => {
+    await newCode();
+    const { result, seen } = await watched(ops(['deploy', '--yes', '--strategy', 'Linear40PercentEvery1Minute']));
+    expect(result.code, result.stderr).toBe(0);
+    expect(seen).toEqual(['1', '1+3@0.4', '1+3@0.8', '3']);
+    expect(result.stderr).toContain('40%: 0 invocations, 0 errors, 0 throttles');
+    expect(result.stderr).toMatch(/api\s+Linear40PercentEvery1Minute\s+1 → 3\s+completed/);
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+
+  it('a shift left split by a killed run is finished by the next deploy (onInterrupt: finish); the plan is then empty', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) =>
+      t.replace(
+        "deploy: { strategy: 'Canary10Percent3Minutes' }",
+        "deploy: { strategy: 'Canary10Percent3Minutes', onInterrupt: 'finish' }",
+      ),
+    );
+    await newCode();
+    // A killed run's state: version 4 published with the new code, live on 3 with 30 % on 4. A breach makes
+    // the publish (the run rolls back), then the SDK splits live as a kill during the bake leaves it (an
+    // in-process run cannot be killed).
+    const breached = await watched(ops(['deploy', '--yes']), async () => void (await putErrors('4')));
+    expect(breached.result.code, breached.result.stderr).toBe(1);
+    await lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: fn,
+        Name: 'live',
+        FunctionVersion: '3',
+        RoutingConfig: { AdditionalVersionWeights: { '4': 0.3 } },
+      }),
+    );
+    expect(await alias()).toBe('3+4@0.3');
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toContain('finishing the interrupted shift (30% on version 4, 70% on version 3): live to version 4');
+    expect(await alias()).toBe('4');
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+});
