@@ -11,6 +11,7 @@ import { type Artifact, buildFleet, limitsFor } from '../package/index.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
 import type { ArtifactRef, Change, Plan } from '../plan/types.js';
 import { domainLine } from '../resources/domain/line.js';
+import type { KindRead } from '../resources/kind.js';
 import { readActual, verificationRead } from '../resources/read.js';
 import { functionUrlsOf } from '../ui/function-urls.js';
 import { createProgress } from '../ui/progress.js';
@@ -70,7 +71,8 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // The look at the lease goes first, and the read right beside it (not after it: one round trip less).
   const look = opts.gate?.peek(aws, fleet);
   const readFrom = Date.now();
-  const early = readActual(aws, fleet);
+  let functionsRead: Promise<KindRead> | undefined;
+  const early = readActual(aws, fleet, { onKindRead: (kind, p) => void (kind === 'function' && (functionsRead = p)) });
   early.catch(() => {}); // awaited after the preflight, whose problems come first
   // As soon as the look answers: a lease held means read under it later; an epoch that moved as this read began
   // (a run released the lease just now: back-to-back deploys) means read again at once, after the look, which
@@ -94,7 +96,23 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
         notice: (m) => ctx.log.info(m),
       });
   const params = checkParams(aws, fleet, fns, opts);
-  await preflight.passed([build, params]);
+  const passed = preflight.passed([build, params]);
+  passed.catch(() => {}); // awaited below
+  // The lease is taken as soon as a write is certain, beside the rest of the read (see codeWillChange).
+  let taking: Promise<number> | undefined;
+  let decided = false;
+  const take = (gate: LeaseGate) => (taking ??= gate.take(fleet));
+  if (opts.gate && !opts.destroy && functionsRead) {
+    const gate = opts.gate;
+    Promise.all([look, functionsRead, build, params, passed])
+      .then(([seen, read, artifacts]) => {
+        if (decided || seen?.held || !codeWillChange(fns, artifacts, read.actual?.functions ?? {})) return;
+        ctx.log.debug("a function's code differs from what AWS runs: taking the stage lease beside the rest of the read");
+        take(gate).catch(() => {});
+      })
+      .catch(() => {});
+  }
+  await passed;
   const [artifacts, paramValues] = await Promise.all([build, params]);
   const refs: Record<string, ArtifactRef> = {};
   for (const a of artifacts) refs[a.key] = { codeSha256: a.codeSha256, sha256: a.sha256, zipPath: a.zipPath };
@@ -105,9 +123,10 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // Somebody holds the lease: what was read may be half of their writes; read again under the lease.
   let actual = await chosen.actual;
   let plan = actual && planFrom(actual);
-  // Nothing to write: no lease to take (a read-only outcome, like `ops plan`).
-  if (opts.gate && (!plan || plan.changes.length)) {
-    const epoch = await opts.gate.take(fleet);
+  // Nothing to write: no lease to take (a read-only outcome, like `ops plan`), unless it was taken early.
+  decided = true;
+  if (opts.gate && (!plan || plan.changes.length || taking)) {
+    const epoch = await take(opts.gate);
     const why =
       plan &&
       seen &&
@@ -127,6 +146,19 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // The verification read is the freshest view of AWS: the summary's Function URLs (made by this run too) come from it.
   pc.replan = async (applied: Change[] = []) => planFrom((pc.actual = await verificationRead(aws, fleet, before, applied)));
   return pc;
+}
+
+/**
+ * A selected function's built code is not the code AWS has (or the function is new): the deploy will write,
+ * whatever else the plan finds, so the lease can be taken before the read ends. Only a hint for when to take
+ * it: the take's epoch check and the plan decide what happens, as when the lease is taken after the plan.
+ */
+export function codeWillChange(fns: FunctionSpec[], artifacts: { key: string; codeSha256: string }[], have: Actual['functions']): boolean {
+  const built = new Map(artifacts.map((a) => [a.key, a.codeSha256]));
+  return fns.some((f) => {
+    const sha = built.get(f.key);
+    return sha !== undefined && have[f.name]?.codeSha256 !== sha;
+  });
 }
 
 /** The read found none of the stage's functions, roles, log groups or APIs: a new stage (or one destroyed whole). */

@@ -250,9 +250,13 @@ function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opt
         // A renewal landing after the delete would put the lease back.
         await renewing;
         try {
-          const current = parseHolder((await readLeaseParameter(aws, name))?.value);
-          if (current?.token === held.token) {
-            await beforeDelete?.();
+          // The read back and the write before the delete go together (one round trip less at the end of every
+          // deploy that wrote): a write made for a lease that turns out to be another run's only moves the epoch
+          // on, which makes later runs read again, never less.
+          const [current, before] = await Promise.allSettled([readLeaseParameter(aws, name), beforeDelete?.()]);
+          if (current.status === 'rejected') throw current.reason;
+          if (parseHolder(current.value?.value)?.token === held.token) {
+            if (before.status === 'rejected') throw before.reason;
             await deleteLeaseParameter(aws, name);
           }
         } catch (error) {

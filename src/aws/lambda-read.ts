@@ -93,11 +93,15 @@ export async function readFunction(
   aws: Aws,
   name: string,
   scope: Scope,
-  listedVersions?: SdkFunctionConfiguration[],
+  opts: { listedVersions?: SdkFunctionConfiguration[]; ours?: boolean } = {},
 ): Promise<ActualFunction | { name: string; reason: string } | undefined> {
-  const r = await readFunctionCore(aws, name, scope);
+  // A function this run has just written (`ours`) is read in one round trip: its alias, policy and versions go
+  // beside GetFunction (the verification read after a code change is on the deploy's longest path).
+  const versions = opts.listedVersions ? Promise.resolve(opts.listedVersions) : opts.ours ? listVersions(aws, name) : undefined;
+  versions?.catch(() => {});
+  const r = await readFunctionCore(aws, name, scope, opts.ours);
   if (!r || 'reason' in r) return r && { name: r.name, reason: r.reason };
-  return withVersions(r, listedVersions ?? (await listVersions(aws, name)));
+  return withVersions(r, await (versions ?? listVersions(aws, name)));
 }
 
 async function listVersions(aws: Aws, name: string): Promise<SdkFunctionConfiguration[]> {

@@ -8,6 +8,8 @@ import { isFunctionLocal, RESOURCE_KINDS } from './registry.js';
 export interface ReadOptions {
   /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */
   concurrency?: number;
+  /** Told of each kind's read as it starts: a caller may act on one kind's answer before the whole read ends. */
+  onKindRead?: (kind: string, read: Promise<KindRead>) => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function readActual(aws: Aws, scope: ReadScope, opts: ReadOptions =
         // Observed at once: a read may fail while others are still being started.
         p.catch(() => {});
         started.set(kind, p);
+        opts.onKindRead?.(kind, p);
       }
       return p;
     },
@@ -58,7 +61,7 @@ export async function verificationRead(aws: Aws, fleet: ReadScope, before: Actua
   const local = applied.length > 0 && applied.every((c) => isFunctionLocal(c.kind));
   if (!local) return readActual(aws, fleet);
   const names = [...new Set(applied.map((c) => (c as { name: string }).name))];
-  const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet)));
+  const fresh = await Promise.all(names.map((name) => readFunction(aws, name, fleet, { ours: true })));
   const functions = { ...before.functions };
   for (const f of fresh) {
     if (!f || 'reason' in f) return readActual(aws, fleet);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { staleRead } from '../../../src/apply/deploy.js';
+import { codeWillChange, staleRead } from '../../../src/apply/deploy.js';
 import { ServerClock } from '../../../src/aws/middleware.js';
+import type { FunctionSpec } from '../../../src/config/types.js';
+import type { ActualFunction } from '../../../src/model/actual.js';
 
 describe('AWS clock from the answers: a lower bound', () => {
   it('is unknown before a dated answer, then the largest (Date - arrival) seen', () => {
@@ -44,5 +46,26 @@ describe('a read made beside the look at the lease', () => {
     expect(staleRead({ held: false, epoch: 0 }, 3, 500_000, true)).toMatch(/another run took/);
     expect(staleRead({ held: false, epoch: 3 }, 4, 500_000)).toMatch(/no date/);
     expect(staleRead(look, 5, undefined)).toMatch(/without a date/);
+  });
+});
+
+describe('when a deploy may take the lease before its read ends', () => {
+  const fns = [
+    { key: 'api', name: 'a-dev-api' },
+    { key: 'worker', name: 'a-dev-worker' },
+  ] as FunctionSpec[];
+  const have = (api: string, worker: string) =>
+    ({ 'a-dev-api': { codeSha256: api }, 'a-dev-worker': { codeSha256: worker } }) as unknown as Record<string, ActualFunction>;
+  it("when a selected function's built code is not what AWS runs, or the function is new", () => {
+    const built = [
+      { key: 'api', codeSha256: 'A' },
+      { key: 'worker', codeSha256: 'W' },
+    ];
+    expect(codeWillChange(fns, built, have('A', 'W'))).toBe(false);
+    expect(codeWillChange(fns, built, have('A', 'old'))).toBe(true);
+    expect(codeWillChange(fns, built, { 'a-dev-api': have('A', 'W')['a-dev-api']! })).toBe(true);
+    // Only the selected functions count (ops deploy api), and one not built (a failed handler) says nothing.
+    expect(codeWillChange([fns[0]!], built, have('A', 'old'))).toBe(false);
+    expect(codeWillChange(fns, [{ key: 'api', codeSha256: 'A' }], have('A', 'old'))).toBe(false);
   });
 });
