@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EventSourceMappingConfiguration, GetFunctionResponse } from '@aws-sdk/client-lambda';
 import { LIVE_ALIAS } from '../config/naming.js';
-import type { ImportedFunction, ImportedMapping } from '../import/model.js';
+import type { ImportedCaller, ImportedFunction, ImportedMapping } from '../import/model.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';
+import { parsePolicyDocument } from './map.js';
 import { allPages } from './pool.js';
 import { read } from './retry.js';
 
@@ -77,11 +78,24 @@ async function retentionOf(aws: Aws, group: string): Promise<number | 'never' | 
   return g ? (g.retentionInDays ?? 'never') : undefined;
 }
 
+/** Who the function's own (unqualified) resource policy lets invoke it. */
+async function callersOf(aws: Aws, name: string): Promise<ImportedCaller[]> {
+  const lambda = await aws.lambda();
+  const policy = await orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name })));
+  return parsePolicyDocument(policy?.Policy).Statement.map((st) => {
+    const p = st.Principal as string | { Service?: string | string[]; AWS?: string | string[] } | undefined;
+    const principal = typeof p === 'string' ? p : [p?.Service ?? p?.AWS ?? '*'].flat().join(', ');
+    const cond = st.Condition as Record<string, Record<string, string>> | undefined;
+    const sourceArn = cond?.ArnLike?.['AWS:SourceArn'] ?? cond?.ArnEquals?.['AWS:SourceArn'] ?? cond?.ArnLike?.['aws:SourceArn'];
+    return { sid: String(st.Sid ?? ''), principal, ...(sourceArn ? { sourceArn } : {}) };
+  });
+}
+
 const roleNameOf = (arn: string | undefined) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
 
 function fromGetFunction(
   g: GetFunctionResponse,
-): Omit<ImportedFunction, 'aliases' | 'mappings' | 'rules' | 'sns' | 'routes' | 'hasUrl' | 'hasDestinations'> {
+): Omit<ImportedFunction, 'aliases' | 'mappings' | 'rules' | 'sns' | 'routes' | 'hasUrl' | 'hasDestinations' | 'callers'> {
   const c = g.Configuration ?? {};
   const subnets = c.VpcConfig?.SubnetIds ?? [];
   return {
@@ -115,7 +129,7 @@ export async function readFunctionForImport(aws: Aws, name: string): Promise<Imp
   const lambda = await aws.lambda();
   const g = await read(aws, () => lambda.getFunction({ FunctionName: name }));
   const base = fromGetFunction(g);
-  const [aliases, mappings, url, invokeConfig, retention] = await Promise.all([
+  const [aliases, mappings, url, invokeConfig, retention, callers] = await Promise.all([
     allPages(
       (Marker) => read(aws, () => lambda.listAliases({ FunctionName: name, ...(Marker ? { Marker } : {}) })),
       (p) => p.Aliases,
@@ -129,6 +143,7 @@ export async function readFunctionForImport(aws: Aws, name: string): Promise<Imp
     orNotFound(read(aws, () => lambda.getFunctionUrlConfig({ FunctionName: name }))),
     orNotFound(read(aws, () => lambda.getFunctionEventInvokeConfig({ FunctionName: name }))),
     retentionOf(aws, g.Configuration?.LoggingConfig?.LogGroup ?? `/aws/lambda/${name}`),
+    callersOf(aws, name),
   ]);
   return {
     ...base,
@@ -140,18 +155,31 @@ export async function readFunctionForImport(aws: Aws, name: string): Promise<Imp
     logRetentionDays: retention,
     hasUrl: !!url,
     hasDestinations: !!invokeConfig,
+    callers,
   };
 }
 
+/** Lambda's own bucket and key in an S3 URL (`https://<bucket>.s3.<region>.amazonaws.com/<key>`), when it is one. */
+export function s3ObjectOf(location: string): { bucket: string; key: string } | undefined {
+  const m = /^https?:\/\/([^/]+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com\/([^?]+)/.exec(location);
+  return m?.[1] && m[3] ? { bucket: m[1], key: decodeURIComponent(m[3]) } : undefined;
+}
+
 /**
- * Where to fetch Code.Location. AWS gives a presigned HTTPS URL of Lambda's own bucket; with a custom endpoint
- * (an emulator), an `https://<bucket>.s3.<region>.amazonaws.com/<key>` URL is fetched path-style from that
- * endpoint instead, as every other call is.
+ * The zip at Code.Location. On AWS a presigned HTTPS URL into Lambda's bucket, fetched as it is. With a custom
+ * endpoint (LocalStack, moto) that URL names AWS's host, so the object is read through the endpoint with the
+ * command's S3 client instead, as every other call goes.
  */
-export function codeUrl(location: string, endpointUrl: string | undefined): string {
-  if (!endpointUrl) return location;
-  const m = /^https?:\/\/([^/]+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\/.*)$/.exec(location);
-  return m ? `${endpointUrl.replace(/\/+$/, '')}/${m[1]}${m[3]}` : location;
+async function fetchCode(aws: Aws, location: string, signal?: AbortSignal): Promise<Buffer> {
+  const object = aws.endpointUrl ? s3ObjectOf(location) : undefined;
+  if (object) {
+    const s3 = await aws.s3();
+    const got = await s3.getObject({ Bucket: object.bucket, Key: object.key }, { abortSignal: signal });
+    return Buffer.from((await got.Body?.transformToByteArray()) ?? []);
+  }
+  const response = await fetch(location, { signal });
+  if (!response.ok) throw new Error(`downloading its code: HTTP ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
 }
 
 /** The function's deployed zip, checked against its CodeSha256. Throws a plain Error saying why not. */
@@ -162,9 +190,7 @@ export async function downloadFunctionCode(
 ): Promise<Buffer> {
   if (!fn.codeLocation || !/^https?:\/\//.test(fn.codeLocation))
     throw new Error(`no downloadable code location (${fn.codeLocation ?? 'none'})`);
-  const response = await fetch(codeUrl(fn.codeLocation, aws.endpointUrl), { signal });
-  if (!response.ok) throw new Error(`downloading its code: HTTP ${response.status}`);
-  const zip = Buffer.from(await response.arrayBuffer());
+  const zip = await fetchCode(aws, fn.codeLocation, signal);
   if (fn.codeSha256 && createHash('sha256').update(zip).digest('base64') !== fn.codeSha256)
     throw new Error('the downloaded code does not match its CodeSha256');
   return zip;

@@ -82,6 +82,21 @@ function triggersOf(p: PlannedFunction, stage: string, leftAlone: string[]): unk
   return out;
 }
 
+/** The function's policy statements for callers the config does not express: listed, and kept as they are. */
+function otherCallers(p: PlannedFunction, apiIds: ReadonlySet<string>, leftAlone: string[]): void {
+  const rules = new Set(p.fn.rules.filter((r) => !r.unsupported).map((r) => r.name));
+  const topics = new Set(p.fn.sns.map((s) => s.topicArn));
+  for (const c of p.fn.callers) {
+    const arn = c.sourceArn ?? '';
+    if (c.principal === 'events.amazonaws.com' && rules.has(arn.slice(arn.lastIndexOf('/') + 1))) continue;
+    if (c.principal === 'sns.amazonaws.com' && topics.has(arn)) continue;
+    if (c.principal === 'apigateway.amazonaws.com' && apiIds.has(/:execute-api:[^:]+:[^:]+:([^/]+)/.exec(arn)?.[1] ?? '')) continue;
+    leftAlone.push(
+      `${p.key}: ${c.principal} may invoke it${arn ? ` from ${arn}` : ''} (statement ${c.sid}): not in the config, kept as it is`,
+    );
+  }
+}
+
 function environmentMembers(p: PlannedFunction, secrets: string[]): Member[] {
   return Object.entries(p.fn.environment).map(([key, value]) => {
     if (!looksSecret(key)) return { key, value };
@@ -119,6 +134,7 @@ function functionMembers(
   const env = environmentMembers(p, out.secrets);
   const tags = Object.fromEntries(Object.entries(fn.tags).filter(([k]) => !OPS_TAG.test(k)));
   const triggers = triggersOf(p, ctx.stage, out.leftAlone);
+  otherCallers(p, new Set(ctx.apis.keys()), out.leftAlone);
   if (fn.aliases.length) out.leftAlone.push(`${p.key}: aliases ${fn.aliases.join(', ')} (kept as they are; ops adds and moves live)`);
   if (fn.hasUrl) out.leftAlone.push(`${p.key}: its Function URL (on the function as it is; not managed)`);
   if (fn.hasDestinations) out.leftAlone.push(`${p.key}: its asynchronous invocation settings and destinations`);

@@ -84,6 +84,16 @@ export interface ImportedFunction {
   logRetentionDays?: number | 'never';
   hasUrl: boolean;
   hasDestinations: boolean;
+  /** The function's own resource policy: who may invoke it (callers import does not read otherwise show here). */
+  callers: ImportedCaller[];
+}
+
+/** One statement of the function's resource policy. */
+export interface ImportedCaller {
+  sid: string;
+  /** A service (`s3.amazonaws.com`) or an account / ARN. */
+  principal: string;
+  sourceArn?: string;
 }
 
 export interface ImportedFleet {

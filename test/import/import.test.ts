@@ -113,6 +113,16 @@ describe('ops import', () => {
         SourceArn: rule.RuleArn,
       }),
     );
+    // A caller import does not model (an S3 notification): listed, left as it is.
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: names.notify,
+        StatementId: 'uploads',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        SourceArn: `arn:aws:s3:::${p}-uploads`,
+      }),
+    );
     const apigw = new ApiGatewayV2Client(emu.clientConfig);
     const api = await apigw.send(new CreateApiCommand({ Name: `${p}-api`, ProtocolType: 'HTTP' }));
     const integration = await apigw.send(
@@ -150,6 +160,9 @@ describe('ops import', () => {
     expect(config).toContain(`ruleName: { prod: '${p}-daily-check' }`);
     for (const text of [config, imported.stdout, imported.stderr]) expect(text).not.toContain('seed-secret-value');
     expect(imported.stderr).toContain('search-flights: AMADEUS_CLIENT_SECRET');
+    // The rule's permission is the schedule the config keeps; the S3 one is a caller it leaves alone.
+    expect(imported.stderr).not.toContain('statement daily');
+    expect(imported.stderr).toContain(`notify: s3.amazonaws.com may invoke it from arn:aws:s3:::${p}-uploads (statement uploads)`);
   });
 
   it('the written config loads for the imported stage: kept names, handlers, routes, triggers', async () => {

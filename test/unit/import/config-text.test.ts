@@ -30,6 +30,7 @@ const fn = (name: string, over: Partial<ImportedFunction> = {}): ImportedFunctio
   routes: [],
   hasUrl: false,
   hasDestinations: false,
+  callers: [],
   ...over,
 });
 
@@ -134,6 +135,14 @@ describe('ops import: the config text', () => {
         mappings: [{ uuid: 'u', sourceArn: 'arn:aws:sqs:us-east-1:123456789012:jobs', kind: 'sqs', reportBatchItemFailures: false }],
         aliases: ['blue'],
         hasUrl: true,
+        callers: [
+          {
+            sid: 'daily',
+            principal: 'events.amazonaws.com',
+            sourceArn: 'arn:aws:events:us-east-1:123456789012:rule/autorescue-nightly-run',
+          },
+          { sid: 'up', principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::uploads' },
+        ],
       }),
       fn('autorescue-render', { packageType: 'Image', runtime: undefined }),
     ]);
@@ -149,6 +158,7 @@ describe('ops import: the config text', () => {
     expect(out.leftAlone).toEqual([
       'nightly: EventBridge rule shared-rule: it has 2 targets',
       'nightly: SQS queue mapping from arn:aws:sqs:us-east-1:123456789012:jobs (declare the source under resources with name and adopt to manage it)',
+      'nightly: s3.amazonaws.com may invoke it from arn:aws:s3:::uploads (statement up): not in the config, kept as it is',
       'nightly: aliases blue (kept as they are; ops adds and moves live)',
       'nightly: its Function URL (on the function as it is; not managed)',
     ]);
