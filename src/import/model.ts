@@ -1,3 +1,5 @@
+import type { CorsSpec } from '../config/types.js';
+
 /*
  * What `ops import` read of a running fleet (src/aws/import-functions.ts, src/aws/import-triggers.ts), in the
  * shape the config writer (src/import/config-text.ts) needs. Types only: AWS's field names are already mapped.
@@ -42,14 +44,7 @@ export interface ImportedApi {
   unsupported?: string;
   /** The named stage it serves, when it has no `$default` one. */
   stage?: string;
-  cors?: {
-    allowOrigins?: string[];
-    allowMethods?: string[];
-    allowHeaders?: string[];
-    exposeHeaders?: string[];
-    maxAge?: number;
-    allowCredentials?: boolean;
-  };
+  cors?: CorsSpec;
 }
 
 export interface ImportedFunction {
