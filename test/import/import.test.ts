@@ -176,6 +176,13 @@ describe('ops import', () => {
     expect(byKey['search-flights']?.environment).toMatchObject({ AMADEUS_BASE_URL: 'https://test.api.amadeus.com' });
   });
 
+  it('the imported Node code runs through ops from its sample event (ops bundles the plain CommonJS index.js)', async () => {
+    const env = emu.env as NodeJS.ProcessEnv;
+    const sns = await runCli(['invoke', 'notify', '--local', '--stage', 'prod', '--event', 'sns', '--json'], { cwd: dir, env });
+    expect(sns.code, sns.stderr).toBe(0);
+    expect(sns.json().result).toEqual({ notified: true, records: 1 });
+  }, 60_000);
+
   it('refuses to write over the config without --force, and names functions that do not exist in one line', async () => {
     const again = await runCli(['import', '--prefix', `${p}-`, '--stage', 'prod'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
     expect(again.code).not.toBe(0);
