@@ -247,6 +247,11 @@ export interface ReadApiOptions {
   listed?: Api[];
   /** A named API's: it wants authorizers. */
   authorizers?: boolean;
+  /**
+   * A kept name (or `adopt`): with no owned API of that name, one that is not ours is read in full and returned
+   * marked `notOwned`, so the planner adopts it or stops naming its owner (instead of creating a second one).
+   */
+  claim?: boolean;
 }
 
 export async function readApi(
@@ -258,18 +263,29 @@ export async function readApi(
   const name = opts.name ?? `${scope.app}-${scope.stage}`;
   const apis = opts.listed ?? (await listApis(aws));
   const foreign: Actual['foreign'] = [];
+  const others: Api[] = [];
   const owned = apis
     // A named API is the one tagged with its key (the default API carries no key); untagged ones are foreign.
-    .filter((a) => a.Name === name && (a.Tags?.[API_KEY_TAG] === opts.key || !a.Tags?.[OWNER_STAGE_TAG]))
+    .filter(
+      (a) =>
+        a.Name === name &&
+        (a.Tags?.[API_KEY_TAG] === opts.key ||
+          !a.Tags?.[OWNER_STAGE_TAG] ||
+          (opts.claim && !!notOwnedReason(a.Tags, scope.app, scope.stage))),
+    )
     .filter((a) => {
       const reason = notOwnedReason(a.Tags, scope.app, scope.stage);
-      if (reason) foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason });
+      if (reason) others.push(a);
       return !reason;
     })
     .sort(compareApis);
   // Two owned APIs with one name: a create retried after its answer was lost, or two deploys racing.
   // The oldest is the stage's API (createApi agrees); the plan deletes the others.
-  const api = owned[0];
+  const claimed = !owned.length && opts.claim ? others.sort(compareApis)[0] : undefined;
+  for (const a of others)
+    if (a !== claimed)
+      foreign.push({ type: 'http api', name: `${name} (${a.ApiId})`, reason: notOwnedReason(a.Tags, scope.app, scope.stage) });
+  const api = owned[0] ?? claimed;
   if (!api) return { foreign };
   const duplicates = owned.slice(1).map((a) => ({ id: a.ApiId!, endpoint: a.ApiEndpoint ?? '' }));
 
@@ -320,6 +336,7 @@ export async function readApi(
       })),
       ...httpStageSettings(stages, api.Tags),
       ...(duplicates.length ? { duplicates } : {}),
+      ...(claimed ? { notOwned: true } : {}),
     },
   };
 }

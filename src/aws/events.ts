@@ -69,6 +69,38 @@ async function putTarget(aws: Aws, s: ScheduleInput): Promise<void> {
   if (failed) throw new Error(`PutTargets on rule ${s.ruleName} failed: ${failed.ErrorCode ?? ''} ${failed.ErrorMessage ?? ''}`.trim());
 }
 
+/**
+ * The config's rules that may be claimed when not ours (a kept name, or `adopt`), by rule key: the planner adopts
+ * them or stops naming their owner. A derived name without `adopt` stays a foreign rule, warned about, as before.
+ */
+function claimedRules(scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>, buses: readonly string[]) {
+  const prefix = `${scope.app}-${scope.stage}-`;
+  const out = new Map<string, { name: string; bus: string }>();
+  for (const f of scope.functions ?? [])
+    for (const t of f.triggers) {
+      if (t.kind !== 'schedule' && t.kind !== 'eventbridge') continue;
+      const bus = t.kind === 'eventbridge' ? t.bus : 'default';
+      if (buses.includes(bus) && (t.adopt || !t.ruleName.startsWith(prefix)))
+        out.set(ruleKey(t.ruleName, bus === 'default' ? undefined : bus), { name: t.ruleName, bus });
+    }
+  return out;
+}
+
+/** DescribeRule of each claimed rule the prefix listing did not find (a kept name outside `{app}-{stage}-`). */
+async function describeKept(
+  aws: Aws,
+  claims: Map<string, { name: string; bus: string }>,
+  listed: { Name?: string; EventBusName?: string }[],
+) {
+  const events = await aws.events();
+  const found = new Set(
+    listed.map((r) => ruleKey(r.Name ?? '', r.EventBusName && r.EventBusName !== 'default' ? r.EventBusName : undefined)),
+  );
+  const missing = [...claims].filter(([key]) => !found.has(key)).map(([, c]) => c);
+  const described = await mapLimit(missing, 8, (c) => orNotFound(read(aws, () => events.describeRule({ Name: c.name, ...onBus(c.bus) }))));
+  return described.filter((r): r is NonNullable<typeof r> => !!r?.Arn);
+}
+
 /** Lets the rule invoke `live` first (so its first event is not refused), then the rule (tagged) and its target. */
 export async function createSchedule(aws: Aws, s: ScheduleInput): Promise<{ ruleArn: string }> {
   const ruleArn = await scheduleRuleArn(aws, s.ruleName, s.bus);
@@ -127,6 +159,16 @@ export async function deleteSchedule(aws: Aws, input: DeleteScheduleInput): Prom
   if (input.functionName && input.statementId) await removeTriggerPermission(aws, input.functionName, input.statementId);
 }
 
+/** An adopted rule left by ops: its ops target and tags removed, the permission on `live` too; the rule stays. */
+export async function releaseSchedule(aws: Aws, input: DeleteScheduleInput & { ruleName: string; removeTags: string[] }): Promise<void> {
+  const events = await aws.events();
+  const onRule = { Rule: input.ruleName, ...onBus(input.bus) };
+  if (input.targetIds.length) await orNotFound(aws.write(() => events.removeTargets({ ...onRule, Ids: input.targetIds })));
+  const arn = await scheduleRuleArn(aws, input.ruleName, input.bus);
+  if (input.removeTags.length) await orNotFound(aws.write(() => events.untagResource({ ResourceARN: arn, TagKeys: input.removeTags })));
+  if (input.functionName && input.statementId) await removeTriggerPermission(aws, input.functionName, input.statementId);
+}
+
 export async function scheduleRuleArn(aws: Aws, ruleName: string, bus?: string): Promise<string> {
   return ruleArn(aws.region, await aws.accountId(), ruleName, bus);
 }
@@ -160,7 +202,8 @@ export async function readRules(
       );
     }),
   );
-  const listed = lists.flat();
+  const claims = claimedRules(scope, buses);
+  const listed = [...lists.flat(), ...(await describeKept(aws, claims, lists.flat()))];
   const items: Record<string, ActualRule> = {};
   const foreign: Actual['foreign'] = [];
   const rules = await mapLimit(listed, 8, async (r) => {
@@ -198,6 +241,7 @@ export async function readRules(
     if (!rule) continue;
     const reason = notOwnedReason(rule.tags, scope.app, scope.stage);
     if (!reason) items[ruleKey(rule.name, rule.bus)] = rule;
+    else if (claims.has(ruleKey(rule.name, rule.bus))) items[ruleKey(rule.name, rule.bus)] = { ...rule, notOwned: true };
     else if (wanted.has(rule.name) || !isOtherStagesOwn(rule.name, ownerOf(rule.tags), scope.app, scope.stage))
       foreign.push({ type: 'eventbridge rule', name: rule.name, reason });
   }

@@ -1,3 +1,4 @@
+import { keptNameFor } from './kept-name.js';
 import { retentionDaysOf } from './log-retention.js';
 import { namedApiName, physicalName } from './naming.js';
 import type { ParsedFleet } from './schema.js';
@@ -22,7 +23,7 @@ export function resolveNamedApis(cfg: ParsedFleet, stage: string, functions: Fun
       key,
       ...resolveOne(
         raw,
-        namedApiName(cfg.app, stage, key),
+        keptNameFor(raw?.name, cfg.app, stage) ?? namedApiName(cfg.app, stage, key),
         (k) => physicalName(cfg.app, stage, k),
         retentionDaysOf(cfg.defaults?.logRetentionDays),
       ),

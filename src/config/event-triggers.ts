@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { patternRuleSuffix, ruleName, ruleStatementId, sortedJson } from './naming.js';
 import type { DynamoTriggerSpec, EventRuleSpec } from './types.js';
@@ -79,6 +80,10 @@ export function ruleFields(noun: 'schedule' | 'rule') {
       .max(20)
       .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, `a ${noun} name is lowercase letters, digits and single dashes`)
       .optional(),
+    /** The rule's full kept physical name (src/config/kept-name.ts), instead of `{app}-{stage}-{fn}-{name}`. */
+    ruleName: keptNameSchema.optional(),
+    /** Take over an existing untagged rule named `ruleName`: tagged in place, its other targets kept. */
+    adopt: z.boolean().optional(),
     /** Default true: false keeps the rule but disables it. */
     enabled: z.boolean().optional(),
     /** What the function receives (sent as JSON); default: EventBridge's scheduled event, or the matched event. */
@@ -113,6 +118,9 @@ export type ParsedEventPatternTrigger = z.output<typeof eventPatternTrigger>;
 
 export const DEFAULT_BUS = 'default';
 
+/** A rule trigger's kept name for the stage (`ruleName`), or undefined: ops derives it. */
+export const keptRuleName = (t: { ruleName?: KeptName }, app: string, stage: string) => keptNameFor(t.ruleName, app, stage);
+
 /** Lambda's defaults for a stream mapping, except where noted on the schema. */
 export function resolveDynamodbTrigger(t: ParsedDynamodbTrigger): DynamoTriggerSpec {
   return {
@@ -132,10 +140,11 @@ export function resolveDynamodbTrigger(t: ParsedDynamodbTrigger): DynamoTriggerS
 /** The rule's name hashes bus and pattern unless named, so a changed pattern is a new rule and the old one is pruned. */
 export function resolveEventPatternTrigger(app: string, stage: string, key: string, t: ParsedEventPatternTrigger): EventRuleSpec {
   const bus = t.bus ?? DEFAULT_BUS;
-  const rule = ruleName(app, stage, key, t.name ?? patternRuleSuffix(bus, t.eventPattern));
+  const rule = keptRuleName(t, app, stage) ?? ruleName(app, stage, key, t.name ?? patternRuleSuffix(bus, t.eventPattern));
   return {
     kind: 'eventbridge',
     ruleName: rule,
+    ...(t.adopt ? { adopt: true } : {}),
     pattern: sortedJson(t.eventPattern),
     bus,
     enabled: t.enabled ?? true,

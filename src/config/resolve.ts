@@ -6,8 +6,9 @@ import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { shiftOf } from './deploy-strategy.js';
 import { withDefaults } from './defaults.js';
 import { resolveDomain } from './domain.js';
-import { resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
+import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { resolveFunctionUrl } from './function-url.js';
+import { keptNameFor } from './kept-name.js';
 import { retentionDaysOf } from './log-retention.js';
 import {
   alarmName,
@@ -99,7 +100,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     cfg.api !== false && hasRoutes
       ? resolveApi(
           cfg.api,
-          apiName(cfg.app, stage),
+          keptNameFor(cfg.api?.name, cfg.app, stage) ?? apiName(cfg.app, stage),
           (k) => physicalName(cfg.app, stage, k),
           retentionDaysOf(cfg.defaults?.logRetentionDays),
         )
@@ -284,10 +285,11 @@ function resolveTriggers(
         statementId: snsStatementId(arn),
       };
     }
-    const rule = ruleName(app, stage, key, t.name ?? shortHash(t.schedule));
+    const rule = keptRuleName(t, app, stage) ?? ruleName(app, stage, key, t.name ?? shortHash(t.schedule));
     return {
       kind: 'schedule',
       ruleName: rule,
+      ...(t.adopt ? { adopt: true } : {}),
       expression: t.schedule,
       enabled: t.enabled ?? true,
       ...(t.input !== undefined ? { input: JSON.stringify(t.input) } : {}),
@@ -376,6 +378,7 @@ export function resolveApi(
     return {
       name,
       cors,
+      ...(raw?.adopt ? { adopt: true } : {}),
       ...(authorizers.length ? { authorizers } : {}),
       ...domainOf(raw),
       ...(raw?.stage ? { stage: raw.stage } : {}),

@@ -19,6 +19,7 @@ import {
   vpc,
 } from './field-schemas.js';
 import { functionSchema } from './function-schema.js';
+import { keptNameSchema } from './kept-name.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { functionRetention } from './log-retention.js';
 import { paramPathSchema } from './param-paths.js';
@@ -50,6 +51,10 @@ const name = (what: string, max: number) =>
 const apiObjectSchema = z.strictObject({
   /** 'http' (API Gateway v2, the default) or 'rest' (API Gateway v1: resources, methods, deployments to a named stage). */
   type: z.enum(['http', 'rest']).optional(),
+  /** The API's kept physical name (src/config/kept-name.ts); default `{app}-{stage}` (`{app}-{stage}-{key}` for a named one). */
+  name: keptNameSchema.optional(),
+  /** Take over an existing untagged HTTP API with that name: tagged in place, its id and URL kept (src/resources/http-api/plan-adopt.ts). */
+  adopt: z.boolean().optional(),
   /**
    * The stage (REST: default 'prod'; HTTP: default `$default`, else a named auto-deploy stage): the URL is
    * https://{id}.execute-api.{region}.amazonaws.com/{stage}.

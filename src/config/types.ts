@@ -83,6 +83,8 @@ export interface ScheduleSpec {
   description?: string;
   /** Id of the statement on the alias policy that lets EventBridge invoke it: `ops-rule-{ruleName}`. */
   statementId: string;
+  /** `adopt: true`: an untagged rule named `ruleName` is taken over in place (src/resources/schedule/plan-adopt.ts). */
+  adopt?: boolean;
 }
 
 /** A subscription of the function's `live` alias to an SNS topic. */
@@ -278,6 +280,8 @@ export interface ApiSpec {
   /** The key of a named API (`apis.<key>`, tagged `ops:api`); absent: the default API (`api`, untagged as before). */
   key?: string;
   name: string;
+  /** `adopt: true`: an untagged HTTP API with `name` is taken over in place (src/resources/http-api/plan-adopt.ts). */
+  adopt?: boolean;
   cors?: CorsSpec;
   type?: 'rest';
   stage?: string;

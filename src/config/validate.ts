@@ -4,6 +4,7 @@ import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
+import { apiNameProblems, ruleNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
 import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
@@ -39,7 +40,13 @@ const PY_EXT = ['.py'];
 export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedFleet; problems: Problem[] } {
   const parsed = fleetSchema.safeParse(raw);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueToProblems(issue, raw));
-  problems.push(...crossFieldProblems(raw, env), ...resourceProblems(raw, env.stage), ...paramPathConfigProblems(raw));
+  problems.push(
+    ...crossFieldProblems(raw, env),
+    ...resourceProblems(raw, env.stage),
+    ...paramPathConfigProblems(raw),
+    ...apiNameProblems(raw, env.stage),
+    ...ruleNameProblems(raw, env.stage),
+  );
   const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
   return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };
 }

@@ -113,6 +113,8 @@ export interface ActualRule {
   description: string;
   tags: Record<string, string>;
   targets: { id: string; arn: string; input?: string }[];
+  /** A rule with a kept name (or `adopt`) that is not ours (its tags say whose): adopted or refused by the plan. */
+  notOwned?: true;
 }
 
 /** An SNS subscription whose endpoint is the `live` alias of one of the app and stage's functions. */
@@ -186,6 +188,8 @@ export interface ActualApi {
   authorizers?: ActualAuthorizer[];
   /** Newer owned APIs with the same name (a lost CreateApi answer, a race): the plan deletes them. */
   duplicates?: { id: string; endpoint: string }[];
+  /** An API with the config's kept name that is not ours (its tags say whose): adopted or refused by the plan. */
+  notOwned?: true;
 }
 
 /** An HTTP API authorizer (JWT or Lambda REQUEST), as GetAuthorizers answers. */

@@ -21,6 +21,10 @@ type HttpApiChangeOfOne =
   | (ChangeBase & { kind: 'api.stage'; apiName: string; apiId?: string; stage?: string; tags?: Record<string, string> })
   /** Deletes a stage the API no longer serves (its name changed): its URL stops answering. */
   | (ChangeBase & { kind: 'api.unstage'; apiId: string; stage: string })
+  /** Tags an existing API that ops did not create (`adopt: true`) for the stage, marked `ops:adopted`: id and URL kept. */
+  | (ChangeBase & { kind: 'api.adopt'; apiId: string; tags: Record<string, string> })
+  /** An adopted API leaving the config: ops's tags removed, the API kept. */
+  | (ChangeBase & { kind: 'api.release'; apiId: string; removeTags: string[] })
   /** Deletes the API with its stages, routes and integrations. */
   | (ChangeBase & { kind: 'api.delete'; apiId: string })
   /** AWS_PROXY integration, payload format 2.0, `uri` = the function's `live` alias ARN. */

@@ -12,6 +12,7 @@ import {
 } from '../../aws/apigw.js';
 import { deleteStage, readApis } from '../../aws/apigw-apis.js';
 import { createAuthorizer, deleteAuthorizer, type RouteAuthInput, updateAuthorizer } from '../../aws/apigw-authorizers.js';
+import { tagApi, untagApi } from '../../aws/domains.js';
 import { addPermission, removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
 import { executeApiArn, httpApiUrl } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
@@ -21,6 +22,7 @@ import type { HttpApiChange, PlannedRouteAuth } from './changes.js';
 import { planApi } from './plan.js';
 
 const HTTP_API_CHANGES: HttpApiChange['kind'][] = [
+  'api.adopt',
   'api.create',
   'api.update',
   'api.delete',
@@ -39,6 +41,7 @@ const HTTP_API_CHANGES: HttpApiChange['kind'][] = [
   'authorizer.grant',
   'authorizer.revoke',
   'api.unstage',
+  'api.release',
 ];
 
 /** The stage's HTTP API (API Gateway v2): its `$default` stage, an integration and routes per function, and their permissions. */
@@ -69,6 +72,8 @@ export const httpApi = defineKind<HttpApiChange>({
       await deleteStage(run.aws, c.apiId, c.stage);
     },
     'api.delete': (c, run) => deleteApi(run.aws, c.apiId),
+    'api.adopt': (c, run) => tagApi(run.aws, c.apiId, c.tags),
+    'api.release': (c, run) => untagApi(run.aws, c.apiId, c.removeTags),
     async 'integration.create'(c, run) {
       const { integrationId } = await createIntegration(run.aws, apiRun(run, c).api(c), { name: c.name, uri: c.uri });
       apiRun(run, c).integrations.set(c.name, integrationId);

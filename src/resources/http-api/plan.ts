@@ -2,6 +2,7 @@ import type { CorsSpec } from '../../config/types.js';
 import type { ActualApi } from '../../model/actual.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { claimApi, isAdopted, releaseApi } from './plan-adopt.js';
 import { planAuthorizerGrants, planAuthorizers } from './plan-authorizers.js';
 import { opsStatementIds, permissionDelete, planPermissions } from './plan-permissions.js';
 import { planRoutesAndIntegrations } from './plan-routes.js';
@@ -42,17 +43,18 @@ export function diffCors(from: CorsSpec | undefined, to: CorsSpec | undefined): 
 
 /** The HTTP API, its stage, integrations, routes, and the permissions that let it invoke functions. */
 export function planApi(ctx: PlanContext): HttpApiChange[] {
-  const { fleet, actual } = ctx;
-  const have = actual.api;
+  const { fleet } = ctx;
   // A REST API (`api.type: 'rest'`) is the rest-api module's: an HTTP API left from before is deleted.
   const want = (ctx.destroy && !ctx.scope) || fleet.api?.type === 'rest' ? undefined : fleet.api;
+  // An API with a kept name that is not ours: adopted, or the plan stops (plan-adopt.ts).
+  const { have, adopt } = claimApi(ctx, want, ctx.actual.api);
   if (!want) return have && !ctx.scope ? planApiDelete(ctx, have) : [];
   const routed = ctx.deploy.filter((f) => f.routes.length > 0);
   // A function deployed alone that names the API's URL or id needs it too.
   const named = ctx.deploy.some((f) => Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
   if (!have && ctx.scope && !routed.length && !named) return [];
 
-  const out: HttpApiChange[] = [];
+  const out: HttpApiChange[] = adopt ? [adopt] : [];
   const apiId = have?.id;
   const createId = changeId('api.create', want.name);
   const apiResource = { type: 'http api' as const, name: want.name };
@@ -122,6 +124,7 @@ function planDuplicateApis(have: ActualApi, planned: HttpApiChange[]): HttpApiCh
 
 /** No API in the config: delete the owned one (with its routes and integrations) and the functions' permissions. */
 function planApiDelete(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
+  if (isAdopted(have)) return planApiRelease(ctx, have);
   const id = changeId('api.delete', have.name);
   const out: HttpApiChange[] = [
     {
@@ -136,10 +139,27 @@ function planApiDelete(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
     },
     ...planDuplicateApis(have, []),
   ];
+  return [...out, ...permissionsAfter(ctx, id)];
+}
+
+/** The functions' API permissions and authorizer grants, removed once `id` (the API's delete or release) is done. */
+function permissionsAfter(ctx: PlanContext, id: string): HttpApiChange[] {
+  const out: HttpApiChange[] = [];
   for (const fn of ctx.deploy) {
     const ours = opsStatementIds(ctx.actual.functions[fn.name]?.aliasPolicy, ctx.namedApi);
     if (ours.length) out.push(permissionDelete(fn.key, fn.name, ours, [id]));
   }
   out.push(...planAuthorizerGrants(ctx, undefined, new Map(), true).map((c) => ({ ...c, dependsOn: [id] })));
   return out;
+}
+
+/** An adopted API leaving: ops's routes and integrations go (nothing else of it), then its tags; the API stays. */
+function planApiRelease(ctx: PlanContext, have: ActualApi): HttpApiChange[] {
+  const view = { ...ctx, desired: [], deploy: [] };
+  const routes = planRoutesAndIntegrations(view, { have, apiId: have.id, createId: '', routed: [] });
+  const release = releaseApi(
+    have,
+    routes.map((c) => c.id),
+  );
+  return [...routes, release, ...permissionsAfter(ctx, release.id)];
 }

@@ -1,4 +1,4 @@
-import { createSchedule, deleteSchedule, readRules, updateSchedule } from '../../aws/events.js';
+import { createSchedule, deleteSchedule, readRules, releaseSchedule, updateSchedule } from '../../aws/events.js';
 import { busOfRuleArn, RULE_SID_PREFIX } from '../../config/naming.js';
 import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
@@ -14,7 +14,7 @@ const desiredBuses = (scope: ReadScope) =>
 export const schedule = defineKind<ScheduleChange>({
   kind: 'schedule',
   after: ['function'],
-  changes: ['schedule.create', 'schedule.update', 'schedule.delete'],
+  changes: ['schedule.create', 'schedule.update', 'schedule.delete', 'schedule.release'],
   async read(aws, scope, r) {
     const known = new Set(['default', ...desiredBuses(scope)]);
     const first = readRules(aws, scope, [...known]);
@@ -42,6 +42,15 @@ export const schedule = defineKind<ScheduleChange>({
         removeTargetIds: c.removeTargetIds,
         addTags: c.addTags,
         removeTags: c.removeTags,
+      }),
+    'schedule.release': (c, run) =>
+      releaseSchedule(run.aws, {
+        ruleName: c.ruleName,
+        ...(c.bus ? { bus: c.bus } : {}),
+        targetIds: c.targetIds,
+        removeTags: c.removeTags,
+        functionName: c.name,
+        statementId: c.statementId,
       }),
     'schedule.delete': (c, run) =>
       deleteSchedule(run.aws, {

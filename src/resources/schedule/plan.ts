@@ -14,8 +14,10 @@ import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, diffMaps, fieldsSummary, quote, userTags } from '../../plan/fields.js';
 import { EVENTS, isRule, permits, stalePermissionDelete, stalePermissions } from '../trigger-policy.js';
+import { adoptedDiff, adoptedSpec, assertRuleClaim, isAdoptedRule, releaseRule, type ScheduleReleaseChange } from './plan-adopt.js';
 
 export type ScheduleChange =
+  | ScheduleReleaseChange
   /** Permission on `live` for the rule, the rule (tagged) and its target. */
   | (ChangeBase & { kind: 'schedule.create'; schedule: ScheduleChangeSpec })
   /** Rewrites what the flags say; `removeTargetIds`: targets on the rule that are not ops's. */
@@ -92,8 +94,10 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
       ctx.warnings.push(`${fn.key}: the schedule's rule ${t.ruleName} exists and is not ops's: not created (delete or rename that rule)`);
       continue;
     }
-    const want = scheduleChangeSpec(ctx, fn, t);
     const have = ctx.actual.rules?.[ruleKey(t.ruleName, bus)];
+    const adopting = assertRuleClaim(fn, t, have);
+    const adopted = adopting || (have !== undefined && isAdoptedRule(have));
+    const want = adopted ? adoptedSpec(scheduleChangeSpec(ctx, fn, t)) : scheduleChangeSpec(ctx, fn, t);
     const base = { fn: fn.key, resource: { type: 'eventbridge rule' as const, name: t.ruleName }, schedule: want };
     if (!have) {
       out.push({
@@ -110,12 +114,13 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
       });
       continue;
     }
-    const d = diffRule(have, want);
+    const generic = diffRule(have, want);
+    const d = adopted ? { ...generic, ...adoptedDiff(ctx, have, want) } : { ...generic, moved: [] };
     const permission = !permits(policy, t.statementId, EVENTS, ruleArn(ctx.region, ctx.accountId, t.ruleName, bus));
     const fields = [
       ...d.rule,
       ...d.target,
-      ...d.removeTargetIds.map((id) => ({ field: 'target', from: id })),
+      ...(adopted ? d.moved : d.removeTargetIds.map((id) => ({ field: 'target', from: id }))),
       ...d.tags,
       ...(permission ? [{ field: 'permission', to: t.statementId }] : []),
     ];
@@ -125,7 +130,7 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
       kind: 'schedule.update',
       id: changeId('schedule.update', t.ruleName),
       action: 'update',
-      summary: `update ${t.kind === 'schedule' ? 'schedule' : 'rule'} ${t.ruleName}: ${fieldsSummary(fields)}`,
+      summary: `${adopting ? 'adopt' : 'update'} ${t.kind === 'schedule' ? 'schedule' : 'rule'} ${t.ruleName}${adopting ? ' (tag it, name kept)' : ''}: ${fieldsSummary(fields)}`,
       fields,
       dependsOn: deps,
       rule: d.rule.length > 0,
@@ -166,9 +171,14 @@ export function planSchedules(ctx: PlanContext): ScheduleChange[] {
   // A rule renamed onto another bus keeps its statement id: the delete of the old one leaves the statement alone.
   const wantedSids = new Set(wanted.map((t) => t.statementId));
   for (const rule of Object.values(ctx.actual.rules ?? {}).sort((a, b) => compareStrings(a.name, b.name))) {
-    if (wantedRules.has(ruleKey(rule.name, rule.bus))) continue;
+    // A rule read for a kept name that is not ours is never deleted (a destroy reads it too).
+    if (wantedRules.has(ruleKey(rule.name, rule.bus)) || rule.notOwned) continue;
     const owner = ruleOwner(ctx, rule);
     if (!owned(owner)) continue;
+    if (isAdoptedRule(rule)) {
+      out.push(releaseRule(rule, owner, owner ? keyOfName(ctx, owner) : undefined));
+      continue;
+    }
     const sid = `${RULE_SID_PREFIX}${rule.name}`;
     const hasPermission = policyOf(owner).some((s) => s.Sid === sid) && !wantedSids.has(sid);
     if (owner) covered.add(`${owner}\0${sid}`);
