@@ -92,14 +92,17 @@ export function planRollback(
     if (!spec || !fn?.alias) continue;
     const current = Number(fn.alias.version);
     const published = fn.versions.map((v) => Number(v.version)).filter((v) => Number.isFinite(v));
-    const target = to !== undefined ? Number(to) : Math.max(-1, ...published.filter((v) => v < current));
-    if (target < 0 || target === current) continue;
+    // During a shift (live split), rolling back is moving all of the traffic to the version live is on.
+    const split = Object.keys(fn.alias.weights ?? {}).length > 0;
+    const target = to !== undefined ? Number(to) : split ? current : Math.max(-1, ...published.filter((v) => v < current));
+    if (target < 0 || (target === current && !split)) continue;
     if (!published.includes(target)) {
       throw new UserError(`version ${to} of ${spec.name} does not exist`, {
         hint: `published versions: ${published.join(', ') || 'none'}`,
       });
     }
-    out.push({ name: spec.name, fn: key, from: String(current), to: String(target) });
+    const shares = Object.entries(fn.alias.weights ?? {}).map(([v, w]) => ` +${Math.round(w * 1000) / 10}% on ${v}`);
+    out.push({ name: spec.name, fn: key, from: `${current}${shares.join('')}`, to: String(target) });
   }
   return out;
 }

@@ -62,7 +62,13 @@ export function shiftGate(ctx: Context, clock: Clock = systemClock): ShiftGate {
       const outcome = await runShift(
         {
           clock,
-          setPercent: (p) => setAliasWeight(pc.aws, name, from, version, p),
+          setPercent: (p, next) =>
+            setAliasWeight(pc.aws, name, {
+              oldVersion: from,
+              newVersion: version,
+              percent: p,
+              note: `${strategyName(fn.shift!.strategy)} from ${from} to ${version}, ${p}% since ${iso(clock.now())}, next step ${iso(next)}`,
+            }),
           complete: () => settleAlias(pc.aws, name, version),
           revert: () => settleAlias(pc.aws, name, from),
           readSignals: (since) => readShiftSignals(pc.aws, signalRead(fn, fn.shift!, from, version, since, clock.now())),
@@ -127,6 +133,8 @@ function signalRead(fn: FunctionSpec, shift: ShiftSpec, from: string, to: string
     end: now + 60_000,
   };
 }
+
+const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 /** `deploy.protectedStages`: a function whose `live` would move at once there is refused before anything is written. */
 function refuseAllAtOnceWhereProtected(pc: PlanContext): void {

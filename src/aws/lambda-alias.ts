@@ -214,7 +214,16 @@ function isApiGatewayPrincipal(principal: unknown): boolean {
 export async function moveAlias(aws: Aws, name: string, version: string): Promise<void> {
   const lambda = await aws.lambda();
   await withConflictRetry(
-    () => aws.write(() => lambda.updateAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version })),
+    // RoutingConfig emptied: a rollback during a shift moves all of live's traffic at once.
+    () =>
+      aws.write(() =>
+        lambda.updateAlias({
+          FunctionName: name,
+          Name: LIVE_ALIAS,
+          FunctionVersion: version,
+          RoutingConfig: { AdditionalVersionWeights: {} },
+        }),
+      ),
     undefined,
     aws.retry,
   );

@@ -2,7 +2,6 @@ import type { AliasConfiguration } from '@aws-sdk/client-lambda';
 import { LIVE_ALIAS } from '../config/naming.js';
 import type { Aws } from './clients.js';
 import { getMetricData, type MetricQuery } from './cloudwatch.js';
-import { orNotFound } from './errors.js';
 import { allPages } from './pool.js';
 import { read, withConflictRetry } from './retry.js';
 
@@ -12,13 +11,25 @@ import { read, withConflictRetry } from './retry.js';
  */
 
 /** The additional versions of an alias read back, only when it is split (so an unsplit read is as before). */
-export function routingOf(alias: Pick<AliasConfiguration, 'RoutingConfig'> | undefined): { weights?: Record<string, number> } {
+export function routingOf(alias: Pick<AliasConfiguration, 'RoutingConfig' | 'Description'> | undefined): {
+  weights?: Record<string, number>;
+  shift?: string;
+} {
   const weights = Object.fromEntries(Object.entries(alias?.RoutingConfig?.AdditionalVersionWeights ?? {}).filter(([, w]) => w > 0));
-  return Object.keys(weights).length ? { weights } : {};
+  if (!Object.keys(weights).length) return {};
+  return { weights, ...(alias?.Description?.startsWith(SHIFT_NOTE) ? { shift: alias.Description.slice(SHIFT_NOTE.length) } : {}) };
 }
 
+/** The alias's Description during a shift says how far it is, for `ops status` (no state is kept anywhere else). */
+const SHIFT_NOTE = 'ops shift: ';
+
 /** `live` stays on `oldVersion` and sends `percent` of its traffic to `newVersion`. */
-export async function setAliasWeight(aws: Aws, name: string, oldVersion: string, newVersion: string, percent: number): Promise<void> {
+export async function setAliasWeight(
+  aws: Aws,
+  name: string,
+  step: { oldVersion: string; newVersion: string; percent: number; note: string },
+): Promise<void> {
+  const { oldVersion, newVersion, percent } = step;
   const lambda = await aws.lambda();
   await withConflictRetry(
     () =>
@@ -27,6 +38,7 @@ export async function setAliasWeight(aws: Aws, name: string, oldVersion: string,
           FunctionName: name,
           Name: LIVE_ALIAS,
           FunctionVersion: oldVersion,
+          Description: `${SHIFT_NOTE}${step.note}`.slice(0, 256),
           // Lambda takes a share below 1 with at most five decimals.
           RoutingConfig: { AdditionalVersionWeights: { [newVersion]: Math.round(percent * 1000) / 100_000 } },
         }),
@@ -46,19 +58,13 @@ export async function settleAlias(aws: Aws, name: string, version: string): Prom
           FunctionName: name,
           Name: LIVE_ALIAS,
           FunctionVersion: version,
+          Description: '',
           RoutingConfig: { AdditionalVersionWeights: {} },
         }),
       ),
     undefined,
     aws.retry,
   );
-}
-
-/** `live`'s version and routing now (the shift's start, `ops status`). */
-export async function readAliasRouting(aws: Aws, name: string): Promise<{ version: string; weights?: Record<string, number> } | undefined> {
-  const lambda = await aws.lambda();
-  const alias = await orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS })));
-  return alias?.FunctionVersion ? { version: alias.FunctionVersion, ...routingOf(alias) } : undefined;
 }
 
 export interface SignalRead {

@@ -74,7 +74,7 @@ export interface ActualFunction {
   tags: Record<string, string>;
   /** The `live` alias, when it exists. */
   /** `weights`: a shift in progress (or interrupted): AdditionalVersionWeights, version → share (src/shift/recover.ts). */
-  alias?: { version: string; revisionId?: string; weights?: Record<string, number> };
+  alias?: { version: string; revisionId?: string; weights?: Record<string, number>; shift?: string };
   /**
    * Published versions (not $LATEST), oldest first, each with the configuration it was
    * published with: an interrupted deploy (code updated, never published) shows up as

@@ -10,8 +10,8 @@ import type { ShiftStep } from './strategy.js';
 
 export interface ShiftPorts {
   clock: Clock;
-  /** Sends `percent` (1..99) of `live`'s traffic to the new version; FunctionVersion stays the old one. */
-  setPercent(percent: number): Promise<void>;
+  /** Sends `percent` (1..99) of `live`'s traffic to the new version until `nextAt` (epoch ms); FunctionVersion stays the old one. */
+  setPercent(percent: number, nextAt: number): Promise<void>;
   /** FunctionVersion = new, no routing. */
   complete(): Promise<void>;
   /** FunctionVersion = old, no routing. */
@@ -46,8 +46,8 @@ export async function runShift(ports: ShiftPorts, opts: ShiftOptions): Promise<S
   for (let i = 0; i < opts.steps.length - 1; i++) {
     const step = opts.steps[i];
     if (ports.signal?.aborted) return { outcome: 'interrupted', atPercent: i ? opts.steps[i - 1].percent : 0, looks };
-    await ports.setPercent(step.percent);
     const nextAt = start + opts.steps[i + 1].atMinute * opts.msPerMinute;
+    await ports.setPercent(step.percent, nextAt);
     ports.progress(`${step.percent}% on the new version, next step at +${opts.steps[i + 1].atMinute} min`);
     while (clock.now() < nextAt) {
       await clock.sleep(Math.min(lookMs, nextAt - clock.now()), ports.signal);

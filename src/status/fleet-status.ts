@@ -13,6 +13,8 @@ export interface FunctionStatus {
   name: string;
   deployed: boolean;
   liveVersion?: string;
+  /** A shift in progress (or left by an interrupted run): `live`'s additional versions and ops's note on the alias. */
+  shift?: { weights: Record<string, number>; note?: string };
   /** When the version `live` points to was published. */
   lastDeploy?: string;
   /** `same`, `differs` (the local build is not what live runs) or `unknown`. */
@@ -88,6 +90,7 @@ export function fleetStatus(fleet: Fleet, actual: Actual, artifacts: Artifact[],
       name: spec.name,
       deployed: true,
       liveVersion: fn.alias?.version,
+      ...(fn.alias?.weights ? { shift: { weights: fn.alias.weights, ...(fn.alias.shift ? { note: fn.alias.shift } : {}) } } : {}),
       lastDeploy: live?.lastModified ?? fn.lastModified,
       code: !artifact || !live ? 'unknown' : codeChange || artifact.codeSha256 !== live.codeSha256 ? 'differs' : 'same',
       configDrift: [...new Set(changes.flatMap(driftOf))],

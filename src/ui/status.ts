@@ -4,6 +4,14 @@ import { renderDomain } from './domain.js';
 import { renderFunctionUrls } from './function-urls.js';
 import { renderTable } from './table.js';
 
+/** `live` split by a shift: `+30% on 4 (Canary... since ..., next step ...)`. */
+const shiftText = (s: FleetStatus['functions'][number]['shift']) =>
+  s
+    ? ` +${Object.entries(s.weights)
+        .map(([v, w]) => `${Math.round(w * 1000) / 10}% on ${v}`)
+        .join(', ')}${s.note ? ` (${s.note})` : ''}`
+    : '';
+
 /** The `ops status` view. Pure: returns lines. */
 export function renderStatus(s: FleetStatus, c: ChalkInstance): string[] {
   const rows = s.functions.map((f) => {
@@ -11,7 +19,7 @@ export function renderStatus(s: FleetStatus, c: ChalkInstance): string[] {
     const drift = [f.code === 'differs' ? 'code' : '', ...f.configDrift].filter(Boolean);
     return [
       f.function,
-      f.liveVersion ?? c.yellow('no live alias'),
+      f.liveVersion ? `${f.liveVersion}${shiftText(f.shift)}` : c.yellow('no live alias'),
       f.lastDeploy ? f.lastDeploy.replace('T', ' ').slice(0, 19) : '',
       drift.length ? c.yellow(`drift: ${drift.join(', ')}`) : f.code === 'unknown' ? c.dim('unknown') : c.green('in sync'),
       f.lastUpdateStatus && f.lastUpdateStatus !== 'Successful' ? `${f.state}/${f.lastUpdateStatus}` : (f.state ?? ''),

@@ -80,8 +80,17 @@ describe('ops deploy: gradual traffic shifting', () => {
     await newCode();
     const plan = await ops(['plan']);
     expect(plan.stdout).toContain('shift live to it from version 1: 10% for 3 min, then 100% (3 min in all)');
-    const { result, seen } = await watched(ops(['deploy', '--yes']), async () => void (await putErrors('2')));
+    let status: { functions: { shift?: { weights: Record<string, number>; note?: string } }[] } | undefined;
+    const { result, seen } = await watched(ops(['deploy', '--yes'], 3000), async () => {
+      status = (await ops(['status', '--json'])).json();
+      await putErrors('2');
+    });
     expect(result.code, result.stderr).toBe(1);
+    // ops status during the shift: the weights, and where the shift is (ops's note on the alias).
+    expect(status?.functions[0].shift).toEqual({
+      weights: { '2': 0.1 },
+      note: expect.stringMatching(/^Canary10Percent3Minutes from 1 to 2, 10% since \S+Z, next step \S+Z$/),
+    });
     expect(seen).toEqual(['1', '1+2@0.1', '1']);
     expect(result.stderr).toContain('Errors: 3 errors of the new version (allowed 0) at 10%: live is back on version 1');
     expect(result.stderr).toMatch(/api\s+Canary10Percent3Minutes\s+1 → 2\s+rolled-back/);
@@ -119,6 +128,19 @@ describe('ops deploy: gradual traffic shifting', () => {
       }),
     );
     expect(await alias()).toBe('3+4@0.3');
+    // ops rollback during a shift moves all of live's traffic back at once.
+    const back = await ops(['rollback', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toContain('api: live 3 +30% on 4 → 3');
+    expect(await alias()).toBe('3');
+    await lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: fn,
+        Name: 'live',
+        FunctionVersion: '3',
+        RoutingConfig: { AdditionalVersionWeights: { '4': 0.3 } },
+      }),
+    );
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toContain('finishing the interrupted shift (30% on version 4, 70% on version 3): live to version 4');
