@@ -74,7 +74,12 @@ function triggersOf(p: PlannedFunction, stage: string, leftAlone: string[]): unk
     if (r.unsupported) leftAlone.push(`${p.key}: EventBridge rule ${r.name}: ${r.unsupported}`);
     else out.push(ruleTrigger(r, stage));
   }
-  for (const s of p.fn.sns) out.push({ sns: s.topicArn, ...(s.filterPolicy ? { filterPolicy: s.filterPolicy } : {}) });
+  // ops subscribes `live` and takes no subscription of the bare function over: an `sns` trigger would add a second
+  // delivery of every message beside the running one, so the subscription stays as it is until ops can adopt it.
+  for (const s of p.fn.sns)
+    leftAlone.push(
+      `${p.key}: SNS subscription to ${s.topicArn} (kept as it is: an sns trigger would subscribe live beside it, a second delivery)`,
+    );
   for (const m of p.fn.mappings) {
     const what = m.kind === 'sqs' ? 'SQS queue' : m.kind === 'dynamodb' ? 'DynamoDB stream' : 'event source';
     leftAlone.push(`${p.key}: ${what} mapping from ${m.sourceArn} (declare the source under resources with name and adopt to manage it)`);

@@ -35,6 +35,7 @@ describe('ops import', () => {
   const JS = 'exports.handler = async (event) => ({ notified: true, records: (event.Records || []).length });\n';
   let dir: string;
   let imported: Awaited<ReturnType<typeof runCli>>;
+  let topicArn = '';
 
   /** A seed-style zip, as `zip -r deployment.zip .` makes it. */
   async function zipOf(file: string, text: string): Promise<Uint8Array> {
@@ -139,7 +140,8 @@ describe('ops import', () => {
     await apigw.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: '$default', AutoDeploy: true }));
     const sns = new SNSClient(emu.clientConfig);
     const topic = await sns.send(new CreateTopicCommand({ Name: `${p}-alerts` }));
-    await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'lambda', Endpoint: arns.notify }));
+    topicArn = topic.TopicArn ?? '';
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'lambda', Endpoint: arns.notify }));
 
     dir = await mkdtemp(path.join(tmpdir(), 'ops-import-'));
     imported = await runCli(['import', '--prefix', `${p}-`, '--stage', 'prod'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
@@ -160,6 +162,9 @@ describe('ops import', () => {
     expect(config).toContain(`ruleName: { prod: '${p}-daily-check' }`);
     for (const text of [config, imported.stdout, imported.stderr]) expect(text).not.toContain('seed-secret-value');
     expect(imported.stderr).toContain('search-flights: AMADEUS_CLIENT_SECRET');
+    // The subscription of the bare function stays as it is (an sns trigger would add live's beside it).
+    expect(config).not.toContain('sns:');
+    expect(imported.stderr).toContain(`notify: SNS subscription to ${topicArn}`);
     // The rule's permission is the schedule the config keeps; the S3 one is a caller it leaves alone.
     expect(imported.stderr).not.toContain('statement daily');
     expect(imported.stderr).toContain(`notify: s3.amazonaws.com may invoke it from arn:aws:s3:::${p}-uploads (statement uploads)`);

@@ -152,23 +152,23 @@ describe('ops import: the config text', () => {
     expect(out.text.replace(/\s+/g, ' ')).toContain(
       "{ schedule: 'rate(1 day)', ruleName: { prod: 'autorescue-nightly-run' }, adopt: true, input: { full: true }, }",
     );
-    expect(out.text).toContain("{ sns: 'arn:aws:sns:us-east-1:123456789012:alerts' }");
+    expect(out.text).not.toContain('sns:');
     expect(out.text).not.toContain('shared-rule');
     expect(out.text).not.toContain('render');
     expect(out.leftAlone).toEqual([
       'nightly: EventBridge rule shared-rule: it has 2 targets',
+      'nightly: SNS subscription to arn:aws:sns:us-east-1:123456789012:alerts (kept as it is: an sns trigger would subscribe live beside it, a second delivery)',
       'nightly: SQS queue mapping from arn:aws:sqs:us-east-1:123456789012:jobs (declare the source under resources with name and adopt to manage it)',
       'nightly: s3.amazonaws.com may invoke it from arn:aws:s3:::uploads (statement up): not in the config, kept as it is',
       'nightly: aliases blue (kept as they are; ops adds and moves live)',
       'nightly: its Function URL (on the function as it is; not managed)',
     ]);
   });
-  it('a config with kept rule names and an SNS trigger loads through the loader', async () => {
+  it('a config with a kept rule name loads through the loader', async () => {
     const loaded = await load(
       fleet([
         fn('autorescue-nightly', {
           rules: [{ name: 'autorescue-nightly-run', schedule: 'rate(1 day)', enabled: false }],
-          sns: [{ topicArn: 'arn:aws:sns:us-east-1:123456789012:alerts', filterPolicy: { kind: ['x'] } }],
         }),
       ]),
     );
