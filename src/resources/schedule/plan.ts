@@ -175,13 +175,13 @@ export function planSchedules(ctx: PlanContext): ScheduleChange[] {
     if (wantedRules.has(ruleKey(rule.name, rule.bus)) || rule.notOwned) continue;
     const owner = ruleOwner(ctx, rule);
     if (!owned(owner)) continue;
-    if (isAdoptedRule(rule)) {
-      out.push(releaseRule(rule, owner, owner ? keyOfName(ctx, owner) : undefined));
-      continue;
-    }
     const sid = `${RULE_SID_PREFIX}${rule.name}`;
     const hasPermission = policyOf(owner).some((s) => s.Sid === sid) && !wantedSids.has(sid);
     if (owner) covered.add(`${owner}\0${sid}`);
+    if (isAdoptedRule(rule)) {
+      out.push(releaseRule(rule, hasPermission ? owner : undefined, owner ? keyOfName(ctx, owner) : undefined));
+      continue;
+    }
     out.push({
       kind: 'schedule.delete',
       id: changeId('schedule.delete', ruleKey(rule.name, rule.bus)),
