@@ -29,7 +29,11 @@ describe('deploy: strategy, alarms, thresholds', () => {
         a: {
           handler: 'src/a/handler.ts',
           alarms: [{ metric: 'Errors', threshold: 1, name: 'errs' }],
-          deploy: { strategy: { linear: { percent: 25, everyMinutes: 2 } }, alarms: ['errs', 'other-team-alarm'], thresholds: { throttles: 3 } },
+          deploy: {
+            strategy: { linear: { percent: 25, everyMinutes: 2 } },
+            alarms: ['errs', 'other-team-alarm'],
+            thresholds: { throttles: 3 },
+          },
         },
         b: { handler: 'src/b/handler.ts' },
       },
@@ -49,7 +53,9 @@ describe('deploy: strategy, alarms, thresholds', () => {
 
   it('one line for a bad strategy or figure', () => {
     const cfg = (deploy: unknown) => ({ app: 'shop', functions: { a: { handler: 'src/a/handler.ts', deploy } } });
-    expect(problemsOf(cfg({ strategy: 'Canary10Percent' }))['functions.a.deploy.strategy']).toMatch(/^unknown strategy 'Canary10Percent': use AllAtOnce, /);
+    expect(problemsOf(cfg({ strategy: 'Canary10Percent' }))['functions.a.deploy.strategy']).toMatch(
+      /^unknown strategy 'Canary10Percent': use AllAtOnce, /,
+    );
     expect(Object.keys(problemsOf(cfg({ strategy: { canary: { percent: 100, minutes: 5 } } })))).toEqual(['functions.a.deploy.strategy']);
     expect(Object.keys(problemsOf(cfg({ onInterrupt: 'leave' })))).toEqual(['functions.a.deploy.onInterrupt']);
   });

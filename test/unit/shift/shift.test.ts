@@ -122,7 +122,14 @@ describe('a shift on a virtual clock', () => {
     const { ports, log } = fakePorts();
     const stop = new AbortController();
     const r = runShift(
-      { ...ports, signal: stop.signal, readSignals: async (s) => (log.length === 2 && stop.abort(), ports.readSignals(s)) },
+      {
+        ...ports,
+        signal: stop.signal,
+        readSignals: async (s) => {
+          if (log.length === 2) stop.abort();
+          return ports.readSignals(s);
+        },
+      },
       { steps: scheduleOf(strategy('Linear10PercentEvery1Minute')), msPerMinute: MIN, looksPerMinute: 1 },
     );
     // The abort comes during the second step's look: the loop returns before the third weight.
