@@ -18,7 +18,7 @@ describe('ops deploy: gradual traffic shifting', () => {
   const fn = `${app}-dev-api`;
   let dir: string;
   let code = 1;
-  const ops = (args: string[], msPerMinute = 1500) =>
+  const ops = (args: string[], msPerMinute = 1000) =>
     runCli(args, { cwd: dir, env: { ...(emu.env as NodeJS.ProcessEnv), OPS_TEST_SHIFT_MS_PER_MINUTE: String(msPerMinute) } });
   const lambda = new LambdaClient(emu.clientConfig);
   const alias = async () => {
