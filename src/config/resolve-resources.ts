@@ -1,3 +1,4 @@
+import { fillName } from './kept-name.js';
 import { ownershipTags, REMOVAL_TAG, RESOURCE_KEY_TAG, resourceEnvName, resourceName } from './naming.js';
 import type { ParsedResource } from './resource-schema.js';
 import type {
@@ -63,10 +64,20 @@ type Base = Pick<ResourceSpec, 'key' | 'physicalName' | 'removal' | 'adopt' | 't
 const isFifo = (r: ParsedResource) => (r.type === 'queue' || r.type === 'topic') && (r.fifo ?? false);
 
 /** The `name` given (with `.fifo` added for a FIFO queue or topic when it lacks it), else `{app}-{stage}-{key}`. */
+/**
+ * A resource's physical name from its raw `name` (validated or not): the kept name for the stage (`.fifo` added when
+ * a FIFO one lacks it), else `{app}-{stage}-{key}`, also for a stage a name by stage does not list.
+ */
+export function resourcePhysicalName(app: string, stage: string, key: string, name: unknown, fifo: boolean): string {
+  const template =
+    typeof name === 'string' ? name : typeof name === 'object' && name !== null ? (name as Record<string, unknown>)[stage] : undefined;
+  if (typeof template !== 'string') return resourceName(app, stage, key, { fifo });
+  const kept = fillName(template, app, stage);
+  return fifo && !kept.endsWith('.fifo') ? `${kept}.fifo` : kept;
+}
+
 export function physicalNameOf(app: string, stage: string, key: string, r: ParsedResource): string {
-  const fifo = isFifo(r);
-  if (r.name === undefined) return resourceName(app, stage, key, { fifo });
-  return fifo && !r.name.endsWith('.fifo') ? `${r.name}.fifo` : r.name;
+  return resourcePhysicalName(app, stage, key, r.name, isFifo(r));
 }
 
 /** The fleet's tags, the ownership tags and the key; `ops:removal` when the config allows deleting it. */

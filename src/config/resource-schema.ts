@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keptNameSchema } from './kept-name.js';
 import { count } from './limits.js';
 
 /*
@@ -15,8 +16,11 @@ export const resourceKey = z
   .regex(/^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$/, 'a resource key is letters, digits and single dashes, starting with a letter');
 
 const common = {
-  /** The physical name on AWS, instead of `{app}-{stage}-{key}` (a FIFO queue's or topic's gets `.fifo` if it lacks it). */
-  name: z.string().min(1, 'a name must not be empty').optional(),
+  /**
+   * The physical name on AWS, instead of `{app}-{stage}-{key}` (a FIFO queue's or topic's gets `.fifo` if it lacks it):
+   * a kept name (src/config/kept-name.ts), so `{stage}` in it or one by stage; a plain string is that name, as before.
+   */
+  name: keptNameSchema.optional(),
   /** `retain` (default): kept when it leaves the config and on `ops destroy`; `destroy`: deleted by a confirmed run. */
   removal: z.enum(['retain', 'destroy'], { message: "removal is 'retain' (the default) or 'destroy'" }).optional(),
   /** Take over an existing resource of this name that ops did not create: tag it, never recreate it. */

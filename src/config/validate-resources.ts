@@ -1,6 +1,7 @@
 import { didYouMean } from './did-you-mean.js';
 import { INHERITED_DEFAULTS } from './function-schema.js';
 import { invokeEnvName, paramEnvName, paramValueEnvName, resourceEnvName, resourceName } from './naming.js';
+import { resourcePhysicalName } from './resolve-resources.js';
 import { ACCESS_BY_TYPE, RESOURCE_ACCESS, RESOURCE_TYPES } from './resource-schema.js';
 import { dynamodbTriggerProblems } from './validate-triggers.js';
 
@@ -61,9 +62,7 @@ export function resourceProblems(raw: unknown, stage: string): Problem[] {
 }
 
 function physicalNameOf(app: string, stage: string, key: string, r: Raw): string {
-  const fifo = (r.type === 'queue' || r.type === 'topic') && r.fifo === true;
-  if (typeof r.name !== 'string') return resourceName(app, stage, key, { fifo });
-  return fifo && !r.name.endsWith('.fifo') ? `${r.name}.fifo` : r.name;
+  return resourcePhysicalName(app, stage, key, r.name, (r.type === 'queue' || r.type === 'topic') && r.fifo === true);
 }
 
 /** What AWS accepts as a name, per type. */
@@ -90,8 +89,8 @@ const NAME_RULES: Record<ResourceType, { ok: (n: string) => boolean; rule: strin
 function nameProblems(at: string, r: Raw & { type: ResourceType }, name: string): Problem[] {
   const { ok, rule } = NAME_RULES[r.type];
   if (ok(name)) return [];
-  const fix = typeof r.name === 'string' ? 'change its `name`' : 'give it a `name`';
-  return [{ path: typeof r.name === 'string' ? `${at}.name` : at, message: `'${name}' is not a name AWS accepts (${rule}): ${fix}` }];
+  const fix = r.name !== undefined ? 'change its `name`' : 'give it a `name`';
+  return [{ path: r.name !== undefined ? `${at}.name` : at, message: `'${name}' is not a name AWS accepts (${rule}): ${fix}` }];
 }
 
 const KEY_TYPES: Record<string, string> = { string: 'string', number: 'number', binary: 'binary' };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resourcePhysicalName } from '../../../src/config/resolve-resources.js';
 import type { Fleet, ScheduleSpec } from '../../../src/config/types.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import type { ActualApi, ActualRule } from '../../../src/model/actual.js';
@@ -219,5 +220,32 @@ describe('config lines for kept names', () => {
       "api.adopt: a REST API's adopt is not supported yet (HTTP APIs take it): leave it out",
       "api.name: a REST API's name is not supported yet (HTTP APIs take it): leave it out",
     ]);
+  });
+});
+
+describe('a resource name as a kept name', () => {
+  const resolved = (name: unknown, stage: string) => resourcePhysicalName('tasks', stage, 'jobs', name, false);
+
+  it('a plain string is that name in every stage, as before; {stage} and by-stage names follow the stage', () => {
+    expect(resolved('legacy-jobs', 'dev')).toBe('legacy-jobs');
+    expect(resolved('legacy-jobs', 'prod')).toBe('legacy-jobs');
+    expect(resolved('{app}-jobs-{stage}', 'qa')).toBe('tasks-jobs-qa');
+    expect(resolved({ prod: 'legacy-jobs' }, 'prod')).toBe('legacy-jobs');
+    expect(resolved({ prod: 'legacy-jobs' }, 'dev')).toBe('tasks-dev-jobs');
+    expect(resourcePhysicalName('tasks', 'dev', 'q', 'legacy-q', true)).toBe('legacy-q.fifo');
+  });
+
+  it('the config takes one by stage, and refuses an unknown placeholder', () => {
+    const env = { stage: 'prod', exists: () => true };
+    const raw = (name: unknown) => ({
+      app: 'tasks',
+      region: 'us-east-1',
+      functions: { a: { handler: 'src/a.ts' } },
+      resources: { jobs: { type: 'queue', name } },
+    });
+    expect(validateFleet(raw({ prod: 'legacy-jobs' }), env).problems).toEqual([]);
+    expect(validateFleet(raw('jobs-{env}'), env).problems.map((p) => p.message)).toContain(
+      'unknown placeholder {env} in a name: only {app} and {stage}',
+    );
   });
 });
