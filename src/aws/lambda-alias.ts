@@ -4,7 +4,7 @@ import type { PolicyStatement } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
 import { liveAliasArn, type WriteOptions } from './lambda.js';
-import { routingOf } from './lambda-shift.js';
+import { routingOf, settleAlias } from './lambda-shift.js';
 import { createOnce } from './once.js';
 import { waitForFunctionReady, withConflictRetry, withRetry } from './retry.js';
 
@@ -210,21 +210,5 @@ function isApiGatewayPrincipal(principal: unknown): boolean {
   return typeof principal === 'object' && principal !== null && (principal as { Service?: unknown }).Service === 'apigateway.amazonaws.com';
 }
 
-/** Points `live` at an existing version (rollback). */
-export async function moveAlias(aws: Aws, name: string, version: string): Promise<void> {
-  const lambda = await aws.lambda();
-  await withConflictRetry(
-    // RoutingConfig emptied: a rollback during a shift moves all of live's traffic at once.
-    () =>
-      aws.write(() =>
-        lambda.updateAlias({
-          FunctionName: name,
-          Name: LIVE_ALIAS,
-          FunctionVersion: version,
-          RoutingConfig: { AdditionalVersionWeights: {} },
-        }),
-      ),
-    undefined,
-    aws.retry,
-  );
-}
+/** Points `live` at an existing version (rollback); a split `live` (a shift) goes whole to it. */
+export const moveAlias = (aws: Aws, name: string, version: string): Promise<void> => settleAlias(aws, name, version);

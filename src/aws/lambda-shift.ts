@@ -24,32 +24,23 @@ export function routingOf(alias: Pick<AliasConfiguration, 'RoutingConfig' | 'Des
 const SHIFT_NOTE = 'ops shift: ';
 
 /** `live` stays on `oldVersion` and sends `percent` of its traffic to `newVersion`. */
-export async function setAliasWeight(
+export function setAliasWeight(
   aws: Aws,
   name: string,
   step: { oldVersion: string; newVersion: string; percent: number; note: string },
 ): Promise<void> {
-  const { oldVersion, newVersion, percent } = step;
-  const lambda = await aws.lambda();
-  await withConflictRetry(
-    () =>
-      aws.write(() =>
-        lambda.updateAlias({
-          FunctionName: name,
-          Name: LIVE_ALIAS,
-          FunctionVersion: oldVersion,
-          Description: `${SHIFT_NOTE}${step.note}`.slice(0, 256),
-          // Lambda takes a share below 1 with at most five decimals.
-          RoutingConfig: { AdditionalVersionWeights: { [newVersion]: Math.round(percent * 1000) / 100_000 } },
-        }),
-      ),
-    undefined,
-    aws.retry,
-  );
+  // Lambda takes a share below 1 with at most five decimals.
+  const weights = { [step.newVersion]: Math.round(step.percent * 1000) / 100_000 };
+  return updateLive(aws, name, step.oldVersion, weights, `${SHIFT_NOTE}${step.note}`.slice(0, 256));
 }
 
-/** `live` on `version` alone: the end of a shift, its rollback, or the recovery of an interrupted one. */
-export async function settleAlias(aws: Aws, name: string, version: string): Promise<void> {
+/**
+ * `live` on `version` alone, its note gone: the end of a shift, its rollback, the recovery of an
+ * interrupted one, and `ops rollback` (moveAlias), which during a shift moves all the traffic at once.
+ */
+export const settleAlias = (aws: Aws, name: string, version: string): Promise<void> => updateLive(aws, name, version, {}, '');
+
+async function updateLive(aws: Aws, name: string, version: string, weights: Record<string, number>, description: string): Promise<void> {
   const lambda = await aws.lambda();
   await withConflictRetry(
     () =>
@@ -58,8 +49,8 @@ export async function settleAlias(aws: Aws, name: string, version: string): Prom
           FunctionName: name,
           Name: LIVE_ALIAS,
           FunctionVersion: version,
-          Description: '',
-          RoutingConfig: { AdditionalVersionWeights: {} },
+          Description: description,
+          RoutingConfig: { AdditionalVersionWeights: weights },
         }),
       ),
     undefined,

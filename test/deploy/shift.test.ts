@@ -43,6 +43,16 @@ describe('ops deploy: gradual traffic shifting', () => {
     if (seen.at(-1) !== last) seen.push(last);
     return { result: await result, seen };
   }
+  /** The state a run killed mid-shift leaves: live on `from` with `share` on `to`. */
+  const splitLive = (from: string, to: string, share: number) =>
+    lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: fn,
+        Name: 'live',
+        FunctionVersion: from,
+        RoutingConfig: { AdditionalVersionWeights: { [to]: share } },
+      }),
+    );
   const newCode = () => edit(`${dir}/src/api/handler.ts`, (t) => t.replace(/v: \d+/, `v: ${++code}`));
   const putErrors = (version: string) =>
     new CloudWatchClient(emu.clientConfig).send(
@@ -119,28 +129,14 @@ describe('ops deploy: gradual traffic shifting', () => {
     // in-process run cannot be killed).
     const breached = await watched(ops(['deploy', '--yes']), async () => void (await putErrors('4')));
     expect(breached.result.code, breached.result.stderr).toBe(1);
-    await lambda.send(
-      new UpdateAliasCommand({
-        FunctionName: fn,
-        Name: 'live',
-        FunctionVersion: '3',
-        RoutingConfig: { AdditionalVersionWeights: { '4': 0.3 } },
-      }),
-    );
+    await splitLive('3', '4', 0.3);
     expect(await alias()).toBe('3+4@0.3');
     // ops rollback during a shift moves all of live's traffic back at once.
     const back = await ops(['rollback', '--yes']);
     expect(back.code, back.stderr).toBe(0);
     expect(back.stderr).toContain('api: live 3 +30% on 4 → 3');
     expect(await alias()).toBe('3');
-    await lambda.send(
-      new UpdateAliasCommand({
-        FunctionName: fn,
-        Name: 'live',
-        FunctionVersion: '3',
-        RoutingConfig: { AdditionalVersionWeights: { '4': 0.3 } },
-      }),
-    );
+    await splitLive('3', '4', 0.3);
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(d.stderr).toContain('finishing the interrupted shift (30% on version 4, 70% on version 3): live to version 4');
