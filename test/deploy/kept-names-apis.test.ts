@@ -18,7 +18,7 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
-import { edit, fleetDir, uniqueApp } from './fleet.js';
+import { fleetDir, uniqueApp } from './fleet.js';
 
 /**
  * Issue 16 items 2 and 3 for APIs and rules: an HTTP API and a schedule rule made by hand (untagged, seed style: the
