@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
+import { deleteInventory } from '../aws/inventory.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { overrideStrategy } from '../config/deploy-strategy.js';
@@ -7,6 +8,7 @@ import { httpApiUrl, restApiUrl } from '../config/naming.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { ExitCode, Interrupted, UserError } from '../errors.js';
 import type { Actual } from '../model/actual.js';
+import { isEmptyInventory } from '../model/inventory.js';
 import { type Artifact, buildFleet, limitsFor } from '../package/index.js';
 import { countChanges, planDeploy, planToJson, renderPlan } from '../plan/index.js';
 import type { ArtifactRef, Change, Plan } from '../plan/types.js';
@@ -72,7 +74,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const look = opts.gate?.peek(aws, fleet);
   const readFrom = Date.now();
   let functionsRead: Promise<KindRead> | undefined;
-  const early = readActual(aws, fleet, { onKindRead: (kind, p) => void (kind === 'function' && (functionsRead = p)) });
+  // The stage inventory comes with the look (same call): the read looks at the kept names it lists.
+  const withLook = { ...fleet, ...(look ? { inventory: look.then((seen) => seen.inventory) } : {}) };
+  const early = readActual(aws, withLook, { onKindRead: (kind, p) => void (kind === 'function' && (functionsRead = p)) });
   early.catch(() => {}); // awaited after the preflight, whose problems come first
   // As soon as the look answers: a lease held means read under it later; an epoch that moved as this read began
   // (a run released the lease just now: back-to-back deploys) means read again at once, after the look, which
@@ -82,7 +86,7 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     const doubt = seen && earlyReadDoubt(seen, aws.clock.atLeast(readFrom));
     if (!doubt) return { actual: early, afterLook: false };
     ctx.log.debug(`${doubt}; reading AWS again now`);
-    return { actual: readActual(aws, fleet), afterLook: true };
+    return { actual: readActual(aws, withLook), afterLook: true };
   });
   reading.then((r) => r.actual?.catch(() => {})).catch(() => {});
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
@@ -262,9 +266,15 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
     const stop = new AbortController();
     interrupt.addEventListener('abort', () => stop.abort(interrupt.reason), { once: true });
     let lease: Lease | undefined;
+    let forgetInventory: (() => Promise<boolean>) | undefined;
     let locking: Promise<Lease> | undefined;
     const gate: LeaseGate = {
-      peek: (aws, fleet) => peekLease(aws, fleet),
+      peek: async (aws, fleet) => {
+        const seen = await peekLease(aws, fleet);
+        // A destroy that converges deletes the stage inventory too (as the epoch): only when there was one.
+        if (seen.inventory && !isEmptyInventory(seen.inventory)) forgetInventory = () => deleteInventory(aws, fleet);
+        return seen;
+      },
       take: async (fleet) => {
         const command = `ops ${opts.destroy ? 'destroy' : 'deploy'}`;
         locking = takeStageLease(ctx, fleet, { command, wait: opts.wait, signal: stop.signal });
@@ -283,7 +293,8 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
     } finally {
       // An interruption can end the run while the lease is being taken: let that finish, then release.
       await locking?.catch(() => {});
-      // A destroy that converged leaves nothing of the stage, the lease's epoch included.
+      // A destroy that converged leaves nothing of the stage, the lease's epoch and the inventory included.
+      if (lease && opts.destroy && code === 0) await forgetInventory?.().catch(() => false);
       await lease?.release({ forget: opts.destroy && code === 0 });
     }
   }, hooks);

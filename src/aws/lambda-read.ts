@@ -13,6 +13,11 @@ import { read } from './retry.js';
 export interface ReadOptions {
   /** Per-function reads in flight (GetFunction, GetAlias, GetPolicy). Default 16. */
   concurrency?: number;
+  /**
+   * Names outside the `{app}-{stage}-` prefix to look at too (the stage inventory: kept names that may have left
+   * the config); each is ours only if its tags say so.
+   */
+  also?: Promise<readonly string[]>;
 }
 
 type Foreign = Actual['foreign'];
@@ -35,24 +40,28 @@ export async function readFunctions(
     (page) => page.NextMarker,
   );
   const reads = new Map<string, Promise<FunctionRead>>();
+  // A configured kept name (or `adopt: true`) is read whole even when not ours: the plan adopts or refuses it.
+  const claimable = new Set((scope.functions ?? []).filter((f) => f.keptName || f.adopt).map((f) => f.name));
   const start = (name: string, configured = false) => {
     if (reads.has(name)) return;
-    const pending = limit(() => readFunctionCore(aws, name, scope, configured));
+    const pending = limit(() => readFunctionCore(aws, name, scope, configured, claimable.has(name)));
     // Observed at once: a read may fail while the listing still pages, before anything awaits it.
     pending.catch(() => {});
     reads.set(name, pending);
   };
   for (const fn of [...(scope.functions ?? [])].sort((a, b) => compareNames(a.name, b.name))) start(fn.name, true);
   // A failed listing must not leave the reads started above unobserved.
-  const listed = await listing.catch(async (err) => {
+  const [listed, also] = await Promise.all([listing, opts.also ?? []]).catch(async (err) => {
     await Promise.allSettled(reads.values());
     throw err;
   });
+  // Kept names sit outside the prefix: the configured ones and the inventory's are taken from the listing too.
+  const outside = new Set([...claimable, ...also]);
   const latest = new Set<string>();
   const versions = new Map<string, SdkFunctionConfiguration[]>();
   for (const f of listed) {
     const name = f.FunctionName;
-    if (!name?.startsWith(prefix)) continue;
+    if (!name || (!name.startsWith(prefix) && !outside.has(name))) continue;
     if (f.Version === '$LATEST' || f.Version === undefined) latest.add(name);
     else versions.set(name, [...(versions.get(name) ?? []), f]);
   }
@@ -137,7 +146,7 @@ function withVersions(r: Omit<ActualFunction, 'versions'>, versions: SdkFunction
  * was on the longest path of a no-op deploy; the alias and policy of one that turns out not to be ours
  * are dropped unread (errors included). A name only the listing found waits for its tags first.
  */
-async function readFunctionCore(aws: Aws, name: string, scope: Scope, together = false): Promise<FunctionRead> {
+async function readFunctionCore(aws: Aws, name: string, scope: Scope, together = false, claim = false): Promise<FunctionRead> {
   const lambda = await aws.lambda();
   const liveParts = () =>
     Promise.all([
@@ -150,7 +159,7 @@ async function readFunctionCore(aws: Aws, name: string, scope: Scope, together =
   if (!got?.Configuration) return undefined;
   const tags = { ...(got.Tags ?? {}) };
   const reason = notOwnedReason(tags, scope.app, scope.stage);
-  if (reason) return { name, reason, tags };
+  if (reason && !claim) return { name, reason, tags };
 
   const [alias, policy] = await (early ?? liveParts());
   const c = got.Configuration;
@@ -163,6 +172,7 @@ async function readFunctionCore(aws: Aws, name: string, scope: Scope, together =
     ...(c.LastUpdateStatus ? { lastUpdateStatus: c.LastUpdateStatus } : {}),
     ...(c.LastModified ? { lastModified: c.LastModified } : {}),
     tags,
+    ...(reason ? { notOwned: true as const } : {}),
     ...(alias?.FunctionVersion
       ? { alias: { version: alias.FunctionVersion, ...(alias.RevisionId ? { revisionId: alias.RevisionId } : {}), ...routingOf(alias) } }
       : {}),

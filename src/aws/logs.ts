@@ -101,9 +101,13 @@ export async function readLogGroups(
     (page) => page.logGroups,
     (page) => page.nextToken,
   );
+  // Kept function names sit outside the prefix: each one's group is looked up by its own name.
+  const kept = keptLogGroups(aws, scope);
   // Settle the listing before awaiting the functions, so a failed listing is never left unobserved.
-  const [listed, fns] = await Promise.all([listing, functions ?? Promise.resolve(undefined)]);
-  const owned = new Set(Object.keys(fns?.items ?? {}));
+  const [prefixed, fns, outside] = await Promise.all([listing, functions ?? Promise.resolve(undefined), kept]);
+  const listed = [...prefixed, ...outside];
+  // A function read only to be adopted or refused (notOwned) does not make its group ours: its tags decide.
+  const owned = new Set(Object.values(fns?.items ?? {}).flatMap((f) => (f.notOwned ? [] : [f.name])));
   const foreignFns = new Set((fns?.foreign ?? []).filter((f) => f.type === 'lambda function').map((f) => f.name));
   const desired = new Set((scope.functions ?? []).map((f) => f.name));
   const items: Record<string, ActualLogGroup> = {};
@@ -132,6 +136,19 @@ export async function readLogGroups(
       foreign.push({ type: 'log group', name, reason });
   }
   return { items, foreign, unowned: unowned.sort() };
+}
+
+/** The log groups of the configured functions with kept names (outside the `{app}-{stage}-` prefix), by exact name. */
+async function keptLogGroups(aws: Aws, scope: ReadScope) {
+  const prefix = `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`;
+  const names = (scope.functions ?? []).map((f) => f.logGroup).filter((n) => !n.startsWith(prefix));
+  if (!names.length) return [];
+  const logs = await aws.logs();
+  const found = await mapLimit(names, 8, async (name) => {
+    const page = await read(aws, () => logs.describeLogGroups({ logGroupNamePrefix: name }));
+    return (page.logGroups ?? []).filter((g) => g.logGroupName === name);
+  });
+  return found.flat();
 }
 
 /** A log group's tags (by ARN: ListTagsForResource); `undefined` when it is gone. */

@@ -1,6 +1,7 @@
+import { functionNameFor } from './function-name.js';
 import { keptNameFor } from './kept-name.js';
 import { retentionDaysOf } from './log-retention.js';
-import { namedApiName, physicalName } from './naming.js';
+import { namedApiName } from './naming.js';
 import type { ParsedFleet } from './schema.js';
 import type { ApiSpec, Fleet, FunctionSpec } from './types.js';
 
@@ -24,7 +25,7 @@ export function resolveNamedApis(cfg: ParsedFleet, stage: string, functions: Fun
       ...resolveOne(
         raw,
         keptNameFor(raw?.name, cfg.app, stage) ?? namedApiName(cfg.app, stage, key),
-        (k) => physicalName(cfg.app, stage, k),
+        (k) => functionNameFor(cfg.app, stage, cfg.functions, k),
         retentionDaysOf(cfg.defaults?.logRetentionDays),
       ),
     }));

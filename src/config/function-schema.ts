@@ -20,6 +20,7 @@ import {
 } from './field-schemas.js';
 import { functionUrlSchema } from './function-url.js';
 import { scheduleProblem } from './iam.js';
+import { keptNameSchema } from './kept-name.js';
 import { functionRetention } from './log-retention.js';
 import { ACCOUNT_PART, FUNCTION_REF_FIELDS, REGION_PART } from './refs.js';
 import { usesSchema } from './resource-schema.js';
@@ -160,6 +161,10 @@ export const INHERITED_DEFAULTS = ['params', 'layers', 'permissions', 'vpc', 'ro
 export const functionSchema = z.strictObject({
   /** Node: `src/functions/x/handler.ts` (export `handler`) or `src/functions/x/handler.main`; Python: `src/functions/x/lambda_function.lambda_handler`. */
   handler: z.string().min(1),
+  /** The physical name to keep (issue 16.3: src/config/kept-name.ts), instead of `{app}-{stage}-{key}`. */
+  name: keptNameSchema.optional(),
+  /** Take over an existing untagged function of that name in place (tagged, never recreated). */
+  adopt: z.boolean().optional(),
   runtime: runtime.optional(),
   description: z.string().max(256).optional(),
   memory: memory.optional(),

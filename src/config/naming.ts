@@ -307,6 +307,11 @@ export const REMOVAL_TAG = 'ops:removal';
  */
 export const ADOPTED_TAG = 'ops:adopted';
 /**
+ * On an adopted function: the newest version it had when ops took it over. Versions up to it were published by
+ * someone else (callers' aliases may point at them): ops never prunes them.
+ */
+export const ADOPTED_UPTO_TAG = 'ops:adopted-upto';
+/**
  * On a declared topic: the subscriptions ops made on it (to email, sqs, https... endpoints), as short hashes of
  * protocol and endpoint. Subscriptions cannot be tagged: this is how ops removes only its own, never one made by
  * hand on an adopted topic. A tag value holds 256 characters: 28 subscriptions.

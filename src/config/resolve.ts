@@ -7,6 +7,7 @@ import { withDefaults } from './defaults.js';
 import { shiftOf } from './deploy-strategy.js';
 import { resolveDomain } from './domain.js';
 import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
+import { functionNameFor } from './function-name.js';
 import { resolveFunctionUrl } from './function-url.js';
 import { keptNameFor } from './kept-name.js';
 import { retentionDaysOf } from './log-retention.js';
@@ -15,7 +16,7 @@ import {
   apiName,
   FUNCTION_KEY_TAG,
   invokeEnvName,
-  invokeTarget,
+  LIVE_ALIAS,
   layerKeyOf,
   layerName,
   logGroupName,
@@ -101,7 +102,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
       ? resolveApi(
           cfg.api,
           keptNameFor(cfg.api?.name, cfg.app, stage) ?? apiName(cfg.app, stage),
-          (k) => physicalName(cfg.app, stage, k),
+          (k) => functionNameFor(cfg.app, stage, cfg.functions, k),
           retentionDaysOf(cfg.defaults?.logRetentionDays),
         )
       : undefined;
@@ -128,7 +129,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
 function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opts: ResolveOptions): FunctionSpec {
   const d = cfg.defaults ?? {};
   const fn = withDefaults(cfg.defaults, own);
-  const name = physicalName(cfg.app, opts.stage, key);
+  const name = functionNameFor(cfg.app, opts.stage, cfg.functions, key);
   const handler = resolveHandler(fn, opts);
   const python = isPythonFile(handler.file);
   const runtime: Runtime =
@@ -152,12 +153,18 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
   for (const p of params) if (!p.resolve) generated[p.env] = p.secret ? secretParamRef(p.secret) : p.path;
   const invokes = (fn.invokes ?? []).map(invokeUse);
   for (const i of invokes) generated[i.env] = { ref: `function.${i.function}.${i.value}` };
-  const { environment, envRefs } = splitEnvironment(cfg.app, opts.stage, { ...generated, ...d.environment, ...fn.environment });
+  const { environment, envRefs } = splitEnvironment((k) => functionNameFor(cfg.app, opts.stage, cfg.functions, k), {
+    ...generated,
+    ...d.environment,
+    ...fn.environment,
+  });
   const routes: RouteSpec[] = (fn.routes ?? []).map((r) => resolveRoute(cfg, opts.stage, r));
   const region = fleetRegion(cfg, opts);
   const spec: FunctionSpec = {
     key,
     name,
+    ...(name !== physicalName(cfg.app, opts.stage, key) ? { keptName: true } : {}),
+    ...(own.adopt ? { adopt: true } : {}),
     uses: resolveUses(cfg, fn),
     runtime,
     language: python ? 'python' : 'node',
@@ -175,7 +182,8 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     invokes: [...new Set(invokes.map((i) => i.function))],
     permissions: fn.permissions ?? [],
     ...(fn.role || cfg.role ? { role: roleArnOf((fn.role ?? cfg.role) as string, region) } : {}),
-    roleName: name,
+    // The role is ops's own (under /ops/{app}/{stage}/): it keeps the derived name when the function keeps its own.
+    roleName: physicalName(cfg.app, opts.stage, key),
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
     triggers: resolveTriggers(
@@ -195,7 +203,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
       ...fn.async,
       // A function of this fleet named by key becomes its physical name (the planner makes it an ARN).
       ...(fn.async.onFailure && fn.async.onFailure in cfg.functions
-        ? { onFailure: physicalName(cfg.app, opts.stage, fn.async.onFailure) }
+        ? { onFailure: functionNameFor(cfg.app, opts.stage, cfg.functions, fn.async.onFailure) }
         : {}),
     },
     alarms: resolveAlarms(cfg.app, opts.stage, key, fn),
@@ -233,8 +241,8 @@ function invokeUse(entry: NonNullable<ParsedFunction['invokes']>[number]): { fun
  * environment; the rest are left for the plan to fill in.
  */
 function splitEnvironment(
-  app: string,
-  stage: string,
+  /** A function's physical name by key (kept or derived). */
+  nameOf: (key: string) => string,
   merged: Record<string, EnvValue>,
 ): { environment: Record<string, string>; envRefs?: Record<string, EnvRef> } {
   const environment: Record<string, string> = {};
@@ -247,8 +255,8 @@ function splitEnvironment(
     const ref = parseRef(value.ref);
     if (!ref) throw new Error(`resolveFleet: ${key} holds an unchecked reference '${value.ref}'`);
     const suffix = value.suffix ?? '';
-    if (ref.kind === 'function' && ref.field === 'name') environment[key] = physicalName(app, stage, ref.key) + suffix;
-    else if (ref.kind === 'function' && ref.field === 'qualifiedName') environment[key] = invokeTarget(app, stage, ref.key) + suffix;
+    if (ref.kind === 'function' && ref.field === 'name') environment[key] = nameOf(ref.key) + suffix;
+    else if (ref.kind === 'function' && ref.field === 'qualifiedName') environment[key] = `${nameOf(ref.key)}:${LIVE_ALIAS}${suffix}`;
     else refs[key] = suffix ? { ...ref, suffix } : ref;
   }
   return { environment: sortKeys(environment), ...(Object.keys(refs).length ? { envRefs: sortKeys(refs) } : {}) };
@@ -408,7 +416,7 @@ function resolveRoute(cfg: ParsedFleet, stage: string, entry: NonNullable<Parsed
     api: key,
   } = typeof entry === 'string' ? { route: entry, auth: undefined, scopes: undefined, api: undefined } : entry;
   const api = key ? cfg.apis?.[key] : cfg.api === false ? undefined : cfg.api;
-  const authorizers = resolveAuthorizers(api?.authorizers, (k) => physicalName(cfg.app, stage, k));
+  const authorizers = resolveAuthorizers(api?.authorizers, (k) => functionNameFor(cfg.app, stage, cfg.functions, k));
   const resolved = routeAuth(authorizers, auth ?? api?.defaultAuthorizer, scopes);
   // Keys exist on REST APIs only (validate refuses them elsewhere): `apiKey: false` opts a route out of the default.
   const apiKey = api?.type === 'rest' && ((typeof entry === 'string' ? undefined : entry.apiKey) ?? api.apiKeyRequired) === true;

@@ -209,8 +209,12 @@ export interface BundleSpec {
 export interface FunctionSpec {
   /** Logical name in the config (`tasks-api`). */
   key: string;
-  /** Physical Lambda name: `{app}-{stage}-{key}`. */
+  /** Physical Lambda name: `{app}-{stage}-{key}`, or the kept `name` of the config for this stage. */
   name: string;
+  /** The name is a kept one (not `{app}-{stage}-{key}`): the stage's inventory lists it (src/aws/inventory.ts). */
+  keptName?: boolean;
+  /** `adopt: true`: an existing untagged function of that name is taken over in place. */
+  adopt?: boolean;
   runtime: Runtime;
   language: Language;
   handler: HandlerSpec;

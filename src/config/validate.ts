@@ -4,6 +4,7 @@ import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
+import { functionNameProblems, rawFunctionName } from './function-name.js';
 import { apiNameProblems, ruleNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
@@ -44,6 +45,7 @@ export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedF
     ...crossFieldProblems(raw, env),
     ...resourceProblems(raw, env.stage),
     ...paramPathConfigProblems(raw),
+    ...functionNameProblems(raw, env.stage),
     ...apiNameProblems(raw, env.stage),
     ...ruleNameProblems(raw, env.stage),
   );
@@ -165,7 +167,8 @@ function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
         message: `${layerCount} layers with defaults.layers: a function can use at most 5 (ignoreDefaults: ['layers'] declines them)`,
       });
     const name = physicalName(app, env.stage, key);
-    if (app && name.length > MAX_NAME_LENGTH) {
+    // A kept name's length is functionNameProblems' line.
+    if (app && name.length > MAX_NAME_LENGTH && rawFunctionName(app, env.stage, key, fn) === name) {
       out.push({
         path: at,
         message: `physical name '${name}' is ${name.length} characters; Lambda allows ${MAX_NAME_LENGTH} (shorten app, stage or function name)`,

@@ -4,6 +4,7 @@ import type { ActualStageSettings } from './api-stage.js';
 import type { ActualBucketNotifications, ActualBuckets } from './bucket.js';
 import type { ActualDomains } from './domain.js';
 import type { ActualFunctionUrl } from './function-url.js';
+import type { StageInventory } from './inventory.js';
 import type { ActualQueues } from './queue.js';
 import type { ActualSecrets } from './secret.js';
 import type { ActualStreamMapping } from './stream-mapping.js';
@@ -11,7 +12,11 @@ import type { ActualTable } from './table.js';
 import type { ActualTopics } from './topic.js';
 
 /** What a read covers: the app and stage, and the desired functions when known (some kinds read what they name). */
-export type ReadScope = Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions' | 'resources' | 'api' | 'apis'>>;
+export type ReadScope = Pick<Fleet, 'app' | 'stage'> &
+  Partial<Pick<Fleet, 'functions' | 'resources' | 'api' | 'apis'>> & {
+    /** The stage inventory when the lease look read it (src/model/inventory.ts): names outside the prefix to look at. */
+    inventory?: Promise<StageInventory | undefined>;
+  };
 
 /**
  * Actual state read from AWS, mapped into the same shapes the planner compares with the
@@ -90,6 +95,11 @@ export interface ActualFunction {
   asyncConfig?: ActualAsyncConfig;
   /** The Function URL of `live`, when there is one (src/aws/function-url.ts). */
   url?: ActualFunctionUrl;
+  /**
+   * A function with the config's kept name (or `adopt: true`) that is not ours (its tags say whose, if anyone's):
+   * read whole so the plan can adopt it in place or refuse it (src/resources/function/plan-adopt.ts).
+   */
+  notOwned?: true;
 }
 
 /** PutFunctionEventInvokeConfig's fields, as GetFunctionEventInvokeConfig reports them (unset ones absent). */

@@ -1,7 +1,7 @@
 import {
   functionArn,
   httpApiUrl,
-  invokeTarget,
+  LIVE_ALIAS,
   layerArn,
   layerName,
   liveAliasArn,
@@ -44,23 +44,26 @@ export function fillPending(value: string, fill: { api: (field: 'url' | 'id') =>
 }
 
 /** The value a reference stands for (its suffix appended): known from the config and the account, or pending until a create. */
-export function refValue(fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, src: RefSources, ref: EnvRef): string {
+export function refValue(fleet: RefFleet, src: RefSources, ref: EnvRef): string {
   return bareRefValue(fleet, src, ref) + (ref.suffix ?? '');
 }
 
-function bareRefValue(fleet: Pick<Fleet, 'app' | 'stage' | 'region'>, src: RefSources, ref: EnvRef): string {
+/** The fleet as references need it: its functions, when known, for their kept names. */
+type RefFleet = Pick<Fleet, 'app' | 'stage' | 'region'> & Partial<Pick<Fleet, 'functions'>>;
+
+function bareRefValue(fleet: RefFleet, src: RefSources, ref: EnvRef): string {
   const { app, stage, region } = fleet;
   if (ref.kind === 'api') return src.api ? src.api[ref.field] : pendingApiValue(ref.field);
   if (ref.kind === 'layer') {
     const name = layerName(app, stage, ref.key);
     return src.layerVersions[name] ?? pendingLayerVersionArn(layerArn(region, src.accountId, name));
   }
-  const name = physicalName(app, stage, ref.key);
+  const name = fleet.functions?.find((f) => f.key === ref.key)?.name ?? physicalName(app, stage, ref.key);
   switch (ref.field) {
     case 'name':
       return name;
     case 'qualifiedName':
-      return invokeTarget(app, stage, ref.key);
+      return `${name}:${LIVE_ALIAS}`;
     case 'arn':
       return functionArn(region, src.accountId, name);
     case 'qualifiedArn':

@@ -9,8 +9,11 @@ import {
 } from '../../aws/lambda.js';
 import { publishVersionAndMoveAlias } from '../../aws/lambda-alias.js';
 import { readFunctions } from '../../aws/lambda-read.js';
+import { releaseLogGroup } from '../../aws/logs-release.js';
+import { logGroupName } from '../../config/naming.js';
 import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';
+import { dropFromInventory, inventoryFunctions, listInInventory } from './inventory.js';
 import { type FunctionChange, planFunctions } from './plan.js';
 
 /** The Lambda function: code, configuration, tags, the `live` alias and the versions it keeps. */
@@ -21,14 +24,17 @@ export const lambdaFunction = defineKind<FunctionChange>({
     'function.create',
     'function.update-code',
     'function.update-config',
+    'function.adopt',
     'function.tag',
     'function.delete',
+    'function.release',
     'alias.publish',
     'versions.prune',
   ],
   functionLocal: ['function.update-code', 'function.update-config', 'function.tag', 'alias.publish', 'versions.prune'],
   async read(aws, scope, r) {
-    const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency });
+    const also = inventoryFunctions(aws, scope);
+    const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency, ...(also ? { also } : {}) });
     return { actual: { functions: items }, foreign };
   },
   plan: planFunctions,
@@ -37,17 +43,33 @@ export const lambdaFunction = defineKind<FunctionChange>({
     const parts = new Set(['route.delete', 'schedule.delete', 'subscription.delete', 'alarm.delete']);
     const apiDelete = changes.filter((c) => c.kind === 'api.delete').map((c) => c.id);
     for (const c of changes) {
-      if (c.kind !== 'function.delete') continue;
+      // A release (an adopted function kept) waits for the same: they are what ops made on it.
+      if (c.kind !== 'function.delete' && c.kind !== 'function.release') continue;
       c.dependsOn.push(...apiDelete, ...changes.filter((r) => parts.has(r.kind) && r.fn === c.fn).map((r) => r.id));
     }
   },
   apply: {
-    'function.create': (c, run, wait) =>
-      createFunction(
+    async 'function.create'(c, run, wait) {
+      // Listed before it exists: a run that dies right after the create still finds it.
+      if (c.inventory) await listInInventory(run.aws, c.inventory, c.name);
+      await createFunction(
         run.aws,
         { name: c.name, config: run.withLateValues(c.config), zipPath: c.zipPath, tags: c.tags, bucket: run.opts.bucket },
         wait,
-      ),
+      );
+    },
+    async 'function.adopt'(c, run) {
+      await listInInventory(run.aws, c.inventory, c.name);
+      await untagFunction(run.aws, c.name, c.removeTags);
+      await tagFunction(run.aws, c.name, c.addTags);
+    },
+    async 'function.release'(c, run) {
+      await untagFunction(run.aws, c.name, c.remove);
+      // Its log group is kept with it (planLogGroupDeletes), and stops being the stage's too.
+      await releaseLogGroup(run.aws, logGroupName(c.name));
+      await dropFromInventory(run.aws, c.inventory, c.name);
+      return "kept, no longer the stage's";
+    },
     'function.update-code': (c, run, wait) =>
       updateFunctionCode(run.aws, { name: c.name, zipPath: c.zipPath, codeSha256: c.codeSha256, bucket: run.opts.bucket }, wait),
     async 'function.update-config'(c, run, wait) {
@@ -66,7 +88,10 @@ export const lambdaFunction = defineKind<FunctionChange>({
       await untagFunction(run.aws, c.name, c.remove);
       await tagFunction(run.aws, c.name, c.add);
     },
-    'function.delete': (c, run, wait) => deleteFunction(run.aws, c.name, wait),
+    async 'function.delete'(c, run, wait) {
+      await deleteFunction(run.aws, c.name, wait);
+      if (c.inventory) await dropFromInventory(run.aws, c.inventory, c.name);
+    },
     async 'alias.publish'(c, run, wait) {
       const gate = run.opts.beforeAliasMove;
       const r = await publishVersionAndMoveAlias(run.aws, c.name, c.codeSha256, {

@@ -3,17 +3,7 @@ import type { Fleet, FunctionSpec } from '../../config/types.js';
 import type { ActualFunction, FunctionConfiguration } from '../../model/actual.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext, removedFunctions } from '../../plan/context.js';
-import {
-  base64ToHex,
-  compareStrings,
-  diffMaps,
-  fieldsSummary,
-  isSecretKey,
-  listText,
-  quote,
-  shortHex,
-  userTags,
-} from '../../plan/fields.js';
+import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, listText, quote, shortHex } from '../../plan/fields.js';
 import type { ArtifactRef } from '../../plan/input.js';
 import { apiRefOf, isPending, refDependencies, refValue } from '../../plan/refs.js';
 import { shiftWords } from '../../shift/plan-words.js';
@@ -21,6 +11,17 @@ import { functionTags } from '../function-settings/plan.js';
 import { latestLayerVersions } from '../layer/plan.js';
 import { resourceEnvironment } from '../links.js';
 import { functionRoleArn } from '../role/plan.js';
+import {
+  type AdoptChange,
+  assertClaimable,
+  functionTagEdit,
+  type InventoryRef,
+  inventoryOf,
+  isAdopted,
+  isForeignVersion,
+  planAdopt,
+  planRelease,
+} from './plan-adopt.js';
 
 export type FunctionChange =
   | (ChangeBase & {
@@ -30,12 +31,16 @@ export type FunctionChange =
       zipPath: string;
       codeSha256: string;
       tags: Record<string, string>;
+      /** A kept name: listed in the stage inventory before the create. */
+      inventory?: InventoryRef;
     })
   | (ChangeBase & { kind: 'function.update-code'; name: string; zipPath: string; codeSha256: string })
   /** `config` is the whole desired configuration; `fields` says what differs. */
   | (ChangeBase & { kind: 'function.update-config'; name: string; config: FunctionConfiguration })
   | (ChangeBase & { kind: 'function.tag'; name: string; add: Record<string, string>; remove: string[] })
-  | (ChangeBase & { kind: 'function.delete'; name: string })
+  /** `inventory`: a kept name, taken out of the stage inventory after the delete. */
+  | (ChangeBase & { kind: 'function.delete'; name: string; inventory?: InventoryRef })
+  | AdoptChange
   /** Publish a version of $LATEST and point `live` at it (creating the alias if needed). */
   | (ChangeBase & { kind: 'alias.publish'; name: string; codeSha256: string })
   | (ChangeBase & { kind: 'versions.prune'; name: string; versions: string[] });
@@ -43,7 +48,12 @@ export type FunctionChange =
 /** Every deployed function (code, configuration, tags, `live`, old versions), and the owned ones no longer desired. */
 export function planFunctions(ctx: PlanContext): FunctionChange[] {
   const out = ctx.deploy.flatMap((fn) => planFunction(ctx, fn));
-  for (const fn of removedFunctions(ctx)) if (inScope(ctx, fn.name)) out.push(planFunctionDelete(ctx, fn));
+  for (const fn of removedFunctions(ctx)) {
+    // Read only because the config names it (a destroy, `only`): not ours, never deleted.
+    if (fn.notOwned || !inScope(ctx, fn.name)) continue;
+    // ops did not create an adopted function: it is kept, and only stops being the stage's.
+    out.push(isAdopted(fn) ? planRelease(ctx, fn) : planFunctionDelete(ctx, fn));
+  }
   return out;
 }
 
@@ -154,7 +164,7 @@ export function versionsToPrune(have: ActualFunction, keepVersions: number, publ
   const keep = Math.max(0, keepVersions - (publishing ? 1 : 0));
   return newestFirst
     .slice(keep)
-    .filter((v) => v !== have.alias?.version)
+    .filter((v) => v !== have.alias?.version && !isForeignVersion(have, v))
     .sort((a, b) => Number(a) - Number(b));
 }
 
@@ -196,11 +206,18 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
       zipPath: artifact.zipPath,
       codeSha256: artifact.codeSha256,
       tags: functionTags(fn),
+      ...withInventory(ctx, fn.name),
     });
     writes.push(id);
     reason = 'new function';
   } else {
+    assertClaimable(ctx, fn, have);
+    // Adopted in place: tagged first, then the usual updates (which wait for it).
+    const adopt = have.notOwned ? planAdopt(ctx, fn, have) : undefined;
+    if (adopt) out.push(adopt);
     reason = planFunctionUpdates(fn, have, { config, artifact, roleDeps, out, writes });
+    // Tagged before anything else is written: a run stopped half-way leaves a function the next run sees as ours.
+    if (adopt) for (const c of out) if (c !== adopt) c.dependsOn.push(adopt.id);
   }
 
   const publishing = writes.length > 0 || reason !== undefined;
@@ -252,6 +269,7 @@ export function planFunctionDelete(ctx: PlanContext, have: ActualFunction): Func
     fields: [],
     dependsOn: [],
     name: have.name,
+    ...withInventory(ctx, have.name),
   };
 }
 
@@ -303,10 +321,10 @@ function planFunctionUpdates(fn: FunctionSpec, have: ActualFunction, parts: Func
     });
     writes.push(id);
   }
-  const current = userTags(have.tags);
-  const tags = functionTags(fn);
-  const tagFields = diffMaps('tag', current, tags);
-  if (tagFields.length) {
+  // An adoption sets the tags itself.
+  const edit = have.notOwned ? undefined : functionTagEdit(fn, have);
+  const tagFields = edit?.fields ?? [];
+  if (edit && tagFields.length) {
     out.push({
       ...base,
       kind: 'function.tag',
@@ -316,10 +334,16 @@ function planFunctionUpdates(fn: FunctionSpec, have: ActualFunction, parts: Func
       fields: tagFields,
       dependsOn: [],
       name: fn.name,
-      add: Object.fromEntries(Object.entries(tags).filter(([k, v]) => current[k] !== v)),
-      remove: Object.keys(current).filter((k) => !(k in tags)),
+      add: edit.addTags,
+      remove: edit.removeTags,
     });
   }
   const codeSha256 = artifact?.codeSha256 ?? have.codeSha256;
   return writes.length ? undefined : publishReason(have, codeSha256, config);
+}
+
+/** `inventory` on a change of a function named outside the stage's prefix (a kept name). */
+function withInventory(ctx: PlanContext, name: string): { inventory?: InventoryRef } {
+  const inventory = inventoryOf(ctx, name);
+  return inventory ? { inventory } : {};
 }

@@ -1,5 +1,5 @@
 import { retentionDaysOf } from '../../config/log-retention.js';
-import { logGroupName } from '../../config/naming.js';
+import { ADOPTED_TAG, logGroupName } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
@@ -36,11 +36,14 @@ function planLogGroup(ctx: PlanContext, fn: FunctionSpec): LogGroupChange[] {
         ...base,
         // A group already there untagged becomes ours with the function (exactly its log group), not before;
         // one that is not there is created at once, beside the function (CloudWatch Logs paces its writes).
-        dependsOn: needsFunctionFirst(ctx, fn) ? [changeId('function.create', fn.name)] : [],
+        dependsOn: needsFunctionFirst(ctx, fn) ? [changeId('function.create', fn.name), changeId('function.adopt', fn.name)] : [],
         kind: 'loggroup.create',
         id: changeId('loggroup.create', fn.logGroup),
         action: 'create',
-        summary: `create log group ${fn.logGroup} (${days(want)})`,
+        // An untagged group of a function being adopted is adopted with it: tagged in place, its logs kept.
+        summary: ctx.actual.unownedLogGroups?.includes(fn.logGroup)
+          ? `adopt log group ${fn.logGroup} (tagged, not recreated; ${days(want)})`
+          : `create log group ${fn.logGroup} (${days(want)})`,
         fields: [],
         ...keep,
         tags: fn.tags,
@@ -76,6 +79,8 @@ function planLogGroupDeletes(ctx: PlanContext): LogGroupChange[] {
     if (kept.has(name)) continue;
     const owner = [...names].find((n) => logGroupName(n) === name);
     if (ctx.scope && (!owner || !inScope(ctx, owner))) continue;
+    // An adopted function's group held its logs before ops: it is kept with the function.
+    if (owner && ctx.actual.functions[owner]?.tags[ADOPTED_TAG] === 'true') continue;
     out.push({
       kind: 'loggroup.delete',
       id: changeId('loggroup.delete', name),

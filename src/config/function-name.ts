@@ -1,0 +1,58 @@
+import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
+import { MAX_NAME_LENGTH, physicalName } from './naming.js';
+
+/*
+ * A function's physical name (issue 16.3): its kept `name` for the stage when the config sets one, else
+ * `{app}-{stage}-{key}`. Everything named after the function (log group, invoke targets, references, API
+ * integrations, authorizers) goes through here so it follows a kept name. Pure.
+ */
+
+/** What Lambda accepts as a function name (letters, digits, hyphens and underscores). */
+const LAMBDA_NAME = /^[A-Za-z0-9_-]+$/;
+
+type Functions = Record<string, { name?: KeptName } | undefined> | undefined;
+
+/** The physical name of function `key` of a fleet whose functions are `functions` (parsed config). */
+export function functionNameFor(app: string, stage: string, functions: Functions, key: string): string {
+  return keptNameFor(functions?.[key]?.name, app, stage) ?? physicalName(app, stage, key);
+}
+
+/** Like functionNameFor, from a raw (unvalidated) function entry: a malformed `name` gives the derived one. */
+export function rawFunctionName(app: string, stage: string, key: string, raw: unknown): string {
+  const name = raw && typeof raw === 'object' ? (raw as { name?: unknown }).name : undefined;
+  const parsed = keptNameSchema.safeParse(name);
+  return (parsed.success ? keptNameFor(parsed.data, app, stage) : undefined) ?? physicalName(app, stage, key);
+}
+
+export interface NameProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * Kept-name problems of a raw config for one stage, one line each and before any AWS call: a kept name Lambda
+ * refuses (length, characters), and two functions with the same physical name for the stage.
+ */
+export function functionNameProblems(raw: unknown, stage: string): NameProblem[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const { app, functions } = raw as { app?: unknown; functions?: unknown };
+  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
+  const out: NameProblem[] = [];
+  const owners = new Map<string, string>();
+  for (const [key, fn] of Object.entries(functions as Record<string, unknown>)) {
+    const kept = fn && typeof fn === 'object' && 'name' in fn;
+    const name = rawFunctionName(app, stage, key, fn);
+    const at = `functions.${key}${kept ? '.name' : ''}`;
+    if (kept && name !== physicalName(app, stage, key)) {
+      if (name.length > MAX_NAME_LENGTH)
+        out.push({ path: at, message: `kept name '${name}' is ${name.length} characters; Lambda allows ${MAX_NAME_LENGTH}` });
+      if (!LAMBDA_NAME.test(name))
+        out.push({ path: at, message: `kept name '${name}' has characters Lambda refuses (letters, digits, - and _ only)` });
+    }
+    const other = owners.get(name);
+    if (other !== undefined)
+      out.push({ path: at, message: `functions ${other} and ${key} both have the physical name '${name}' in stage ${stage}` });
+    else owners.set(name, key);
+  }
+  return out;
+}
