@@ -1,4 +1,4 @@
-import { createSchedule, deleteSchedule, readRules, releaseSchedule, updateSchedule } from '../../aws/events.js';
+import { createSchedule, type DeleteScheduleInput, deleteSchedule, readRules, releaseSchedule, updateSchedule } from '../../aws/events.js';
 import { busOfRuleArn, RULE_SID_PREFIX } from '../../config/naming.js';
 import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
@@ -43,22 +43,22 @@ export const schedule = defineKind<ScheduleChange>({
         addTags: c.addTags,
         removeTags: c.removeTags,
       }),
-    'schedule.release': (c, run) =>
-      releaseSchedule(run.aws, {
-        ruleName: c.ruleName,
-        ...(c.bus ? { bus: c.bus } : {}),
-        targetIds: c.targetIds,
-        removeTags: c.removeTags,
-        functionName: c.name,
-        statementId: c.statementId,
-      }),
-    'schedule.delete': (c, run) =>
-      deleteSchedule(run.aws, {
-        ruleName: c.ruleName,
-        ...(c.bus ? { bus: c.bus } : {}),
-        targetIds: c.targetIds,
-        functionName: c.name,
-        statementId: c.statementId,
-      }),
+    'schedule.release': (c, run) => releaseSchedule(run.aws, { ...ruleInput(c), ruleName: c.ruleName, removeTags: c.removeTags }),
+    'schedule.delete': (c, run) => deleteSchedule(run.aws, ruleInput(c)),
   },
+});
+
+/** The rule, its targets and the permission a delete or a release removes. */
+const ruleInput = (c: {
+  ruleName?: string;
+  bus?: string;
+  targetIds: string[];
+  name?: string;
+  statementId?: string;
+}): DeleteScheduleInput => ({
+  ...(c.ruleName ? { ruleName: c.ruleName } : {}),
+  ...(c.bus ? { bus: c.bus } : {}),
+  targetIds: c.targetIds,
+  functionName: c.name,
+  statementId: c.statementId,
 });

@@ -110,6 +110,17 @@ const handRule = (tags: Record<string, string>, extra: Partial<ActualRule> = {})
   ],
   ...extra,
 });
+/** The rule as an earlier deploy left it adopted: ops's tags and `live` target beside the team's own. */
+const adoptedRule = (f: Fleet) =>
+  handRule(
+    { team: 'data', ...f.functions[0].tags, 'ops:adopted': 'true' },
+    {
+      targets: [
+        { id: 'live', arn: `${unqualified}:live` },
+        { id: 'audit', arn: 'arn:aws:sqs:x' },
+      ],
+    },
+  );
 const ruleFleet = (adopt: boolean) => fleet([fnSpec('job', { triggers: [schedule(adopt)] })]);
 /** AWS after a clean deploy of the function, with the rule as given (the one the builder made replaced). */
 const withRule = (f: Fleet, rule: ActualRule | undefined) => {
@@ -148,25 +159,13 @@ describe('a rule with a kept name that ops did not create', () => {
 
   it('adopted and in place: nothing to do (the kept targets and tags are not a diff)', () => {
     const f = ruleFleet(true);
-    const tags = { team: 'data', ...f.functions[0].tags, 'ops:adopted': 'true' };
-    const rule = handRule(tags, {
-      targets: [
-        { id: 'live', arn: `${unqualified}:live` },
-        { id: 'audit', arn: 'arn:aws:sqs:x' },
-      ],
-    });
+    const rule = adoptedRule(f);
     expect(ids(plan(f, withRule(f, rule)))).toEqual([]);
   });
 
   it('adopted, then gone from the config: released (target, tags, permission), never deleted', () => {
     const f = ruleFleet(true);
-    const tags = { team: 'data', ...f.functions[0].tags, 'ops:adopted': 'true' };
-    const rule = handRule(tags, {
-      targets: [
-        { id: 'live', arn: `${unqualified}:live` },
-        { id: 'audit', arn: 'arn:aws:sqs:x' },
-      ],
-    });
+    const rule = adoptedRule(f);
     const p = plan(fleet([fnSpec('job')]), withRule(f, rule));
     expect(ids(p)).toContain(`schedule.release:${RULE}`);
     expect(ids(p).some((id) => id.startsWith('schedule.delete'))).toBe(false);
