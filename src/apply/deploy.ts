@@ -22,6 +22,7 @@ import { renderApplySummary } from '../ui/summary.js';
 import { type ApplyResult, applyPlan, DEFAULT_INTERRUPT_GRACE_MS } from './execute.js';
 import { type Lease, type LeasePeek, peekLease, takeStageLease } from './lease.js';
 import { namedApiUrls } from './named-api-urls.js';
+import { isOwnRelease, lastOwnRelease, type OwnRelease, rememberRelease } from './own-release.js';
 import { startPreflight } from './preflight.js';
 
 export interface PlanContext {
@@ -72,6 +73,8 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const aws = awsFor(ctx, fleet);
   // The look at the lease goes first, and the read right beside it (not after it: one round trip less).
   const look = opts.gate?.peek(aws, fleet);
+  // Read before the read starts: a release recorded here ended before it (see own-release.ts).
+  const own = opts.gate && !opts.destroy ? lastOwnRelease(fleet.root, fleet.app, fleet.stage) : undefined;
   const readFrom = Date.now();
   let functionsRead: Promise<KindRead> | undefined;
   // The stage inventory comes with the look (same call): the read looks at the kept names it lists.
@@ -83,7 +86,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   // the epoch check at the take then covers (the early read goes on, unused).
   const reading = (look ?? Promise.resolve(undefined)).then((seen): ChosenRead => {
     if (seen?.held) return { afterLook: true };
-    const doubt = seen && earlyReadDoubt(seen, aws.clock.atLeast(readFrom));
+    if (isOwnRelease(seen ?? { epoch: 0 }, own))
+      ctx.log.debug(`lease epoch ${seen?.epoch}: where this checkout's last run left it as it released the lease`);
+    const doubt = seen && earlyReadDoubt(seen, aws.clock.atLeast(readFrom), own);
     if (!doubt) return { actual: early, afterLook: false };
     ctx.log.debug(`${doubt}; reading AWS again now`);
     return { actual: readActual(aws, withLook), afterLook: true };
@@ -108,9 +113,10 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const take = (gate: LeaseGate) => (taking ??= gate.take(fleet));
   if (opts.gate && !opts.destroy && functionsRead) {
     const gate = opts.gate;
-    Promise.all([look, functionsRead, build, params, passed])
-      .then(([seen, read, artifacts]) => {
-        if (decided || seen?.held || !codeWillChange(fns, artifacts, read.actual?.functions ?? {})) return;
+    // Only from the read made beside the look, when the plan will be made from it (not held, not doubted).
+    Promise.all([reading, functionsRead, build, params, passed])
+      .then(([chosen, read, artifacts]) => {
+        if (decided || chosen.afterLook || !codeWillChange(fns, artifacts, read.actual?.functions ?? {})) return;
         ctx.log.debug("a function's code differs from what AWS runs: taking the stage lease beside the rest of the read");
         take(gate).catch(() => {});
       })
@@ -135,7 +141,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
       plan &&
       seen &&
       actual &&
-      (chosen.afterLook ? epochMoved(seen, epoch) : staleRead(seen, epoch, aws.clock.atLeast(readFrom), nothingOfTheStage(actual)));
+      (chosen.afterLook
+        ? epochMoved(seen, epoch)
+        : staleRead(seen, epoch, aws.clock.atLeast(readFrom), { emptyStage: nothingOfTheStage(actual), own }));
     if (why) {
       ctx.log.debug(`${why}; reading AWS again under the lease`);
       plan = undefined;
@@ -197,7 +205,9 @@ const epochMoved = (seen: LeasePeek, epoch: number) =>
  * What the look alone tells against the read made beside it (see `staleRead`, which adds the epoch at the
  * take and the new-stage case): the epoch undated, or dated after the read began.
  */
-export function earlyReadDoubt(seen: LeasePeek, readFromAws: number | undefined): string | undefined {
+export function earlyReadDoubt(seen: LeasePeek, readFromAws: number | undefined, own?: OwnRelease): string | undefined {
+  // The epoch is where this checkout's last run left it as it released the lease, before this run began.
+  if (isOwnRelease(seen, own)) return undefined;
   if (seen.epochMovedAt === undefined) return seen.epoch ? 'the lease epoch has no date' : undefined;
   if (readFromAws === undefined) return 'AWS answered without a date';
   if (seen.epochMovedAt + slackFor(seen.epochMovedAt) >= readFromAws)
@@ -205,15 +215,20 @@ export function earlyReadDoubt(seen: LeasePeek, readFromAws: number | undefined)
   return undefined;
 }
 
-export function staleRead(seen: LeasePeek, epoch: number, readFromAws: number | undefined, emptyStage = false): string | undefined {
+export function staleRead(
+  seen: LeasePeek,
+  epoch: number,
+  readFromAws: number | undefined,
+  opts: { emptyStage?: boolean; own?: OwnRelease } = {},
+): string | undefined {
   const moved = epochMoved(seen, epoch);
   if (moved) return moved;
   // No epoch: no run ever took the lease (a new stage), or a destroy forgot the stage as it finished. A read
   // that found nothing of the stage is the same either way (a destroy leaves nothing to plan from); one that
   // found something may have seen a destroy half-way: nothing dates its last writes.
   if (seen.epochMovedAt === undefined && !seen.epoch)
-    return emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
-  return earlyReadDoubt(seen, readFromAws);
+    return opts.emptyStage ? undefined : 'the stage has no lease epoch yet, and the read found some of it';
+  return earlyReadDoubt(seen, readFromAws, opts.own);
 }
 
 /** Params preflight: fail before any write when a function reads a param that is not set for the stage. */
@@ -268,6 +283,7 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
     let lease: Lease | undefined;
     let forgetInventory: (() => Promise<boolean>) | undefined;
     let locking: Promise<Lease> | undefined;
+    let leased: Fleet | undefined;
     const gate: LeaseGate = {
       peek: async (aws, fleet) => {
         const seen = await peekLease(aws, fleet);
@@ -276,6 +292,7 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
         return seen;
       },
       take: async (fleet) => {
+        leased = fleet;
         const command = `ops ${opts.destroy ? 'destroy' : 'deploy'}`;
         locking = takeStageLease(ctx, fleet, { command, wait: opts.wait, signal: stop.signal });
         lease = await locking;
@@ -296,6 +313,7 @@ export async function deployCommand(ctx: Context, opts: DeployCommandOptions): P
       // A destroy that converged leaves nothing of the stage, the lease's epoch and the inventory included.
       if (lease && opts.destroy && code === 0) await forgetInventory?.().catch(() => false);
       await lease?.release({ forget: opts.destroy && code === 0 });
+      if (lease?.released && leased) await rememberRelease(leased.root, leased.app, leased.stage, lease.released);
     }
   }, hooks);
 }

@@ -73,6 +73,8 @@ export interface Lease {
    * `forget`: the stage is gone (a finished destroy), so its epoch parameter goes too.
    */
   release(opts?: { forget?: boolean }): Promise<void>;
+  /** After a release that moved the epoch and deleted the lease: the epoch it moved to and the run's token (its value). */
+  readonly released?: { epoch: number; token: string };
 }
 
 /** What a look at the stage's lease finds, before reading AWS: who holds it, and the epoch then. */
@@ -83,6 +85,8 @@ export interface LeasePeek {
   epoch: number;
   /** When the epoch last moved (AWS's clock, ms): a run took or released the lease then. */
   epochMovedAt?: number;
+  /** The token of the run that last moved the epoch (the value it wrote). */
+  epochBy?: string;
   /** The stage inventory (src/model/inventory.ts), read in the same call (empty when there is none). */
   inventory?: StageInventory;
 }
@@ -102,6 +106,7 @@ export async function peekLease(aws: Aws, scope: LeaseScope): Promise<LeasePeek>
     ...(holder ? { holder } : {}),
     epoch: found.epoch,
     ...(found.epochMovedAt !== undefined ? { epochMovedAt: found.epochMovedAt } : {}),
+    ...(found.epochBy !== undefined ? { epochBy: found.epochBy } : {}),
   };
 }
 
@@ -184,7 +189,11 @@ async function takeOver(aws: Aws, name: string, mine: LeaseHolder, tags: Record<
 
 /** The held lease with its epoch; a release that forgets the stage deletes the epoch parameter first. */
 function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope): Lease {
+  let released: Lease['released'];
   return {
+    get released() {
+      return released;
+    },
     name: lease.name,
     get holder() {
       return lease.holder;
@@ -195,17 +204,24 @@ function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope)
       const epochName = leaseEpochParamName(scope.app, scope.stage);
       if (opts?.forget) {
         await deleteLeaseParameter(aws, epochName).catch(() => false);
-        return lease.release();
+        await lease.release();
+        return;
       }
       // The epoch moves on as the lease goes too, so that its date tells a run that read AWS before its
       // look at the lease whether this run's writes could have landed during that read (preparePlan).
       // Should the move fail, the lease stays until it expires: safer than a date that says nothing.
-      await lease.release(() => bumpEpochParameter(aws, epochName, lease.holder.token, ownershipTags(scope.app, scope.stage)));
+      let moved: number | undefined;
+      const token = lease.holder.token;
+      const deleted = await lease.release(async () => {
+        moved = await bumpEpochParameter(aws, epochName, token, ownershipTags(scope.app, scope.stage));
+      });
+      if (deleted && moved !== undefined) released = { epoch: moved, token };
     },
   };
 }
 
-type HeldLease = Omit<Lease, 'epoch' | 'release'> & { release(beforeDelete?: () => Promise<unknown>): Promise<void> };
+/** Its release resolves to whether this run's lease was deleted (never throws). */
+type HeldLease = Omit<Lease, 'epoch' | 'release' | 'released'> & { release(beforeDelete?: () => Promise<unknown>): Promise<boolean> };
 
 function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opts: AcquireLeaseOptions, now: () => number): HeldLease {
   const lost = new AbortController();
@@ -237,7 +253,7 @@ function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opt
     Math.max(1, Math.floor(ttlMs / 3)),
   );
   timer.unref();
-  let released: Promise<void> | undefined;
+  let released: Promise<boolean> | undefined;
   return {
     name,
     get holder() {
@@ -258,12 +274,14 @@ function holdLease(aws: Aws, name: string, held: LeaseHolder, ttlMs: number, opt
           if (parseHolder(current.value?.value)?.token === held.token) {
             if (before.status === 'rejected') throw before.reason;
             await deleteLeaseParameter(aws, name);
+            return true;
           }
         } catch (error) {
           opts.onLost?.(
             `could not release the stage lease ${name} (${(error as Error).message}); it expires at ${holder.expires}, or run ops unlock`,
           );
         }
+        return false;
       })();
       return released;
     },
@@ -373,6 +391,9 @@ export async function takeStageLease(ctx: Context, fleet: Fleet, opts: StageLeas
       },
       lost: lease.lost,
       epoch: lease.epoch,
+      get released() {
+        return lease.released;
+      },
       async release(opts) {
         await lease.release(opts);
         aws.destroy();

@@ -60,7 +60,7 @@ export async function peekLeaseParameters(
   leaseName: string,
   epochName: string,
   inventoryName?: string,
-): Promise<{ lease?: StoredLease; epoch: number; epochMovedAt?: number; inventory?: string }> {
+): Promise<{ lease?: StoredLease; epoch: number; epochMovedAt?: number; epochBy?: string; inventory?: string }> {
   const found = await getParameters(aws, [leaseName, epochName, ...(inventoryName ? [inventoryName] : [])]);
   const lease = found.get(leaseName);
   const epoch = found.get(epochName);
@@ -70,6 +70,7 @@ export async function peekLeaseParameters(
     ...(inventory !== undefined ? { inventory } : {}),
     epoch: epoch?.version ?? 0,
     ...(epoch?.lastModified ? { epochMovedAt: epoch.lastModified.getTime() } : {}),
+    ...(epoch?.value !== undefined ? { epochBy: epoch.value } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeWillChange, staleRead } from '../../../src/apply/deploy.js';
+import { codeWillChange, earlyReadDoubt, staleRead } from '../../../src/apply/deploy.js';
+import { isOwnRelease } from '../../../src/apply/own-release.js';
 import { ServerClock } from '../../../src/aws/middleware.js';
 import type { FunctionSpec } from '../../../src/config/types.js';
 import type { ActualFunction } from '../../../src/model/actual.js';
@@ -42,8 +43,8 @@ describe('a read made beside the look at the lease', () => {
   it('is read again when nothing dates the last writes: no epoch (new stage, or forgotten by a destroy), or no dated answer', () => {
     expect(staleRead({ held: false, epoch: 0 }, 1, 500_000)).toMatch(/no lease epoch yet, and the read found some of it/);
     // A new stage: nothing read, nothing a destroy could have been half-way through.
-    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000, true)).toBeUndefined();
-    expect(staleRead({ held: false, epoch: 0 }, 3, 500_000, true)).toMatch(/another run took/);
+    expect(staleRead({ held: false, epoch: 0 }, 1, 500_000, { emptyStage: true })).toBeUndefined();
+    expect(staleRead({ held: false, epoch: 0 }, 3, 500_000, { emptyStage: true })).toMatch(/another run took/);
     expect(staleRead({ held: false, epoch: 3 }, 4, 500_000)).toMatch(/no date/);
     expect(staleRead(look, 5, undefined)).toMatch(/without a date/);
   });
@@ -67,5 +68,25 @@ describe('when a deploy may take the lease before its read ends', () => {
     // Only the selected functions count (ops deploy api), and one not built (a failed handler) says nothing.
     expect(codeWillChange([fns[0]!], built, have('A', 'old'))).toBe(false);
     expect(codeWillChange(fns, [{ key: 'api', codeSha256: 'A' }], have('A', 'old'))).toBe(false);
+  });
+});
+
+describe('a release this checkout recorded', () => {
+  const own = { epoch: 8, token: 'tok-1' };
+  const justReleased = { held: false, epoch: 8, epochBy: 'tok-1', epochMovedAt: 100_000 };
+  it("stands for the epoch's date when the look finds the epoch where that release left it", () => {
+    // Dated after the read began by AWS's (whole-second) clock: the date alone doubts the read.
+    expect(earlyReadDoubt(justReleased, 99_500)).toMatch(/released the stage lease/);
+    expect(earlyReadDoubt(justReleased, 99_500, own)).toBeUndefined();
+    expect(staleRead(justReleased, 9, 99_500, { own })).toBeUndefined();
+    // Still: another take after the look is caught by the epoch at the take.
+    expect(staleRead(justReleased, 10, 99_500, { own })).toMatch(/another run took/);
+  });
+  it('says nothing when another run moved the epoch since, or the token differs', () => {
+    expect(isOwnRelease({ epoch: 9, epochBy: 'tok-1' }, own)).toBe(false);
+    expect(isOwnRelease({ epoch: 8, epochBy: 'tok-2' }, own)).toBe(false);
+    expect(isOwnRelease({ epoch: 8 }, own)).toBe(false);
+    expect(isOwnRelease(justReleased, undefined)).toBe(false);
+    expect(earlyReadDoubt({ ...justReleased, epochBy: 'tok-2' }, 99_500, own)).toMatch(/released the stage lease/);
   });
 });
