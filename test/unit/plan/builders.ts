@@ -3,6 +3,7 @@ import { retentionDaysOf } from '../../../src/config/log-retention.js';
 import { functionArn, layerArn, layerArtifactKey, liveAliasArn, RULE_TARGET_ID, roleArn } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
+import { UserError } from '../../../src/errors.js';
 import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/model/actual.js';
 import type { ArtifactRef, Change, Plan } from '../../../src/plan/types.js';
 import { desiredAlarms } from '../../../src/resources/alarm/plan.js';
@@ -273,4 +274,15 @@ export function expectOrder(plan: Plan, a: string, b: string): void {
   const i = at(plan, a);
   const j = at(plan, b);
   if (i < 0 || j < 0 || i >= j) throw new Error(`expected ${a} (at ${i}) before ${b} (at ${j})`);
+}
+
+/** The UserError a planner throws (a refusal before any write); fails when it throws none or another error. */
+export function thrownUserError(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error('expected a UserError');
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/errors.js';
 import type { Actual, ActualFunction } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
-import { actualFrom, artifactsFor, find, fleet, fnSpec, kinds } from './builders.js';
+import { actualFrom, artifactsFor, find, fleet, fnSpec, kinds, thrownUserError } from './builders.js';
 
 /* Kept names and adoption of functions (issue 16.2, 16.3): ownership by tags, adoption in place, release. */
 
@@ -28,15 +27,7 @@ const handMade = (tags: Record<string, string>): Partial<ActualFunction> => ({
 const plan = (f: ReturnType<typeof fleet>, actual: Actual, destroy = false) =>
   planDeploy({ fleet: f, artifacts: artifactsFor(f), actual, ...(destroy ? { destroy } : {}) });
 
-const thrown = (fn: () => unknown): UserError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-};
+const thrown = thrownUserError;
 
 describe('a function with a kept name', () => {
   it('is ours when its tags say this app and stage: no change, no adoption', () => {
