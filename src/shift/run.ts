@@ -38,7 +38,20 @@ export type ShiftOutcome =
   | { outcome: 'rolled-back'; breach: Breach; atPercent: number; looks: number }
   | { outcome: 'interrupted'; atPercent: number; looks: number };
 
+/**
+ * Runs the shift. A look that fails (CloudWatch refused, the network went) is no signal to go on with:
+ * everything moves back to the old version and the error goes up, so `live` is never left split by it.
+ */
 export async function runShift(ports: ShiftPorts, opts: ShiftOptions): Promise<ShiftOutcome> {
+  try {
+    return await steps(ports, opts);
+  } catch (error) {
+    await ports.revert().catch(() => {}); // the first error is the one to report
+    throw error;
+  }
+}
+
+async function steps(ports: ShiftPorts, opts: ShiftOptions): Promise<ShiftOutcome> {
   const { clock } = ports;
   const start = clock.now();
   const lookMs = opts.msPerMinute / (opts.looksPerMinute ?? 1);

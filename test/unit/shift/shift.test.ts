@@ -118,6 +118,14 @@ describe('a shift on a virtual clock', () => {
     expect(log.filter((l) => l.endsWith('%'))).toHaveLength(minute);
   });
 
+  it('a look that fails moves everything back and reports the error (live is never left split by it)', async () => {
+    const { ports, log } = fakePorts();
+    const failing = { ...ports, readSignals: async () => Promise.reject(new Error('AccessDenied: cloudwatch:GetMetricData')) };
+    const r = runShift(failing, { steps: scheduleOf(strategy('Canary10Percent5Minutes')), msPerMinute: MIN });
+    await expect(r).rejects.toThrow('AccessDenied');
+    expect(log).toEqual(['0: 10%', '1: back to old']);
+  });
+
   it('an abort stops where it is, leaving the split for the next run', async () => {
     const { ports, log } = fakePorts();
     const stop = new AbortController();
