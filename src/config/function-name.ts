@@ -1,4 +1,5 @@
 import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
+import { duplicateNameProblems, type NamedEntry } from './kept-name-problems.js';
 import { MAX_NAME_LENGTH, physicalName } from './naming.js';
 
 /*
@@ -38,7 +39,7 @@ export function functionNameProblems(raw: unknown, stage: string): NameProblem[]
   const { app, functions } = raw as { app?: unknown; functions?: unknown };
   if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
   const out: NameProblem[] = [];
-  const owners = new Map<string, string>();
+  const entries: NamedEntry[] = [];
   for (const [key, fn] of Object.entries(functions as Record<string, unknown>)) {
     const kept = fn && typeof fn === 'object' && 'name' in fn;
     const name = rawFunctionName(app, stage, key, fn);
@@ -49,10 +50,7 @@ export function functionNameProblems(raw: unknown, stage: string): NameProblem[]
       if (!LAMBDA_NAME.test(name))
         out.push({ path: at, message: `kept name '${name}' has characters Lambda refuses (letters, digits, - and _ only)` });
     }
-    const other = owners.get(name);
-    if (other !== undefined)
-      out.push({ path: at, message: `functions ${other} and ${key} both have the physical name '${name}' in stage ${stage}` });
-    else owners.set(name, key);
+    entries.push({ path: at, name });
   }
-  return out;
+  return [...out, ...duplicateNameProblems(entries, 'function')];
 }

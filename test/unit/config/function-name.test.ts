@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionNameFor, functionNameProblems } from '../../../src/config/function-name.js';
+import { validateFleet } from '../../../src/config/validate.js';
 
 const raw = (functions: Record<string, unknown>) => ({ app: 'seedapp', functions });
 
@@ -22,10 +23,23 @@ describe('function kept names', () => {
 
   it('refuse two functions with one physical name in a stage (a kept name equal to another derived one included)', () => {
     const fns = { a: { name: 'shared' }, b: { name: { prod: 'shared' } }, c: { name: 'seedapp-prod-d' }, d: {} };
-    expect(functionNameProblems(raw(fns), 'prod').map((p) => p.message)).toEqual([
-      "functions a and b both have the physical name 'shared' in stage prod",
-      "functions c and d both have the physical name 'seedapp-prod-d' in stage prod",
+    expect(functionNameProblems(raw(fns), 'prod')).toEqual([
+      { path: 'functions.b.name', message: "physical name 'shared' is also functions.a.name's: two functions cannot share one name" },
+      { path: 'functions.d', message: "physical name 'seedapp-prod-d' is also functions.c.name's: two functions cannot share one name" },
     ]);
     expect(functionNameProblems(raw({ a: { name: 'shared' }, b: { name: { prod: 'shared' } } }), 'dev')).toEqual([]);
+  });
+
+  it('reach the config check (one problem each, with its path) and pass when the names are fine', () => {
+    const cfg = (functions: Record<string, unknown>) => ({ app: 'seedapp', functions });
+    const env = { stage: 'prod', exists: () => true };
+    const h = 'src/functions/a/handler.ts';
+    const bad = validateFleet(
+      cfg({ a: { handler: h, name: 'x y' }, b: { handler: h, name: 'same' }, c: { handler: h, name: 'same' } }),
+      env,
+    );
+    expect(bad.problems.map((p) => p.path)).toEqual(['functions.a.name', 'functions.c.name']);
+    const ok = validateFleet(cfg({ a: { handler: h, name: { prod: 'autorescue-a' }, adopt: true }, b: { handler: h } }), env);
+    expect(ok.problems).toEqual([]);
   });
 });
