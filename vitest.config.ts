@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,5 +12,6 @@ export default defineConfig({
     // at a time while most files wait on moto or on a spawned `ops`. Two files at a time keep both cores busy
     // (OPS_TEST_WORKERS overrides, e.g. 1 to debug a race between files).
     maxWorkers: Number(process.env.OPS_TEST_WORKERS ?? 2),
+    sequence: { sequencer: SlowestFirst },
   },
 });
