@@ -1,7 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDeterministicZip } from '../../src/package/zip.js';
 import { type Stub, startStub } from '../functions/support/helpers.js';
 import { useEmulator } from '../support/emulator.js';
 import {
@@ -207,6 +217,83 @@ describe('examples/autorescue (seed 000)', () => {
     it('a second ops plan is empty', async () => {
       const r = await ops(['plan']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+  });
+
+  /**
+   * The README's "Moving the running fleet onto ops": the seed's functions as deploy_lambdas.sh leaves them (its
+   * names, the shared role, the credentials as plain environment variables, no tags), plus a version and an alias a
+   * caller uses; `ops deploy --stage prod` adopts them in place. The only test deploying this example to stage prod
+   * (moto is shared by the suite, and these names are fixed).
+   */
+  describe('moving the running fleet: prod adopts the seed functions in place', () => {
+    const seed = { 'search-flights': 'AutoRescue-SearchFlights', 'analyze-disruption': 'AutoRescue-AnalyzeDisruption' };
+    const arns = new Map<string, string>();
+    let prod: Ops;
+    let lambda: LambdaClient;
+    const configOf = async (name: string) => await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+
+    beforeAll(async () => {
+      lambda = new LambdaClient(emu.clientConfig);
+      prod = opsFor(dir, 'prod', emu.env);
+      await ensureAutoRescueRole(emu.clientConfig);
+      const zip = path.join(await mkdtemp(path.join(tmpdir(), 'autorescue-seed-')), 'deployment.zip');
+      await writeDeterministicZip([{ path: 'lambda_function.py', data: 'def lambda_handler(event, context):\n    return {}\n' }], zip);
+      for (const name of Object.values(seed)) {
+        const created = await lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: name,
+            Runtime: 'python3.12',
+            Handler: 'lambda_function.lambda_handler',
+            Role: ROLE_ARN,
+            Timeout: 30,
+            MemorySize: 256,
+            Code: { ZipFile: await readFile(zip) },
+            Environment: { Variables: { AMADEUS_CLIENT_ID: CLIENT_ID, AMADEUS_CLIENT_SECRET: CLIENT_SECRET } },
+          }),
+        );
+        arns.set(name, created.FunctionArn!);
+        const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+        await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'gateway', FunctionVersion: v1.Version! }));
+      }
+      // The README's first step: the credentials the functions had in their environment, as prod's params.
+      await setParams(prod, {
+        'amadeus/client-id': { value: CLIENT_ID, secure: true },
+        'amadeus/client-secret': { value: CLIENT_SECRET, secure: true },
+      });
+    });
+    afterAll(() => lambda?.destroy());
+
+    it("ops deploy --stage prod adopts both (no create, no delete): ARN, version 1 and the caller's alias kept", async () => {
+      const d = await prod(['deploy', '--yes']);
+      expect(d.code, d.stdout + d.stderr).toBe(0);
+      for (const name of Object.values(seed)) expect(d.stdout + d.stderr).toContain(`adopt function ${name} `);
+      expect(d.stdout + d.stderr).not.toMatch(/(create|delete) (lambda )?function/);
+      for (const [key, name] of Object.entries(seed)) {
+        const fn = await configOf(name);
+        expect(fn.Configuration?.FunctionArn, key).toBe(arns.get(name));
+        expect(fn.Tags).toMatchObject({ 'ops:app': 'autorescue', 'ops:stage': 'prod', 'ops:adopted': 'true' });
+        // The plain-text credentials leave the environment: only the params' names are there now.
+        const vars = fn.Configuration?.Environment?.Variables ?? {};
+        expect(vars.OPS_PARAM_AMADEUS_CLIENT_SECRET).toBe('/autorescue/prod/amadeus/client-secret');
+        expect(Object.values(vars)).not.toContain(CLIENT_SECRET);
+        expect((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'gateway' }))).FunctionVersion).toBe('1');
+        expect((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }))).FunctionVersion).not.toBe('1');
+      }
+      const again = await prod(['plan']);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+    });
+
+    it('ops destroy --stage prod keeps them (ops did not create them): same ARN, the alias, no ops tags', async () => {
+      const d = await prod(['destroy', '--yes']);
+      expect(d.code, d.stdout + d.stderr).toBe(0);
+      expect(d.stdout + d.stderr).toContain('kept (adopted: ops did not create it)');
+      for (const name of Object.values(seed)) {
+        const fn = await configOf(name);
+        expect(fn.Configuration?.FunctionArn).toBe(arns.get(name));
+        expect(Object.keys(fn.Tags ?? {}).filter((k) => k.startsWith('ops:'))).toEqual([]);
+        expect((await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'gateway' }))).FunctionVersion).toBe('1');
+      }
     });
   });
 });
