@@ -101,6 +101,14 @@ export async function readAlarms(
     (page) => page.MetricAlarms,
     (page) => page.NextToken,
   );
+  const claims = claimedAlarms(scope);
+  const found = new Set(listed.map((a) => a.AlarmName));
+  listed.push(
+    ...(await describeAlarmsNamed(
+      aws,
+      [...claims].filter((n) => !found.has(n)),
+    )),
+  );
   const tagged = await mapLimit(listed, 8, async (a) => {
     const tags = await orNotFound(read(aws, () => cw.listTagsForResource({ ResourceARN: a.AlarmArn! })));
     return tags ? { alarm: a, tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])) } : undefined;
@@ -113,8 +121,38 @@ export async function readAlarms(
     const name = t.alarm.AlarmName!;
     const reason = notOwnedReason(t.tags, scope.app, scope.stage);
     if (!reason) items[name] = { ...mapAlarm(t.alarm), arn: t.alarm.AlarmArn!, tags: t.tags };
+    else if (claims.has(name)) items[name] = { ...mapAlarm(t.alarm), arn: t.alarm.AlarmArn!, tags: t.tags, notOwned: true };
     else if (wanted.has(name) || !isOtherStagesOwn(name, ownerOf(t.tags), scope.app, scope.stage))
       foreign.push({ type: 'cloudwatch alarm', name, reason });
   }
   return { items, foreign };
+}
+
+/**
+ * The config's alarms that may be claimed when not ours (a kept name outside `{app}-{stage}-`, or `adopt`): the
+ * planner adopts them or stops naming their owner. A derived name without `adopt` stays foreign, warned about.
+ */
+function claimedAlarms(scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>): Set<string> {
+  const prefix = `${scope.app}-${scope.stage}-`;
+  return new Set((scope.functions ?? []).flatMap((f) => f.alarms.filter((a) => a.adopt || !a.name.startsWith(prefix)).map((a) => a.name)));
+}
+
+/** DescribeAlarms by name (up to 100 a call): the kept names the prefix listing cannot find. */
+async function describeAlarmsNamed(aws: Aws, names: string[]): Promise<MetricAlarm[]> {
+  if (!names.length) return [];
+  const cw = await aws.cloudwatch();
+  const out: MetricAlarm[] = [];
+  for (let i = 0; i < names.length; i += 100) {
+    const page = await read(aws, () => cw.describeAlarms({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm'] }));
+    out.push(...(page.MetricAlarms ?? []));
+  }
+  return out;
+}
+
+/** An adopted alarm ops lets go of: its ops tags removed, the alarm kept. */
+export async function releaseAlarm(aws: Aws, name: string, removeTags: string[]): Promise<void> {
+  if (!removeTags.length) return;
+  const cw = await aws.cloudwatch();
+  const ResourceARN = alarmArn(aws.region, await aws.accountId(), name);
+  await orNotFound(aws.write(() => cw.untagResource({ ResourceARN, TagKeys: removeTags })));
 }

@@ -112,6 +112,10 @@ const alarm = z
       .max(60)
       .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$/, 'an alarm name is letters, digits, - and _')
       .optional(),
+    /** The alarm's full kept physical name (src/config/kept-name.ts), instead of `{app}-{stage}-{fn}-{name}`. */
+    alarmName: keptNameSchema.optional(),
+    /** Take over an existing untagged alarm named `alarmName`: tagged in place (src/resources/alarm/plan-adopt.ts). */
+    adopt: z.boolean().optional(),
     /** AlarmDescription: what the alarm means and what to do, shown with every notification. */
     description: z.string().max(1024).optional(),
     threshold: z.number(),

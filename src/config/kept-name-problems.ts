@@ -38,26 +38,62 @@ const MAX_RULE_NAME = 64;
 const keptOf = (v: unknown, app: string, stage: string) =>
   typeof v === 'string' || isObj(v) ? keptNameFor(v as KeptName, app, stage) : undefined;
 
-/** The kept rule names (`ruleName` of schedule and pattern triggers) in `stage`: unique, and within EventBridge's 64. */
-export function ruleNameProblems(raw: unknown, stage: string): Problem[] {
+/** Where a function lists things with a kept name, and what AWS allows in that name. */
+interface KeptField {
+  list: 'triggers' | 'alarms';
+  field: 'ruleName' | 'alarmName';
+  what: 'rule' | 'alarm';
+  service: string;
+  max: number;
+  chars: RegExp;
+  charsText: string;
+}
+
+const RULE: KeptField = {
+  list: 'triggers',
+  field: 'ruleName',
+  what: 'rule',
+  service: 'EventBridge',
+  max: MAX_RULE_NAME,
+  chars: /^[.\-_A-Za-z0-9]+$/,
+  charsText: "letters, digits, '.', '-' and '_'",
+};
+// CloudWatch takes any printable ASCII in an alarm name, up to 255.
+const ALARM: KeptField = {
+  list: 'alarms',
+  field: 'alarmName',
+  what: 'alarm',
+  service: 'CloudWatch',
+  max: 255,
+  chars: /^[\x20-\x7e]+$/,
+  charsText: 'printable ASCII',
+};
+
+/** The kept names of one field of every function in `stage`: unique, within the service's length and characters. */
+function keptFieldProblems(raw: unknown, stage: string, k: KeptField): Problem[] {
   if (!isObj(raw) || typeof raw.app !== 'string' || !isObj(raw.functions)) return [];
   const entries: NamedEntry[] = [];
   const out: Problem[] = [];
   for (const [key, fn] of Object.entries(raw.functions)) {
-    const triggers = isObj(fn) && Array.isArray(fn.triggers) ? fn.triggers : [];
-    triggers.forEach((t: unknown, i) => {
-      const name = isObj(t) ? keptOf(t.ruleName, raw.app as string, stage) : undefined;
+    const items = isObj(fn) && Array.isArray(fn[k.list]) ? (fn[k.list] as unknown[]) : [];
+    items.forEach((t, i) => {
+      const name = isObj(t) ? keptOf(t[k.field], raw.app as string, stage) : undefined;
       if (name === undefined) return;
-      const path = `functions.${key}.triggers.${i}.ruleName`;
-      if (name.length > MAX_RULE_NAME)
-        out.push({ path, message: `rule name '${name}' is ${name.length} characters; EventBridge allows ${MAX_RULE_NAME}` });
-      else if (!/^[.\-_A-Za-z0-9]+$/.test(name))
-        out.push({ path, message: `rule name '${name}' may hold only letters, digits, '.', '-' and '_'` });
+      const path = `functions.${key}.${k.list}.${i}.${k.field}`;
+      if (name.length > k.max)
+        out.push({ path, message: `${k.what} name '${name}' is ${name.length} characters; ${k.service} allows ${k.max}` });
+      else if (!k.chars.test(name)) out.push({ path, message: `${k.what} name '${name}' may hold only ${k.charsText}` });
       entries.push({ path, name });
     });
   }
-  return [...out, ...duplicateNameProblems(entries, 'rule')];
+  return [...out, ...duplicateNameProblems(entries, k.what)];
 }
+
+/** The kept rule names (`ruleName` of schedule and pattern triggers) and alarm names (`alarmName`) in `stage`. */
+export const keptListNameProblems = (raw: unknown, stage: string): Problem[] => [
+  ...keptFieldProblems(raw, stage, RULE),
+  ...keptFieldProblems(raw, stage, ALARM),
+];
 
 /** The APIs' physical names in `stage` and the REST refusals. */
 export function apiNameProblems(raw: unknown, stage: string): Problem[] {

@@ -316,7 +316,8 @@ function resolveAlarms(app: string, stage: string, key: string, fn: ParsedFuncti
     const n = (seen.get(a.metric) ?? 0) + 1;
     seen.set(a.metric, n);
     return {
-      name: alarmName(app, stage, key, a.name ?? `${a.metric}-${n}`),
+      name: keptNameFor(a.alarmName, app, stage) ?? alarmName(app, stage, key, a.name ?? `${a.metric}-${n}`),
+      ...(a.adopt ? { adopt: true } : {}),
       description: a.description ?? '',
       metric: a.metric,
       statistic: a.statistic ?? defaultStatistic(a.metric),

@@ -188,6 +188,8 @@ export interface AlarmSpec {
   treatMissingData: string;
   /** The topic notified; none for an alarm that only changes state. */
   snsTopicArn?: string;
+  /** `adopt: true`: an untagged alarm named `name` is taken over in place (src/resources/alarm/plan-adopt.ts). */
+  adopt?: boolean;
 }
 
 /** Asynchronous invocation settings of the `live` alias. */

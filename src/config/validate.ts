@@ -5,7 +5,7 @@ import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
 import { functionNameProblems, rawFunctionName } from './function-name.js';
-import { apiNameProblems, ruleNameProblems } from './kept-name-problems.js';
+import { apiNameProblems, keptListNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
 import { layerKeyOf, MAX_NAME_LENGTH, MAX_RULE_NAME_LENGTH, patternRuleSuffix, physicalName, ruleName, shortHash } from './naming.js';
@@ -47,7 +47,7 @@ export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedF
     ...paramPathConfigProblems(raw),
     ...functionNameProblems(raw, env.stage),
     ...apiNameProblems(raw, env.stage),
-    ...ruleNameProblems(raw, env.stage),
+    ...keptListNameProblems(raw, env.stage),
   );
   const unique = dedupe(problems).sort((a, b) => a.path.localeCompare(b.path));
   return parsed.success && unique.length === 0 ? { fleet: parsed.data, problems: [] } : { problems: unique };

@@ -161,6 +161,8 @@ export interface AlarmSettings {
 export interface ActualAlarm extends AlarmSettings {
   arn: string;
   tags: Record<string, string>;
+  /** An alarm with a kept name (or `adopt`) that is not ours (its tags say whose): adopted or refused by the plan. */
+  notOwned?: true;
 }
 
 /** A layer of the app and stage (layers cannot be tagged: its latest version's description names them), with its latest version. */

@@ -1,11 +1,14 @@
-import { FUNCTION_KEY_TAG } from '../../config/naming.js';
+import { ADOPTED_TAG, FUNCTION_KEY_TAG } from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualAlarm, AlarmSettings } from '../../model/actual.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
-import { compareStrings, diffMaps, fieldsSummary, listText, userTags } from '../../plan/fields.js';
+import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { keptTagEdit, tagEdit } from '../plan-owned.js';
+import { type AlarmReleaseChange, assertAlarmClaim, isAdoptedAlarm, releaseAlarmChange } from './plan-adopt.js';
 
 export type AlarmChange =
+  | AlarmReleaseChange
   /** PutMetricAlarm (create or replace); tags given at creation, or added and removed on an update. */
   | (ChangeBase & {
       kind: 'alarm.set';
@@ -87,12 +90,14 @@ export function planAlarms(ctx: PlanContext): AlarmChange[] {
   const have = ctx.actual.alarms ?? {};
   const foreign = new Set(ctx.actual.foreign.filter((f) => f.type === 'cloudwatch alarm').map((f) => f.name));
   for (const fn of ctx.deploy) {
-    for (const want of desiredAlarms(fn)) {
+    for (const [i, want] of desiredAlarms(fn).entries()) {
       if (foreign.has(want.name)) {
         ctx.warnings.push(`${fn.key}: alarm ${want.name} exists and is not ops's: not changed (delete or rename that alarm)`);
         continue;
       }
       const current = have[want.name];
+      const adopting = assertAlarmClaim(fn, fn.alarms[i]!, current);
+      const adopted = adopting || (current !== undefined && isAdoptedAlarm(current));
       const base = {
         kind: 'alarm.set' as const,
         id: changeId('alarm.set', want.name),
@@ -112,29 +117,29 @@ export function planAlarms(ctx: PlanContext): AlarmChange[] {
         });
         continue;
       }
-      const currentTags = userTags(current.tags);
-      const tagFields = diffMaps('tag', currentTags, fn.tags);
-      const fields = [...diffAlarm(current, want), ...tagFields];
+      // An adopted alarm keeps the tags that are not ops's (plan-adopt.ts).
+      const tags = adopted ? keptTagEdit(current.tags, { ...fn.tags, [ADOPTED_TAG]: 'true' }) : tagEdit(current.tags, fn.tags);
+      const fields = [...diffAlarm(current, want), ...tags.fields];
       if (!fields.length) continue;
       out.push({
         ...base,
         action: 'update',
-        summary: `update alarm ${want.name}: ${fieldsSummary(fields)}`,
+        summary: `${adopting ? 'adopt' : 'update'} alarm ${want.name}${adopting ? ' (tag it, name kept)' : ''}: ${fieldsSummary(fields)}`,
         fields,
-        ...(tagFields.length
-          ? {
-              addTags: Object.fromEntries(Object.entries(fn.tags).filter(([k, v]) => currentTags[k] !== v)),
-              removeTags: Object.keys(currentTags).filter((k) => !(k in fn.tags)),
-            }
-          : {}),
+        ...(tags.fields.length ? { addTags: tags.addTags, removeTags: tags.removeTags } : {}),
       });
     }
   }
   const wanted = new Set(ctx.desired.flatMap((f) => f.alarms.map((a) => a.name)));
   for (const a of Object.values(have).sort((x, y) => compareStrings(x.name, y.name))) {
-    if (wanted.has(a.name)) continue;
+    // An alarm read for a kept name that is not ours is never deleted (a destroy reads it too).
+    if (wanted.has(a.name) || a.notOwned) continue;
     const owner = alarmOwner(ctx, a);
     if (ctx.scope && !(owner && inScope(ctx, owner))) continue;
+    if (isAdoptedAlarm(a)) {
+      out.push(releaseAlarmChange(a, owner ? keyOfName(ctx, owner) : undefined));
+      continue;
+    }
     out.push({
       kind: 'alarm.delete',
       id: changeId('alarm.delete', a.name),

@@ -214,6 +214,14 @@ describe('config lines for kept names', () => {
     expect(out.some((l) => l.startsWith('functions.a.triggers.2.ruleName: rule name') && l.includes('65 characters'))).toBe(true);
   });
 
+  it('two alarms with one kept name', () => {
+    const alarm = (alarmName: string) => ({ metric: 'Errors', threshold: 1, alarmName });
+    const out = problems({ functions: { a: { handler: 'src/a.ts', alarms: [alarm('legacy-{stage}'), alarm('legacy-dev')] } } });
+    expect(out).toContain(
+      "functions.a.alarms.1.alarmName: physical name 'legacy-dev' is also functions.a.alarms.0.alarmName's: two alarms cannot share one name",
+    );
+  });
+
   it('name or adopt on a REST API is refused (not built yet)', () => {
     expect(problems({ api: { type: 'rest', name: 'legacy', adopt: true }, functions: { a: fn() } })).toEqual([
       "api.adopt: a REST API's adopt is not supported yet (HTTP APIs take it): leave it out",
@@ -246,5 +254,57 @@ describe('a resource name as a kept name', () => {
     expect(validateFleet(raw('jobs-{env}'), env).problems.map((p) => p.message)).toContain(
       'unknown placeholder {env} in a name: only {app} and {stage}',
     );
+  });
+});
+
+describe('an alarm with a kept name that ops did not create', () => {
+  const ALARM = 'legacy-errors';
+  const alarmFleet = (adopt: boolean) =>
+    fleet([
+      fnSpec('job', {
+        alarms: [
+          {
+            name: ALARM,
+            description: '',
+            metric: 'Errors',
+            statistic: 'Sum',
+            threshold: 1,
+            periodSeconds: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: 'GreaterThanOrEqualToThreshold',
+            treatMissingData: 'missing',
+            ...(adopt ? { adopt: true } : {}),
+          },
+        ],
+      }),
+    ]);
+  /** AWS after a clean deploy, the alarm's tags replaced by `tags` (and marked not ours when `notOwned`). */
+  const withAlarm = (f: Fleet, tags: Record<string, string>, notOwned: boolean) => {
+    const actual = actualFrom(f);
+    actual.alarms = { [ALARM]: { ...actual.alarms![ALARM]!, tags, ...(notOwned ? { notOwned: true as const } : {}) } };
+    return actual;
+  };
+
+  it('untagged, without adopt: the plan stops; with adopt: tagged in place, its own tags kept', () => {
+    expect(() => plan(alarmFleet(false), withAlarm(alarmFleet(false), { team: 'data' }, true))).toThrow(
+      `functions.job.alarms (alarmName ${ALARM}): the alarm exists, not managed by ops; nothing was changed`,
+    );
+    const f = alarmFleet(true);
+    const p = plan(f, withAlarm(f, { team: 'data' }, true));
+    expect(ids(p)).toEqual([`alarm.set:${ALARM}`]);
+    expect(p.changes[0]?.summary).toMatch(new RegExp(`^adopt alarm ${ALARM} \\(tag it, name kept\\)`));
+    expect(p.changes[0]).toMatchObject({ addTags: { 'ops:app': 'tasks', 'ops:adopted': 'true' }, removeTags: [] });
+  });
+
+  it("another stage's stops the plan; an adopted one leaving the config is released, not deleted", () => {
+    const f = alarmFleet(true);
+    expect(() => plan(f, withAlarm(f, { 'ops:app': 'tasks', 'ops:stage': 'prod' }, true))).toThrow(
+      'the alarm is tagged for app tasks stage prod',
+    );
+    const adopted = withAlarm(f, { team: 'data', ...f.functions[0]!.tags, 'ops:adopted': 'true' }, false);
+    const p = plan(fleet([fnSpec('job')]), adopted);
+    expect(ids(p)).toEqual([`alarm.release:${ALARM}`]);
+    expect(p.changes[0]).toMatchObject({ removeTags: ['ops:app', 'ops:stage', 'ops:function', 'ops:adopted'] });
   });
 });

@@ -1,0 +1,49 @@
+import { ADOPTED_TAG, ownerOf } from '../../config/naming.js';
+import type { AlarmSpec, FunctionSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import type { ActualAlarm } from '../../model/actual.js';
+import type { ChangeBase } from '../../plan/change.js';
+import { changeId } from '../../plan/context.js';
+
+/*
+ * Alarms with a kept name that ops did not create (issue 16.2), as for rules (src/resources/schedule/plan-adopt.ts):
+ * another stage's or app's stops the plan, an untagged one stops unless `adopt: true`, which tags it in place and
+ * puts the config's settings on it. An adopted alarm that leaves the config is kept, its ops tags removed.
+ */
+
+/** An adopted alarm leaving the config: kept, ops's tags removed. */
+export type AlarmReleaseChange = ChangeBase & { kind: 'alarm.release'; alarmName: string; removeTags: string[] };
+
+export const isAdoptedAlarm = (a: ActualAlarm) => a.tags[ADOPTED_TAG] === 'true';
+
+/** Stops the plan for an alarm that is not ours and may not be taken; returns whether this plan adopts it. */
+export function assertAlarmClaim(fn: FunctionSpec, want: AlarmSpec, have: ActualAlarm | undefined): boolean {
+  if (!have?.notOwned) return false;
+  const { app, stage } = ownerOf(have.tags);
+  const at = `functions.${fn.key}.alarms (alarmName ${want.name})`;
+  if (app !== undefined || stage !== undefined)
+    throw new UserError(`${at}: the alarm is tagged for app ${app ?? '?'} stage ${stage ?? '?'}; nothing was changed`, {
+      hint: 'another stage or app owns that name: give alarmName a name per stage ({stage} in it, or one by stage)',
+    });
+  if (!want.adopt)
+    throw new UserError(`${at}: the alarm exists, not managed by ops; nothing was changed`, {
+      hint: 'set adopt: true on the alarm to take it over (tagged in place, its name kept), or give it another alarmName',
+    });
+  return true;
+}
+
+export function releaseAlarmChange(a: ActualAlarm, fn: string | undefined): AlarmReleaseChange {
+  const removeTags = Object.keys(a.tags).filter((k) => k.startsWith('ops:'));
+  return {
+    kind: 'alarm.release',
+    id: changeId('alarm.release', a.name),
+    action: 'update',
+    fn,
+    resource: { type: 'cloudwatch alarm', name: a.name },
+    summary: `keep alarm ${a.name}: kept (adopted: ops did not create it); ops's tags removed`,
+    fields: removeTags.map((k) => ({ field: `tag.${k}`, from: a.tags[k] })),
+    dependsOn: [],
+    alarmName: a.name,
+    removeTags,
+  };
+}
