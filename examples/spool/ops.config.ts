@@ -1,10 +1,10 @@
 import { defineFleet } from 'ops';
 
 // Seed 002 (Spool exercise service): one Python function in the VPC's private subnets, next to
-// RDS PostgreSQL, behind an HTTP API. Stage `production` reads the seed's Parameter Store keys where
-// they are (/spool/openai-api-key, ...) and serves the seed's URL (the API's `production` stage);
-// any other stage has its own params at /spool/<stage>/... and the API's $default stage. The VPC,
-// subnets, security group, RDS, Pinecone and OpenAI exist outside ops.
+// RDS PostgreSQL, behind an HTTP API. Stage `production` reads all six of the seed's Parameter Store
+// keys where they are (/spool/openai-api-key, ..., /spool/cors-origins) and serves the seed's URL (the
+// API's `production` stage); any other stage has its own params at /spool/<stage>/... and the API's
+// $default stage. The VPC, subnets, security group, RDS, Pinecone and OpenAI exist outside ops.
 export default ({ stage }: { stage: string }) => {
   const production = stage === 'production';
   // The seed's keys, in place, for production only: a test stage never reads production's secrets.
@@ -23,9 +23,9 @@ export default ({ stage }: { stage: string }) => {
         description: 'postgresql://user:password@host:5432/db of the RDS instance',
         ...seedKey('postgres-url'),
       },
-      environment: { description: "Environment setting: 'production' turns on the database health check" },
-      'pinecone-index-name': { description: 'Pinecone index holding the course material' },
-      'cors-origins': { description: 'JSON list of origins the service answers CORS for, e.g. ["*"]' },
+      environment: { description: "Environment setting: 'production' turns on the database health check", ...seedKey('environment') },
+      'pinecone-index-name': { description: 'Pinecone index holding the course material', ...seedKey('pinecone-index-name') },
+      'cors-origins': { description: 'JSON list of origins the service answers CORS for, e.g. ["*"]', ...seedKey('cors-origins') },
     },
     // The seed's base URL is https://<api-id>.execute-api.us-east-1.amazonaws.com/production.
     api: {

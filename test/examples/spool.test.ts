@@ -110,15 +110,18 @@ describe('examples/spool (seed 002)', () => {
 
   it("stage production reads the seed's keys where they are and serves the seed's /production URL; another stage has its own", async () => {
     const prod = await resolvedConfig(opsFor(dir, 'production', emu.env));
-    expect(prod.params.filter((p) => p.secure).map((p) => p.path)).toEqual([
-      '/spool/openai-api-key',
-      '/spool/pinecone-api-key',
-      '/spool/postgres-url',
-    ]);
+    // All six of the seed's Parameter Store keys, the plain settings too (issue 16 item 7: nothing copied).
+    expect(prod.params.map((p) => p.path)).toEqual(
+      ['openai-api-key', 'pinecone-api-key', 'postgres-url', 'environment', 'pinecone-index-name', 'cors-origins'].map(
+        (n) => `/spool/${n}`,
+      ),
+    );
     expect(prod.api?.stage).toBe('production');
     const other = await resolvedConfig(ops);
-    expect(other.params.filter((p) => p.secure).map((p) => p.path)).toEqual(
-      ['openai-api-key', 'pinecone-api-key', 'postgres-url'].map((n) => `/spool/${stage}/${n}`),
+    expect(other.params.map((p) => p.path)).toEqual(
+      ['openai-api-key', 'pinecone-api-key', 'postgres-url', 'environment', 'pinecone-index-name', 'cors-origins'].map(
+        (n) => `/spool/${stage}/${n}`,
+      ),
     );
     expect(other.api?.stage).toBeUndefined();
   });
