@@ -1,4 +1,4 @@
-import { defineFleet } from 'ops';
+import { defineFleet } from 'opsfleet';
 
 // The fleet: every function, its route and its settings. `ops config` shows it resolved
 // for a stage; `ops new function <name>` adds a function here.

@@ -12,7 +12,7 @@ export interface InitOptions {
 
 export default defineCommand<InitOptions>({
   name: 'init',
-  description: 'Create a fleet: ops.config.ts, one HTTP function with a sample event, and a .gitignore',
+  description: 'Create a fleet: ops.config.ts, one HTTP function with a sample event, a .gitignore, a package.json and a tsconfig.json',
   args: [{ name: 'dir', description: 'directory to create the fleet in, created when missing (default: the current one)' }],
   options: [
     { flags: '--name <app>', description: 'app name (default: the directory name)' },
@@ -52,16 +52,28 @@ export default defineCommand<InitOptions>({
         hint: 'run ops init in an empty directory (it is created when missing), or move those away',
       });
     }
-    const written = await s.writeNewFiles(dir, plan.files);
+    // package.json and tsconfig.json only where the directory has none: its own are kept, and the talk says what to add.
+    const pkg = s.planInitPackage(dir);
+    const written = await s.writeNewFiles(dir, [...plan.files, ...pkg.files]);
 
-    const next = s.initNextSteps({ cdInto: shown === '.' ? undefined : shown, functionName: plan.functionName, eventFile: plan.eventFile });
-    if (ctx.global.json) return ctx.outJson({ dir, app, runtime: opts.runtime, region, files: written, next });
+    const install = pkg.files.some((f) => f.path === 'package.json');
+    const next = s.initNextSteps({
+      cdInto: shown === '.' ? undefined : shown,
+      install,
+      functionName: plan.functionName,
+      eventFile: plan.eventFile,
+    });
+    if (ctx.global.json)
+      return ctx.outJson({ dir, app, runtime: opts.runtime, region, files: written, packageAdditions: pkg.additions, next });
     for (const line of s.renderCreated(
       written.map((f) => path.join(shown, f)),
       ctx.color,
     ))
       ctx.out(line);
     ctx.log.success(`fleet '${app}' created in ${where}`);
+    const additions = pkg.additions ? s.renderPackageAdditions(pkg.additions) : [];
+    if (additions.length) ctx.log.info(`package.json kept as it is; for the config's types and the scripts, add:`);
+    for (const line of additions) ctx.log.raw(`  ${line}`);
     for (const line of s.renderNextSteps(next, ctx.color)) ctx.log.raw(line);
   },
 });

@@ -56,8 +56,9 @@ export async function loadFleet(opts: LoadOptions): Promise<Fleet> {
   return resolveFleet(fleet, { stage: opts.stage, root, configPath, region: opts.region, env: opts.env, exists: existsSync });
 }
 
-// `import { defineFleet } from 'ops'` must work in a fleet that has not installed ops:
-// the config is bundled with esbuild and that import is served from here.
+// `import { defineFleet } from 'opsfleet'` (or 'ops', what configs wrote before the package had a registry
+// name) must work in a fleet that has not installed ops (a global install, npx): the config is bundled
+// with esbuild and that import is served from here, never from a package of that name.
 const DEFINE_SHIM = 'export function defineFleet(config) { return config; }\n';
 
 interface CompiledManifest {
@@ -105,7 +106,7 @@ async function compileConfig(configPath: string): Promise<string> {
         {
           name: 'ops-define',
           setup(b) {
-            b.onResolve({ filter: /^(ops|ops\/config|@ops\/cli)$/ }, () => ({ path: 'ops-define', namespace: 'ops-define' }));
+            b.onResolve({ filter: /^(opsfleet|ops|ops\/config|@ops\/cli)$/ }, () => ({ path: 'ops-define', namespace: 'ops-define' }));
             b.onLoad({ filter: /.*/, namespace: 'ops-define' }, () => ({ contents: DEFINE_SHIM, loader: 'js' }));
           },
         },

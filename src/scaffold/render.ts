@@ -6,10 +6,11 @@ export function renderCreated(paths: string[], c: ChalkInstance): string[] {
   return paths.map((p) => `${c.green('create')} ${p}`);
 }
 
-/** Commands to run after `ops init`: `cd` when the fleet is elsewhere, then look, build and try. */
-export function initNextSteps(o: { cdInto?: string; functionName: string; eventFile: string }): string[] {
+/** Commands to run after `ops init`: `cd` when the fleet is elsewhere, install what it wrote a package.json for, then look, build and try. */
+export function initNextSteps(o: { cdInto?: string; install?: boolean; functionName: string; eventFile: string }): string[] {
   return [
     ...(o.cdInto ? [`cd ${quoteArg(o.cdInto)}`] : []),
+    ...(o.install ? ['npm install'] : []),
     'ops config',
     'ops package',
     `ops invoke ${o.functionName} --local --event ${quoteArg(o.eventFile)}`,

@@ -15,21 +15,29 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
   });
 }
 
+/** The package's name on the registry (bin `ops`): what `ops init` writes into a fleet's devDependencies. */
+export const OPS_PACKAGE_NAME = 'opsfleet';
+
 /**
- * The `templates/` directory of the ops package. The CLI runs from `src/` (tests) or bundled
- * into `dist/cli.js` and `dist/chunks/*.js`, so walk up to the package root rather than
+ * The root of the ops package (its package.json and `templates/`). The CLI runs from `src/` (tests) or
+ * bundled into `dist/cli.js` and `dist/chunks/*.js`, so walk up to the package root rather than
  * assume a fixed depth.
  */
-export function templatesDir(from: string = import.meta.url): string {
+export function opsPackageRoot(from: string = import.meta.url): string {
   for (let dir = path.dirname(fileURLToPath(from)); ; dir = path.dirname(dir)) {
-    if (isOpsPackage(dir) && existsSync(path.join(dir, 'templates'))) return path.join(dir, 'templates');
+    if (isOpsPackage(dir) && existsSync(path.join(dir, 'templates'))) return dir;
     if (path.dirname(dir) === dir) throw new Error(`cannot find the ops templates/ directory above ${fileURLToPath(from)}`);
   }
 }
 
+/** The `templates/` directory of the ops package. */
+export function templatesDir(from: string = import.meta.url): string {
+  return path.join(opsPackageRoot(from), 'templates');
+}
+
 function isOpsPackage(dir: string): boolean {
   try {
-    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'ops';
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === OPS_PACKAGE_NAME;
   } catch {
     return false;
   }

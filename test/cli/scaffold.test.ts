@@ -28,11 +28,13 @@ describe('ops init', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('create Orders API/ops.config.ts');
     expect(r.stderr).toContain('ops invoke hello --local --event src/functions/hello/events/http-api.json');
-    expect(r.stderr).toContain("cd 'Orders API'");
+    expect(r.stderr).toContain("cd 'Orders API'\n  npm install\n");
     expect(Object.keys(snapshot(dir)).sort()).toEqual(
       [
         '.gitignore',
         'ops.config.ts',
+        'package.json',
+        'tsconfig.json',
         'src/functions/_shared/params.ts',
         'src/functions/hello/events/http-api.json',
         'src/functions/hello/handler.ts',
@@ -49,7 +51,7 @@ describe('ops init', () => {
     expect(fleet.functions[0].routes).toEqual([{ key: 'GET /hello', method: 'GET', path: '/hello' }]);
   });
 
-  it("a handler of a new fleet (no package.json, no node_modules) may import the AWS SDK: local runs get the one Lambda ships, here ops's own", async () => {
+  it("a handler of a new fleet (nothing installed: no node_modules) may import the AWS SDK: local runs get the one Lambda ships, here ops's own", async () => {
     const dir = freshDir();
     expect((await ops(['init', dir], base)).code).toBe(0);
     writeFileSync(
@@ -96,6 +98,24 @@ describe('ops init', () => {
     });
     const fleet = (await ops(['config', '--json'], dir)).json();
     expect(fleet.functions[0]).toMatchObject({ runtime: 'python3.12', handler: { lambdaHandler: 'lambda_function.lambda_handler' } });
+  });
+
+  it("keeps a directory's own package.json and tsconfig.json, and says what to add to the package.json", async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const own = { name: 'mine', devDependencies: { typescript: '5.0.0' }, scripts: { test: 'vitest' } };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(own));
+    writeFileSync(path.join(dir, 'tsconfig.json'), '{}\n');
+    const r = await ops(['init'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'))).toEqual(own);
+    expect(readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')).toBe('{}\n');
+    expect(r.stdout).not.toContain('package.json');
+    const pkg = JSON.parse(readFileSync(path.join(process.cwd(), 'package.json'), 'utf8'));
+    expect(r.stderr).toContain(`npm install --save-dev opsfleet@${pkg.version} @types/aws-lambda@`);
+    expect(r.stderr).not.toContain('typescript@');
+    expect(r.stderr).toContain('scripts: "deploy": "ops deploy", "plan": "ops plan"\n');
+    expect(r.stderr).not.toContain('npm install\n');
   });
 
   it('rejects an invalid --name as usage', async () => {

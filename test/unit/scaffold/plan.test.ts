@@ -29,7 +29,7 @@ describe('planInit', () => {
       'src/functions/hello/events/http-api.json',
     ]);
     const config = plan.files[0].contents;
-    expect(config).toContain("import { defineFleet } from 'ops';");
+    expect(config).toContain("import { defineFleet } from 'opsfleet';");
     expect(config).toContain("app: 'shop'");
     expect(config).toContain("region: 'eu-west-1'");
     expect(config).toContain("runtime: 'nodejs22.x'");
