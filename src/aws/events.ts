@@ -182,6 +182,11 @@ export async function readRules(
   aws: Aws,
   scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
   buses: readonly string[] = ['default'],
+  /**
+   * Rule keys (`bus/name`, or `name` on the default bus) the stage inventory lists: looked at, ours only by tags.
+   * Awaited after the listing, so a lease look still under way does not hold it up.
+   */
+  listedElsewhere: Promise<readonly string[]> | readonly string[] = [],
 ): Promise<{ items: Record<string, ActualRule>; foreign: Actual['foreign'] }> {
   const events = await aws.events();
   const lists = await Promise.all(
@@ -203,7 +208,13 @@ export async function readRules(
     }),
   );
   const claims = claimedRules(scope, buses);
-  const listed = [...lists.flat(), ...(await describeKept(aws, claims, lists.flat()))];
+  const look = new Map(claims);
+  for (const key of await listedElsewhere) {
+    const cut = key.lastIndexOf('/');
+    const bus = cut < 0 ? 'default' : key.slice(0, cut);
+    if (buses.includes(bus)) look.set(key, { name: key.slice(cut + 1), bus });
+  }
+  const listed = [...lists.flat(), ...(await describeKept(aws, look, lists.flat()))];
   const items: Record<string, ActualRule> = {};
   const foreign: Actual['foreign'] = [];
   const rules = await mapLimit(listed, 8, async (r) => {

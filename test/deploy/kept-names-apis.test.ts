@@ -18,7 +18,7 @@ import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
-import { fleetDir, uniqueApp } from './fleet.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
  * Issue 16 items 2 and 3 for APIs and rules: an HTTP API and a schedule rule made by hand (untagged, seed style: the
@@ -110,6 +110,15 @@ describe('ops deploy: kept names and adoption of an HTTP API and a schedule rule
       .send(new GetFunctionCommand({ FunctionName: `${app}-qa-job` }))
       .catch((e: Error) => e.name);
     expect(qa).toBe('ResourceNotFoundException');
+  });
+
+  it('the rule leaving the config is found through the stage inventory and released: kept, untagged, no target', async () => {
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace(/\n\s*triggers: \[[^\n]*\],/, ''));
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stdout + d.stderr).toBe(0);
+    expect(d.stdout + d.stderr).toContain(`keep rule ${rule}: kept (adopted: ops did not create it)`);
+    expect(await ruleTags()).toEqual({ team: 'ops' });
+    expect(await targets()).toEqual([]);
   });
 
   it("destroy keeps the adopted API and rule, with ops's tags, routes and target gone", async () => {

@@ -1,10 +1,21 @@
 import { createSchedule, type DeleteScheduleInput, deleteSchedule, readRules, releaseSchedule, updateSchedule } from '../../aws/events.js';
-import { busOfRuleArn, RULE_SID_PREFIX } from '../../config/naming.js';
+import { busOfRuleArn, RULE_SID_PREFIX, ruleKey } from '../../config/naming.js';
 import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
+import { editKept, inventoryNamesOf } from '../kept-inventory.js';
 import { defineKind } from '../kind.js';
+import { outsidePrefix } from '../plan-inventory.js';
 import { statementSource } from '../trigger-policy.js';
 import { planSchedules, type ScheduleChange } from './plan.js';
+
+/** The stage inventory's kind for rules (src/resources/kept-inventory.ts). */
+const RULE_KIND = 'rule';
+
+/** The config keeps a rule name or adopts one: only then does a run without a lease look read the inventory. */
+const keepsRuleNames = (scope: ReadScope) =>
+  (scope.functions ?? []).some((f) =>
+    f.triggers.some((t) => (t.kind === 'schedule' || t.kind === 'eventbridge') && (t.adopt || outsidePrefix(scope, t.ruleName))),
+  );
 
 /** The named buses the config's event-pattern triggers use (the default bus is always read). */
 const desiredBuses = (scope: ReadScope) =>
@@ -17,7 +28,9 @@ export const schedule = defineKind<ScheduleChange>({
   changes: ['schedule.create', 'schedule.update', 'schedule.delete', 'schedule.release'],
   async read(aws, scope, r) {
     const known = new Set(['default', ...desiredBuses(scope)]);
-    const first = readRules(aws, scope, [...known]);
+    const elsewhere = inventoryNamesOf(aws, scope, RULE_KIND, keepsRuleNames(scope));
+    elsewhere.catch(() => {}); // observed by readRules
+    const first = readRules(aws, scope, [...known], elsewhere);
     first.catch(() => {}); // observed below; not an unhandled rejection while the functions are awaited
     // A rule on a bus the config no longer names is found through its permission on `live`, whose source names the bus.
     const { items: fns } = await functionsOf(r);
@@ -27,24 +40,35 @@ export const schedule = defineKind<ScheduleChange>({
       ),
     );
     const extra = [...more].filter((b) => !known.has(b));
-    const [a, b] = await Promise.all([first, extra.length ? readRules(aws, scope, extra) : undefined]);
+    const [a, b] = await Promise.all([first, extra.length ? readRules(aws, scope, extra, elsewhere) : undefined]);
     const items = { ...a.items, ...b?.items };
     return { actual: Object.keys(items).length ? { rules: items } : {}, foreign: [...a.foreign, ...(b?.foreign ?? [])] };
   },
   plan: planSchedules,
   apply: {
-    'schedule.create': (c, run) => createSchedule(run.aws, c.schedule),
-    'schedule.update': (c, run) =>
-      updateSchedule(run.aws, c.schedule, {
+    async 'schedule.create'(c, run) {
+      await editKept(run.aws, c.inventory, RULE_KIND, { add: [ruleKey(c.schedule.ruleName, c.schedule.bus)] });
+      return createSchedule(run.aws, c.schedule);
+    },
+    'schedule.update': async (c, run) => {
+      await editKept(run.aws, c.inventory, RULE_KIND, { add: [ruleKey(c.schedule.ruleName, c.schedule.bus)] });
+      return updateSchedule(run.aws, c.schedule, {
         rule: c.rule,
         target: c.target,
         permission: c.permission,
         removeTargetIds: c.removeTargetIds,
         addTags: c.addTags,
         removeTags: c.removeTags,
-      }),
-    'schedule.release': (c, run) => releaseSchedule(run.aws, { ...ruleInput(c), ruleName: c.ruleName, removeTags: c.removeTags }),
-    'schedule.delete': (c, run) => deleteSchedule(run.aws, ruleInput(c)),
+      });
+    },
+    async 'schedule.release'(c, run) {
+      await releaseSchedule(run.aws, { ...ruleInput(c), ruleName: c.ruleName, removeTags: c.removeTags });
+      await editKept(run.aws, c.inventory, RULE_KIND, { remove: [ruleKey(c.ruleName, c.bus)] });
+    },
+    async 'schedule.delete'(c, run) {
+      await deleteSchedule(run.aws, ruleInput(c));
+      if (c.ruleName) await editKept(run.aws, c.inventory, RULE_KIND, { remove: [ruleKey(c.ruleName, c.bus)] });
+    },
   },
 });
 

@@ -13,10 +13,12 @@ import type { ScheduleChangeSpec } from '../../model/specs.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { canonicalJson, compareStrings, diffMaps, fieldsSummary, quote, userTags } from '../../plan/fields.js';
+import { type InventoryRef, inventoryRefFor } from '../plan-inventory.js';
 import { EVENTS, isRule, permits, stalePermissionDelete, stalePermissions } from '../trigger-policy.js';
 import { adoptedDiff, adoptedSpec, assertRuleClaim, isAdoptedRule, releaseRule, type ScheduleReleaseChange } from './plan-adopt.js';
 
-export type ScheduleChange =
+/** `inventory`: the rule's name is outside `{app}-{stage}-`, so the stage inventory lists it (src/resources/kept-inventory.ts). */
+export type ScheduleChange = (
   | ScheduleReleaseChange
   /** Permission on `live` for the rule, the rule (tagged) and its target. */
   | (ChangeBase & { kind: 'schedule.create'; schedule: ScheduleChangeSpec })
@@ -32,7 +34,8 @@ export type ScheduleChange =
       removeTags: string[];
     })
   /** Targets, rule, then the permission on `name`'s `live`; without `ruleName` only a stale permission is left. */
-  | (ChangeBase & { kind: 'schedule.delete'; ruleName?: string; bus?: string; targetIds: string[]; name?: string; statementId?: string });
+  | (ChangeBase & { kind: 'schedule.delete'; ruleName?: string; bus?: string; targetIds: string[]; name?: string; statementId?: string })
+) & { inventory?: InventoryRef };
 
 /** The schedule (or pattern rule) as the executor writes it. */
 export function scheduleChangeSpec(
@@ -103,6 +106,7 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
       out.push({
         ...base,
         kind: 'schedule.create',
+        ...inventoryRefFor(ctx.fleet, t.ruleName),
         id: changeId('schedule.create', t.ruleName),
         action: 'create',
         summary:
@@ -128,6 +132,7 @@ function planFunctionSchedules(ctx: PlanContext, fn: FunctionSpec): ScheduleChan
     out.push({
       ...base,
       kind: 'schedule.update',
+      ...(adopting ? inventoryRefFor(ctx.fleet, t.ruleName) : {}),
       id: changeId('schedule.update', t.ruleName),
       action: 'update',
       summary: `${adopting ? 'adopt' : 'update'} ${t.kind === 'schedule' ? 'schedule' : 'rule'} ${t.ruleName}${adopting ? ' (tag it, name kept)' : ''}: ${fieldsSummary(fields)}`,
@@ -179,11 +184,15 @@ export function planSchedules(ctx: PlanContext): ScheduleChange[] {
     const hasPermission = policyOf(owner).some((s) => s.Sid === sid) && !wantedSids.has(sid);
     if (owner) covered.add(`${owner}\0${sid}`);
     if (isAdoptedRule(rule)) {
-      out.push(releaseRule(rule, hasPermission ? owner : undefined, owner ? keyOfName(ctx, owner) : undefined));
+      out.push({
+        ...releaseRule(rule, hasPermission ? owner : undefined, owner ? keyOfName(ctx, owner) : undefined),
+        ...inventoryRefFor(ctx.fleet, rule.name),
+      });
       continue;
     }
     out.push({
       kind: 'schedule.delete',
+      ...inventoryRefFor(ctx.fleet, rule.name),
       id: changeId('schedule.delete', ruleKey(rule.name, rule.bus)),
       action: 'delete',
       fn: owner ? keyOfName(ctx, owner) : undefined,
