@@ -148,7 +148,10 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
       ...withParamSecret(decl),
     };
   });
-  const generated: Record<string, EnvValue> = { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
+  // A function taken over in place keeps the environment it runs with: OPS_APP and OPS_STAGE are only informative,
+  // and adding them would make the first deploy after `ops import` change every adopted function's configuration.
+  const adopted = own.adopt && name !== physicalName(cfg.app, opts.stage, key);
+  const generated: Record<string, EnvValue> = adopted ? {} : { OPS_APP: cfg.app, OPS_STAGE: opts.stage };
   // A Secrets Manager param: the secret's id and key, never its value.
   for (const p of params) if (!p.resolve) generated[p.env] = p.secret ? secretParamRef(p.secret) : p.path;
   const invokes = (fn.invokes ?? []).map(invokeUse);

@@ -77,7 +77,13 @@ export async function importCommand(ctx: Context, dirArg: string | undefined, o:
       for (const l of leftAlone) ctx.log.raw(`  - ${l}`);
     }
     if (result.secrets.length) {
-      ctx.log.warn(`environment variables left out because their names look secret (values not shown): ${result.secrets.join(', ')}`);
+      ctx.log.warn(
+        `environment variables whose names look secret are secure params now, resolved into the same variables at deploy (values not written or shown): ${result.secrets.join(', ')}`,
+      );
+      const names = [...new Set(result.secrets.map((s) => /\(param ([^)]+)\)$/.exec(s)?.[1]))].filter(Boolean);
+      ctx.log.info(
+        `set each to the value the function has now before the first deploy (the deploy refuses until then): ${names.map((n) => `ops params set ${n} --stage ${stage}`).join('; ')}`,
+      );
       ctx.log.raw(
         '  declare each as a param and set it (ops params set <name> --stage <stage>) before deploying: a deploy without them removes them',
       );

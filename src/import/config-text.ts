@@ -102,18 +102,22 @@ function otherCallers(p: PlannedFunction, apiIds: ReadonlySet<string>, leftAlone
   }
 }
 
-function environmentMembers(p: PlannedFunction, secrets: string[]): Member[] {
-  return Object.entries(p.fn.environment).map(([key, value]) => {
-    if (!looksSecret(key)) return { key, value };
-    secrets.push(`${p.key}: ${key}`);
-    return {
-      key,
-      value: undefined,
-      before: [
-        `// TODO ${key}: left out, its name looks secret. Declare it as a param (params: { ... secure: true }) and ops params set it.`,
-      ],
-    };
-  });
+/** A secret-looking variable becomes a secure param resolved into the same variable at deploy: its value is never written. */
+export const secretParamName = (envVar: string) => envVar.toLowerCase().replace(/_/g, '-');
+
+function environmentMembers(p: PlannedFunction, secrets: string[]): { env: Member[]; params: unknown[] } {
+  const env: Member[] = [];
+  const params: unknown[] = [];
+  for (const [key, value] of Object.entries(p.fn.environment)) {
+    if (!looksSecret(key)) {
+      env.push({ key, value });
+      continue;
+    }
+    const name = secretParamName(key);
+    secrets.push(`${p.key}: ${key} (param ${name})`);
+    params.push({ name, env: key, resolve: true });
+  }
+  return { env, params };
 }
 
 function routesOf(p: PlannedFunction, apis: Map<string, string | undefined>, byId: Map<string, ImportedApi>, leftAlone: string[]) {
@@ -136,7 +140,7 @@ function functionMembers(
   out: { leftAlone: string[]; secrets: string[] },
 ): Member[] {
   const fn = p.fn;
-  const env = environmentMembers(p, out.secrets);
+  const { env, params } = environmentMembers(p, out.secrets);
   const tags = Object.fromEntries(Object.entries(fn.tags).filter(([k]) => !OPS_TAG.test(k)));
   const triggers = triggersOf(p, ctx.stage, out.leftAlone);
   otherCallers(p, new Set(ctx.apis.keys()), out.leftAlone);
@@ -154,6 +158,11 @@ function functionMembers(
     { key: 'ephemeralStorage', value: fn.ephemeralStorage && fn.ephemeralStorage !== 512 ? fn.ephemeralStorage : undefined },
     { key: 'description', value: fn.description || undefined },
     { key: 'environment', value: env.length ? new Raw(objectText(env, '      ')) : undefined },
+    {
+      key: 'params',
+      value: params.length ? params : undefined,
+      comment: params.length ? 'secret-looking variables: each a secure param, put into the same variable at deploy' : undefined,
+    },
     { key: 'tags', value: Object.keys(tags).length ? tags : undefined },
     { key: 'routes', value: routesOf(p, ctx.apis, ctx.byId, out.leftAlone) },
     { key: 'role', value: fn.roleName && fn.roleName !== ctx.fleetRole ? fn.roleName : undefined },
@@ -197,6 +206,7 @@ export function configText(fleet: ImportedFleet, planned: readonly PlannedFuncti
         ? Object.fromEntries(named.map(([id, k]) => [k, apiObject(byId.get(id) as ImportedApi, fleet.stage)]))
         : undefined,
     },
+    { key: 'params', value: paramsOf(secrets) },
     { key: 'functions', value: new Raw(objectText(functions, '  ')) },
   ];
   const text = [
@@ -208,4 +218,16 @@ export function configText(fleet: ImportedFleet, planned: readonly PlannedFuncti
     '',
   ].join('\n');
   return { text, leftAlone, secrets };
+}
+
+/** The secure params that the secret-looking variables became (`fn: VAR (param name)`), declared once each. */
+function paramsOf(secrets: readonly string[]): Record<string, unknown> | undefined {
+  const names = [...new Set(secrets.map((s) => /\(param ([^)]+)\)$/.exec(s)?.[1]).filter((n): n is string => !!n))].sort();
+  if (!names.length) return undefined;
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      { secure: true, plaintextEnv: true, description: 'the value the running function has (it reads it from its environment)' },
+    ]),
+  );
 }

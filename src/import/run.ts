@@ -23,7 +23,7 @@ export interface ImportResult {
   functions: { key: string; name: string; dir: string }[];
   /** What the config does not express, left as it is on AWS. */
   leftAlone: string[];
-  /** `key: VAR`: environment variables left out because their names look secret. */
+  /** `key: VAR (param name)`: environment variables whose names look secret, each a secure param resolved into it. */
   secrets: string[];
   files: string[];
 }

@@ -8,8 +8,9 @@ import {
   CreateIntegrationCommand,
   CreateRouteCommand,
   CreateStageCommand,
+  GetApisCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -199,7 +200,40 @@ describe('ops import', () => {
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.todo(
-    'ops plan lists only adoptions, and ops deploy keeps every function ARN, the API id and the rule name: waits for function adoption (another slice of issue 16, not committed yet; API and rule adoption landed in b4bccb6)',
-  );
+  it('ops plan lists adoptions and the moves to live, never a create or delete of what runs; ops deploy keeps every ARN, the API id, the rule name and the secret; the next plan is empty', async () => {
+    const env = emu.env as NodeJS.ProcessEnv;
+    const lambda = new LambdaClient(emu.clientConfig);
+    const arnsBefore = await Promise.all(
+      Object.values(names).map(async (n) => (await lambda.send(new GetFunctionCommand({ FunctionName: n }))).Configuration?.FunctionArn),
+    );
+    // The secret-looking variable is a secure param now: the deploy refuses until it holds the running value.
+    const refused = await runCli(['plan', '--stage', 'prod'], { cwd: dir, env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('amadeus-client-secret');
+    const set = await runCli(['params', 'set', 'amadeus-client-secret', '--stdin', '--stage', 'prod', '--yes'], {
+      cwd: dir,
+      env,
+      stdin: 'seed-secret-value\n',
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const plan = await runCli(['plan', '--stage', 'prod'], { cwd: dir, env });
+    expect(plan.code, plan.stderr).toBe(2);
+    for (const n of Object.values(names)) expect(plan.stdout).toContain(`adopt function ${n} `);
+    expect(plan.stdout).toContain(`adopt http api ${p}-api`);
+    expect(plan.stdout).toContain(`adopt schedule ${p}-daily-check`);
+    // Nothing that runs is created or deleted, and no function's environment changes (no OPS_APP, the secret kept).
+    expect(plan.stdout).not.toMatch(/create function|delete function|create http api|delete http api|delete schedule|create schedule/);
+    expect(plan.stdout).not.toMatch(/env [+-]/);
+    const deployed = await runCli(['deploy', '--stage', 'prod', '--yes'], { cwd: dir, env });
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const after = await Promise.all(Object.values(names).map((n) => lambda.send(new GetFunctionCommand({ FunctionName: n }))));
+    expect(after.map((f) => f.Configuration?.FunctionArn)).toEqual(arnsBefore);
+    expect(after[0]?.Configuration?.Environment?.Variables?.AMADEUS_CLIENT_SECRET).toBe('seed-secret-value');
+    const apis = await new ApiGatewayV2Client(emu.clientConfig).send(new GetApisCommand({}));
+    expect(apis.Items?.filter((a) => a.Name === `${p}-api`)).toHaveLength(1);
+    const rule = await new EventBridgeClient(emu.clientConfig).send(new DescribeRuleCommand({ Name: `${p}-daily-check` }));
+    expect(rule.ScheduleExpression).toBe('rate(1 day)');
+    const again = await runCli(['plan', '--stage', 'prod'], { cwd: dir, env });
+    expect(again.code, again.stdout).toBe(0);
+  }, 90_000);
 });

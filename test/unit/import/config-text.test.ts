@@ -78,8 +78,11 @@ describe('ops import: the config text', () => {
     expect(out.text).toContain("handler: 'src/functions/notify/index.handler',");
     expect(out.text).toContain("AMADEUS_BASE_URL: 'https://test.api',");
     expect(out.text).not.toContain('s3cr3t-value');
-    expect(out.text).toMatch(/\/\/ TODO AMADEUS_CLIENT_SECRET: left out/);
-    expect(out.secrets).toEqual(['search-flights: AMADEUS_CLIENT_SECRET']);
+    // The secret-looking variable is a secure param resolved into the same variable at deploy: no value written.
+    expect(out.text).toContain("params: [{ name: 'amadeus-client-secret', env: 'AMADEUS_CLIENT_SECRET', resolve: true }]");
+    expect(out.text).toMatch(/'amadeus-client-secret': \{\s*secure: true,\s*plaintextEnv: true,/);
+    expect(out.text).not.toMatch(/AMADEUS_CLIENT_SECRET: '/);
+    expect(out.secrets).toEqual(['search-flights: AMADEUS_CLIENT_SECRET (param amadeus-client-secret)']);
     // Fields in the README's order.
     const entry = out.text.slice(out.text.indexOf("'search-flights'"));
     const order = ['name:', 'adopt:', 'handler:', 'runtime:', 'memory:', 'timeout:', 'environment:', 'logRetentionDays:'].map((k) =>
