@@ -1,9 +1,9 @@
-import { ADOPTED_TAG, ownerOf } from '../../config/naming.js';
+import { ADOPTED_TAG } from '../../config/naming.js';
 import type { AlarmSpec, FunctionSpec } from '../../config/types.js';
-import { UserError } from '../../errors.js';
 import type { ActualAlarm } from '../../model/actual.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId } from '../../plan/context.js';
+import { assertClaimable } from '../plan-claim.js';
 
 /*
  * Alarms with a kept name that ops did not create (issue 16.2), as for rules (src/resources/schedule/plan-adopt.ts):
@@ -19,16 +19,13 @@ export const isAdoptedAlarm = (a: ActualAlarm) => a.tags[ADOPTED_TAG] === 'true'
 /** Stops the plan for an alarm that is not ours and may not be taken; returns whether this plan adopts it. */
 export function assertAlarmClaim(fn: FunctionSpec, want: AlarmSpec, have: ActualAlarm | undefined): boolean {
   if (!have?.notOwned) return false;
-  const { app, stage } = ownerOf(have.tags);
-  const at = `functions.${fn.key}.alarms (alarmName ${want.name})`;
-  if (app !== undefined || stage !== undefined)
-    throw new UserError(`${at}: the alarm is tagged for app ${app ?? '?'} stage ${stage ?? '?'}; nothing was changed`, {
-      hint: 'another stage or app owns that name: give alarmName a name per stage ({stage} in it, or one by stage)',
-    });
-  if (!want.adopt)
-    throw new UserError(`${at}: the alarm exists, not managed by ops; nothing was changed`, {
-      hint: 'set adopt: true on the alarm to take it over (tagged in place, its name kept), or give it another alarmName',
-    });
+  assertClaimable({
+    at: `functions.${fn.key}.alarms (alarmName ${want.name})`,
+    what: 'alarm',
+    field: 'alarmName',
+    tags: have.tags,
+    adopt: want.adopt,
+  });
   return true;
 }
 

@@ -1,10 +1,10 @@
-import { ADOPTED_TAG, functionArn, ownerOf, RULE_SID_PREFIX, RULE_TARGET_ID } from '../../config/naming.js';
+import { ADOPTED_TAG, functionArn, RULE_SID_PREFIX, RULE_TARGET_ID } from '../../config/naming.js';
 import type { EventRuleSpec, FunctionSpec, ScheduleSpec } from '../../config/types.js';
-import { UserError } from '../../errors.js';
 import type { ActualRule } from '../../model/actual.js';
 import type { ScheduleChangeSpec } from '../../model/specs.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
+import { assertClaimable } from '../plan-claim.js';
 import { keptTagEdit } from '../plan-owned.js';
 
 /*
@@ -31,16 +31,13 @@ export const isAdoptedRule = (rule: ActualRule) => rule.tags[ADOPTED_TAG] === 't
 /** Stops the plan for a rule that is not ours and may not be taken; returns whether this plan adopts it. */
 export function assertRuleClaim(fn: FunctionSpec, t: ScheduleSpec | EventRuleSpec, have: ActualRule | undefined): boolean {
   if (!have?.notOwned) return false;
-  const { app, stage } = ownerOf(have.tags);
-  const at = `functions.${fn.key}.triggers (ruleName ${t.ruleName})`;
-  if (app !== undefined || stage !== undefined)
-    throw new UserError(`${at}: the rule is tagged for app ${app ?? '?'} stage ${stage ?? '?'}; nothing was changed`, {
-      hint: 'another stage or app owns that name: give ruleName a name per stage ({stage} in it, or one by stage)',
-    });
-  if (!t.adopt)
-    throw new UserError(`${at}: the rule exists, not managed by ops; nothing was changed`, {
-      hint: 'set adopt: true on the trigger to take it over (tagged in place, its name kept), or give it another ruleName',
-    });
+  assertClaimable({
+    at: `functions.${fn.key}.triggers (ruleName ${t.ruleName})`,
+    what: 'rule',
+    field: 'ruleName',
+    tags: have.tags,
+    adopt: t.adopt,
+  });
   return true;
 }
 
