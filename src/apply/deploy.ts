@@ -253,7 +253,8 @@ export interface DeployCommandOptions {
   destroy?: boolean;
   /** `--allow-data-loss`: a stateful resource may be replaced (see PlanDeployInput.allowDataLoss). */
   allowDataLoss?: boolean;
-  beforeAliasMove?: (pc: PlanContext) => (name: string, version: string) => Promise<boolean>;
+  /** `signal`: Ctrl-C, for a gate that waits (a traffic shift stops at once and moves `live` back). */
+  beforeAliasMove?: (pc: PlanContext, signal?: AbortSignal) => (name: string, version: string) => Promise<boolean | 'split'>;
   /** `--wait <seconds>`: how long to wait for the stage's lease (default: the fleet's `deploy.leaseWaitSeconds`). */
   wait?: string;
   /** `--strategy`: see PrepareOptions.strategy. */
@@ -386,7 +387,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
       concurrency: pc.fleet.concurrency,
       ...(pc.fleet.bucket ? { bucket: pc.fleet.bucket } : {}),
       report: progress,
-      beforeAliasMove: opts.beforeAliasMove?.(pc),
+      beforeAliasMove: opts.beforeAliasMove?.(pc, signal),
       signal,
       inFlight,
     });
@@ -464,11 +465,16 @@ const VERIFY_DELAYS_MS = [1_000, 3_000];
 async function verifyApplied(pc: PlanContext, result: ApplyResult): Promise<Plan | undefined> {
   if (result.interrupted || result.failed.length || result.skipped.length) return undefined;
   const applied = result.results.filter((r) => r.status === 'done').map((r) => r.change);
-  let plan = await pc.replan(applied);
+  // A shift left running by --no-wait is the next run's to carry on, not a change this one failed to make.
+  const replan = async () => {
+    const p = await pc.replan(applied);
+    return { ...p, changes: p.changes.filter((c) => c.kind !== 'alias.shift') };
+  };
+  let plan = await replan();
   for (const ms of VERIFY_DELAYS_MS) {
     if (!plan.changes.length) break;
     await pc.aws.retry.sleep(ms);
-    plan = await pc.replan(applied);
+    plan = await replan();
   }
   return plan;
 }

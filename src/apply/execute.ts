@@ -56,9 +56,10 @@ export interface ApplyOptions {
   report?: ApplyReporter;
   /**
    * Runs after a publish and before `live` moves (the smoke gate). Returns false to keep `live`
-   * where it was. When given, `alias.publish` publishes first and moves the alias only on true.
+   * where it was. When given, `alias.publish` publishes first and moves the alias only on true;
+   * 'split': a shift started with --no-wait left `live` split on purpose.
    */
-  beforeAliasMove?: (name: string, version: string) => Promise<boolean>;
+  beforeAliasMove?: (name: string, version: string) => Promise<boolean | 'split'>;
   /** Ctrl-C: once aborted no change starts; those running get `graceMs` to finish. */
   signal?: AbortSignal;
   /** How long changes in flight may take to finish after `signal` aborts (default 30 s). */

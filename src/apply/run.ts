@@ -18,7 +18,7 @@ export interface RunOptions {
   /** The fleet's `deploy.bucket`: code is staged there. */
   bucket?: string;
   /** The smoke gate: false keeps `live` where it was (see ApplyOptions.beforeAliasMove). */
-  beforeAliasMove?: (name: string, version: string) => Promise<boolean>;
+  beforeAliasMove?: (name: string, version: string) => Promise<boolean | 'split'>;
 }
 
 /**

@@ -1,13 +1,14 @@
-import { readShiftSignals, setAliasWeight, settleAlias } from '../aws/lambda-shift.js';
+import { settleAlias } from '../aws/lambda-shift.js';
 import type { Context } from '../cli/context.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { ShiftSpec } from '../config/deploy-strategy.js';
-import type { FunctionSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
+import { formatNote, parseNote, resumeOf } from '../shift/note.js';
 import { recoveryOf } from '../shift/recover.js';
 import { runShift, type ShiftOutcome } from '../shift/run.js';
 import { scheduleOf, strategyName } from '../shift/strategy.js';
 import type { PlanContext } from './deploy.js';
+import { shiftPorts } from './shift-ports.js';
 
 /**
  * `ops deploy` with a strategy (issue 17): between publishing a version and moving `live` (the hook the
@@ -29,27 +30,42 @@ export interface ShiftResult {
 }
 
 export interface ShiftGate {
-  gate(pc: PlanContext): (name: string, version: string) => Promise<boolean>;
+  gate(pc: PlanContext, signal?: AbortSignal): (name: string, version: string) => Promise<MoveDecision>;
   /** Every shift this run made, for the table at the end. */
   results: ShiftResult[];
 }
 
-export function shiftGate(ctx: Context, clock: Clock = systemClock): ShiftGate {
+export interface ShiftGateOptions {
+  clock?: Clock;
+  /** `--no-wait`: set the first weight (or the one due now) and return; the next `ops deploy` carries the shift on. */
+  noWait?: boolean;
+}
+
+/** What the gate tells the publish: move `live` (true), keep it (false), or leave it split (a shift started unwatched). */
+export type MoveDecision = boolean | 'split';
+
+export function shiftGate(ctx: Context, opts: ShiftGateOptions = {}): ShiftGate {
+  const clock = opts.clock ?? systemClock;
   const results: ShiftResult[] = [];
   const msPerMinute = Number(ctx.env[MS_PER_MINUTE_ENV]) || 60_000;
-  const gate = (pc: PlanContext) => {
+  const gate = (pc: PlanContext, signal?: AbortSignal) => {
     refuseAllAtOnceWhereProtected(pc);
-    return async (name: string, version: string): Promise<boolean> => {
+    return async (name: string, version: string): Promise<MoveDecision> => {
       const fn = pc.fleet.functions.find((f) => f.name === name);
       const alias = pc.actual.functions[name]?.alias;
-      if (!fn?.shift || !alias) return true; // no strategy, or no version to shift from
+      // A shift started with --no-wait towards this very version goes on from its note (whatever the config says now).
+      const note = parseNote(alias?.shift);
+      const carried = note?.unwatched && note.to === version ? resumeOf(note, msPerMinute) : undefined;
+      if (!fn || !alias || !(fn.shift || carried)) return true; // no strategy, or no version to shift from
+      const shift = fn.shift ?? { strategy: carried!.strategy, alarms: [], thresholds: {}, onInterrupt: 'rollback' as const };
       const say = (m: string) => ctx.log.info(`${name}: ${m}`);
       const started = clock.now();
-      const from = await recoverFirst(pc, fn.shift, name, version, alias, say);
+      const from = carried ? note!.from : await recoverFirst(pc, shift, name, version, alias, say);
+      const strategy = carried?.strategy ?? shift.strategy;
       if (from === undefined) {
         results.push({
           name,
-          strategy: strategyName(fn.shift.strategy),
+          strategy: strategyName(strategy),
           from: alias.version,
           to: version,
           outcome: 'finished (interrupted before)',
@@ -58,42 +74,48 @@ export function shiftGate(ctx: Context, clock: Clock = systemClock): ShiftGate {
         });
         return true;
       }
-      if (fn.shift.strategy.type === 'all-at-once') return true;
-      const outcome = await runShift(
-        {
-          clock,
-          setPercent: (p, next) =>
-            setAliasWeight(pc.aws, name, {
-              oldVersion: from,
-              newVersion: version,
-              percent: p,
-              note: `${strategyName(fn.shift!.strategy)} from ${from} to ${version}, ${p}% since ${iso(clock.now())}, next step ${iso(next)}`,
-            }),
-          complete: () => settleAlias(pc.aws, name, version),
-          revert: () => settleAlias(pc.aws, name, from),
-          readSignals: (since) => readShiftSignals(pc.aws, signalRead(fn, fn.shift!, from, version, since, clock.now())),
-          progress: say,
-        },
-        { steps: scheduleOf(fn.shift.strategy), thresholds: fn.shift.thresholds, msPerMinute },
-      );
+      if (strategy.type === 'all-at-once') return true;
+      if (carried) say(`carrying on the shift ${formatNote(note!)}`);
+      const target = { fn: { ...fn, shift }, strategy: strategyName(strategy), from, to: version, unwatched: !!opts.noWait };
+      const outcome = await runShift(shiftPorts(ctx, pc, target, { clock, signal, say }), {
+        steps: carried?.steps ?? scheduleOf(strategy),
+        thresholds: shift.thresholds,
+        msPerMinute,
+        ...(carried ? { resume: carried.resume } : {}),
+        ...(opts.noWait ? { noWait: true } : {}),
+      });
       const seconds = Math.round((clock.now() - started) / 1000);
-      const base = { name, strategy: strategyName(fn.shift.strategy), from, to: version, outcome: outcome.outcome, seconds };
+      const base = { name, strategy: target.strategy, from, to: version, outcome: outcome.outcome, seconds };
       if (outcome.outcome === 'completed') {
         results.push({ ...base, detail: `${outcome.looks} looks, no breach` });
         say(`live is on version ${version} (100%)`);
         return true;
       }
+      if (outcome.outcome === 'started') {
+        results.push({ ...base, detail: `${outcome.atPercent}%, not watched` });
+        say(unwatchedLine(pc, fn.key, outcome.atPercent, version, outcome.nextAt));
+        return 'split';
+      }
       const detail =
         outcome.outcome === 'rolled-back'
           ? `${outcome.breach.signal}: ${outcome.breach.detail} at ${outcome.atPercent}%`
-          : `stopped at ${outcome.atPercent}%`;
+          : `interrupted at ${outcome.atPercent}%`;
       results.push({ ...base, detail });
       throw new UserError(`${name}: ${detail}: live is back on version ${from} (version ${version} takes no traffic)`, {
-        hint: `look at version ${version}'s logs (ops logs ${fn.key}), fix it and deploy again`,
+        hint:
+          outcome.outcome === 'interrupted'
+            ? 'deploy again to shift again'
+            : `look at version ${version}'s logs (ops logs ${fn.key}), fix it and deploy again`,
       });
     };
   };
   return { gate, results };
+}
+
+/** What `--no-wait` leaves, and how to look at it and carry it on (nothing watches it in between). */
+function unwatchedLine(pc: PlanContext, key: string, percent: number, version: string, nextAt: number): string {
+  const stage = `--stage ${pc.fleet.stage}`;
+  return `${percent}% of live on version ${version}, next step due ${iso(nextAt)}; not watched until \`ops deploy ${stage}\` carries it on (\`ops status ${key} ${stage}\` shows it)`;
 }
 
 /**
@@ -119,19 +141,6 @@ async function recoverFirst(
   say(`an interrupted shift left ${recovery.found}: live back on version ${recovery.oldVersion} before shifting again`);
   await settleAlias(pc.aws, name, recovery.oldVersion);
   return recovery.oldVersion;
-}
-
-function signalRead(fn: FunctionSpec, shift: ShiftSpec, from: string, to: string, since: number, now: number) {
-  return {
-    name: fn.name,
-    newVersion: to,
-    oldVersion: from,
-    alarms: shift.alarms,
-    p99: shift.thresholds.p99DurationRatio !== undefined,
-    // Lambda's metrics come in whole minutes: from the minute the shift began, to a minute past now.
-    start: Math.floor(since / 60_000) * 60_000,
-    end: now + 60_000,
-  };
 }
 
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -162,13 +171,13 @@ export function shiftTable(results: ShiftResult[]): string[] {
   );
 }
 
-type Gate = (pc: PlanContext) => (name: string, version: string) => Promise<boolean>;
+type Gate = (pc: PlanContext, signal?: AbortSignal) => (name: string, version: string) => Promise<MoveDecision>;
 
 /** The smoke samples first (a version that fails them is never shifted to), then the shift. */
 export function bothGates(smoke: Gate | undefined, shift: Gate): Gate {
-  return (pc) => {
-    const s = smoke?.(pc);
-    const h = shift(pc);
+  return (pc, signal) => {
+    const s = smoke?.(pc, signal);
+    const h = shift(pc, signal);
     return async (name, version) => (s ? await s(name, version) : true) && h(name, version);
   };
 }

@@ -24,10 +24,10 @@ export async function publishVersionAndMoveAlias(
   codeSha256: string,
   opts: WriteOptions & {
     description?: string;
-    /** Runs between publishing and moving `live` (the smoke gate); false keeps `live` where it is. */
-    beforeMove?: (version: string) => Promise<boolean>;
+    /** Runs between publishing and moving `live` (the smoke gate); false keeps `live` where it is, 'split' too (a shift left running). */
+    beforeMove?: (version: string) => Promise<boolean | 'split'>;
   } = {},
-): Promise<{ version: string; aliasArn: string; moved: boolean; previous?: string }> {
+): Promise<{ version: string; aliasArn: string; moved: boolean; split?: boolean; previous?: string }> {
   const lambda = await aws.lambda();
   await waitForFunctionReady(aws, name, { onWait: opts.onWait });
   let version: string;
@@ -54,9 +54,9 @@ export async function publishVersionAndMoveAlias(
   }
   const alias = await orNotFound(lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }));
   const previous = alias?.FunctionVersion;
-  if (opts.beforeMove && previous !== version && !(await opts.beforeMove(version))) {
-    return { version, aliasArn: await liveAliasArn(aws, name), moved: false, previous };
-  }
+  const go = opts.beforeMove && previous !== version ? await opts.beforeMove(version) : true;
+  if (go !== true)
+    return { version, aliasArn: await liveAliasArn(aws, name), moved: false, previous, ...(go === 'split' ? { split: true } : {}) };
   if (!alias) {
     try {
       await aws.write(() => lambda.createAlias({ FunctionName: name, Name: LIVE_ALIAS, FunctionVersion: version }));

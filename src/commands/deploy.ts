@@ -1,14 +1,18 @@
 import { defineCommand } from '../cli/command.js';
+import { UsageError } from '../errors.js';
 
 interface DeployOptions {
   dryRun?: boolean;
   smoke?: boolean;
-  wait?: string;
+  /** `--wait <seconds>` (the stage lease), or false for `--no-wait` (a traffic shift is started, not watched). */
+  wait?: string | false;
   allowDataLoss?: boolean;
   strategy?: string;
+  /** `--watch`: after this deploy, deploy again what each saved change affects (src/apply/watch.ts). */
+  watch?: boolean;
 }
 
-export default defineCommand<DeployOptions>({
+const deploy = defineCommand<DeployOptions>({
   name: 'deploy',
   description:
     'Build, plan, confirm and apply: roles, functions and their live alias, log groups, the HTTP API, schedules, subscriptions, alarms, layers',
@@ -26,6 +30,17 @@ export default defineCommand<DeployOptions>({
         "how live moves to each new version for this run, over the config's deploy.strategy: AllAtOnce, Canary10Percent5Minutes, Linear10PercentEvery1Minute, ...",
     },
     {
+      // Commander's negation of --wait: with --wait defined first, it sets wait to false and nothing else.
+      flags: '--no-wait',
+      description:
+        "with a strategy: set each shift's first weight and exit 0 (nothing watches it then); the next ops deploy carries the shift on",
+    },
+    {
+      flags: '--watch',
+      description:
+        'after the deploy, watch the sources and ops.config.ts: each save deploys the functions it affects (--yes), one line each, their logs under it; Ctrl-C stops',
+    },
+    {
       flags: '--allow-data-loss',
       description: 'allow replacing a stateful resource AWS cannot change in place (a table whose keys change): its data is lost',
     },
@@ -36,18 +51,27 @@ export default defineCommand<DeployOptions>({
     'ops deploy tasks-api --dry-run',
     'ops deploy --smoke',
     'ops deploy --strategy Canary10Percent5Minutes',
+    'ops deploy --strategy Linear10PercentEvery10Minutes --no-wait',
   ],
   async run(ctx, args, opts) {
+    if (opts.watch) {
+      if (opts.dryRun) throw new UsageError('--watch and --dry-run do not go together', { hint: 'drop one of them' });
+      const { watchDeploy } = await import('../apply/watch.js');
+      // Each round is this very command for the affected functions, so the loop and `ops deploy` cannot drift.
+      const once = (c: typeof ctx, functions?: string[]) => deploy.run(c, { ...args, functions }, { ...opts, watch: false });
+      return watchDeploy(ctx, args.functions as string[] | undefined, once);
+    }
     const { deployCommand } = await import('../apply/deploy.js');
     const smoke = opts.smoke ? (await import('../apply/smoke-gate.js')).smokeGate(ctx) : undefined;
     const { shiftGate, shiftTable, bothGates } = await import('../apply/shift-gate.js');
-    const shifts = shiftGate(ctx);
+    const noWait = opts.wait === false;
+    const shifts = shiftGate(ctx, { noWait });
     try {
       return await deployCommand(ctx, {
         functions: args.functions as string[] | undefined,
         dryRun: opts.dryRun,
         beforeAliasMove: bothGates(smoke, shifts.gate),
-        wait: opts.wait,
+        wait: noWait ? undefined : (opts.wait as string | undefined),
         allowDataLoss: opts.allowDataLoss,
         strategy: opts.strategy,
       });
@@ -56,3 +80,5 @@ export default defineCommand<DeployOptions>({
     }
   },
 });
+
+export default deploy;

@@ -41,6 +41,8 @@ export const functionDeploySchema = z.strictObject({
     .optional(),
   /** A shift interrupted mid-way (Ctrl-C, kill): the next run moves live back first ('rollback', the default) or finishes it. */
   onInterrupt: z.enum(['finish', 'rollback']).optional(),
+  /** The smoke samples (those with expectations) against the new version at each step; a failure is a breach. */
+  smokeEachStep: z.boolean().optional(),
 });
 
 /** `deploy.protectedStages` of the fleet: stages where a function with a `live` version must shift gradually. */
@@ -55,6 +57,8 @@ export interface ShiftSpec {
   alarms: string[];
   thresholds: ShiftThresholds;
   onInterrupt: InterruptMode;
+  /** Run the smoke samples against the new version after each weight is set. */
+  smokeEachStep?: boolean;
   /** The stage is one of `deploy.protectedStages`: all at once is refused where live already has a version. */
   protectedStage?: boolean;
 }
@@ -72,12 +76,14 @@ export function resolveShift(
 ): ShiftSpec | undefined {
   if (!defaults && !own && !protectedStage) return undefined;
   const input = own?.strategy ?? defaults?.strategy ?? 'AllAtOnce';
+  const smokeEachStep = own?.smokeEachStep ?? defaults?.smokeEachStep;
   const strategy = parseStrategy(input as StrategyInput) as Strategy; // the schema refused a problem
   return {
     strategy,
     alarms: (own?.alarms ?? defaults?.alarms ?? []).map((a) => ownAlarm(a) ?? a),
     thresholds: { ...defaults?.thresholds, ...own?.thresholds },
     onInterrupt: own?.onInterrupt ?? defaults?.onInterrupt ?? 'rollback',
+    ...(smokeEachStep ? { smokeEachStep } : {}),
     ...(protectedStage ? { protectedStage } : {}),
   };
 }

@@ -30,7 +30,7 @@ export interface ShiftThresholds {
 
 /** Why a shift stopped: the signal and its figures, for the one line the user reads. */
 export interface Breach {
-  signal: 'Errors' | 'ErrorRate' | 'Throttles' | 'Alarm' | 'p99Duration';
+  signal: 'Errors' | 'ErrorRate' | 'Throttles' | 'Alarm' | 'p99Duration' | 'Smoke';
   detail: string;
 }
 

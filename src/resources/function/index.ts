@@ -9,6 +9,7 @@ import {
 } from '../../aws/lambda.js';
 import { publishVersionAndMoveAlias } from '../../aws/lambda-alias.js';
 import { readFunctions } from '../../aws/lambda-read.js';
+import { settleAlias } from '../../aws/lambda-shift.js';
 import { releaseLogGroup } from '../../aws/logs-release.js';
 import { logGroupName } from '../../config/naming.js';
 import { UserError } from '../../errors.js';
@@ -29,9 +30,19 @@ export const lambdaFunction = defineKind<FunctionChange>({
     'function.delete',
     'function.release',
     'alias.publish',
+    'alias.settle',
+    'alias.shift',
     'versions.prune',
   ],
-  functionLocal: ['function.update-code', 'function.update-config', 'function.tag', 'alias.publish', 'versions.prune'],
+  functionLocal: [
+    'function.update-code',
+    'function.update-config',
+    'function.tag',
+    'alias.publish',
+    'alias.settle',
+    'alias.shift',
+    'versions.prune',
+  ],
   async read(aws, scope, r) {
     const also = inventoryFunctions(aws, scope);
     const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency, ...(also ? { also } : {}) });
@@ -98,6 +109,8 @@ export const lambdaFunction = defineKind<FunctionChange>({
         ...wait,
         ...(gate ? { beforeMove: (v: string) => gate(c.name, v) } : {}),
       });
+      // Started with --no-wait: published and taking a share of live's traffic.
+      if (r.split) return `version ${r.version}, shifting (not watched)`;
       if (!r.moved) {
         throw new UserError(`version ${r.version} failed its smoke samples: live stays on ${r.previous ?? 'no version'}`, {
           hint: `fix the handler and deploy again (version ${r.version} is published but takes no traffic)`,
@@ -105,6 +118,23 @@ export const lambdaFunction = defineKind<FunctionChange>({
       }
       run.versions[c.name] = r.version;
       return `version ${r.version}`;
+    },
+    async 'alias.settle'(c, run) {
+      await settleAlias(run.aws, c.name, c.to);
+      return `live on version ${c.to}`;
+    },
+    async 'alias.shift'(c, run) {
+      // The shift gate watches and moves live; ops deploy always has one.
+      const gate = run.opts.beforeAliasMove;
+      if (!gate) throw new Error(`alias.shift of ${c.name} needs the shift gate`);
+      const go = await gate(c.name, c.to);
+      if (go === 'split') return `version ${c.to}: still shifting (not watched)`;
+      if (go) return `live on version ${c.to}`;
+      // The smoke samples (--smoke) refused the version before the shift went on.
+      await settleAlias(run.aws, c.name, c.from);
+      throw new UserError(`version ${c.to} failed its smoke samples: live is back on version ${c.from}`, {
+        hint: `fix the handler and deploy again (version ${c.to} takes no traffic)`,
+      });
     },
     async 'versions.prune'(c, run) {
       await deleteVersions(run.aws, c.name, c.versions);

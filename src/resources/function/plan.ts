@@ -22,6 +22,7 @@ import {
   planAdopt,
   planRelease,
 } from './plan-adopt.js';
+import { planOtherSplits, planSplit, type SplitChange } from './plan-split.js';
 
 export type FunctionChange =
   | (ChangeBase & {
@@ -43,11 +44,12 @@ export type FunctionChange =
   | AdoptChange
   /** Publish a version of $LATEST and point `live` at it (creating the alias if needed). */
   | (ChangeBase & { kind: 'alias.publish'; name: string; codeSha256: string })
-  | (ChangeBase & { kind: 'versions.prune'; name: string; versions: string[] });
+  | (ChangeBase & { kind: 'versions.prune'; name: string; versions: string[] })
+  | SplitChange;
 
 /** Every deployed function (code, configuration, tags, `live`, old versions), and the owned ones no longer desired. */
 export function planFunctions(ctx: PlanContext): FunctionChange[] {
-  const out = ctx.deploy.flatMap((fn) => planFunction(ctx, fn));
+  const out = [...ctx.deploy.flatMap((fn) => planFunction(ctx, fn)), ...planOtherSplits(ctx)];
   for (const fn of removedFunctions(ctx)) {
     // Read only because the config names it (a destroy, `only`): not ours, never deleted.
     if (fn.notOwned || !inScope(ctx, fn.name)) continue;
@@ -162,10 +164,13 @@ function publishReason(have: ActualFunction, codeSha256: string, config: Functio
 export function versionsToPrune(have: ActualFunction, keepVersions: number, publishing: boolean): string[] {
   const newestFirst = have.versions.map((v) => v.version).sort((a, b) => Number(b) - Number(a));
   const keep = Math.max(0, keepVersions - (publishing ? 1 : 0));
-  return newestFirst
-    .slice(keep)
-    .filter((v) => v !== have.alias?.version && !isForeignVersion(have, v))
-    .sort((a, b) => Number(a) - Number(b));
+  return (
+    newestFirst
+      .slice(keep)
+      // A version live sends a share of its traffic to (a shift) is in use as much as live's own.
+      .filter((v) => v !== have.alias?.version && !have.alias?.weights?.[v] && !isForeignVersion(have, v))
+      .sort((a, b) => Number(a) - Number(b))
+  );
 }
 
 /** Function, alias, versions and log group changes for one deployed function. */
@@ -220,7 +225,16 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
     if (adopt) for (const c of out) if (c !== adopt) c.dependsOn.push(adopt.id);
   }
 
-  const publishing = writes.length > 0 || reason !== undefined;
+  // A split live this plan does not publish over is finished, moved back or carried on (plan-split.ts).
+  const split =
+    have && !writes.length && !have.notOwned
+      ? planSplit(ctx, fn, have, {
+          publishing: reason !== undefined,
+          runsDesired: (v) => !publishReason({ ...have, alias: { version: v } }, artifact?.codeSha256 ?? have.codeSha256, config),
+        })
+      : undefined;
+  if (split) out.push(split);
+  const publishing = split?.kind !== 'alias.shift' && (writes.length > 0 || reason !== undefined);
   if (publishing) {
     const id = changeId('alias.publish', fn.name);
     const liveNow = have?.alias?.version;

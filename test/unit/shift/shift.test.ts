@@ -126,7 +126,7 @@ describe('a shift on a virtual clock', () => {
     expect(log).toEqual(['0: 10%', '1: back to old']);
   });
 
-  it('an abort stops where it is, leaving the split for the next run', async () => {
+  it('an abort (Ctrl-C) stops the shift and moves everything back: nothing is left split', async () => {
     const { ports, log } = fakePorts();
     const stop = new AbortController();
     const r = runShift(
@@ -140,9 +140,92 @@ describe('a shift on a virtual clock', () => {
       },
       { steps: scheduleOf(strategy('Linear10PercentEvery1Minute')), msPerMinute: MIN, looksPerMinute: 1 },
     );
-    // The abort comes during the second step's look: the loop returns before the third weight.
+    // The abort comes during the second step's look: the loop moves back before the third weight.
     await expect(r).resolves.toMatchObject({ outcome: 'interrupted', atPercent: 20 });
-    expect(log).toEqual(['0: 10%', '1: 20%']);
+    expect(log).toEqual(['0: 10%', '1: 20%', '2: back to old']);
+  });
+
+  it('an abort during a wait ends the wait at once, not at the next look', async () => {
+    const clock = new FakeClock({ auto: false }); // time moves only when the test says
+    const { ports, log } = fakePorts();
+    const stop = new AbortController();
+    const r = runShift(
+      {
+        ...ports,
+        clock,
+        signal: stop.signal,
+        setPercent: async (p) => void log.push(`${p}%`),
+        revert: async () => void log.push(`back at ${clock.now()}`),
+      },
+      { steps: scheduleOf(strategy('Canary10Percent30Minutes')), msPerMinute: MIN },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    clock.advance(10_000); // 10 s into a one-minute wait
+    const at = clock.now();
+    stop.abort('SIGINT');
+    await expect(r).resolves.toMatchObject({ outcome: 'interrupted', atPercent: 10, looks: 0 });
+    expect(log).toEqual(['10%', `back at ${at}`]);
+  });
+
+  it('--no-wait sets the first weight and returns with the next step due', async () => {
+    const { ports, log } = fakePorts();
+    const start = ports.clock.now();
+    const r = await runShift(ports, { steps: scheduleOf(strategy('Linear10PercentEvery2Minutes')), msPerMinute: MIN, noWait: true });
+    expect(r).toEqual({ outcome: 'started', atPercent: 10, nextAt: start + 2 * MIN, looks: 0 });
+    expect(log).toEqual(['0: 10%']);
+  });
+
+  it('a shift carried on looks over the time it was not watched, then goes on from the step due now', async () => {
+    const { ports, log } = fakePorts();
+    const looks: number[] = [];
+    const startedAt = ports.clock.now() - 3.5 * MIN; // began 3.5 minutes ago, left at 20 % (nobody moved it since)
+    const readSignals = async (since: number) => {
+      looks.push(since);
+      return quiet;
+    };
+    const r = await runShift(
+      { ...ports, readSignals },
+      { steps: scheduleOf(strategy('Linear20PercentEvery1Minute')), msPerMinute: MIN, resume: { startedAt, percent: 20 } },
+    );
+    expect(r).toEqual({ outcome: 'completed', looks: 2 });
+    // 20, 40, 60, 80 % were due at 0, 1, 2, 3 min: at 3.5 it is 80 %, and 100 % at 4 (0.5 min after the carry-on).
+    expect(log).toEqual(['0: 80%', '0.5: 100%']);
+    expect(new Set(looks)).toEqual(new Set([startedAt]));
+  });
+
+  it('a breach found by the first look of a shift carried on moves back before any weight is set', async () => {
+    const { ports, log } = fakePorts(0);
+    const startedAt = ports.clock.now() - 1.5 * MIN;
+    const r = await runShift(ports, {
+      steps: scheduleOf(strategy('Canary10Percent5Minutes')),
+      msPerMinute: MIN,
+      resume: { startedAt, percent: 10 },
+      noWait: true,
+    });
+    expect(r).toMatchObject({ outcome: 'rolled-back', atPercent: 10, breach: { signal: 'Errors' }, looks: 1 });
+    expect(log).toEqual(['0: back to old']);
+  });
+
+  it('a shift carried on past its last step is completed (with --no-wait too)', async () => {
+    const { ports, log } = fakePorts();
+    const r = await runShift(ports, {
+      steps: scheduleOf(strategy('Canary10Percent5Minutes')),
+      msPerMinute: MIN,
+      resume: { startedAt: ports.clock.now() - 6 * MIN, percent: 10 },
+      noWait: true,
+    });
+    expect(r).toEqual({ outcome: 'completed', looks: 1 });
+    expect(log).toEqual(['0: 100%']);
+  });
+
+  it('the smoke samples at each step: a failure at a step is a breach there', async () => {
+    const { ports, log } = fakePorts();
+    let steps = 0;
+    const smoke = async () =>
+      ++steps === 2 ? { signal: 'Smoke' as const, detail: '1 of 2 smoke samples failed on version 4 (get)' } : undefined;
+    const r = await runShift({ ...ports, smoke }, { steps: scheduleOf(strategy('Linear10PercentEvery1Minute')), msPerMinute: MIN });
+    expect(r).toMatchObject({ outcome: 'rolled-back', atPercent: 20, breach: { signal: 'Smoke' } });
+    expect(log).toEqual(['0: 10%', '1: 20%', '1: back to old']);
   });
 });
 

@@ -1,0 +1,73 @@
+import { readShiftSignals, setAliasWeight, settleAlias } from '../aws/lambda-shift.js';
+import type { Context } from '../cli/context.js';
+import type { Clock } from '../clock.js';
+import type { FunctionSpec } from '../config/types.js';
+import type { Breach } from '../shift/decide.js';
+import { formatNote } from '../shift/note.js';
+import type { ShiftPorts } from '../shift/run.js';
+import type { PlanContext } from './deploy.js';
+
+/** One function's shift as the gate runs it: the versions, the schedule's name, and how it is run. */
+export interface ShiftTarget {
+  fn: FunctionSpec & { shift: NonNullable<FunctionSpec['shift']> };
+  strategy: string;
+  from: string;
+  to: string;
+  /** `--no-wait`: the note says nobody watches, so that the next run carries the shift on. */
+  unwatched: boolean;
+}
+
+/** The loop's ports against AWS: weighted UpdateAlias calls with ops's note, the signals, the smoke samples. */
+export function shiftPorts(
+  ctx: Context,
+  pc: PlanContext,
+  t: ShiftTarget,
+  io: { clock: Clock; signal?: AbortSignal; say: (m: string) => void },
+): ShiftPorts {
+  const { clock } = io;
+  const { name } = t.fn;
+  return {
+    clock,
+    setPercent: (percent, next) =>
+      setAliasWeight(pc.aws, name, {
+        oldVersion: t.from,
+        newVersion: t.to,
+        percent,
+        note: formatNote({ strategy: t.strategy, from: t.from, to: t.to, percent, since: clock.now(), next, unwatched: t.unwatched }),
+      }),
+    complete: () => settleAlias(pc.aws, name, t.to),
+    revert: () => settleAlias(pc.aws, name, t.from),
+    readSignals: (since) =>
+      readShiftSignals(pc.aws, {
+        name,
+        newVersion: t.to,
+        oldVersion: t.from,
+        alarms: t.fn.shift.alarms,
+        p99: t.fn.shift.thresholds.p99DurationRatio !== undefined,
+        // Lambda's metrics come in whole minutes: from the minute the shift began, to a minute past now.
+        start: Math.floor(since / 60_000) * 60_000,
+        end: clock.now() + 60_000,
+      }),
+    progress: io.say,
+    ...(t.fn.shift.smokeEachStep ? { smoke: () => smokeBreach(ctx, pc, t.fn, t.to) } : {}),
+    ...(io.signal ? { signal: io.signal } : {}),
+  };
+}
+
+/** The function's smoke samples against the new version (by its number, not through `live`): a failure is a breach. */
+async function smokeBreach(ctx: Context, pc: PlanContext, fn: FunctionSpec, version: string): Promise<Breach | undefined> {
+  const { runSmoke, renderSmokeReport } = await import('../smoke/index.js');
+  const report = await runSmoke({
+    fleet: pc.fleet,
+    fns: [fn],
+    target: { kind: 'remote', aws: pc.aws, qualifierFor: () => version },
+    log: (m: string) => ctx.log.debug(m),
+  });
+  if (report.passed) return undefined;
+  for (const line of renderSmokeReport(report, ctx.color)) ctx.log.raw(line);
+  const failed = report.results.filter((r) => !r.ok).map((r) => r.sample);
+  return {
+    signal: 'Smoke',
+    detail: `${failed.length} of ${report.results.length} smoke samples failed on version ${version} (${failed.join(', ')})`,
+  };
+}
