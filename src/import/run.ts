@@ -12,6 +12,7 @@ import { extractZip } from '../invoke/local/zip.js';
 import { writeFileAtomic } from '../package/files.js';
 import type { TemplateReader } from '../scaffold/templates.js';
 import { configText, type PlannedFunction } from './config-text.js';
+import { keepDeployedCode } from './keep-code.js';
 import { functionKeys, handlerPlace, languageOf } from './keys.js';
 import type { ImportedFleet, ImportedFunction } from './model.js';
 import { sampleFiles } from './samples.js';
@@ -88,7 +89,7 @@ export function checkFree(dir: string, planned: readonly PlannedFunction[], forc
 }
 
 /** Downloads and unpacks one function's deployed zip into its directory (replaced when it was there). */
-async function unpackCode(aws: Aws, dir: string, p: PlannedFunction): Promise<void> {
+async function unpackCode(aws: Aws, dir: string, p: PlannedFunction): Promise<Buffer> {
   let zip: Buffer;
   try {
     zip = await downloadFunctionCode(aws, p.fn, AbortSignal.timeout(120_000));
@@ -107,6 +108,7 @@ async function unpackCode(aws: Aws, dir: string, p: PlannedFunction): Promise<vo
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+  return zip;
 }
 
 /** Writes the code, the sample events and ops.config.ts (last, so a failed download leaves no config behind). */
@@ -117,7 +119,7 @@ export async function writeImport(
   planned: readonly PlannedFunction[],
   read: TemplateReader,
 ): Promise<ImportResult> {
-  await mapLimit(planned, 4, (p) => unpackCode(aws, dir, p));
+  const zips = await mapLimit(planned, 4, (p) => unpackCode(aws, dir, p));
   const files: string[] = [];
   for (const p of planned) {
     for (const f of sampleFiles(p, { app: fleet.app, region: fleet.region }, read)) {
@@ -128,6 +130,9 @@ export async function writeImport(
   }
   const { text, leftAlone, secrets } = configText(fleet, planned);
   await writeFileAtomic(path.join(dir, 'ops.config.ts'), text);
+  const kept = await keepDeployedCode(dir, fleet.stage, new Map(planned.map((p, i) => [p.key, zips[i] as Buffer])));
+  for (const p of planned)
+    if (!kept.includes(p.key)) leftAlone.push(`${p.key}: not built here, so its first deploy uploads ops's build of the same files`);
   return {
     configFile: 'ops.config.ts',
     functions: planned.map((p) => ({ key: p.key, name: p.fn.name, dir: p.place.dir })),

@@ -224,6 +224,8 @@ describe('ops import', () => {
     // Nothing that runs is created or deleted, and no function's environment changes (no OPS_APP, the secret kept).
     expect(plan.stdout).not.toMatch(/create function|delete function|create http api|delete http api|delete schedule|create schedule/);
     expect(plan.stdout).not.toMatch(/env [+-]/);
+    // The code AWS runs is the code unpacked: the deployed zips stand in ops's build cache (src/import/keep-code.ts).
+    expect(plan.stdout).not.toContain('update code');
     const deployed = await runCli(['deploy', '--stage', 'prod', '--yes'], { cwd: dir, env });
     expect(deployed.code, deployed.stderr).toBe(0);
     const after = await Promise.all(Object.values(names).map((n) => lambda.send(new GetFunctionCommand({ FunctionName: n }))));
