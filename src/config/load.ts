@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../package/files.js';
+import { defineModuleFile } from './define-source.js';
 import { resolveFleet } from './resolve.js';
 import type { Fleet } from './types.js';
 import { validateFleet } from './validate.js';
@@ -58,8 +59,15 @@ export async function loadFleet(opts: LoadOptions): Promise<Fleet> {
 
 // `import { defineFleet } from 'opsfleet'` (or 'ops', what configs wrote before the package had a registry
 // name) must work in a fleet that has not installed ops (a global install, npx): the config is bundled
-// with esbuild and that import is served from here, never from a package of that name.
+// with esbuild and that import is served from here, never from a package of that name: ops's own define module
+// (`defineFleet` and `ref`, both documented for that import), or `defineFleet` alone if that file is not found.
 const DEFINE_SHIM = 'export function defineFleet(config) { return config; }\n';
+
+function defineContents(): { contents: string; loader: 'js'; resolveDir?: string } {
+  const file = defineModuleFile();
+  if (!file) return { contents: DEFINE_SHIM, loader: 'js' };
+  return { contents: `export * from ${JSON.stringify(file)};\n`, loader: 'js', resolveDir: path.dirname(file) };
+}
 
 interface CompiledManifest {
   config: string;
@@ -107,7 +115,7 @@ async function compileConfig(configPath: string): Promise<string> {
           name: 'ops-define',
           setup(b) {
             b.onResolve({ filter: /^(opsfleet|ops|ops\/config|@ops\/cli)$/ }, () => ({ path: 'ops-define', namespace: 'ops-define' }));
-            b.onLoad({ filter: /.*/, namespace: 'ops-define' }, () => ({ contents: DEFINE_SHIM, loader: 'js' }));
+            b.onLoad({ filter: /.*/, namespace: 'ops-define' }, defineContents);
           },
         },
       ],
