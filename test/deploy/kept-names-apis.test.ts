@@ -99,7 +99,7 @@ describe('ops deploy: kept names and adoption of an HTTP API and a schedule rule
     const again = await ops(['plan']);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('No changes');
-  });
+  }, 90_000); // a first deploy with a build: on the shared 2-core machine it has passed the default 30 s
 
   it('another stage with the same kept names is refused before any write', async () => {
     const p = await ops(['deploy', '--yes', '--stage', 'qa']);
