@@ -1,6 +1,9 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
@@ -142,5 +145,50 @@ describe('ops deploy: gradual traffic shifting', () => {
     expect(d.stderr).toContain('finishing the interrupted shift (30% on version 4, 70% on version 3): live to version 4');
     expect(await alias()).toBe('4');
     expect((await ops(['plan'])).stdout).toContain('No changes');
+  });
+
+  it('--no-wait starts a shift and exits 0, the next deploy carries it on to the end; Ctrl-C during a shift moves live back, 130', async () => {
+    await newCode();
+    // --no-wait: the first weight, a note saying nobody watches, exit 0 (the verification does not count it as undone).
+    const started = await ops(['deploy', '--yes', '--no-wait']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(await alias()).toBe('4+5@0.1');
+    expect(started.stderr).toMatch(
+      /10% of live on version 5, next step due \S+Z; not watched until `ops deploy --stage dev` carries it on/,
+    );
+    const plan = await ops(['plan']);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(`carry on the shift of ${fn} to version 5 (Canary10Percent3Minutes, not watched since --no-wait)`);
+    expect(plan.stdout).not.toContain('publish a version');
+    // The next deploy: a minute is 1 ms here, so the whole bake has passed: one look over it, then 100 %.
+    const carried = await ops(['deploy', '--yes'], 1);
+    expect(carried.code, carried.stderr).toBe(0);
+    expect(carried.stderr).toContain('0 invocations, 0 errors, 0 throttles');
+    expect(carried.stderr).toMatch(/api\s+Canary10Percent3Minutes\s+4 → 5\s+completed/);
+    expect(await alias()).toBe('5');
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+
+    // Ctrl-C while the canary bakes (real minutes: only the signal can end the first wait): live back on 5 at once.
+    await newCode();
+    const signals = new EventEmitter();
+    let stderr = '';
+    const io = {
+      write: (t: string) => {
+        stderr += t;
+        return true;
+      },
+      isTTY: false,
+    };
+    const stdin = new PassThrough();
+    stdin.end('');
+    const env = { ...process.env, ...(emu.env as NodeJS.ProcessEnv), NO_COLOR: '1', CI: 'true', OPS_TEST_SHIFT_MS_PER_MINUTE: '60000' };
+    const { result, seen } = await watched(
+      run(['deploy', '--yes'], { cwd: dir, env, io: { stdout: { write: () => true, isTTY: false }, stderr: io, stdin }, signals }),
+      async () => void signals.emit('SIGINT', 'SIGINT'),
+    );
+    expect(result, stderr).toBe(130);
+    expect(seen).toEqual(['5', '5+6@0.1', '5']);
+    expect(stderr).toContain('interrupted at 10%: live is back on version 5');
+    expect(stderr).not.toContain('invocations'); // no look: the wait ended at the signal, not at the minute
   });
 });
