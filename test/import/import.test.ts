@@ -226,6 +226,8 @@ describe('ops import', () => {
     expect(plan.stdout).not.toMatch(/env [+-]/);
     // The code AWS runs is the code unpacked: the deployed zips stand in ops's build cache (src/import/keep-code.ts).
     expect(plan.stdout).not.toContain('update code');
+    // The route moves to ops's live integration; the seed's integration of the bare function stays, unused.
+    expect(plan.stdout).not.toContain('delete integration');
     const deployed = await runCli(['deploy', '--stage', 'prod', '--yes'], { cwd: dir, env });
     expect(deployed.code, deployed.stderr).toBe(0);
     const after = await Promise.all(Object.values(names).map((n) => lambda.send(new GetFunctionCommand({ FunctionName: n }))));

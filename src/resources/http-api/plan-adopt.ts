@@ -83,8 +83,12 @@ export function adoptedView(ctx: PlanContext, have: ActualApi): ActualApi {
   const routes = have.routes.filter((r) => wanted.has(r.key) || ours.has(idOf(r.target)));
   const left = have.routes.filter((r) => !routes.includes(r)).map((r) => r.key);
   if (left.length) ctx.warnings.push(`http api ${have.name}: ${left.sort().join(', ')} not ops's (adopted api): left alone`);
-  const used = new Set(routes.map((r) => idOf(r.target)));
-  return { ...have, routes, integrations: have.integrations.filter((i) => ours.has(i.id) || used.has(i.id)) };
+  // Integrations ops did not make are never deleted: a route of the config that calls one moves to ops's `live`
+  // integration, and the one it called stays, unused, as it was made (seed scripts' integrations of the bare function).
+  const handMade = have.integrations.filter((i) => !ours.has(i.id)).map((i) => i.id);
+  if (handMade.length)
+    ctx.warnings.push(`http api ${have.name}: integrations ${handMade.sort().join(', ')} not ops's (adopted api): left alone`);
+  return { ...have, routes, integrations: have.integrations.filter((i) => ours.has(i.id)) };
 }
 
 /** An adopted API leaving the config (or a destroy): ops's tags come off, the API stays with what was not ops's. */
