@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import type { Context } from './context.js';
 
 /** A positional argument: `<name>`, `[name]` or `[name...]`. */
@@ -31,8 +32,10 @@ export interface CommandSpec<O = Record<string, unknown>> {
   /** Lines shown under "Examples:" in the command's help. */
   examples?: string[];
   subcommands?: CommandSpec<any>[];
-  /** Resolves to the exit code; anything that is not a number means 0. */
-  run?: (ctx: Context, args: ArgValues, options: O) => Promise<unknown>;
+  /** Left out of help (`__complete`, which the completion scripts call). */
+  hidden?: boolean;
+  /** Resolves to the exit code; anything that is not a number means 0. `command`: the parsed commander command (ops completion walks the program from it). */
+  run?: (ctx: Context, args: ArgValues, options: O, command?: Command) => Promise<unknown>;
 }
 
 /** Typed identity helper: `export default defineCommand<PackageOptions>({...})`. */

@@ -133,7 +133,7 @@ function buildProgram(
       outputError: () => {},
     })
     .exitOverride();
-  for (const spec of commands) program.addCommand(toCommander(spec, io, env, cwd, state, interrupts));
+  for (const spec of commands) program.addCommand(toCommander(spec, io, env, cwd, state, interrupts), { hidden: spec.hidden });
   return program;
 }
 
@@ -171,7 +171,7 @@ function toCommander(
       const all = self.optsWithGlobals();
       const ctx = createContext(io, env, cwd, all, interrupts);
       state.ctx = ctx;
-      const code = await runFn(ctx, argValues, self.opts());
+      const code = await runFn(ctx, argValues, self.opts(), self);
       state.code = typeof code === 'number' ? code : 0;
     });
   } else {

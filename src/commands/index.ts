@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../cli/command.js';
 import apiKey from './api-key.js';
+import { complete, completion } from './completion.js';
 import config from './config.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
@@ -43,4 +44,6 @@ export const commands: CommandSpec<any>[] = [
   apiKey,
   logs,
   metrics,
+  completion,
+  complete,
 ];
