@@ -6,6 +6,7 @@ import type { Breach } from '../shift/decide.js';
 import { formatNote } from '../shift/note.js';
 import type { ShiftPorts } from '../shift/run.js';
 import type { PlanContext } from './deploy.js';
+import { smokeVersion } from './smoke-gate.js';
 
 /** One function's shift as the gate runs it: the versions, the schedule's name, and how it is run. */
 export interface ShiftTarget {
@@ -54,17 +55,10 @@ export function shiftPorts(
   };
 }
 
-/** The function's smoke samples against the new version (by its number, not through `live`): a failure is a breach. */
+/** The function's smoke samples against the new version: a failure is a breach. */
 async function smokeBreach(ctx: Context, pc: PlanContext, fn: FunctionSpec, version: string): Promise<Breach | undefined> {
-  const { runSmoke, renderSmokeReport } = await import('../smoke/index.js');
-  const report = await runSmoke({
-    fleet: pc.fleet,
-    fns: [fn],
-    target: { kind: 'remote', aws: pc.aws, qualifierFor: () => version },
-    log: (m: string) => ctx.log.debug(m),
-  });
+  const report = await smokeVersion(ctx, pc, fn, version);
   if (report.passed) return undefined;
-  for (const line of renderSmokeReport(report, ctx.color)) ctx.log.raw(line);
   const failed = report.results.filter((r) => !r.ok).map((r) => r.sample);
   return {
     signal: 'Smoke',

@@ -51,6 +51,15 @@ describe('deploy: strategy, alarms, thresholds', () => {
     expect(shiftWords(b, undefined)).toBe('point live at it');
   });
 
+  it('smokeEachStep: from the defaults or the function; absent unless asked for', () => {
+    const [a, b] = resolved({
+      defaults: { deploy: { strategy: 'Canary10Percent5Minutes', smokeEachStep: true } },
+      functions: { a: { handler: 'src/a/handler.ts' }, b: { handler: 'src/b/handler.ts', deploy: { smokeEachStep: false } } },
+    });
+    expect(a.shift?.smokeEachStep).toBe(true);
+    expect(b.shift).not.toHaveProperty('smokeEachStep');
+  });
+
   it('one line for a bad strategy or figure', () => {
     const cfg = (deploy: unknown) => ({ app: 'shop', functions: { a: { handler: 'src/a/handler.ts', deploy } } });
     expect(problemsOf(cfg({ strategy: 'Canary10Percent' }))['functions.a.deploy.strategy']).toMatch(
