@@ -72,8 +72,7 @@ export default defineCommand<InitOptions>({
       ctx.out(line);
     ctx.log.success(`fleet '${app}' created in ${where}`);
     const additions = pkg.additions ? s.renderPackageAdditions(pkg.additions) : [];
-    if (additions.length)
-      ctx.log.info(`package.json kept as it is; to typecheck the fleet and run its scripts, add:`);
+    if (additions.length) ctx.log.info(`package.json kept as it is; to typecheck the fleet and run its scripts, add:`);
     for (const line of additions) ctx.log.raw(`  ${line}`);
     for (const line of s.renderNextSteps(next, ctx.color)) ctx.log.raw(line);
   },
