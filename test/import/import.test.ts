@@ -11,8 +11,14 @@ import {
   GetApisCommand,
 } from '@aws-sdk/client-apigatewayv2';
 import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateRoleCommand, GetRoleCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -203,9 +209,20 @@ describe('ops import', () => {
   it('ops plan lists adoptions and the moves to live, never a create or delete of what runs; ops deploy keeps every ARN, the API id, the rule name and the secret; the next plan is empty', async () => {
     const env = emu.env as NodeJS.ProcessEnv;
     const lambda = new LambdaClient(emu.clientConfig);
-    const arnsBefore = await Promise.all(
-      Object.values(names).map(async (n) => (await lambda.send(new GetFunctionCommand({ FunctionName: n }))).Configuration?.FunctionArn),
-    );
+    // What runs, read back with the SDK before and after: function ARNs, the role, the API's id, the rule.
+    const iam = new IAMClient(emu.clientConfig);
+    const apigw = new ApiGatewayV2Client(emu.clientConfig);
+    const events = new EventBridgeClient(emu.clientConfig);
+    const snapshot = async () => ({
+      functions: await Promise.all(
+        Object.values(names).map(async (n) => (await lambda.send(new GetFunctionCommand({ FunctionName: n }))).Configuration?.FunctionArn),
+      ),
+      role: (await iam.send(new GetRoleCommand({ RoleName: role }))).Role?.Arn,
+      api: ((await apigw.send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Name === `${p}-api`).map((a) => a.ApiId),
+      rule: (await events.send(new DescribeRuleCommand({ Name: `${p}-daily-check` }))).Arn,
+    });
+    const before = await snapshot();
+    expect(before.api).toHaveLength(1);
     // The secret-looking variable is a secure param now: the deploy refuses until it holds the running value.
     const refused = await runCli(['plan', '--stage', 'prod'], { cwd: dir, env });
     expect(refused.code).not.toBe(0);
@@ -230,13 +247,21 @@ describe('ops import', () => {
     expect(plan.stdout).not.toContain('delete integration');
     const deployed = await runCli(['deploy', '--stage', 'prod', '--yes'], { cwd: dir, env });
     expect(deployed.code, deployed.stderr).toBe(0);
-    const after = await Promise.all(Object.values(names).map((n) => lambda.send(new GetFunctionCommand({ FunctionName: n }))));
-    expect(after.map((f) => f.Configuration?.FunctionArn)).toEqual(arnsBefore);
-    expect(after[0]?.Configuration?.Environment?.Variables?.AMADEUS_CLIENT_SECRET).toBe('seed-secret-value');
-    const apis = await new ApiGatewayV2Client(emu.clientConfig).send(new GetApisCommand({}));
-    expect(apis.Items?.filter((a) => a.Name === `${p}-api`)).toHaveLength(1);
-    const rule = await new EventBridgeClient(emu.clientConfig).send(new DescribeRuleCommand({ Name: `${p}-daily-check` }));
+    const after = await snapshot();
+    expect(after).toEqual(before);
+    const search = await lambda.send(new GetFunctionCommand({ FunctionName: names.search }));
+    expect(search.Configuration?.Environment?.Variables?.AMADEUS_CLIENT_SECRET).toBe('seed-secret-value');
+    const rule = await events.send(new DescribeRuleCommand({ Name: `${p}-daily-check` }));
     expect(rule.ScheduleExpression).toBe('rate(1 day)');
+    // No function, role or API was created (other test files share this moto: only this app's names count).
+    const madeFunctions = ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).filter((f) => f.FunctionName?.startsWith(p));
+    expect(madeFunctions.map((f) => f.FunctionName).sort()).toEqual(Object.values(names).sort());
+    const madeRoles = ((await iam.send(new ListRolesCommand({}))).Roles ?? []).filter(
+      (r) => r.RoleName?.includes(p) || r.Path?.includes(p),
+    );
+    expect(madeRoles.map((r) => r.RoleName)).toEqual([role]);
+    const madeApis = ((await apigw.send(new GetApisCommand({}))).Items ?? []).filter((a) => a.Name?.startsWith(p));
+    expect(madeApis.map((a) => a.ApiId)).toEqual(before.api);
     const again = await runCli(['plan', '--stage', 'prod'], { cwd: dir, env });
     expect(again.code, again.stdout).toBe(0);
   }, 90_000);
