@@ -102,6 +102,24 @@ describe('a role ops does not manage, checked against its policies', () => {
     expect(plan({ legacy: { policies: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })] } }).warnings).toEqual([]);
   });
 
+  it("a param at its own path (issue 16.4) outside what the role may read: one line naming that parameter's ARN", () => {
+    const spool = fleet([fnSpec('api', { role: LEGACY, params: [paramUse('openai-api-key', { path: '/spool/openai-api-key' })] })]);
+    const stageOnly = doc({
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter*',
+      Resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/tasks/dev/*`,
+    });
+    const p = planDeploy({
+      fleet: spool,
+      artifacts: artifactsFor(spool),
+      actual: { ...emptyActual(), externalRoles: { legacy: { policies: [basicExecution, stageOnly] } } },
+    });
+    expect(p.warnings).toHaveLength(1);
+    expect(p.warnings[0]).toContain(
+      `does not allow ssm:GetParameter, ssm:GetParameters on arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/spool/openai-api-key:`,
+    );
+  });
+
   it('a Deny wins, a conditional Allow is not counted, NotAction and NotResource are read as IAM reads them', () => {
     const all = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
     const denyLogs = doc({ Effect: 'Deny', Action: 'logs:PutLogEvents', Resource: `${logGroup('worker')}:*` });
