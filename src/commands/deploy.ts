@@ -1,4 +1,4 @@
-import { defineCommand } from '../cli/command.js';
+import { type CommandSpec, defineCommand } from '../cli/command.js';
 import { UsageError } from '../errors.js';
 
 interface DeployOptions {
@@ -12,7 +12,7 @@ interface DeployOptions {
   watch?: boolean;
 }
 
-const deploy = defineCommand<DeployOptions>({
+const deploy: CommandSpec<DeployOptions> = defineCommand<DeployOptions>({
   name: 'deploy',
   description:
     'Build, plan, confirm and apply: roles, functions and their live alias, log groups, the HTTP API, schedules, subscriptions, alarms, layers',
@@ -53,12 +53,13 @@ const deploy = defineCommand<DeployOptions>({
     'ops deploy --strategy Canary10Percent5Minutes',
     'ops deploy --strategy Linear10PercentEvery10Minutes --no-wait',
   ],
-  async run(ctx, args, opts) {
+  async run(ctx, args, opts, command) {
     if (opts.watch) {
       if (opts.dryRun) throw new UsageError('--watch and --dry-run do not go together', { hint: 'drop one of them' });
       const { watchDeploy } = await import('../apply/watch.js');
       // Each round is this very command for the affected functions, so the loop and `ops deploy` cannot drift.
-      const once = (c: typeof ctx, functions?: string[]) => deploy.run(c, { ...args, functions }, { ...opts, watch: false });
+      const once = (c: typeof ctx, functions?: string[]) =>
+        deploy.run?.(c, { ...args, functions }, { ...opts, watch: false }, command) as Promise<number>;
       return watchDeploy(ctx, args.functions as string[] | undefined, once);
     }
     const { deployCommand } = await import('../apply/deploy.js');

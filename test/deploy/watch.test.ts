@@ -1,0 +1,100 @@
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { GetAliasCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
+import { useEmulator } from '../support/emulator.js';
+import { edit, fleetDir, uniqueApp } from './fleet.js';
+
+/**
+ * `ops deploy --watch` (issue 18 item 3): the first deploy, then one saved edit pushed by the loop (the code
+ * `live` runs on AWS changes, one line says so), Ctrl-C ends it, and the plan is empty afterwards. A stage in
+ * `deploy.protectedStages` is refused with one line before anything runs.
+ */
+describe('ops deploy --watch', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('watch');
+  const fn = `${app}-dev-hook`;
+  let dir: string;
+  const env = () => ({ ...process.env, NO_COLOR: '1', CI: 'true', ...emu.env }) as NodeJS.ProcessEnv;
+  const lambda = () => new LambdaClient(emu.clientConfig);
+  const liveSha = async () => {
+    const alias = await lambda().send(new GetAliasCommand({ FunctionName: fn, Name: 'live' }));
+    const got = await lambda().send(new GetFunctionCommand({ FunctionName: fn, Qualifier: alias.FunctionVersion }));
+    return got.Configuration?.CodeSha256;
+  };
+
+  beforeAll(async () => {
+    dir = await fleetDir(
+      app,
+      { 'src/functions/hook/handler.ts': 'export const handler = async () => ({ v: "one" });\n' },
+      `  deploy: { protectedStages: ['prod'] },\n  functions: { hook: { handler: 'src/functions/hook/handler.ts' } },`,
+    );
+  });
+
+  /** The watch in-process, with Ctrl-C sent through the signal source `run` listens to. */
+  function startWatch() {
+    const signals = new EventEmitter();
+    const out = { stderr: '' };
+    const stdin = new PassThrough();
+    stdin.end('');
+    const sink = (s: string) => void (out.stderr += s) || true;
+    const done = run(['deploy', '--watch', '--yes'], {
+      cwd: dir,
+      env: env(),
+      io: { stdout: { write: () => true, isTTY: false }, stderr: { write: sink, isTTY: false }, stdin },
+      signals: signals as never,
+    });
+    return { done, out, stop: () => signals.emit('SIGINT', 'SIGINT') };
+  }
+
+  const until = async (ok: () => boolean, what: () => string) => {
+    for (let i = 0; i < 400 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!ok()) throw new Error(`gave up waiting: ${what()}`);
+  };
+
+  it('pushes a saved edit: the code live runs changes, one line says so; Ctrl-C ends it and the plan is empty', {
+    timeout: 60_000,
+  }, async () => {
+    const w = startWatch();
+    try {
+      await until(
+        () => w.out.stderr.includes('watching'),
+        () => w.out.stderr,
+      );
+      const before = await liveSha();
+      expect(before).toBeTruthy();
+      await edit(`${dir}/src/functions/hook/handler.ts`, (t) => t.replace('"one"', '"two"'));
+      await until(
+        () => /hook: code live in \d+\.\ds/.test(w.out.stderr),
+        () => w.out.stderr,
+      );
+      expect(await liveSha()).not.toBe(before);
+      const lines = w.out.stderr
+        .split('watching')[1]
+        .split('\n')
+        .filter((l) => /^(✔|✗|·) /.test(l));
+      expect(lines, w.out.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^✔ hook: code live in \d+\.\ds \(save to live\)$/);
+    } finally {
+      w.stop();
+    }
+    expect(await w.done, w.out.stderr).toBe(0);
+    expect(w.out.stderr).toContain('stopped watching');
+    const plan = await runCli(['plan'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  });
+
+  it('refuses a protected stage in one line, before anything is deployed', async () => {
+    const r = await runCli(['deploy', '--watch', '--stage', 'prod', '--yes'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not run on stage prod: it is protected \(deploy\.protectedStages\)/);
+    expect(r.stderr.trim().split('\n').length, r.stderr).toBeLessThanOrEqual(2); // the line and its hint
+    const prod = await lambda()
+      .send(new GetFunctionCommand({ FunctionName: `${app}-prod-hook` }))
+      .catch((e: Error) => e.name);
+    expect(prod).toBe('ResourceNotFoundException');
+  });
+});
