@@ -7,7 +7,19 @@ import type { ActualQueue } from '../../../src/model/queue.js';
 import { createContext } from '../../../src/plan/context.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { desiredQueueAttributes } from '../../../src/resources/queue/plan-desired.js';
-import { ACCOUNT, APP, actualFrom, artifactsFor, expectOrder, find, kinds, REGION, STAGE, sampleFleet } from './builders.js';
+import {
+  ACCOUNT,
+  APP,
+  actualFrom,
+  artifactsFor,
+  expectOrder,
+  find,
+  kinds,
+  REGION,
+  STAGE,
+  sampleFleet,
+  thrownUserError,
+} from './builders.js';
 
 /** A resolved queue as the config resolution gives it: `{app}-{stage}-{key}`, ops's tags, 30 s, 4 days, SQS-managed SSE. */
 function queueSpec(key: string, over: Partial<QueueSpec> = {}): QueueSpec {
@@ -73,15 +85,7 @@ const ours = (key: string, extra: Record<string, string> = {}) => ({
 const plan = (f: Fleet, actual: Actual, over: Partial<Parameters<typeof planDeploy>[0]> = {}) =>
   planDeploy({ fleet: f, artifacts: artifactsFor(f), actual, ...over });
 
-const userError = (fn: () => unknown): UserError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-};
+const userError = thrownUserError;
 
 describe('queue plan', () => {
   const dlq = queueSpec('jobs-dlq', { retentionSeconds: 1209600 });
