@@ -71,7 +71,7 @@ describe('ops import: the config text', () => {
       fn('autorescue-notify', { runtime: 'nodejs22.x', handler: 'index.handler', memory: 128, timeout: 3, logRetentionDays: 14 }),
     ]);
     const out = text(f);
-    expect(out.text).toContain("import { defineFleet } from 'ops';");
+    expect(out.text).toContain("import { defineFleet } from 'opsfleet';");
     expect(out.text).toContain("role: 'AutoRescueLambdaExecutionRole',");
     expect(out.text).toContain("name: { prod: 'autorescue-search-flights' },");
     expect(out.text).toContain("handler: 'src/functions/search_flights/lambda_function.lambda_handler',");
