@@ -10,6 +10,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const SLOWEST = [
   'test/faults/matrix.test.ts',
   'test/faults/lost-responses.test.ts',
+  'test/e2e/install.test.ts',
   'test/deploy/faults.test.ts',
   'test/deploy/limits-requests.test.ts',
   'test/deploy/lifecycle.test.ts',
@@ -27,6 +28,10 @@ const SLOWEST = [
   'test/params/leak.test.ts',
   'test/deploy/bucket.test.ts',
   'test/cli/honest-errors.test.ts',
+  'test/deploy/shift.test.ts',
+  'test/import/import.test.ts',
+  'test/deploy/kept-names-apis.test.ts',
+  'test/deploy/kept-names.test.ts',
 ];
 
 export default class SlowestFirst extends BaseSequencer {
