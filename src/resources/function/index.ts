@@ -129,7 +129,11 @@ export const lambdaFunction = defineKind<FunctionChange>({
       if (!gate) throw new Error(`alias.shift of ${c.name} needs the shift gate`);
       const go = await gate(c.name, c.to);
       if (go === 'split') return `version ${c.to}: still shifting (not watched)`;
-      if (go) return `live on version ${c.to}`;
+      if (go) {
+        // true means "move live", as for a publish: the gate's own completion made this a no-op already.
+        await settleAlias(run.aws, c.name, c.to);
+        return `live on version ${c.to}`;
+      }
       // The smoke samples (--smoke) refused the version before the shift went on.
       await settleAlias(run.aws, c.name, c.from);
       throw new UserError(`version ${c.to} failed its smoke samples: live is back on version ${c.from}`, {

@@ -7,6 +7,7 @@ import { base64ToHex, compareStrings, diffMaps, fieldsSummary, isSecretKey, list
 import type { ArtifactRef } from '../../plan/input.js';
 import { apiRefOf, isPending, refDependencies, refValue } from '../../plan/refs.js';
 import { shiftWords } from '../../shift/plan-words.js';
+import { recoveryOf } from '../../shift/recover.js';
 import { functionTags } from '../function-settings/plan.js';
 import { latestLayerVersions } from '../layer/plan.js';
 import { resourceEnvironment } from '../links.js';
@@ -245,7 +246,10 @@ export function planFunction(ctx: PlanContext, fn: FunctionSpec): FunctionChange
       action: liveNow ? 'update' : 'create',
       resource: { type: 'lambda alias', name: `${fn.name}:live` },
       summary: `publish a version of ${fn.name} and ${shiftWords(fn, liveNow)}${reason && reason !== 'new function' ? ` (${reason})` : ''}`,
-      fields: liveNow ? [{ field: 'live', from: `version ${liveNow}`, to: 'new version' }] : [],
+      // A split live (an interrupted shift, which the shift gate resolves first) shows as it is.
+      fields: liveNow
+        ? [{ field: 'live', from: recoveryOf(have?.alias, 'rollback')?.found ?? `version ${liveNow}`, to: 'new version' }]
+        : [],
       dependsOn: writes,
       name: fn.name,
       codeSha256: artifact?.codeSha256 ?? have?.codeSha256 ?? '',

@@ -101,6 +101,8 @@ describe('a split live that this run does not publish over', () => {
     const f = fleetWith('finish');
     const p = plan(f, splitActual(f, { note: note(), newCode: true }), { build: 'v2' });
     expect(kinds(p)).toEqual(['alias.publish']);
+    // Its line shows the split it will resolve.
+    expect(p.changes[0].fields).toEqual([{ field: 'live', from: '10% on version 2, 90% on version 1', to: 'new version' }]);
   });
 
   it('a --no-wait shift to the built code is carried on, not published again; new code publishes instead', () => {
