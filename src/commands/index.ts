@@ -5,6 +5,7 @@ import config from './config.js';
 import deploy from './deploy.js';
 import destroy from './destroy.js';
 import dev from './dev.js';
+import doctor from './doctor.js';
 import importCommand from './import.js';
 import init from './init.js';
 import invoke from './invoke.js';
@@ -44,6 +45,7 @@ export const commands: CommandSpec<any>[] = [
   apiKey,
   logs,
   metrics,
+  doctor,
   completion,
   complete,
 ];
