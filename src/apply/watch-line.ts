@@ -20,6 +20,7 @@ export interface RoundOutcome {
 
 const CODE_KINDS = new Set(['function.create', 'function.update-code']);
 const CONFIG_KINDS = new Set(['function.update-config']);
+const FOLLOWS = /^(alias\.|versions\.prune$)/;
 
 /** `code`, `configuration`, both, or how many other changes were applied: the words of the round's line. */
 export function pushedWhat(json: DeployJson): string {
@@ -28,8 +29,8 @@ export function pushedWhat(json: DeployJson): string {
   const words: string[] = [];
   if (kinds.some((k) => CODE_KINDS.has(k))) words.push('code');
   if (kinds.some((k) => CONFIG_KINDS.has(k))) words.push('configuration');
-  // Publishing a version and moving live follow from the above; anything else (routes, a table...) is counted.
-  const others = kinds.filter((k) => !CODE_KINDS.has(k) && !CONFIG_KINDS.has(k) && !k.startsWith('alias.')).length;
+  // Publishing a version, moving live and pruning old versions follow from the above; anything else (routes, a table...) is counted.
+  const others = kinds.filter((k) => !CODE_KINDS.has(k) && !CONFIG_KINDS.has(k) && !FOLLOWS.test(k)).length;
   if (others) words.push(`${others} other change${others === 1 ? '' : 's'}`);
   return words.join(' + ');
 }

@@ -1,0 +1,49 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { pushedWhat, roundLine, touchedFunctions } from '../../../src/apply/watch-line.js';
+
+const c = new Chalk({ level: 0 });
+const change = (id: string, kind: string, fn = 'api') => ({ id, kind, fn });
+
+describe('ops deploy --watch: the line of a round', () => {
+  it('says code, configuration or both; publish, live and pruning are not counted, anything else is', () => {
+    const changes = [
+      change('c', 'function.update-code'),
+      change('p', 'alias.publish'),
+      change('v', 'versions.prune'),
+      change('f', 'function.update-config'),
+      change('r', 'route.create', 'api'),
+    ];
+    expect(pushedWhat({ changes, applied: [{ id: 'c' }, { id: 'p' }, { id: 'v' }] })).toBe('code');
+    expect(pushedWhat({ changes, applied: [{ id: 'f' }, { id: 'p' }] })).toBe('configuration');
+    expect(pushedWhat({ changes, applied: changes.map((x) => ({ id: x.id })) })).toBe('code + configuration + 1 other change');
+    // A change planned but not applied (failed or skipped) is not pushed.
+    expect(pushedWhat({ changes, applied: [] })).toBe('');
+  });
+
+  it('prints one line: pushed and timed, nothing to push, a failed change, or an error (first line only)', () => {
+    const json = { changes: [change('c', 'function.update-code')], applied: [{ id: 'c' }] };
+    expect(roundLine({ functions: ['api'], ms: 1234, json }, c)).toBe('✔ api: code live in 1.2s (save to live)');
+    expect(roundLine({ functions: ['api'], ms: 300, json: { changes: [], applied: [] } }, c)).toBe(
+      '· api: nothing to push (AWS already runs this) in 0.3s',
+    );
+    expect(roundLine({ ms: 1, json: { ...json, applied: [], failed: [{ id: 'c', error: 'throttled\nmore' }] } }, c)).toBe(
+      '✗ ops.config.ts (whole fleet): c failed: throttled (the loop goes on)',
+    );
+    const err = roundLine({ functions: ['api', 'worker'], ms: 1, error: 'api did not build: x.ts:1 error\nstack' }, c);
+    expect(err).toBe('✗ api, worker: api did not build: x.ts:1 error (the loop goes on; save again to retry)');
+  });
+
+  it("follows the logs of the functions a round's applied changes belong to", () => {
+    const json = {
+      changes: [
+        change('a', 'function.update-code', 'api'),
+        change('b', 'function.update-code', 'worker'),
+        { id: 't', kind: 'table.create' },
+      ],
+      applied: [{ id: 'a' }, { id: 't' }],
+    };
+    expect(touchedFunctions(json)).toEqual(['api']);
+    expect(touchedFunctions(undefined)).toEqual([]);
+  });
+});
