@@ -77,6 +77,19 @@ describe('ops deploy --watch', () => {
         .filter((l) => /^(✔|✗|·) /.test(l));
       expect(lines, w.out.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^✔ hook: code live in \d+\.\ds \(save to live\)$/);
+      // A build error is one line and the loop goes on: the next save (the error fixed) is looked at again.
+      const pushed = await liveSha();
+      await edit(`${dir}/src/functions/hook/handler.ts`, (t) => t.replace('"two"', '"two" +'));
+      await until(
+        () => /^✗ hook: .+\(the loop goes on; save again to retry\)$/m.test(w.out.stderr),
+        () => w.out.stderr,
+      );
+      await edit(`${dir}/src/functions/hook/handler.ts`, (t) => t.replace('"two" +', '"two"'));
+      await until(
+        () => /^· hook: nothing to push/m.test(w.out.stderr),
+        () => w.out.stderr,
+      );
+      expect(await liveSha()).toBe(pushed);
     } finally {
       w.stop();
     }
