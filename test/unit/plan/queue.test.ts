@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueSpec } from '../../../src/config/resources.js';
 import type { Fleet } from '../../../src/config/types.js';
-import { UserError } from '../../../src/errors.js';
 import type { Actual } from '../../../src/model/actual.js';
 import type { ActualQueue } from '../../../src/model/queue.js';
 import { createContext } from '../../../src/plan/context.js';
