@@ -47,7 +47,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function roundLine(o: RoundOutcome, c: ChalkInstance): string {
   const who = o.functions?.length ? o.functions.join(', ') : 'ops.config.ts (whole fleet)';
   const first = (s: string) => s.split('\n')[0];
-  if (o.error) return `${c.red('✗')} ${who}: ${first(o.error)} (the loop goes on; save again to retry)`;
+  // A build error already names its function: `api: api did not build` would say it twice.
+  const said = o.error && first(o.error);
+  const error = said?.startsWith(`${who}: `) ? said.slice(who.length + 2) : said;
+  if (error) return `${c.red('✗')} ${who}: ${error} (the loop goes on; save again to retry)`;
   const failed = o.json?.failed ?? [];
   if (failed.length) return `${c.red('✗')} ${who}: ${failed[0].id} failed: ${first(failed[0].error)} (the loop goes on)`;
   const what = o.json ? pushedWhat(o.json) : '';

@@ -32,6 +32,9 @@ describe('ops deploy --watch: the line of a round', () => {
     );
     const err = roundLine({ functions: ['api', 'worker'], ms: 1, error: 'api did not build: x.ts:1 error\nstack' }, c);
     expect(err).toBe('✗ api, worker: api did not build: x.ts:1 error (the loop goes on; save again to retry)');
+    expect(roundLine({ functions: ['api'], ms: 1, error: 'api: esbuild could not bundle x.ts' }, c)).toBe(
+      '✗ api: esbuild could not bundle x.ts (the loop goes on; save again to retry)',
+    );
   });
 
   it("follows the logs of the functions a round's applied changes belong to", () => {
