@@ -39,7 +39,10 @@ describe('ops deploy --watch', () => {
     const out = { stderr: '' };
     const stdin = new PassThrough();
     stdin.end('');
-    const sink = (s: string) => void (out.stderr += s) || true;
+    const sink = (s: string) => {
+      out.stderr += s;
+      return true;
+    };
     const done = run(['deploy', '--watch', '--yes'], {
       cwd: dir,
       env: env(),
