@@ -9,7 +9,8 @@ import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
  * `ops deploy --watch` (issue 18 item 3): the first deploy, then one saved edit pushed by the loop (the code
- * `live` runs on AWS changes, one line says so), Ctrl-C ends it, and the plan is empty afterwards. A stage in
+ * `live` runs on AWS changes, one line says so), a build error as one line with the loop going on, an ops.config.ts
+ * edit pushed as configuration, Ctrl-C ends it, and the plan is empty afterwards. A stage in
  * `deploy.protectedStages` is refused with one line before anything runs.
  */
 describe('ops deploy --watch', () => {
@@ -93,6 +94,14 @@ describe('ops deploy --watch', () => {
         () => w.out.stderr,
       );
       expect(await liveSha()).toBe(pushed);
+      // An ops.config.ts edit re-plans the whole fleet: the function's configuration is pushed.
+      await edit(`${dir}/ops.config.ts`, (t) => t.replace("handler: 'src/functions/hook/handler.ts'", '$& , memory: 512'));
+      await until(
+        () => /^✔ ops\.config\.ts \(whole fleet\): configuration live in/m.test(w.out.stderr),
+        () => w.out.stderr,
+      );
+      const cfg = await lambda().send(new GetFunctionCommand({ FunctionName: fn }));
+      expect(cfg.Configuration?.MemorySize).toBe(512);
     } finally {
       w.stop();
     }
