@@ -161,15 +161,18 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
 }
 
 /**
- * A selected function's built code is not the code AWS has (or the function is new): the deploy will write,
- * whatever else the plan finds, so the lease can be taken before the read ends. Only a hint for when to take
- * it: the take's epoch check and the plan decide what happens, as when the lease is taken after the plan.
+ * A selected function of the stage's own runs other code than the one built: the deploy will write (the edit
+ * loop's deploy), so the lease can be taken before the read ends. Only a hint for when to take it: the take's
+ * epoch check and the plan decide what happens, as when the lease is taken after the plan. A function that is new
+ * or not the stage's gives no hint: a new stage, an adoption or a name another stage holds waits for the plan,
+ * whose refusals then come before any write, the lease included.
  */
 export function codeWillChange(fns: FunctionSpec[], artifacts: { key: string; codeSha256: string }[], have: Actual['functions']): boolean {
   const built = new Map(artifacts.map((a) => [a.key, a.codeSha256]));
   return fns.some((f) => {
     const sha = built.get(f.key);
-    return sha !== undefined && have[f.name]?.codeSha256 !== sha;
+    const there = have[f.name];
+    return sha !== undefined && there !== undefined && !there.notOwned && there.codeSha256 !== sha;
   });
 }
 

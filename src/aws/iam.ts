@@ -1,5 +1,5 @@
 import type { AttachedPolicy, Role, RoleDetail } from '@aws-sdk/client-iam';
-import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG, ROLE_POLICY_NAME, rolePath } from '../config/naming.js';
+import { notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG, physicalName, ROLE_POLICY_NAME, rolePath } from '../config/naming.js';
 import { UserError } from '../errors.js';
 import type { Actual, ActualRole, PolicyDocument, ReadScope } from '../model/actual.js';
 import type { RoleSpec } from '../model/specs.js';
@@ -146,8 +146,13 @@ export async function readRoles(
   // The roles the config names are read while the listing runs (one round trip less on every read of a
   // stage); the listing still decides which are candidates, and a few roles only: many go in one batch.
   const configured = [...new Set((scope.functions ?? []).flatMap((f) => (f.role ? [] : [f.roleName])))];
+  // Kept role names (`roleName`) are read by name in any case: one held by a role outside the stage's path (another
+  // stage's, a hand-made one) must stop the plan before any write, not fail the CreateRole after others.
+  const kept = new Set(
+    (scope.functions ?? []).flatMap((f) => (!f.role && f.roleName !== physicalName(scope.app, scope.stage, f.key) ? [f.roleName] : [])),
+  );
   const early = new Map<string, Promise<ActualRole | undefined>>(
-    configured.length < batchFrom ? configured.map((name) => [name, readRole(aws, name)]) : [],
+    (configured.length < batchFrom ? configured : configured.filter((n) => kept.has(n))).map((name) => [name, readRole(aws, name)]),
   );
   for (const p of early.values()) p.catch(() => {});
   const listed = await allPages(
@@ -164,6 +169,11 @@ export async function readRoles(
   const batch = names.length >= batchFrom ? await readRolesInBatch(aws, names) : undefined;
   const roles = batch ?? (await mapLimit(names, 8, (name) => early.get(name) ?? readRole(aws, name)));
   await Promise.allSettled(early.values());
+  for (const name of kept) {
+    if (names.includes(name)) continue;
+    const elsewhere = await early.get(name);
+    if (elsewhere) foreign.push({ type: 'iam role', name, reason: `it exists under ${elsewhere.path}, not ${rolePath(scope)}` });
+  }
   for (const role of roles) {
     if (!role) continue;
     // The path only finds candidates: a hand-made role under /ops/{app}/{stage}/ is not ours, whatever its path.

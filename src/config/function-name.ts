@@ -54,3 +54,36 @@ export function functionNameProblems(raw: unknown, stage: string): NameProblem[]
   }
   return [...out, ...duplicateNameProblems(entries, 'function')];
 }
+
+/** What IAM accepts as a role name: 64 characters of letters, digits and `+=,.@_-`. */
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** The name of the role ops makes for function `key`: its kept `roleName` for the stage, else `{app}-{stage}-{key}`. */
+export function roleNameFor(app: string, stage: string, key: string, roleName: KeptName | undefined): string {
+  return keptNameFor(roleName, app, stage) ?? physicalName(app, stage, key);
+}
+
+/**
+ * Kept role names (`roleName`) of a raw config for one stage: a name IAM refuses, a `roleName` beside `role` (an
+ * existing role ops does not make), two functions with one role (ops's role is the function's own).
+ */
+export function roleNameProblems(raw: unknown, stage: string): NameProblem[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const { app, functions } = raw as { app?: unknown; functions?: unknown };
+  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
+  const out: NameProblem[] = [];
+  const entries: NamedEntry[] = [];
+  for (const [key, fn] of Object.entries(functions as Record<string, unknown>)) {
+    if (!fn || typeof fn !== 'object') continue;
+    const { roleName, role } = fn as { roleName?: unknown; role?: unknown };
+    const parsed = keptNameSchema.safeParse(roleName);
+    const kept = roleName !== undefined && parsed.success ? keptNameFor(parsed.data, app, stage) : undefined;
+    const at = `functions.${key}.roleName`;
+    if (roleName !== undefined && role !== undefined)
+      out.push({ path: at, message: 'roleName names the role ops makes; with role (an existing role) there is none: keep one of them' });
+    else if (kept !== undefined && !IAM_ROLE_NAME.test(kept))
+      out.push({ path: at, message: `role name '${kept}' is not one IAM takes (64 letters, digits and +=,.@_- at most)` });
+    if (role === undefined) entries.push({ path: at, name: kept ?? physicalName(app, stage, key) });
+  }
+  return [...out, ...duplicateNameProblems(entries, 'role')];
+}

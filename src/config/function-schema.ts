@@ -188,6 +188,8 @@ export const functionSchema = z.strictObject({
   /** The fleet's resources this function uses and how (`{ alerts: 'readwrite' }`): its grants and variables follow. */
   uses: usesSchema.optional(),
   role: roleRef.optional(),
+  /** The name of the role ops makes for this function (a kept name: `{stage}` in it, or one by stage); not with `role`. */
+  roleName: keptNameSchema.optional(),
   logRetentionDays: functionRetention.optional(),
   triggers: z.array(trigger).optional(),
   vpc: vpc.optional(),

@@ -7,7 +7,7 @@ import { withDefaults } from './defaults.js';
 import { shiftOf } from './deploy-strategy.js';
 import { resolveDomain } from './domain.js';
 import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
-import { functionNameFor } from './function-name.js';
+import { functionNameFor, roleNameFor } from './function-name.js';
 import { resolveFunctionUrl } from './function-url.js';
 import { keptNameFor } from './kept-name.js';
 import { retentionDaysOf } from './log-retention.js';
@@ -186,7 +186,7 @@ function resolveFunction(cfg: ParsedFleet, key: string, own: ParsedFunction, opt
     permissions: fn.permissions ?? [],
     ...(fn.role || cfg.role ? { role: roleArnOf((fn.role ?? cfg.role) as string, region) } : {}),
     // The role is ops's own (under /ops/{app}/{stage}/): it keeps the derived name when the function keeps its own.
-    roleName: physicalName(cfg.app, opts.stage, key),
+    roleName: roleNameFor(cfg.app, opts.stage, key, own.roleName),
     logGroup: logGroupName(name),
     logRetentionDays: fn.logRetentionDays ?? d.logRetentionDays ?? DEFAULTS.logRetentionDays,
     triggers: resolveTriggers(

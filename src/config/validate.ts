@@ -4,7 +4,7 @@ import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
-import { functionNameProblems, rawFunctionName } from './function-name.js';
+import { functionNameProblems, rawFunctionName, roleNameProblems } from './function-name.js';
 import { apiNameProblems, keptListNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
@@ -46,6 +46,7 @@ export function validateFleet(raw: unknown, env: ValidateEnv): { fleet?: ParsedF
     ...resourceProblems(raw, env.stage),
     ...paramPathConfigProblems(raw),
     ...functionNameProblems(raw, env.stage),
+    ...roleNameProblems(raw, env.stage),
     ...apiNameProblems(raw, env.stage),
     ...keptListNameProblems(raw, env.stage),
   );

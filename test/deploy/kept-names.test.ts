@@ -7,7 +7,7 @@ import {
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -77,7 +77,7 @@ describe('ops deploy: kept function names and adoption', () => {
       app,
       { 'src/search/handler.ts': 'export const handler = async () => ({ statusCode: 200, body: "ops" });\n' },
       `  functions: {
-    search: { handler: 'src/search/handler.ts', name: '${kept}', adopt: true, logRetentionDays: 14 },
+    search: { handler: 'src/search/handler.ts', name: '${kept}', adopt: true, logRetentionDays: 14, roleName: { dev: '${app}-SearchRole' } },
   },`,
     );
   });
@@ -99,6 +99,10 @@ describe('ops deploy: kept function names and adoption', () => {
     const versions = (await lambda().send(new ListVersionsByFunctionCommand({ FunctionName: kept }))).Versions ?? [];
     expect(versions.map((v) => v.Version)).toContain('1');
     expect((await alias('prod'))?.FunctionVersion).toBe('1');
+    // The role ops made for it has its kept name (roleName), in the stage's path, and the function runs with it.
+    const made = (await new IAMClient(emu.clientConfig).send(new GetRoleCommand({ RoleName: `${app}-SearchRole` }))).Role;
+    expect(made?.Path).toBe(`/ops/${app}/dev/`);
+    expect(got.Configuration?.Role).toBe(made?.Arn);
     const live = await alias('live');
     expect(live?.FunctionVersion).not.toBe('1');
     const group = (await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }))).logGroups?.[0];
@@ -125,6 +129,22 @@ describe('ops deploy: kept function names and adoption', () => {
     const writes = proxy.operations().filter((op) => /\.(Create|Put|Update|Delete|Tag|Untag|Publish|Add|Remove)/.test(op));
     expect(writes).toEqual([]);
     expect(proxy.operations().length).toBeGreaterThan(0);
+  });
+
+  it("a kept role name held by a role that is not the stage's is refused, one line, before any write", async () => {
+    const other = await fleetDir(
+      `${app}r`,
+      { 'src/x/handler.ts': 'export const handler = async () => 1;\n' },
+      `  functions: { x: { handler: 'src/x/handler.ts', roleName: '${app}-seed-role' } },`,
+    );
+    const proxy = await emu.proxy();
+    const r = await runCli(['deploy', '--yes'], { cwd: other, env: proxy.env as NodeJS.ProcessEnv });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      `functions.x: role ${app}-seed-role exists and is not this stage's (it exists under /, not /ops/${app}r/dev/)`,
+    );
+    const writes = proxy.operations().filter((op) => /\.(Create|Put|Update|Delete|Tag|Untag|Publish|Add|Remove)/.test(op));
+    expect(writes).toEqual([]);
   });
 
   it('destroy keeps the adopted function (ops did not create it), untagged, with its aliases and logs; the inventory goes', async () => {

@@ -1,6 +1,7 @@
 import { functionArn, logGroupArn, paramArn, physicalName, ROLE_POLICY_NAME, roleArn, rolePath } from '../../config/naming.js';
 import { paramSecretStatements, secretsReadAtRunTime } from '../../config/param-secrets.js';
 import type { Fleet, FunctionSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
 import type { PolicyDocument, PolicyStatement } from '../../model/actual.js';
 import type { RoleSpec } from '../../model/specs.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
@@ -133,6 +134,13 @@ export function planRole(ctx: PlanContext, fn: FunctionSpec): RoleChange[] {
   const have = ctx.actual.roles[want.name];
   const base = { fn: fn.key, resource: roleResource(want.name), dependsOn: [] };
   if (!have) {
+    // The name is taken by a role that is not this stage's (a kept roleName another stage or a person made):
+    // CreateRole would fail half-way through the apply, so the plan stops before any write.
+    const taken = ctx.actual.foreign.find((f) => f.type === 'iam role' && f.name === want.name);
+    if (taken)
+      throw new UserError(`functions.${fn.key}: role ${want.name} exists and is not this stage's (${taken.reason}); nothing was changed`, {
+        hint: 'give roleName a name per stage ({stage} in it, or one by stage), or use that role as it is with role:',
+      });
     const fields = (want.policy.Statement as PolicyStatement[]).map((s): FieldDiff => ({ field: 'policy', to: statementText(s) }));
     return [
       {

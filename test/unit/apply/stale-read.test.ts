@@ -57,14 +57,20 @@ describe('when a deploy may take the lease before its read ends', () => {
   ] as FunctionSpec[];
   const have = (api: string, worker: string) =>
     ({ 'a-dev-api': { codeSha256: api }, 'a-dev-worker': { codeSha256: worker } }) as unknown as Record<string, ActualFunction>;
-  it("when a selected function's built code is not what AWS runs, or the function is new", () => {
+  it("when a selected function of the stage's own runs other code than the one built (never for a new one)", () => {
     const built = [
       { key: 'api', codeSha256: 'A' },
       { key: 'worker', codeSha256: 'W' },
     ];
     expect(codeWillChange(fns, built, have('A', 'W'))).toBe(false);
     expect(codeWillChange(fns, built, have('A', 'old'))).toBe(true);
-    expect(codeWillChange(fns, built, { 'a-dev-api': have('A', 'W')['a-dev-api']! })).toBe(true);
+    // A new function, or one the stage does not own (an adoption, another stage's name): the plan decides first.
+    expect(codeWillChange(fns, built, { 'a-dev-api': have('A', 'W')['a-dev-api']! })).toBe(false);
+    const notOurs = { ...have('A', 'old'), 'a-dev-worker': { codeSha256: 'old', notOwned: true } } as unknown as Record<
+      string,
+      ActualFunction
+    >;
+    expect(codeWillChange(fns, built, notOurs)).toBe(false);
     // Only the selected functions count (ops deploy api), and one not built (a failed handler) says nothing.
     expect(codeWillChange([fns[0]!], built, have('A', 'old'))).toBe(false);
     expect(codeWillChange(fns, [{ key: 'api', codeSha256: 'A' }], have('A', 'old'))).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionNameFor, functionNameProblems } from '../../../src/config/function-name.js';
+import { functionNameFor, functionNameProblems, roleNameFor, roleNameProblems } from '../../../src/config/function-name.js';
 import { validateFleet } from '../../../src/config/validate.js';
 
 const raw = (functions: Record<string, unknown>) => ({ app: 'seedapp', functions });
@@ -41,5 +41,31 @@ describe('function kept names', () => {
     expect(bad.problems.map((p) => p.path)).toEqual(['functions.a.name', 'functions.c.name']);
     const ok = validateFleet(cfg({ a: { handler: h, name: { prod: 'autorescue-a' }, adopt: true }, b: { handler: h } }), env);
     expect(ok.problems).toEqual([]);
+  });
+});
+
+describe('kept role names (roleName: the role ops makes for a function)', () => {
+  it('resolve per stage, other stages keeping the derived name', () => {
+    expect(roleNameFor('seedapp', 'prod', 'search', { prod: 'AutoRescueSearchRole' })).toBe('AutoRescueSearchRole');
+    expect(roleNameFor('seedapp', 'dev', 'search', { prod: 'AutoRescueSearchRole' })).toBe('seedapp-dev-search');
+    expect(roleNameFor('seedapp', 'dev', 'search', '{app}-{stage}-search-role')).toBe('seedapp-dev-search-role');
+  });
+  it('are one config line each: a name IAM refuses, roleName beside role, two functions with one role', () => {
+    const fns = {
+      a: { roleName: 'has space' },
+      b: { roleName: 'Shared', role: 'arn:aws:iam::123456789012:role/x' },
+      c: { roleName: 'Shared' },
+      d: { roleName: { prod: 'Shared' } },
+      e: { role: 'arn:aws:iam::123456789012:role/x' },
+    };
+    expect(roleNameProblems(raw(fns), 'prod')).toEqual([
+      { path: 'functions.a.roleName', message: "role name 'has space' is not one IAM takes (64 letters, digits and +=,.@_- at most)" },
+      {
+        path: 'functions.b.roleName',
+        message: 'roleName names the role ops makes; with role (an existing role) there is none: keep one of them',
+      },
+      { path: 'functions.d.roleName', message: "physical name 'Shared' is also functions.c.roleName's: two roles cannot share one name" },
+    ]);
+    expect(roleNameProblems(raw({ c: { roleName: 'Shared' }, d: { roleName: { prod: 'Shared' } } }), 'dev')).toEqual([]);
   });
 });

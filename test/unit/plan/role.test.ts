@@ -3,7 +3,19 @@ import type { PolicyDocument, PolicyStatement } from '../../../src/model/actual.
 import { planDeploy } from '../../../src/plan/plan.js';
 import { policiesEqual } from '../../../src/plan/policy.js';
 import { desiredRole } from '../../../src/resources/role/plan.js';
-import { ACCOUNT, actualFrom, artifactsFor, emptyActual, find, fleet, fnSpec, kinds, paramUse, sampleFleet } from './builders.js';
+import {
+  ACCOUNT,
+  actualFrom,
+  artifactsFor,
+  emptyActual,
+  find,
+  fleet,
+  fnSpec,
+  kinds,
+  paramUse,
+  sampleFleet,
+  thrownUserError,
+} from './builders.js';
 
 const arnPrefix = `arn:aws:lambda:us-east-1:${ACCOUNT}:function`;
 
@@ -63,6 +75,24 @@ describe('desiredRole', () => {
   it('is undefined for a function with an external role', () => {
     const fn = fnSpec('x', { role: 'arn:aws:iam::1:role/mine' });
     expect(desiredRole(fleet([fn]), fn, ACCOUNT)).toBeUndefined();
+  });
+});
+
+describe("a kept role name held by a role that is not the stage's", () => {
+  it('stops the plan before any write, naming the role and why (another stage, a hand-made role)', () => {
+    const fn = fnSpec('search', { roleName: 'AutoRescueSearchRole' });
+    const f = fleet([fn]);
+    const actual = {
+      ...emptyActual(),
+      foreign: [{ type: 'iam role' as const, name: 'AutoRescueSearchRole', reason: 'it exists under /, not /ops/tasks/dev/' }],
+    };
+    const e = thrownUserError(() => planDeploy({ fleet: f, artifacts: artifactsFor(f), actual }));
+    expect(e.message).toBe(
+      "functions.search: role AutoRescueSearchRole exists and is not this stage's (it exists under /, not /ops/tasks/dev/); nothing was changed",
+    );
+    // Free: created under that name, in the stage's path.
+    const p = planDeploy({ fleet: f, artifacts: artifactsFor(f), actual: emptyActual() });
+    expect(p.changes.find((c) => c.kind === 'role.create')?.summary).toBe('create role AutoRescueSearchRole');
   });
 });
 
