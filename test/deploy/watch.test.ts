@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetAliasCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
@@ -9,7 +10,7 @@ import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
  * `ops deploy --watch` (issue 18 item 3): the first deploy, then one saved edit pushed by the loop (the code
- * `live` runs on AWS changes, one line says so), a build error as one line with the loop going on, an ops.config.ts
+ * `live` runs on AWS changes, one line says so, its log lines stream under it), a build error as one line with the loop going on, an ops.config.ts
  * edit pushed as configuration, Ctrl-C ends it, and the plan is empty afterwards. A stage in
  * `deploy.protectedStages` is refused with one line before anything runs.
  */
@@ -81,6 +82,21 @@ describe('ops deploy --watch', () => {
         .filter((l) => /^(✔|✗|·) /.test(l));
       expect(lines, w.out.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^✔ hook: code live in \d+\.\ds \(save to live\)$/);
+      // The touched function's logs stream under the lines (written here: moto runs no handler).
+      const logs = new CloudWatchLogsClient(emu.clientConfig);
+      const logGroupName = `/aws/lambda/${fn}`;
+      await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 's1' }));
+      await logs.send(
+        new PutLogEventsCommand({
+          logGroupName,
+          logStreamName: 's1',
+          logEvents: [{ timestamp: Date.now(), message: 'hello from hook v2' }],
+        }),
+      );
+      await until(
+        () => w.out.stderr.includes('hello from hook v2'),
+        () => w.out.stderr,
+      );
       // A build error is one line and the loop goes on: the next save (the error fixed) is looked at again.
       const pushed = await liveSha();
       await edit(`${dir}/src/functions/hook/handler.ts`, (t) => t.replace('"two"', '"two" +'));
