@@ -16,6 +16,8 @@ export interface RoundOutcome {
   ms: number;
   json?: DeployJson;
   error?: string;
+  /** Ctrl-C stopped the round's deploy (and the loop). */
+  stopped?: boolean;
 }
 
 const CODE_KINDS = new Set(['function.create', 'function.update-code']);
@@ -48,6 +50,7 @@ export function roundLine(o: RoundOutcome, c: ChalkInstance): string {
   const who = o.functions?.length ? o.functions.join(', ') : 'ops.config.ts (whole fleet)';
   const first = (s: string) => s.split('\n')[0];
   // A build error already names its function: `api: api did not build` would say it twice.
+  if (o.stopped) return `${c.red('✗')} ${who}: stopped by Ctrl-C (\`ops plan\` shows what is left)`;
   const said = o.error && first(o.error);
   const error = said?.startsWith(`${who}: `) ? said.slice(who.length + 2) : said;
   if (error) return `${c.red('✗')} ${who}: ${error} (the loop goes on; save again to retry)`;

@@ -60,6 +60,7 @@ async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, 
     wake();
   };
   let watchers = watchFleet(fleet, saved);
+  let cut = false; // a round was interrupted: the exit code says so (130), as ops deploy's does
   const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   ctx.log.info(ctx.color.dim(`watching ${fleet.app}/${fleet.stage} for changes (${watchers.mode}) · Ctrl-C stops`));
   try {
@@ -71,7 +72,12 @@ async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, 
       // A config edit re-plans the whole fleet (or the functions the watch was given).
       const functions = round.config ? only : round.keys;
       const outcome = await deployRound(ctx, deployOnce, functions, round.savedAt ?? Date.now());
-      if (signal.aborted && outcome.error) break; // Ctrl-C stopped that deploy: its own lines said so
+      if (signal.aborted) {
+        // Ctrl-C during the round: that deploy stopped as `ops deploy` does (no new change, lease released).
+        ctx.log.raw(roundLine({ ...outcome, stopped: true }, ctx.color));
+        cut = true;
+        break;
+      }
       ctx.log.raw(roundLine(outcome, ctx.color));
       logs.follow(touchedFunctions(outcome.json));
       if (round.config && !outcome.error) {
@@ -86,7 +92,7 @@ async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, 
     await logs.stop();
   }
   ctx.log.info(ctx.color.dim('stopped watching'));
-  return 0;
+  return cut ? 130 : 0;
 }
 
 /** One round: `deployOnce` with --yes and --json (its plan and summary are the round's one line), timed from the save. */

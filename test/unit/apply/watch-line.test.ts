@@ -35,6 +35,9 @@ describe('ops deploy --watch: the line of a round', () => {
     expect(roundLine({ functions: ['api'], ms: 1, error: 'api: esbuild could not bundle x.ts' }, c)).toBe(
       '✗ api: esbuild could not bundle x.ts (the loop goes on; save again to retry)',
     );
+    expect(roundLine({ functions: ['api'], ms: 1, json, stopped: true }, c)).toBe(
+      '✗ api: stopped by Ctrl-C (`ops plan` shows what is left)',
+    );
   });
 
   it("follows the logs of the functions a round's applied changes belong to", () => {
