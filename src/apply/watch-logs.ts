@@ -12,6 +12,10 @@ import type { GroupLabel, TailEvent } from '../logs/types.js';
 /** The edit loop's log stream: one tail, started at the first push, showing the functions the loop touched. */
 export interface WatchLogs {
   follow(keys: string[]): void;
+  /** The functions followed so far (to carry over to the tail of a reloaded fleet). */
+  followed(): string[];
+  /** The log groups the tail reads, joined: whether a reloaded fleet needs another tail. */
+  readonly groups: string;
   stop(): Promise<void>;
 }
 
@@ -54,6 +58,8 @@ export function watchLogs(ctx: Context, fleet: Fleet): WatchLogs {
       for (const k of keys) followed.add(k);
       if (followed.size && !running && !stop.signal.aborted) running = start();
     },
+    followed: () => [...followed],
+    groups: fleet.functions.map((f) => f.logGroup).join(),
     async stop() {
       stop.abort();
       await running;

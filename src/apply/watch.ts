@@ -7,7 +7,7 @@ import { sourcesDir } from '../dev/server.js';
 import { affectedFunctions, layerWatchTargets, needsLayerRebuild, type TreeWatcher, watchTree } from '../dev/watch.js';
 import { UserError } from '../errors.js';
 import { type DeployJson, type RoundOutcome, roundLine, touchedFunctions } from './watch-line.js';
-import { watchLogs } from './watch-logs.js';
+import { type WatchLogs, watchLogs } from './watch-logs.js';
 
 /** `ops deploy [fns] --yes` as the command runs it (its gates included): the loop's one way to deploy, so it cannot drift. */
 export type DeployOnce = (ctx: Context, functions?: string[]) => Promise<number>;
@@ -48,7 +48,7 @@ interface Pending {
 
 async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, deployOnce: DeployOnce, signal: AbortSignal) {
   let fleet = start;
-  const logs = watchLogs(ctx, fleet);
+  let logs = watchLogs(ctx, fleet);
   const pending: Pending = { keys: new Set(), config: false };
   let wake = () => {};
   const saved = (keys: string[], files: string[], config = false) => {
@@ -85,6 +85,7 @@ async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, 
         fleet = await loadFleetFor(ctx).catch(() => fleet);
         watchers.close();
         watchers = watchFleet(fleet, saved);
+        logs = await retail(ctx, logs, fleet);
       }
     }
   } finally {
@@ -93,6 +94,17 @@ async function editLoop(ctx: Context, start: Fleet, only: string[] | undefined, 
   }
   ctx.log.info(ctx.color.dim('stopped watching'));
   return cut ? 130 : 0;
+}
+
+/** A tail over the reloaded fleet's log groups when they changed (a function added or renamed), following the same functions. */
+async function retail(ctx: Context, logs: WatchLogs, fleet: Fleet): Promise<WatchLogs> {
+  const followed = logs.followed();
+  const groups = fleet.functions.map((f) => f.logGroup).join();
+  if (groups === logs.groups) return logs;
+  await logs.stop();
+  const next = watchLogs(ctx, fleet);
+  next.follow(followed.filter((k) => fleet.functions.some((f) => f.key === k)));
+  return next;
 }
 
 /** One round: `deployOnce` with --yes and --json (its plan and summary are the round's one line), timed from the save. */
