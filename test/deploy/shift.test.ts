@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
@@ -6,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
-import { edit, fleetDir, uniqueApp } from './fleet.js';
+import { edit, fleetDir, repoRoot, uniqueApp } from './fleet.js';
 
 /**
  * Traffic shifting through `live`'s weighted routing (issue 17) on moto. A minute of the schedule is
@@ -191,4 +193,24 @@ describe('ops deploy: gradual traffic shifting', () => {
     expect(stderr).toContain('interrupted at 10%: live is back on version 5');
     expect(stderr).not.toContain('invocations'); // no look: the wait ended at the signal, not at the minute
   });
+
+  it('kill -9 of bin/ops while the canary bakes leaves live split; the next deploy finishes it and the plan is empty', async () => {
+    await newCode();
+    const env = { ...process.env, ...(emu.env as NodeJS.ProcessEnv), NO_COLOR: '1', CI: 'true', OPS_TEST_SHIFT_MS_PER_MINUTE: '60000' };
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/ops'), 'deploy', '--yes'], { cwd: dir, env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal ? -1 : _code)));
+    // The real process, killed as soon as live is split (a minute's bake: it cannot have ended by itself).
+    const { seen } = await watched(exited, async () => void child.kill('SIGKILL'));
+    expect(await exited).toBe(-1);
+    const [, from, to] = /^(\d+)\+(\d+)@0\.1$/.exec(seen.at(-1) ?? '') ?? [];
+    expect(from && to, seen.join(' ')).toBeTruthy();
+    // The next run takes over the dead run's lease (on this host) and finishes the shift or moves live back and
+    // shifts again, as onInterrupt says (the third case set 'finish'); either way live ends on the new version.
+    const next = await ops(['deploy', '--yes']);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain('is no longer running on this host');
+    expect(next.stderr).toMatch(new RegExp(`interrupted shift (left |\\()10% on version ${to}, 90% on version ${from}`));
+    expect(await alias()).toBe(to);
+    expect((await ops(['plan'])).stdout).toContain('No changes');
+  }, 60_000);
 });
