@@ -30,17 +30,25 @@ export interface NameProblem {
   message: string;
 }
 
+/** The app and the functions of a raw (unvalidated) config, or `undefined` when either is not there to check. */
+function rawParts(raw: unknown): { app: string; functions: Record<string, unknown> } | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const { app, functions } = raw as { app?: unknown; functions?: unknown };
+  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return undefined;
+  return { app, functions: functions as Record<string, unknown> };
+}
+
 /**
  * Kept-name problems of a raw config for one stage, one line each and before any AWS call: a kept name Lambda
  * refuses (length, characters), and two functions with the same physical name for the stage.
  */
 export function functionNameProblems(raw: unknown, stage: string): NameProblem[] {
-  if (!raw || typeof raw !== 'object') return [];
-  const { app, functions } = raw as { app?: unknown; functions?: unknown };
-  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
+  const parts = rawParts(raw);
+  if (!parts) return [];
+  const { app, functions } = parts;
   const out: NameProblem[] = [];
   const entries: NamedEntry[] = [];
-  for (const [key, fn] of Object.entries(functions as Record<string, unknown>)) {
+  for (const [key, fn] of Object.entries(functions)) {
     const kept = fn && typeof fn === 'object' && 'name' in fn;
     const name = rawFunctionName(app, stage, key, fn);
     const at = `functions.${key}${kept ? '.name' : ''}`;
@@ -68,12 +76,12 @@ export function roleNameFor(app: string, stage: string, key: string, roleName: K
  * existing role ops does not make), two functions with one role (ops's role is the function's own).
  */
 export function roleNameProblems(raw: unknown, stage: string): NameProblem[] {
-  if (!raw || typeof raw !== 'object') return [];
-  const { app, functions } = raw as { app?: unknown; functions?: unknown };
-  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
+  const parts = rawParts(raw);
+  if (!parts) return [];
+  const { app, functions } = parts;
   const out: NameProblem[] = [];
   const entries: NamedEntry[] = [];
-  for (const [key, fn] of Object.entries(functions as Record<string, unknown>)) {
+  for (const [key, fn] of Object.entries(functions)) {
     if (!fn || typeof fn !== 'object') continue;
     const { roleName, role } = fn as { roleName?: unknown; role?: unknown };
     const parsed = keptNameSchema.safeParse(roleName);
