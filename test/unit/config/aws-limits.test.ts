@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_LIMITS, alarmRangeProblem, environmentBytes, policyChars, TAG_PATTERN, tagProblem } from '../../../src/config/limits.js';
+import {
+  AWS_LIMITS,
+  alarmRangeProblem,
+  count,
+  environmentBytes,
+  policyChars,
+  TAG_PATTERN,
+  tagProblem,
+} from '../../../src/config/limits.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import { limitProblems } from '../../../src/plan/limits.js';
 import { fleet, fnSpec, paramUse } from '../plan/builders.js';
@@ -195,5 +203,12 @@ describe('the limit helpers', () => {
     expect(tagProblem('key', '')).toBe('a tag key must not be empty');
     expect(alarmRangeProblem(60, 1_440)).toBeUndefined();
     expect(alarmRangeProblem(60, 1_441)).toContain('at most 1440 periods of 60 s');
+  });
+});
+
+describe('count: numbers in messages as en-US writes them, without Intl', () => {
+  it('matches toLocaleString("en-US") for the figures the messages use', () => {
+    for (const n of [0, 7, 999, 1_000, 4_636, 86_400, 604_800, 1_234_567, 10_240, -4_636, 1_234.5, 0.25, 1_234.5678, 8_192.125])
+      expect(count(n), String(n)).toBe(n.toLocaleString('en-US'));
   });
 });
