@@ -83,7 +83,9 @@ export function roleNameProblems(raw: unknown, stage: string): NameProblem[] {
   const entries: NamedEntry[] = [];
   for (const [key, fn] of Object.entries(functions)) {
     if (!fn || typeof fn !== 'object') continue;
-    const { roleName, role } = fn as { roleName?: unknown; role?: unknown };
+    const { roleName, role: own } = fn as { roleName?: unknown; role?: unknown };
+    // The fleet's `role` is every function's that names none: ops makes no role for those either.
+    const role = own ?? (raw as { role?: unknown }).role;
     const parsed = keptNameSchema.safeParse(roleName);
     const kept = roleName !== undefined && parsed.success ? keptNameFor(parsed.data, app, stage) : undefined;
     const at = `functions.${key}.roleName`;

@@ -67,5 +67,12 @@ describe('kept role names (roleName: the role ops makes for a function)', () => 
       { path: 'functions.d.roleName', message: "physical name 'Shared' is also functions.c.roleName's: two roles cannot share one name" },
     ]);
     expect(roleNameProblems(raw({ c: { roleName: 'Shared' }, d: { roleName: { prod: 'Shared' } } }), 'dev')).toEqual([]);
+    // A fleet-level role is every function's that names none: a roleName beside it would name nothing.
+    expect(roleNameProblems({ ...raw({ c: { roleName: 'Mine' } }), role: 'Legacy' }, 'prod')).toEqual([
+      {
+        path: 'functions.c.roleName',
+        message: 'roleName names the role ops makes; with role (an existing role) there is none: keep one of them',
+      },
+    ]);
   });
 });
