@@ -211,7 +211,7 @@ export function configText(fleet: ImportedFleet, planned: readonly PlannedFuncti
   ];
   const text = [
     `// Written by ops import from ${fleet.region}: the running functions of stage ${fleet.stage}, kept by name and adopted.`,
-    `// Review it, then: ops plan --stage ${fleet.stage} (it should list only adoptions), ops deploy --stage ${fleet.stage}.`,
+    `// Review it, then: ops plan --stage ${fleet.stage} (adoptions and the moves to live: nothing created or deleted), ops deploy --stage ${fleet.stage}.`,
     "import { defineFleet } from 'opsfleet';",
     '',
     `export default defineFleet(${objectText(members, '')});`,
