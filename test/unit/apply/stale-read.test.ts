@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeWillChange, earlyReadDoubt, staleRead } from '../../../src/apply/deploy.js';
 import { isOwnRelease } from '../../../src/apply/own-release.js';
+import { codeWillChange, earlyReadDoubt, staleRead } from '../../../src/apply/read-choice.js';
 import { ServerClock } from '../../../src/aws/middleware.js';
 import type { FunctionSpec } from '../../../src/config/types.js';
 import type { ActualFunction } from '../../../src/model/actual.js';
