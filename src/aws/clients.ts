@@ -19,9 +19,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-
 import type { RetryStrategyV2 } from '@smithy/types';
 import { partition } from '../config/naming.js';
 import type { ErrorContext } from './errors.js';
-import { DEFAULT_LIMITS, type LimiterOptions, PER_OPERATION_QUOTAS, SERVICE_LIMITS, WriteLimiter } from './limiter.js';
+import { type LimiterOptions, WriteLimiter } from './limiter.js';
 import { instrument, type SdkClient, SERVICE_LABEL, ServerClock, type ServiceName } from './middleware.js';
 import { guardLostResponses } from './once.js';
+import { createPacing } from './pacing.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
 import { createRequestHandler, createRetryStrategy, type Timeouts, timeoutsFrom } from './transport.js';
 
@@ -104,22 +105,13 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const ignoreEnvEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
   const endpointUrl = opts.endpointUrl || (ignoreEnvEndpoint ? undefined : env.AWS_ENDPOINT_URL) || undefined;
   const profile = opts.profile || env.AWS_PROFILE || undefined;
-  // One limiter per service: each control plane has its own quota (Lambda ~15 writes/s), so a burst of
-  // log group writes never slows Lambda's. CloudWatch Logs' quotas are per operation (5/s for
-  // CreateLogGroup, 5/s for PutRetentionPolicy): one limiter per operation there. A limiter (or
-  // options) passed in applies to every service (tests pass a fast one).
+  // One limiter per quota AWS documents (src/aws/quotas.ts): Lambda's control plane, each CloudWatch Logs
+  // operation, API Gateway's per-operation rates behind its account total; so a burst of log group writes
+  // never slows Lambda's. A limiter passed in applies to every service; options replace every quota's
+  // rate (tests pass a fast one).
   const shared = opts.limiter instanceof WriteLimiter ? opts.limiter : undefined;
-  const limiters = new Map<string, WriteLimiter>();
-  const limiterFor = (service: ServiceName, operation?: string): WriteLimiter => {
-    if (shared) return shared;
-    const key = PER_OPERATION_QUOTAS.has(service) && operation ? `${service}.${operation}` : service;
-    let l = limiters.get(key);
-    if (!l) {
-      l = new WriteLimiter((opts.limiter as LimiterOptions | undefined) ?? SERVICE_LIMITS[service] ?? DEFAULT_LIMITS);
-      limiters.set(key, l);
-    }
-    return l;
-  };
+  const pacing = createPacing(shared ? undefined : (opts.limiter as LimiterOptions | undefined));
+  const limiterFor = (service: ServiceName, operation?: string): WriteLimiter => shared ?? pacing(SERVICE_LABEL[service], operation);
   const limiter = limiterFor('lambda');
   const retry = retryPolicy(opts.retry);
   const timeouts: Timeouts = { ...timeoutsFrom(env), ...opts.timeouts };

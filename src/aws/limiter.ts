@@ -24,6 +24,11 @@ export interface LimiterOptions {
    * overload answers most calls with throttling, and is cut until it stops.
    */
   cutAboveShare?: number;
+  /**
+   * A limiter every call also passes after this one's (API Gateway's account total behind CreateDeployment's
+   * own quota). Throttles are this limiter's to learn from (the most specific quota); successes are both's.
+   */
+  parent?: WriteLimiter;
   clock?: Clock;
 }
 
@@ -36,24 +41,21 @@ export interface LimiterStats {
   throttledShare: number;
 }
 
-/**
- * Lambda's control plane allows about 15 calls/s per account and region (less for some APIs), shared
- * by every tool using the account: 10/s with a burst of 10 leaves room for reads and other callers.
- */
+/** A limiter built without options (a shared one, tests): 10/s, a burst of 10, 8 calls in flight. */
 export const DEFAULT_LIMITS = { rate: 10, burst: 10, maxConcurrency: 8 } as const;
 
 /**
- * Per control plane. Lambda documents 15 requests/s for its control plane; CloudWatch Logs 5/s for
- * CreateLogGroup and PutRetentionPolicy; IAM and API Gateway publish no figure, so they get the default.
- * Every limiter halves its rate on throttling and grows back, so a busy account still converges.
+ * A write limiter's options from AWS's quota for it (src/aws/quotas.ts): its rate and burst, and as many
+ * calls in flight as a second of its rate (at least one, at most 16), so a call that takes up to a second
+ * never leaves the rate unused.
  */
-export const SERVICE_LIMITS: Partial<Record<string, LimiterOptions>> = {
-  lambda: { rate: 15, burst: 15, maxConcurrency: 10 },
-  logs: { rate: 5, burst: 5, maxConcurrency: 5 },
-};
-
-/** Services whose write quotas AWS sets per operation, not per service: each operation gets its own limiter. */
-export const PER_OPERATION_QUOTAS: ReadonlySet<string> = new Set(['logs']);
+export function limitsOf(quota: { rate: number; burst?: number }): LimiterOptions {
+  return {
+    rate: quota.rate,
+    burst: Math.max(1, quota.burst ?? Math.floor(quota.rate)),
+    maxConcurrency: Math.min(16, Math.max(1, Math.ceil(quota.rate))),
+  };
+}
 
 interface Waiter {
   start(): void;
@@ -110,6 +112,7 @@ export class WriteLimiter {
   private readonly cutWindowMs: number;
   private readonly cutAboveShare: number;
   private readonly clock: Clock;
+  private readonly parent?: WriteLimiter;
 
   private lastCut = Number.NEGATIVE_INFINITY;
   private throttles = 0;
@@ -127,6 +130,7 @@ export class WriteLimiter {
     this.increasePerSuccess = options.increasePerSuccess ?? maxRate / 20;
     this.cutWindowMs = options.cutWindowMs ?? 1_000;
     this.cutAboveShare = options.cutAboveShare ?? 0.5;
+    this.parent = options.parent;
   }
 
   /** Runs `fn` when a token and a concurrency slot are free. */
@@ -137,7 +141,7 @@ export class WriteLimiter {
           this.active++;
           let result: Promise<T>;
           try {
-            result = fn();
+            result = this.parent ? this.parent.run(fn) : fn();
           } catch (error) {
             result = Promise.reject(error);
           }
@@ -167,6 +171,7 @@ export class WriteLimiter {
 
   /** A call went through (any answer but throttling): the rate grows back by a step. */
   onSuccess(): void {
+    this.parent?.onSuccess();
     this.observe(0);
     this.refill(this.clock.now());
     this.bucket.rate = Math.min(this.bucket.maxRate, this.bucket.rate + this.increasePerSuccess);
