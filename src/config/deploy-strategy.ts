@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import type { ShiftThresholds } from '../shift/decide.js';
 import type { InterruptMode } from '../shift/recover.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `api.domain`: a custom domain name for the fleet's API (an API Gateway v2 DomainName, regional, with an

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { patternRuleSuffix, ruleName, ruleStatementId, sortedJson } from './naming.js';

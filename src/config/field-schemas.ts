@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { statementProblems } from './iam.js';
 import { tagProblem } from './limits.js';
 import { ACCOUNT_PART, ACCOUNT_PLACEHOLDER, type FleetRef, REGION_PART, ROLE_NAME } from './refs.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { routeKeyFields } from './api-keys.js';
 import { routeAuthFields } from './authorizers.js';
 import { functionDeploySchema } from './deploy-strategy.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Kept physical names (issue 16.3): a function, API, rule, alarm or resource may set the name it has on AWS

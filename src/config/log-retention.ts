@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOG_RETENTION_DAYS } from './field-schemas.js';
 
 /*

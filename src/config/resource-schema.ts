@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { keptNameSchema } from './kept-name.js';
 import { count } from './limits.js';
 

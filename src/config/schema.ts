@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+z.config({ jitless: true });
 import { apiKeysSchema, usagePlansSchema } from './api-keys.js';
 import { accessLogSchema, executionLogsSchema, metricsSchema, throttleSchema } from './api-stage.js';
 import { authorizersSchema } from './authorizers.js';
