@@ -4,6 +4,7 @@ import type { Actual } from '../model/actual.js';
 import { sharedGroup } from '../plan/change.js';
 import type { Change, Plan } from '../plan/types.js';
 import { applyChange } from '../resources/registry.js';
+import { laneOf } from './lanes.js';
 import { ApplyRun } from './run.js';
 
 /** What happened to one change. */
@@ -49,7 +50,10 @@ export interface ApplyOptions {
   actual: Actual;
   /** Zips by physical function name, for architecture changes (UpdateFunctionCode carries them). */
   zips?: Record<string, string>;
-  /** Changes applied at once; the AWS write limiter still paces the calls. */
+  /**
+   * Changes applied at once per AWS service (src/apply/lanes.ts: IAM's, Lambda's, CloudWatch Logs'...);
+   * each service's write limiters pace the calls.
+   */
   concurrency?: number;
   /** The fleet's `deploy.bucket`: code is staged there. */
   bucket?: string;
@@ -86,6 +90,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   const pending = new Set(opts.plan.changes.map((c) => c.id));
   const running = new Map<string, Promise<void>>();
   const limit = Math.max(1, opts.concurrency ?? 8);
+  const inLane = new Map<string, number>();
   const signal = opts.signal;
   const stopped = signal ? abortedPromise(signal) : undefined;
   let graceEnds: number | undefined;
@@ -118,7 +123,10 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         progressed = true;
         continue;
       }
-      if (running.size >= limit) break;
+      // A full lane waits; the next change of another service may still start.
+      const lane = laneOf(change.kind);
+      if ((inLane.get(lane) ?? 0) >= limit) continue;
+      inLane.set(lane, (inLane.get(lane) ?? 0) + 1);
       pending.delete(id);
       progressed = true;
       const item = change.fn ?? sharedGroup(change);
@@ -138,6 +146,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         )
         .finally(() => {
           running.delete(id);
+          inLane.set(lane, inLane.get(lane)! - 1);
           opts.inFlight?.delete(change);
         });
       running.set(id, run);
