@@ -91,7 +91,8 @@ export const QUOTAS: Readonly<Record<string, ServiceQuotas>> = {
     // "Total operations: 10 requests per second, burst 40" (the account's control plane, beside the per-operation rows).
     total: perSecond(10, APIGW, 40),
     operations: APIGW_OPERATIONS,
-    reads: { GetResources: every(0.4, APIGW) },
+    // "5 requests every 2 seconds per account".
+    reads: { GetResources: perSecond(2.5, APIGW, 5) },
   },
   // The IAM quotas page sizes and counts objects but publishes no request rate ("IAM and AWS STS quotas").
   iam: { total: undocumented(`no request rate published (${IAM})`) },
@@ -121,4 +122,22 @@ export function pacesFor(label: string, operation?: string): Pace[] {
   if (q?.total) out.push({ key: label, quota: q.total });
   if (!out.length) out.push({ key: label, quota: DEFAULT_QUOTA });
   return out;
+}
+
+/** "15/s", "1 every 5 s", with the burst when it differs from the rate. */
+function rateText(q: Quota): string {
+  const rate = q.rate >= 1 ? `${q.rate}/s` : `1 every ${+(1 / q.rate).toFixed(1)} s`;
+  return q.burst !== undefined && q.burst !== Math.max(1, Math.floor(q.rate)) ? `${rate}, burst ${q.burst}` : rate;
+}
+
+/** The table docs/quotas.md shows (a unit test keeps the two equal): one markdown row per figure. */
+export function quotaTable(): string[] {
+  const row = (service: string, what: string, q: Quota) =>
+    `| ${service} | ${what} | ${rateText(q)} | ${q.documented ? 'yes' : 'no'} | ${q.source} |`;
+  return Object.entries(QUOTAS).flatMap(([service, q]) => [
+    ...(q.total ? [row(service, 'every write (the service total)', q.total)] : []),
+    ...Object.entries(q.operations ?? {}).map(([op, quota]) => row(service, op, quota)),
+    ...(q.otherOperations ? [row(service, 'any other write (each its own)', q.otherOperations)] : []),
+    ...Object.entries(q.reads ?? {}).map(([op, quota]) => row(service, `${op} (a read: listed, not paced here)`, quota)),
+  ]);
 }

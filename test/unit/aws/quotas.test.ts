@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { limitsOf } from '../../../src/aws/limiter.js';
 import { createPacing } from '../../../src/aws/pacing.js';
-import { DEFAULT_QUOTA, pacesFor, QUOTAS } from '../../../src/aws/quotas.js';
+import { DEFAULT_QUOTA, pacesFor, QUOTAS, quotaTable } from '../../../src/aws/quotas.js';
 import { FakeClock } from '../../logs/fakes.js';
 
 describe('AWS quotas (src/aws/quotas.ts)', () => {
@@ -107,5 +108,13 @@ describe('per-API pacing (createPacing, on a virtual clock)', () => {
     expect(total.stats()).toMatchObject({ rate: 10, throttles: 0 });
     own.onSuccess();
     expect(own.stats().rate).toBeCloseTo(2.75);
+  });
+});
+
+describe('docs/quotas.md', () => {
+  it("shows the module's table, row for row", () => {
+    const doc = readFileSync(new URL('../../../docs/quotas.md', import.meta.url), 'utf8');
+    const rows = doc.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| service') && !l.startsWith('|---'));
+    expect(rows).toEqual(quotaTable());
   });
 });
