@@ -212,7 +212,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
  * The SDK packages are CommonJS. Node's loader (and vitest) give their exports as named exports and
  * as `default`; an esbuild ESM bundle (dist/) gives only `default`. Take `default` when it is there.
  */
-function cjs<T extends object>(mod: T): T {
+export function cjs<T extends object>(mod: T): T {
   return (mod as { default?: T }).default ?? mod;
 }
 

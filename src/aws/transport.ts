@@ -223,7 +223,8 @@ function isXmlNotHtml(text: string): boolean {
   return /^\s*</.test(head) && !/<!doctype html|<html[\s>]/i.test(head);
 }
 
-async function readBody(body: unknown): Promise<Buffer> {
+/** The body as bytes: a stream from the wire, or bytes a middleware already read (src/aws/plain-json.ts reads it too). */
+export async function readBody(body: unknown): Promise<Buffer> {
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof body === 'string') return Buffer.from(body);

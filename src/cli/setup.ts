@@ -4,15 +4,16 @@ import { didYouMean } from '../config/did-you-mean.js';
 import { loadFleet } from '../config/load.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
-import { assertWithinLimits } from '../plan/limits.js';
 import type { Context } from './context.js';
 
 /**
  * Loads the fleet for the context's stage, config path and region. A fleet AWS would refuse whatever
  * the account holds (an environment over 4 KB, a role policy or tag count over AWS's limit) is a config
  * error here, before any command builds a client; the plan checks again with resolved values.
+ * `limits: false` skips that check for a command that only reads what runs (`ops logs tail`): the
+ * check and the planners it imports are loaded only when asked for, so such a command never loads them.
  */
-export async function loadFleetFor(ctx: Context): Promise<Fleet> {
+export async function loadFleetFor(ctx: Context, opts: { limits?: boolean } = {}): Promise<Fleet> {
   const fleet = await loadFleet({
     cwd: ctx.cwd,
     stage: ctx.global.stage,
@@ -20,6 +21,8 @@ export async function loadFleetFor(ctx: Context): Promise<Fleet> {
     region: ctx.global.region,
     env: ctx.env,
   });
+  if (opts.limits === false) return fleet;
+  const { assertWithinLimits } = await import('../plan/limits.js');
   assertWithinLimits(fleet, { fns: fleet.functions });
   return fleet;
 }

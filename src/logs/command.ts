@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Aws } from '../aws/clients.js';
 import { ReadLimiter } from '../aws/limiter.js';
-import { awsLogSource, type LogSource } from '../aws/logs-read.js';
+import { awsLogSource, type LogSource, preloadLogsClient } from '../aws/logs-read.js';
 import type { Context } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import type { Fleet } from '../config/types.js';
@@ -69,7 +69,9 @@ export function labelsFor(fleet: Fleet, names: string[] | undefined): Map<string
 }
 
 export async function logsTailCommand(ctx: Context, names: string[] | undefined, opts: LogsTailOptions, hooks: LogsTailHooks = {}) {
-  const fleet = await loadFleetFor(ctx);
+  if (!hooks.source) preloadLogsClient();
+  // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
+  const fleet = await loadFleetFor(ctx, { limits: false });
   const labels = labelsFor(fleet, names);
   if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
   const started = Date.now();
