@@ -2,7 +2,8 @@
 // Deploy cost against a moto server on loopback, for the repo's own fleet: `node bench/deploy.mjs [runs]`
 // (after `npm run build`). Scenarios: cold deploy, no-op redeploy, one-function code change, one config
 // change; write calls counted from --debug (one line per AWS call). Reference: the same fleet shape
-// deployed the seeds' way, a bash script of `aws` CLI calls (skipped when the AWS CLI is not installed).
+// deployed the seeds' way, a bash script of `aws` CLI calls with the AWS CLI v2 (`AWS_CLI`, default Debian's
+// /usr/bin/aws: the `aws` first on PATH may be a v1; skipped when there is none).
 // Throttled: a cold deploy and an 11-change deploy with 30 % of all requests answered with the service's
 // throttling error by the fault proxy (test/support/fault-proxy.ts); `--throttled-only` runs just those.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { envFor, startBenchEmulator } from './emulator.mjs';
+import { awsCli, envFor, startBenchEmulator } from './emulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/ops');
@@ -88,12 +89,8 @@ for (let i = 0; i < (throttledOnly ? 0 : runs); i++) {
 // The seeds' way: one `aws` call per step, for the same shape (5 functions, a role each with an inline
 // policy, versions behind an alias, log groups with retention, an HTTP API with 4 routes). A redeploy
 // runs the same script: the seeds' scripts do not know what changed.
-function bashWay() {
-  try {
-    execFileSync('aws', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return undefined;
-  }
+function bashWay(cli) {
+  if (!cli) return undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'ops-bench-bash-'));
   const zip = path.join(root, '.ops/build/gateway/gateway.zip');
   const script = path.join(dir, 'deploy.sh');
@@ -102,6 +99,8 @@ function bashWay() {
     `#!/usr/bin/env bash
 set -u
 APP=bashway; REGION=us-east-1; ACCT=123456789012
+# The AWS CLI v2 (AWS_CLI): before 2.13 it ignores AWS_ENDPOINT_URL, so the endpoint goes on each call.
+aws() { "$AWS_CLI" --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }
 cat > /tmp/trust.json <<'J'
 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}
 J
@@ -136,20 +135,19 @@ aws apigatewayv2 create-stage --api-id $API --stage-name '$default' --auto-deplo
   );
   const time = () => {
     const t0 = process.hrtime.bigint();
-    execFileSync('bash', [script], { env, stdio: 'ignore' });
+    execFileSync('bash', [script], { env: { ...env, AWS_CLI: cli.file }, stdio: 'ignore' });
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const cold = time();
   const again = time();
-  // Each `aws` process is one call; count them with a shim on PATH rather than guessing from the text.
+  // Each `aws` process is one call; count them with a shim in front of the CLI rather than guessing from the text.
   const shim = path.join(dir, 'bin');
   mkdirSync(shim);
   const log = path.join(dir, 'calls.log');
-  const real = execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
-  writeFileSync(path.join(shim, 'aws'), `#!/usr/bin/env bash\necho x >> ${log}\nexec ${real} "$@"\n`, { mode: 0o755 });
+  writeFileSync(path.join(shim, 'aws'), `#!/usr/bin/env bash\necho x >> ${log}\nexec ${cli.file} "$@"\n`, { mode: 0o755 });
   const counted = () => {
     rmSync(log, { force: true });
-    execFileSync('bash', [script], { env: { ...env, PATH: `${shim}:${env.PATH}` }, stdio: 'ignore' });
+    execFileSync('bash', [script], { env: { ...env, AWS_CLI: path.join(shim, 'aws') }, stdio: 'ignore' });
     return readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
   };
   const calls = counted();
@@ -192,7 +190,8 @@ const throttled = { cold: [], change: [], share: [] };
   await proxy.close();
 }
 
-const bash = throttledOnly ? undefined : bashWay();
+const cli = awsCli();
+const bash = throttledOnly ? undefined : bashWay(cli);
 await moto.stop();
 
 const fmt = (xs) => `${(median(xs.map((x) => x.ms)) / 1000).toFixed(2)} s`;
@@ -217,10 +216,7 @@ console.log(
 console.log(
   `| one function's timeout changed | ${fmt(rows.config)} | ${c(rows.config)} | ${w(rows.config)} | ${ref(bash?.again)} | ${ratio(rows.config, bash?.again)} |`,
 );
-if (bash)
-  console.log(
-    `\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), aws-cli ${execFileSync('aws', ['--version'], { encoding: 'utf8' }).split(' ')[0].split('/')[1]}`,
-  );
+if (bash) console.log(`\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), ${cli.version} (${cli.file})`);
 printThrottled();
 
 function printThrottled() {

@@ -1,4 +1,5 @@
 // Shared by the benches that deploy: a moto server on loopback and the environment that points ops (and the AWS CLI) at it.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,4 +24,15 @@ export function envFor(url) {
     NO_COLOR: '1',
     CI: 'true',
   };
+}
+
+/**
+ * The AWS CLI v2 the benches compare against: `AWS_CLI` when set, else Debian's /usr/bin/aws (the `aws`
+ * first on PATH may be a v1 from pyenv). `undefined` when it is missing; `version` is `aws-cli/2.9.19`.
+ */
+export function awsCli() {
+  const file = process.env.AWS_CLI || '/usr/bin/aws';
+  const r = spawnSync(file, ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  return { file, version: `${r.stdout}${r.stderr}`.trim().split(' ')[0] };
 }

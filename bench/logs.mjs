@@ -4,16 +4,24 @@
 //    pages hold: platform lines, runtime text lines, JSON lines, errors with stack traces).
 // 2. The follow loop's FilterLogEvents calls per minute for 10 groups, against a fake client on a
 //    virtual clock (10 simulated minutes per scenario, so the figure is exact and takes no time).
-// The sources are bundled on the fly with esbuild (no AWS SDK is involved).
+// 3. End to end on moto: `ops logs tail <fn> --since 1h` against `aws logs tail <group> --since 1h` (AWS CLI v2)
+//    over the same 10,000 events, every event counted in both outputs (bench/logs-e2e.mjs; `--e2e`: only this).
+// Parts 1 and 2 bundle the sources on the fly with esbuild (no AWS SDK is involved); part 3 runs bin/ops
+// (`node scripts/build.mjs` first).
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
+import { endToEnd } from './logs-e2e.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const runs = Number(process.argv[2] ?? 5);
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 5);
+if (process.argv.includes('--e2e')) {
+  await endToEnd(runs);
+  process.exit(0);
+}
 
 const bundle = await esbuild.build({
   stdin: {
@@ -262,3 +270,4 @@ for (const [label, s] of scenarios) {
   );
 }
 console.log(`\n${runs} runs, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+await endToEnd(runs);
