@@ -87,6 +87,8 @@ export function mapAlarm(a: MetricAlarm): AlarmSettings {
 export async function readAlarms(
   aws: Aws,
   scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
+  /** Names outside the prefix to look at too (the stage inventory's): each is ours only if its tags say so. */
+  also: readonly string[] = [],
 ): Promise<{ items: Record<string, ActualAlarm>; foreign: Actual['foreign'] }> {
   const cw = await aws.cloudwatch();
   const listed = await allPages(
@@ -106,7 +108,7 @@ export async function readAlarms(
   listed.push(
     ...(await describeAlarmsNamed(
       aws,
-      [...claims].filter((n) => !found.has(n)),
+      [...new Set([...claims, ...also])].filter((n) => !found.has(n)),
     )),
   );
   const tagged = await mapLimit(listed, 8, async (a) => {

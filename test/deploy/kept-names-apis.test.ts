@@ -6,6 +6,7 @@ import {
   GetApiCommand,
   GetRoutesCommand,
 } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -21,7 +22,7 @@ import { useEmulator } from '../support/emulator.js';
 import { edit, fleetDir, uniqueApp } from './fleet.js';
 
 /**
- * Issue 16 items 2 and 3 for APIs and rules: an HTTP API and a schedule rule made by hand (untagged, seed style: the
+ * Issue 16 items 2 and 3 for APIs, rules and alarms: an HTTP API and a schedule rule made by hand (untagged, seed style: the
  * rule calls the function unqualified) are adopted by a config that keeps their names. The deploy tags them in place
  * (API id and rule name read back), the rule's target moves to `live`, a hand-made route stays, the next plan is
  * empty; another stage with the same kept API name stops before any write; destroy keeps both, untagged.
@@ -31,6 +32,8 @@ describe('ops deploy: kept names and adoption of an HTTP API and a schedule rule
   const app = uniqueApp('kn');
   const apiName = `${app}-legacy-api`;
   const rule = `${app}-legacy-nightly`;
+  // A kept alarm name that ops creates, outside `{app}-dev-`: only the stage inventory finds it once it leaves the config.
+  const alarm = `${app}-legacy-errors`;
   const fn = `${app}-dev-job`;
   let dir: string;
   let apiId: string;
@@ -70,6 +73,7 @@ describe('ops deploy: kept names and adoption of an HTTP API and a schedule rule
       handler: 'src/job/handler.ts',
       routes: ['GET /job'],
       triggers: [{ schedule: 'rate(1 day)', ruleName: '${rule}', adopt: true }],
+      alarms: [{ metric: 'Errors', threshold: 1, alarmName: '${alarm}' }],
     },
   },`,
     );
@@ -112,13 +116,18 @@ describe('ops deploy: kept names and adoption of an HTTP API and a schedule rule
     expect(qa).toBe('ResourceNotFoundException');
   });
 
-  it('the rule leaving the config is found through the stage inventory and released: kept, untagged, no target', async () => {
-    await edit(`${dir}/ops.config.ts`, (t) => t.replace(/\n\s*triggers: \[[^\n]*\],/, ''));
+  it('the rule and the alarm leaving the config are found through the stage inventory: the adopted rule released, the alarm ops made deleted', async () => {
+    const cw = new CloudWatchClient(emu.clientConfig);
+    const alarms = async () => (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [alarm] }))).MetricAlarms ?? [];
+    expect(await alarms()).toHaveLength(1);
+    await edit(`${dir}/ops.config.ts`, (t) => t.replace(/\n\s*triggers: \[[^\n]*\],/, '').replace(/\n\s*alarms: \[[^\n]*\],/, ''));
     const d = await ops(['deploy', '--yes']);
     expect(d.code, d.stdout + d.stderr).toBe(0);
     expect(d.stdout + d.stderr).toContain(`keep rule ${rule}: kept (adopted: ops did not create it)`);
+    expect(d.stdout + d.stderr).toContain(`delete alarm ${alarm}`);
     expect(await ruleTags()).toEqual({ team: 'ops' });
     expect(await targets()).toEqual([]);
+    expect(await alarms()).toEqual([]);
   });
 
   it("destroy keeps the adopted API and rule, with ops's tags, routes and target gone", async () => {

@@ -4,10 +4,12 @@ import type { ActualAlarm, AlarmSettings } from '../../model/actual.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
+import { type InventoryRef, inventoryRefFor } from '../plan-inventory.js';
 import { keptTagEdit, tagEdit } from '../plan-owned.js';
 import { type AlarmReleaseChange, assertAlarmClaim, isAdoptedAlarm, releaseAlarmChange } from './plan-adopt.js';
 
-export type AlarmChange =
+/** `inventory`: the alarm's name is outside `{app}-{stage}-`, so the stage inventory lists it (src/resources/kept-inventory.ts). */
+export type AlarmChange = (
   | AlarmReleaseChange
   /** PutMetricAlarm (create or replace); tags given at creation, or added and removed on an update. */
   | (ChangeBase & {
@@ -17,7 +19,8 @@ export type AlarmChange =
       addTags?: Record<string, string>;
       removeTags?: string[];
     })
-  | (ChangeBase & { kind: 'alarm.delete'; alarmName: string });
+  | (ChangeBase & { kind: 'alarm.delete'; alarmName: string })
+) & { inventory?: InventoryRef };
 
 const NAMESPACE = 'AWS/Lambda';
 
@@ -105,6 +108,7 @@ export function planAlarms(ctx: PlanContext): AlarmChange[] {
         resource: { type: 'cloudwatch alarm' as const, name: want.name },
         dependsOn: [changeId('function.create', fn.name)],
         alarm: want,
+        ...inventoryRefFor(ctx.fleet, want.name),
       };
       if (!current) {
         const op = COMPARISON_SYMBOL[want.comparison] ?? want.comparison;
@@ -137,7 +141,7 @@ export function planAlarms(ctx: PlanContext): AlarmChange[] {
     const owner = alarmOwner(ctx, a);
     if (ctx.scope && !(owner && inScope(ctx, owner))) continue;
     if (isAdoptedAlarm(a)) {
-      out.push(releaseAlarmChange(a, owner ? keyOfName(ctx, owner) : undefined));
+      out.push({ ...releaseAlarmChange(a, owner ? keyOfName(ctx, owner) : undefined), ...inventoryRefFor(ctx.fleet, a.name) });
       continue;
     }
     out.push({
@@ -150,6 +154,7 @@ export function planAlarms(ctx: PlanContext): AlarmChange[] {
       fields: [],
       dependsOn: [],
       alarmName: a.name,
+      ...inventoryRefFor(ctx.fleet, a.name),
     });
   }
   return out;
