@@ -3,6 +3,7 @@ import type { Context } from '../cli/context.js';
 import { type Clock, systemClock } from '../clock.js';
 import type { ShiftSpec } from '../config/deploy-strategy.js';
 import { UserError } from '../errors.js';
+import { markShifting } from '../resources/function/read-selected.js';
 import { formatNote, parseNote, resumeOf } from '../shift/note.js';
 import { recoveryOf } from '../shift/recover.js';
 import { runShift, type ShiftOutcome } from '../shift/run.js';
@@ -136,6 +137,7 @@ async function recoverFirst(
   if (recovery.mode === 'finish' && recovery.newVersion === version) {
     say(`finishing the interrupted shift (${recovery.found}): live to version ${version}`);
     await settleAlias(pc.aws, name, version);
+    await markShifting(pc.aws, pc.fleet, name, false);
     return undefined;
   }
   say(`an interrupted shift left ${recovery.found}: live back on version ${recovery.oldVersion} before shifting again`);

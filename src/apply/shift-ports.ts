@@ -2,6 +2,7 @@ import { readShiftSignals, setAliasWeight, settleAlias } from '../aws/lambda-shi
 import type { Context } from '../cli/context.js';
 import type { Clock } from '../clock.js';
 import type { FunctionSpec } from '../config/types.js';
+import { markShifting } from '../resources/function/read-selected.js';
 import type { Breach } from '../shift/decide.js';
 import { formatNote } from '../shift/note.js';
 import type { ShiftPorts } from '../shift/run.js';
@@ -27,17 +28,22 @@ export function shiftPorts(
 ): ShiftPorts {
   const { clock } = io;
   const { name } = t.fn;
+  // Listed as shifting before live is first split: a selection's read (`ops deploy other-fn`) then finds the split.
+  let marked: Promise<void> | undefined;
+  const settle = (version: string) => settleAlias(pc.aws, name, version).then(() => markShifting(pc.aws, pc.fleet, name, false));
   return {
     clock,
-    setPercent: (percent, next) =>
-      setAliasWeight(pc.aws, name, {
+    setPercent: async (percent, next) => {
+      await (marked ??= markShifting(pc.aws, pc.fleet, name, true));
+      await setAliasWeight(pc.aws, name, {
         oldVersion: t.from,
         newVersion: t.to,
         percent,
         note: formatNote({ strategy: t.strategy, from: t.from, to: t.to, percent, since: clock.now(), next, unwatched: t.unwatched }),
-      }),
-    complete: () => settleAlias(pc.aws, name, t.to),
-    revert: () => settleAlias(pc.aws, name, t.from),
+      });
+    },
+    complete: () => settle(t.to),
+    revert: () => settle(t.from),
     readSignals: (since) =>
       readShiftSignals(pc.aws, {
         name,

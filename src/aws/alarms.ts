@@ -80,13 +80,27 @@ export function mapAlarm(a: MetricAlarm): AlarmSettings {
 }
 
 /**
+ * With a selection (`ops deploy fn`), the alarms its plan can act on: those on a selected function (by their
+ * FunctionName dimension, which the alarm plan owns them by), those without one (owned by their tags), and the
+ * names the selected functions want. The others' tags are not read: the plan leaves them alone.
+ */
+function selectionsAlarm(scope: Partial<Pick<Fleet, 'functions'>>, only: readonly string[]) {
+  const selected = new Set(only);
+  const wanted = new Set((scope.functions ?? []).flatMap((f) => (selected.has(f.name) ? f.alarms.map((a) => a.name) : [])));
+  return (a: MetricAlarm) => {
+    const fn = a.Dimensions?.find((d) => d.Name === 'FunctionName')?.Value?.split(':')[0];
+    return !fn || selected.has(fn) || wanted.has(a.AlarmName ?? '');
+  };
+}
+
+/**
  * Metric alarms named `{app}-{stage}-…`, with their tags. The prefix only finds candidates: an alarm
  * is ours when tagged for app and stage; the rest are foreign, reported unless another stage owns it
  * under its own name (and the config wants no alarm of that name).
  */
 export async function readAlarms(
   aws: Aws,
-  scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>>,
+  scope: Pick<Fleet, 'app' | 'stage'> & Partial<Pick<Fleet, 'functions'>> & { only?: readonly string[] },
   /** Names outside the prefix to look at too (the stage inventory's): each is ours only if its tags say so. */
   also: readonly string[] = [],
 ): Promise<{ items: Record<string, ActualAlarm>; foreign: Actual['foreign'] }> {
@@ -111,7 +125,7 @@ export async function readAlarms(
       [...new Set([...claims, ...also])].filter((n) => !found.has(n)),
     )),
   );
-  const tagged = await mapLimit(listed, 8, async (a) => {
+  const tagged = await mapLimit(scope.only ? listed.filter(selectionsAlarm(scope, scope.only)) : listed, 8, async (a) => {
     const tags = await orNotFound(read(aws, () => cw.listTagsForResource({ ResourceARN: a.AlarmArn! })));
     return tags ? { alarm: a, tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key!, t.Value ?? ''])) } : undefined;
   });

@@ -187,6 +187,8 @@ export async function readRules(
    * Awaited after the listing, so a lease look still under way does not hold it up.
    */
   listedElsewhere: Promise<readonly string[]> | readonly string[] = [],
+  /** With a selection: which listed rules its plan can act on (the others' tags and targets are not read). */
+  keep?: Promise<(name: string) => boolean>,
 ): Promise<{ items: Record<string, ActualRule>; foreign: Actual['foreign'] }> {
   const events = await aws.events();
   const lists = await Promise.all(
@@ -214,7 +216,9 @@ export async function readRules(
     const bus = cut < 0 ? 'default' : key.slice(0, cut);
     if (buses.includes(bus)) look.set(key, { name: key.slice(cut + 1), bus });
   }
-  const listed = [...lists.flat(), ...(await describeKept(aws, look, lists.flat()))];
+  const all = [...lists.flat(), ...(await describeKept(aws, look, lists.flat()))];
+  const kept = keep && (await keep);
+  const listed = kept ? all.filter((r) => kept(r.Name!)) : all;
   const items: Record<string, ActualRule> = {};
   const foreign: Actual['foreign'] = [];
   const rules = await mapLimit(listed, 8, async (r) => {

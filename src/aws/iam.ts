@@ -253,7 +253,7 @@ const isAccessDenied = (error: unknown) => {
   return ACCESS_DENIED.has(e?.name ?? '') || ACCESS_DENIED.has(e?.cause?.name ?? '');
 };
 
-function actualRole(role: Role | RoleDetail, inline: (readonly [string, PolicyDocument])[], attached: AttachedPolicy[]): ActualRole {
+export function actualRole(role: Role | RoleDetail, inline: (readonly [string, PolicyDocument])[], attached: AttachedPolicy[]): ActualRole {
   return {
     name: role.RoleName!,
     arn: role.Arn!,

@@ -102,14 +102,15 @@ export async function readFunction(
   aws: Aws,
   name: string,
   scope: Scope,
-  opts: { listedVersions?: SdkFunctionConfiguration[]; ours?: boolean } = {},
-): Promise<ActualFunction | { name: string; reason: string } | undefined> {
+  opts: { listedVersions?: SdkFunctionConfiguration[]; ours?: boolean; claim?: boolean } = {},
+): Promise<ActualFunction | { name: string; reason: string; tags: Record<string, string> } | undefined> {
   // A function this run has just written (`ours`) is read in one round trip: its alias, policy and versions go
   // beside GetFunction (the verification read after a code change is on the deploy's longest path).
   const versions = opts.listedVersions ? Promise.resolve(opts.listedVersions) : opts.ours ? listVersions(aws, name) : undefined;
   versions?.catch(() => {});
-  const r = await readFunctionCore(aws, name, scope, opts.ours);
-  if (!r || 'reason' in r) return r && { name: r.name, reason: r.reason };
+  // `claim`: a kept name or `adopt: true` is read whole even when not ours (the plan adopts or refuses it).
+  const r = await readFunctionCore(aws, name, scope, opts.ours, opts.claim);
+  if (!r || 'reason' in r) return r && { name: r.name, reason: r.reason, tags: r.tags };
   return withVersions(r, await (versions ?? listVersions(aws, name)));
 }
 

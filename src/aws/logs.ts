@@ -90,19 +90,26 @@ export async function readLogGroups(
   functions?: Promise<{ items: Record<string, ActualFunction>; foreign?: Foreign }>,
 ): Promise<{ items: Record<string, ActualLogGroup>; foreign: Foreign; unowned: string[] }> {
   const logs = await aws.logs();
-  const listing = allPages(
-    (nextToken) =>
-      read(aws, () =>
-        logs.describeLogGroups({
-          logGroupNamePrefix: `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`,
-          ...(nextToken ? { nextToken } : {}),
-        }),
-      ),
-    (page) => page.logGroups,
-    (page) => page.nextToken,
-  );
+  // A selection (`ops deploy fn`) looks up its own functions' groups by name: nothing else of the stage is planned.
+  const selected = scope.only && new Set(scope.only);
+  const listing = selected
+    ? groupsNamed(
+        aws,
+        (scope.functions ?? []).filter((f) => selected.has(f.name)).map((f) => f.logGroup),
+      )
+    : allPages(
+        (nextToken) =>
+          read(aws, () =>
+            logs.describeLogGroups({
+              logGroupNamePrefix: `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`,
+              ...(nextToken ? { nextToken } : {}),
+            }),
+          ),
+        (page) => page.logGroups,
+        (page) => page.nextToken,
+      );
   // Kept function names sit outside the prefix: each one's group is looked up by its own name.
-  const kept = keptLogGroups(aws, scope);
+  const kept = selected ? Promise.resolve([]) : keptLogGroups(aws, scope);
   // Settle the listing before awaiting the functions, so a failed listing is never left unobserved.
   const [prefixed, fns, outside] = await Promise.all([listing, functions ?? Promise.resolve(undefined), kept]);
   const listed = [...prefixed, ...outside];
@@ -142,6 +149,11 @@ export async function readLogGroups(
 async function keptLogGroups(aws: Aws, scope: ReadScope) {
   const prefix = `${LAMBDA_LOG_PREFIX}${scope.app}-${scope.stage}-`;
   const names = (scope.functions ?? []).map((f) => f.logGroup).filter((n) => !n.startsWith(prefix));
+  return groupsNamed(aws, names);
+}
+
+/** The groups of these exact names (DescribeLogGroups by each name as a prefix, one call each). */
+async function groupsNamed(aws: Aws, names: readonly string[]) {
   if (!names.length) return [];
   const logs = await aws.logs();
   const found = await mapLimit(names, 8, async (name) => {

@@ -16,6 +16,12 @@ export type ReadScope = Pick<Fleet, 'app' | 'stage'> &
   Partial<Pick<Fleet, 'functions' | 'resources' | 'api' | 'apis'>> & {
     /** The stage inventory when the lease look read it (src/model/inventory.ts): names outside the prefix to look at. */
     inventory?: Promise<StageInventory | undefined>;
+    /**
+     * Physical names of the functions a command selected (`ops deploy fn`): the function-scoped reads (the functions,
+     * their roles and log groups) cover only these, and the functions the stage inventory lists as shifting (their
+     * split `live` is planned whatever the selection). Unset: the whole stage.
+     */
+    only?: readonly string[];
   };
 
 /**

@@ -13,6 +13,7 @@ const SLOWEST = [
   'test/e2e/install.test.ts',
   'test/deploy/faults.test.ts',
   'test/deploy/limits-requests.test.ts',
+  'test/deploy/selection-read.test.ts',
   'test/deploy/lifecycle.test.ts',
   'test/invoke/local-refs.test.ts',
   'test/deploy/external-role.test.ts',

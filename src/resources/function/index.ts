@@ -11,11 +11,12 @@ import { publishVersionAndMoveAlias } from '../../aws/lambda-alias.js';
 import { readFunctions } from '../../aws/lambda-read.js';
 import { settleAlias } from '../../aws/lambda-shift.js';
 import { releaseLogGroup } from '../../aws/logs-release.js';
-import { logGroupName } from '../../config/naming.js';
+import { logGroupName, ownerOf } from '../../config/naming.js';
 import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';
 import { dropFromInventory, inventoryFunctions, listInInventory } from './inventory.js';
 import { type FunctionChange, planFunctions } from './plan.js';
+import { markShifting, readSelectedFunctions } from './read-selected.js';
 
 /** The Lambda function: code, configuration, tags, the `live` alias and the versions it keeps. */
 export const lambdaFunction = defineKind<FunctionChange>({
@@ -44,6 +45,11 @@ export const lambdaFunction = defineKind<FunctionChange>({
     'versions.prune',
   ],
   async read(aws, scope, r) {
+    if (scope.only) {
+      const { only } = scope;
+      const { items, foreign } = await readSelectedFunctions(aws, { ...scope, only }, r.concurrency);
+      return { actual: { functions: items }, foreign };
+    }
     const also = inventoryFunctions(aws, scope);
     const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency, ...(also ? { also } : {}) });
     return { actual: { functions: items }, foreign };
@@ -121,6 +127,9 @@ export const lambdaFunction = defineKind<FunctionChange>({
     },
     async 'alias.settle'(c, run) {
       await settleAlias(run.aws, c.name, c.to);
+      // Its stage, from the tags that make it ours (an unsplit live is no longer listed as shifting).
+      const { app, stage } = ownerOf(run.opts.actual.functions[c.name]?.tags);
+      if (app && stage) await markShifting(run.aws, { app, stage }, c.name, false);
       return `live on version ${c.to}`;
     },
     async 'alias.shift'(c, run) {

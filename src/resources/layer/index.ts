@@ -10,6 +10,9 @@ export const layer = defineKind<LayerChange>({
   leading: ['layer.publish'],
   trailing: ['layer.delete'],
   async read(aws, scope) {
+    // A selection's plan deletes no layer (another function may use it): only built layers, and the references
+    // that name them, need the read, so a fleet that builds none skips it.
+    if (scope.only && !(scope.functions ?? []).some((f) => f.layers.some((l) => l.kind === 'build'))) return {};
     const { items, foreign } = await readLayers(aws, scope);
     return { actual: Object.keys(items).length ? { layers: items } : {}, foreign };
   },

@@ -4,16 +4,20 @@ import { readExternalRoleGrants } from '../../aws/role-grants.js';
 import { changeId } from '../../plan/change.js';
 import { defineKind } from '../kind.js';
 import { planRoles, type RoleChange } from './plan.js';
+import { readSelectedRoles } from './read-selected.js';
 
 /** The IAM role ops makes for each function (path `/ops/{app}/{stage}/`), and what the roles the config names grant. */
 export const role = defineKind<RoleChange>({
   kind: 'role',
   changes: ['role.create', 'role.update', 'role.delete'],
-  async read(aws, scope) {
+  async read(aws, scope, r) {
     // By name: an ARN may still hold `${account}` here, and a role's name is unique in its account.
-    const external = [...new Set((scope.functions ?? []).flatMap((f) => (f.role ? [roleNameOfArn(f.role)] : [])))].sort();
+    const selected = scope.only && new Set(scope.only);
+    const fns = (scope.functions ?? []).filter((f) => !selected || selected.has(f.name));
+    const external = [...new Set(fns.flatMap((f) => (f.role ? [roleNameOfArn(f.role)] : [])))].sort();
+    const only = scope.only;
     const [roles, externalRoles] = await Promise.all([
-      readRoles(aws, scope),
+      only ? readSelectedRoles(aws, { ...scope, only }, r) : readRoles(aws, scope),
       external.length ? readExternalRoleGrants(aws, external) : undefined,
     ]);
     return { actual: { roles: roles.items, ...(externalRoles ? { externalRoles } : {}) }, foreign: roles.foreign };

@@ -7,6 +7,7 @@ import { defineKind } from '../kind.js';
 import { outsidePrefix } from '../plan-inventory.js';
 import { statementSource } from '../trigger-policy.js';
 import { planSchedules, type ScheduleChange } from './plan.js';
+import { selectionsRule } from './read-selected.js';
 
 /** The stage inventory's kind for rules (src/resources/kept-inventory.ts). */
 const RULE_KIND = 'rule';
@@ -30,17 +31,19 @@ export const schedule = defineKind<ScheduleChange>({
     const known = new Set(['default', ...desiredBuses(scope)]);
     const elsewhere = inventoryNamesOf(aws, scope, RULE_KIND, keepsRuleNames(scope));
     elsewhere.catch(() => {}); // observed by readRules
-    const first = readRules(aws, scope, [...known], elsewhere);
+    const fnsRead = functionsOf(r);
+    const keep = scope.only ? fnsRead.then(({ items }) => selectionsRule(scope, items)) : undefined;
+    const first = readRules(aws, scope, [...known], elsewhere, keep);
     first.catch(() => {}); // observed below; not an unhandled rejection while the functions are awaited
     // A rule on a bus the config no longer names is found through its permission on `live`, whose source names the bus.
-    const { items: fns } = await functionsOf(r);
+    const { items: fns } = await fnsRead;
     const more = new Set(
       Object.values(fns).flatMap((f) =>
         f.aliasPolicy.flatMap((s) => (s.Sid?.startsWith(RULE_SID_PREFIX) ? [busOfRuleArn(statementSource(s) ?? '')] : [])),
       ),
     );
     const extra = [...more].filter((b) => !known.has(b));
-    const [a, b] = await Promise.all([first, extra.length ? readRules(aws, scope, extra, elsewhere) : undefined]);
+    const [a, b] = await Promise.all([first, extra.length ? readRules(aws, scope, extra, elsewhere, keep) : undefined]);
     const items = { ...a.items, ...b?.items };
     return { actual: Object.keys(items).length ? { rules: items } : {}, foreign: [...a.foreign, ...(b?.foreign ?? [])] };
   },

@@ -5,6 +5,7 @@ import type { Aws } from '../../../src/aws/clients.js';
 import { retryPolicy } from '../../../src/aws/retry.js';
 import type { Context } from '../../../src/cli/context.js';
 import type { FunctionSpec } from '../../../src/config/types.js';
+import { inventoryParamName } from '../../../src/model/inventory.js';
 import { formatNote } from '../../../src/shift/note.js';
 import { FakeClock } from '../../logs/fakes.js';
 
@@ -21,7 +22,7 @@ const atOnce = {
 /** A plan context with only what the gate reads: the fleet's functions, the alias read, the planned publishes. */
 function pc(fns: ReturnType<typeof fn>[], publishing: string[], live: string[]): PlanContext {
   return {
-    fleet: { stage: 'prod', functions: fns },
+    fleet: { app: 'shop', stage: 'prod', functions: fns },
     actual: { functions: Object.fromEntries(live.map((n) => [n, { alias: { version: '3' } }])) },
     plan: { changes: publishing.map((name) => ({ kind: 'alias.publish', name })) },
   } as unknown as PlanContext;
@@ -95,9 +96,28 @@ function recordingAws() {
     },
   };
   const cloudwatch = { getMetricData: async () => ({ MetricDataResults: [] }) };
+  // The stage inventory's parameter (the shift lists its function there while live is split), by name.
+  const params = new Map<string, string>();
+  const ssm = {
+    getParameter: async (i: { Name: string }) => {
+      const Value = params.get(i.Name);
+      if (Value === undefined) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+      return { Parameter: { Name: i.Name, Value, Type: 'String', Version: 1 } };
+    },
+    putParameter: async (i: { Name: string; Value: string }) => params.set(i.Name, i.Value) && {},
+    addTagsToResource: async () => ({}),
+    deleteParameter: async (i: { Name: string }) => params.delete(i.Name) && {},
+  };
   const retry = retryPolicy({ sleep: async () => {}, jitter: (ms) => ms, readyPollMs: [1], readyTimeoutMs: 1_000 });
-  const aws = { lambda: async () => lambda, cloudwatch: async () => cloudwatch, write: (f: () => Promise<unknown>) => f(), retry };
-  return { aws: aws as unknown as Aws, aliases };
+  const aws = {
+    lambda: async () => lambda,
+    cloudwatch: async () => cloudwatch,
+    ssm: async () => ssm,
+    write: (f: () => Promise<unknown>) => f(),
+    retry,
+  };
+  const shifting = () => JSON.parse(params.get(inventoryParamName('shop', 'prod')) ?? '{}').split ?? [];
+  return { aws: aws as unknown as Aws, aliases, shifting };
 }
 
 describe('the shift gate at apply', () => {
@@ -108,7 +128,7 @@ describe('the shift gate at apply', () => {
   };
 
   it('--no-wait: the first weight with a note saying nobody watches, and live is left split', async () => {
-    const { aws, aliases } = recordingAws();
+    const { aws, aliases, shifting } = recordingAws();
     const gate = shiftGate(ctx, { noWait: true, clock: new FakeClock() });
     const hook = gate.gate(withAws(pc([fn('api', canary)], ['shop-prod-api'], []), aws));
     await expect(hook('shop-prod-api', '2')).resolves.toBe('split');
@@ -122,19 +142,23 @@ describe('the shift gate at apply', () => {
       },
     ]);
     expect(gate.results).toMatchObject([{ outcome: 'started', detail: '10%, not watched' }]);
+    // Listed as shifting before live was split: `ops deploy <another function>` reads it and carries it on.
+    expect(shifting()).toEqual(['shop-prod-api']);
   });
 
   it('Ctrl-C while a step bakes: live back on the old version at once, one line, nothing left split', async () => {
-    const { aws, aliases } = recordingAws();
+    const { aws, aliases, shifting } = recordingAws();
     const stop = new AbortController();
     const clock = new FakeClock({ auto: false });
     const hook = shiftGate(ctx, { clock }).gate(withAws(pc([fn('api', canary)], ['shop-prod-api'], []), aws), stop.signal);
     const r = hook('shop-prod-api', '2');
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(aliases).toHaveLength(1); // 10 % set, now waiting a (virtual) minute that never passes
+    expect(shifting()).toEqual(['shop-prod-api']);
     stop.abort('SIGINT');
     await expect(r).rejects.toThrow('shop-prod-api: interrupted at 10%: live is back on version 1 (version 2 takes no traffic)');
     expect(aliases.at(-1)).toEqual({ FunctionVersion: '1', weights: {}, Description: '' });
+    expect(shifting()).toEqual([]);
   });
 
   it('a --no-wait shift is carried on from its note, even for a function whose config has no deploy any more', async () => {
