@@ -139,10 +139,10 @@ async function tail(opts: TailOptions): Promise<void> {
 async function readRange(opts: TailOptions, from: number, to: number, missing: Set<string>): Promise<TailEvent[]> {
   const windowMs = opts.windowMs ?? 3_600_000;
   const recent: TailEvent[] = [];
-  // A range up to one millisecond longer than a window is one window: `--since 1h` is one read, not a
-  // second round trip for the range's last millisecond.
+  // A last piece shorter than a tenth of a window joins the window before it: `--since 1h` (its start
+  // taken a few milliseconds before `to`) is one read, not a second round trip for those milliseconds.
   for (let start = from, end = from; start <= to && !opts.signal.aborted; start = end + 1) {
-    end = start + windowMs >= to ? to : start + windowMs - 1;
+    end = to - start < windowMs * 1.1 ? to : start + windowMs - 1;
     const groups = opts.groups.filter((g) => !missing.has(g));
     const events = await readGroups(opts, groups, start, end, opts.signal, missing);
     if (opts.signal.aborted) break;

@@ -31,14 +31,16 @@ describe('ops logs tail over a range: windows', () => {
     const logs = new FakeLogs();
     logs.pageSize = 10_000;
     const t = clock.now();
+    // The command takes --since from its own start, a few milliseconds before the tail reads `now`.
+    const since = 3_600_000 + 7;
     logs.put(G, [
-      { timestamp: t - 3_600_000, message: 'first ms' },
+      { timestamp: t - since, message: 'first ms' },
       { timestamp: t - 1_800_000, message: 'middle' },
       { timestamp: t, message: 'last ms' },
     ]);
-    const r = await range(logs, clock, 3_600_000);
+    const r = await range(logs, clock, since);
     expect(r.printed).toEqual(['first ms', 'middle', 'last ms']);
-    expect(r.windows).toEqual([[t - 3_600_000, t]]);
+    expect(r.windows).toEqual([[t - since, t]]);
     expect(logs.calls).toHaveLength(1);
   });
 
