@@ -1,18 +1,22 @@
 #!/usr/bin/env node
-// Fleet scale against a moto server on loopback: `node bench/scale.mjs [n=200]` (after `node scripts/build.mjs`).
-// Generates N small TypeScript functions (zips of a few KB; one in 25 has a route, so the HTTP API exists;
-// no params) and measures the cold build, the cold deploy (AWS calls, writes, writes/s per service), the
-// no-op redeploy (no write allowed) and the peak RSS of each `ops` process. Then how the cost grows: the
-// cold deploy and a no-op at N/4, N/2 and N; and at N/4 with deploy.concurrency 1, 8 and 32 behind a proxy
-// that adds AWS-like latency to every call (moto answers in a few ms, so on its own the per-service write
-// limiters of src/aws/limiter.ts set the pace whatever the concurrency). moto is reset before every cold
-// deploy: ListFunctions and GetAccountAuthorizationDetails list the whole account, so an earlier run's
-// resources would slow the next one down. `--quick` skips both sweeps.
+// Fleet scale against a moto server on loopback: `node bench/scale.mjs [n...] [--quick]` (after `node scripts/build.mjs`),
+// e.g. `node bench/scale.mjs 200 1000 --quick`: each size in the same run, one after the other on one moto (reset
+// before each cold deploy), and a table of the sizes side by side. For each size: generates N small TypeScript
+// functions (zips of a few KB; one in 25 has a route, so the HTTP API exists; no params) and measures the cold build,
+// the cold deploy (AWS calls, writes, writes/s per service), the no-op redeploy (no write allowed; calls per function)
+// and, for one function of the N (fn-001, no route): `ops plan fn-001`, the no-op `ops deploy fn-001` and the deploy of
+// an edit of its handler (calls and wall time), with the peak RSS of each `ops` process. Without `--quick`, for the
+// largest size: how the cost grows (the cold deploy and a no-op at N/4, N/2 and N), and at N/4 with
+// deploy.concurrency 1, 8 and 32 behind a proxy that adds AWS-like latency to every call (moto answers in a few ms,
+// so on its own the per-service write limiters of src/aws/limiter.ts set the pace whatever the concurrency), and the
+// same per-function reads from one warm SDK client (the floor under the no-op). moto is reset before every cold
+// deploy: ListFunctions and GetAccountAuthorizationDetails list the whole account, so an earlier run's resources
+// would slow the next one down.
 // The cold deploy is set against the quota-bound time: for each write limiter of src/aws/quotas.ts, the
 // writes that pass it past its burst over its rate, the longest of them (issue 18.2: within 10 %).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -29,7 +33,9 @@ const quotasJs = (await esbuild({ entryPoints: [path.join(root, 'src/aws/quotas.
 const { pacesFor } = await import(`data:text/javascript;base64,${Buffer.from(quotasJs).toString('base64')}`);
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200);
+const SIZES = args.filter((a) => /^\d+$/.test(a)).map(Number);
+if (!SIZES.length) SIZES.push(200);
+const N = Math.max(...SIZES);
 const SWEEP_SIZES = [Math.round(N / 4), Math.round(N / 2), N];
 const LATENCY_MS = 100;
 const LATENCY_CONCURRENCY = [1, 8, 32];
@@ -209,23 +215,45 @@ function byOperation(calls) {
   return [...ops.values()].sort((a, b) => b.ms - a.ms);
 }
 
-// ---------------------------------------------------------------- the N-function fleet
+// ---------------------------------------------------------------- each size
 
-log(`generating ${N} functions in ${work}`);
-const dir = generateFleet(N, 8);
-log('ops package (cold build)');
-const build = await ops(dir, ['package']);
-const warmBuild = await ops(dir, ['package']);
-await moto.reset();
-log('ops deploy (cold)');
-const cold = await ops(dir, ['deploy', '--yes']);
-const noops = [];
-for (let i = 0; i < NOOP_RUNS; i++) {
-  log(`ops deploy (no-op ${i + 1}/${NOOP_RUNS})`);
-  noops.push(await ops(dir, ['deploy', '--yes']));
+/** fn-001's handler answers something else: a real code change (esbuild drops a mere comment). */
+function editHandler(dir, key) {
+  const file = path.join(dir, 'src', key, 'handler.ts');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(`{ fn: '${key}',`, `{ fn: '${key}', edited: true,`));
 }
-const noop = noops.find((r) => r.ms === median(noops.map((x) => x.ms)));
-const noopWrites = Math.max(...noops.map((r) => r.writes));
+
+/** One size: the build, the cold deploy, the no-ops, then one function's plan, no-op deploy and code change. */
+async function measure(n) {
+  log(`generating ${n} functions in ${work}`);
+  const dir = generateFleet(n, 8);
+  log(`ops package (cold build, ${n} functions)`);
+  const build = await ops(dir, ['package']);
+  const warmBuild = await ops(dir, ['package']);
+  await moto.reset();
+  log(`ops deploy (cold, ${n} functions)`);
+  const cold = await ops(dir, ['deploy', '--yes']);
+  const noops = [];
+  for (let i = 0; i < NOOP_RUNS; i++) {
+    log(`ops deploy (no-op ${i + 1}/${NOOP_RUNS}, ${n} functions)`);
+    noops.push(await ops(dir, ['deploy', '--yes']));
+  }
+  const noop = noops.find((r) => r.ms === median(noops.map((x) => x.ms)));
+  const noopWrites = Math.max(...noops.map((r) => r.writes));
+  log(`ops plan / deploy ${ONE} (${n} functions)`);
+  const onePlan = await ops(dir, ['plan', ONE]);
+  const oneNoop = await ops(dir, ['deploy', ONE, '--yes']);
+  editHandler(dir, ONE);
+  const oneCode = await ops(dir, ['deploy', ONE, '--yes']);
+  return { n, dir, build, warmBuild, cold, noops, noop, noopWrites, onePlan, oneNoop, oneCode };
+}
+
+/** The function deployed alone: fn-001 has no route (fn-000 has). */
+const ONE = 'fn-001';
+// Ascending: the largest fleet is the one left on moto for the floor below.
+const results = [];
+for (const n of [...new Set(SIZES)].sort((x, y) => x - y)) results.push(await measure(n));
+const dir = results.at(-1).dir;
 
 // ---------------------------------------------------------------- moto alone
 
@@ -305,51 +333,94 @@ rmSync(work, { recursive: true, force: true });
 const rss = (r) => `${mb(r.maxRssKb)}${gnuTime ? ` (${mb(r.treeRssKb)})` : ''}`;
 const row = (what, r, extra = '') =>
   `| ${what} | ${sec(r.ms)} | ${r.calls.length} | ${r.writes} | ${r.writes ? r.writesPerSecond.toFixed(1) : '–'} | ${rss(r)} |${extra}`;
-console.log(`## ${N} functions\n`);
-console.log(`| run | wall | AWS calls | writes | writes/s | peak RSS ops${gnuTime ? ' (with esbuild)' : ''} |\n|---|---|---|---|---|---|`);
-console.log(row('`ops package`, cold build', build));
-console.log(row('`ops package`, nothing changed', warmBuild));
-console.log(row('`ops deploy`, cold (zips built)', cold));
-console.log(row(`\`ops deploy\`, no-op (median of ${NOOP_RUNS})`, noop));
-console.log(
-  `\nno-op redeploy: ${noopWrites === 0 ? 'no writes' : `**${noopWrites} writes (must be 0)**`}; targets ≤ 5 s and ≤ 300 MB: ${
-    noop.ms <= 5000 && Math.max(...noops.map((r) => r.maxRssKb), cold.maxRssKb) <= 300 * 1024 ? 'met' : '**missed**'
-  }`,
-);
-
-console.log('\n### Cold deploy writes by service\n');
-console.log('| service | writes | writes/s (first to last) |\n|---|---|---|');
-for (const [svc, w] of Object.entries(cold.perService).sort((a, b) => b[1].n - a[1].n))
-  console.log(`| ${svc} | ${w.n} | ${w.rate.toFixed(1)} |`);
-
-{
-  const bound = quotaBound(cold.writeCalls);
-  const first = cold.writeCalls[0]?.at ?? 0;
-  const last = cold.writeCalls.at(-1)?.at ?? 0;
-  const allowed = cold.writes / bound.seconds;
-  console.log('\n### Cold deploy against the documented quotas (src/aws/quotas.ts)\n');
-  console.log('| limiter | writes | rate (burst) | quota-bound time |\n|---|---|---|---|');
-  for (const k of bound.rows) console.log(`| ${k.key} | ${k.n} | ${+k.rate.toFixed(2)}/s (${k.burst}) | ${sec(k.seconds * 1000)} |`);
-  const pct = (r) => `${((100 * r) / allowed).toFixed(0)} %`;
-  const whole = (cold.writes * 1000) / cold.ms;
+/** Issue 18's must-show, each size side by side: the no-op, one function of the N, peak RSS. */
+function summary() {
+  const perFn = (r) => (r.noop.calls.length / r.n).toFixed(2);
+  const peak = (r) => Math.max(r.cold.maxRssKb, ...r.noops.map((x) => x.maxRssKb), r.oneCode.maxRssKb);
+  const calls = (r) => `${r.calls.length}${r.writes ? ` (${r.writes} writes)` : ''}`;
+  console.log('## Sizes side by side\n');
   console.log(
-    `\nquota-bound: ${cold.writes} writes in ${sec(bound.seconds * 1000)} (${bound.rows[0]?.key} binds) = **${allowed.toFixed(1)} writes/s**`,
+    `| functions | no-op deploy (median of ${NOOP_RUNS}) | no-op AWS calls | calls per function | peak RSS | \`ops plan ${ONE}\` | \`ops deploy ${ONE}\`, no-op | \`ops deploy ${ONE}\`, handler edited | cold deploy |\n|---|---|---|---|---|---|---|---|---|`,
   );
-  console.log(
-    `- the write phase (first write to last): ${sec(last - first)} = **${cold.writesPerSecond.toFixed(1)} writes/s, ${pct(cold.writesPerSecond)}** ` +
-      `of the quota-bound rate (within 10 %: ${cold.writesPerSecond >= 0.9 * allowed ? 'met' : '**missed**'})`,
-  );
-  console.log(
-    `- the whole cold deploy: ${sec(cold.ms)} = ${whole.toFixed(1)} writes/s, ${pct(whole)}: before the first write ${sec(first)} ` +
-      `(config, build check, read, plan), after the last ${sec(cold.ms - last)} (verification read, lease release)`,
-  );
+  for (const r of results) {
+    const one = (x) => `${sec(x.ms)}, ${calls(x)}`;
+    console.log(
+      `| ${r.n} | ${sec(r.noop.ms)} | ${r.noop.calls.length} | ${perFn(r)} | ${mb(peak(r))} | ${one(r.onePlan)} | ${one(r.oneNoop)} | ${one(r.oneCode)} | ${sec(r.cold.ms)} |`,
+    );
+  }
+  const met = (ok) => (ok ? 'met' : '**missed**');
+  console.log('\nIssue 18 targets:');
+  for (const r of results) {
+    const parts = [`no-op writes: ${r.noopWrites === 0 ? 'none' : `**${r.noopWrites} (must be 0)**`}`];
+    if (r.n === 200)
+      parts.push(`no-op ≤ 2 s: ${met(r.noop.ms <= 2000)}`, `≤ 1.5 calls per function: ${met(r.noop.calls.length / r.n <= 1.5)}`);
+    if (r.n === 1000) parts.push(`no-op ≤ 10 s: ${met(r.noop.ms <= 10_000)}`, `peak RSS ≤ 300 MB: ${met(peak(r) <= 300 * 1024)}`);
+    if (r.n === 200) parts.push(`\`ops deploy ${ONE}\` ≤ 1 s and ≤ 15 calls: ${met(r.oneNoop.ms <= 1000 && r.oneNoop.calls.length <= 15)}`);
+    console.log(`- ${r.n} functions: ${parts.join('; ')}`);
+  }
+  console.log();
 }
 
-console.log('\n### Where the no-op redeploy waits (time inside calls, summed over concurrent calls)\n');
-console.log('| operation | calls | total | mean |\n|---|---|---|---|');
-for (const o of byOperation(noop.calls)) console.log(`| ${o.op} | ${o.n} | ${sec(o.ms)} | ${(o.ms / o.n).toFixed(0)} ms |`);
+/** One size's tables: the runs, the cold deploy's writes, the no-op's calls by operation. */
+function report(r) {
+  const { build, warmBuild, cold, noops, noop, noopWrites } = r;
+  console.log(`## ${r.n} functions\n`);
+  console.log(
+    `| run | wall | AWS calls | writes | writes/s | peak RSS ops${gnuTime ? ' (with esbuild)' : ''} |\n|---|---|---|---|---|---|`,
+  );
+  console.log(row('`ops package`, cold build', build));
+  console.log(row('`ops package`, nothing changed', warmBuild));
+  console.log(row('`ops deploy`, cold (zips built)', cold));
+  console.log(row(`\`ops deploy\`, no-op (median of ${NOOP_RUNS})`, noop));
+  console.log(
+    `\nno-op redeploy: ${noopWrites === 0 ? 'no writes' : `**${noopWrites} writes (must be 0)**`}; targets ≤ 5 s and ≤ 300 MB: ${
+      noop.ms <= 5000 && Math.max(...noops.map((r) => r.maxRssKb), cold.maxRssKb) <= 300 * 1024 ? 'met' : '**missed**'
+    }`,
+  );
 
-console.log('\n### moto alone (one warm SDK client, 16 in flight)\n');
+  console.log('\n### Cold deploy writes by service\n');
+  console.log('| service | writes | writes/s (first to last) |\n|---|---|---|');
+  for (const [svc, w] of Object.entries(cold.perService).sort((a, b) => b[1].n - a[1].n))
+    console.log(`| ${svc} | ${w.n} | ${w.rate.toFixed(1)} |`);
+
+  {
+    const bound = quotaBound(cold.writeCalls);
+    const first = cold.writeCalls[0]?.at ?? 0;
+    const last = cold.writeCalls.at(-1)?.at ?? 0;
+    const allowed = cold.writes / bound.seconds;
+    console.log('\n### Cold deploy against the documented quotas (src/aws/quotas.ts)\n');
+    console.log('| limiter | writes | rate (burst) | quota-bound time |\n|---|---|---|---|');
+    for (const k of bound.rows) console.log(`| ${k.key} | ${k.n} | ${+k.rate.toFixed(2)}/s (${k.burst}) | ${sec(k.seconds * 1000)} |`);
+    const pct = (r) => `${((100 * r) / allowed).toFixed(0)} %`;
+    const whole = (cold.writes * 1000) / cold.ms;
+    console.log(
+      `\nquota-bound: ${cold.writes} writes in ${sec(bound.seconds * 1000)} (${bound.rows[0]?.key} binds) = **${allowed.toFixed(1)} writes/s**`,
+    );
+    console.log(
+      `- the write phase (first write to last): ${sec(last - first)} = **${cold.writesPerSecond.toFixed(1)} writes/s, ${pct(cold.writesPerSecond)}** ` +
+        `of the quota-bound rate (within 10 %: ${cold.writesPerSecond >= 0.9 * allowed ? 'met' : '**missed**'})`,
+    );
+    console.log(
+      `- the whole cold deploy: ${sec(cold.ms)} = ${whole.toFixed(1)} writes/s, ${pct(whole)}: before the first write ${sec(first)} ` +
+        `(config, build check, read, plan), after the last ${sec(cold.ms - last)} (verification read, lease release)`,
+    );
+  }
+
+  console.log('\n### Where the no-op redeploy waits (time inside calls, summed over concurrent calls)\n');
+  console.log('| operation | calls | total | mean |\n|---|---|---|---|');
+  for (const o of byOperation(noop.calls)) console.log(`| ${o.op} | ${o.n} | ${sec(o.ms)} | ${(o.ms / o.n).toFixed(0)} ms |`);
+
+  console.log(`\n### One function of the ${r.n}: calls by operation\n`);
+  console.log(`| operation | \`ops plan ${ONE}\` | \`ops deploy ${ONE}\`, no-op | handler edited |\n|---|---|---|---|`);
+  const counts = [r.onePlan, r.oneNoop, r.oneCode].map((x) => new Map(byOperation(x.calls).map((o) => [o.op, o.n])));
+  const ops = [...new Set(counts.flatMap((c) => [...c.keys()]))].sort();
+  for (const op of ops) console.log(`| ${op} | ${counts.map((c) => c.get(op) ?? '–').join(' | ')} |`);
+}
+
+summary();
+for (const r of results) report(r);
+
+console.log(`\n## moto alone (one warm SDK client, 16 in flight, ${N} functions)\n`);
 console.log('| calls | wall | per call |\n|---|---|---|');
 for (const f of floor) console.log(`| ${f.label} | ${sec(f.ms)} | ${/^\d/.test(f.label) ? `${(f.ms / N).toFixed(1)} ms` : '–'} |`);
 
