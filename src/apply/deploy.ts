@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { type Aws, preloadDeployClients } from '../aws/clients.js';
-import { deleteInventory } from '../aws/inventory.js';
+import { deleteInventory, readInventory } from '../aws/inventory.js';
 import type { Context, InterruptHooks } from '../cli/context.js';
 import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
 import { overrideStrategy } from '../config/deploy-strategy.js';
@@ -81,8 +81,10 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
   const own = opts.gate && !opts.destroy ? lastOwnRelease(fleet.root, fleet.app, fleet.stage) : undefined;
   const readFrom = Date.now();
   let functionsRead: Promise<KindRead> | undefined;
-  // The stage inventory comes with the look (same call): the read looks at the kept names it lists.
-  const withLook = { ...scope, ...(look ? { inventory: look.then((seen) => seen.inventory) } : {}) };
+  // The stage inventory comes with the look (same call): the read looks at the kept names it lists. Without a look
+  // (`ops plan`) it is read on its own, one GetParameter: a config that dropped every kept name still shows them go.
+  const inventory = look ? look.then((seen) => seen.inventory) : readInventory(aws, fleet);
+  const withLook = { ...scope, inventory };
   const early = readActual(aws, withLook, { onKindRead: (kind, p) => void (kind === 'function' && (functionsRead = p)) });
   early.catch(() => {}); // awaited after the preflight, whose problems come first
   // As soon as the look answers: a lease held means read under it later; an epoch that moved as this read began

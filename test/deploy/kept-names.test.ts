@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -129,6 +129,19 @@ describe('ops deploy: kept function names and adoption', () => {
     const writes = proxy.operations().filter((op) => /\.(Create|Put|Update|Delete|Tag|Untag|Publish|Add|Remove)/.test(op));
     expect(writes).toEqual([]);
     expect(proxy.operations().length).toBeGreaterThan(0);
+  });
+
+  it('a plan of a config that dropped every kept name still shows the kept function go (the inventory is read without a lease look)', async () => {
+    const config = path.join(dir, 'ops.config.ts');
+    const original = await readFile(config, 'utf8');
+    await writeFile(config, original.replace(/search: \{[^\n]*\},/, "other: { handler: 'src/search/handler.ts' },"));
+    try {
+      const p = await ops(['plan', '--json']);
+      const summaries = (JSON.parse(p.stdout).changes as { summary: string }[]).map((c) => c.summary);
+      expect(summaries).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^keep function ${kept}: kept \\(adopted`))]));
+    } finally {
+      await writeFile(config, original);
+    }
   });
 
   it("a kept role name held by a role that is not the stage's is refused, one line, before any write", async () => {
