@@ -76,21 +76,25 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
   if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
   const started = Date.now();
   const plan = planTail(opts, { json: ctx.global.json, stdoutTTY: Boolean(ctx.io.stdout.isTTY), now: started });
-  const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
-  const color = new Chalk({ level: ctx.global.color && (forced || ctx.io.stdout.isTTY) ? 1 : 0 });
-  const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
   const write = (chunk: string) => ctx.io.stdout.write(chunk);
   let seen = 0;
-  const emit = plan.json
-    ? (events: TailEvent[]) => {
-        seen += events.length;
-        write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`);
-      }
-    : (events: TailEvent[]) => {
-        seen += events.length;
-        const lines = events.flatMap((e) => formatter.format(e));
-        if (lines.length > 0) write(`${lines.join('\n')}\n`);
-      };
+  let emit: (events: TailEvent[]) => void;
+  if (plan.json) {
+    emit = (events) => {
+      seen += events.length;
+      write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`);
+    };
+  } else {
+    // Colours and the formatter only for text: `--json` (and any piped tail) never builds them.
+    const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
+    const color = new Chalk({ level: ctx.global.color && (forced || ctx.io.stdout.isTTY) ? 1 : 0 });
+    const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
+    emit = (events) => {
+      seen += events.length;
+      const lines = events.flatMap((e) => formatter.format(e));
+      if (lines.length > 0) write(`${lines.join('\n')}\n`);
+    };
+  }
 
   const aws = awsFor(ctx, fleet);
   // Ctrl-C ends a follow cleanly (exit 0); a second Ctrl-C is Node's default: exit at once.
