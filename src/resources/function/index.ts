@@ -16,7 +16,7 @@ import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';
 import { dropFromInventory, inventoryFunctions, listInInventory } from './inventory.js';
 import { type FunctionChange, planFunctions } from './plan.js';
-import { markShifting, readSelectedFunctions } from './read-selected.js';
+import { markShifting, needsStageFunctions, readSelectedFunctions } from './read-selected.js';
 
 /** The Lambda function: code, configuration, tags, the `live` alias and the versions it keeps. */
 export const lambdaFunction = defineKind<FunctionChange>({
@@ -45,10 +45,10 @@ export const lambdaFunction = defineKind<FunctionChange>({
     'versions.prune',
   ],
   async read(aws, scope, r) {
-    if (scope.only) {
+    if (scope.only && !needsStageFunctions(scope)) {
       const { only } = scope;
       const { items, foreign } = await readSelectedFunctions(aws, { ...scope, only }, r.concurrency);
-      return { actual: { functions: items }, foreign };
+      if (!needsStageFunctions(scope, items)) return { actual: { functions: items }, foreign };
     }
     const also = inventoryFunctions(aws, scope);
     const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency, ...(also ? { also } : {}) });

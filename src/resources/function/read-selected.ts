@@ -2,7 +2,7 @@ import type { Aws } from '../../aws/clients.js';
 import { type InventoryScope, readInventory, updateInventory } from '../../aws/inventory.js';
 import { readFunction } from '../../aws/lambda-read.js';
 import { mapLimit } from '../../aws/pool.js';
-import { ownershipTags } from '../../config/naming.js';
+import { ownershipTags, S3_SID_PREFIX } from '../../config/naming.js';
 import type { Actual, ActualFunction, ReadScope } from '../../model/actual.js';
 import { inventoryNames } from '../../model/inventory.js';
 
@@ -35,12 +35,29 @@ export async function readSelectedFunctions(
   return { items, foreign };
 }
 
-/** The selection, and the configured functions the inventory lists as shifting, sorted. */
+/**
+ * The selection; the configured functions the inventory lists as shifting; and the functions of Lambda authorizers
+ * (a selection's deploy that creates a missing authorizer grants its function too, which must exist), sorted.
+ */
 async function selectedNames(aws: Aws, scope: ReadScope & { only: readonly string[] }): Promise<string[]> {
   const inventory = scope.inventory ? await scope.inventory : await readInventory(aws, scope);
   const configured = new Set((scope.functions ?? []).map((f) => f.name));
   const shifting = inventoryNames(inventory, SPLIT_KIND).filter((n) => configured.has(n));
-  return [...new Set([...scope.only, ...shifting])].sort();
+  const authorizers = [scope.api, ...(scope.apis ?? [])]
+    .flatMap((a) => a?.authorizers ?? [])
+    .flatMap((a) => (a.type === 'lambda' ? [a.functionName] : []));
+  return [...new Set([...scope.only, ...shifting, ...authorizers])].sort();
+}
+
+/**
+ * True when a selection's plan needs the stage's other functions after all: S3 notifications are ours only when they
+ * target one of the stage's functions (src/resources/s3-notification/plan.ts), and a bucket's entries for the other
+ * functions are carried over into the configuration written back; so a fleet with S3 triggers, or a selected function
+ * still holding an S3 permission, reads the whole stage's functions.
+ */
+export function needsStageFunctions(scope: ReadScope, read?: Record<string, ActualFunction>): boolean {
+  if ((scope.functions ?? []).some((f) => f.triggers.some((t) => t.kind === 's3'))) return true;
+  return Object.values(read ?? {}).some((f) => f.aliasPolicy.some((s) => s.Sid?.startsWith(S3_SID_PREFIX)));
 }
 
 /**
