@@ -21,9 +21,17 @@ export async function readSelectedFunctions(
   scope: ReadScope & { only: readonly string[] },
   concurrency = 16,
 ): Promise<{ items: Record<string, ActualFunction>; foreign: Actual['foreign'] }> {
-  const names = await selectedNames(aws, scope);
   const claimable = new Set((scope.functions ?? []).filter((f) => f.keptName || f.adopt).map((f) => f.name));
-  const read = await mapLimit(names, concurrency, (name) => readFunction(aws, name, scope, { ours: true, claim: claimable.has(name) }));
+  const readAll = (names: readonly string[]) =>
+    mapLimit(names, concurrency, (name) => readFunction(aws, name, scope, { ours: true, claim: claimable.has(name) }));
+  // The selection is read at once, not after the inventory: that look is a round trip of its own.
+  const first = readAll(nowNames(scope));
+  first.catch(() => {}); // awaited below
+  const later = await selectedNames(aws, scope).catch(async (error) => {
+    await first.catch(() => {});
+    throw error;
+  });
+  const read = [...(await first), ...(await readAll(later.filter((n) => !nowNames(scope).includes(n))))];
   const items: Record<string, ActualFunction> = {};
   const foreign: Actual['foreign'] = [];
   for (const r of read) {
@@ -43,10 +51,15 @@ async function selectedNames(aws: Aws, scope: ReadScope & { only: readonly strin
   const inventory = scope.inventory ? await scope.inventory : await readInventory(aws, scope);
   const configured = new Set((scope.functions ?? []).map((f) => f.name));
   const shifting = inventoryNames(inventory, SPLIT_KIND).filter((n) => configured.has(n));
+  return [...new Set([...nowNames(scope), ...shifting])].sort();
+}
+
+/** What is known before the inventory: the selection and the Lambda authorizers' functions. */
+function nowNames(scope: ReadScope & { only: readonly string[] }): string[] {
   const authorizers = [scope.api, ...(scope.apis ?? [])]
     .flatMap((a) => a?.authorizers ?? [])
     .flatMap((a) => (a.type === 'lambda' ? [a.functionName] : []));
-  return [...new Set([...scope.only, ...shifting, ...authorizers])].sort();
+  return [...new Set([...scope.only, ...authorizers])].sort();
 }
 
 /**
