@@ -252,8 +252,26 @@ async function measure(n) {
 const ONE = 'fn-001';
 // Ascending: the largest fleet is the one left on moto for the floor below.
 const results = [];
-for (const n of [...new Set(SIZES)].sort((x, y) => x - y)) results.push(await measure(n));
-const dir = results.at(-1).dir;
+// A size that fails (an `ops` run exiting non-zero) is reported with its error, and the other sizes still run.
+const failed = [];
+for (const n of [...new Set(SIZES)].sort((x, y) => x - y)) {
+  try {
+    results.push(await measure(n));
+  } catch (error) {
+    log(`${n} functions failed: ${error.message.split('\n')[0]}`);
+    failed.push({
+      n,
+      error:
+        error.message
+          .split('\n')
+          .filter((l) => /^(error|Error): /.test(l))
+          .join(' ') || error.message.split('\n')[0],
+    });
+  }
+}
+// The floor is of the largest size that deployed (moto holds its functions).
+const dir = results.at(-1)?.dir ?? work;
+const FN = results.at(-1)?.n ?? 0;
 
 // ---------------------------------------------------------------- moto alone
 
@@ -265,7 +283,7 @@ try {
 const { Lambda } = require('@aws-sdk/client-lambda');
 const { IAM } = require('@aws-sdk/client-iam');
 const lambda = new Lambda({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-const names = Array.from({ length: N }, (_, i) => `${path.basename(dir)}-dev-fn-${pad(i)}`);
+const names = Array.from({ length: FN }, (_, i) => `${path.basename(dir)}-dev-fn-${pad(i)}`);
 async function timed(label, call) {
   const t0 = performance.now();
   let next = 0;
@@ -277,9 +295,9 @@ async function timed(label, call) {
 }
 await lambda.listFunctions({ MaxItems: 1 });
 const floor = [
-  await timed(`${N} × GetFunction`, (FunctionName) => lambda.getFunction({ FunctionName })),
-  await timed(`${N} × GetAlias`, (FunctionName) => lambda.getAlias({ FunctionName, Name: 'live' })),
-  await timed(`${N} × GetPolicy`, (FunctionName) => lambda.getPolicy({ FunctionName, Qualifier: 'live' })),
+  await timed(`${FN} × GetFunction`, (FunctionName) => lambda.getFunction({ FunctionName })),
+  await timed(`${FN} × GetAlias`, (FunctionName) => lambda.getAlias({ FunctionName, Name: 'live' })),
+  await timed(`${FN} × GetPolicy`, (FunctionName) => lambda.getPolicy({ FunctionName, Qualifier: 'live' })),
 ];
 {
   const t0 = performance.now();
@@ -296,7 +314,7 @@ const floor = [
   const iam = new IAM({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
   const t0 = performance.now();
   await iam.getAccountAuthorizationDetails({ Filter: ['Role'], MaxItems: 1000 });
-  floor.push({ label: `GetAccountAuthorizationDetails (${N} roles)`, ms: performance.now() - t0 });
+  floor.push({ label: `GetAccountAuthorizationDetails (${FN} roles)`, ms: performance.now() - t0 });
   iam.destroy();
 }
 lambda.destroy();
@@ -348,6 +366,7 @@ function summary() {
       `| ${r.n} | ${sec(r.noop.ms)} | ${r.noop.calls.length} | ${perFn(r)} | ${mb(peak(r))} | ${one(r.onePlan)} | ${one(r.oneNoop)} | ${one(r.oneCode)} | ${sec(r.cold.ms)} |`,
     );
   }
+  for (const f of failed) console.log(`| ${f.n} | **failed**: ${f.error} | | | | | | | |`);
   const met = (ok) => (ok ? 'met' : '**missed**');
   console.log('\nIssue 18 targets:');
   for (const r of results) {
@@ -420,9 +439,9 @@ function report(r) {
 summary();
 for (const r of results) report(r);
 
-console.log(`\n## moto alone (one warm SDK client, 16 in flight, ${N} functions)\n`);
+console.log(`\n## moto alone (one warm SDK client, 16 in flight, ${FN} functions)\n`);
 console.log('| calls | wall | per call |\n|---|---|---|');
-for (const f of floor) console.log(`| ${f.label} | ${sec(f.ms)} | ${/^\d/.test(f.label) ? `${(f.ms / N).toFixed(1)} ms` : '–'} |`);
+for (const f of floor) console.log(`| ${f.label} | ${sec(f.ms)} | ${/^\d/.test(f.label) ? `${(f.ms / FN).toFixed(1)} ms` : '–'} |`);
 
 const sweepTable = (title, rows) => {
   console.log(`\n### ${title}\n`);
