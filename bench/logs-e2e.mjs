@@ -2,7 +2,7 @@
 // moto: the same 10,000 events of one function's log group, both commands run in turn in the same run,
 // every event counted in both outputs (a bench that printed fewer would not be a faster one).
 // Used by bench/logs.mjs (`node bench/logs.mjs [runs]`, or `--e2e` for this part alone); needs
-// `node scripts/build.mjs` first (bin/ops runs dist/).
+// `node scripts/build.mjs` first (bin/ops runs dist/). `OPS_BASE=<checkout, built>` adds that build's run.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +102,15 @@ export async function endToEnd(runs) {
         args: [bin, 'logs', 'tail', FN, '--since', '1h', '--format', 'text'],
       },
     ];
+    // OPS_BASE=<a checkout with dist/ built>: the same command from that build too, for a before/after in one run.
+    if (process.env.OPS_BASE) {
+      const base = path.resolve(process.env.OPS_BASE, 'bin/ops');
+      commands.push({
+        label: '`ops logs tail <fn> --since 1h` (piped: JSON lines), OPS_BASE build',
+        file: process.execPath,
+        args: [base, ...commands[1].args.slice(1)],
+      });
+    }
     const times = commands.map(() => []);
     // A warm-up run of each (moto's first calls, the config's compile), then `runs` rounds, one of each in turn.
     const lines = commands.map((c) => timed(c.file, c.args, dir, env).lines);

@@ -1,9 +1,9 @@
-import { type Aws, createAws } from '../aws/clients.js';
-import { timeoutsFrom } from '../aws/transport.js';
+import type { Aws } from '../aws/clients.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { loadFleet } from '../config/load.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
+import { awsForRegion } from './aws-for.js';
 import type { Context } from './context.js';
 
 /**
@@ -47,14 +47,7 @@ export function selectFunctions(fleet: Fleet, names: string[] | undefined): Func
 
 /** The AWS clients for a command on this fleet: region from the fleet, profile and endpoint from flags or env. */
 export function awsFor(ctx: Context, fleet: Fleet): Aws {
-  return createAws({
-    region: fleet.region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    timeouts: timeoutsFrom(ctx.env, ctx.global.timeout),
-    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
-  });
+  return awsForRegion(ctx, fleet.region);
 }
 
 /** Runs `fn` with the fleet's AWS clients, closed after it whatever happens. */

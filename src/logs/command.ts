@@ -2,14 +2,15 @@ import { Chalk } from 'chalk';
 import type { Aws } from '../aws/clients.js';
 import { ReadLimiter } from '../aws/limiter.js';
 import { awsLogSource, type LogSource, preloadLogsClient } from '../aws/logs-read.js';
+import { awsForRegion } from '../cli/aws-for.js';
 import type { Context } from '../cli/context.js';
-import { awsFor, loadFleetFor, selectFunctions } from '../cli/setup.js';
-import type { Fleet } from '../config/types.js';
+import type { Fleet, FunctionSpec } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { apiAccessGroups } from './access-line.js';
+import { EarlyReads, type Resolved, recall, remember, sameResolution } from './early.js';
 import { createFormatter, toRecord } from './format.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_RATE } from './poll.js';
-import { type TailOptions, tailLogs } from './tail.js';
+import { type TailOptions, tailLogs, windowEnd } from './tail.js';
 import { durationOption, parseTimeArg } from './time.js';
 import type { GroupLabel, TailEvent } from './types.js';
 
@@ -64,39 +65,33 @@ export function planTail(opts: LogsTailOptions, ctx: { json: boolean; stdoutTTY:
   return { since, until, follow, json, pollIntervalMs, withDate: first < midnight || (until ?? ctx.now) - first > 86_400_000 };
 }
 
-export function labelsFor(fleet: Fleet, names: string[] | undefined): Map<string, GroupLabel> {
-  return new Map(selectFunctions(fleet, names).map((fn) => [fn.logGroup, { key: fn.key, name: fn.name }]));
+export function labelsFor(fns: FunctionSpec[]): Map<string, GroupLabel> {
+  return new Map(fns.map((fn) => [fn.logGroup, { key: fn.key, name: fn.name }]));
 }
 
 export async function logsTailCommand(ctx: Context, names: string[] | undefined, opts: LogsTailOptions, hooks: LogsTailHooks = {}) {
-  if (!hooks.source) preloadLogsClient();
-  // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
-  const fleet = await loadFleetFor(ctx, { limits: false });
-  const labels = labelsFor(fleet, names);
-  if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
   const started = Date.now();
   const plan = planTail(opts, { json: ctx.global.json, stdoutTTY: Boolean(ctx.io.stdout.isTTY), now: started });
-  const write = (chunk: string) => ctx.io.stdout.write(chunk);
-  let seen = 0;
-  let emit: (events: TailEvent[]) => void;
-  if (plan.json) {
-    emit = (events) => {
-      seen += events.length;
-      write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`);
-    };
-  } else {
-    // Colours and the formatter only for text: `--json` (and any piped tail) never builds them.
-    const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
-    const color = new Chalk({ level: ctx.global.color && (forced || ctx.io.stdout.isTTY) ? 1 : 0 });
-    const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
-    emit = (events) => {
-      seen += events.length;
-      const lines = events.flatMap((e) => formatter.format(e));
-      if (lines.length > 0) write(`${lines.join('\n')}\n`);
-    };
+  const limiter = new ReadLimiter({ rate: DEFAULT_POLL_RATE, ...(hooks.tail?.clock ? { clock: hooks.tail.clock } : {}) });
+  if (!hooks.source) preloadLogsClient();
+  // A range read by a real command (no test hooks) ends at the command's start, so the reads started
+  // before the config loads (src/logs/early.ts) are the very queries the tail makes.
+  const ahead = hooks.source || hooks.tail || plan.follow ? undefined : await startEarly(ctx, names, opts, plan, started, limiter);
+  // Loaded here, not imported above: the config's modules load while the early reads are out.
+  const setup = await import('../cli/setup.js');
+  // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
+  const fleet = await setup.loadFleetFor(ctx, { limits: false });
+  const labels = labelsFor(setup.selectFunctions(fleet, names));
+  if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
+  const useAhead = ahead && sameResolution(ahead.resolved, resolvedOf(fleet, labels));
+  if (ahead && !useAhead) {
+    ahead.reads.drop();
+    ahead.aws.destroy();
   }
+  if (!hooks.source && !useAhead) void remember(ahead?.key ?? keyOf(ctx, names, opts), resolvedOf(fleet, labels));
+  const emit = emitter(ctx, opts, plan, labels);
 
-  const aws = awsFor(ctx, fleet);
+  const aws = useAhead ? ahead.aws : awsForRegion(ctx, fleet.region);
   // Ctrl-C ends a follow cleanly (exit 0); a second Ctrl-C is Node's default: exit at once.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -106,29 +101,105 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
   if (hooks.signal?.aborted) controller.abort();
   try {
     await tailLogs({
-      source: (hooks.source ?? awsLogSource)(aws),
+      source: useAhead ? ahead.reads : (hooks.source ?? awsLogSource)(aws),
       groups: [...labels.keys()],
       since: plan.since,
-      until: plan.until,
+      until: ahead ? ahead.until : plan.until,
       filterPattern: opts.filter,
       follow: plan.follow,
       liveTail: opts.liveTail !== false,
       pollIntervalMs: plan.pollIntervalMs,
-      limiter: new ReadLimiter({ rate: DEFAULT_POLL_RATE, ...(hooks.tail?.clock ? { clock: hooks.tail.clock } : {}) }),
+      limiter,
       signal: controller.signal,
-      emit,
+      emit: emit.events,
       talk: { info: (m) => ctx.log.info(m), warn: (m) => ctx.log.warn(m), debug: (m) => ctx.log.debug(m) },
       describe: (group) => labels.get(group)?.key ?? group,
       ...hooks.tail,
     });
     // Silence would read as "the command is broken": say what was searched.
-    if (seen === 0) ctx.log.info(noEventsLine(plan, started, labels.size, opts.filter));
+    if (emit.seen() === 0) ctx.log.info(noEventsLine(plan, started, labels.size, opts.filter));
   } finally {
     process.removeListener('SIGINT', onSigint);
     hooks.signal?.removeEventListener('abort', onHook);
+    if (useAhead) ahead.reads.drop();
     aws.destroy();
   }
   return 0;
+}
+
+/** Writes events to stdout as JSON lines or text, counting them. */
+function emitter(ctx: Context, opts: LogsTailOptions, plan: TailPlan, labels: Map<string, GroupLabel>) {
+  const write = (chunk: string) => ctx.io.stdout.write(chunk);
+  let seen = 0;
+  if (plan.json) {
+    return {
+      seen: () => seen,
+      events: (events: TailEvent[]) => {
+        seen += events.length;
+        write(`${events.map((e) => JSON.stringify(toRecord(e, labels))).join('\n')}\n`);
+      },
+    };
+  }
+  // Colours and the formatter only for text: `--json` (and any piped tail) never builds them.
+  const forced = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
+  const color = new Chalk({ level: ctx.global.color && (forced || ctx.io.stdout.isTTY) ? 1 : 0 });
+  const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
+  return {
+    seen: () => seen,
+    events: (events: TailEvent[]) => {
+      seen += events.length;
+      const lines = events.flatMap((e) => formatter.format(e));
+      if (lines.length > 0) write(`${lines.join('\n')}\n`);
+    },
+  };
+}
+
+/** What names a command line's resolution: everything the fleet's groups and region may depend on. */
+function keyOf(ctx: Context, names: string[] | undefined, opts: LogsTailOptions): unknown[] {
+  const { stage, config, region, endpointUrl, profile } = ctx.global;
+  const env = ctx.env;
+  return [
+    ctx.cwd,
+    stage,
+    config,
+    region,
+    env.AWS_REGION,
+    env.AWS_DEFAULT_REGION,
+    endpointUrl,
+    env.AWS_ENDPOINT_URL,
+    profile,
+    env.AWS_PROFILE,
+    names ?? [],
+    Boolean(opts.api),
+  ];
+}
+
+function resolvedOf(fleet: Fleet, labels: Map<string, GroupLabel>): Resolved {
+  return { region: fleet.region, labels: [...labels] };
+}
+
+/** The first window's reads of the groups this command line resolved to last time, started now. */
+async function startEarly(
+  ctx: Context,
+  names: string[] | undefined,
+  opts: LogsTailOptions,
+  plan: TailPlan,
+  now: number,
+  limiter: ReadLimiter,
+) {
+  const key = keyOf(ctx, names, opts);
+  const resolved = await recall(key);
+  if (!resolved) return undefined;
+  const aws = awsForRegion(ctx, resolved.region);
+  const reads = new EarlyReads(awsLogSource(aws));
+  const until = plan.until ?? now;
+  const from = plan.since ?? until - 10 * 60_000;
+  const endTime = windowEnd(from, until);
+  reads.start(
+    resolved.labels.map(([group]) => ({ group, startTime: from, endTime, filterPattern: opts.filter })),
+    limiter,
+  );
+  return { key, resolved, aws, reads, until };
 }
 
 /** `no log events since 2026-12-06 06:10:00 (10 min ago) in 3 log groups`, for a tail that found nothing. */

@@ -135,14 +135,24 @@ async function tail(opts: TailOptions): Promise<void> {
   await Promise.all([live, poller.run()]);
 }
 
+/** How long a range read's windows are unless `windowMs` says otherwise. */
+export const RANGE_WINDOW_MS = 3_600_000;
+
+/**
+ * Where the window that starts at `start` ends, for a range ending at `to`. A last piece shorter than a
+ * tenth of a window joins the window before it: `--since 1h` (its start taken a few milliseconds
+ * before `to`) is one read, not a second round trip for those milliseconds.
+ */
+export function windowEnd(start: number, to: number, windowMs = RANGE_WINDOW_MS): number {
+  return to - start < windowMs * 1.1 ? to : start + windowMs - 1;
+}
+
 /** Every event of every group in [from, to], window by window, each window in time order. */
 async function readRange(opts: TailOptions, from: number, to: number, missing: Set<string>): Promise<TailEvent[]> {
-  const windowMs = opts.windowMs ?? 3_600_000;
+  const windowMs = opts.windowMs ?? RANGE_WINDOW_MS;
   const recent: TailEvent[] = [];
-  // A last piece shorter than a tenth of a window joins the window before it: `--since 1h` (its start
-  // taken a few milliseconds before `to`) is one read, not a second round trip for those milliseconds.
   for (let start = from, end = from; start <= to && !opts.signal.aborted; start = end + 1) {
-    end = to - start < windowMs * 1.1 ? to : start + windowMs - 1;
+    end = windowEnd(start, to, windowMs);
     const groups = opts.groups.filter((g) => !missing.has(g));
     const events = await readGroups(opts, groups, start, end, opts.signal, missing);
     if (opts.signal.aborted) break;

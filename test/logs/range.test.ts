@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ReadLimiter } from '../../src/aws/limiter.js';
+import { EarlyReads, sameResolution } from '../../src/logs/early.js';
 import { tailLogs } from '../../src/logs/tail.js';
-import { FakeClock, FakeLogs } from './fakes.js';
+import { eventually, FakeClock, FakeLogs } from './fakes.js';
 
 const G = '/aws/lambda/app-dev-api';
 
@@ -60,5 +61,45 @@ describe('ops logs tail over a range: windows', () => {
       [t - 1_500, t - 501],
       [t - 500, t],
     ]);
+  });
+});
+
+describe('reads started before the config loads (src/logs/early.ts)', () => {
+  it('the identical query takes the early read (no second call); any other query reads anew', async () => {
+    const clock = new FakeClock();
+    const logs = new FakeLogs();
+    logs.pageSize = 10;
+    const t = clock.now();
+    logs.put(G, [{ timestamp: t - 1_000, message: 'one' }]);
+    const reads = new EarlyReads(logs);
+    const q = { group: G, startTime: t - 60_000, endTime: t, filterPattern: undefined };
+    reads.start([q], new ReadLimiter({ rate: 1e9, burst: 1e9, clock }));
+    await eventually(() => logs.calls.length === 1);
+    // A message logged after the early read was made is not in its answer: the proof it was reused.
+    logs.put(G, [{ timestamp: t - 500, message: 'two' }]);
+    const page = await reads.filter({ ...q });
+    expect(page?.events.map((e) => e.message)).toEqual(['one']);
+    expect(logs.calls).toHaveLength(1);
+    const again = await reads.filter({ ...q, endTime: t + 1 });
+    expect(again?.events.map((e) => e.message)).toEqual(['one', 'two']);
+    expect(logs.calls).toHaveLength(2);
+    reads.drop();
+  });
+
+  it('is used only when the loaded fleet resolves to the same region and groups', () => {
+    const labels: [string, { key: string; name: string }][] = [[G, { key: 'api', name: 'app-dev-api' }]];
+    expect(
+      sameResolution({ region: 'us-east-1', labels }, { region: 'us-east-1', labels: [[G, { key: 'api', name: 'app-dev-api' }]] }),
+    ).toBe(true);
+    expect(sameResolution({ region: 'us-east-1', labels }, { region: 'eu-west-1', labels })).toBe(false);
+    expect(
+      sameResolution({ region: 'us-east-1', labels }, { region: 'us-east-1', labels: [[G, { key: 'api', name: 'app-prod-api' }]] }),
+    ).toBe(false);
+    expect(
+      sameResolution(
+        { region: 'us-east-1', labels },
+        { region: 'us-east-1', labels: [...labels, ['/aws/lambda/x', { key: 'x', name: 'x' }]] },
+      ),
+    ).toBe(false);
   });
 });
