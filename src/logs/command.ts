@@ -77,12 +77,21 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
   // A range read by a real command (no test hooks) ends at the command's start, so the reads started
   // before the config loads (src/logs/early.ts) are the very queries the tail makes.
   const ahead = hooks.source || hooks.tail || plan.follow ? undefined : await startEarly(ctx, names, opts, plan, started, limiter);
-  // Loaded here, not imported above: the config's modules load while the early reads are out.
-  const setup = await import('../cli/setup.js');
-  // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
-  const fleet = await setup.loadFleetFor(ctx, { limits: false });
-  const labels = labelsFor(setup.selectFunctions(fleet, names));
-  if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
+  let fleet: Fleet;
+  let labels: Map<string, GroupLabel>;
+  try {
+    // Loaded here, not imported above: the config's modules load while the early reads are out.
+    const setup = await import('../cli/setup.js');
+    // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
+    fleet = await setup.loadFleetFor(ctx, { limits: false });
+    labels = labelsFor(setup.selectFunctions(fleet, names));
+    if (opts.api) for (const [group, label] of apiAccessGroups(fleet)) labels.set(group, label);
+  } catch (error) {
+    // A config error or an unknown function: the early reads must not keep the process alive.
+    ahead?.reads.drop();
+    ahead?.aws.destroy();
+    throw error;
+  }
   const useAhead = ahead && sameResolution(ahead.resolved, resolvedOf(fleet, labels));
   if (ahead && !useAhead) {
     ahead.reads.drop();
