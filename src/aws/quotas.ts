@@ -38,6 +38,9 @@ const EVENTBRIDGE = 'Amazon EventBridge quotas, https://docs.aws.amazon.com/even
 const DYNAMODB =
   'Best practices for managing the control plane in DynamoDB, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-control-plane.html';
 
+const SECRETS = 'AWS Secrets Manager quotas, https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html';
+const SSM_PUT = 'put-parameter, https://docs.aws.amazon.com/cli/latest/reference/ssm/put-parameter.html';
+
 /** The rate of a service AWS gives no figure for: 10/s, burst 10 (what every limiter used before this table). */
 export const DEFAULT_QUOTA: Quota = { rate: 10, burst: 10, source: 'no published rate: our default', documented: false };
 
@@ -101,6 +104,14 @@ export const QUOTAS: Readonly<Record<string, ServiceQuotas>> = {
   },
   events: { total: undocumented(`rule writes have no published rate (${EVENTBRIDGE}: only endpoints, 5/s)`) },
   dynamodb: { total: perSecond(2_500, DYNAMODB, 10) },
+  // Found no figure for the writes ops makes (Subscribe, CreateQueue, PutBucketNotificationConfiguration,
+  // CreateSecret, PutParameter): named here so the table says so, at our default.
+  sns: { total: undocumented('no published rate for Subscribe/Unsubscribe found (Amazon SNS endpoints and quotas)') },
+  sqs: { total: undocumented('no published rate for queue writes found (Amazon SQS quotas)') },
+  s3: { total: undocumented('no published rate for bucket configuration writes found (Amazon S3 quotas)') },
+  secretsmanager: { total: undocumented(`no figure for CreateSecret/PutSecretValue in the stored copy of ${SECRETS}`) },
+  // PutParameter shares Parameter Store's throughput quota with GetParameter(s); the CLI reference names no figure.
+  ssm: { total: undocumented(`no figure for PutParameter found (${SSM_PUT})`) },
 };
 
 /** A limiter to build: its key (one limiter per key and command) and the quota it paces to. */

@@ -42,10 +42,11 @@ describe('AWS quotas (src/aws/quotas.ts)', () => {
     expect(pacesFor('apigateway', 'CreateRoute').map((p) => p.key)).toEqual(['apigateway']);
   });
 
-  it('a service AWS publishes no rate for gets the default, marked undocumented (IAM, SQS)', () => {
+  it('a service with no published rate gets the default, marked undocumented (IAM, SQS); one not in the table too', () => {
     expect(pacesFor('iam', 'CreateRole')).toEqual([{ key: 'iam', quota: QUOTAS.iam.total }]);
-    expect(QUOTAS.iam.total).toMatchObject({ rate: DEFAULT_QUOTA.rate, documented: false });
-    expect(pacesFor('sqs', 'CreateQueue')).toEqual([{ key: 'sqs', quota: DEFAULT_QUOTA }]);
+    for (const svc of ['iam', 'sqs', 'sns', 'ssm'])
+      expect(QUOTAS[svc].total).toMatchObject({ rate: DEFAULT_QUOTA.rate, documented: false });
+    expect(pacesFor('route53', 'ChangeResourceRecordSets')).toEqual([{ key: 'route53', quota: DEFAULT_QUOTA }]);
   });
 
   it('a limiter holds a second of its rate in flight: 15 for Lambda, one for a rate under 1/s, never over 16', () => {
