@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { createAws } from '../aws/clients.js';
 import type { Selection } from '../aws/import-functions.js';
-import { timeoutsFrom } from '../aws/transport.js';
+import { awsForRegion } from '../cli/aws-for.js';
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
 import { packageTemplates } from '../scaffold/templates.js';
@@ -53,14 +52,7 @@ export async function importCommand(ctx: Context, dirArg: string | undefined, o:
   const dir = path.resolve(ctx.cwd, dirArg ?? '.');
   const stage = ctx.global.stage;
   const region = ctx.global.region ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const aws = createAws({
-    region,
-    profile: ctx.global.profile,
-    endpointUrl: ctx.global.endpointUrl,
-    env: ctx.env,
-    timeouts: timeoutsFrom(ctx.env, ctx.global.timeout),
-    debug: ctx.global.debug ? (m) => ctx.log.debug(m) : undefined,
-  });
+  const aws = awsForRegion(ctx, region);
   try {
     const fleet = await readImport(aws, sel, { app, stage });
     const { planned, skipped } = planFunctions(fleet.functions, 'prefix' in sel ? sel.prefix : undefined);

@@ -26,12 +26,17 @@ async function range(logs: FakeLogs, clock: FakeClock, sinceMs: number, windowMs
   return { printed, windows: logs.calls.filter((q) => !q.nextToken).map((q) => [q.startTime, q.endTime]) };
 }
 
+/** A fake Logs with `pageSize` events a page, its clock, and that clock's now. */
+function world(pageSize: number) {
+  const clock = new FakeClock();
+  const logs = new FakeLogs();
+  logs.pageSize = pageSize;
+  return { clock, logs, t: clock.now() };
+}
+
 describe('ops logs tail over a range: windows', () => {
   it('--since 1h is one read (one window, its pages), from the first millisecond to the last', async () => {
-    const clock = new FakeClock();
-    const logs = new FakeLogs();
-    logs.pageSize = 10_000;
-    const t = clock.now();
+    const { clock, logs, t } = world(10_000);
     // The command takes --since from its own start, a few milliseconds before the tail reads `now`.
     const since = 3_600_000 + 7;
     logs.put(G, [
@@ -46,9 +51,7 @@ describe('ops logs tail over a range: windows', () => {
   });
 
   it('a longer range goes window by window, each event once, the last window up to now', async () => {
-    const clock = new FakeClock();
-    const logs = new FakeLogs();
-    const t = clock.now();
+    const { clock, logs, t } = world(2);
     const at = [t - 2_500, t - 1_501, t - 1_500, t - 501, t - 500, t];
     logs.put(
       G,
@@ -66,10 +69,7 @@ describe('ops logs tail over a range: windows', () => {
 
 describe('reads started before the config loads (src/logs/early.ts)', () => {
   it('the identical query takes the early read (no second call); any other query reads anew', async () => {
-    const clock = new FakeClock();
-    const logs = new FakeLogs();
-    logs.pageSize = 10;
-    const t = clock.now();
+    const { clock, logs, t } = world(10);
     logs.put(G, [{ timestamp: t - 1_000, message: 'one' }]);
     const reads = new EarlyReads(logs);
     const q = { group: G, startTime: t - 60_000, endTime: t, filterPattern: undefined };
