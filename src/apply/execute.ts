@@ -91,6 +91,9 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   const running = new Map<string, Promise<void>>();
   const limit = Math.max(1, opts.concurrency ?? 8);
   const inLane = new Map<string, number>();
+  // Each change's lane, once: the scan below runs after every completion, over every pending change.
+  const laneById = new Map(opts.plan.changes.map((c) => [c.id, laneOf(c.kind)]));
+  const laneFull = (lane: string) => (inLane.get(lane) ?? 0) >= limit;
   const signal = opts.signal;
   const stopped = signal ? abortedPromise(signal) : undefined;
   let graceEnds: number | undefined;
@@ -115,7 +118,9 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
     let progressed = false;
     for (const id of [...pending]) {
       const change = byId.get(id)!;
-      if (!ready(change)) continue;
+      // A full lane waits (the cheap check first); the next change of another service may still start.
+      const lane = laneById.get(id)!;
+      if (laneFull(lane) || !ready(change)) continue;
       const blocker = blockerOf(change);
       if (blocker) {
         pending.delete(id);
@@ -123,9 +128,6 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         progressed = true;
         continue;
       }
-      // A full lane waits; the next change of another service may still start.
-      const lane = laneOf(change.kind);
-      if ((inLane.get(lane) ?? 0) >= limit) continue;
       inLane.set(lane, (inLane.get(lane) ?? 0) + 1);
       pending.delete(id);
       progressed = true;
