@@ -26,6 +26,10 @@ await esbuild
     // Everything is bundled but esbuild (a native binary): one file loads far faster than the
     // hundreds of modules of the AWS SDK and zod, and the chunks load only when a command needs them.
     external: ['esbuild'],
+    // The SDK's packages ship ES modules beside CommonJS (`module`): bundled from those, a client's modules
+    // are hoisted into one scope and what a command does not import is left out, where each CommonJS file
+    // is a wrapped function run at load. Loading the Logs client went from ~70-100 ms to ~25-30 ms.
+    mainFields: ['module', 'main'],
     define: { __OPS_VERSION__: JSON.stringify(pkg.version) },
     // commander is CommonJS: give the ESM bundle a require for node builtins.
     banner: { js: "import { createRequire as __opsRequire } from 'node:module'; const require = __opsRequire(import.meta.url);" },
