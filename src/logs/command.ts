@@ -10,6 +10,7 @@ import { apiAccessGroups } from './access-line.js';
 import { EarlyReads, type Resolved, recall, remember, sameResolution } from './early.js';
 import { createFormatter } from './format.js';
 import { jsonLineWriter } from './json-line.js';
+import { pacedWriter } from './output.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_RATE } from './poll.js';
 import { type TailOptions, tailLogs, windowEnd } from './tail.js';
 import { durationOption, parseTimeArg } from './time.js';
@@ -81,6 +82,9 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
   let fleet: Fleet;
   let labels: Map<string, GroupLabel>;
   try {
+    // The early reads go out first: the config's modules (compiled on this one thread like the Logs client's)
+    // load while AWS answers, instead of delaying the request they would share the thread with.
+    if (ahead) await ahead.sent;
     // Loaded here, not imported above: the config's modules load while the early reads are out.
     const setup = await import('../cli/setup.js');
     // Reading logs needs the functions' group names, not a config AWS would accept (the limits check).
@@ -126,6 +130,7 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
       describe: (group) => labels.get(group)?.key ?? group,
       ...hooks.tail,
     });
+    await emit.idle();
     // Silence would read as "the command is broken": say what was searched.
     if (emit.seen() === 0) ctx.log.info(noEventsLine(plan, started, labels.size, opts.filter));
   } finally {
@@ -137,42 +142,18 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
   return 0;
 }
 
-/** Characters of output gathered before one write. */
-const WRITE_CHUNK = 65_536;
-
-/**
- * Lines written in pieces of about 64 KB, not as one string per page (5 MB of JSON for 10,000 events):
- * the lines of a piece die young, so the collector does not copy a growing page around.
- */
-function lineWriter(write: (chunk: string) => void) {
-  let chunk = '';
-  return {
-    add(line: string) {
-      chunk += `${line}\n`;
-      if (chunk.length >= WRITE_CHUNK) {
-        write(chunk);
-        chunk = '';
-      }
-    },
-    flush() {
-      if (chunk !== '') write(chunk);
-      chunk = '';
-    },
-  };
-}
-
-/** Writes events to stdout as JSON lines or text, counting them. */
+/** Writes events to stdout as JSON lines or text, counting them; `idle` once all is written. */
 function emitter(ctx: Context, opts: LogsTailOptions, plan: TailPlan, labels: Map<string, GroupLabel>) {
-  const out = lineWriter((chunk) => ctx.io.stdout.write(chunk));
+  const out = pacedWriter(ctx.io.stdout);
   let seen = 0;
   if (plan.json) {
     const line = jsonLineWriter(labels);
     return {
       seen: () => seen,
+      idle: out.idle,
       events: (events: TailEvent[]) => {
         seen += events.length;
-        for (const e of events) out.add(line(e));
-        out.flush();
+        return out.write(events, line);
       },
     };
   }
@@ -182,10 +163,10 @@ function emitter(ctx: Context, opts: LogsTailOptions, plan: TailPlan, labels: Ma
   const formatter = createFormatter({ color, labels, utc: opts.utc, withDate: plan.withDate });
   return {
     seen: () => seen,
+    idle: out.idle,
     events: (events: TailEvent[]) => {
       seen += events.length;
-      for (const e of events) for (const text of formatter.format(e)) out.add(text);
-      out.flush();
+      return out.write(events, formatter.format);
     },
   };
 }
@@ -235,7 +216,13 @@ async function startEarly(
     resolved.labels.map(([group]) => ({ group, startTime: from, endTime, filterPattern: opts.filter })),
     limiter,
   );
-  return { key, resolved, aws, reads, until };
+  // Once the client is built the request is signed and written within the same turn of the event loop; a
+  // client that fails to build fails the read, which reports it when the tail takes it.
+  const sent = aws
+    .logs()
+    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+    .catch(() => {});
+  return { key, resolved, aws, reads, until, sent };
 }
 
 /** `no log events since 2026-12-06 06:10:00 (10 min ago) in 3 log groups`, for a tail that found nothing. */

@@ -26,7 +26,8 @@ export interface LiveOptions {
   backfill?(groups: readonly string[], from: number, signal: AbortSignal): Promise<TailEvent[]>;
   /** Where the first backfill starts (when following began). */
   backfillFrom?: number;
-  onEvents(events: TailEvent[]): void;
+  /** Not waited for: the output keeps the order of deliveries (src/logs/output.ts). */
+  onEvents(events: TailEvent[]): unknown;
   /** Live Tail sampled the events (more than it streams): said once. */
   onSampled?(): void;
   onReconnect?(reason: string): void;

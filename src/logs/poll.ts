@@ -26,7 +26,8 @@ export interface PollerOptions {
   clock?: Clock;
   signal: AbortSignal;
   /** The new events of one turn, in time order. */
-  onEvents(events: TailEvent[]): void;
+  /** The poller's next turn waits for a promise it returns (the output's pace). */
+  onEvents(events: TailEvent[]): unknown;
   /** The group does not exist (yet): said once per group. */
   onMissing?(group: string): void;
   /** A group that was missing exists now. */
@@ -92,7 +93,7 @@ export class Poller {
   async turn(): Promise<void> {
     const batch: TailEvent[] = [];
     await Promise.all(this.states.map((state) => this.read(state, batch)));
-    if (batch.length > 0 && !this.opts.signal.aborted) this.opts.onEvents(batch.sort(byTime));
+    if (batch.length > 0 && !this.opts.signal.aborted) await this.opts.onEvents(batch.sort(byTime));
   }
 
   private async read(state: GroupState, batch: TailEvent[]): Promise<void> {

@@ -29,8 +29,8 @@ export interface TailOptions {
   limiter: ReadLimiter;
   clock?: Clock;
   signal: AbortSignal;
-  /** Events in time order (within what one read delivered). */
-  emit(events: TailEvent[]): void;
+  /** Events in time order (within what one read delivered); a range read waits for a promise it returns (the output's pace). */
+  emit(events: TailEvent[]): unknown;
   talk: TailTalk;
   /** How to describe a group in messages (`tasks-api (/aws/lambda/app-dev-tasks-api)`). */
   describe?(group: string): string;
@@ -157,7 +157,7 @@ async function readRange(opts: TailOptions, from: number, to: number, missing: S
     const events = await readGroups(opts, groups, start, end, opts.signal, missing);
     if (opts.signal.aborted) break;
     events.sort(byTime);
-    if (events.length > 0) opts.emit(events);
+    if (events.length > 0) await opts.emit(events);
     // What a follow's poller (which re-reads a little before it starts) must not print again.
     for (const e of events) if (e.timestamp >= to - 60_000) recent.push(e);
   }
