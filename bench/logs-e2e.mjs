@@ -82,6 +82,9 @@ export async function endToEnd(runs) {
   }
   const { moto, env } = await startBenchEmulator();
   const dir = fleetDir();
+  // OPS_BASE's build runs in its own copy of the fleet: a config's compiled form names the ops build it was
+  // compiled with, so two builds taking turns in one directory would each compile the config (esbuild) every run.
+  const baseDir = process.env.OPS_BASE ? fleetDir() : undefined;
   try {
     await putEvents(moto.url);
     const commands = [
@@ -109,12 +112,13 @@ export async function endToEnd(runs) {
         label: '`ops logs tail <fn> --since 1h` (piped: JSON lines), OPS_BASE build',
         file: process.execPath,
         args: [base, ...commands[1].args.slice(1)],
+        cwd: baseDir,
       });
     }
     const times = commands.map(() => []);
     // A warm-up run of each (moto's first calls, the config's compile), then `runs` rounds, one of each in turn.
-    const lines = commands.map((c) => timed(c.file, c.args, dir, env).lines);
-    for (let r = 0; r < runs; r++) for (const [i, c] of commands.entries()) times[i].push(timed(c.file, c.args, dir, env).ms);
+    const lines = commands.map((c) => timed(c.file, c.args, c.cwd ?? dir, env).lines);
+    for (let r = 0; r < runs; r++) for (const [i, c] of commands.entries()) times[i].push(timed(c.file, c.args, c.cwd ?? dir, env).ms);
     const base = median(times[0]);
     console.log(`\n### End to end: ${EVENTS.toLocaleString('en-US')} events of one log group on moto (median of ${runs}, run in turn)\n`);
     console.log('| command | median | runs (ms) | lines printed | events printed | × aws logs tail |\n|---|---|---|---|---|---|');
@@ -127,7 +131,7 @@ export async function endToEnd(runs) {
     }
     console.log(`\n${cli.version} (${cli.file}), moto ${moto.version}, Node ${process.version}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of [dir, baseDir]) if (d) rmSync(d, { recursive: true, force: true });
     await moto.stop();
   }
 }
