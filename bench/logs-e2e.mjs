@@ -82,8 +82,8 @@ export async function endToEnd(runs) {
   }
   const { moto, env } = await startBenchEmulator();
   const dir = fleetDir();
-  // OPS_BASE's build runs in its own copy of the fleet: a config's compiled form names the ops build it was
-  // compiled with, so two builds taking turns in one directory would each compile the config (esbuild) every run.
+  // OPS_BASE's build runs in its own copy of the fleet: a compiled config (.ops/config) imports the define module
+  // of the build that compiled it, so in one directory a build would load the config compiled by the other.
   const baseDir = process.env.OPS_BASE ? fleetDir() : undefined;
   try {
     await putEvents(moto.url);
