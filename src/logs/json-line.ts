@@ -36,11 +36,12 @@ export function jsonLineWriter(labels: ReadonlyMap<string, GroupLabel>): (event:
     return part;
   };
 
+  const iso = isoTime();
   return (event) => {
     if (labels.get(event.group)?.api) return q(toRecord(event, labels));
     const p = parseLambdaLine(event.message);
     const message = p.detail ? [p.text, ...p.detail].join('\n') : p.text;
-    let line = `{"time":"${new Date(event.timestamp).toISOString()}","timestamp":${q(event.timestamp)}`;
+    let line = `{"time":"${iso(event.timestamp)}","timestamp":${q(event.timestamp)}`;
     line += groupPart(event.group) + streamPart(event.stream);
     if (event.id) line += `,"id":${q(event.id)}`;
     line += `,"kind":"${p.kind}"`;
@@ -52,5 +53,26 @@ export function jsonLineWriter(labels: ReadonlyMap<string, GroupLabel>): (event:
     if (p.timeout) line += ',"timeout":true';
     if (p.report?.initDurationMs !== undefined) line += ',"coldStart":true';
     return `${line},"raw":${q(event.message)}}`;
+  };
+}
+
+/** The last year `toISOString` writes with four digits: later (and negative) times take the Date path. */
+const YEAR_10000 = 253_402_300_800_000;
+
+/**
+ * `new Date(ts).toISOString()`, the second's part formatted once for the events of that second (a page is in
+ * time order, so most events share their second with the one before).
+ */
+function isoTime(): (ts: number) => string {
+  let second = Number.NaN;
+  let head = '';
+  return (ts) => {
+    if (!Number.isInteger(ts) || ts < 0 || ts >= YEAR_10000) return new Date(ts).toISOString();
+    const ms = ts % 1000;
+    if (ts - ms !== second) {
+      second = ts - ms;
+      head = new Date(second).toISOString().slice(0, 20);
+    }
+    return `${head}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
   };
 }

@@ -110,7 +110,10 @@ export function parseLambdaLine(message: string): ParsedLine {
 /** The message after a runtime prefix: may carry JSON (an error object, or a structured logger via console.log). */
 function textLine(rest: string, level: Level | undefined, requestId: string | undefined): ParsedLine {
   const rid = requestId && requestId !== 'undefined' ? requestId : undefined;
-  const base = { kind: 'log' as const, ...(rid ? { requestId: rid } : {}), ...(level ? { level } : {}) };
+  // Members set one by one, not spread from conditional objects: this runs for nearly every line of a page.
+  const base: Omit<ParsedLine, 'text'> = { kind: 'log' };
+  if (rid) base.requestId = rid;
+  if (level) base.level = level;
   // Node's uncaught errors: `Invoke Error \t{"errorType":...}` or `Uncaught Exception \t{...}`.
   const tab = rest.indexOf('\t{');
   if (tab >= 0 && tab < 40) {
@@ -125,10 +128,17 @@ function textLine(rest: string, level: Level | undefined, requestId: string | un
 }
 
 function plainLines(message: string, base: Omit<ParsedLine, 'text'>): ParsedLine {
-  const trimmed = message.replace(/\s+$/, '');
-  if (!NEWLINE.test(trimmed)) return { ...base, text: trimmed };
+  // trimEnd removes what /\s+$/ matches (white space and line terminators), without a regular expression.
+  const trimmed = message.trimEnd();
+  const line = base as ParsedLine;
+  if (trimmed.indexOf('\n') < 0 && trimmed.indexOf('\r') < 0) {
+    line.text = trimmed;
+    return line;
+  }
   const [text, ...detail] = trimmed.split(NEWLINE);
-  return { ...base, text, detail };
+  line.text = text;
+  line.detail = detail;
+  return line;
 }
 
 function reportLine(message: string, phase: 'invoke' | 'init'): ParsedLine {

@@ -73,6 +73,16 @@ describe('jsonLineWriter', () => {
     for (const e of events) expect(line(e)).toBe(JSON.stringify(toRecord(e, labels)));
   });
 
+  it('writes the time of any timestamp as toISOString does: across seconds, fractions, before 1970, after 9999', () => {
+    const line = jsonLineWriter(labels);
+    const stamps = [0, 999, 1000, 1001, T0 - 1, T0, T0 + 1, T0 + 999, T0 + 1000, T0 + 61_001, T0 + 2.75, -1, -86_400_001];
+    stamps.push(253_402_300_799_999, 253_402_300_800_000, 8.64e15);
+    for (const timestamp of stamps) {
+      const e: TailEvent = { group: '/aws/lambda/shop-dev-api', stream: 's', timestamp, message: 'x' };
+      expect(line(e)).toBe(JSON.stringify(toRecord(e, labels)));
+    }
+  });
+
   it('writes an API access line (ops logs tail --api) as its record too', () => {
     const access = JSON.stringify({ requestId: 'Ab3dEfGhIjKlMnO=', httpMethod: 'GET', routeKey: 'GET /items/{id}', status: '500' });
     const e: TailEvent = { group: API, stream: 's', timestamp: T0, message: access, id: '1' };
