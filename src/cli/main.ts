@@ -41,11 +41,12 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
     stderr: opts.io?.stderr ?? process.stderr,
     stdin: opts.io?.stdin ?? process.stdin,
   };
-  const state: { ctx?: Context; code: number } = { code: 0 };
+  const state: RunState = { code: 0 };
   const interrupts = interruptsFor(opts.signals ?? process, opts.exit);
   const program = buildProgram(io, env, opts.cwd ?? process.cwd(), state, interrupts);
   try {
     await program.parseAsync(argv, { from: 'user' });
+    if (state.exitWhenDone && opts.exit) await exitWhenWritten(io, opts.exit, state.code);
     return state.code;
   } catch (err) {
     if (err instanceof ExitCode) return err.code;
@@ -64,6 +65,21 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
         ? (err as { exitCode: number }).exitCode
         : 1;
   }
+}
+
+/** What a command's action leaves for `run`: its context, its exit code, whether the process may end at once. */
+interface RunState {
+  ctx?: Context;
+  code: number;
+  exitWhenDone?: boolean;
+}
+
+/** Ends the process once stdout and stderr have taken everything written (an async pipe may still hold some). */
+async function exitWhenWritten(io: IO, exit: (code: number) => void, code: number): Promise<void> {
+  const flushed = (stream: IO['stdout']) =>
+    new Promise<void>((resolve) => (stream.write as (chunk: string, done: () => void) => unknown).call(stream, '', resolve));
+  await Promise.all([flushed(io.stdout), flushed(io.stderr)]);
+  exit(code);
 }
 
 function commanderExit(err: CommanderError, io: IO): number {
@@ -104,13 +120,7 @@ function interruptsFor(source: SignalSource, exit: ((code: number) => void) | un
   };
 }
 
-function buildProgram(
-  io: IO,
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  state: { ctx?: Context; code: number },
-  interrupts: Interrupts,
-): Command {
+function buildProgram(io: IO, env: NodeJS.ProcessEnv, cwd: string, state: RunState, interrupts: Interrupts): Command {
   const program = new Command('ops')
     .description('Deploy and operate a fleet of AWS Lambda functions from one typed config.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -142,7 +152,7 @@ function toCommander(
   io: IO,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  state: { ctx?: Context; code: number },
+  state: RunState,
   interrupts: Interrupts,
 ): Command {
   const cmd = new Command(spec.name).description(spec.description).exitOverride();
@@ -173,6 +183,7 @@ function toCommander(
       state.ctx = ctx;
       const code = await runFn(ctx, argValues, self.opts(), self);
       state.code = typeof code === 'number' ? code : 0;
+      state.exitWhenDone = spec.exitWhenDone === true;
     });
   } else {
     cmd.action(() => {

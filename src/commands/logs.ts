@@ -24,6 +24,8 @@ const tail = defineCommand<LogsTailOptions>({
     'ops logs tail --api --since 1h',
     'ops logs tail --since 2026-11-23T10:00 --until 2026-11-23T10:30 --utc --format json | jq .message',
   ],
+  // The tail awaits its writes and its cache file: nothing is left to run when it returns.
+  exitWhenDone: true,
   async run(ctx, args, opts) {
     const { logsTailCommand } = await import('../logs/command.js');
     return logsTailCommand(ctx, args.functions as string[] | undefined, opts);

@@ -102,7 +102,7 @@ export async function logsTailCommand(ctx: Context, names: string[] | undefined,
     ahead.reads.drop();
     ahead.aws.destroy();
   }
-  if (!hooks.source && !useAhead) void remember(ahead?.key ?? keyOf(ctx, names, opts), resolvedOf(fleet, labels));
+  if (!hooks.source && !useAhead) await remember(ahead?.key ?? keyOf(ctx, names, opts), resolvedOf(fleet, labels));
   const emit = emitter(ctx, opts, plan, labels);
 
   const aws = useAhead ? ahead.aws : awsForRegion(ctx, fleet.region);
