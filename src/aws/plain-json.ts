@@ -1,6 +1,6 @@
 import type { HttpResponse } from '@smithy/types';
 import { cjs } from './clients.js';
-import { readBody } from './transport.js';
+import { parsedJsonBody, readBody } from './transport.js';
 
 /**
  * A faster deserializer for one command of a JSON-protocol client whose output is plain JSON (strings,
@@ -50,8 +50,10 @@ export async function parsePlainJson(command: { middlewareStack: CommandStack },
     const result = await next(args);
     const { response } = result;
     if (response.statusCode < 200 || response.statusCode >= 300) return sdk(async () => result, context)(args);
-    const text = (await readBody(response.body)).toString('utf8');
-    const output = text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    // Parsed already when the answer was checked (an endpoint that labels JSON otherwise, such as moto).
+    const known = parsedJsonBody(response.body) as Record<string, unknown> | undefined;
+    const text = known ? '' : (await readBody(response.body)).toString('utf8');
+    const output = known ?? (text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>));
     return { response, output: { ...output, $metadata: metadataOf(response) } };
   };
   command.middlewareStack.add(middleware, { ...DESERIALIZER, tags: [...DESERIALIZER.tags] });

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { CloudWatchLogs, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parsePlainJson } from '../../../src/aws/plain-json.js';
+import { notAwsAnswer, parsedJsonBody } from '../../../src/aws/transport.js';
 
 /** A client whose every request gets `status` and `body` (no network): what AWS would answer, canned. */
 function clientAnswering(status: number, body: string, calls: { n: number }) {
@@ -76,5 +77,53 @@ describe('parsePlainJson: FilterLogEvents answers through JSON.parse', () => {
     expect(fast.error?.name).toBe(sdk.error?.name);
     expect(fast.error?.message).toBe(sdk.error?.message);
     expect(fast.error?.$metadata?.httpStatusCode).toBe(400);
+  });
+});
+
+describe('an answer the honest-answer check parsed (moto labels JSON text/html)', () => {
+  it('is parsed once: the deserializer takes the value the check parsed from the same bytes', async () => {
+    const body = JSON.stringify(page);
+    const parse = vi.spyOn(JSON, 'parse');
+    const client = new CloudWatchLogs({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+      requestHandler: {
+        // What src/aws/middleware.ts does with every answer before the deserializer sees it.
+        handle: async () => {
+          const response = {
+            statusCode: 200,
+            headers: { 'content-type': 'text/html; charset=utf-8' },
+            body: Readable.from([Buffer.from(body)]),
+          };
+          expect(await notAwsAnswer('json', 'logs', 'FilterLogEvents', 'POST', response)).toBeUndefined();
+          expect(parsedJsonBody(response.body)).toEqual(page);
+          return { response };
+        },
+      },
+    });
+    try {
+      const command = new FilterLogEventsCommand({ logGroupName: '/aws/lambda/app-dev-api' });
+      await parsePlainJson(command, client);
+      const { $metadata, ...output } = await client.send(command);
+      expect(output).toEqual(page);
+      expect(parse.mock.calls.filter(([text]) => text === body)).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+      client.destroy();
+    }
+  });
+
+  it('keeps nothing for a body that is not JSON, nor for an answer in the JSON content type (not read)', async () => {
+    const html = {
+      statusCode: 502,
+      headers: { 'content-type': 'text/html' },
+      body: Readable.from([Buffer.from('<html>bad gateway</html>')]),
+    };
+    expect(await notAwsAnswer('json', 'logs', 'FilterLogEvents', 'POST', html)).toBe('text/html');
+    expect(parsedJsonBody(html.body)).toBeUndefined();
+    const aws = { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from('{}')]) };
+    expect(await notAwsAnswer('json', 'logs', 'FilterLogEvents', 'POST', aws)).toBeUndefined();
+    expect(parsedJsonBody(aws.body)).toBeUndefined();
   });
 });
