@@ -8,6 +8,7 @@ import type { EC2 } from '@aws-sdk/client-ec2';
 import type { EventBridge } from '@aws-sdk/client-eventbridge';
 import type { IAM } from '@aws-sdk/client-iam';
 import type { Lambda } from '@aws-sdk/client-lambda';
+import type { ResourceGroupsTaggingAPI } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { Route53 } from '@aws-sdk/client-route-53';
 import type { S3 } from '@aws-sdk/client-s3';
 import type { SecretsManager } from '@aws-sdk/client-secrets-manager';
@@ -88,6 +89,8 @@ export interface Aws {
   route53(): Promise<Route53>;
   /** Preflight only: the custom domain's certificate. */
   acm(): Promise<ACM>;
+  /** The Resource Groups Tagging API: the stage's functions' tags in a few paged calls (src/aws/tagging.ts). */
+  tagging(): Promise<ResourceGroupsTaggingAPI>;
   sts(): Promise<STS>;
   /** The caller's account id (STS GetCallerIdentity, asked once). */
   accountId(): Promise<string>;
@@ -187,6 +190,10 @@ export function createAws(opts: CreateAwsOptions): Aws {
     ),
     route53: lazy<Route53>('route53', async (cfg) => new (cjs(await import('@aws-sdk/client-route-53')).Route53)(cfg)),
     acm: lazy<ACM>('acm', async (cfg) => new (cjs(await import('@aws-sdk/client-acm')).ACM)(cfg)),
+    tagging: lazy<ResourceGroupsTaggingAPI>(
+      'tagging',
+      async (cfg) => new (cjs(await import('@aws-sdk/client-resource-groups-tagging-api')).ResourceGroupsTaggingAPI)(cfg),
+    ),
     sts,
     accountId() {
       account ??= sts()
@@ -273,6 +280,7 @@ export function preloadDeployClients(): void {
   const loads = [
     () => import('@aws-sdk/client-ssm'),
     () => import('@aws-sdk/client-lambda'),
+    () => import('@aws-sdk/client-resource-groups-tagging-api'),
     () => import('@aws-sdk/client-iam'),
     () => import('@aws-sdk/client-cloudwatch-logs'),
     () => import('@aws-sdk/client-apigatewayv2'),

@@ -39,7 +39,8 @@ export type ServiceName =
   | 'dynamodb'
   | 'secretsmanager'
   | 'route53'
-  | 'acm';
+  | 'acm'
+  | 'tagging';
 
 /** The part of an SDK client the middlewares and the factory use. */
 export interface SdkClient {
@@ -66,6 +67,7 @@ export const SERVICE_LABEL: Record<ServiceName, string> = {
   secretsmanager: 'secretsmanager',
   route53: 'route53',
   acm: 'acm',
+  tagging: 'tagging',
 };
 
 interface OpsContext {
@@ -94,6 +96,7 @@ const PROTOCOL: Record<ServiceName, Protocol> = {
   secretsmanager: 'json',
   route53: 'rest-xml',
   acm: 'json',
+  tagging: 'json',
 };
 
 /** Writes that count against a control plane's quota: not reads, not the data plane (Invoke, logs, metrics). */

@@ -150,6 +150,14 @@ export const invokeTarget = (app: string, stage: string, key: string) => `${phys
  */
 export const ASYNC_MARKER_TAG = 'ops:async';
 export const PROVISIONED_MARKER_TAG = 'ops:provisioned';
+/**
+ * On a function whose `live` alias policy may hold a statement ops added (a route's, a trigger's, an authorizer's, a
+ * public URL's): the whole-stage reader asks for the policy of marked functions only (GetPolicy per function was a
+ * third of a large fleet's read). Set before the first statement (the function's tags), taken off after the last.
+ */
+export const POLICY_MARKER_TAG = 'ops:policy';
+/** On a function with reserved concurrency from the config: the reader asks GetFunctionConcurrency of these only. */
+export const RESERVED_MARKER_TAG = 'ops:reserved';
 /** On a function whose `live` has a Function URL ops made: the reader asks for the URL of marked functions only. */
 export const URL_MARKER_TAG = 'ops:url';
 /** On the HTTP API mapped to a custom domain ops made: its name, and the hosted zone of its alias record (when any). */

@@ -31,6 +31,7 @@ import {
 } from './naming.js';
 import { isSharedPath, paramPathFor } from './param-paths.js';
 import { secretParamRef, withParamSecret } from './param-secrets.js';
+import { withPolicyMarkers } from './policy-marker.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
@@ -117,7 +118,7 @@ export function resolveFleet(cfg: ParsedFleet, opts: ResolveOptions): Fleet {
     resources: resolveResources(cfg, stage),
     api,
     ...(apis.length ? { apis } : {}),
-    functions,
+    functions: withPolicyMarkers(functions, [api, ...apis]),
     keepVersions: cfg.deploy?.keepVersions ?? DEFAULTS.keepVersions,
     concurrency: cfg.deploy?.concurrency ?? DEFAULTS.concurrency,
     leaseWaitSeconds: cfg.deploy?.leaseWaitSeconds ?? DEFAULTS.leaseWaitSeconds,

@@ -234,6 +234,8 @@ export interface FunctionSpec {
   envRefs?: Record<string, EnvRef>;
   /** Config tags plus `ops:app`, `ops:stage`, `ops:function`. */
   tags: Record<string, string>;
+  /** Its `live` policy holds statements ops adds (routes, triggers, a URL, an authorizer): src/config/policy-marker.ts. */
+  holdsStatements?: true;
   routes: RouteSpec[];
   params: ParamUse[];
   /** Keys of functions this one invokes. */

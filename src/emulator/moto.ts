@@ -43,6 +43,16 @@ def _watch_parent():
     finally:
         os._exit(0)
 threading.Thread(target=_watch_parent, daemon=True).start()
+def _tagging_sees_lambda():
+    # moto 5.2.1's tagging API (GetResources) reads Lambda's docker backend even when the config picks the simple
+    # one (use_docker false, as here), so it lists no function where AWS lists every tagged one: use moto's own pick.
+    try:
+        from moto.awslambda.utils import get_backend
+        from moto.resourcegroupstaggingapi.models import ResourceGroupsTaggingAPIBackend
+        ResourceGroupsTaggingAPIBackend.lambda_backend = property(lambda self: get_backend(self.account_id, self.region_name))
+    except Exception:
+        pass
+_tagging_sees_lambda()
 print("moto-version " + importlib.metadata.version("moto"), flush=True)
 sys.argv = ["moto.server"] + sys.argv[1:]
 runpy.run_module("moto.server", run_name="__main__", alter_sys=True)

@@ -22,6 +22,11 @@ export type ReadScope = Pick<Fleet, 'app' | 'stage'> &
      * split `live` is planned whatever the selection). Unset: the whole stage.
      */
     only?: readonly string[];
+    /**
+     * Each function read whole by GetFunction (`ops status`: its state and last update status, which AWS's
+     * ListFunctions leaves out), rather than from the listing and the tagging API.
+     */
+    detail?: boolean;
   };
 
 /**

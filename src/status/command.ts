@@ -27,7 +27,8 @@ export async function statusCommand(ctx: Context, names?: string[]): Promise<num
         return {};
       });
     const [actual, artifacts, counts, values] = await Promise.all([
-      readActual(aws, fleet),
+      // GetFunction per function: the state column needs what AWS's ListFunctions leaves out.
+      readActual(aws, { ...fleet, detail: true }),
       buildFleet(fns, { root: fleet.root, limits: limitsFor(fleet), log: (m) => ctx.log.debug(m) }),
       lastHour,
       paramValues,

@@ -31,8 +31,9 @@ describe('readActual: rules, subscriptions, alarms and settings', () => {
     const stage = 'dev';
     const name = `${app}-${stage}-job`;
     const tags = { 'ops:app': app, 'ops:stage': stage, 'ops:function': 'job' };
-    // The marker that tells the reader to ask for the async settings (the planner adds it with them).
-    const fnTags = { ...tags, 'ops:async': '1' };
+    // The markers that tell the reader to ask for the async settings, reserved concurrency and the policy of live (the
+    // planner adds them with the settings, and on a function with triggers).
+    const fnTags = { ...tags, 'ops:async': '1', 'ops:policy': '1', 'ops:reserved': '1' };
     const live = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}:live`;
     const { arn: roleArn } = await createRole(aws, roleSpec(app, stage, 'job'));
     const zip = await makeZip();

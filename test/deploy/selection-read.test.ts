@@ -24,6 +24,7 @@ import { formatNote } from '../../src/shift/note.js';
 import { awsFor } from '../aws/helpers.js';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { fleetDir, uniqueApp } from './fleet.js';
 
 /**
@@ -69,10 +70,22 @@ describe('reads proportional to the selection', () => {
     const lambda = proxy.requests.filter((q) => q.service === 'lambda');
     expect(lambda.length).toBeGreaterThan(0);
     expect(lambda.filter((q) => !q.path.includes(name('plain'))).map((q) => q.path)).toEqual([]);
-    // The whole stage is read as before when nothing is selected.
+    // The whole stage when nothing is selected (issue 18: ≤ 1.5 calls per function): the tags from the tagging API,
+    // the configurations from the ListFunctions pages, so no GetFunction; GetPolicy only of the functions marked as
+    // holding ops's statements (api's routes, cron's schedule); each live alias.
     proxy.clearLog();
     expect((await ops(['plan'], proxy.env)).code).toBe(0);
-    expect(proxy.requests.filter((q) => q.operation === 'GetFunction').length).toBe(4);
+    const count = (op: string) => proxy.requests.filter((q) => `${q.service}.${q.operation}` === op).length;
+    expect([count('lambda.GetFunction'), count('lambda.GetAlias'), count('lambda.GetPolicy')]).toEqual([0, 4, 2]);
+    expect(count('tagging.GetResources')).toBe(1);
+    // A deploy role without tag:GetResources: GetFunction per function instead, and the same empty plan.
+    proxy.clearLog();
+    proxy.addFault({
+      match: { service: 'tagging' },
+      respond: faults.awsError({ code: 'AccessDeniedException', message: 'not authorized to perform: tag:GetResources' }),
+    });
+    expect((await ops(['plan'], proxy.env)).code).toBe(0);
+    expect([count('lambda.GetFunction'), count('lambda.GetPolicy')]).toEqual([4, 2]);
   });
 
   it("plans each selection from its own read exactly as from the whole stage's, drift and another function's split live included", async () => {

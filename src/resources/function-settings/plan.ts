@@ -1,4 +1,11 @@
-import { ASYNC_MARKER_TAG, liveAliasArn, PROVISIONED_MARKER_TAG, URL_MARKER_TAG } from '../../config/naming.js';
+import {
+  ASYNC_MARKER_TAG,
+  liveAliasArn,
+  POLICY_MARKER_TAG,
+  PROVISIONED_MARKER_TAG,
+  RESERVED_MARKER_TAG,
+  URL_MARKER_TAG,
+} from '../../config/naming.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ActualAsyncConfig } from '../../model/actual.js';
 import type { ChangeBase, FieldDiff, ResourceType } from '../../plan/change.js';
@@ -21,6 +28,8 @@ export function functionTags(fn: FunctionSpec): Record<string, string> {
     ...fn.tags,
     ...(fn.async ? { [ASYNC_MARKER_TAG]: '1' } : {}),
     ...(fn.provisionedConcurrency !== undefined ? { [PROVISIONED_MARKER_TAG]: '1' } : {}),
+    ...(fn.reservedConcurrency !== undefined ? { [RESERVED_MARKER_TAG]: '1' } : {}),
+    ...(fn.holdsStatements ? { [POLICY_MARKER_TAG]: '1' } : {}),
     ...(fn.url ? { [URL_MARKER_TAG]: '1' } : {}),
   };
 }

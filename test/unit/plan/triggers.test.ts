@@ -115,7 +115,11 @@ describe('schedules', () => {
       delete cfg.functions.detector.triggers;
     });
     const p = plan(next);
-    expect(ids(p).sort()).toEqual([`schedule.delete:${RULE}`, `schedule.delete:${NOON}`].sort());
+    // And the marker that has the reader ask for live's policy, once both statements are gone.
+    expect(ids(p).sort()).toEqual([`schedule.delete:${RULE}`, `schedule.delete:${NOON}`, 'function.tag:tasks-dev-detector'].sort());
+    expect(find(p, 'function.tag:tasks-dev-detector').dependsOn.sort()).toEqual(
+      [`schedule.delete:${RULE}`, `schedule.delete:${NOON}`].sort(),
+    );
   });
 
   it('a stale ops-rule-* statement without its rule is removed', () => {
@@ -206,6 +210,8 @@ describe('sns subscriptions', () => {
         statementId: expect.stringMatching(/^ops-sns-/),
         summary: 'unsubscribe tasks-dev-executor:live from execution-trigger',
       },
+      // The marker that has the reader ask for live's policy goes once the statement has.
+      { kind: 'function.tag', name: 'tasks-dev-executor', remove: ['ops:policy'], dependsOn: [p.changes[0]?.id] },
     ]);
   });
 
