@@ -3,7 +3,12 @@ import type { IO } from '../cli/context.js';
 /** Characters of output gathered before one write. */
 export const WRITE_CHUNK = 65_536;
 
-type Out = IO['stdout'] & { once?(event: string, listener: () => void): unknown; off?(event: string, listener: () => void): unknown };
+type Out = IO['stdout'] & {
+  once?(event: string, listener: () => void): unknown;
+  off?(event: string, listener: () => void): unknown;
+  destroyed?: boolean;
+  closed?: boolean;
+};
 
 /**
  * Writes the lines of `ops logs tail` in pieces of about 64 KB, and waits for the stream to drain when it
@@ -44,10 +49,10 @@ async function writeAll<T>(stream: Out, items: readonly T[], linesOf: (item: T) 
   if (chunk !== '' && stream.write(chunk) === false) await drained(stream);
 }
 
-/** The stream's 'drain' (or its end: a closed pipe is the process's EPIPE handling, not a wait forever). */
+/** The stream's 'drain', or its end: a closed or failed stream is never waited on (bin/ops exits on EPIPE). */
 function drained(stream: Out): Promise<void> {
   const { once, off } = stream;
-  if (typeof once !== 'function' || typeof off !== 'function') return Promise.resolve();
+  if (typeof once !== 'function' || typeof off !== 'function' || stream.destroyed || stream.closed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       for (const event of ['drain', 'close', 'error']) off.call(stream, event, done);
