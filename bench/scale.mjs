@@ -392,8 +392,9 @@ function report(r) {
   console.log(row('`ops deploy`, cold (zips built)', cold));
   console.log(row(`\`ops deploy\`, no-op (median of ${NOOP_RUNS})`, noop));
   console.log(
-    `\nno-op redeploy: ${noopWrites === 0 ? 'no writes' : `**${noopWrites} writes (must be 0)**`}; targets ≤ 5 s and ≤ 300 MB: ${
-      noop.ms <= 5000 && Math.max(...noops.map((r) => r.maxRssKb), cold.maxRssKb) <= 300 * 1024 ? 'met' : '**missed**'
+    // The time targets depend on the size: issue 18's, per size, are in the summary above.
+    `\nno-op redeploy: ${noopWrites === 0 ? 'no writes' : `**${noopWrites} writes (must be 0)**`}; peak RSS ≤ 300 MB: ${
+      Math.max(...noops.map((r) => r.maxRssKb), cold.maxRssKb) <= 300 * 1024 ? 'met' : '**missed**'
     }`,
   );
 

@@ -10,8 +10,10 @@ import {
   cachedZipValid,
   fingerprint,
   hashInputs,
+  type InputMemo,
   type InputRecord,
   inputsUnchanged,
+  newInputMemo,
   readManifest,
   stableStringify,
 } from './cache.js';
@@ -42,6 +44,8 @@ export interface BuildFunctionOptions {
   python?: string;
   /** Size quotas; default Lambda's (50 MB zipped, 250 MB unzipped). */
   limits?: SizeLimits;
+  /** The inputs already looked at by this build of the fleet (buildFleet shares one across its functions). */
+  inputs?: InputMemo;
 }
 
 export interface BuildFleetOptions extends BuildFunctionOptions {
@@ -70,7 +74,11 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
       zlib: process.versions.zlib,
       options: portableOptions(options, root),
     });
-    if (previous?.fingerprint === print && (await inputsUnchanged(root, previous.inputs)) && (await cachedZipValid(zipPath, previous))) {
+    if (
+      previous?.fingerprint === print &&
+      (await inputsUnchanged(root, previous.inputs, opts.inputs)) &&
+      (await cachedZipValid(zipPath, previous))
+    ) {
       return cached(ctx, previous);
     }
     const bundle = await bundleNode(fn, options);
@@ -126,6 +134,7 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
     }
   }
   const built = new Map<FunctionSpec, Artifact>();
+  const inputs = opts.inputs ?? newInputMemo();
   // Notices wait for every build, then go out in the functions' order: builds run at once, and output that
   // depends on which finished first would differ from run to run.
   const notices = new Map<FunctionSpec, string[]>();
@@ -135,7 +144,7 @@ export async function buildFleet(fns: readonly FunctionSpec[], opts: BuildFleetO
       const fn = leaders[next++];
       const notice = (msg: string) => notices.set(fn, [...(notices.get(fn) ?? []), msg]);
       try {
-        built.set(fn, await buildFunction(fn, { ...opts, notice }));
+        built.set(fn, await buildFunction(fn, { ...opts, notice, inputs }));
       } catch (error) {
         failures.push({ key: fn.key, error });
       }
