@@ -197,7 +197,8 @@ export function createAws(opts: CreateAwsOptions): Aws {
     sts,
     accountId() {
       account ??= sts()
-        .then((client) => client.getCallerIdentity({}))
+        // Throttling retried past the SDK's own attempts, like every other read (a 30 % throttle failed a deploy here).
+        .then((client) => withThrottleRetry(() => client.getCallerIdentity({}), { policy: retry }))
         .then((identity) => {
           if (!identity.Account) throw new Error('STS GetCallerIdentity returned no account');
           return identity.Account;

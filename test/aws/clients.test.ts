@@ -30,6 +30,16 @@ describe('createAws', () => {
     aws.destroy();
   });
 
+  it("the account id survives throttling past the SDK's own five attempts, like every other read", async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    // Seven throttled answers in a row: the SDK gives up after five; ops's read retry goes on.
+    const fault = proxy.addFault({ match: { service: 'sts' }, times: 7, respond: faults.throttling({ retryAfterSeconds: 0 }) });
+    expect(await aws.accountId()).toBe('123456789012');
+    expect(fault.hits).toBe(7);
+    aws.destroy();
+  });
+
   it('--debug logs one line per call (service, operation, status, duration) and never a parameter value', async () => {
     const proxy = await emu.proxy();
     const lines: string[] = [];
