@@ -18,12 +18,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/ops');
 const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 3);
 const throttledOnly = process.argv.includes('--throttled-only');
+// `--base <checkout with dist/ built>`: that build runs the same scenarios in the same run, turn about with this
+// one, both on the base checkout's fleet (a fleet that grew since does not count as a change of speed); issue 11
+// asks for the figures within 10 % of an earlier build's, in the same run as the bash baseline.
+const baseArg = process.argv.indexOf('--base');
+const baseRoot = baseArg > 0 ? path.resolve(process.argv[baseArg + 1]) : undefined;
+const fleetRoot = baseRoot ?? root;
 const { moto, env } = await startBenchEmulator();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function ops(dir, args, input, okCodes = [0]) {
+function ops(dir, args, input, okCodes = [0], opsBin = bin) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, ...args, '--debug'], { cwd: dir, env, encoding: 'utf8', input });
+  const r = spawnSync(process.execPath, [opsBin, ...args, '--debug'], { cwd: dir, env, encoding: 'utf8', input });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!okCodes.includes(r.status)) throw new Error(`ops ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
   const calls = r.stderr.split('\n').filter((l) => l.startsWith('debug: aws '));
@@ -55,15 +61,18 @@ async function opsAsync(dir, args, runEnv) {
 }
 
 /** A copy of the repo fleet under a new app name, with its params set through `ops params set` (its tasks table is declared: the deploy makes it). */
-function freshFleet(app) {
+function freshFleet(app, opsBin = bin) {
   const dir = mkdtempSync(path.join(tmpdir(), `ops-bench-${app}-`));
-  cpSync(path.join(root, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
-  const config = readFileSync(path.join(root, 'ops.config.ts'), 'utf8')
+  cpSync(path.join(fleetRoot, 'src/functions'), path.join(dir, 'src/functions'), { recursive: true });
+  const config = readFileSync(path.join(fleetRoot, 'ops.config.ts'), 'utf8')
     .replace("from './src/config/define.js'", "from 'ops'")
     .replace("app: 'tasks'", `app: '${app}'`);
   writeFileSync(path.join(dir, 'ops.config.ts'), config);
-  for (const p of ['amadeus/client-id', 'amadeus/client-secret']) ops(dir, ['params', 'set', p, '--stdin', '--yes'], 'bench-secret\n');
-  ops(dir, ['package']); // builds are measured by bench/package.mjs; here the zips are warm
+  for (const p of ['amadeus/client-id', 'amadeus/client-secret'])
+    ops(dir, ['params', 'set', p, '--stdin', '--yes'], 'bench-secret\n', [0], opsBin);
+  // An earlier fleet (--base) read its table's name from a param; today's declares the table.
+  if (config.includes("'tasks-table'")) ops(dir, ['params', 'set', 'tasks-table', `${app}-tasks`, '--yes'], undefined, [0], opsBin);
+  ops(dir, ['package'], undefined, [0], opsBin); // builds are measured by bench/package.mjs; here the zips are warm
   return dir;
 }
 
@@ -71,19 +80,36 @@ function freshFleet(app) {
 // warm every service once so neither ops nor the bash script below pays them.
 ops(freshFleet(`warm${Date.now().toString(36).slice(-4)}`), ['plan'], undefined, [2]);
 
-const rows = { cold: [], noop: [], code: [], config: [] };
+const newRows = () => ({ cold: [], noop: [], code: [], config: [] });
+const rows = newRows();
+const baseRows = newRows();
+const baseBin = baseRoot && path.join(baseRoot, 'bin/ops');
 for (let i = 0; i < (throttledOnly ? 0 : runs); i++) {
-  const app = `bench${i}${Date.now().toString(36).slice(-4)}`;
-  const dir = freshFleet(app);
-  rows.cold.push(ops(dir, ['deploy', '--yes']));
-  rows.noop.push(ops(dir, ['deploy', '--yes']));
-  const gw = path.join(dir, 'src/functions/gateway/handler.ts');
-  writeFileSync(gw, readFileSync(gw, 'utf8').replace("status: 'ok'", `status: 'ok-${i}'`));
-  rows.code.push(ops(dir, ['deploy', '--yes']));
-  const cfg = path.join(dir, 'ops.config.ts');
-  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('timeout: 600,', 'timeout: 660,'));
-  rows.config.push(ops(dir, ['deploy', '--yes']));
-  rmSync(dir, { recursive: true, force: true });
+  // With --base, the two builds take turns, the base first in even runs and second in odd ones.
+  const turns = baseBin
+    ? i % 2
+      ? [
+          [rows, bin],
+          [baseRows, baseBin],
+        ]
+      : [
+          [baseRows, baseBin],
+          [rows, bin],
+        ]
+    : [[rows, bin]];
+  for (const [into, opsBin] of turns) {
+    const app = `bench${i}${Date.now().toString(36).slice(-4)}`;
+    const dir = freshFleet(app, opsBin);
+    into.cold.push(ops(dir, ['deploy', '--yes'], undefined, [0], opsBin));
+    into.noop.push(ops(dir, ['deploy', '--yes'], undefined, [0], opsBin));
+    const gw = path.join(dir, 'src/functions/gateway/handler.ts');
+    writeFileSync(gw, readFileSync(gw, 'utf8').replace("status: 'ok'", `status: 'ok-${i}'`));
+    into.code.push(ops(dir, ['deploy', '--yes'], undefined, [0], opsBin));
+    const cfg = path.join(dir, 'ops.config.ts');
+    writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('timeout: 600,', 'timeout: 660,'));
+    into.config.push(ops(dir, ['deploy', '--yes'], undefined, [0], opsBin));
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // The seeds' way: one `aws` call per step, for the same shape (5 functions, a role each with an inline
@@ -217,6 +243,18 @@ console.log(
   `| one function's timeout changed | ${fmt(rows.config)} | ${c(rows.config)} | ${w(rows.config)} | ${ref(bash?.again)} | ${ratio(rows.config, bash?.again)} |`,
 );
 if (bash) console.log(`\nbash reference: ${bash.calls} \`aws\` processes for a redeploy (one call each), ${cli.version} (${cli.file})`);
+if (baseBin) {
+  const msOf = (xs) => median(xs.map((x) => x.ms));
+  console.log(`\nThe same scenarios with the build in ${baseRoot}, both builds on its fleet, turn about, in this run:\n`);
+  console.log('| scenario | base build (median) | this build (median) | this / base |\n|---|---|---|---|');
+  for (const [label, k] of [
+    ['cold deploy', 'cold'],
+    ['no-op redeploy', 'noop'],
+    ["one function's code changed", 'code'],
+    ["one function's timeout changed", 'config'],
+  ])
+    console.log(`| ${label} | ${fmt(baseRows[k])} | ${fmt(rows[k])} | ${(msOf(rows[k]) / msOf(baseRows[k])).toFixed(2)} |`);
+}
 printThrottled();
 
 function printThrottled() {
