@@ -3,6 +3,7 @@ import { RESOURCE_KINDS } from '../resources/registry.js';
 import { createContext, type PlanContext } from './context.js';
 import type { PlanDeployInput } from './input.js';
 import { assertWithinLimits } from './limits.js';
+import { linkMarkers } from './markers.js';
 import { orderChanges } from './order.js';
 import { apiRefOf } from './refs.js';
 import type { Change, Plan } from './types.js';
@@ -28,6 +29,7 @@ export function planDeploy(input: PlanDeployInput): Plan {
 
   const changes = RESOURCE_KINDS.flatMap((kind) => kind.plan(ctx)) as Change[];
   for (const kind of RESOURCE_KINDS) kind.link?.(ctx, changes);
+  linkMarkers(RESOURCE_KINDS, changes);
   // The final environments (resolved params and references included) are known only here, before any write.
   if (!input.destroy) {
     assertWithinLimits(fleet, {

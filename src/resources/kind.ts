@@ -44,6 +44,12 @@ export interface ResourceKind<C extends KindChange = KindChange> {
   readonly trailing?: readonly C['kind'][];
   /** Change kinds whose whole effect shows in their function's own read (verification re-reads just those functions). */
   readonly functionLocal?: readonly C['kind'][];
+  /**
+   * Marker tags on a function (naming.ts) that stand for some of this kind's changes on it: readers ask about those
+   * only on marked functions, so the marker goes on before such a change makes something there and comes off only
+   * after such a change removes it (src/plan/markers.ts). Changes name their function in `name`.
+   */
+  readonly marks?: Readonly<Record<string, readonly C['kind'][]>>;
   /** Reads its actual state through src/aws; owned by tags. */
   read?(aws: Aws, scope: ReadScope, r: ReadContext): Promise<KindRead>;
   /** Pure: desired × actual → changes (and warnings on `ctx`). Called in registry order. */

@@ -7,6 +7,7 @@ import {
   putReservedConcurrency,
   readFunctionSettings,
 } from '../../aws/settings.js';
+import { ASYNC_MARKER_TAG, PROVISIONED_MARKER_TAG, RESERVED_MARKER_TAG } from '../../config/naming.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
 import { planSettings, type SettingsChange } from './plan.js';
@@ -16,6 +17,11 @@ export const functionSettings = defineKind<SettingsChange>({
   kind: 'function-settings',
   after: ['function'],
   changes: ['reserved.set', 'reserved.delete', 'provisioned.set', 'provisioned.delete', 'async.set', 'async.delete'],
+  marks: {
+    [RESERVED_MARKER_TAG]: ['reserved.set', 'reserved.delete'],
+    [PROVISIONED_MARKER_TAG]: ['provisioned.set', 'provisioned.delete'],
+    [ASYNC_MARKER_TAG]: ['async.set', 'async.delete'],
+  },
   async read(aws, scope, r) {
     // Filled into the functions read (provisionedConcurrency, asyncConfig): only where the config or a marker tag asks.
     const { items } = await functionsOf(r);

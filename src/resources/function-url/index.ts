@@ -7,7 +7,7 @@ import {
   updateFunctionUrl,
 } from '../../aws/function-url.js';
 import { mapLimit } from '../../aws/pool.js';
-import { URL_MARKER_TAG } from '../../config/naming.js';
+import { POLICY_MARKER_TAG, URL_MARKER_TAG } from '../../config/naming.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
 import { type FunctionUrlChange, planFunctionUrls } from './plan.js';
@@ -17,6 +17,8 @@ export const functionUrl = defineKind<FunctionUrlChange>({
   kind: 'function-url',
   after: ['function'],
   changes: ['url.create', 'url.update', 'url.delete'],
+  // A public URL's permission is a statement on live: both markers.
+  marks: { [URL_MARKER_TAG]: ['url.create', 'url.update', 'url.delete'], [POLICY_MARKER_TAG]: ['url.create', 'url.update', 'url.delete'] },
   async read(aws, scope, r) {
     // Asked only of functions marked as having one, or whose config wants one: a call per function of a
     // large fleet would cost more than the rest of its read. Filled into the functions read.
@@ -30,11 +32,6 @@ export const functionUrl = defineKind<FunctionUrlChange>({
     return {};
   },
   plan: planFunctionUrls,
-  link(_ctx, changes) {
-    // The marker tag goes only once the URL is gone: a failed delete is read (and retried) next time.
-    const deletes = new Map(changes.filter((c) => c.kind === 'url.delete').map((c) => [c.fn, c.id]));
-    for (const c of changes) if (c.kind === 'function.tag' && deletes.has(c.fn)) c.dependsOn.push(deletes.get(c.fn)!);
-  },
   apply: {
     async 'url.create'(c, run) {
       const made = await createFunctionUrl(run.aws, c.name, c.url);

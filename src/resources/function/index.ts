@@ -15,7 +15,6 @@ import { logGroupName, ownerOf } from '../../config/naming.js';
 import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';
 import { dropFromInventory, inventoryFunctions, listInInventory } from './inventory.js';
-import { linkMarkers } from './marker-links.js';
 import { type FunctionChange, planFunctions } from './plan.js';
 import { markShifting, needsStageFunctions, readSelectedFunctions } from './read-selected.js';
 
@@ -57,7 +56,6 @@ export const lambdaFunction = defineKind<FunctionChange>({
   },
   plan: planFunctions,
   link(_ctx, changes) {
-    linkMarkers(changes);
     // Routes, schedules, subscriptions and alarms of the function go first (their permissions are on it).
     const parts = new Set(['route.delete', 'schedule.delete', 'subscription.delete', 'alarm.delete']);
     const apiDelete = changes.filter((c) => c.kind === 'api.delete').map((c) => c.id);

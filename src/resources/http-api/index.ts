@@ -14,7 +14,7 @@ import { deleteStage, readApis } from '../../aws/apigw-apis.js';
 import { createAuthorizer, deleteAuthorizer, type RouteAuthInput, updateAuthorizer } from '../../aws/apigw-authorizers.js';
 import { tagApi, untagApi } from '../../aws/domains.js';
 import { addPermission, removePermissions, setApiPermission } from '../../aws/lambda-alias.js';
-import { executeApiArn, httpApiUrl } from '../../config/naming.js';
+import { executeApiArn, httpApiUrl, POLICY_MARKER_TAG } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
 import { planPerApi } from '../plan-api-views.js';
 import { type ApiRunState, apiRun } from './api-run.js';
@@ -49,6 +49,7 @@ export const httpApi = defineKind<HttpApiChange>({
   kind: 'http-api',
   after: ['function'],
   changes: HTTP_API_CHANGES,
+  marks: { [POLICY_MARKER_TAG]: ['permission.set', 'permission.delete', 'authorizer.grant', 'authorizer.revoke'] },
   async read(aws, scope) {
     const { api, apis, foreign } = await readApis(aws, scope);
     return { actual: { ...(api ? { api } : {}), ...(apis ? { apis } : {}) }, foreign };

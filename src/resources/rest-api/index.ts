@@ -15,7 +15,7 @@ import {
 } from '../../aws/rest-api.js';
 import { readRestApis } from '../../aws/rest-api-named.js';
 import { readRestAuthorizers } from '../../aws/rest-authorizers.js';
-import { isNamedRestSid, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
+import { isNamedRestSid, POLICY_MARKER_TAG, REST_API_PERMISSION_PREFIX, restApiUrl, restRouteSourceArn } from '../../config/naming.js';
 import type { ApiSpec } from '../../config/types.js';
 import type { ActualRestApi, ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
@@ -99,6 +99,7 @@ export const restApi = defineKind<RestApiChange>({
   kind: 'rest-api',
   after: ['function'],
   changes: REST_API_CHANGES,
+  marks: { [POLICY_MARKER_TAG]: ['restapi.permit', 'restapi.authorizer.grant', 'restapi.authorizer.revoke'] },
   async read(aws, scope, r) {
     // Read when the config wants a REST API, or a `live` alias still lets one invoke it (the config moved
     // away from it): a fleet with neither makes no API Gateway v1 call.

@@ -1,6 +1,6 @@
 import { mergeBucketNotifications, readBucketNotifications } from '../../aws/s3-notifications.js';
 import { removeTriggerPermission, setTriggerPermission } from '../../aws/settings.js';
-import { bucketArn, S3_SID_PREFIX } from '../../config/naming.js';
+import { bucketArn, POLICY_MARKER_TAG, S3_SID_PREFIX } from '../../config/naming.js';
 import { functionsOf } from '../function/read.js';
 import { defineKind } from '../kind.js';
 import { statementSource } from '../trigger-policy.js';
@@ -11,6 +11,7 @@ export const s3Notification = defineKind<S3NotificationChange>({
   kind: 's3-notification',
   after: ['bucket', 'function'],
   changes: ['s3notify.permit', 's3notify.put', 's3notify.unpermit'],
+  marks: { [POLICY_MARKER_TAG]: ['s3notify.permit', 's3notify.unpermit'] },
   async read(aws, scope, r) {
     // The buckets the config's S3 triggers name, and those a function's `live` still lets S3 invoke it from
     // (a trigger that left the config): none of either, and no S3 call is made.

@@ -1,5 +1,5 @@
 import { createSchedule, type DeleteScheduleInput, deleteSchedule, readRules, releaseSchedule, updateSchedule } from '../../aws/events.js';
-import { busOfRuleArn, RULE_SID_PREFIX, ruleKey } from '../../config/naming.js';
+import { busOfRuleArn, POLICY_MARKER_TAG, RULE_SID_PREFIX, ruleKey } from '../../config/naming.js';
 import type { ReadScope } from '../../model/actual.js';
 import { functionsOf } from '../function/read.js';
 import { editKept, inventoryNamesOf } from '../kept-inventory.js';
@@ -27,6 +27,7 @@ export const schedule = defineKind<ScheduleChange>({
   kind: 'schedule',
   after: ['function'],
   changes: ['schedule.create', 'schedule.update', 'schedule.delete', 'schedule.release'],
+  marks: { [POLICY_MARKER_TAG]: ['schedule.create', 'schedule.update', 'schedule.delete'] },
   async read(aws, scope, r) {
     const known = new Set(['default', ...desiredBuses(scope)]);
     const elsewhere = inventoryNamesOf(aws, scope, RULE_KIND, keepsRuleNames(scope));

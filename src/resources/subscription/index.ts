@@ -1,4 +1,5 @@
 import { subscribeFunction, unsubscribeFunction, updateSubscription } from '../../aws/sns.js';
+import { POLICY_MARKER_TAG } from '../../config/naming.js';
 import { defineKind } from '../kind.js';
 import { planSubscriptions, type SubscriptionChange } from './plan.js';
 import { readStageSubscriptions } from './read.js';
@@ -9,6 +10,7 @@ export const subscription = defineKind<SubscriptionChange>({
   // A function may subscribe to a topic the fleet declares: planned (and created) first.
   after: ['function', 'topic'],
   changes: ['subscription.create', 'subscription.update', 'subscription.delete'],
+  marks: { [POLICY_MARKER_TAG]: ['subscription.create', 'subscription.update', 'subscription.delete'] },
   async read(aws, scope, r) {
     const subs = await readStageSubscriptions(aws, scope, r);
     return { actual: subs.length ? { subscriptions: subs } : {} };
