@@ -1,4 +1,4 @@
-import type { APIGateway, ApiKey, PatchOperation, UsagePlan } from '@aws-sdk/client-api-gateway';
+import type { ApiKey, PatchOperation, UsagePlan } from '@aws-sdk/client-api-gateway';
 import { API_KEY_TAG, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { ActualApiKey, ActualApiKeys, ActualUsagePlan } from '../model/api-keys.js';
 import type { Aws } from './clients.js';
@@ -7,6 +7,7 @@ import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { listRestApis } from './rest-api.js';
 import { read, withRetry } from './retry.js';
+import type { APIGateway } from './sdk/apigwrest.js';
 
 /**
  * A REST API's keys and usage plans (API Gateway v1). A key's value is a secret: every read here asks for

@@ -1,4 +1,4 @@
-import type { Api, ApiGatewayV2, Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
+import type { Api, Integration, Route, Stage } from '@aws-sdk/client-apigatewayv2';
 import { API_KEY_TAG, executeApiArn, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { CorsSpec } from '../config/types.js';
 import type { Actual, ActualApi, ReadScope } from '../model/actual.js';
@@ -11,6 +11,7 @@ import { mapCors, toSdkCors } from './map.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { read } from './retry.js';
+import type { ApiGatewayV2 } from './sdk/apigw.js';
 
 /** Writers for the fleet's HTTP API: the API, its `$default` stage, integrations and routes. */
 

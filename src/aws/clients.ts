@@ -1,21 +1,3 @@
-import type { ACM } from '@aws-sdk/client-acm';
-import type { APIGateway } from '@aws-sdk/client-api-gateway';
-import type { ApiGatewayV2 } from '@aws-sdk/client-apigatewayv2';
-import type { CloudWatch } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchLogs } from '@aws-sdk/client-cloudwatch-logs';
-import type { DynamoDB } from '@aws-sdk/client-dynamodb';
-import type { EC2 } from '@aws-sdk/client-ec2';
-import type { EventBridge } from '@aws-sdk/client-eventbridge';
-import type { IAM } from '@aws-sdk/client-iam';
-import type { Lambda } from '@aws-sdk/client-lambda';
-import type { ResourceGroupsTaggingAPI } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { Route53 } from '@aws-sdk/client-route-53';
-import type { S3 } from '@aws-sdk/client-s3';
-import type { SecretsManager } from '@aws-sdk/client-secrets-manager';
-import type { SNS } from '@aws-sdk/client-sns';
-import type { SQS } from '@aws-sdk/client-sqs';
-import type { SSM } from '@aws-sdk/client-ssm';
-import type { STS } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { RetryStrategyV2 } from '@smithy/types';
 import { partition } from '../config/naming.js';
@@ -25,6 +7,24 @@ import { instrument, type SdkClient, SERVICE_LABEL, ServerClock, type ServiceNam
 import { guardLostResponses } from './once.js';
 import { createPacing } from './pacing.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
+import type { ACM } from './sdk/acm.js';
+import type { ApiGatewayV2 } from './sdk/apigw.js';
+import type { APIGateway } from './sdk/apigwrest.js';
+import type { CloudWatch } from './sdk/cloudwatch.js';
+import type { DynamoDB } from './sdk/dynamodb.js';
+import type { EC2 } from './sdk/ec2.js';
+import type { EventBridge } from './sdk/events.js';
+import type { IAM } from './sdk/iam.js';
+import type { Lambda } from './sdk/lambda.js';
+import type { CloudWatchLogs } from './sdk/logs.js';
+import type { Route53 } from './sdk/route53.js';
+import type { S3 } from './sdk/s3.js';
+import type { SecretsManager } from './sdk/secretsmanager.js';
+import type { SNS } from './sdk/sns.js';
+import type { SQS } from './sdk/sqs.js';
+import type { SSM } from './sdk/ssm.js';
+import type { STS } from './sdk/sts.js';
+import type { ResourceGroupsTaggingAPI } from './sdk/tagging.js';
 import { createRequestHandler, createRetryStrategy, type Timeouts, timeoutsFrom } from './transport.js';
 
 export interface CreateAwsOptions {
@@ -50,7 +50,8 @@ export interface CreateAwsOptions {
 /**
  * The AWS clients of one command, each built on first use (importing a client package costs about
  * 100 ms, so a command pays only for the services it touches), plus the shared write limiter and
- * retry policy. Clients are the SDK's aggregated ones (`lambda.getFunction({...})`).
+ * retry policy. Each client has a method per command (`lambda.getFunction({...})`) like the SDK's aggregated
+ * ones, but only for the commands ops sends (src/aws/sdk/), so the bundle compiles no others.
  */
 export interface Aws {
   readonly region: string;
@@ -157,7 +158,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
     };
   }
 
-  const sts = lazy<STS>('sts', async (cfg) => new (cjs(await import('@aws-sdk/client-sts')).STS)(cfg));
+  const sts = lazy<STS>('sts', async (cfg) => (await import('./sdk/sts.js')).create(cfg));
   let account: Promise<string> | undefined;
 
   return {
@@ -167,33 +168,24 @@ export function createAws(opts: CreateAwsOptions): Aws {
     limiter,
     retry,
     clock,
-    lambda: lazy<Lambda>('lambda', async (cfg) => new (cjs(await import('@aws-sdk/client-lambda')).Lambda)(cfg)),
-    iam: lazy<IAM>('iam', async (cfg) => new (cjs(await import('@aws-sdk/client-iam')).IAM)(cfg)),
-    ssm: lazy<SSM>('ssm', async (cfg) => new (cjs(await import('@aws-sdk/client-ssm')).SSM)(cfg)),
-    logs: lazy<CloudWatchLogs>('logs', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogs)(cfg)),
-    cloudwatch: lazy<CloudWatch>('cloudwatch', async (cfg) => new (cjs(await import('@aws-sdk/client-cloudwatch')).CloudWatch)(cfg)),
-    apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => new (cjs(await import('@aws-sdk/client-apigatewayv2')).ApiGatewayV2)(cfg)),
-    apigwRest: lazy<APIGateway>('apigwrest', async (cfg) => new (cjs(await import('@aws-sdk/client-api-gateway')).APIGateway)(cfg)),
-    events: lazy<EventBridge>('events', async (cfg) => new (cjs(await import('@aws-sdk/client-eventbridge')).EventBridge)(cfg)),
-    sns: lazy<SNS>('sns', async (cfg) => new (cjs(await import('@aws-sdk/client-sns')).SNS)(cfg)),
+    lambda: lazy<Lambda>('lambda', async (cfg) => (await import('./sdk/lambda.js')).create(cfg)),
+    iam: lazy<IAM>('iam', async (cfg) => (await import('./sdk/iam.js')).create(cfg)),
+    ssm: lazy<SSM>('ssm', async (cfg) => (await import('./sdk/ssm.js')).create(cfg)),
+    logs: lazy<CloudWatchLogs>('logs', async (cfg) => (await import('./sdk/logs.js')).create(cfg)),
+    cloudwatch: lazy<CloudWatch>('cloudwatch', async (cfg) => (await import('./sdk/cloudwatch.js')).create(cfg)),
+    apigw: lazy<ApiGatewayV2>('apigw', async (cfg) => (await import('./sdk/apigw.js')).create(cfg)),
+    apigwRest: lazy<APIGateway>('apigwrest', async (cfg) => (await import('./sdk/apigwrest.js')).create(cfg)),
+    events: lazy<EventBridge>('events', async (cfg) => (await import('./sdk/events.js')).create(cfg)),
+    sns: lazy<SNS>('sns', async (cfg) => (await import('./sdk/sns.js')).create(cfg)),
     // An endpoint URL (LocalStack, moto) serves buckets by path: bucket.host names do not resolve there.
-    s3: lazy<S3>(
-      's3',
-      async (cfg) => new (cjs(await import('@aws-sdk/client-s3')).S3)({ ...cfg, ...(endpointUrl ? { forcePathStyle: true } : {}) }),
-    ),
-    ec2: lazy<EC2>('ec2', async (cfg) => new (cjs(await import('@aws-sdk/client-ec2')).EC2)(cfg)),
-    sqs: lazy<SQS>('sqs', async (cfg) => new (cjs(await import('@aws-sdk/client-sqs')).SQS)(cfg)),
-    dynamodb: lazy<DynamoDB>('dynamodb', async (cfg) => new (cjs(await import('@aws-sdk/client-dynamodb')).DynamoDB)(cfg)),
-    secretsmanager: lazy<SecretsManager>(
-      'secretsmanager',
-      async (cfg) => new (cjs(await import('@aws-sdk/client-secrets-manager')).SecretsManager)(cfg),
-    ),
-    route53: lazy<Route53>('route53', async (cfg) => new (cjs(await import('@aws-sdk/client-route-53')).Route53)(cfg)),
-    acm: lazy<ACM>('acm', async (cfg) => new (cjs(await import('@aws-sdk/client-acm')).ACM)(cfg)),
-    tagging: lazy<ResourceGroupsTaggingAPI>(
-      'tagging',
-      async (cfg) => new (cjs(await import('@aws-sdk/client-resource-groups-tagging-api')).ResourceGroupsTaggingAPI)(cfg),
-    ),
+    s3: lazy<S3>('s3', async (cfg) => (await import('./sdk/s3.js')).create({ ...cfg, ...(endpointUrl ? { forcePathStyle: true } : {}) })),
+    ec2: lazy<EC2>('ec2', async (cfg) => (await import('./sdk/ec2.js')).create(cfg)),
+    sqs: lazy<SQS>('sqs', async (cfg) => (await import('./sdk/sqs.js')).create(cfg)),
+    dynamodb: lazy<DynamoDB>('dynamodb', async (cfg) => (await import('./sdk/dynamodb.js')).create(cfg)),
+    secretsmanager: lazy<SecretsManager>('secretsmanager', async (cfg) => (await import('./sdk/secretsmanager.js')).create(cfg)),
+    route53: lazy<Route53>('route53', async (cfg) => (await import('./sdk/route53.js')).create(cfg)),
+    acm: lazy<ACM>('acm', async (cfg) => (await import('./sdk/acm.js')).create(cfg)),
+    tagging: lazy<ResourceGroupsTaggingAPI>('tagging', async (cfg) => (await import('./sdk/tagging.js')).create(cfg)),
     sts,
     accountId() {
       account ??= sts()
@@ -279,12 +271,12 @@ let warningSilenced: Promise<void> | undefined;
  */
 export function preloadDeployClients(): void {
   const loads = [
-    () => import('@aws-sdk/client-ssm'),
-    () => import('@aws-sdk/client-lambda'),
-    () => import('@aws-sdk/client-resource-groups-tagging-api'),
-    () => import('@aws-sdk/client-iam'),
-    () => import('@aws-sdk/client-cloudwatch-logs'),
-    () => import('@aws-sdk/client-apigatewayv2'),
+    () => import('./sdk/ssm.js'),
+    () => import('./sdk/lambda.js'),
+    () => import('./sdk/tagging.js'),
+    () => import('./sdk/iam.js'),
+    () => import('./sdk/logs.js'),
+    () => import('./sdk/apigw.js'),
   ];
   for (const load of loads) load().catch(() => {});
 }

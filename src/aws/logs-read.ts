@@ -1,6 +1,6 @@
 import { logGroupArn } from '../config/naming.js';
 import type { TailEvent } from '../logs/types.js';
-import { type Aws, cjs } from './clients.js';
+import type { Aws } from './clients.js';
 import { isNotFound } from './errors.js';
 import { parsePlainJson } from './plain-json.js';
 
@@ -53,12 +53,12 @@ export function awsLogSource(aws: Aws): LogSource {
  * loads: that load waits on files, and the SDK's modules compile in those waits.
  */
 export function preloadLogsClient(): void {
-  import('@aws-sdk/client-cloudwatch-logs').catch(() => {});
+  import('./sdk/logs.js').catch(() => {});
 }
 
 export async function filterLogEvents(aws: Aws, query: FilterQuery, signal?: AbortSignal): Promise<EventsPage | undefined> {
-  const [logs, sdk] = await Promise.all([aws.logs(), import('@aws-sdk/client-cloudwatch-logs')]);
-  const command = new (cjs(sdk).FilterLogEventsCommand)({
+  const [logs, sdk] = await Promise.all([aws.logs(), import('./sdk/logs.js')]);
+  const command = new sdk.FilterLogEventsCommand({
     logGroupName: query.group,
     ...(query.startTime !== undefined ? { startTime: Math.max(0, Math.floor(query.startTime)) } : {}),
     ...(query.endTime !== undefined ? { endTime: Math.floor(query.endTime) } : {}),

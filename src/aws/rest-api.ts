@@ -1,4 +1,4 @@
-import type { APIGateway, Method, Resource, RestApi } from '@aws-sdk/client-api-gateway';
+import type { Method, Resource, RestApi } from '@aws-sdk/client-api-gateway';
 import { API_KEY_TAG, notOwnedReason, OWNER_APP_TAG, OWNER_STAGE_TAG } from '../config/naming.js';
 import type { Actual, ActualRestApi, ActualRestMethod, ReadScope } from '../model/actual.js';
 import { restStageSettings } from './api-stage.js';
@@ -7,6 +7,7 @@ import { nameOf, orNotFound } from './errors.js';
 import { createOnce } from './once.js';
 import { allPages } from './pool.js';
 import { read, withRetry } from './retry.js';
+import type { APIGateway } from './sdk/apigwrest.js';
 
 /** The fleet's REST API (API Gateway v1): the API, its resources, methods and integrations, deployments and stage. */
 

@@ -1,3 +1,4 @@
+import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import {
   createApi,
@@ -163,7 +164,10 @@ describe('readActual against moto', () => {
     const spec = roleSpec(app, 'dev', 'gone');
     await createRole(aws, spec);
     const iam = await aws.iam();
-    await iam.attachRolePolicy({ RoleName: spec.name, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' });
+    // ops never attaches a policy: the command is sent as is, not through a method of ops's IAM client.
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: spec.name, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+    );
     expect((await readActual(aws, { app, stage: 'dev' })).roles[spec.name].attachedPolicyArns).toEqual([
       'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ]);

@@ -1,3 +1,4 @@
+import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { BATCH_ROLE_READS_FROM, readRoles } from '../../src/aws/iam.js';
 import { createRole } from '../../src/aws/write.js';
@@ -28,7 +29,10 @@ describe('reading many roles', () => {
       PolicyName: 'hand-made',
       PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
     });
-    await iam.attachRolePolicy({ RoleName: attached, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' });
+    // ops never attaches a policy: the command is sent as is, not through a method of ops's IAM client.
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: attached, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
+    );
     await iam.tagRole({ RoleName: other, Tags: [{ Key: 'ops:stage', Value: 'prod' }] });
 
     proxy.clearLog();
