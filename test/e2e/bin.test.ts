@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,12 @@ async function ops(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv
 /** The files a dist/ bundle was built from, from its linked source map. */
 async function sourcesOf(file: string): Promise<string[]> {
   return (JSON.parse(await readFile(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+}
+
+/** The files every dist/ chunk was built from. */
+async function chunkSources(): Promise<string[]> {
+  const chunks = (await readdir(path.join(root, 'dist/chunks'))).filter((f) => f.endsWith('.js'));
+  return (await Promise.all(chunks.map((f) => sourcesOf(path.join(root, 'dist/chunks', f))))).flat();
 }
 
 describe('bin/ops as a process', () => {
@@ -64,21 +70,31 @@ describe('bin/ops as a process', () => {
         ).toBe(false);
     }
     // ...and the check can fail: the heavy packages are in dist/, just not loaded.
-    const { readdir } = await import('node:fs/promises');
-    const all = (
-      await Promise.all(
-        (
-          await readdir(path.join(root, 'dist/chunks'))
-        )
-          .filter((f) => f.endsWith('.js'))
-          .map((f) => sourcesOf(path.join(root, 'dist/chunks', f))),
-      )
-    ).flat();
+    const all = await chunkSources();
     for (const pkg of ['zod', 'execa', 'archiver'])
       expect(
         all.some((s) => s.includes(`node_modules/${pkg}/`)),
         pkg,
       ).toBe(true);
+  });
+
+  it('dist/ holds only the SDK commands src/aws/sdk imports', async () => {
+    // A client package imported whole (its aggregated class, or a dynamic import of the package) brings back
+    // every command and schema of the service: all 140-odd of SSM's, 208 KB.
+    // Commands the bare clients send themselves: DynamoDB's endpoint discovery, S3 Express's sessions.
+    const listed: Record<string, string[]> = { 'client-dynamodb': ['DescribeEndpointsCommand'], 'client-s3': ['CreateSessionCommand'] };
+    for (const file of (await readdir(path.join(root, 'src/aws/sdk'))).filter((f) => f !== 'aggregate.ts')) {
+      const text = await readFile(path.join(root, 'src/aws/sdk', file), 'utf8');
+      for (const [, names, pkg] of text.matchAll(/(?:import|export) \{([^}]*)\} from '@aws-sdk\/(client-[\w-]+)'/g))
+        listed[pkg] = [...(listed[pkg] ?? []), ...(names.match(/\b\w+Command\b/g) ?? [])].sort();
+    }
+    const bundled: Record<string, string[]> = {};
+    for (const source of new Set(await chunkSources())) {
+      const [, pkg, command] = /@aws-sdk\/(client-[\w-]+)\/dist-es\/commands\/(\w+Command)\.js$/.exec(source) ?? [];
+      if (pkg) bundled[pkg] = [...(bundled[pkg] ?? []), command].sort();
+    }
+    expect(listed['client-ssm'], 'the modules are read').toContain('GetParametersCommand');
+    expect(bundled).toEqual(listed);
   });
 
   it('unknown commands and options: one line, exit 2, no stack', async () => {
