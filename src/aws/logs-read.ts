@@ -40,9 +40,9 @@ export interface LogSource {
 /** Live Tail takes at most this many log groups per session. */
 export const LIVE_TAIL_MAX_GROUPS = 10;
 
-export function awsLogSource(aws: Aws): LogSource {
+export function awsLogSource(aws: Aws, opts: FilterOptions = {}): LogSource {
   return {
-    filter: (query, signal) => filterLogEvents(aws, query, signal),
+    filter: (query, signal) => filterLogEvents(aws, query, signal, opts),
     existing: (groups) => existingLogGroups(aws, groups),
     liveTail: (groups, filterPattern, signal) => startLiveTail(aws, groups, filterPattern, signal),
   };
@@ -56,7 +56,17 @@ export function preloadLogsClient(): void {
   import('./sdk/logs.js').catch(() => {});
 }
 
-export async function filterLogEvents(aws: Aws, query: FilterQuery, signal?: AbortSignal): Promise<EventsPage | undefined> {
+export interface FilterOptions {
+  /** Called once a request goes to the wire (each attempt), after the client, signing and every middleware. */
+  onSend?: () => void;
+}
+
+export async function filterLogEvents(
+  aws: Aws,
+  query: FilterQuery,
+  signal?: AbortSignal,
+  opts: FilterOptions = {},
+): Promise<EventsPage | undefined> {
   const [logs, sdk] = await Promise.all([aws.logs(), import('./sdk/logs.js')]);
   const command = new sdk.FilterLogEventsCommand({
     logGroupName: query.group,
@@ -68,6 +78,17 @@ export async function filterLogEvents(aws: Aws, query: FilterQuery, signal?: Abo
   });
   // A page holds up to 10,000 events: parsed with JSON.parse rather than the SDK's field-by-field walk.
   await parsePlainJson(command, logs);
+  const { onSend } = opts;
+  if (onSend) {
+    // The command's own stack comes after the client's: the last middleware before the HTTP handler.
+    command.middlewareStack.add(
+      (next) => (args) => {
+        onSend();
+        return next(args);
+      },
+      { step: 'deserialize', priority: 'low', name: 'opsOnSend' },
+    );
+  }
   try {
     const page = await logs.send(command, signal ? { abortSignal: signal } : {});
     // Up to 10,000 events a page: each built as one object (no spread of a conditional one per field).

@@ -171,6 +171,8 @@ function emitter(ctx: Context, opts: LogsTailOptions, plan: TailPlan, labels: Ma
   };
 }
 
+const noop = () => {};
+
 /** What names a command line's resolution: everything the fleet's groups and region may depend on. */
 function keyOf(ctx: Context, names: string[] | undefined, opts: LogsTailOptions): unknown[] {
   const { stage, config, region, endpointUrl, profile } = ctx.global;
@@ -208,7 +210,10 @@ async function startEarly(
   const resolved = await recall(key);
   if (!resolved) return undefined;
   const aws = awsForRegion(ctx, resolved.region);
-  const reads = new EarlyReads(awsLogSource(aws));
+  // Resolved when the first read is handed to the HTTP handler (credentials, endpoint and signing done), or fails.
+  let onSend = () => {};
+  const handedOver = new Promise<void>((resolve) => (onSend = resolve));
+  const reads = new EarlyReads(awsLogSource(aws, { onSend }));
   const until = plan.until ?? now;
   const from = plan.since ?? until - 10 * 60_000;
   const endTime = windowEnd(from, until);
@@ -216,12 +221,14 @@ async function startEarly(
     resolved.labels.map(([group]) => ({ group, startTime: from, endTime, filterPattern: opts.filter })),
     limiter,
   );
-  // Once the client is built the request is signed and written within the same turn of the event loop; a
-  // client that fails to build fails the read, which reports it when the tail takes it.
-  const sent = aws
-    .logs()
-    .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-    .catch(() => {});
+  // The config's modules start loading once the first request is on its way (the connection is opened on the next
+  // turn of the event loop): started earlier, their compile ran ahead of the request's own last steps (the
+  // command's module, the signing), which delayed AWS's answer by as much. A read that fails before it is sent
+  // (a client that cannot be built) ends the wait too, and reports its error when the tail takes it.
+  const started = reads.started();
+  const sent = (started.length ? Promise.race([handedOver, ...started.map((r) => r.then(noop, noop))]) : Promise.resolve()).then(
+    () => new Promise<void>((resolve) => setImmediate(resolve)),
+  );
   return { key, resolved, aws, reads, until, sent };
 }
 

@@ -84,6 +84,11 @@ export class EarlyReads implements LogSource {
     return this.inner.liveTail(...args);
   }
 
+  /** The reads started and not yet taken. */
+  started(): Promise<EventsPage | undefined>[] {
+    return [...this.pending.values()];
+  }
+
   /** Stops the reads nobody took. */
   drop(): void {
     this.pending.clear();
