@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FunctionSpec } from '../config/types.js';
-import { BUILD_FORMAT, type BuildManifest, type InputRecord, writeManifest } from './cache.js';
+import { BUILD_FORMAT, type BuildManifest, type InputRecord, type StatRecord, writeManifest } from './cache.js';
 import { assertUnzippedSize, assertZippedSize, formatBytes, type SizeLimits } from './limits.js';
 import { unzippedSize, writeDeterministicZip, type ZipEntry } from './zip.js';
 
@@ -43,13 +43,17 @@ export interface Finish {
   started: number;
 }
 
-/** Writes the zip (within the limits), its manifest, and returns the artifact. */
+/**
+ * Writes the zip (within the limits), its manifest, and returns the artifact. `stat` is that of the inputs a
+ * check reads (a Node function's); the zip's, taken as it is written, would be too recent to trust.
+ */
 export async function finish(
   ctx: Finish,
   entries: ZipEntry[],
   inputs: Record<string, InputRecord>,
   print: string,
   notes: string[],
+  stat?: StatRecord,
 ): Promise<Artifact> {
   const { fn, zipPath, limits } = ctx;
   const unzipped = unzippedSize(entries);
@@ -70,6 +74,7 @@ export async function finish(
     inputs,
     artifact: { zip: path.basename(zipPath), ...zip, unzippedSize: unzipped, files: entries.length },
     notes,
+    ...(stat ? { stat } : {}),
   };
   await writeManifest(ctx.dir, manifest);
   const artifact = toArtifact(ctx, manifest, false);

@@ -7,14 +7,13 @@ import { UserError } from '../errors.js';
 import { type Artifact, cached, type Finish, finish } from './artifact.js';
 import {
   BUILD_FORMAT,
-  cachedZipValid,
   fingerprint,
-  hashInputs,
   type InputMemo,
   type InputRecord,
-  inputsUnchanged,
   newInputMemo,
   readManifest,
+  recordInputs,
+  reusable,
   stableStringify,
 } from './cache.js';
 import { buildLayer, layersOf } from './layers.js';
@@ -62,6 +61,7 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
   const log = opts.log ?? (() => {});
   const limits = opts.limits ?? LAMBDA_LIMITS;
   const previous = opts.force ? undefined : await readManifest(dir);
+  const memo = opts.inputs ?? newInputMemo();
   const ctx: Finish = { fn, dir, zipPath, root, limits, log, started };
 
   if (fn.language === 'node') {
@@ -74,17 +74,13 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
       zlib: process.versions.zlib,
       options: portableOptions(options, root),
     });
-    if (
-      previous?.fingerprint === print &&
-      (await inputsUnchanged(root, previous.inputs, opts.inputs)) &&
-      (await cachedZipValid(zipPath, previous))
-    ) {
+    if (previous?.fingerprint === print && (await reusable(root, zipPath, previous, memo, { checkInputs: true }))) {
       return cached(ctx, previous);
     }
     const bundle = await bundleNode(fn, options);
     for (const w of bundle.warnings) log(`${fn.key}: warning: ${w}`);
-    const inputs = await hashInputs(root, [...bundle.inputs, ...resolutionInputs(fn, root)]);
-    return finish(ctx, bundle.entries, inputs, print, []);
+    const { inputs, stat } = await recordInputs(root, [...bundle.inputs, ...resolutionInputs(fn, root)]);
+    return finish(ctx, bundle.entries, inputs, print, [], stat);
   }
 
   const python = opts.python ?? 'python3';
@@ -99,7 +95,11 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
     architecture: fn.architecture,
     zlib: process.versions.zlib,
   });
-  if (previous?.fingerprint === print && sameInputs(previous.inputs, sources.inputs) && (await cachedZipValid(zipPath, previous))) {
+  if (
+    previous?.fingerprint === print &&
+    sameInputs(previous.inputs, sources.inputs) &&
+    (await reusable(root, zipPath, previous, memo, { checkInputs: false }))
+  ) {
     if (dropped) log(`${fn.key}: ${dropped}`);
     return cached(ctx, previous);
   }

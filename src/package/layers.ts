@@ -5,7 +5,7 @@ import { DEFAULTS } from '../config/resolve.js';
 import type { FunctionSpec, LayerSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { type Artifact, type BuildTarget, cached, type Finish, finish } from './artifact.js';
-import { BUILD_FORMAT, cachedZipValid, fingerprint, readManifest, stableStringify } from './cache.js';
+import { BUILD_FORMAT, fingerprint, newInputMemo, readManifest, reusable, stableStringify } from './cache.js';
 import { readIfExists, type SkipFn, walkFiles } from './files.js';
 import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
 import { describePlan, installRequirements, readEntries, requirementInputs } from './python.js';
@@ -96,7 +96,7 @@ export async function buildLayer(
   if (
     previous?.fingerprint === print &&
     stableStringify(previous.inputs) === stableStringify(inputs) &&
-    (await cachedZipValid(zipPath, previous))
+    (await reusable(root, zipPath, previous, newInputMemo(), { checkInputs: false }))
   ) {
     return cached(ctx, previous);
   }
