@@ -138,14 +138,25 @@ export async function readTables(aws: Aws, scope: ReadScope, concurrency = 8): P
   const out: TablesRead = { tables: {}, unowned: {}, foreign: [] };
   const declared = (scope.resources ?? []).filter((r) => r.type === 'table').map((r) => r.physicalName);
   if (!declared.length) return out;
-  const listed = await listTableNames(aws, `${scope.app}-${scope.stage}-`);
+  // The tables the config names are read whole (a declared one always is, ours or not) while the listing runs:
+  // the listing's round trip is no longer in front of their four reads, one after another.
+  const declaredRead = mapLimit(declared, concurrency, async (name) => {
+    const t = await readTable(aws, name, false);
+    return t && { ...t, ...(await settingsOf(aws, name)) };
+  });
+  declaredRead.catch(() => {});
+  const early = new Map(declared.map((name, i) => [name, declaredRead.then((tables) => tables[i])]));
+  const listed = await listTableNames(aws, `${scope.app}-${scope.stage}-`).catch(async (error) => {
+    await Promise.allSettled(early.values());
+    throw error;
+  });
   const names = [...new Set([...listed, ...declared])].sort();
   await mapLimit(names, concurrency, async (name) => {
-    const table = await readTable(aws, name, false);
+    const table = await (early.get(name) ?? readTable(aws, name, false));
     if (!table) return;
     const ours = !notOwnedReason(table.tags, scope.app, scope.stage) && table.tags[RESOURCE_KEY_TAG] !== undefined;
     if (ours || declared.includes(name)) {
-      const full = { ...table, ...(await settingsOf(aws, name)) };
+      const full = early.has(name) ? table : { ...table, ...(await settingsOf(aws, name)) };
       (ours ? out.tables : out.unowned)[name] = full;
       return;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTable, readTable } from '../../src/aws/dynamodb.js';
+import { createTable, readTable, readTables } from '../../src/aws/dynamodb.js';
 import type { TableSpec } from '../../src/config/resources.js';
 import { UserError } from '../../src/errors.js';
 import { useEmulator } from '../support/emulator.js';
@@ -57,6 +57,30 @@ describe('createTable', () => {
     const there = await readTable(aws, `${app}-dev-alerts`);
     expect(there).toMatchObject({ partitionKey: { name: 'id', type: 'S' }, tags: {}, pointInTimeRecovery: false });
     expect(there?.ttlAttribute).toBeUndefined();
+    aws.destroy();
+  });
+});
+
+describe('readTables', () => {
+  it('reads a declared table whole while ListTables is out: its reads do not wait for the listing', async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const app = unique();
+    await createTable(aws, spec(app));
+    proxy.clearLog(); // the create read its settings too
+    const seen = (op: string) => proxy.requests.some((r) => r.operation === op);
+    // ListTables is held until the declared table's last read (its point-in-time recovery) has arrived, or 5 s.
+    let release = (_by: string) => {};
+    const released = new Promise<string>((resolve) => (release = resolve));
+    const poll = setInterval(() => seen('DescribeContinuousBackups') && release('the table was read'), 10);
+    const timeout = setTimeout(() => release('timeout'), 5_000);
+    proxy.addFault({ match: { service: 'dynamodb', operation: 'ListTables' }, times: 1, respond: faults.hold(released) });
+    const read = await readTables(aws, { app, stage: 'dev', resources: [spec(app)] });
+    clearInterval(poll);
+    clearTimeout(timeout);
+    expect(await released).toBe('the table was read');
+    expect(Object.keys(read.tables)).toEqual([`${app}-dev-alerts`]);
+    expect(read.tables[`${app}-dev-alerts`]).toMatchObject({ ttlAttribute: 'expiresAt', pointInTimeRecovery: true });
     aws.destroy();
   });
 });
