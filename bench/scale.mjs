@@ -181,6 +181,7 @@ async function measure(n) {
   for (let i = 0; i < NOOP_RUNS; i++) {
     log(`ops deploy (no-op ${i + 1}/${NOOP_RUNS}, ${n} functions)`);
     noops.push(await ops(dir, ['deploy', '--yes']));
+    log(`  ${(noops.at(-1).ms / 1000).toFixed(2)} s, ${noops.at(-1).calls.length} calls`);
   }
   const noop = noops.find((r) => r.ms === median(noops.map((x) => x.ms)));
   const noopWrites = Math.max(...noops.map((r) => r.writes));
