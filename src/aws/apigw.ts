@@ -101,7 +101,7 @@ export async function ensureDefaultStage(
 ): Promise<{ changed: boolean }> {
   const apigw = await aws.apigw();
   const StageName = named?.stage ?? DEFAULT_STAGE;
-  const stage = await orNotFound(apigw.getStage({ ApiId: apiId, StageName }));
+  const stage = await orNotFound(read(aws, () => apigw.getStage({ ApiId: apiId, StageName })));
   if (!stage) {
     try {
       await aws.write(() => apigw.createStage({ ApiId: apiId, StageName, AutoDeploy: true, ...(named?.tags ? { Tags: named.tags } : {}) }));

@@ -12,7 +12,7 @@ import type { Aws } from './clients.js';
 import { isConflict, orNotFound } from './errors.js';
 import { getAliasPolicy, removePermissions } from './lambda-alias.js';
 import { createOnce } from './once.js';
-import { withConflictRetry, withRetry } from './retry.js';
+import { read, withConflictRetry, withRetry } from './retry.js';
 
 /**
  * The Function URL of a function's `live` alias and the statements that make an auth-NONE URL public.
@@ -35,7 +35,7 @@ export function toActualFunctionUrl(c: SdkUrl): ActualFunctionUrl {
 /** The URL of `live`, or undefined when it has none (or the function or alias is gone). */
 export async function getFunctionUrl(aws: Aws, name: string): Promise<ActualFunctionUrl | undefined> {
   const lambda = await aws.lambda();
-  const found = await orNotFound(lambda.getFunctionUrlConfig({ FunctionName: name, Qualifier: LIVE_ALIAS }));
+  const found = await orNotFound(read(aws, () => lambda.getFunctionUrlConfig({ FunctionName: name, Qualifier: LIVE_ALIAS })));
   return found ? toActualFunctionUrl(found) : undefined;
 }
 

@@ -35,7 +35,7 @@ export async function createRole(aws: Aws, role: RoleSpec): Promise<{ arn: strin
     arn = created.Role!.Arn!;
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
-    const existing = (await iam.getRole({ RoleName: role.name })).Role!;
+    const existing = (await read(aws, () => iam.getRole({ RoleName: role.name }))).Role!;
     const tags = Object.fromEntries((existing.Tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
     if (existing.Path !== role.path || notOwnedReason(tags, role.tags[OWNER_APP_TAG] ?? '', role.tags[OWNER_STAGE_TAG] ?? '')) {
       throw new UserError(`IAM role ${role.name} already exists and ops does not manage it`, {

@@ -6,7 +6,7 @@ import { isAlreadyExists, isConflict, nameOf, orNotFound } from './errors.js';
 import { liveAliasArn, type WriteOptions } from './lambda.js';
 import { routingOf, settleAlias } from './lambda-shift.js';
 import { createOnce } from './once.js';
-import { waitForFunctionReady, withConflictRetry, withRetry } from './retry.js';
+import { read, waitForFunctionReady, withConflictRetry, withRetry } from './retry.js';
 
 /**
  * Writers for a function's `live` alias: publishing a version and moving the alias to it (or back, on
@@ -52,7 +52,7 @@ export async function publishVersionAndMoveAlias(
     if (e.name === 'InvalidParameterValueException' && /codesha256/i.test(e.message ?? '')) throw codeChanged(name, error);
     throw error;
   }
-  const alias = await orNotFound(lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS }));
+  const alias = await orNotFound(read(aws, () => lambda.getAlias({ FunctionName: name, Name: LIVE_ALIAS })));
   const previous = alias?.FunctionVersion;
   const go = opts.beforeMove && previous !== version ? await opts.beforeMove(version) : true;
   if (go !== true)
@@ -86,7 +86,7 @@ const codeChanged = (name: string, cause?: unknown) =>
 /** Statements of the resource policy on `live`; none when there is no policy (or no alias). */
 export async function getAliasPolicy(aws: Aws, name: string): Promise<PolicyStatement[]> {
   const lambda = await aws.lambda();
-  const policy = await orNotFound(lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS }));
+  const policy = await orNotFound(read(aws, () => lambda.getPolicy({ FunctionName: name, Qualifier: LIVE_ALIAS })));
   return policy?.Policy ? ((JSON.parse(policy.Policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [];
 }
 

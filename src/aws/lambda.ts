@@ -6,7 +6,7 @@ import { UserError } from '../errors.js';
 import type { FunctionConfiguration } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { isAlreadyExists, orNotFound } from './errors.js';
-import { waitForFunctionReady, withConflictRetry, withRolePropagationRetry } from './retry.js';
+import { read, waitForFunctionReady, withConflictRetry, withRolePropagationRetry } from './retry.js';
 import { stageZip } from './s3.js';
 
 /** Writers for Lambda functions: create, code, configuration, tags, versions, delete (the `live` alias: lambda-alias.ts). */
@@ -108,7 +108,7 @@ export async function createFunction(
     result = { arn: created.FunctionArn!, codeSha256: created.CodeSha256 ?? base64Sha256(zip) };
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
-    const existing = await lambda.getFunction({ FunctionName: input.name });
+    const existing = await read(aws, () => lambda.getFunction({ FunctionName: input.name }));
     const ours = !notOwnedReason(existing.Tags, input.tags[OWNER_APP_TAG] ?? '', input.tags[OWNER_STAGE_TAG] ?? '');
     if (!ours || existing.Configuration?.CodeSha256 !== base64Sha256(zip)) {
       throw new UserError(`lambda function ${input.name} already exists${ours ? ' with other code' : ' and ops does not manage it'}`, {

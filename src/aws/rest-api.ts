@@ -284,7 +284,7 @@ const variablePatches = (want: Record<string, string> = {}, have: Record<string,
 export async function deployStage(aws: Aws, restApiId: string, input: StageInput): Promise<{ deploymentId: string }> {
   const api = await aws.apigwRest();
   const deploymentId = (await write(aws, () => api.createDeployment({ restApiId, description: 'ops deploy' }))).id!;
-  const stage = await orNotFound(api.getStage({ restApiId, stageName: input.stage }));
+  const stage = await orNotFound(read(aws, () => api.getStage({ restApiId, stageName: input.stage })));
   if (stage) {
     const patchOperations = [
       { op: 'replace' as const, path: '/deploymentId', value: deploymentId },

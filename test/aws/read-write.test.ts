@@ -20,6 +20,7 @@ import {
 } from '../../src/aws/write.js';
 import { readActual } from '../../src/resources/read.js';
 import { useEmulator } from '../support/emulator.js';
+import { faults } from '../support/fault-proxy.js';
 import { awsFor, functionConfig, LAMBDA_TRUST, makeZip, roleSpec, unique } from './helpers.js';
 
 const emu = useEmulator();
@@ -238,6 +239,31 @@ describe('readActual against moto', () => {
     await deleteFunction(aws, name);
     await deleteFunction(aws, name);
     expect((await readActual(aws, { app, stage: 'dev' })).functions).toEqual({});
+    aws.destroy();
+  });
+});
+
+describe('reads inside writes', () => {
+  // A throttled deploy (30 % of requests, bench/deploy) failed once on the GetAlias between PublishVersion and
+  // UpdateAlias: a read made by a writer had only the SDK's five attempts, where every other read has ops's retry too.
+  it("survive throttling past the SDK's own five attempts: the alias read between publishing and moving live", async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const app = unique();
+    const name = `${app}-dev-api`;
+    const { arn: roleArn } = await createRole(aws, roleSpec(app, 'dev', 'api'));
+    const zip = await makeZip();
+    await createFunction(aws, {
+      name,
+      config: functionConfig(roleArn),
+      zipPath: zip.zipPath,
+      tags: { 'ops:app': app, 'ops:stage': 'dev' },
+    });
+    const fault = proxy.addFault({ match: { operation: 'GetAlias' }, times: 7, respond: faults.throttling({ retryAfterSeconds: 0 }) });
+    const { version } = await publishVersionAndMoveAlias(aws, name, zip.codeSha256);
+    expect(fault.hits).toBe(7);
+    const lambda = await aws.lambda();
+    expect((await lambda.getAlias({ FunctionName: name, Name: 'live' })).FunctionVersion).toBe(version);
     aws.destroy();
   });
 });
