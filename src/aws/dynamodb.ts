@@ -144,8 +144,15 @@ export async function readTables(aws: Aws, scope: ReadScope, concurrency = 8): P
     const t = await readTable(aws, name, false);
     return t && { ...t, ...(await settingsOf(aws, name)) };
   });
-  declaredRead.catch(() => {});
-  const early = new Map(declared.map((name, i) => [name, declaredRead.then((tables) => tables[i])]));
+  // Each name's share of it is observed here: a failed read must not become an unhandled rejection for the names
+  // the loop below never reaches (it stops at the first failure, which it reports).
+  const early = new Map(
+    declared.map((name, i) => {
+      const table = declaredRead.then((tables) => tables[i]);
+      table.catch(() => {});
+      return [name, table] as const;
+    }),
+  );
   const listed = await listTableNames(aws, `${scope.app}-${scope.stage}-`).catch(async (error) => {
     await Promise.allSettled(early.values());
     throw error;

@@ -83,4 +83,33 @@ describe('readTables', () => {
     expect(read.tables[`${app}-dev-alerts`]).toMatchObject({ ttlAttribute: 'expiresAt', pointInTimeRecovery: true });
     aws.destroy();
   });
+
+  it('a declared table whose read fails while ListTables is out: one error, no unhandled rejection', async () => {
+    const proxy = await emu.proxy();
+    const aws = awsFor(proxy.env);
+    const app = unique();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    // DescribeTable is refused; ListTables answers only after that refusal has come back, and fails too.
+    let release = () => {};
+    const refused = new Promise<void>((resolve) => (release = resolve));
+    proxy.addFault({
+      match: { service: 'dynamodb', operation: 'DescribeTable' },
+      respond: faults.awsError({ code: 'AccessDeniedException', message: 'no' }),
+    });
+    const poll = setInterval(() => proxy.requests.some((r) => r.operation === 'DescribeTable') && setTimeout(release, 50), 10);
+    proxy.addFault({ match: { service: 'dynamodb', operation: 'ListTables' }, times: 1, respond: faults.hold(refused) });
+    proxy.addFault({
+      match: { service: 'dynamodb', operation: 'ListTables' },
+      respond: faults.awsError({ code: 'AccessDeniedException', message: 'no' }),
+    });
+    const tables = [spec(app), spec(app, { key: 'b', physicalName: `${app}-dev-b` })];
+    await expect(readTables(aws, { app, stage: 'dev', resources: tables })).rejects.toThrow(/access denied/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clearInterval(poll);
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+    aws.destroy();
+  });
 });
