@@ -85,8 +85,12 @@ describe('bin/ops as a process', () => {
     const listed: Record<string, string[]> = { 'client-dynamodb': ['DescribeEndpointsCommand'], 'client-s3': ['CreateSessionCommand'] };
     for (const file of (await readdir(path.join(root, 'src/aws/sdk'))).filter((f) => f !== 'aggregate.ts')) {
       const text = await readFile(path.join(root, 'src/aws/sdk', file), 'utf8');
-      for (const [, names, pkg] of text.matchAll(/(?:import|export) \{([^}]*)\} from '@aws-sdk\/(client-[\w-]+)'/g))
-        listed[pkg] = [...(listed[pkg] ?? []), ...(names.match(/\b\w+Command\b/g) ?? [])].sort();
+      // Each module takes its commands from the package's namespace (`sdk.GetRoleCommand`) or re-exports them.
+      const pkg = /from '@aws-sdk\/(client-[\w-]+)'/.exec(text)?.[1];
+      if (!pkg) continue;
+      const named = [...text.matchAll(/\bsdk\.(\w+Command)\b/g)].map((m) => m[1]);
+      const reexported = [...text.matchAll(/export \{([^}]*)\} from '@aws-sdk/g)].flatMap((m) => m[1].match(/\b\w+Command\b/g) ?? []);
+      listed[pkg] = [...new Set([...(listed[pkg] ?? []), ...named, ...reexported])].sort();
     }
     const bundled: Record<string, string[]> = {};
     for (const source of new Set(await chunkSources())) {

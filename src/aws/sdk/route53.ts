@@ -1,19 +1,13 @@
-import {
-  ChangeResourceRecordSetsCommand,
-  type Route53 as Full,
-  ListResourceRecordSetsCommand,
-  Route53Client,
-  type Route53ClientConfig,
-} from '@aws-sdk/client-route-53';
+import * as sdk from '@aws-sdk/client-route-53';
 import { aggregate, type Slim } from './aggregate.js';
 
 /** The Route 53 commands ops sends: a call to any other is a type error until its command is added here. */
 const commands = {
-  ChangeResourceRecordSetsCommand,
-  ListResourceRecordSetsCommand,
+  ChangeResourceRecordSetsCommand: sdk.ChangeResourceRecordSetsCommand,
+  ListResourceRecordSetsCommand: sdk.ListResourceRecordSetsCommand,
 };
 
 /** Route53Client (which paginators and waiters take) with a method per command above, named as the SDK names them. */
-export type Route53 = Slim<Route53Client, Full, typeof commands>;
+export type Route53 = Slim<sdk.Route53Client, sdk.Route53, typeof commands>;
 
-export const create = aggregate<Route53ClientConfig, Route53>(Route53Client, commands);
+export const create = aggregate<sdk.Route53ClientConfig, Route53>(sdk.Route53Client, commands);
