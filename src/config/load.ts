@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../package/files.js';
 import { defineModuleFile } from './define-source.js';
 import { resolveFleet } from './resolve.js';
 import type { Fleet } from './types.js';
-import { validateFleet } from './validate.js';
+import { BUILD_ID, validateCached } from './validated.js';
 
 export const CONFIG_FILES = ['ops.config.ts', 'ops.config.mts', 'ops.config.js', 'ops.config.mjs'];
 
@@ -52,7 +52,12 @@ export async function loadFleet(opts: LoadOptions): Promise<Fleet> {
   const root = path.dirname(configPath);
   const raw = await importConfig(configPath, opts.stage);
   const rel = path.relative(opts.cwd, configPath) || path.basename(configPath);
-  const { fleet, problems } = validateFleet(raw, { stage: opts.stage, exists: (p) => existsSync(path.resolve(root, p)) });
+  const { fleet, problems } = await validateCached(
+    raw,
+    { stage: opts.stage, exists: (p) => existsSync(path.resolve(root, p)) },
+    async () => (await import('./validate.js')).validateFleet,
+    BUILD_ID ? { dir: path.join(root, '.ops', 'config'), build: BUILD_ID } : undefined,
+  );
   if (!fleet) throw new ConfigError(rel, problems);
   return resolveFleet(fleet, { stage: opts.stage, root, configPath, region: opts.region, env: opts.env, exists: existsSync });
 }
