@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
+import { type KeptName, keptNameSchema } from './kept-name.js';
 import { AWS_LIMITS, count } from './limits.js';
 import { patternRuleSuffix, ruleName, ruleStatementId, sortedJson } from './naming.js';
+import { keptNameFor } from './resolve-kept-name.js';
 import type { DynamoTriggerSpec, EventRuleSpec } from './types.js';
 
 /*

@@ -4,7 +4,7 @@ import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
-import { functionNameProblems, rawFunctionName, roleNameProblems } from './function-name.js';
+import { functionNameProblems, rawFunctionName, roleNameProblems } from './function-name-problems.js';
 import { apiNameProblems, keptListNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
