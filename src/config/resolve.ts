@@ -9,7 +9,6 @@ import { resolveDomain } from './domain.js';
 import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { functionNameFor, roleNameFor } from './function-name.js';
 import { resolveFunctionUrl } from './function-url.js';
-import { retentionDaysOf } from './log-retention.js';
 import {
   alarmName,
   apiName,
@@ -33,6 +32,7 @@ import { secretParamRef, withParamSecret } from './param-secrets.js';
 import { withPolicyMarkers } from './policy-marker.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { keptNameFor } from './resolve-kept-name.js';
+import { retentionDaysOf } from './resolve-log-retention.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
