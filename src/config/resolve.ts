@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { resolveNamedApis } from './apis.js';
-import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { shiftOf } from './deploy-strategy.js';
 import { resolveDomain } from './domain.js';
@@ -31,6 +30,7 @@ import { withPolicyMarkers } from './policy-marker.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveApiKeys } from './resolve-api-keys.js';
 import { resolveStageSettings } from './resolve-api-stage.js';
+import { resolveAuthorizers, routeAuth } from './resolve-authorizers.js';
 import { keptNameFor } from './resolve-kept-name.js';
 import { retentionDaysOf } from './resolve-log-retention.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
