@@ -2,7 +2,6 @@ import path from 'node:path';
 import { resolveNamedApis } from './apis.js';
 import { withDefaults } from './defaults.js';
 import { functionNameFor, roleNameFor } from './function-name.js';
-import { resolveFunctionUrl } from './function-url.js';
 import {
   alarmName,
   apiName,
@@ -31,6 +30,7 @@ import { resolveAuthorizers, routeAuth } from './resolve-authorizers.js';
 import { shiftOf } from './resolve-deploy-strategy.js';
 import { resolveDomain } from './resolve-domain.js';
 import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './resolve-event-triggers.js';
+import { resolveFunctionUrl } from './resolve-function-url.js';
 import { keptNameFor } from './resolve-kept-name.js';
 import { retentionDaysOf } from './resolve-log-retention.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';

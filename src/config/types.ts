@@ -1,4 +1,3 @@
-import type { FunctionUrlSpec } from './function-url.js';
 import type { ParamSecret } from './param-secrets.js';
 import type { EnvRef } from './refs.js';
 import type { ApiKeySpec, UsagePlanSpec } from './resolve-api-keys.js';
@@ -6,11 +5,13 @@ import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './resolve-a
 import type { AuthorizerSpec, RouteAuth } from './resolve-authorizers.js';
 import type { ShiftSpec } from './resolve-deploy-strategy.js';
 import type { DomainSpec } from './resolve-domain.js';
+import type { FunctionUrlSpec } from './resolve-function-url.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
 
-export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
+export type { FunctionUrlAuth, FunctionUrlInvokeMode } from './function-url.js';
 export type { AuthorizerSpec, RouteAuth } from './resolve-authorizers.js';
+export type { FunctionUrlCors, FunctionUrlSpec } from './resolve-function-url.js';
 export type * from './resources.js';
 
 export type Language = 'node' | 'python';
