@@ -20,7 +20,6 @@ import {
   shortHash,
   snsStatementId,
 } from './naming.js';
-import { secretParamRef, withParamSecret } from './param-secrets.js';
 import { withPolicyMarkers } from './policy-marker.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
 import { resolveApiKeys } from './resolve-api-keys.js';
@@ -33,6 +32,7 @@ import { resolveFunctionUrl } from './resolve-function-url.js';
 import { keptNameFor } from './resolve-kept-name.js';
 import { retentionDaysOf } from './resolve-log-retention.js';
 import { isSharedPath, paramPathFor } from './resolve-param-paths.js';
+import { secretParamRef, withParamSecret } from './resolve-param-secrets.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';

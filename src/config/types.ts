@@ -1,4 +1,3 @@
-import type { ParamSecret } from './param-secrets.js';
 import type { EnvRef } from './refs.js';
 import type { ApiKeySpec, UsagePlanSpec } from './resolve-api-keys.js';
 import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './resolve-api-stage.js';
@@ -6,6 +5,7 @@ import type { AuthorizerSpec, RouteAuth } from './resolve-authorizers.js';
 import type { ShiftSpec } from './resolve-deploy-strategy.js';
 import type { DomainSpec } from './resolve-domain.js';
 import type { FunctionUrlSpec } from './resolve-function-url.js';
+import type { ParamSecret } from './resolve-param-secrets.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
 
