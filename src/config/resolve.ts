@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resolveNamedApis } from './apis.js';
 import { withDefaults } from './defaults.js';
 import { functionNameFor, roleNameFor } from './function-name.js';
+import { handlerCandidates, isPythonFile } from './handler-files.js';
 import {
   alarmName,
   apiName,
@@ -49,7 +50,6 @@ import type {
   RouteSpec,
   TriggerSpec,
 } from './types.js';
-import { handlerCandidates, isPythonFile } from './validate.js';
 
 export interface ResolveOptions {
   stage: string;
