@@ -2,9 +2,9 @@ import { attachKey, createApiKey, deleteApiKey, readApiKeys, revealApiKey } from
 import type { Aws } from '../aws/clients.js';
 import type { Context } from '../cli/context.js';
 import { loadFleetFor, withAws } from '../cli/setup.js';
-import type { ApiKeySpec } from '../config/api-keys.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { RESOURCE_KEY_TAG } from '../config/naming.js';
+import type { ApiKeySpec } from '../config/resolve-api-keys.js';
 import type { Fleet } from '../config/types.js';
 import { UsageError, UserError } from '../errors.js';
 import type { ActualApiKey, ActualApiKeys } from '../model/api-keys.js';

@@ -1,6 +1,6 @@
 import type { Aws } from '../aws/clients.js';
 import { lookupCertificate } from '../aws/domains.js';
-import { certificateRegion } from '../config/domain.js';
+import { certificateRegion } from '../config/resolve-domain.js';
 import type { Fleet } from '../config/types.js';
 import type { PreflightProblem } from './preflight.js';
 

@@ -1,7 +1,7 @@
 import { settleAlias } from '../aws/lambda-shift.js';
 import type { Context } from '../cli/context.js';
 import { type Clock, systemClock } from '../clock.js';
-import type { ShiftSpec } from '../config/deploy-strategy.js';
+import type { ShiftSpec } from '../config/resolve-deploy-strategy.js';
 import { UserError } from '../errors.js';
 import { markShifting } from '../resources/function/read-selected.js';
 import { formatNote, parseNote, resumeOf } from '../shift/note.js';

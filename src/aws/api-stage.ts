@@ -1,7 +1,7 @@
 import type { Stage as RestStage } from '@aws-sdk/client-api-gateway';
 import type { Stage as HttpStage } from '@aws-sdk/client-apigatewayv2';
-import { THROTTLE_MARKER_TAG } from '../config/api-stage.js';
 import { logGroupArn, notOwnedReason } from '../config/naming.js';
+import { THROTTLE_MARKER_TAG } from '../config/resolve-api-stage.js';
 import { UserError } from '../errors.js';
 import type { ActualLogGroup } from '../model/actual.js';
 import type { ActualStageSettings } from '../model/api-stage.js';

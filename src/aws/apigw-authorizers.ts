@@ -1,6 +1,6 @@
 import type { Authorizer, CreateAuthorizerRequest } from '@aws-sdk/client-apigatewayv2';
-import type { AuthorizerInput } from '../config/authorizers.js';
 import { restIntegrationUri } from '../config/naming.js';
+import type { AuthorizerInput } from '../config/resolve-authorizers.js';
 import type { ActualAuthorizer } from '../model/actual.js';
 import type { Aws } from './clients.js';
 import { orNotFound } from './errors.js';

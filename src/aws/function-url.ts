@@ -1,6 +1,6 @@
 import type { FunctionUrlConfig as SdkUrlConfig } from '@aws-sdk/client-lambda';
-import type { FunctionUrlSpec } from '../config/function-url.js';
 import { FUNCTION_URL_STATEMENTS, LIVE_ALIAS } from '../config/naming.js';
+import type { FunctionUrlSpec } from '../config/resolve-function-url.js';
 import {
   type ActualFunctionUrl,
   functionUrlDiffs,

@@ -1,7 +1,7 @@
 import { functionNameFor } from './function-name.js';
-import { keptNameFor } from './kept-name.js';
-import { retentionDaysOf } from './log-retention.js';
 import { namedApiName } from './naming.js';
+import { keptNameFor } from './resolve-kept-name.js';
+import { retentionDaysOf } from './resolve-log-retention.js';
 import type { ParsedFleet } from './schema.js';
 import type { ApiSpec, Fleet, FunctionSpec } from './types.js';
 

@@ -1,5 +1,8 @@
 import { layerKeyOf } from './naming.js';
-import { INHERITED_DEFAULTS, type ParsedFleet, type ParsedFunction } from './schema.js';
+import type { ParsedFleet, ParsedFunction } from './schema.js';
+
+/** The list and object fields `defaults` gives every function, which a function may decline one by one. */
+export const INHERITED_DEFAULTS = ['params', 'layers', 'permissions', 'vpc', 'root', 'include', 'exclude'] as const;
 
 type Defaults = NonNullable<ParsedFleet['defaults']>;
 type Inherited = (typeof INHERITED_DEFAULTS)[number];

@@ -3,7 +3,8 @@ import * as z from 'zod';
 /**
  * `api.domain`: a custom domain name for the fleet's API (an API Gateway v2 DomainName, regional, with an
  * existing ACM certificate), the API's stage mapped under `basePath`, and with `hostedZoneId` a Route 53
- * alias record. A different domain per stage comes from the config being a function of the stage.
+ * alias record. A different domain per stage comes from the config being a function of the stage. The schema;
+ * what it resolves to: src/config/resolve-domain.ts.
  */
 
 /** A DNS name of at least two labels, each 1-63 letters, digits or inner hyphens (API Gateway refuses the rest). */
@@ -30,24 +31,3 @@ export const domainSchema = z.strictObject({
   /** Take over a domain name of that name without the stage's tags (tagging it, never recreating it). */
   adopt: z.boolean().optional(),
 });
-
-/** The region of an ACM certificate ARN. */
-export const certificateRegion = (arn: string): string => arn.split(':')[3] ?? '';
-
-/** `api.domain` resolved: the same fields, `basePath` '' for the root (API Gateway's empty ApiMappingKey). */
-export interface DomainSpec {
-  name: string;
-  certificate: string;
-  basePath: string;
-  hostedZoneId?: string;
-  adopt: boolean;
-}
-
-export const resolveDomain = (raw: z.infer<typeof domainSchema> | undefined): DomainSpec | undefined =>
-  raw && {
-    name: raw.name,
-    certificate: raw.certificate,
-    basePath: raw.basePath ?? '',
-    ...(raw.hostedZoneId ? { hostedZoneId: raw.hostedZoneId } : {}),
-    adopt: raw.adopt ?? false,
-  };

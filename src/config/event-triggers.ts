@@ -1,13 +1,12 @@
 import * as z from 'zod';
-import { type KeptName, keptNameFor, keptNameSchema } from './kept-name.js';
+import { keptNameSchema } from './kept-name.js';
 import { AWS_LIMITS, count } from './limits.js';
-import { patternRuleSuffix, ruleName, ruleStatementId, sortedJson } from './naming.js';
-import type { DynamoTriggerSpec, EventRuleSpec } from './types.js';
 
 /*
  * Two triggers beside schedules, SNS and SQS: a DynamoDB stream's event source mapping (the SQS mapping's
  * sibling, same kind: src/resources/event-source) and an EventBridge rule with an event pattern (a schedule's
- * rule with a pattern and a bus instead of an expression: src/resources/schedule).
+ * rule with a pattern and a bus instead of an expression: src/resources/schedule). Their schemas; what they resolve
+ * to: src/config/resolve-event-triggers.ts.
  */
 
 const range = (min: number, max: number, what: string) =>
@@ -115,41 +114,3 @@ export const eventPatternTrigger = z.strictObject({
 
 export type ParsedDynamodbTrigger = z.output<typeof dynamodbTrigger>;
 export type ParsedEventPatternTrigger = z.output<typeof eventPatternTrigger>;
-
-export const DEFAULT_BUS = 'default';
-
-/** A rule trigger's kept name for the stage (`ruleName`), or undefined: ops derives it. */
-export const keptRuleName = (t: { ruleName?: KeptName }, app: string, stage: string) => keptNameFor(t.ruleName, app, stage);
-
-/** Lambda's defaults for a stream mapping, except where noted on the schema. */
-export function resolveDynamodbTrigger(t: ParsedDynamodbTrigger): DynamoTriggerSpec {
-  return {
-    kind: 'dynamodb',
-    table: t.dynamodb,
-    startingPosition: t.startingPosition ?? 'LATEST',
-    batchSize: t.batchSize ?? 100,
-    batchWindowSeconds: t.batchWindow ?? 0,
-    filters: (t.filters ?? []).map(sortedJson),
-    bisectOnError: t.bisectOnError ?? false,
-    retryAttempts: t.retryAttempts ?? -1,
-    maxRecordAgeSeconds: t.maxRecordAge ?? -1,
-    ...(t.onFailure ? { onFailure: t.onFailure } : {}),
-  };
-}
-
-/** The rule's name hashes bus and pattern unless named, so a changed pattern is a new rule and the old one is pruned. */
-export function resolveEventPatternTrigger(app: string, stage: string, key: string, t: ParsedEventPatternTrigger): EventRuleSpec {
-  const bus = t.bus ?? DEFAULT_BUS;
-  const rule = keptRuleName(t, app, stage) ?? ruleName(app, stage, key, t.name ?? patternRuleSuffix(bus, t.eventPattern));
-  return {
-    kind: 'eventbridge',
-    ruleName: rule,
-    ...(t.adopt ? { adopt: true } : {}),
-    pattern: sortedJson(t.eventPattern),
-    bus,
-    enabled: t.enabled ?? true,
-    ...(t.input !== undefined ? { input: JSON.stringify(t.input) } : {}),
-    ...(t.description ? { description: t.description } : {}),
-    statementId: ruleStatementId(rule),
-  };
-}

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { routeKeyFields } from './api-keys.js';
 import { routeAuthFields } from './authorizers.js';
+import { INHERITED_DEFAULTS } from './defaults.js';
 import { functionDeploySchema } from './deploy-strategy.js';
 import { dynamodbTrigger, eventPatternTrigger, ruleFields } from './event-triggers.js';
 import {
@@ -158,9 +159,6 @@ const bundle = z.strictObject({
   /** Bundle `@aws-sdk/*` instead of using the copy the Lambda runtime ships. */
   bundleAwsSdk: z.boolean().optional(),
 });
-
-/** The list and object fields `defaults` gives every function, which a function may decline one by one. */
-export const INHERITED_DEFAULTS = ['params', 'layers', 'permissions', 'vpc', 'root', 'include', 'exclude'] as const;
 
 export const functionSchema = z.strictObject({
   /** Node: `src/functions/x/handler.ts` (export `handler`) or `src/functions/x/handler.main`; Python: `src/functions/x/lambda_function.lambda_handler`. */

@@ -1,5 +1,6 @@
-import { type KeptName, keptNameFor } from './kept-name.js';
+import type { KeptName } from './kept-name.js';
 import { apiName, namedApiName } from './naming.js';
+import { keptNameFor } from './resolve-kept-name.js';
 
 /*
  * Config lines about the kept names of APIs (issue 16.3), before any AWS call: two APIs of one config with one

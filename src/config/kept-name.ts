@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PLACEHOLDER } from './resolve-kept-name.js';
 
 /*
  * Kept physical names (issue 16.3): a function, API, rule, alarm or resource may set the name it has on AWS
@@ -10,10 +11,10 @@ import * as z from 'zod';
  *   name: '{app}-{stage}-search'                      one per stage
  *   name: { prod: 'autorescue-search-flights' }       prod keeps the old name; other stages get the derived one
  *
- * Pure: the schema and the resolver; ownership and adoption are each kind's (src/resources/<kind>).
+ * Pure: the schema here, the resolver in src/config/resolve-kept-name.ts; ownership and adoption are each kind's
+ * (src/resources/<kind>).
  */
 
-const PLACEHOLDER = /\{([^}]*)\}/g;
 const KNOWN = new Set(['app', 'stage']);
 
 const template = z
@@ -34,17 +35,3 @@ export const keptNameSchema = z.union([
 ]);
 
 export type KeptName = z.output<typeof keptNameSchema>;
-
-/** `{app}` and `{stage}` filled in. */
-export const fillName = (template: string, app: string, stage: string) =>
-  template.replace(PLACEHOLDER, (_m, k: string) => (k === 'app' ? app : stage));
-
-/** The kept name for this stage, or `undefined` when the config keeps none for it (ops's derived name applies). */
-export function keptNameFor(name: KeptName | undefined, app: string, stage: string): string | undefined {
-  if (name === undefined) return undefined;
-  const t = typeof name === 'string' ? name : name[stage];
-  return t === undefined ? undefined : fillName(t, app, stage);
-}
-
-/** True when the name is the same in every stage (no `{stage}`, not by stage): only one stage can hold it. */
-export const sharedByStages = (name: KeptName | undefined) => typeof name === 'string' && !name.includes('{stage}');

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { LOG_RETENTION_DAYS } from './field-schemas.js';
+import type { LogRetention } from './resolve-log-retention.js';
 
 /*
  * A function's log retention: one of CloudWatch's day counts, or 'never' (no retention policy: the logs are kept
  * until deleted, as a fleet's hand-made log groups often are). An API's access log retention stays days only.
+ * The schema; what it resolves to: src/config/resolve-log-retention.ts.
  */
-
-export type LogRetention = number | 'never';
 
 const ALLOWED = `one of ${LOG_RETENTION_DAYS.join(', ')}, or 'never'`;
 
@@ -26,6 +26,3 @@ export const functionRetention = z.custom<LogRetention>(valid, {
       ? `log retention must be ${ALLOWED} (got ${iss.input})`
       : `log retention is a number of days, ${ALLOWED} (got ${describe(iss.input)})`,
 });
-
-/** Days for CloudWatch (PutRetentionPolicy), or undefined for 'never' (no policy). */
-export const retentionDaysOf = (r: LogRetention | undefined): number | undefined => (r === 'never' ? undefined : r);

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { paramPath } from './naming.js';
 
 /*
  * Params at a path of their own (`params: { 'openai-api-key': { path: '/spool/openai-api-key' } }`): a fleet moving
  * onto ops keeps reading its parameters where its scripts stored them. A path with `{stage}` is per stage; without it
- * the one parameter is shared by every stage of the fleet (and ops never deletes it: `params unset` refuses).
+ * the one parameter is shared by every stage of the fleet (and ops never deletes it: `params unset` refuses). The
+ * schema and its rules; a param's SSM name for a stage: src/config/resolve-param-paths.ts.
  */
 
 /** SSM's own trees (names starting `aws` or `ssm` are refused by PutParameter) and ops' lease tree. */
@@ -44,14 +44,6 @@ export function underOwnStageTree(app: string, path: string): boolean {
   const [first, second, ...rest] = path.slice(1).split('/');
   return first === app && rest.length > 0 && second !== undefined && !second.includes('{stage}');
 }
-
-/** The SSM name of a declared param for `stage`: its own path with `{stage}` filled in, else `/{app}/{stage}/{name}`. */
-export function paramPathFor(app: string, stage: string, name: string, declaredPath?: string): string {
-  return declaredPath === undefined ? paramPath(app, stage, name) : declaredPath.replaceAll('{stage}', stage);
-}
-
-/** A param whose path has no `{stage}`: one parameter read by every stage. */
-export const isSharedPath = (declaredPath?: string) => declaredPath !== undefined && !declaredPath.includes('{stage}');
 
 /**
  * The config lines a param's `path` gives beyond its own shape: `path` beside `secret` (two sources), a fixed path

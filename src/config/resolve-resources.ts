@@ -1,5 +1,5 @@
-import { fillName } from './kept-name.js';
 import { ownershipTags, REMOVAL_TAG, RESOURCE_KEY_TAG, resourceEnvName, resourceName } from './naming.js';
+import { fillName } from './resolve-kept-name.js';
 import type { ParsedResource } from './resource-schema.js';
 import type {
   BucketSpec,

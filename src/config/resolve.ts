@@ -1,16 +1,8 @@
 import path from 'node:path';
-import { resolveApiKeys } from './api-keys.js';
-import { resolveStageSettings } from './api-stage.js';
 import { resolveNamedApis } from './apis.js';
-import { resolveAuthorizers, routeAuth } from './authorizers.js';
 import { withDefaults } from './defaults.js';
-import { shiftOf } from './deploy-strategy.js';
-import { resolveDomain } from './domain.js';
-import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './event-triggers.js';
 import { functionNameFor, roleNameFor } from './function-name.js';
-import { resolveFunctionUrl } from './function-url.js';
-import { keptNameFor } from './kept-name.js';
-import { retentionDaysOf } from './log-retention.js';
+import { handlerCandidates, isPythonFile } from './handler-files.js';
 import {
   alarmName,
   apiName,
@@ -29,10 +21,19 @@ import {
   shortHash,
   snsStatementId,
 } from './naming.js';
-import { isSharedPath, paramPathFor } from './param-paths.js';
-import { secretParamRef, withParamSecret } from './param-secrets.js';
 import { withPolicyMarkers } from './policy-marker.js';
 import { type EnvRef, type FunctionRefField, fillRegion, mapArns, parseRef, roleArnOf } from './refs.js';
+import { resolveApiKeys } from './resolve-api-keys.js';
+import { resolveStageSettings } from './resolve-api-stage.js';
+import { resolveAuthorizers, routeAuth } from './resolve-authorizers.js';
+import { shiftOf } from './resolve-deploy-strategy.js';
+import { resolveDomain } from './resolve-domain.js';
+import { keptRuleName, resolveDynamodbTrigger, resolveEventPatternTrigger } from './resolve-event-triggers.js';
+import { resolveFunctionUrl } from './resolve-function-url.js';
+import { keptNameFor } from './resolve-kept-name.js';
+import { retentionDaysOf } from './resolve-log-retention.js';
+import { isSharedPath, paramPathFor } from './resolve-param-paths.js';
+import { secretParamRef, withParamSecret } from './resolve-param-secrets.js';
 import { resolveResources, resolveUses } from './resolve-resources.js';
 import { type ParsedS3Trigger, resolveS3Trigger } from './s3-trigger.js';
 import type { ParsedFleet, ParsedFunction, Runtime } from './schema.js';
@@ -49,7 +50,6 @@ import type {
   RouteSpec,
   TriggerSpec,
 } from './types.js';
-import { handlerCandidates, isPythonFile } from './validate.js';
 
 export interface ResolveOptions {
   stage: string;

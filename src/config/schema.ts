@@ -36,7 +36,6 @@ export {
   COMPARISON_OPERATORS,
   type FunctionConfig,
   HTTP_METHODS,
-  INHERITED_DEFAULTS,
   type ParsedFunction,
   ROUTE_PATTERN,
   TREAT_MISSING_DATA,

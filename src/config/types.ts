@@ -1,16 +1,17 @@
-import type { ApiKeySpec, UsagePlanSpec } from './api-keys.js';
-import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './api-stage.js';
-import type { AuthorizerSpec, RouteAuth } from './authorizers.js';
-import type { ShiftSpec } from './deploy-strategy.js';
-import type { DomainSpec } from './domain.js';
-import type { FunctionUrlSpec } from './function-url.js';
-import type { ParamSecret } from './param-secrets.js';
 import type { EnvRef } from './refs.js';
+import type { ApiKeySpec, UsagePlanSpec } from './resolve-api-keys.js';
+import type { AccessLogSpec, ExecutionLogLevel, ThrottleSpec } from './resolve-api-stage.js';
+import type { AuthorizerSpec, RouteAuth } from './resolve-authorizers.js';
+import type { ShiftSpec } from './resolve-deploy-strategy.js';
+import type { DomainSpec } from './resolve-domain.js';
+import type { FunctionUrlSpec } from './resolve-function-url.js';
+import type { ParamSecret } from './resolve-param-secrets.js';
 import type { ResourceSpec, ResourceUse } from './resources.js';
 import type { Runtime, Statement } from './schema.js';
 
-export type { AuthorizerSpec, RouteAuth } from './authorizers.js';
-export type { FunctionUrlAuth, FunctionUrlCors, FunctionUrlInvokeMode, FunctionUrlSpec } from './function-url.js';
+export type { FunctionUrlAuth, FunctionUrlInvokeMode } from './function-url.js';
+export type { AuthorizerSpec, RouteAuth } from './resolve-authorizers.js';
+export type { FunctionUrlCors, FunctionUrlSpec } from './resolve-function-url.js';
 export type * from './resources.js';
 
 export type Language = 'node' | 'python';

@@ -1,5 +1,5 @@
+import { INHERITED_DEFAULTS } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
-import { INHERITED_DEFAULTS } from './function-schema.js';
 import { invokeEnvName, paramEnvName, paramValueEnvName, resourceEnvName } from './naming.js';
 import { resourcePhysicalName } from './resolve-resources.js';
 import { ACCESS_BY_TYPE, RESOURCE_ACCESS, RESOURCE_TYPES } from './resource-schema.js';

@@ -4,7 +4,8 @@ import { stageSettingsProblems } from './api-stage.js';
 import { authorizerProblems, routeKeyOf } from './authorizers.js';
 import { withDefaults } from './defaults.js';
 import { didYouMean } from './did-you-mean.js';
-import { functionNameProblems, rawFunctionName, roleNameProblems } from './function-name.js';
+import { functionNameProblems, rawFunctionName, roleNameProblems } from './function-name-problems.js';
+import { handlerCandidates, isPythonFile } from './handler-files.js';
 import { apiNameProblems, keptListNameProblems } from './kept-name-problems.js';
 import { knownKeysAt, valueAt } from './known-keys.js';
 import { alarmRangeProblem } from './limits.js';
@@ -30,9 +31,6 @@ export interface ValidateEnv {
   /** Does this path (relative to the config's directory) exist? */
   exists(relPath: string): boolean;
 }
-
-const NODE_EXT = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-const PY_EXT = ['.py'];
 
 /**
  * Checks a raw config object: the schema, then the rules that span fields (references,
@@ -119,19 +117,6 @@ function issueToProblems(issue: z.core.$ZodIssue, raw: unknown, base: string[] =
 }
 
 const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Splits a handler spec into its file candidates and export name (see `resolveHandlerFile`). */
-export function handlerCandidates(handler: string): { files: string[]; exportName?: string } {
-  const ext = [...NODE_EXT, ...PY_EXT].find((e) => handler.endsWith(e));
-  if (ext) return { files: [handler] };
-  const dot = handler.lastIndexOf('.');
-  const slash = handler.lastIndexOf('/');
-  if (dot === -1 || dot < slash) return { files: [] };
-  const base = handler.slice(0, dot);
-  return { files: [...NODE_EXT, ...PY_EXT].map((e) => base + e), exportName: handler.slice(dot + 1) };
-}
-
-export const isPythonFile = (f: string) => PY_EXT.some((e) => f.endsWith(e));
 
 function crossFieldProblems(raw: unknown, env: ValidateEnv): Problem[] {
   if (!isObj(raw) || !isObj(raw.functions)) return [];

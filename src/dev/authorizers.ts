@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { AuthorizerSpec, RouteAuth } from '../config/authorizers.js';
+import type { AuthorizerSpec, RouteAuth } from '../config/resolve-authorizers.js';
 import type { DevResponse } from './response.js';
 
 /**

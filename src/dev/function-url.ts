@@ -1,5 +1,5 @@
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import type { FunctionUrlCors, FunctionUrlSpec } from '../config/function-url.js';
+import type { FunctionUrlCors, FunctionUrlSpec } from '../config/resolve-function-url.js';
 import type { CorsSpec, FunctionSpec } from '../config/types.js';
 import { type DevRequest, type EventContext, gatewayHeaders, gatewayTime, isTextContentType, queryParameters } from './event.js';
 

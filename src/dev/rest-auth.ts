@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { AuthorizerSpec, RouteAuth } from '../config/authorizers.js';
+import type { AuthorizerSpec, RouteAuth } from '../config/resolve-authorizers.js';
 import { authorizerOf, checkJwt, IAM_NOTE, identityValues, JWT_SIGNATURE_NOTE } from './authorizers.js';
 import type { DevResponse } from './response.js';
 import { headerOf } from './rest-event.js';

@@ -1,11 +1,6 @@
-import {
-  type FunctionUrlAuth,
-  type FunctionUrlCors,
-  type FunctionUrlInvokeMode,
-  type FunctionUrlSpec,
-  normalizeCors,
-} from '../config/function-url.js';
+import type { FunctionUrlAuth, FunctionUrlInvokeMode } from '../config/function-url.js';
 import type { FUNCTION_URL_STATEMENTS } from '../config/naming.js';
+import { type FunctionUrlCors, type FunctionUrlSpec, normalizeCors } from '../config/resolve-function-url.js';
 
 export { normalizeCors };
 

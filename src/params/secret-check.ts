@@ -1,6 +1,6 @@
 import type { Aws } from '../aws/clients.js';
 import { describeSecret } from '../aws/secrets.js';
-import type { ParamSecret } from '../config/param-secrets.js';
+import type { ParamSecret } from '../config/resolve-param-secrets.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 
 /** What is missing about a param's secret (DescribeSecret: never its value); undefined when it can be read. */

@@ -1,7 +1,7 @@
 import type { Aws } from '../aws/clients.js';
 import { describeSecret, getSecretValue, putSecretValue } from '../aws/secrets.js';
 import type { Context } from '../cli/context.js';
-import { type ParamSecret, secretParamLabel } from '../config/param-secrets.js';
+import { type ParamSecret, secretParamLabel } from '../config/resolve-param-secrets.js';
 import type { Fleet } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { confirm } from '../ui/prompt.js';

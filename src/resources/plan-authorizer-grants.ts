@@ -1,5 +1,5 @@
-import type { AuthorizerSpec } from '../config/authorizers.js';
 import { executeApiArn } from '../config/naming.js';
+import type { AuthorizerSpec } from '../config/resolve-authorizers.js';
 import { UserError } from '../errors.js';
 import type { ChangeBase } from '../plan/change.js';
 import { changeId, inScope, type PlanContext } from '../plan/context.js';

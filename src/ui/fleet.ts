@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { allApis } from '../config/apis.js';
-import { secretParamLabel, secretParamRef } from '../config/param-secrets.js';
 import { refText } from '../config/refs.js';
+import { secretParamLabel, secretParamRef } from '../config/resolve-param-secrets.js';
 import type { Fleet, FunctionSpec, RouteSpec } from '../config/types.js';
 import { renderTable } from './table.js';
 

@@ -9,8 +9,8 @@ import {
 } from '../../src/aws/function-url.js';
 import { getAliasPolicy, publishVersionAndMoveAlias } from '../../src/aws/lambda-alias.js';
 import { createFunction, createRole } from '../../src/aws/write.js';
-import type { FunctionUrlSpec } from '../../src/config/function-url.js';
 import { FUNCTION_URL_STATEMENTS } from '../../src/config/naming.js';
+import type { FunctionUrlSpec } from '../../src/config/resolve-function-url.js';
 import { grantsPublicUrl } from '../../src/model/function-url.js';
 import { useEmulator } from '../support/emulator.js';
 import { faults } from '../support/fault-proxy.js';

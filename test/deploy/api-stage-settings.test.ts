@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/api-stage.js';
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/resolve-api-stage.js';
 import { LogWriter } from '../logs/support.js';
 import { runCli } from '../support/cli.js';
 import { emulatorEnv, useEmulator } from '../support/emulator.js';

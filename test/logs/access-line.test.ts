@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/api-stage.js';
+import { DEFAULT_ACCESS_LOG_FORMAT } from '../../src/config/resolve-api-stage.js';
 import type { ApiSpec } from '../../src/config/types.js';
 import { UsageError } from '../../src/errors.js';
 import { apiAccessGroups, apiLabels, parseAccessLine } from '../../src/logs/access-line.js';

@@ -1,5 +1,5 @@
-import type { ApiKeySpec, UsagePlanSpec } from '../../config/api-keys.js';
 import { RESOURCE_KEY_TAG } from '../../config/naming.js';
+import type { ApiKeySpec, UsagePlanSpec } from '../../config/resolve-api-keys.js';
 import type { ApiSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { ActualApiKey, ActualApiKeys, ActualUsagePlan, UsagePlanWant } from '../../model/api-keys.js';

@@ -1,5 +1,5 @@
-import { apiAccessLogGroupName, DEFAULT_ACCESS_LOG_FORMAT } from '../../config/api-stage.js';
 import { logGroupArn, notOwnedReason } from '../../config/naming.js';
+import { apiAccessLogGroupName, DEFAULT_ACCESS_LOG_FORMAT } from '../../config/resolve-api-stage.js';
 import type { ApiSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { ActualStageSettings } from '../../model/api-stage.js';

@@ -1,5 +1,5 @@
-import type { DomainSpec } from '../../config/domain.js';
 import { ADOPTED_TAG, DOMAIN_MARKER_TAG, DOMAIN_ZONE_TAG } from '../../config/naming.js';
+import type { DomainSpec } from '../../config/resolve-domain.js';
 import type { ActualDomain, ActualDomainRecord } from '../../model/domain.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';

@@ -1,4 +1,4 @@
-import type { AuthorizerInput } from '../../config/authorizers.js';
+import type { AuthorizerInput } from '../../config/resolve-authorizers.js';
 import type { CorsSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
 import type { GrantChange, RevokeChange } from '../plan-authorizer-grants.js';

@@ -1,5 +1,5 @@
-import type { AuthorizerInput, AuthorizerSpec } from '../../config/authorizers.js';
 import { namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
+import type { AuthorizerInput, AuthorizerSpec } from '../../config/resolve-authorizers.js';
 import type { RouteSpec } from '../../config/types.js';
 import type { ActualApi, ActualAuthorizer } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';

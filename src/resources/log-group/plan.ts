@@ -1,5 +1,5 @@
-import { retentionDaysOf } from '../../config/log-retention.js';
 import { ADOPTED_TAG, logGroupName } from '../../config/naming.js';
+import { retentionDaysOf } from '../../config/resolve-log-retention.js';
 import type { FunctionSpec } from '../../config/types.js';
 import type { ChangeBase } from '../../plan/change.js';
 import { changeId, inScope, keyOfName, type PlanContext } from '../../plan/context.js';

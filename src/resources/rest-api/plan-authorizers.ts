@@ -1,5 +1,5 @@
-import type { AuthorizerSpec } from '../../config/authorizers.js';
 import { namedApiSidPrefix, restIntegrationUri } from '../../config/naming.js';
+import type { AuthorizerSpec } from '../../config/resolve-authorizers.js';
 import { type RestAuthorizerInput, userPoolArn, v1IdentitySource } from '../../config/rest-authorizers.js';
 import type { ApiSpec, RouteSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';

@@ -1,5 +1,5 @@
 import { functionArn, logGroupArn, paramArn, physicalName, ROLE_POLICY_NAME, roleArn, rolePath } from '../../config/naming.js';
-import { paramSecretStatements, secretsReadAtRunTime } from '../../config/param-secrets.js';
+import { paramSecretStatements, secretsReadAtRunTime } from '../../config/resolve-param-secrets.js';
 import type { Fleet, FunctionSpec } from '../../config/types.js';
 import { UserError } from '../../errors.js';
 import type { PolicyDocument, PolicyStatement } from '../../model/actual.js';

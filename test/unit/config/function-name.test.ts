@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { functionNameFor, functionNameProblems, roleNameFor, roleNameProblems } from '../../../src/config/function-name.js';
+import { functionNameFor, roleNameFor } from '../../../src/config/function-name.js';
+import { functionNameProblems, roleNameProblems } from '../../../src/config/function-name-problems.js';
 import { validateFleet } from '../../../src/config/validate.js';
 
 const raw = (functions: Record<string, unknown>) => ({ app: 'seedapp', functions });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keptNameFor, keptNameSchema, sharedByStages } from '../../../src/config/kept-name.js';
+import { keptNameSchema } from '../../../src/config/kept-name.js';
+import { keptNameFor, sharedByStages } from '../../../src/config/resolve-kept-name.js';
 
 describe('kept names', () => {
   it('fills {app} and {stage}, picks the stage of a by-stage name, and leaves other stages to the derived name', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveApiKeys } from '../../../src/config/api-keys.js';
 import { restIntegrationUri, restPermissionSid, restRouteSourceArn } from '../../../src/config/naming.js';
+import { resolveApiKeys } from '../../../src/config/resolve-api-keys.js';
 import type { Fleet } from '../../../src/config/types.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import type { Actual, ActualRestApi } from '../../../src/model/actual.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { restStagePatches } from '../../../src/aws/api-stage.js';
-import { apiAccessLogGroupName, DEFAULT_ACCESS_LOG_FORMAT, resolveStageSettings } from '../../../src/config/api-stage.js';
 import { logGroupArn } from '../../../src/config/naming.js';
+import { apiAccessLogGroupName, DEFAULT_ACCESS_LOG_FORMAT, resolveStageSettings } from '../../../src/config/resolve-api-stage.js';
 import type { ApiSpec, Fleet } from '../../../src/config/types.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import { UserError } from '../../../src/errors.js';

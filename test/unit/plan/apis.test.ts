@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
+import type { AuthorizerSpec } from '../../../src/config/resolve-authorizers.js';
 import { validateFleet } from '../../../src/config/validate.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { actualFrom, artifactsFor, emptyActual, expectTopological, find, fleet, fnSpec } from './builders.js';

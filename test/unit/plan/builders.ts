@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { retentionDaysOf } from '../../../src/config/log-retention.js';
 import { functionArn, layerArn, layerArtifactKey, liveAliasArn, RULE_TARGET_ID, roleArn } from '../../../src/config/naming.js';
 import { parseRoute } from '../../../src/config/resolve.js';
+import { retentionDaysOf } from '../../../src/config/resolve-log-retention.js';
 import type { Fleet, FunctionSpec, ParamUse } from '../../../src/config/types.js';
 import { UserError } from '../../../src/errors.js';
 import type { Actual, ActualApi, ActualFunction, ActualRole } from '../../../src/model/actual.js';

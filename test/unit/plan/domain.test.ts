@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkDomain } from '../../../src/apply/preflight-domain.js';
 import type { Aws } from '../../../src/aws/clients.js';
-import type { DomainSpec } from '../../../src/config/domain.js';
+import type { DomainSpec } from '../../../src/config/resolve-domain.js';
 import type { Fleet } from '../../../src/config/types.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';
 import type { Actual } from '../../../src/model/actual.js';

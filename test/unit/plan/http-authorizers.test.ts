@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
 import { resolveFleet } from '../../../src/config/resolve.js';
+import type { AuthorizerSpec } from '../../../src/config/resolve-authorizers.js';
 import type { Fleet } from '../../../src/config/types.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';
 import type { Actual } from '../../../src/model/actual.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizerSpec } from '../../../src/config/authorizers.js';
 import { restIntegrationUri, restPermissionSid, restRouteSourceArn } from '../../../src/config/naming.js';
+import type { AuthorizerSpec } from '../../../src/config/resolve-authorizers.js';
 import { v1IdentitySource } from '../../../src/config/rest-authorizers.js';
 import type { Fleet, RouteSpec } from '../../../src/config/types.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';

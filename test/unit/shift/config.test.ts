@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { overrideStrategy } from '../../../src/config/deploy-strategy.js';
 import { resolveFleet } from '../../../src/config/resolve.js';
+import { overrideStrategy } from '../../../src/config/resolve-deploy-strategy.js';
 import { type ValidateEnv, validateFleet } from '../../../src/config/validate.js';
 import { shiftWords } from '../../../src/shift/plan-words.js';
 

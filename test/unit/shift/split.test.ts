@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ShiftSpec } from '../../../src/config/deploy-strategy.js';
+import type { ShiftSpec } from '../../../src/config/resolve-deploy-strategy.js';
 import type { Fleet } from '../../../src/config/types.js';
 import type { Actual } from '../../../src/model/actual.js';
 import { planDeploy } from '../../../src/plan/plan.js';
