@@ -155,6 +155,51 @@ export default defineFleet({
     ]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('a config checked once is not checked again (zod is not loaded) until it or a file it names changes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ops-checked-'));
+    const { mkdir, rename, writeFile } = await import('node:fs/promises');
+    await mkdir(path.join(dir, 'src/api'), { recursive: true });
+    const handler = path.join(dir, 'src/api/handler.ts');
+    await writeFile(handler, 'export const handler = async () => ({ ok: true });\n');
+    const config = (memory: number) =>
+      writeFile(
+        path.join(dir, 'ops.config.ts'),
+        `export default { app: 'shop', functions: { api: { handler: 'src/api/handler.ts', memory: ${memory}, routes: ['GET /a'] } } };\n`,
+      );
+    await config(256);
+    const first = await ops(['config', '--json'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+
+    const trace = path.join(await mkdtemp(path.join(tmpdir(), 'ops-trace-')), 'imports.txt');
+    const again = await ops(['config', '--json'], {
+      cwd: dir,
+      nodeArgs: ['--import', path.join(root, 'test/support/trace-imports.mjs')],
+      env: { OPS_TRACE_IMPORTS_FILE: trace },
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(first.stdout);
+    const { fileURLToPath } = await import('node:url');
+    const loaded = (await readFile(trace, 'utf8')).split('\n').filter((u) => u.startsWith('file://') && u.includes('/dist/'));
+    expect(loaded.length).toBeGreaterThan(1);
+    const sources = (await Promise.all(loaded.map((u) => sourcesOf(fileURLToPath(u))))).flat();
+    expect(sources.some((s) => s.includes('src/config/load.ts'))).toBe(true);
+    expect(sources.filter((s) => s.includes('node_modules/zod/'))).toEqual([]);
+
+    // A file it names is gone: checked again, and reported.
+    await rename(handler, `${handler}.away`);
+    const missing = await ops(['config'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/functions\.api\.handler: /);
+    await rename(`${handler}.away`, handler);
+    // The config changed: checked again, and reported.
+    await config(100000);
+    const invalid = await ops(['config'], { cwd: dir });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/functions\.api\.memory: /);
+    await config(256);
+    expect((await ops(['config', '--json'], { cwd: dir })).stdout).toBe(first.stdout);
+  });
 });
 
 describe('a new user in an empty directory', () => {
