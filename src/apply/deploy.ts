@@ -100,6 +100,9 @@ export async function preparePlan(ctx: Context, opts: PrepareOptions): Promise<P
     return { actual: readActual(aws, withLook), afterLook: true };
   });
   reading.then((r) => r.actual?.catch(() => {})).catch(() => {});
+  // The read's calls go out before the preflight and the build check take the main thread (both are mostly
+  // synchronous: ~80 ms of stat calls and hashing at 200 functions), so AWS answers while they run.
+  await aws.sending();
   // Every external reference and each Python handler, checked before any write (the lease is one): all problems in one list.
   const preflight = await startPreflight(aws, fleet, fns, { log: ctx.log, skip: opts.destroy });
   const build = opts.destroy

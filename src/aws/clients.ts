@@ -3,7 +3,7 @@ import type { RetryStrategyV2 } from '@smithy/types';
 import { partition } from '../config/naming.js';
 import type { ErrorContext } from './errors.js';
 import { type LimiterOptions, WriteLimiter } from './limiter.js';
-import { instrument, type SdkClient, SERVICE_LABEL, ServerClock, type ServiceName } from './middleware.js';
+import { instrument, type SdkClient, SERVICE_LABEL, type SendCounter, ServerClock, type ServiceName } from './middleware.js';
 import { guardLostResponses } from './once.js';
 import { createPacing } from './pacing.js';
 import { type RetryPolicy, retryPolicy, withThrottleRetry } from './retry.js';
@@ -101,7 +101,15 @@ export interface Aws {
   destroy(): void;
   /** AWS's clock as far as the answers so far show it (src/aws/middleware.ts). */
   readonly clock: ServerClock;
+  /**
+   * Settles once every client asked for so far is built (or failed to build), and the calls made with them
+   * have had a turn of the event loop to go out.
+   */
+  sending(): Promise<void>;
 }
+
+/** The longest a deploy waits for its read's calls to go out before it builds (`Aws.sending`). */
+const SENDING_WAIT_MS = 500;
 
 export function createAws(opts: CreateAwsOptions): Aws {
   const env = opts.env;
@@ -126,6 +134,16 @@ export function createAws(opts: CreateAwsOptions): Aws {
   const silentOrigins = new Set<string>();
   const clock = new ServerClock();
   const live: SdkClient[] = [];
+  // The calls started and not yet handed to the HTTP handler, and who waits for there to be none (`sending`).
+  let unsent = 0;
+  const sentWaiters: (() => void)[] = [];
+  const sends: SendCounter = {
+    started: () => void unsent++,
+    handed() {
+      unsent--;
+      if (unsent === 0) for (const resolve of sentWaiters.splice(0)) resolve();
+    },
+  };
 
   const config = (requestHandler: Awaited<ReturnType<typeof createRequestHandler>>, retryStrategy: RetryStrategyV2) => ({
     region,
@@ -146,7 +164,7 @@ export function createAws(opts: CreateAwsOptions): Aws {
           await silenceNodeVersionWarning();
           const [handler, strategy] = await Promise.all([createRequestHandler(timeouts), createRetryStrategy(opts.maxAttempts ?? 5)]);
           const c = (await make(config(handler, strategy))) as unknown as SdkClient;
-          instrument(c, service, { limiterFor, debug: opts.debug, errorContext, timeouts, silentOrigins, clock });
+          instrument(c, service, { limiterFor, debug: opts.debug, errorContext, timeouts, silentOrigins, clock, sends });
           guardLostResponses(c, SERVICE_LABEL[service]);
           live.push(c);
           return c;
@@ -187,6 +205,21 @@ export function createAws(opts: CreateAwsOptions): Aws {
     acm: lazy<ACM>('acm', async (cfg) => (await import('./sdk/acm.js')).create(cfg)),
     tagging: lazy<ResourceGroupsTaggingAPI>('tagging', async (cfg) => (await import('./sdk/tagging.js')).create(cfg)),
     sts,
+    async sending() {
+      await Promise.allSettled([...built.values()]);
+      // The callers' continuations start their calls; then wait until those are handed over (a first call on a
+      // client loads node:http first), for at most SENDING_WAIT_MS (credentials that take long to resolve).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (unsent === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => sentWaiters.push(resolve)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, SENDING_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
     accountId() {
       account ??= sts()
         // Throttling retried past the SDK's own attempts, like every other read (a 30 % throttle failed a deploy here).

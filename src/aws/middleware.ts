@@ -75,6 +75,14 @@ interface OpsContext {
   opsAttempt?: number;
   /** When the call's answer budget runs out, from the moment its first attempt was sent. */
   opsDeadline?: number;
+  /** Tells `hooks.sends` that the call's first attempt reached the HTTP handler, or that the call ended before. */
+  opsHanded?: () => void;
+}
+
+/** Counts the calls that have started and not yet reached the HTTP handler (see `Aws.sending`). */
+export interface SendCounter {
+  started(): void;
+  handed(): void;
 }
 
 /** The wire protocol of each client (the answer check knows what each one sends). */
@@ -123,6 +131,7 @@ export function instrument(
     silentOrigins: Set<string>;
     /** Told the `Date` header of each answer and when it arrived (local clock): see `ServerClock`. */
     clock?: ServerClock;
+    sends?: SendCounter;
   },
 ): void {
   const label = SERVICE_LABEL[service];
@@ -130,6 +139,15 @@ export function instrument(
 
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: OpsContext) => async (args: unknown) => {
+      const { sends } = hooks;
+      if (sends) {
+        sends.started();
+        let handed = false;
+        context.opsHanded = () => {
+          if (!handed) sends.handed();
+          handed = true;
+        };
+      }
       try {
         return await next(args);
       } catch (error) {
@@ -137,6 +155,8 @@ export function instrument(
           Object.defineProperty(error, '$opsOperation', { value: operationOf(context), enumerable: false, configurable: true });
         }
         throw toUserError(error, { ...hooks.errorContext, operation: operationOf(context) });
+      } finally {
+        context.opsHanded?.();
       }
     },
     { step: 'initialize', name: 'opsCallMiddleware', priority: 'high' },
@@ -192,6 +212,7 @@ export function instrument(
           throw silent();
         }
         timeAttempt(args.request, attemptMs(kind, remaining, hooks.timeouts), kind === 'long' || kind === 'stream');
+        context.opsHanded?.();
         let result: { response: HttpResponse };
         try {
           result = await next(args);
