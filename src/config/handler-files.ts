@@ -3,7 +3,7 @@
 const NODE_EXT = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const PY_EXT = ['.py'];
 
-/** Splits a handler spec into its file candidates and export name (see `resolveHandlerFile`). */
+/** Splits a handler spec into its file candidates and export name (resolve.ts's `resolveHandler` takes the first that exists). */
 export function handlerCandidates(handler: string): { files: string[]; exportName?: string } {
   const ext = [...NODE_EXT, ...PY_EXT].find((e) => handler.endsWith(e));
   if (ext) return { files: [handler] };
