@@ -119,7 +119,9 @@ export const DEFAULT_LEASE_WAIT_SECONDS = 120;
  * another run holds it, then renews it every ttl/3 until released. An expired lease (its holder died
  * without releasing) is taken over by delete-then-create and a read-back after `settleMs`: of two
  * waiters taking over at once, only the one whose token is read back goes on. SSM has no conditional
- * write, so this assumes a taker's read and delete are less than `settleMs` apart.
+ * write, so this assumes a taker's delete lands at AWS less than `settleMs` after its read was answered (a
+ * delete held back longer, behind a busy endpoint, can remove a lease another taker has just confirmed: that
+ * holder's next renewal, at ttl/3, sees it lost and starts no new change).
  */
 export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLeaseOptions): Promise<Lease> {
   const name = leaseParamName(scope.app, scope.stage);
