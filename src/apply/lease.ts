@@ -165,19 +165,23 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
   };
   // The claim on taking over the expired lease of holder `expired`: ours (`names`: every generation up to ours,
   // to delete once done) or, while it lives, another run's (`claimant`).
-  const claimTakeOver = async (expired: string): Promise<{ names: string[]; claimant?: undefined } | { claimant: LeaseHolder }> => {
+  const claimTakeOver = async (
+    expired: string,
+  ): Promise<{ names: string[]; until: number; claimant?: undefined } | { claimant: LeaseHolder }> => {
     const names = Array.from({ length: MAX_CLAIM_GENERATIONS }, (_, i) => leaseClaimParamName(scope.app, scope.stage, expired, i + 1));
-    const claim = JSON.stringify({ ...fresh(), expires: new Date(now() + claimTtlMs).toISOString() });
+    const until = now() + claimTtlMs;
+    const claim = JSON.stringify({ ...fresh(), expires: new Date(until).toISOString() });
     const description = 'ops stage lease claim: the run taking over an expired lease';
     for (let n = 1; ; ) {
-      if (await createLeaseParameter(aws, names[n - 1]!, claim, tags, description)) return { names: names.slice(0, n) };
+      if (await createLeaseParameter(aws, names[n - 1]!, claim, tags, description)) return { names: names.slice(0, n), until };
       const found = await readLeaseClaims(aws, names);
       const last = names.findLastIndex((c) => found.has(c)) + 1;
       if (last === 0) continue; // deleted meanwhile (its run finished): claim generation n again
       const by = parseHolder(found.get(names[last - 1]!));
-      // Our own create, retried by the SDK after its answer was lost.
-      if (by?.token === token) return { names: names.slice(0, last) };
-      if (by && Date.parse(by.expires) >= now()) return { claimant: by };
+      const live = by !== undefined && Date.parse(by.expires) >= now();
+      // Our own create, retried by the SDK after its answer was lost (our own expired claim is anybody's).
+      if (live && by.token === token) return { names: names.slice(0, last), until: Date.parse(by.expires) };
+      if (live) return { claimant: by };
       if (last === MAX_CLAIM_GENERATIONS) {
         throw new UserError(`stage ${scope.app}/${scope.stage}: ${last} runs claimed its expired lease and none took it over`, {
           hint: `ops unlock --stage ${scope.stage} removes the lease and its claims`,
@@ -201,7 +205,7 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
       const claim = await claimTakeOver(holder.token);
       if (!claim.claimant) {
         if (gone) opts.onTakeOver?.(`the run holding it (${describeHolder(gone)}) is no longer running on this host`);
-        if (await takeOver(aws, name, holder.token, mine, claim.names, tags)) return held(mine);
+        if (await takeOver(aws, name, holder.token, mine, claim, tags, now)) return held(mine);
         continue;
       }
       // Another run is taking it over: waited for (and named) like a holder, until its claim expires.
@@ -221,26 +225,30 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
 }
 
 /**
- * With the claim on the expired holder `expired` taken: deletes the lease if a read still shows that holder and
- * creates this run's (true when created), then deletes the claims. No read-back: only a claimant deletes a lease,
- * and while this run's claim lives nobody else claims it; a create whose answer was lost reads as false here, and
- * the caller's next look finds its own token.
+ * With the claim on the expired holder `expired` taken (live `until`): deletes the lease if a read still shows that
+ * holder and creates this run's (true when created), then deletes the claims. No read-back: only a live claimant
+ * deletes a lease, and while this run's claim lives nobody else claims it; a create whose answer was lost reads as
+ * false here, and the caller's next look finds its own token.
  */
 async function takeOver(
   aws: Aws,
   name: string,
   expired: string,
   mine: LeaseHolder,
-  claims: readonly string[],
+  claim: { names: readonly string[]; until: number },
   tags: Record<string, string>,
+  now: () => number,
 ): Promise<boolean> {
+  const still = parseHolder((await readLeaseParameter(aws, name))?.value)?.token === expired;
+  // Slowed down past the claim's lifetime (a throttled endpoint): another run may hold the next generation by now.
+  if (still && now() >= claim.until) return false;
   let created = false;
-  if (parseHolder((await readLeaseParameter(aws, name))?.value)?.token === expired) {
+  if (still) {
     await deleteLeaseParameter(aws, name);
     created = await createLeaseParameter(aws, name, JSON.stringify(mine), tags);
   }
   // The expired holder's lease is gone either way: its claims guard nothing any more.
-  await deleteLeaseClaims(aws, claims).catch(() => {});
+  await deleteLeaseClaims(aws, claim.names).catch(() => {});
   return created;
 }
 

@@ -290,6 +290,15 @@ describe('the stage lease', () => {
       expect(await claimsOf(app, 'dev')).toEqual([]);
       await lease.release();
 
+      // A taker slower than its own claim's lifetime (1 ms here) deletes nothing: by then the next generation may
+      // be another run's. It claims again (its own expired claim is anybody's) until the ten generations are used.
+      await plant(app, 'dev', { expires: past() });
+      const slow = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops deploy', waitMs: 0, claimTtlMs: 1 }).catch((e) => e);
+      expect(slow).toBeInstanceOf(UserError);
+      expect(slow.message).toContain('10 runs claimed its expired lease');
+      expect((await holderOf(app, 'dev'))?.token).toBe('other');
+      expect(await claimsOf(app, 'dev')).toHaveLength(10);
+
       // Ten generations, all expired: stop and say how to clear them.
       await plant(app, 'dev', { expires: past() });
       for (let n = 1; n <= 10; n++) await plantClaim(app, 'dev', 'other', n, { expires: past() });
