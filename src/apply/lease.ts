@@ -5,14 +5,17 @@ import type { Aws } from '../aws/clients.js';
 import {
   bumpEpochParameter,
   createLeaseParameter,
+  deleteLeaseClaims,
   deleteLeaseParameter,
+  listLeaseClaims,
   overwriteLeaseParameter,
   peekLeaseParameters,
+  readLeaseClaims,
   readLeaseParameter,
 } from '../aws/lease.js';
 import type { Context } from '../cli/context.js';
 import { awsFor } from '../cli/setup.js';
-import { leaseEpochParamName, leaseParamName, ownershipTags } from '../config/naming.js';
+import { leaseClaimParamName, leaseClaimPrefix, leaseEpochParamName, leaseParamName, ownershipTags } from '../config/naming.js';
 import type { Fleet } from '../config/types.js';
 import { Interrupted, UsageError, UserError } from '../errors.js';
 import { inventoryParamName, parseInventory, type StageInventory } from '../model/inventory.js';
@@ -46,8 +49,8 @@ export interface AcquireLeaseOptions {
   ttlMs?: number;
   /** Time between two looks at a held lease. */
   pollMs?: number;
-  /** After taking over an expired lease: how long to let a competing taker's write land before reading back. */
-  settleMs?: number;
+  /** Lifetime of a claim on taking over an expired lease: past it, a claimant is taken for dead and the next run claims. */
+  claimTtlMs?: number;
   /** Ctrl-C: stop waiting (throws `Interrupted`). */
   signal?: AbortSignal;
   /** Told once per holder while waiting (stderr talk). */
@@ -113,15 +116,22 @@ export async function peekLease(aws: Aws, scope: LeaseScope): Promise<LeasePeek>
 /** Not longer than the default wait: a re-run after a killed one outwaits the dead run's lease. */
 export const DEFAULT_LEASE_TTL_MS = 120_000;
 export const DEFAULT_LEASE_WAIT_SECONDS = 120;
+/** Far longer than a take-over's four calls, even behind a busy endpoint. */
+export const DEFAULT_LEASE_CLAIM_TTL_MS = 30_000;
+/** Claim generations looked at in one GetParameters call (its limit); all of them taken needs `ops unlock`. */
+const MAX_CLAIM_GENERATIONS = 10;
 
 /**
  * Takes the stage's lease (an SSM parameter created only if absent), waiting up to `waitMs` while
- * another run holds it, then renews it every ttl/3 until released. An expired lease (its holder died
- * without releasing) is taken over by delete-then-create and a read-back after `settleMs`: of two
- * waiters taking over at once, only the one whose token is read back goes on. SSM has no conditional
- * write, so this assumes a taker's delete lands at AWS less than `settleMs` after its read was answered (a
- * delete held back longer, behind a busy endpoint, can remove a lease another taker has just confirmed: that
- * holder's next renewal, at ttl/3, sees it lost and starts no new change).
+ * another run holds it, then renews it every ttl/3 until released. SSM has no conditional write, so an
+ * expired lease (its holder died without releasing, or died on this host) is taken over through a claim: a
+ * parameter named after the expired holder's token (`leaseClaimParamName`), created only if absent. Only the
+ * run whose claim create succeeds deletes the lease, after a read that still shows that holder, and creates its
+ * own (only if absent: a run that found the lease gone meanwhile holds it legitimately); the others wait while
+ * the claim is live, as for a held lease. A claim whose run died expires after `claimTtlMs`, and the next run
+ * claims the next generation. What remains unguarded: a claimant's delete held back at AWS longer than the
+ * claim's lifetime, or an expired holder that comes back to life between that read and the delete; the
+ * removed holder's next renewal (at ttl/3) sees the lease lost and starts no new change.
  */
 export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLeaseOptions): Promise<Lease> {
   const name = leaseParamName(scope.app, scope.stage);
@@ -131,6 +141,7 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
   const started = now();
   const deadline = started + opts.waitMs;
   const tags = ownershipTags(scope.app, scope.stage);
+  const claimTtlMs = opts.claimTtlMs ?? DEFAULT_LEASE_CLAIM_TTL_MS;
   const isDeadHereLocally = (h: LeaseHolder) =>
     h.who === whoAmI() && h.pid > 0 && h.pid !== process.pid && !(opts.isAlive ?? isProcessAlive)(h.pid);
   const fresh = (): LeaseHolder => ({
@@ -152,6 +163,33 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
       throw error;
     }
   };
+  // The claim on taking over the expired lease of holder `expired`: ours (`names`: every generation up to ours,
+  // to delete once done) or, while it lives, another run's (`claimant`).
+  const claimTakeOver = async (
+    expired: string,
+  ): Promise<{ names: string[]; until: number; claimant?: undefined } | { claimant: LeaseHolder }> => {
+    const names = Array.from({ length: MAX_CLAIM_GENERATIONS }, (_, i) => leaseClaimParamName(scope.app, scope.stage, expired, i + 1));
+    const until = now() + claimTtlMs;
+    const claim = JSON.stringify({ ...fresh(), expires: new Date(until).toISOString() });
+    const description = 'ops stage lease claim: the run taking over an expired lease';
+    for (let n = 1; ; ) {
+      if (await createLeaseParameter(aws, names[n - 1]!, claim, tags, description)) return { names: names.slice(0, n), until };
+      const found = await readLeaseClaims(aws, names);
+      const last = names.findLastIndex((c) => found.has(c)) + 1;
+      if (last === 0) continue; // deleted meanwhile (its run finished): claim generation n again
+      const by = parseHolder(found.get(names[last - 1]!));
+      const live = by !== undefined && Date.parse(by.expires) >= now();
+      // Our own create, retried by the SDK after its answer was lost (our own expired claim is anybody's).
+      if (live && by.token === token) return { names: names.slice(0, last), until: Date.parse(by.expires) };
+      if (live) return { claimant: by };
+      if (last === MAX_CLAIM_GENERATIONS) {
+        throw new UserError(`stage ${scope.app}/${scope.stage}: ${last} runs claimed its expired lease and none took it over`, {
+          hint: `ops unlock --stage ${scope.stage} removes the lease and its claims`,
+        });
+      }
+      n = last + 1;
+    }
+  };
   let shown: string | undefined;
   for (;;) {
     if (opts.signal?.aborted) throw new Interrupted('nothing applied (stopped while waiting for the stage lease)');
@@ -159,14 +197,19 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
     if (await createLeaseParameter(aws, name, JSON.stringify(mine), tags)) return held(mine);
     const current = await readLeaseParameter(aws, name);
     if (!current) continue; // released between the two calls: try again at once
-    const holder = parseHolder(current.value);
+    let holder = parseHolder(current.value);
     // Our own create, retried by the SDK after its answer was lost.
     if (holder?.token === token) return held(holder);
     const gone = holder && Date.parse(holder.expires) >= now() && isDeadHereLocally(holder) ? holder : undefined;
     if (holder && (gone || Date.parse(holder.expires) < now())) {
-      if (gone) opts.onTakeOver?.(`the run holding it (${describeHolder(gone)}) is no longer running on this host`);
-      if (await takeOver(aws, name, mine, tags, opts)) return held(mine);
-      continue;
+      const claim = await claimTakeOver(holder.token);
+      if (!claim.claimant) {
+        if (gone) opts.onTakeOver?.(`the run holding it (${describeHolder(gone)}) is no longer running on this host`);
+        if (await takeOver(aws, name, holder.token, mine, claim, tags, now)) return held(mine);
+        continue;
+      }
+      // Another run is taking it over: waited for (and named) like a holder, until its claim expires.
+      holder = claim.claimant;
     }
     // Said before the deadline is checked: on a slow endpoint the first look may already end the wait.
     const key = holder?.token ?? current.value;
@@ -181,12 +224,32 @@ export async function acquireLease(aws: Aws, scope: LeaseScope, opts: AcquireLea
   }
 }
 
-async function takeOver(aws: Aws, name: string, mine: LeaseHolder, tags: Record<string, string>, opts: AcquireLeaseOptions) {
-  await deleteLeaseParameter(aws, name);
-  if (!(await createLeaseParameter(aws, name, JSON.stringify(mine), tags))) return false;
-  await sleep(opts.settleMs ?? 1_000);
-  const back = await readLeaseParameter(aws, name);
-  return parseHolder(back?.value)?.token === mine.token;
+/**
+ * With the claim on the expired holder `expired` taken (live `until`): deletes the lease if a read still shows that
+ * holder and creates this run's (true when created), then deletes the claims. No read-back: only a live claimant
+ * deletes a lease, and while this run's claim lives nobody else claims it; a create whose answer was lost reads as
+ * false here, and the caller's next look finds its own token.
+ */
+async function takeOver(
+  aws: Aws,
+  name: string,
+  expired: string,
+  mine: LeaseHolder,
+  claim: { names: readonly string[]; until: number },
+  tags: Record<string, string>,
+  now: () => number,
+): Promise<boolean> {
+  const still = parseHolder((await readLeaseParameter(aws, name))?.value)?.token === expired;
+  // Slowed down past the claim's lifetime (a throttled endpoint): another run may hold the next generation by now.
+  if (still && now() >= claim.until) return false;
+  let created = false;
+  if (still) {
+    await deleteLeaseParameter(aws, name);
+    created = await createLeaseParameter(aws, name, JSON.stringify(mine), tags);
+  }
+  // The expired holder's lease is gone either way: its claims guard nothing any more.
+  await deleteLeaseClaims(aws, claim.names).catch(() => {});
+  return created;
 }
 
 /** The held lease with its epoch; a release that forgets the stage deletes the epoch parameter first. */
@@ -353,9 +416,12 @@ export async function readLease(aws: Aws, scope: LeaseScope): Promise<{ name: st
   return { name, ...(stored ? { raw: stored.value, holder: parseHolder(stored.value) } : {}) };
 }
 
-/** Breaks the stage's lease whoever holds it (`ops unlock`); false when there was none. */
-export function breakLease(aws: Aws, scope: LeaseScope): Promise<boolean> {
-  return deleteLeaseParameter(aws, leaseParamName(scope.app, scope.stage));
+/** Breaks the stage's lease whoever holds it, and any claims on taking it over (`ops unlock`); false when there was no lease. */
+export async function breakLease(aws: Aws, scope: LeaseScope): Promise<boolean> {
+  const removed = await deleteLeaseParameter(aws, leaseParamName(scope.app, scope.stage));
+  // Under a path only ops writes (`_` starts no app name), and ending in `/`: `dev` never reaches `dev-x`'s.
+  await deleteLeaseClaims(aws, await listLeaseClaims(aws, leaseClaimPrefix(scope.app, scope.stage)));
+  return removed;
 }
 
 export interface StageLeaseOptions {

@@ -1,6 +1,6 @@
 import type { Aws } from './clients.js';
 import { nameOf } from './errors.js';
-import { deleteParameter, getParameter, getParameters } from './ssm.js';
+import { deleteParameter, getParameter, getParameters, listParametersByPath } from './ssm.js';
 
 /** The lease parameter as stored: its JSON value and SSM version. */
 export interface StoredLease {
@@ -13,7 +13,13 @@ export interface StoredLease {
  * True when this call created it; false when a parameter of that name exists (ParameterAlreadyExists),
  * which is also what a retry of a create whose answer was lost sees: the caller reads it back.
  */
-export async function createLeaseParameter(aws: Aws, name: string, value: string, tags: Record<string, string>): Promise<boolean> {
+export async function createLeaseParameter(
+  aws: Aws,
+  name: string,
+  value: string,
+  tags: Record<string, string>,
+  description = 'ops stage lease: held while a deploy, rollback or destroy of the stage runs',
+): Promise<boolean> {
   const ssm = await aws.ssm();
   try {
     await aws.write(() =>
@@ -22,7 +28,7 @@ export async function createLeaseParameter(aws: Aws, name: string, value: string
         Value: value,
         Type: 'String',
         Overwrite: false,
-        Description: 'ops stage lease: held while a deploy, rollback or destroy of the stage runs',
+        Description: description,
         Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       }),
     );
@@ -95,4 +101,20 @@ export async function bumpEpochParameter(aws: Aws, name: string, value: string, 
     await aws.write(() => ssm.addTagsToResource({ ResourceType: 'Parameter', ResourceId: name, Tags: tagList }));
   }
   return version;
+}
+
+/** The values of the take-over claims that exist among `names` (at most 10: one GetParameters call), by name. */
+export async function readLeaseClaims(aws: Aws, names: readonly string[]): Promise<Map<string, string>> {
+  const found = await getParameters(aws, names);
+  return new Map([...found].flatMap(([name, p]) => (p.value === undefined ? [] : [[name, p.value] as const])));
+}
+
+/** Every take-over claim under the stage's claim path (`ops unlock`). */
+export async function listLeaseClaims(aws: Aws, prefix: string): Promise<string[]> {
+  return (await listParametersByPath(aws, prefix)).map((p) => p.name);
+}
+
+/** Deletes take-over claims (usually one; DeleteParameter each, the permission the lease needs already). */
+export async function deleteLeaseClaims(aws: Aws, names: readonly string[]): Promise<void> {
+  await Promise.all(names.map((name) => deleteParameter(aws, name)));
 }

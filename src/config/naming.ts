@@ -30,6 +30,17 @@ export const leaseParamName = (app: string, stage: string) => `/_ops/lease/${app
  */
 export const leaseEpochParamName = (app: string, stage: string) => `/_ops/lease-epoch/${app}/${stage}`;
 
+/** Where the stage's take-over claims live (`ops unlock` deletes everything under it). */
+export const leaseClaimPrefix = (app: string, stage: string) => `/_ops/lease-claim/${app}/${stage}/`;
+/**
+ * A claim on taking over the expired lease of the holder whose token is `holderToken`, created only if absent:
+ * of the runs that find that lease expired, only the one whose create succeeds may delete it. `generation` goes
+ * up by one when a claimant died before it finished (its claim expired). A token that is not a safe name part
+ * (a lease ops did not write) is hashed.
+ */
+export const leaseClaimParamName = (app: string, stage: string, holderToken: string, generation: number) =>
+  `${leaseClaimPrefix(app, stage)}${/^[\w.-]{1,100}$/.test(holderToken) ? holderToken : shortHash(holderToken)}-${generation}`;
+
 /** First 8 hex characters of the sha256 of `text`: a short name that stays the same while the text does. */
 export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
