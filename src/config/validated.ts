@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../package/files.js';
+import { sha256Hex, writeFileAtomic } from '../package/files.js';
 import type { ParsedFleet } from './schema.js';
 import type { Problem, ValidateEnv } from './validate.js';
 
@@ -52,8 +51,8 @@ export async function validateCached(
 ): Promise<{ fleet?: ParsedFleet; problems: Problem[] }> {
   const text = cache ? plainText(raw) : undefined;
   if (!cache || text === undefined) return (await validate())(raw, env);
-  const key = createHash('sha256').update(`${cache.build}\0${env.stage}\0${text}`).digest('hex');
-  const file = path.join(cache.dir, `validated-${createHash('sha256').update(env.stage).digest('hex').slice(0, 16)}.json`);
+  const key = sha256Hex(`${cache.build}\0${env.stage}\0${text}`);
+  const file = path.join(cache.dir, `validated-${sha256Hex(env.stage).slice(0, 16)}.json`);
   const hit = await readEntry(file, key, env);
   if (hit) return { fleet: hit as ParsedFleet, problems: [] };
   const checked = new Map<string, boolean>();
