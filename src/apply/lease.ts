@@ -268,7 +268,7 @@ function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope)
     async release(opts) {
       const epochName = leaseEpochParamName(scope.app, scope.stage);
       if (opts?.forget) {
-        await deleteLeaseParameter(aws, epochName).catch(() => false);
+        await Promise.all([deleteLeaseParameter(aws, epochName).catch(() => false), forgetStaleClaims(aws, scope, lease.holder.token)]);
         await lease.release();
         return;
       }
@@ -283,6 +283,25 @@ function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope)
       if (deleted && moved !== undefined) released = { epoch: moved, token };
     },
   };
+}
+
+/**
+ * A finished destroy leaves nothing of the stage: the claims a taker that died mid take-over left behind go too.
+ * They are claims on leases that are gone (this run holds the stage's lease), so they guard nothing; a claim on
+ * this run's own lease is left alone (a run taking it over believes it expired and is deciding by that claim).
+ * Best effort, like the epoch's delete: a claim left over is harmless, and `ops unlock` removes it.
+ */
+async function forgetStaleClaims(aws: Aws, scope: LeaseScope, ownToken: string): Promise<void> {
+  const ownClaims = leaseClaimParamName(scope.app, scope.stage, ownToken, 0).slice(0, -1);
+  try {
+    const names = await listLeaseClaims(aws, leaseClaimPrefix(scope.app, scope.stage));
+    await deleteLeaseClaims(
+      aws,
+      names.filter((name) => !name.startsWith(ownClaims)),
+    );
+  } catch {
+    // Not allowed to list (ssm:GetParametersByPath), or SSM failing: the claims stay, harmless.
+  }
 }
 
 /** Its release resolves to whether this run's lease was deleted (never throws). */

@@ -355,6 +355,22 @@ describe('the stage lease', () => {
     expect(again.stderr).toContain('not locked');
   });
 
+  it('a release that forgets the stage (a finished destroy) deletes stale claims, not a claim on its own lease', async () => {
+    const app = unique('ls');
+    const aws = awsFor(emu.env);
+    try {
+      const lease = await acquireLease(aws, { app, stage: 'dev' }, { command: 'ops destroy', waitMs: 0 });
+      await plantClaim(app, 'dev', 'gone', 1, { expires: past() });
+      // A run that believes this lease expired (clocks apart) is deciding its take-over by this claim: left alone.
+      await plantClaim(app, 'dev', lease.holder.token, 1, {});
+      await lease.release({ forget: true });
+      expect(await holderOf(app, 'dev')).toBeUndefined();
+      expect(await claimsOf(app, 'dev')).toEqual([leaseClaimParamName(app, 'dev', lease.holder.token, 1)]);
+    } finally {
+      aws.destroy();
+    }
+  });
+
   it('ops unlock removes the claims on taking the lease over too, and only those of its stage', async () => {
     const app = unique('ls');
     const dir = await smallFleet(app);
@@ -422,20 +438,22 @@ describe('the stage lease', () => {
     expect(proxy.requests.length).toBeGreaterThan(0);
     // Never the lease: the one SSM call is `ops plan`'s read of the stage inventory (a plan has no lease look).
     expect(proxy.operations({ service: 'ssm' })).toEqual(['ssm.GetParameter']);
+    // A run that died mid take-over left its claim behind (here and on dev-x, which is another stage).
+    await plantClaim(app, 'dev', 'gone', 1, { expires: past() });
+    await plantClaim(app, 'dev-x', 'gone', 1, { expires: past() });
     proxy.clearLog();
     const destroyed = await ops(['destroy', '--yes']);
     expect(destroyed.code, destroyed.stderr).toBe(0);
-    // A destroy that converged deletes the epoch too: nothing of the stage is left.
-    expect(proxy.operations({ service: 'ssm' })).toEqual([
-      'ssm.GetParameters',
-      'ssm.PutParameter',
-      'ssm.PutParameter',
-      'ssm.DeleteParameter',
-      'ssm.GetParameter',
-      'ssm.DeleteParameter',
-    ]);
+    // A destroy that converged deletes the epoch and the dead taker's claim too: nothing of the stage is left.
+    // The epoch's delete and the look for claims go out together, so their order is not fixed.
+    const ssmOps = proxy.operations({ service: 'ssm' });
+    expect(ssmOps.slice(0, 3)).toEqual(['ssm.GetParameters', 'ssm.PutParameter', 'ssm.PutParameter']);
+    expect(ssmOps.slice(3, -2).sort()).toEqual(['ssm.DeleteParameter', 'ssm.DeleteParameter', 'ssm.GetParametersByPath']);
+    expect(ssmOps.slice(-2)).toEqual(['ssm.GetParameter', 'ssm.DeleteParameter']);
     const left = await ssm().send(new GetParametersCommand({ Names: [leaseParamName(app, 'dev'), leaseEpochParamName(app, 'dev')] }));
     expect(left.Parameters ?? []).toEqual([]);
+    expect(await claimsOf(app, 'dev')).toEqual([]);
+    expect(await claimsOf(app, 'dev-x')).toEqual([leaseClaimParamName(app, 'dev-x', 'gone', 1)]);
   }, 60_000);
 
   it('ops rollback takes the lease too: it waits for a holder and names it, and releases its own', async () => {
