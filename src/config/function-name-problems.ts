@@ -20,12 +20,23 @@ export interface NameProblem {
   message: string;
 }
 
-/** The app and the functions of a raw (unvalidated) config, or `undefined` when either is not there to check. */
-function rawParts(raw: unknown): { app: string; functions: Record<string, unknown> } | undefined {
-  if (!raw || typeof raw !== 'object') return undefined;
+/**
+ * Name problems of each function of a raw (unvalidated) config, then two entries with one name: `visit` says what is
+ * wrong with one function (into `out`) and which name it takes (into `names`). None when the app or the functions
+ * are not there to check.
+ */
+function perFunction(
+  raw: unknown,
+  kind: 'function' | 'role',
+  visit: (app: string, key: string, fn: unknown, out: NameProblem[], names: NamedEntry[]) => void,
+): NameProblem[] {
+  if (!raw || typeof raw !== 'object') return [];
   const { app, functions } = raw as { app?: unknown; functions?: unknown };
-  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return undefined;
-  return { app, functions: functions as Record<string, unknown> };
+  if (typeof app !== 'string' || !functions || typeof functions !== 'object') return [];
+  const out: NameProblem[] = [];
+  const names: NamedEntry[] = [];
+  for (const [key, fn] of Object.entries(functions)) visit(app, key, fn, out, names);
+  return [...out, ...duplicateNameProblems(names, kind)];
 }
 
 /**
@@ -33,12 +44,7 @@ function rawParts(raw: unknown): { app: string; functions: Record<string, unknow
  * refuses (length, characters), and two functions with the same physical name for the stage.
  */
 export function functionNameProblems(raw: unknown, stage: string): NameProblem[] {
-  const parts = rawParts(raw);
-  if (!parts) return [];
-  const { app, functions } = parts;
-  const out: NameProblem[] = [];
-  const entries: NamedEntry[] = [];
-  for (const [key, fn] of Object.entries(functions)) {
+  return perFunction(raw, 'function', (app, key, fn, out, entries) => {
     const kept = fn && typeof fn === 'object' && 'name' in fn;
     const name = rawFunctionName(app, stage, key, fn);
     const at = `functions.${key}${kept ? '.name' : ''}`;
@@ -49,8 +55,7 @@ export function functionNameProblems(raw: unknown, stage: string): NameProblem[]
         out.push({ path: at, message: `kept name '${name}' has characters Lambda refuses (letters, digits, - and _ only)` });
     }
     entries.push({ path: at, name });
-  }
-  return [...out, ...duplicateNameProblems(entries, 'function')];
+  });
 }
 
 /** What IAM accepts as a role name: 64 characters of letters, digits and `+=,.@_-`. */
@@ -61,13 +66,8 @@ const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
  * existing role ops does not make), two functions with one role (ops's role is the function's own).
  */
 export function roleNameProblems(raw: unknown, stage: string): NameProblem[] {
-  const parts = rawParts(raw);
-  if (!parts) return [];
-  const { app, functions } = parts;
-  const out: NameProblem[] = [];
-  const entries: NamedEntry[] = [];
-  for (const [key, fn] of Object.entries(functions)) {
-    if (!fn || typeof fn !== 'object') continue;
+  return perFunction(raw, 'role', (app, key, fn, out, entries) => {
+    if (!fn || typeof fn !== 'object') return;
     const { roleName, role: own } = fn as { roleName?: unknown; role?: unknown };
     // The fleet's `role` is every function's that names none: ops makes no role for those either.
     const role = own ?? (raw as { role?: unknown }).role;
@@ -79,6 +79,5 @@ export function roleNameProblems(raw: unknown, stage: string): NameProblem[] {
     else if (kept !== undefined && !IAM_ROLE_NAME.test(kept))
       out.push({ path: at, message: `role name '${kept}' is not one IAM takes (64 letters, digits and +=,.@_- at most)` });
     if (role === undefined) entries.push({ path: at, name: kept ?? physicalName(app, stage, key) });
-  }
-  return [...out, ...duplicateNameProblems(entries, 'role')];
+  });
 }
