@@ -197,13 +197,7 @@ const REST_EVENT_FILE = 'rest-api.json';
 /** The 1.0 sample fitted to the route: `resource` the template, `path` a concrete one, the stage in `requestContext.path`. */
 export function restSampleEvent(template: string, vars: Record<string, string>, route: string, stage: string): string {
   const event = JSON.parse(renderTemplate(template, vars)) as Record<string, any>;
-  const [method, resource] = route === '$default' ? ['GET', '/'] : route.split(' ');
-  const params: Record<string, string> = {};
-  const concrete = resource.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
-    params[name] = greedy ? 'a/b' : `${name}-1`;
-    return params[name];
-  });
-  const httpMethod = method === 'ANY' ? 'GET' : method;
+  const { httpMethod, routePath: resource, path: concrete, params } = sampleRequest(route);
   const body = WITH_BODY.has(httpMethod) ? JSON.stringify({ name: 'ops' }) : null;
   const json = { 'Content-Type': 'application/json', 'Content-Length': String(body?.length) };
   const headers = body ? { ...event.headers, ...json } : event.headers;
@@ -225,15 +219,20 @@ export function restSampleEvent(template: string, vars: Record<string, string>, 
   return `${JSON.stringify(fitted, null, 2)}\n`;
 }
 
-// Path parameters get sample values; ANY is sent as GET. Keys keep API Gateway's order.
-function fitHttpEvent(template: Record<string, any>, route: string): Record<string, unknown> {
+/** The request a sample makes of a route: path parameters get sample values, and ANY is sent as GET. */
+function sampleRequest(route: string): { httpMethod: string; routePath: string; path: string; params: Record<string, string> } {
   const [method, routePath] = route === '$default' ? ['GET', '/'] : route.split(' ');
   const params: Record<string, string> = {};
-  const rawPath = routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
+  const path = routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
     params[name] = greedy ? 'a/b' : `${name}-1`;
     return params[name];
   });
-  const httpMethod = method === 'ANY' ? 'GET' : method;
+  return { httpMethod: method === 'ANY' ? 'GET' : method, routePath, path, params };
+}
+
+// Keys keep API Gateway's order.
+function fitHttpEvent(template: Record<string, any>, route: string): Record<string, unknown> {
+  const { httpMethod, path: rawPath, params } = sampleRequest(route);
   const body = WITH_BODY.has(httpMethod) ? JSON.stringify({ name: 'ops' }) : undefined;
   const headers = body
     ? { ...template.headers, 'content-length': String(body.length), 'content-type': 'application/json' }
