@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { ConfigError } from '../errors.js';
 
 /** What `ops deploy --json` prints, as far as the edit loop reads it (see deployOrPlan). */
 export interface DeployJson {
@@ -41,6 +42,16 @@ export function pushedWhat(json: DeployJson): string {
 export function touchedFunctions(json: DeployJson | undefined): string[] {
   const applied = new Set((json?.applied ?? []).map((a) => a.id));
   return [...new Set((json?.changes ?? []).filter((c) => applied.has(c.id) && c.fn).map((c) => c.fn as string))];
+}
+
+/**
+ * What a failed round says on its one line: the error's message, and for a config edit that does not validate its
+ * problems with their field paths (`ops deploy` prints them under the error; the line alone would only count them).
+ */
+export function roundError(error: unknown): string {
+  const message = (error as Error)?.message || String(error);
+  if (!(error instanceof ConfigError) || !error.problems.length) return message;
+  return `${message}: ${error.problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

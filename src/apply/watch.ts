@@ -6,7 +6,7 @@ import type { Fleet } from '../config/types.js';
 import { sourcesDir } from '../dev/server.js';
 import { affectedFunctions, layerWatchTargets, needsLayerRebuild, type TreeWatcher, watchTree } from '../dev/watch.js';
 import { UserError } from '../errors.js';
-import { type DeployJson, type RoundOutcome, roundLine, touchedFunctions } from './watch-line.js';
+import { type DeployJson, type RoundOutcome, roundError, roundLine, touchedFunctions } from './watch-line.js';
 import { type WatchLogs, watchLogs } from './watch-logs.js';
 
 /** `ops deploy [fns] --yes` as the command runs it (its gates included): the loop's one way to deploy, so it cannot drift. */
@@ -122,7 +122,7 @@ async function deployRound(ctx: Context, deployOnce: DeployOnce, functions: stri
     await deployOnce(quiet, functions);
     return { functions, ms: Date.now() - saved, json };
   } catch (error) {
-    return { functions, ms: Date.now() - saved, json, error: (error as Error)?.message || String(error) };
+    return { functions, ms: Date.now() - saved, json, error: roundError(error) };
   }
 }
 

@@ -60,6 +60,7 @@ const newFunction = defineCommand<NewFunctionOptions>({
       app?: string;
       region?: string;
       defaults?: { runtime?: string };
+      api?: false | { type?: string; stage?: string };
       functions?: object;
     };
     const block = s.findFunctionsBlock(source);
@@ -74,6 +75,7 @@ const newFunction = defineCommand<NewFunctionOptions>({
         fleetRuntime: cfg.defaults?.runtime,
         event: opts.event,
         route,
+        api: cfg.api && cfg.api.type === 'rest' ? { type: 'rest', stage: cfg.api.stage } : { type: 'http' },
         app: typeof cfg.app === 'string' ? cfg.app : 'app',
         region: ctx.global.region ?? cfg.region ?? ctx.env.AWS_REGION ?? 'us-east-1',
       },

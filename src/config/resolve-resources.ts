@@ -130,7 +130,8 @@ function resolveBucket(base: Base, r: Extract<ParsedResource, { type: 'bucket' }
     ...(r.kmsKeyArn ? { kmsKeyArn: r.kmsKeyArn } : {}),
     lifecycle: (r.lifecycle ?? []).map((l, i) => ({
       id: l.id ?? `rule-${i + 1}`,
-      ...(l.prefix !== undefined ? { prefix: l.prefix } : {}),
+      // An empty prefix is every object, as no prefix: S3 gives it back as '' or not at all, so it is not kept.
+      ...(l.prefix ? { prefix: l.prefix } : {}),
       ...(l.expirationDays !== undefined ? { expirationDays: l.expirationDays } : {}),
       ...(l.noncurrentExpirationDays !== undefined ? { noncurrentExpirationDays: l.noncurrentExpirationDays } : {}),
       ...(l.abortIncompleteUploadDays !== undefined ? { abortIncompleteUploadDays: l.abortIncompleteUploadDays } : {}),

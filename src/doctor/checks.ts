@@ -94,7 +94,10 @@ function paramLines(facts: DoctorFacts): DoctorLine[] {
   if (facts.declaredParams === 0) return [];
   if (!facts.missingParams)
     return [{ check: 'params', ok: false, message: 'params not checked: no usable credentials', fix: 'fix the credentials first' }];
-  if (facts.missingParams.length === 0) return [{ check: 'params', ok: true, message: `all ${facts.declaredParams} params set` }];
+  if (facts.missingParams.length === 0)
+    return [
+      { check: 'params', ok: true, message: facts.declaredParams === 1 ? 'the 1 param is set' : `all ${facts.declaredParams} params set` },
+    ];
   return facts.missingParams.map((m) => ({
     check: 'params' as const,
     ok: false,

@@ -61,7 +61,7 @@ export async function localParams(fleet: Fleet, fn: FunctionSpec, opts: LocalPar
   const env: Record<string, string> = {};
   const missing: string[] = [];
   const used = new Set<string>();
-  const prefix = paramPrefix(fleet.app, fleet.stage);
+  const ssm = ssmPlaces(paramPrefix(fleet.app, fleet.stage), fn.params);
   for (const p of fn.params) {
     // Its secret is there: the helper reads it from Secrets Manager as on Lambda (OPS_PARAM_<NAME> holds the id).
     if (p.secret && fromSecrets?.has(p.name)) {
@@ -74,14 +74,23 @@ export async function localParams(fleet: Fleet, fn: FunctionSpec, opts: LocalPar
       missing.push(p.name);
       continue;
     }
-    used.add(fromSsm !== undefined ? `SSM ${prefix}` : path.basename(file));
+    used.add(fromSsm !== undefined ? ssm : path.basename(file));
     env[paramValueEnvName(p.name)] = v;
     // A param resolved into the environment at deploy time gets its value directly.
     if (p.resolve) env[p.env] = v;
   }
-  const looked = [...(stored ? [`SSM ${prefix}`] : []), ...(existsSync(file) ? [path.basename(file)] : [])];
+  const looked = [...(stored ? [ssm] : []), ...(existsSync(file) ? [path.basename(file)] : [])];
   const source = used.size ? [...used].join(' and ') : looked.length ? looked.join(' or ') : undefined;
   return { env, source, missing };
+}
+
+/**
+ * Where the function's params are in SSM, for talk: the stage's prefix (`SSM /tasks/dev/`), and each param kept at
+ * a path of its own (`path: '/spool/openai-api-key'`) by that path, since it is not under the prefix.
+ */
+function ssmPlaces(prefix: string, params: FunctionSpec['params']): string {
+  const places = new Set(params.filter((p) => !p.secret).map((p) => (p.path.startsWith(prefix) ? prefix : p.path)));
+  return `SSM ${places.size ? [...places].join(', ') : prefix}`;
 }
 
 /** The store's values by SSM name, or `undefined` when it is not configured or not reachable. */

@@ -68,6 +68,11 @@ export interface NewFunctionOptions {
   event?: EventKind;
   /** `GET /path`; HTTP functions without one get `GET /<name>`. */
   route?: string;
+  /**
+   * The fleet's default API, which the route joins: a REST API (`api.type: 'rest'`) sends payload 1.0 events, so the
+   * handler and its sample are written in that shape, under the API's stage (`prod` unless `api.stage`).
+   */
+  api?: { type: 'http' | 'rest'; stage?: string };
   app: string;
   region: string;
 }
@@ -104,8 +109,9 @@ export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): Ne
   const route = event === 'http' ? (o.route ?? `GET /${o.name}`) : undefined;
   const dir = functionDir(o.name, language);
   const vars = { name: o.name, app: o.app, region: o.region, route: route ?? '' };
-  const suffix = event === 'http' ? '' : `.${event}`;
-  const eventFile = `${dir}/events/${EVENT_FILES[event]}`;
+  const rest = event === 'http' && o.api?.type === 'rest';
+  const suffix = rest ? '.rest' : event === 'http' ? '' : `.${event}`;
+  const eventFile = `${dir}/events/${rest ? REST_EVENT_FILE : EVENT_FILES[event]}`;
   const files: FileToWrite[] = [];
   let handler: string;
   if (language === 'python') {
@@ -120,7 +126,10 @@ export function planNewFunction(o: NewFunctionOptions, read: TemplateReader): Ne
     if (event === 'sqs') files.push({ path: NODE_SQS_HELPER_PATH, contents: read(NODE_SQS_HELPER), shared: true });
     handler = `${dir}/handler.ts`;
   }
-  files.push({ path: eventFile, contents: sampleEvent(event, read(`events/${EVENT_FILES[event]}`), vars, route) });
+  const sample = rest
+    ? restSampleEvent(read(`events/${REST_EVENT_FILE}`), vars, route ?? `GET /${o.name}`, o.api?.stage ?? 'prod')
+    : sampleEvent(event, read(`events/${EVENT_FILES[event]}`), vars, route);
+  files.push({ path: eventFile, contents: sample });
   const expectation = EVENT_EXPECTATIONS[event];
   if (expectation)
     files.push({ path: eventFile.replace(/\.json$/, '.expect.json'), contents: `${JSON.stringify(expectation, null, 2)}\n` });
@@ -182,15 +191,48 @@ export function sampleEvent(kind: EventKind, template: string, vars: Record<stri
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
-// Path parameters get sample values; ANY is sent as GET. Keys keep API Gateway's order.
-function fitHttpEvent(template: Record<string, any>, route: string): Record<string, unknown> {
+/** The sample of a route on a REST API: payload format 1.0, as its Lambda proxy integration sends it. */
+const REST_EVENT_FILE = 'rest-api.json';
+
+/** The 1.0 sample fitted to the route: `resource` the template, `path` a concrete one, the stage in `requestContext.path`. */
+export function restSampleEvent(template: string, vars: Record<string, string>, route: string, stage: string): string {
+  const event = JSON.parse(renderTemplate(template, vars)) as Record<string, any>;
+  const { httpMethod, routePath: resource, path: concrete, params } = sampleRequest(route);
+  const body = WITH_BODY.has(httpMethod) ? JSON.stringify({ name: 'ops' }) : null;
+  const json = { 'Content-Type': 'application/json', 'Content-Length': String(body?.length) };
+  const headers = body ? { ...event.headers, ...json } : event.headers;
+  const multiValueHeaders = body
+    ? { ...event.multiValueHeaders, ...Object.fromEntries(Object.entries(json).map(([k, v]) => [k, [v]])) }
+    : event.multiValueHeaders;
+  const requestContext = { ...event.requestContext, resourcePath: resource, httpMethod, path: `/${stage}${concrete}`, stage };
+  const fitted = {
+    ...event,
+    resource,
+    path: concrete,
+    httpMethod,
+    headers,
+    multiValueHeaders,
+    pathParameters: Object.keys(params).length ? params : null,
+    requestContext,
+    body,
+  };
+  return `${JSON.stringify(fitted, null, 2)}\n`;
+}
+
+/** The request a sample makes of a route: path parameters get sample values, and ANY is sent as GET. */
+function sampleRequest(route: string): { httpMethod: string; routePath: string; path: string; params: Record<string, string> } {
   const [method, routePath] = route === '$default' ? ['GET', '/'] : route.split(' ');
   const params: Record<string, string> = {};
-  const rawPath = routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
+  const path = routePath.replace(/\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}/g, (_, name: string, greedy: string) => {
     params[name] = greedy ? 'a/b' : `${name}-1`;
     return params[name];
   });
-  const httpMethod = method === 'ANY' ? 'GET' : method;
+  return { httpMethod: method === 'ANY' ? 'GET' : method, routePath, path, params };
+}
+
+// Keys keep API Gateway's order.
+function fitHttpEvent(template: Record<string, any>, route: string): Record<string, unknown> {
+  const { httpMethod, path: rawPath, params } = sampleRequest(route);
   const body = WITH_BODY.has(httpMethod) ? JSON.stringify({ name: 'ops' }) : undefined;
   const headers = body
     ? { ...template.headers, 'content-length': String(body.length), 'content-type': 'application/json' }

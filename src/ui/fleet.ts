@@ -75,8 +75,8 @@ export function renderFleet(fleet: Fleet, c: ChalkInstance): string[] {
 /** Where one environment variable of a function comes from (`ops config`): never its value. */
 export interface EnvSource {
   name: string;
-  /** `ops`: OPS_APP, OPS_STAGE; `param`: a param's SSM name, or its value with `resolvedAtDeploy`. */
-  from: 'ops' | 'config' | 'param' | 'invokes' | 'ref';
+  /** `ops`: OPS_APP, OPS_STAGE; `param`: a param's SSM name, or its value with `resolvedAtDeploy`; `uses`: a resource's name, URL or ARN. */
+  from: 'ops' | 'config' | 'param' | 'invokes' | 'ref' | 'uses';
   param?: string;
   resolvedAtDeploy?: boolean;
   secure?: boolean;
@@ -84,6 +84,11 @@ export interface EnvSource {
   function?: string;
   /** `ref`: the reference to the fleet itself the plan fills in (`api.url`, `function.<key>.arn`, ...). */
   ref?: string;
+  /** `uses`: the resource's key, its type and physical name, and the access the function has. */
+  resource?: string;
+  type?: string;
+  physicalName?: string;
+  access?: string;
 }
 
 /**
@@ -99,6 +104,11 @@ export function environmentSources(fleet: Fleet, fn: FunctionSpec): EnvSource[] 
     else out.set(name, { name, from: 'config' });
   }
   for (const [name, ref] of Object.entries(fn.envRefs ?? {})) out.set(name, { name, from: 'ref', ref: refText(ref) });
+  // Filled in at deploy time (a queue's URL and a topic's ARN hold the account), so not in `environment`.
+  for (const u of fn.uses) {
+    const physicalName = fleet.resources.find((r) => r.key === u.resource)?.physicalName ?? u.resource;
+    out.set(u.env, { name: u.env, from: 'uses', resource: u.resource, type: u.type, physicalName, access: u.access });
+  }
   for (const p of fn.params) {
     // A config environment entry of the same name wins over the param's, as in resolveFleet.
     if (!p.resolve && fn.environment[p.env] !== (p.secret ? secretParamRef(p.secret) : p.path)) continue;
@@ -122,6 +132,7 @@ const namesFunction = (value: string | undefined, name: string) =>
 function sourceText(e: EnvSource): string {
   if (e.from === 'invokes') return `invokes ${e.function}`;
   if (e.from === 'ref') return `${e.ref}, filled in at deploy time`;
+  if (e.from === 'uses') return `uses ${e.resource}: ${e.type} ${e.physicalName} (${e.access})`;
   if (e.from !== 'param') return e.from;
   if (!e.resolvedAtDeploy) return `param ${e.param}: its SSM name (the value is read at run time)`;
   return `param ${e.param}: its value, read at deploy time${e.secure ? ' (secure, in plain text: plaintextEnv)' : ''}`;

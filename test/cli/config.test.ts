@@ -13,12 +13,14 @@ const config = {
     'api-key': { secure: true, plaintextEnv: true },
     'db-url': { secure: true },
   },
+  resources: { alerts: { type: 'table', partitionKey: 'id' } },
   functions: {
     orders: {
       handler: 'src/orders.ts',
       environment: { LOG_LEVEL: 'debug', MAILER_ARN: { ref: 'function.mailer.arn' } },
       params: [{ name: 'table-name', resolve: true, env: 'TABLE' }, { name: 'api-key', resolve: true }, 'db-url'],
       invokes: ['mailer'],
+      uses: { alerts: 'readwrite' },
     },
     mailer: { handler: 'src/orders.ts' },
   },
@@ -37,15 +39,16 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ops config: the environment each function gets, with where each variable comes from', () => {
-  it('lists the variables resolve: true params and references produce, never a value', async () => {
+  it('lists the variables resolve: true params, references and resources in uses produce, never a value', async () => {
     const r = await runCli(['config'], { cwd: dir, env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const at = r.stdout.split('\n').indexOf('orders: invokes mailer');
     expect(at).toBeGreaterThan(0);
-    const block = r.stdout.split('\n').slice(at + 1, at + 8);
+    const block = r.stdout.split('\n').slice(at + 1, at + 9);
     expect(block).toEqual([
       '  environment              from',
+      '  ALERTS_TABLE             uses alerts: table shop-dev-alerts (readwrite)',
       '  LOG_LEVEL                config',
       '  MAILER_ARN               function.mailer.arn, filled in at deploy time',
       '  MAILER_FUNCTION_NAME     invokes mailer',
@@ -60,6 +63,7 @@ describe('ops config: the environment each function gets, with where each variab
     expect(r.code).toBe(0);
     const orders = r.json().functions.find((f: { key: string }) => f.key === 'orders');
     expect(orders.environmentSources).toEqual([
+      { name: 'ALERTS_TABLE', from: 'uses', resource: 'alerts', type: 'table', physicalName: 'shop-dev-alerts', access: 'readwrite' },
       { name: 'LOG_LEVEL', from: 'config' },
       { name: 'MAILER_ARN', from: 'ref', ref: 'function.mailer.arn' },
       { name: 'MAILER_FUNCTION_NAME', from: 'invokes', function: 'mailer' },

@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadFleet } from '../../src/config/load.js';
+import { startDevServer } from '../../src/dev/server.js';
 import { runCli } from '../support/cli.js';
 
 const base = mkdtempSync(path.join(tmpdir(), 'ops-scaffold-cli-'));
@@ -200,6 +202,58 @@ describe('ops new function', () => {
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain("function 'a' already exists");
   });
+
+  it("on a REST API a route gets a payload 1.0 handler and sample, with the keys ops dev's REST events have", async () => {
+    // Seed 003's approval API is a REST API: its functions get 1.0 events, and a 2.0 sample tested another shape.
+    const dir = freshDir();
+    expect((await ops(['init', dir], base)).code).toBe(0);
+    const configPath = path.join(dir, 'ops.config.ts');
+    writeFileSync(
+      configPath,
+      readFileSync(configPath, 'utf8').replace('  functions: {', "  api: { type: 'rest', stage: 'v1' },\n  functions: {"),
+    );
+    for (const [name, route, runtime] of [
+      ['users', 'GET /users/{id}', 'nodejs22.x'],
+      ['notes', 'POST /notes', 'python3.12'],
+    ]) {
+      const r = await ops(['new', 'function', name, '--route', route, '--runtime', runtime], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`events/rest-api.json`);
+    }
+    const sample = JSON.parse(readFileSync(path.join(dir, 'src/functions/users/events/rest-api.json'), 'utf8'));
+    expect(sample).toMatchObject({
+      resource: '/users/{id}',
+      path: '/users/id-1',
+      httpMethod: 'GET',
+      pathParameters: { id: 'id-1' },
+      requestContext: { resourcePath: '/users/{id}', httpMethod: 'GET', path: '/v1/users/id-1', stage: 'v1' },
+      body: null,
+    });
+    expect(readFileSync(path.join(dir, 'src/functions/users/handler.ts'), 'utf8')).toContain('APIGatewayProxyEvent,');
+    for (const [name, route] of [
+      ['users', 'GET /users/{id}'],
+      ['notes', 'POST /notes'],
+    ]) {
+      const r = await ops(['invoke', name, '--local', '--event', 'rest-api', '--json'], dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.json().result.body), name).toMatchObject({ message: 'hello, ops', route });
+    }
+
+    // What ops dev sends a REST route (src/dev/rest-event.ts) has the sample's keys, at the top and in requestContext.
+    writeFileSync(
+      path.join(dir, 'src/functions/users/handler.ts'),
+      'export const handler = async (e: any) => ({ statusCode: 200, body: JSON.stringify({ top: Object.keys(e).sort(), ctx: Object.keys(e.requestContext).sort() }) });\n',
+    );
+    const fleet = await loadFleet({ cwd: dir, stage: 'dev', env: {} });
+    const server = await startDevServer({ fleet, port: 0, env, watch: false });
+    try {
+      const got = (await (await fetch(`${server.url}/users/id-1`)).json()) as { top: string[]; ctx: string[] };
+      expect(Object.keys(sample).sort()).toEqual(got.top);
+      expect(Object.keys(sample.requestContext).sort()).toEqual(got.ctx);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('fails with a hint outside a fleet', async () => {
     const dir = freshDir();

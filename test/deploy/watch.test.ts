@@ -110,8 +110,15 @@ describe('ops deploy --watch', () => {
         () => w.out.stderr,
       );
       expect(await liveSha()).toBe(pushed);
+      // A config edit that does not validate is one line naming the field, not only how many problems there are.
+      await edit(`${dir}/ops.config.ts`, (t) => t.replace("handler: 'src/functions/hook/handler.ts'", '$& , memory: 99999'));
+      await until(
+        () =>
+          /^✗ ops\.config\.ts \(whole fleet\): .*functions\.hook\.memory: .+\(the loop goes on; save again to retry\)$/m.test(w.out.stderr),
+        () => w.out.stderr,
+      );
       // An ops.config.ts edit re-plans the whole fleet: the function's configuration is pushed.
-      await edit(`${dir}/ops.config.ts`, (t) => t.replace("handler: 'src/functions/hook/handler.ts'", '$& , memory: 512'));
+      await edit(`${dir}/ops.config.ts`, (t) => t.replace('memory: 99999', 'memory: 512'));
       await until(
         () => /^✔ ops\.config\.ts \(whole fleet\): configuration live in/m.test(w.out.stderr),
         () => w.out.stderr,

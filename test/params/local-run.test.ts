@@ -46,6 +46,23 @@ describe('localParams', () => {
     expect(r.missing).toEqual([]);
   });
 
+  it('names a param kept at a path of its own by that path, not as under the stage prefix (seed 002)', async () => {
+    const app = uniqueApp('lp');
+    const dir = await paramsFleet(app, {
+      extraParams: `'openai-api-key': { path: '/${app}/openai-api-key', secure: true },`,
+      workerParams: `'openai-api-key'`,
+    });
+    const fleet = await loadFleet({ cwd: dir, stage: 'dev', env: {} });
+    const missing = await localParams(fleet, fn(fleet, 'worker'), { env: emu.env as NodeJS.ProcessEnv });
+    // `ops invoke --local` says "worker reads ..., not set in <source>": /app/dev/ alone sent the user to the wrong place.
+    expect(missing).toMatchObject({ source: `SSM /${app}/dev/, /${app}/openai-api-key` });
+    expect(missing.missing).toContain('openai-api-key');
+    await put(`/${app}/openai-api-key`, 'sk-1', true);
+    const found = await localParams(fleet, fn(fleet, 'worker'), { env: emu.env as NodeJS.ProcessEnv });
+    expect(found.env.OPS_PARAM_VALUE_OPENAI_API_KEY).toBe('sk-1');
+    expect(found.source).toBe(`SSM /${app}/dev/, /${app}/openai-api-key`);
+  });
+
   it('without credentials it does not call AWS and reads .env.<stage>', async () => {
     const { fleet } = await setup('db-url=from-file\n');
     const proxy = await emu.proxy();

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { pushedWhat, roundLine, touchedFunctions } from '../../../src/apply/watch-line.js';
+import { pushedWhat, roundError, roundLine, touchedFunctions } from '../../../src/apply/watch-line.js';
+import { ConfigError, UserError } from '../../../src/errors.js';
 
 const c = new Chalk({ level: 0 });
 const change = (id: string, kind: string, fn = 'api') => ({ id, kind, fn });
@@ -38,6 +39,18 @@ describe('ops deploy --watch: the line of a round', () => {
     expect(roundLine({ functions: ['api'], ms: 1, json, stopped: true }, c)).toBe(
       '✗ api: stopped by Ctrl-C (`ops plan` shows what is left)',
     );
+  });
+
+  it('a config that does not validate names its problems on the line, with their field paths', () => {
+    const problems = [
+      { path: 'functions.api.memory', message: 'must be 128..10240' },
+      { path: '', message: 'unknown key "functoins"' },
+    ];
+    expect(roundError(new ConfigError('ops.config.ts', problems))).toBe(
+      'ops.config.ts: 2 problems in the fleet config: functions.api.memory: must be 128..10240; (root): unknown key "functoins"',
+    );
+    expect(roundError(new UserError('api did not build'))).toBe('api did not build');
+    expect(roundError('boom')).toBe('boom');
   });
 
   it("follows the logs of the functions a round's applied changes belong to", () => {

@@ -112,6 +112,13 @@ describe('resources: schema and resolution', () => {
     expect(b.cors).toEqual([{ allowedOrigins: ['*'], allowedMethods: ['GET'], maxAgeSeconds: 60 }]);
   });
 
+  it('a lifecycle rule\'s empty prefix (seed 003\'s `"Prefix": ""`) is no prefix, as the bucket\'s read gives it back', () => {
+    // Kept as '', it differed from the read forever: every deploy updated the rule and failed its verification.
+    const [b] = resolve({ files: { type: 'bucket', lifecycle: [{ id: 'DeleteOldAnalysis', prefix: '', expirationDays: 90 }] } })
+      .resources as BucketSpec[];
+    expect(b.lifecycle).toEqual([{ id: 'DeleteOldAnalysis', expirationDays: 90 }]);
+  });
+
   it('resolves uses into ResourceUse with the documented variables, sorted by key', () => {
     const f = resolve(
       { alerts: { type: 'table', partitionKey: 'id' }, jobs: { type: 'queue' }, 'api-keys': { type: 'secret' } },

@@ -21,6 +21,8 @@ describe('doctor checks', () => {
     expect(lines.find((l) => l.check === 'credentials')?.message).toBe(
       'account 111122223333 as arn:aws:sts::111122223333:assumed-role/dev/me (region eu-west-1, profile prod)',
     );
+    expect(lines.find((l) => l.check === 'params')?.message).toBe('all 2 params set');
+    expect(doctorLines(facts({ declaredParams: 1 })).find((l) => l.check === 'params')?.message).toBe('the 1 param is set');
   });
 
   it('flags a runtime AWS has deprecated, from the one dates table, naming the newest of its language', () => {

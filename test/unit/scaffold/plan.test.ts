@@ -149,6 +149,30 @@ describe('planNewFunction', () => {
     }
   });
 
+  it('a route on a REST API (api.type rest): the 1.0 handler and sample, fitted to the route and the stage, in both languages', () => {
+    for (const runtime of ['nodejs22.x', 'python3.13']) {
+      const plan = planNewFunction({ ...base, name: 'fn', runtime, route: 'ANY /api/{proxy+}', api: { type: 'rest' } }, read);
+      for (const f of plan.files) expect(f.contents, f.path).not.toMatch(/\{\{\w+\}\}/);
+      expect(plan.files[0].contents).toContain('REST API (payload format 1.0)');
+      expect(plan.eventFile).toMatch(/\/events\/rest-api\.json$/);
+      const sample = JSON.parse(plan.files.find((f) => f.path === plan.eventFile)?.contents ?? '');
+      expect(sample).toMatchObject({
+        resource: '/api/{proxy+}',
+        path: '/api/a/b',
+        httpMethod: 'GET',
+        pathParameters: { proxy: 'a/b' },
+        requestContext: { path: '/prod/api/a/b', stage: 'prod', domainName: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com' },
+      });
+    }
+    const post = planNewFunction({ ...base, name: 'fn', route: 'POST /notes', api: { type: 'rest', stage: 'v1' } }, read);
+    const sample = JSON.parse(post.files.find((f) => f.path === post.eventFile)?.contents ?? '');
+    expect(sample).toMatchObject({ body: '{"name":"ops"}', headers: { 'Content-Type': 'application/json', 'Content-Length': '14' } });
+    expect(sample.multiValueHeaders['Content-Type']).toEqual(['application/json']);
+    expect(sample.requestContext).toMatchObject({ path: '/v1/notes', stage: 'v1' });
+    // An HTTP API (the default) keeps the 2.0 sample.
+    expect(planNewFunction({ ...base, name: 'fn', route: 'GET /x', api: { type: 'http' } }, read).eventFile).toMatch(/http-api\.json$/);
+  });
+
   it('fills app and region into sample events', () => {
     const plan = planNewFunction({ ...base, name: 'fn', event: 'sns' }, read);
     const sns = JSON.parse(plan.files.find((f) => f.path === plan.eventFile)?.contents ?? '');
@@ -212,6 +236,7 @@ describe('templates', () => {
       'dynamodb.json',
       'eventbridge.json',
       'http-api.json',
+      'rest-api.json',
       's3.json',
       'schedule.json',
       'sns.json',
