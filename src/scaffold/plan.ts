@@ -29,6 +29,8 @@ export const EVENT_FILES: Record<EventKind, string> = {
  * handler reports no failed message, the others only must not throw.
  */
 const EVENT_EXPECTATIONS: Partial<Record<EventKind, object>> = {
+  // A route's sample (HTTP or REST) answers 200: `ops init` then `npm test` (`ops smoke --local`) checks the hello.
+  http: { statusCode: 200 },
   sqs: { body: { batchItemFailures: [] } },
   dynamodb: { noError: true },
   s3: { noError: true },

@@ -39,9 +39,14 @@ describe('ops init', () => {
         'tsconfig.json',
         'src/functions/_shared/params.ts',
         'src/functions/hello/events/http-api.json',
+        'src/functions/hello/events/http-api.expect.json',
         'src/functions/hello/handler.ts',
       ].sort(),
     );
+    // The fleet's `npm test` (`ops smoke --local` after tsc) has the hello's sample to run from the start.
+    const smoke = await ops(['smoke', '--local'], dir);
+    expect(smoke.code, smoke.stderr).toBe(0);
+    expect(smoke.stdout + smoke.stderr).toMatch(/1 passed/);
 
     const cfg = await ops(['config', '--json'], dir);
     expect(cfg.stderr).toBe('');

@@ -27,7 +27,9 @@ describe('planInit', () => {
       'src/functions/hello/handler.ts',
       'src/functions/_shared/params.ts',
       'src/functions/hello/events/http-api.json',
+      'src/functions/hello/events/http-api.expect.json',
     ]);
+    expect(plan.files.at(-1)?.contents).toBe('{\n  "statusCode": 200\n}\n');
     const config = plan.files[0].contents;
     expect(config).toContain("import { defineFleet } from 'opsfleet';");
     expect(config).toContain("app: 'shop'");
