@@ -385,7 +385,7 @@ async function deployOrPlan(ctx: Context, opts: DeployCommandOptions, guarded?: 
   if (remaining?.changes.length) {
     if (!ctx.global.json) for (const l of unverifiedLines(remaining, ctx.color)) ctx.log.raw(l);
     throw new UserError(
-      `the ${opts.destroy ? 'destroy' : 'deploy'} did not converge: ${remaining.changes.length} change${remaining.changes.length === 1 ? '' : 's'} remain after it`,
+      `the ${opts.destroy ? 'destroy' : 'deploy'} did not converge: ${remaining.changes.length === 1 ? '1 change remains' : `${remaining.changes.length} changes remain`} after it`,
       { hint: `run \`${rerunCommand(plan, opts)}\` again: the plan picks up from what is there` },
     );
   }

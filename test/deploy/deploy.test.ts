@@ -212,7 +212,7 @@ describe('ops deploy: the repo fleet', () => {
     const r = await runCli(['deploy', '--yes'], { cwd: dir, env: proxy.env as NodeJS.ProcessEnv });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('The verification read after applying still finds changes:');
-    expect(r.stderr).toContain('the deploy did not converge');
+    expect(r.stderr).toContain('the deploy did not converge: 1 change remains after it');
     await deploy();
     expect((await runCli(['plan'], { cwd: dir, env: emu.env as NodeJS.ProcessEnv })).code).toBe(0);
   });
