@@ -67,3 +67,13 @@ export function assertAdoptable(type: string, spec: ResourceSpec, tags: Record<s
     },
   );
 }
+
+/**
+ * Why a resource that holds data (a table, bucket, queue, secret) and leaves the config, or meets `ops destroy`,
+ * stays: its removal is 'retain'. `removeBy`: the AWS CLI command that removes it by hand, named when it left the config.
+ */
+export function keptHoldsData(ctx: PlanContext, kind: string, name: string, removeBy?: string): string {
+  return ctx.destroy
+    ? `${kind} ${name}: kept (holds data): its removal is 'retain' (removal: 'destroy' in the config, deployed, lets ops destroy delete it)`
+    : `${kind} ${name}: kept (holds data): no longer in the config and its removal is 'retain'${removeBy ? ` (\`${removeBy}\` removes it if it is not needed)` : ''}`;
+}

@@ -5,7 +5,7 @@ import { type ActualBucket, type BucketSetting, type BucketSettings, bucketSetti
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, userTags } from '../../plan/fields.js';
-import { assertAdoptable, desiredResourceTags, keptTagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptHoldsData, keptTagEdit } from '../plan-owned.js';
 
 export const BUCKET_TYPE = 's3 bucket';
 
@@ -154,11 +154,7 @@ function planBucketRemovals(ctx: PlanContext): BucketChange[] {
   const out: BucketChange[] = [];
   for (const b of leavingBuckets(ctx)) {
     if (b.tags[REMOVAL_TAG] !== 'destroy') {
-      ctx.warnings.push(
-        ctx.destroy
-          ? `bucket ${b.name}: kept (holds data): its removal is 'retain' (removal: 'destroy' in the config, deployed, lets ops destroy delete it)`
-          : `bucket ${b.name}: kept (holds data): no longer in the config and its removal is 'retain' (\`aws s3 rb s3://${b.name}\` removes it if it is not needed)`,
-      );
+      ctx.warnings.push(keptHoldsData(ctx, 'bucket', b.name, `aws s3 rb s3://${b.name}`));
       continue;
     }
     if (b.empty === false && !ctx.allowDataLoss)

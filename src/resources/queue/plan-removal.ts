@@ -2,15 +2,12 @@ import { REMOVAL_TAG } from '../../config/naming.js';
 import type { ActualQueue } from '../../model/queue.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings } from '../../plan/fields.js';
+import { keptHoldsData } from '../plan-owned.js';
 import type { QueueChange } from './plan.js';
 import { desiredQueueAttributes, desiredQueues, QUEUE_TYPE } from './plan-desired.js';
 
 /** Why a queue that leaves the config (or meets `ops destroy`) stays: it holds the user's messages. */
-function keptWarning(ctx: PlanContext, q: ActualQueue): string {
-  return ctx.destroy
-    ? `queue ${q.name}: kept (holds data): its removal is 'retain' (removal: 'destroy' in the config, deployed, lets ops destroy delete it)`
-    : `queue ${q.name}: kept (holds data): no longer in the config and its removal is 'retain' (\`aws sqs delete-queue\` removes it if it is not needed)`;
-}
+const keptWarning = (ctx: PlanContext, q: ActualQueue) => keptHoldsData(ctx, 'queue', q.name, 'aws sqs delete-queue');
 
 /** ARN → the queue that names it as its dead-letter queue after this run (desired ones as the config says). */
 function deadLetterUsers(ctx: PlanContext, stays: readonly ActualQueue[]): Map<string, string> {

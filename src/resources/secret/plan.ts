@@ -4,7 +4,7 @@ import { type ActualSecret, SECRET_RECOVERY_DAYS } from '../../model/secret.js';
 import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, quote } from '../../plan/fields.js';
-import { assertAdoptable, desiredResourceTags, keptTagEdit, type TagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptHoldsData, keptTagEdit, type TagEdit } from '../plan-owned.js';
 
 export type SecretChange =
   /** CreateSecret with no value: it exists (and can be granted) with no version until `ops secrets set`. */
@@ -93,11 +93,7 @@ function planSecret(ctx: PlanContext, spec: SecretSpec): SecretChange[] {
 }
 
 /** Why a secret that leaves the config (or meets `ops destroy`) stays. */
-function keptWarning(ctx: PlanContext, s: ActualSecret): string {
-  return ctx.destroy
-    ? `secret ${s.name}: kept (holds data): its removal is 'retain' (removal: 'destroy' in the config, deployed, lets ops destroy delete it)`
-    : `secret ${s.name}: kept (holds data): no longer in the config and its removal is 'retain'`;
-}
+const keptWarning = (ctx: PlanContext, s: ActualSecret) => keptHoldsData(ctx, 'secret', s.name);
 
 /**
  * The fleet's Secrets Manager secrets: created empty, updated in place (description, KMS key, tags), restored

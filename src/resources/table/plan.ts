@@ -6,7 +6,7 @@ import type { ChangeBase, FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary } from '../../plan/fields.js';
 import type { KindChange } from '../kind.js';
-import { assertAdoptable, desiredResourceTags, keptTagEdit, type TagEdit } from '../plan-owned.js';
+import { assertAdoptable, desiredResourceTags, keptHoldsData, keptTagEdit, type TagEdit } from '../plan-owned.js';
 
 /** What an in-place update does, in the order it is applied (AWS takes one index creation or deletion per UpdateTable). */
 export interface TableSteps extends TagEdit {
@@ -223,7 +223,7 @@ function planDeclared(ctx: PlanContext, spec: TableSpec): TableChange[] {
 function planLeft(ctx: PlanContext, have: ActualTable): TableChange[] {
   const name = have.name;
   if (have.tags[REMOVAL_TAG] !== 'destroy') {
-    ctx.warnings.push(`table ${name}: kept (holds data); set removal: 'destroy' to delete it with a confirmed run`);
+    ctx.warnings.push(keptHoldsData(ctx, 'table', name, `aws dynamodb delete-table --table-name ${name}`));
     return [];
   }
   if (have.deletionProtection) {

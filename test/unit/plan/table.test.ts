@@ -240,7 +240,9 @@ describe('table plan', () => {
     const kept = deployed(tableSpec('old'));
     const p = plan(withTables([]), { owned: [kept] });
     expect(tableChanges(p)).toEqual([]);
-    expect(p.warnings).toContain("table tasks-dev-old: kept (holds data); set removal: 'destroy' to delete it with a confirmed run");
+    expect(p.warnings).toContain(
+      "table tasks-dev-old: kept (holds data): no longer in the config and its removal is 'retain' (`aws dynamodb delete-table --table-name tasks-dev-old` removes it if it is not needed)",
+    );
     const doomed = deployed(tableSpec('old', { removal: 'destroy' }));
     const [c] = tableChanges(plan(withTables([]), { owned: [doomed] }));
     expect(c).toMatchObject({ kind: 'table.delete', action: 'delete', id: 'table.delete:tasks-dev-old' });
@@ -254,7 +256,9 @@ describe('table plan', () => {
     ];
     const p = plan(withTables(specs), { owned: specs.map((s) => deployed(s)) }, { destroy: true });
     expect(tableChanges(p).map((c) => c.id)).toEqual(['table.delete:tasks-dev-b']);
-    expect(p.warnings).toContain("table tasks-dev-a: kept (holds data); set removal: 'destroy' to delete it with a confirmed run");
+    expect(p.warnings).toContain(
+      "table tasks-dev-a: kept (holds data): its removal is 'retain' (removal: 'destroy' in the config, deployed, lets ops destroy delete it)",
+    );
     expect(p.warnings.find((w) => w.startsWith('table tasks-dev-c'))).toMatch(/deletion protection/);
     // The delete comes after every function's.
     expect(p.changes.at(-1)?.kind).toBe('table.delete');
