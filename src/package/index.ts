@@ -20,6 +20,7 @@ import { buildLayer, layersOf } from './layers.js';
 import { LAMBDA_LIMITS, type SizeLimits } from './limits.js';
 import { bundleNode, esbuildOptionsFor, esbuildVersion, portableOptions, resolutionInputs } from './node.js';
 import { assertHandlerModule, describePlan, installRequirements, providedNote, readPythonSources } from './python.js';
+import { assertPythonSyntax } from './python-syntax.js';
 import type { ZipEntry } from './zip.js';
 
 export type { Artifact } from './artifact.js';
@@ -106,6 +107,7 @@ export async function buildFunction(fn: FunctionSpec, opts: BuildFunctionOptions
   if (dropped) (opts.notice ?? log)(`${fn.key}: ${dropped}`);
   const notes = sources.plan ? describePlan(sources.plan, fn) : [];
   for (const n of notes) if (n !== dropped) log(`${fn.key}: ${n}`);
+  await assertPythonSyntax(fn, sources.entries, { python, root, log, warn: opts.notice ?? log });
   const deps = sources.plan ? await installRequirements(fn, sources.plan, { python }) : [];
   return finish(ctx, mergeEntries(fn, sources.entries, deps, log), sources.inputs, print, notes);
 }

@@ -166,3 +166,50 @@ describe('build errors (Python)', () => {
     );
   });
 });
+
+describe('buildFunction (Python): syntax checked before the zip is made', () => {
+  /** `python3.11` for the machine's python3: the runtime a check by the local interpreter is exact for. */
+  const localRuntime = async () => {
+    const { stdout } = await execa('python3', ['-c', 'import sys; print("python%d.%d" % sys.version_info[:2])']);
+    return stdout.trim();
+  };
+
+  it('stops on a syntax error in any of the function’s own modules, naming the file and line, before any zip', async () => {
+    const root = await copyFixture('python-app');
+    const dir = path.join(root, 'src/functions/analyze');
+    await writeFile(path.join(dir, 'helpers/text.py'), 'def shout(s):\n    return s.upper(\n');
+    const fn = pythonFunction(root, { runtime: (await localRuntime()) as never });
+    const error = await buildFunction(fn, { root, force: true }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(
+      /^analyze: src\/functions\/analyze\/helpers\/text\.py:2: SyntaxError: .+ was never closed: Lambda would fail every invoke with Runtime\.UserCodeSyntaxError$/,
+    );
+    expect(error.hint).toContain('py_compile src/functions/analyze/helpers/text.py');
+    await expect(readFile(path.join(root, '.ops/build/analyze/analyze.zip'))).rejects.toThrow(/ENOENT/);
+    // Fixed, it builds.
+    await writeFile(path.join(dir, 'helpers/text.py'), 'def shout(s):\n    return s.upper()\n');
+    expect((await buildFunction(fn, { root, force: true })).files).toBe(3);
+  });
+
+  it('an interpreter older than the runtime only says what it cannot parse (it may be newer syntax); none at all says nothing', async () => {
+    const root = await copyFixture('python-app');
+    await writeFile(
+      path.join(root, 'src/functions/analyze/helpers/text.py'),
+      'type Text = str\ndef shout(s: Text):\n    return s.upper(\n',
+    );
+    // No `python3.99` anywhere: the check falls back to python3, older than that runtime.
+    const fn = pythonFunction(root, { runtime: 'python3.99' as never });
+    const notices: string[] = [];
+    const built = await buildFunction(fn, { root, force: true, notice: (m) => notices.push(m) });
+    expect(built.files).toBe(3);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^analyze: src\/functions\/analyze\/helpers\/text\.py:\d: .+ for Python 3\.\d+ here, older than python3\.99 \(newer syntax\?\): not stopping the build$/,
+      ),
+    ]);
+    const logs: string[] = [];
+    await buildFunction(fn, { root, force: true, python: NO_PYTHON, log: (m) => logs.push(m), notice: (m) => notices.push(m) });
+    expect(logs).toContain(`analyze: Python syntax not checked before the upload: ${NO_PYTHON} was not found`);
+    expect(notices).toHaveLength(1);
+  });
+});
