@@ -1,4 +1,12 @@
-import { LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import {
+  LambdaClient,
+  PublishVersionCommand,
+  RemovePermissionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useEmulator } from '../support/emulator.js';
@@ -56,5 +64,56 @@ describe('ops plan <fn> against the full ops plan', () => {
     const d = await ops(['deploy', 'cron', '--yes']);
     expect(d.code, d.stderr).toBe(0);
     expect(await plan()).toEqual([]);
+  });
+});
+
+/**
+ * A split `live` of a function that is not selected: a selection resolves it only when the stage inventory lists
+ * the function as shifting (a shift lists it before it splits `live`), which is all a selection's read sees of the
+ * others. A fleet with S3 triggers reads the whole stage's functions for a selection: the plan is still the same.
+ */
+describe('ops plan <fn> and the splits of other functions', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('ss');
+  const name = (key: string) => `${app}-dev-${key}`;
+  const bucket = `${app}-drop`;
+  const h = 'src/h.ts';
+  let dir: string;
+  const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  const ids = async (...fns: string[]) => {
+    const r = await ops(['plan', ...fns, '--json']);
+    expect([0, 2], r.stderr).toContain(r.code);
+    return (r.json().changes as PlannedChange[]).map((c) => c.id);
+  };
+
+  beforeAll(async () => {
+    await new S3Client({ ...emu.clientConfig, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }));
+    dir = await fleetDir(
+      app,
+      { [h]: 'export const handler = async () => ({ statusCode: 200, body: "one" });\n' },
+      `  functions: {
+    web: { handler: '${h}', routes: ['GET /web'] },
+    slow: { handler: '${h}', deploy: { strategy: 'Canary10Percent5Minutes' } },
+    drop: { handler: '${h}', triggers: [{ s3: '${bucket}', events: ['s3:ObjectCreated:*'] }] },
+  },`,
+    );
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+  }, 60_000);
+
+  it("a split made by hand (no inventory entry) is in slow's plan and the full plan, not in web's", async () => {
+    // A version 2 that runs the same code, and live split between 1 and 2 without ops's note.
+    const lambda = new LambdaClient(emu.clientConfig);
+    const FunctionName = name('slow');
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Description: 'by hand' }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 30 }, { FunctionName });
+    const v2 = (await lambda.send(new PublishVersionCommand({ FunctionName }))).Version!;
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName, Description: '' }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 30 }, { FunctionName });
+    await lambda.send(new UpdateAliasCommand({ FunctionName, Name: 'live', RoutingConfig: { AdditionalVersionWeights: { [v2]: 0.1 } } }));
+    expect(await ids()).toEqual([`alias.settle:${FunctionName}`]);
+    expect(await ids('slow')).toEqual([`alias.settle:${FunctionName}`]);
+    expect(await ids('web')).toEqual([]);
+    expect(await ids('drop')).toEqual([]);
   });
 });
