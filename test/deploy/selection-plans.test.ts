@@ -65,6 +65,17 @@ describe('ops plan <fn> against the full ops plan', () => {
     expect(d.code, d.stderr).toBe(0);
     expect(await plan()).toEqual([]);
   });
+
+  it('a new API stage in the config: in the plan of a function with routes, not of one the API does not call', async () => {
+    await edit(`${dir}/ops.config.ts`, (s) => s.replace('  functions: {', "  api: { stage: 'v1' },\n  functions: {"));
+    const full = await plan();
+    expect(full.map((c) => c.id).sort()).toEqual(
+      [`api.stage:${app}-dev`, `api.unstage:${app}-dev $default`, `permission.set:${name('web')}`].sort(),
+    );
+    // web's routes are served from the new stage, and its permission names it: both come with web.
+    expect((await plan('web')).map(line)).toEqual(full.filter((c) => c.id !== `api.unstage:${app}-dev $default`).map(line));
+    expect(await plan('cron')).toEqual([]);
+  });
 });
 
 /**

@@ -167,6 +167,16 @@ describe('permissions', () => {
 describe('what a lost answer (or a race) duplicated is removed by the next plan (issue 11)', () => {
   const sourceOf = (apiId: string) => ({ ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/*` } });
 
+  it('ops deploy <fn>: the stage is made by a selection with routes on the API, not by one without (nothing of the API is its)', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    actual.api.stages = [];
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual, only: ['search'] }))).toEqual(['api.stage']);
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual, only: ['worker'] }))).toEqual([]);
+    const renamed: Fleet = { ...f, api: { ...f.api!, stage: 'v1' } };
+    expect(kinds(planDeploy({ fleet: renamed, artifacts, actual: actualFrom(f), only: ['worker'] }))).toEqual([]);
+  });
+
   it('a newer owned API with the stage name: deleted after the permissions point at the kept (oldest) one', () => {
     const actual = actualFrom(f);
     if (!actual.api) throw new Error('api');
