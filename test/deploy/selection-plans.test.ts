@@ -1,4 +1,5 @@
 import {
+  GetPolicyCommand,
   LambdaClient,
   PublishVersionCommand,
   RemovePermissionCommand,
@@ -126,5 +127,79 @@ describe('ops plan <fn> and the splits of other functions', () => {
     expect(await ids('slow')).toEqual([`alias.settle:${FunctionName}`]);
     expect(await ids('web')).toEqual([]);
     expect(await ids('drop')).toEqual([]);
+  });
+});
+
+/**
+ * A route moved in the config from one function to another, and only the one it leaves deployed: the route still
+ * calls that function until the other one is deployed, so the function keeps its permission (and its marker).
+ */
+describe('ops deploy <fn> whose route moved to a function not deployed with it', () => {
+  const emu = useEmulator();
+  const app = uniqueApp('sr');
+  const name = (key: string) => `${app}-dev-${key}`;
+  const h = 'src/h.ts';
+  let dir: string;
+  const ops = (args: string[]) => runCli(args, { cwd: dir, env: emu.env as NodeJS.ProcessEnv });
+  const planOf = async (...fns: string[]) => {
+    const r = await ops(['plan', ...fns, '--json']);
+    expect([0, 2], r.stderr).toContain(r.code);
+    return r.json() as { changes: PlannedChange[]; warnings: string[] };
+  };
+  const statements = async (key: string) => {
+    const p = await new LambdaClient(emu.clientConfig)
+      .send(new GetPolicyCommand({ FunctionName: name(key), Qualifier: 'live' }))
+      .catch((e: Error) => (e.name === 'ResourceNotFoundException' ? { Policy: undefined } : Promise.reject(e)));
+    return ((JSON.parse(p.Policy ?? '{}').Statement ?? []) as { Sid: string }[]).map((s) => s.Sid);
+  };
+
+  beforeAll(async () => {
+    dir = await fleetDir(
+      app,
+      { [h]: 'export const handler = async () => ({ statusCode: 200, body: "one" });\n' },
+      `  functions: {
+    before: { handler: '${h}', routes: ['GET /moved'] },
+    after: { handler: '${h}', routes: ['GET /after'] },
+  },`,
+    );
+    const d = await ops(['deploy', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+  }, 60_000);
+
+  it('keeps the permission while the route calls it, and removes it once the other function took the route', async () => {
+    await edit(`${dir}/ops.config.ts`, (s) =>
+      s.replace("routes: ['GET /moved'] }", 'memory: 512 }').replace("routes: ['GET /after']", "routes: ['GET /after', 'GET /moved']"),
+    );
+    const full = await planOf();
+    expect(full.changes.filter((c) => c.fn === 'before').map((c) => c.id.split(':')[0])).toEqual([
+      'function.update-config',
+      'alias.publish',
+      'integration.delete',
+      'permission.delete',
+      'function.tag',
+    ]);
+    const alone = await planOf('before');
+    expect(alone.changes.map((c) => c.id)).toEqual([`function.update-config:${name('before')}`, `alias.publish:${name('before')}`]);
+    expect(alone.warnings).toEqual([
+      'before: keeps the permission that lets the http api invoke it: GET /moved still calls it until the function the config gives it to is deployed',
+    ]);
+    const d = await ops(['deploy', 'before', '--yes']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(await statements('before')).toContain('ops-http-api');
+    // The function that takes the route: then the one it left loses its permission, its integration and its marker.
+    expect((await ops(['deploy', 'after', '--yes'])).code).toBe(0);
+    expect((await planOf('before')).changes.map((c) => c.id.split(':')[0])).toEqual([
+      'integration.delete',
+      'permission.delete',
+      'function.tag',
+    ]);
+    expect((await planOf()).changes.map((c) => c.id.split(':')[0]).sort()).toEqual([
+      'function.tag',
+      'integration.delete',
+      'permission.delete',
+    ]);
+    expect((await ops(['deploy', '--yes'])).code).toBe(0);
+    expect(await statements('before')).not.toContain('ops-http-api');
+    expect((await planOf()).changes).toEqual([]);
   });
 });
