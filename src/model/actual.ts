@@ -284,6 +284,12 @@ export interface Actual {
   region: string;
   roles: Record<string, ActualRole>;
   functions: Record<string, ActualFunction>;
+  /**
+   * The configured functions the stage inventory lists as shifting (src/resources/function/read-selected.ts): the
+   * only other functions whose split `live` a selection's plan resolves, whatever else was read. Absent when the
+   * inventory was not read (a read of the whole stage without it): every function read may then be one.
+   */
+  shifting?: string[];
   logGroups: Record<string, ActualLogGroup>;
   /**
    * Log groups named for a desired function that are not ours yet (untagged, and no function of ours

@@ -2,6 +2,7 @@ import { FUNCTION_KEY_TAG } from '../config/naming.js';
 import { bindAccount } from '../config/refs.js';
 import type { Fleet, FunctionSpec } from '../config/types.js';
 import type { Actual, ActualFunction } from '../model/actual.js';
+import { calledAfterSelection } from '../resources/http-api/plan-left-calling.js';
 import { changeId } from './change.js';
 import type { ArtifactRef, PlanDeployInput } from './input.js';
 
@@ -35,7 +36,7 @@ export interface PlanContext {
 export function createContext(input: PlanDeployInput): PlanContext {
   const { actual } = input;
   // `${account}` in the config's ARNs becomes the account read from STS: one config, any account.
-  const fleet = bindAccount(input.fleet, actual.accountId);
+  let fleet = bindAccount(input.fleet, actual.accountId);
   const warnings: string[] = [];
   let scope: Set<string> | undefined;
   if (input.only) {
@@ -43,6 +44,11 @@ export function createContext(input: PlanDeployInput): PlanContext {
     for (const key of keys)
       if (!fleet.functions.some((f) => f.key === key)) warnings.push(`${key}: no such function in the config: nothing planned for it`);
     scope = new Set(fleet.functions.filter((f) => keys.has(f.key)).map((f) => f.name));
+    // A selected function that routes still call (the config gives them to a function not deployed now) keeps the
+    // permission they need, and so the marker that says its policy holds one (src/resources/http-api/plan-left-calling.ts).
+    const called = input.destroy ? new Set<string>() : calledAfterSelection(fleet, actual, scope);
+    if ([...called].some((n) => !fleet.functions.find((f) => f.name === n)?.holdsStatements))
+      fleet = { ...fleet, functions: fleet.functions.map((f) => (called.has(f.name) ? { ...f, holdsStatements: true as const } : f)) };
   }
   const inScope = (name: string) => !scope || scope.has(name);
   const desired = input.destroy ? (scope ? fleet.functions.filter((f) => !inScope(f.name)) : []) : fleet.functions;

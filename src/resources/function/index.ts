@@ -16,7 +16,7 @@ import { UserError } from '../../errors.js';
 import { defineKind } from '../kind.js';
 import { dropFromInventory, inventoryFunctions, listInInventory } from './inventory.js';
 import { type FunctionChange, planFunctions } from './plan.js';
-import { markShifting, needsStageFunctions, readSelectedFunctions } from './read-selected.js';
+import { markShifting, needsStageFunctions, readSelectedFunctions, shiftingNames } from './read-selected.js';
 
 /** The Lambda function: code, configuration, tags, the `live` alias and the versions it keeps. */
 export const lambdaFunction = defineKind<FunctionChange>({
@@ -47,12 +47,17 @@ export const lambdaFunction = defineKind<FunctionChange>({
   async read(aws, scope, r) {
     if (scope.only && !needsStageFunctions(scope)) {
       const { only } = scope;
-      const { items, foreign } = await readSelectedFunctions(aws, { ...scope, only }, r.concurrency);
-      if (!needsStageFunctions(scope, items)) return { actual: { functions: items }, foreign };
+      const { items, foreign, shifting } = await readSelectedFunctions(aws, { ...scope, only }, r.concurrency);
+      if (!needsStageFunctions(scope, items)) return { actual: { functions: items, shifting }, foreign };
     }
     const also = inventoryFunctions(aws, scope);
+    // Which functions are shifting, as a selection's read knows it: its plan then resolves the same splits whatever
+    // was read (a selection of a fleet with S3 triggers reads the whole stage). Only from an inventory already asked for.
+    const listed = scope.only || scope.inventory ? shiftingNames(aws, scope) : undefined;
+    listed?.catch(() => {}); // awaited below
     const { items, foreign } = await readFunctions(aws, scope, { concurrency: r.concurrency, ...(also ? { also } : {}) });
-    return { actual: { functions: items }, foreign };
+    const shifting = await listed;
+    return { actual: { functions: items, ...(shifting ? { shifting } : {}) }, foreign };
   },
   plan: planFunctions,
   link(_ctx, changes) {

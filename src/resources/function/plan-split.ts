@@ -77,12 +77,18 @@ export function planSplit(
   };
 }
 
-/** Split aliases of configured functions this plan does not deploy (`ops deploy other-fn`); none for a destroy. */
+/**
+ * Split aliases of configured functions this plan does not deploy (`ops deploy other-fn`); none for a destroy. Only
+ * of the functions the stage inventory lists as shifting (`actual.shifting`: a shift lists its function before it
+ * splits `live`), which is all a selection reads of the others: the plan is the same whether the read covered the
+ * whole stage or not. A split nobody listed (made by hand) is left to a deploy of its own function.
+ */
 export function planOtherSplits(ctx: PlanContext): SplitChange[] {
   if (ctx.destroy || !ctx.scope) return [];
+  const listed = ctx.actual.shifting && new Set(ctx.actual.shifting);
   return ctx.desired.flatMap((fn) => {
     const have = ctx.actual.functions[fn.name];
-    if (inScope(ctx, fn.name) || !have || have.notOwned) return [];
+    if (inScope(ctx, fn.name) || !have || have.notOwned || (listed && !listed.has(fn.name))) return [];
     const change = planSplit(ctx, fn, have);
     return change ? [change] : [];
   });

@@ -20,17 +20,18 @@ export async function readSelectedFunctions(
   aws: Aws,
   scope: ReadScope & { only: readonly string[] },
   concurrency = 16,
-): Promise<{ items: Record<string, ActualFunction>; foreign: Actual['foreign'] }> {
+): Promise<{ items: Record<string, ActualFunction>; foreign: Actual['foreign']; shifting: string[] }> {
   const claimable = new Set((scope.functions ?? []).filter((f) => f.keptName || f.adopt).map((f) => f.name));
   const readAll = (names: readonly string[]) =>
     mapLimit(names, concurrency, (name) => readFunction(aws, name, scope, { ours: true, claim: claimable.has(name) }));
   // The selection is read at once, not after the inventory: that look is a round trip of its own.
   const first = readAll(nowNames(scope));
   first.catch(() => {}); // awaited below
-  const later = await selectedNames(aws, scope).catch(async (error) => {
+  const shifting = await shiftingNames(aws, scope).catch(async (error) => {
     await first.catch(() => {});
     throw error;
   });
+  const later = [...new Set([...nowNames(scope), ...shifting])].sort();
   const read = [...(await first), ...(await readAll(later.filter((n) => !nowNames(scope).includes(n))))];
   const items: Record<string, ActualFunction> = {};
   const foreign: Actual['foreign'] = [];
@@ -40,18 +41,20 @@ export async function readSelectedFunctions(
     if ('reason' in r) foreign.push({ type: 'lambda function', name: r.name, reason: r.reason });
     else items[r.name] = r;
   }
-  return { items, foreign };
+  return { items, foreign, shifting };
 }
 
 /**
- * The selection; the configured functions the inventory lists as shifting; and the functions of Lambda authorizers
- * (a selection's deploy that creates a missing authorizer grants its function too, which must exist), sorted.
+ * The configured functions the stage inventory lists as shifting, sorted: besides the selection, the functions a
+ * selection reads (with the Lambda authorizers' functions: a selection's deploy that creates a missing authorizer
+ * grants its function too, which must exist), and the only other ones whose split `live` its plan resolves.
  */
-async function selectedNames(aws: Aws, scope: ReadScope & { only: readonly string[] }): Promise<string[]> {
+export async function shiftingNames(aws: Aws, scope: ReadScope): Promise<string[]> {
   const inventory = scope.inventory ? await scope.inventory : await readInventory(aws, scope);
   const configured = new Set((scope.functions ?? []).map((f) => f.name));
-  const shifting = inventoryNames(inventory, SPLIT_KIND).filter((n) => configured.has(n));
-  return [...new Set([...nowNames(scope), ...shifting])].sort();
+  return inventoryNames(inventory, SPLIT_KIND)
+    .filter((n) => configured.has(n))
+    .sort();
 }
 
 /** What is known before the inventory: the selection and the Lambda authorizers' functions. */

@@ -1,10 +1,18 @@
-import { API_PERMISSION_SID, apiPermissionSid, apiSourceArn, liveAliasArn } from '../../config/naming.js';
+import {
+  API_PERMISSION_SID,
+  apiPermissionSid,
+  apiSourceArn,
+  functionNameOfArn,
+  integrationTarget,
+  liveAliasArn,
+} from '../../config/naming.js';
 import type { PolicyStatement } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
-import { changeId, type PlanContext } from '../../plan/context.js';
+import { changeId, keyOfName, type PlanContext } from '../../plan/context.js';
 import { compareStrings } from '../../plan/fields.js';
 import { normalizeStatement } from '../../plan/policy.js';
 import type { HttpApiChange } from './changes.js';
+import { leftCalling } from './plan-left-calling.js';
 
 /** The permissions on each function's `live` alias that let the fleet's HTTP API invoke it. */
 
@@ -78,17 +86,35 @@ export function planPermissions(ctx: PlanContext, apiId: string | undefined, cre
         ...(stage ? { stage } : {}),
       });
     } else if (ours.length) {
-      out.push(
-        permissionDelete(
-          fn.key,
-          fn.name,
-          ours,
-          planned.filter((c) => c.kind === 'route.delete' && c.fn === fn.key).map((c) => c.id),
-        ),
-      );
+      // `ops deploy <fn>` whose routes moved to a function not deployed now: they still call it until that one is.
+      const staying = ctx.scope ? (leftCalling(ctx.fleet.functions, ctx.namedApi, ctx.actual.api, ctx.scope).get(fn.name) ?? []) : [];
+      if (staying.length) {
+        const api = ctx.namedApi ? ` ${ctx.namedApi}` : '';
+        ctx.warnings.push(
+          `${fn.key}: keeps the permission that lets the http api${api} invoke it: ${staying.join(', ')} still ${staying.length === 1 ? 'calls' : 'call'} it until the function the config gives ${staying.length === 1 ? 'it' : 'them'} to is deployed`,
+        );
+        continue;
+      }
+      out.push(permissionDelete(fn.key, fn.name, ours, leavingRoutes(ctx, fn.name, planned)));
     }
   }
   return out;
+}
+
+/** The changes of `planned` that delete the routes calling `name` or move them to another function: its permission goes after them. */
+function leavingRoutes(ctx: PlanContext, name: string, planned: HttpApiChange[]): string[] {
+  const have = ctx.actual.api;
+  const mine = new Set((have?.integrations ?? []).filter((i) => functionNameOfArn(integrationTarget(i.uri)) === name).map((i) => i.id));
+  const calling = (have?.routes ?? []).filter(
+    (r) => r.target?.startsWith('integrations/') && mine.has(r.target.slice('integrations/'.length)),
+  );
+  const moves = new Map<string, string>();
+  for (const c of planned) {
+    if (c.kind === 'route.delete' || (c.kind === 'route.update' && c.fields.some((f) => f.field === 'target'))) moves.set(c.routeId, c.id);
+  }
+  const leaving = planned.filter((c) => c.kind === 'route.delete' && c.fn === keyOfName(ctx, name)).map((c) => c.id);
+  for (const r of calling) if (moves.has(r.id)) leaving.push(moves.get(r.id)!);
+  return [...new Set(leaving)];
 }
 
 export function permissionDelete(key: string, name: string, statementIds: string[], dependsOn: string[]): HttpApiChange {

@@ -3,7 +3,7 @@ import type { ActualApi } from '../../model/actual.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings, fieldsSummary, listText } from '../../plan/fields.js';
 import { claimApi, isAdopted, releaseApi } from './plan-adopt.js';
-import { planAuthorizerGrants, planAuthorizers } from './plan-authorizers.js';
+import { type AuthorizerPlan, planAuthorizerGrants, planAuthorizers } from './plan-authorizers.js';
 import { opsStatementIds, permissionDelete, planPermissions } from './plan-permissions.js';
 import { planRoutesAndIntegrations } from './plan-routes.js';
 import { planStages } from './plan-stages.js';
@@ -53,6 +53,10 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
   // A function deployed alone that names the API's URL or id needs it too.
   const named = ctx.deploy.some((f) => Object.values(f.envRefs ?? {}).some((r) => r.kind === 'api'));
   if (!have && ctx.scope && !routed.length && !named) return [];
+  // A selection attached to the API (a route on it, a reference to it, the function of one of its Lambda authorizers)
+  // may need its stage and authorizers made; one that is not changes nothing of the API's own (`ops deploy cron`).
+  const authorizerFns = new Set((want.authorizers ?? []).flatMap((a) => (a.type === 'lambda' ? [a.functionName] : [])));
+  const attached = !ctx.scope || routed.length > 0 || named || ctx.deploy.some((f) => authorizerFns.has(f.name));
 
   const out: HttpApiChange[] = adopt ? [adopt] : [];
   const apiId = have?.id;
@@ -88,9 +92,9 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
       });
     }
   }
-  out.push(...planStages(ctx, want, have, createId));
+  if (attached) out.push(...planStages(ctx, want, have, createId));
 
-  const authorizers = planAuthorizers(ctx, have, apiId, createId);
+  const authorizers = attached ? planAuthorizers(ctx, have, apiId, createId) : withoutCreates(planAuthorizers(ctx, have, apiId, createId));
   out.push(...authorizers.changes);
   out.push(...planRoutesAndIntegrations(ctx, { have, apiId, createId, routed, authorizerIds: authorizers.ids }));
   // An authorizer goes once no route uses it: after every route change of the plan.
@@ -100,6 +104,16 @@ export function planApi(ctx: PlanContext): HttpApiChange[] {
   out.push(...planPermissions(ctx, apiId, createId, out));
   if (have?.duplicates?.length && !ctx.scope) out.push(...planDuplicateApis(have, out));
   return out;
+}
+
+/** The authorizers as they are: none created (nor granted, as a created one would be). */
+function withoutCreates(plan: AuthorizerPlan): AuthorizerPlan {
+  const created = new Set(plan.changes.filter((c) => c.kind === 'authorizer.create').map((c) => c.resource.name));
+  return {
+    changes: plan.changes.filter((c) => c.kind !== 'authorizer.create'),
+    ids: new Map([...plan.ids].filter(([name]) => !created.has(name))),
+    deletes: plan.deletes,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { PolicyStatement } from '../../model/actual.js';
 import type { FieldDiff } from '../../plan/change.js';
 import { changeId, type PlanContext } from '../../plan/context.js';
 import { compareStrings } from '../../plan/fields.js';
+import { leftCallingRest } from '../http-api/plan-left-calling.js';
 import type { RestApiChange } from './changes.js';
 
 /**
@@ -59,6 +60,16 @@ function permitChange(
     if (same) continue;
     if (current.length) remove.push(sid);
     add.push({ sid, method: r.method, path: r.path });
+  }
+  // `ops deploy <fn>` whose routes moved to a function not deployed now: they still call it until that one is.
+  const staying = ctx.scope ? (leftCallingRest(ctx.fleet.functions, ctx.namedApi, ctx.actual.restApi, ctx.scope).get(fn.name) ?? []) : [];
+  const sidOf = (m: string) => restPermissionSid(m.slice(0, m.indexOf(' ')), m.slice(m.indexOf(' ') + 1), ctx.namedApi);
+  for (const m of staying) wanted.add(sidOf(m));
+  if (staying.some((m) => have.has(sidOf(m)))) {
+    const api = ctx.namedApi ? ` ${ctx.namedApi}` : '';
+    ctx.warnings.push(
+      `${fn.key}: keeps the permissions that let the rest api${api} invoke it: ${staying.join(', ')} still ${staying.length === 1 ? 'calls' : 'call'} it until the function the config gives ${staying.length === 1 ? 'it' : 'them'} to is deployed`,
+    );
   }
   for (const sid of have.keys()) if (!wanted.has(sid)) remove.push(sid);
   if (!add.length && !remove.length) return undefined;

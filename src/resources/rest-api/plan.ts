@@ -101,7 +101,13 @@ function planResources(s: Scope, paths: string[], out: RestApiChange[]): void {
 }
 
 /** A method and an integration per route; CORS preflights; deletes of what no route wants, children first. */
-function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, FunctionSpec>>, out: RestApiChange[]): void {
+function planMethods(
+  ctx: PlanContext,
+  s: Scope,
+  want: Map<string, Map<string, FunctionSpec>>,
+  preflights: ReadonlySet<string>,
+  out: RestApiChange[],
+): void {
   const { have, apiId, createId } = s;
   const ids = (path: string) => ({
     ...(apiId ? { apiId } : {}),
@@ -141,7 +147,7 @@ function planMethods(ctx: PlanContext, s: Scope, want: Map<string, Map<string, F
         ...methodKeyFields(current, route),
       });
     }
-    if (!s.want.cors) continue;
+    if (!s.want.cors || !preflights.has(path)) continue;
     const headers = corsHeaders(s.want.cors, [...methods.keys()]);
     const current = have?.resources[path]?.methods.OPTIONS;
     const fields = diffHeaders(haveCorsHeaders(current), headers);
@@ -221,7 +227,7 @@ function planDeletes(
 }
 
 /** A new deployment when routes or integrations change (or the stage lacks one); else variables, leftover deployments. */
-function planStage(s: Scope, routeChanges: RestApiChange[], out: RestApiChange[]): void {
+function planStage(s: Scope, routeChanges: RestApiChange[], out: RestApiChange[], selection: boolean): void {
   const { want, have, apiId, createId } = s;
   const stageName = want.stage ?? 'prod';
   const stage = have?.stages.find((x) => x.name === stageName);
@@ -243,7 +249,8 @@ function planStage(s: Scope, routeChanges: RestApiChange[], out: RestApiChange[]
     });
     return;
   }
-  if (!apiId) return;
+  // The stage's variables and old deployments are the whole API's: not a selection's (`ops deploy fn`) to change.
+  if (!apiId || selection) return;
   const fields = diffHeaders(stage.variables, want.stageVariables ?? {}).map((f) => ({
     ...f,
     field: f.field.replace(/^cors\./, 'variables.'),
@@ -319,14 +326,19 @@ export function planRestApi(ctx: PlanContext): RestApiChange[] {
     });
   }
   const methods = wantedMethods(ctx);
-  const paths = [...new Set([...methods.keys()].flatMap(pathsOf))].sort((a, b) => a.length - b.length || compareStrings(a, b));
+  // A selection makes the resources (and preflights) of its own methods only: the others' come with their deploys.
+  const ours = ctx.scope
+    ? [...methods].filter(([, m]) => [...m.values()].some((f) => inScope(ctx, f.name))).map(([p]) => p)
+    : [...methods.keys()];
+  const paths = [...new Set(ours.flatMap(pathsOf))].sort((a, b) => a.length - b.length || compareStrings(a, b));
   out.push(...authorizers.changes);
   planResources(s, paths, out);
-  planMethods(ctx, s, methods, out);
+  planMethods(ctx, s, methods, new Set(ours), out);
   planStage(
     s,
     out.filter((c) => ROUTE_KINDS.has(c.kind)),
     out,
+    ctx.scope !== undefined,
   );
   // An authorizer goes once no method (nor the stage's deployment) names it.
   const users = out.filter((c) => c.kind === 'restapi.method' || c.kind === 'restapi.method.delete' || c.kind === 'restapi.deploy');

@@ -33,7 +33,9 @@ export const schedule = defineKind<ScheduleChange>({
     const elsewhere = inventoryNamesOf(aws, scope, RULE_KIND, keepsRuleNames(scope));
     elsewhere.catch(() => {}); // observed by readRules
     const fnsRead = functionsOf(r);
-    const keep = scope.only ? fnsRead.then(({ items }) => selectionsRule(scope, items)) : undefined;
+    const keep = scope.only
+      ? Promise.all([fnsRead, elsewhere]).then(([{ items }, listed]) => selectionsRule(scope, items, listed))
+      : undefined;
     const first = readRules(aws, scope, [...known], elsewhere, keep);
     first.catch(() => {}); // observed below; not an unhandled rejection while the functions are awaited
     // A rule on a bus the config no longer names is found through its permission on `live`, whose source names the bus.

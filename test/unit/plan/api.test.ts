@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { POLICY_MARKER_TAG } from '../../../src/config/naming.js';
+import { withPolicyMarkers } from '../../../src/config/policy-marker.js';
 import type { Fleet } from '../../../src/config/types.js';
 import { planDeploy } from '../../../src/plan/plan.js';
 import { ACCOUNT, API_ID, actualFrom, artifactsFor, at, expectTopological, find, fnSpec, kinds, sampleFleet } from './builders.js';
@@ -166,6 +168,40 @@ describe('permissions', () => {
 
 describe('what a lost answer (or a race) duplicated is removed by the next plan (issue 11)', () => {
   const sourceOf = (apiId: string) => ({ ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT}:${apiId}/*/*` } });
+
+  it('ops deploy <fn>: the stage is made by a selection with routes on the API, not by one without (nothing of the API is its)', () => {
+    const actual = actualFrom(f);
+    if (!actual.api) throw new Error('api');
+    actual.api.stages = [];
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual, only: ['search'] }))).toEqual(['api.stage']);
+    expect(kinds(planDeploy({ fleet: f, artifacts, actual, only: ['worker'] }))).toEqual([]);
+    const renamed: Fleet = { ...f, api: { ...f.api!, stage: 'v1' } };
+    expect(kinds(planDeploy({ fleet: renamed, artifacts, actual: actualFrom(f), only: ['worker'] }))).toEqual([]);
+  });
+
+  it('a function whose only route moved to another: its permission goes after the move; deployed alone, it keeps it (and its marker)', () => {
+    // As resolved from a config: functions holding statements are marked (ops:policy), and AWS has the markers.
+    const marked = (x: Fleet): Fleet => ({ ...x, functions: withPolicyMarkers(x.functions, [x.api]) });
+    const actual = actualFrom(f);
+    for (const n of ['tasks-dev-api', 'tasks-dev-search']) actual.functions[n].tags[POLICY_MARKER_TAG] = '1';
+    const g = marked(
+      withRoutes(withRoutes(f, 'search', []), 'api', ['GET /tasks', 'POST /tasks', 'GET /tasks/{id}', 'POST /flights/search']),
+    );
+    const full = planDeploy({ fleet: g, artifacts, actual });
+    expect(kinds(full)).toEqual(['route.update', 'integration.delete', 'permission.delete', 'function.tag']);
+    expect(find(full, 'permission.delete:tasks-dev-search').dependsOn).toContain('route.update:POST /flights/search');
+    expectTopological(full);
+    // `ops deploy search`: POST /flights/search still calls it until api is deployed.
+    const alone = planDeploy({ fleet: g, artifacts, actual, only: ['search'] });
+    expect(kinds(alone)).toEqual([]);
+    expect(alone.warnings).toEqual([
+      'search: keeps the permission that lets the http api invoke it: POST /flights/search still calls it until the function the config gives it to is deployed',
+    ]);
+    // Deployed with api: the route moves, and the permission goes after it.
+    const both = planDeploy({ fleet: g, artifacts, actual, only: ['search', 'api'] });
+    expect(kinds(both)).toEqual(['route.update', 'integration.delete', 'permission.delete', 'function.tag']);
+    expectTopological(both);
+  });
 
   it('a newer owned API with the stage name: deleted after the permissions point at the kept (oldest) one', () => {
     const actual = actualFrom(f);

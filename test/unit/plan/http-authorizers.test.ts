@@ -128,6 +128,17 @@ describe('http api authorizers: plan', () => {
     );
   });
 
+  it('ops deploy <fn> of a function the API does not call (no route, not an authorizer) creates no authorizer', () => {
+    const fleet = withAuth();
+    const cron: Fleet = { ...fleet, functions: [...fleet.functions, { ...fleet.functions[2]!, key: 'cron', name: 'tasks-dev-cron' }] };
+    const p = planDeploy({ fleet: cron, artifacts: artifactsFor(cron), actual: actualFrom(base), only: ['cron'] });
+    expect(ids(p).filter((id) => id.startsWith('authorizer.') || id.startsWith('api.'))).toEqual([]);
+    // The authorizer's own function is the API's: its deploy creates the authorizer it runs, and grants it.
+    expect(ids(planDeploy({ fleet, artifacts, actual: actualFrom(base), only: ['worker'] }))).toEqual(
+      expect.arrayContaining(['authorizer.create:custom', 'authorizer.grant:custom']),
+    );
+  });
+
   it('converged: nothing to do', () => {
     expect(planDeploy({ fleet: withAuth(), artifacts, actual: converged() }).changes).toEqual([]);
   });

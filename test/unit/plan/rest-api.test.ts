@@ -217,6 +217,41 @@ describe('REST API planner', () => {
     expect(ids).not.toContain('restapi.permit:tasks-dev-agents');
   });
 
+  it("ops deploy <fn> makes no resource, preflight or deployment for another function's new route, and leaves the stage's variables", () => {
+    const f = restFleet();
+    const g = restFleet({ agents: ['ANY /api/v1/agents/{proxy+}', 'GET /reports'] }, { stageVariables: { mode: 'fast' } });
+    const alone = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: restActual(f), only: ['approval'] });
+    expect(alone.changes.map((c) => c.id)).toEqual([]);
+    const theirs = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: restActual(f), only: ['agents'] });
+    expect(
+      theirs.changes
+        .map((c) => c.id)
+        .filter((id) => id.startsWith('restapi.'))
+        .sort(),
+    ).toEqual([
+      'restapi.cors:/reports',
+      'restapi.deploy:prod',
+      'restapi.method:GET /reports',
+      'restapi.permit:tasks-dev-agents',
+      'restapi.resource:/reports',
+    ]);
+    expect(restIds(g, restActual(f))).toContain('restapi.deploy:prod');
+  });
+
+  it('ops deploy <fn> whose route moved to a function not in the run keeps the statement the method still needs', () => {
+    const f = restFleet();
+    const g = restFleet({ approval: ['POST /approval'], agents: ['ANY /api/v1/agents/{proxy+}', 'GET /users/{id}'] });
+    const alone = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: restActual(f), only: ['approval'] });
+    expect(alone.changes.map((c) => c.id).filter((id) => id.startsWith('restapi.'))).toEqual([]);
+    expect(alone.warnings).toEqual([
+      'approval: keeps the permissions that let the rest api invoke it: GET /users/{id} still calls it until the function the config gives it to is deployed',
+    ]);
+    // With the function that takes it: the method moves, and the statement goes.
+    const both = planDeploy({ fleet: g, artifacts: artifactsFor(g), actual: restActual(f), only: ['approval', 'agents'] });
+    expect(find(both, 'restapi.permit:tasks-dev-approval')).toMatchObject({ remove: [restPermissionSid('GET', '/users/{id}')] });
+    expect(both.changes.map((c) => c.id)).toContain('restapi.method:GET /users/{id}');
+  });
+
   it('an OPTIONS route without cors is a method like any other: kept, not taken for a preflight', () => {
     const f = restFleet({ approval: ['POST /approval', 'OPTIONS /approval'] }, { cors: undefined });
     expect(restIds(f, restActual(f))).toEqual([]);

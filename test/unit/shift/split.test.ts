@@ -97,6 +97,19 @@ describe('a split live that this run does not publish over', () => {
     expect(kinds(plan(back, splitActual(back), { only: ['worker'], destroy: true }))).not.toContain('alias.settle');
   });
 
+  it('ops deploy other-fn resolves only the splits of functions the stage inventory lists as shifting, whatever was read', () => {
+    const back = fleetWith('rollback');
+    const listed = { ...splitActual(back), shifting: ['tasks-dev-api'] };
+    expect(plan(back, listed, { only: ['worker'] }).changes).toMatchObject([{ kind: 'alias.settle', to: '1' }]);
+    // Split by hand (not listed): the whole stage's read sees it, a selection's does not; neither plan acts on it.
+    const unlisted = { ...splitActual(back), shifting: [] };
+    expect(plan(back, unlisted, { only: ['worker'] }).changes).toEqual([]);
+    expect(plan(back, unlisted, { only: ['worker'] }).warnings).toEqual([]);
+    // Its own deploy and the whole stage's still do.
+    expect(kinds(plan(back, unlisted, { only: ['api'] }))).toEqual(['alias.settle']);
+    expect(kinds(plan(back, unlisted))).toEqual(['alias.settle']);
+  });
+
   it('a publish resolves it through its gate: no second line (the new version is the built code)', () => {
     const f = fleetWith('finish');
     const p = plan(f, splitActual(f, { note: note(), newCode: true }), { build: 'v2' });
