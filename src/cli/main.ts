@@ -55,21 +55,34 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<number
       io.stderr.write(`interrupted: ${err instanceof Interrupted ? err.message : 'nothing done'}\n`);
       return INTERRUPTED_EXIT_CODE;
     }
-    if (err instanceof CommanderError) return commanderExit(err, io);
+    if (err instanceof CommanderError) return notChanges(state, commanderExit(err, io));
     const debug = state.ctx?.global.debug ?? argv.includes('--debug');
     const color = state.ctx?.color ?? new Chalk({ level: 0 });
     io.stderr.write(renderError(err, { debug, color }));
-    return err instanceof UsageError
-      ? 2
-      : typeof (err as { exitCode?: unknown }).exitCode === 'number'
-        ? (err as { exitCode: number }).exitCode
-        : 1;
+    return notChanges(
+      state,
+      err instanceof UsageError
+        ? 2
+        : typeof (err as { exitCode?: unknown }).exitCode === 'number'
+          ? (err as { exitCode: number }).exitCode
+          : 1,
+    );
   }
+}
+
+/**
+ * `ops plan` exits 2 when there are changes (as `terraform plan -detailed-exitcode`), so its bad input (an unknown
+ * function or option, exit 2 elsewhere) exits 1: a script never reads an error as changes to apply.
+ */
+function notChanges(state: RunState, code: number): number {
+  return code === 2 && state.command === 'plan' ? 1 : code;
 }
 
 /** What a command's action leaves for `run`: its context, its exit code, whether the process may end at once. */
 interface RunState {
   ctx?: Context;
+  /** The top-level command being run (`plan`), once commander has picked it. */
+  command?: string;
   code: number;
   exitWhenDone?: boolean;
 }
@@ -144,6 +157,10 @@ function buildProgram(io: IO, env: NodeJS.ProcessEnv, cwd: string, state: RunSta
     })
     .exitOverride();
   for (const spec of commands) program.addCommand(toCommander(spec, io, env, cwd, state, interrupts), { hidden: spec.hidden });
+  // Known before the command parses its own options, so even its unknown option knows which command it was.
+  program.hook('preSubcommand', (_program, sub) => {
+    state.command = sub.name();
+  });
   return program;
 }
 

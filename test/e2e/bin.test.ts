@@ -110,6 +110,21 @@ describe('bin/ops as a process', () => {
     }
   });
 
+  it('ops plan, whose exit 2 means changes, exits 1 on bad input (an unknown function or option)', async () => {
+    for (const args of [
+      ['plan', 'nosuch'],
+      ['plan', '--bogus'],
+      ['--stage', 'dev', 'plan', '--json', 'nosuch'],
+    ]) {
+      const r = await ops(args, { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' } });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/no function 'nosuch'|unknown option '--bogus'/);
+    }
+    // Elsewhere bad usage stays exit 2 (a function named plan is not the plan command).
+    expect((await ops(['deploy', 'plan', '--bogus'])).code).toBe(2);
+  });
+
   it('a missing config is a one-line error with a hint, exit 1', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ops-empty-'));
     const r = await ops(['config'], { cwd: dir });
