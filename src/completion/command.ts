@@ -43,6 +43,7 @@ function fleetValues(ctx: Context, given: Record<string, string>): FleetValues {
       const { listSamples } = await import('../invoke/events.js');
       return (await listSamples(fn)).map((s) => s.name);
     },
+    params: async () => (await fleet()).params.map((p) => p.name),
   };
 }
 

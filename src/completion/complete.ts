@@ -1,14 +1,19 @@
+import { SHELLS } from './scripts.js';
 import type { CommandNode, OptionNode } from './tree.js';
 
 /** Values that come from the fleet config, asked for only when the word being completed needs them. */
 export interface FleetValues {
   functions(): Promise<string[]>;
   samples(fn: string): Promise<string[]>;
+  /** The params the config declares (`amadeus/client-secret`). */
+  params(): Promise<string[]>;
 }
 
 /** Where the words before the cursor put it: the command reached, its options (globals included), positionals so far. */
 export interface CompletionPoint {
   command: CommandNode;
+  /** The subcommands walked to reach it (`['params', 'set']`). */
+  path: string[];
   options: OptionNode[];
   positionals: string[];
   /** The option whose value is being typed (`--event <TAB>`). */
@@ -26,6 +31,7 @@ const longName = (o: OptionNode) => (o.names.find((n) => n.startsWith('--')) ?? 
  */
 export function locate(root: CommandNode, before: string[]): CompletionPoint {
   let command = root;
+  const path: string[] = [];
   let options = [...root.options];
   const positionals: string[] = [];
   const given: Record<string, string> = {};
@@ -43,19 +49,20 @@ export function locate(root: CommandNode, before: string[]): CompletionPoint {
     const opt = afterDashes ? undefined : optionNamed(options, flag);
     if (opt) {
       const value = opt.value === undefined ? 'true' : (inline ?? before[++i]);
-      if (i >= before.length) return { command, options, positionals, given, pendingValue: opt };
+      if (i >= before.length) return { command, path, options, positionals, given, pendingValue: opt };
       given[longName(opt)] = value;
       continue;
     }
     const sub = positionals.length === 0 ? command.subcommands.find((c) => c.name === word) : undefined;
     if (sub) {
       command = sub;
+      path.push(sub.name);
       options = [...sub.options, ...options.filter((o) => !sub.options.some((s) => s.names.some((n) => o.names.includes(n))))];
       continue;
     }
     positionals.push(word);
   }
-  return { command, options, positionals, given };
+  return { command, path, options, positionals, given };
 }
 
 /** The positional argument the next word fills, by name (`function`, `functions`), if any. */
@@ -80,6 +87,9 @@ async function unfiltered(point: CompletionPoint, current: string, values: Fleet
     const names = await values.functions();
     return arg === 'functions' ? names.filter((n) => !positionals.includes(n)) : names;
   }
+  if (arg === 'shell') return [...SHELLS];
+  // `ops params set|get|unset <TAB>`: a declared param (`ops new function <name>` names a new one: nothing to offer).
+  if (arg === 'name' && point.path[0] === 'params') return values.params();
   return [];
 }
 

@@ -41,7 +41,8 @@ describe('ops completion', () => {
         'src/api/events/list-items.expect.json': '{"statusCode":200}\n',
         'src/worker/handler.ts': 'export const handler = async () => ({ done: true });\n',
       },
-      `  functions: {
+      `  params: { 'api/key': { secure: true }, 'db/url': {} },
+  functions: {
     api: { handler: 'src/api/handler.ts', routes: ['GET /items'] },
     worker: { handler: 'src/worker/handler.ts' },
   },`,
@@ -93,6 +94,11 @@ describe('ops completion', () => {
     const shown = [...new Set(help.match(/--[a-z][a-z-]*/g))].sort();
     expect((await complete('deploy', '--')).sort()).toEqual(shown);
     expect(await complete('__c')).toEqual([]);
+    // The config's declared params for params set/get/unset, the shells for completion; a new function's name is new.
+    expect(await complete('params', 'set', '')).toEqual(['api/key', 'db/url']);
+    expect(await complete('--stage', 'prod', 'params', 'unset', 'd')).toEqual(['db/url']);
+    expect(await complete('new', 'function', '')).toEqual([]);
+    expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect((await runCli(['--help'], { cwd: dir })).stdout).not.toContain('__complete');
   });
 
