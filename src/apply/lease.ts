@@ -292,6 +292,7 @@ function withEpoch(lease: HeldLease, epoch: number, aws: Aws, scope: LeaseScope)
  * Best effort, like the epoch's delete: a claim left over is harmless, and `ops unlock` removes it.
  */
 async function forgetStaleClaims(aws: Aws, scope: LeaseScope, ownToken: string): Promise<void> {
+  // `…/{own token}-`: every generation of a claim on this run's own lease (generation 0 is never made; its `0` is cut).
   const ownClaims = leaseClaimParamName(scope.app, scope.stage, ownToken, 0).slice(0, -1);
   try {
     const names = await listLeaseClaims(aws, leaseClaimPrefix(scope.app, scope.stage));

@@ -7,7 +7,7 @@ import type { QueueChange } from './plan.js';
 import { desiredQueueAttributes, desiredQueues, QUEUE_TYPE } from './plan-desired.js';
 
 /** Why a queue that leaves the config (or meets `ops destroy`) stays: it holds the user's messages. */
-const keptWarning = (ctx: PlanContext, q: ActualQueue) => keptHoldsData(ctx, 'queue', q.name, 'aws sqs delete-queue');
+const keptWarning = (ctx: PlanContext, q: ActualQueue) => keptHoldsData(ctx, 'queue', q.name, `aws sqs delete-queue --queue-url ${q.url}`);
 
 /** ARN → the queue that names it as its dead-letter queue after this run (desired ones as the config says). */
 function deadLetterUsers(ctx: PlanContext, stays: readonly ActualQueue[]): Map<string, string> {
